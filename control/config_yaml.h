@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef IPHTTPS_CONFIG_YAML_H
+#define IPHTTPS_CONFIG_YAML_H
+
+/*
+ * A schema-driven walker from a libyaml document into a flat C struct.
+ * config.c holds the schema (which keys exist, their types and ranges);
+ * this file knows YAML, types and error positions, nothing of the appliance.
+ */
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "iphttps_config.h"
+
+enum field_kind {
+	FIELD_SECTION,      /* mapping, described by .children */
+	FIELD_SECTION_LIST, /* sequence of mappings, each described by .children */
+	FIELD_BOOL,
+	FIELD_UINT,         /* .size is 1, 2, 4 or 8 bytes; range .min..max */
+	FIELD_OCTAL_MODE,   /* file permissions written as 0660 */
+	FIELD_STRING,       /* char[.size] */
+	FIELD_STRING_LIST,  /* char[.max_items][.size] */
+	FIELD_READABLE_FILE,/* char[.size], must name a readable file */
+	FIELD_ENUM,         /* int, values from .enum_values */
+	FIELD_UINT_LIST,    /* unsigned int[.max_items] */
+	FIELD_IPV4,
+	FIELD_IPV4_PREFIX,  /* address/len; host bits allowed (an interface address) */
+	FIELD_IPV6,
+	FIELD_IPV6_PREFIX,  /* address/len; host bits allowed (an interface address) */
+	FIELD_IPV6_NETWORK, /* address/len; host bits must be zero */
+	FIELD_IPV6_PREFIX_LIST,
+};
+
+struct enum_value {
+	const char *name;
+	int value;
+};
+
+struct field {
+	const char *key;
+	enum field_kind kind;
+	size_t offset;           /* of the value inside the enclosing struct */
+	size_t size;             /* of a scalar or string buffer, or of one list item */
+	uint64_t min, max;       /* FIELD_UINT(_LIST) range, inclusive */
+	const struct enum_value *enum_values; /* NULL-terminated */
+	const struct field *children;         /* NULL-key terminated */
+	unsigned int min_items, max_items; /* lists */
+	size_t count_offset;     /* lists: unsigned int count inside the enclosing struct */
+	size_t present_offset;   /* if non-zero: bool set when the key is given */
+	int required;
+};
+
+struct yaml_mark_record {
+	const void *field; /* address inside the config being filled */
+	unsigned int line, column;
+};
+
+/* State of one load: where errors go and where each value came from. */
+struct config_yaml_ctx {
+	const char *file;
+	char base_dir[CONFIG_PATH_MAX_BYTES];
+	struct config_errors *errors;
+	unsigned int mark_count;
+	struct yaml_mark_record marks[1024];
+};
+
+/** Parse the YAML file into base following the schema; errors go to ctx. */
+int config_yaml_load(struct config_yaml_ctx *ctx, const struct field *schema, void *base);
+
+/** Record an error at line/column (1-based) of the file. printf-style. */
+void config_yaml_error(struct config_yaml_ctx *ctx, unsigned int line, unsigned int column,
+		       const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/** Record an error at the place the value at `field` was read from (or 1:1). */
+void config_yaml_error_at(struct config_yaml_ctx *ctx, const void *field, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/** Whether the value at `field` was given in the file. */
+int config_yaml_was_set(const struct config_yaml_ctx *ctx, const void *field);
+
+#endif

@@ -1,0 +1,188 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef IPHTTPS_CONFIG_H
+#define IPHTTPS_CONFIG_H
+
+/*
+ * The appliance's typed configuration: one flat struct (no pointers) that the
+ * loader fills from YAML and the control plane publishes read-only to the
+ * workers. Shared by iphttpsd and iphttpsctl (which validates with `check`).
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <netinet/in.h>
+
+#include "iphttps_limits.h"
+
+struct config_ipv4_prefix {
+	struct in_addr addr;
+	uint8_t len;
+};
+
+struct config_ipv6_prefix {
+	struct in6_addr addr;
+	uint8_t len;
+};
+
+struct config_route6 {
+	struct config_ipv6_prefix prefix;
+	struct in6_addr via;
+};
+
+enum config_port_role { CONFIG_PORT_EXTERNAL, CONFIG_PORT_INTERNAL, CONFIG_PORT_COUNT };
+
+struct config_port {
+	bool present;
+	/* A DPDK vdev string ("net_af_xdp0,iface=gw-ext") or a PCI address. */
+	char device[CONFIG_DEVICE_MAX_BYTES];
+	uint32_t mtu;
+	uint32_t rx_descriptors;
+	uint32_t tx_descriptors;
+	bool has_ipv4;
+	struct config_ipv4_prefix ipv4;
+	bool has_ipv4_gateway;
+	struct in_addr ipv4_gateway;
+	unsigned int ipv6_count;
+	struct config_ipv6_prefix ipv6[CONFIG_MAX_ADDRESSES_PER_PORT];
+	bool has_ipv6_gateway;
+	struct in6_addr ipv6_gateway;
+	unsigned int route_count;
+	struct config_route6 routes[CONFIG_MAX_ROUTES_PER_PORT];
+};
+
+enum config_listener_protocol { CONFIG_LISTENER_HTTPS, CONFIG_LISTENER_HTTP };
+enum config_proxy_protocol {
+	CONFIG_PROXY_NONE,
+	CONFIG_PROXY_V1,
+	CONFIG_PROXY_V2,
+	CONFIG_PROXY_ANY, /* v1 or v2, detected from the first bytes */
+};
+
+struct config_listener {
+	enum config_listener_protocol protocol;
+	uint16_t port;
+	enum config_proxy_protocol proxy_protocol;
+};
+
+/* [MS-IPHTTPS] §3.2.1 Authentication Mode. */
+enum config_auth_mode { CONFIG_AUTH_CERTIFICATES, CONFIG_AUTH_NONE };
+
+enum config_tls_version {
+	CONFIG_TLS_1_0 = 0x0301,
+	CONFIG_TLS_1_1 = 0x0302,
+	CONFIG_TLS_1_2 = 0x0303,
+	CONFIG_TLS_1_3 = 0x0304,
+};
+
+struct config_tls {
+	char certificate[CONFIG_PATH_MAX_BYTES];
+	char private_key[CONFIG_PATH_MAX_BYTES];
+	char client_ca[CONFIG_PATH_MAX_BYTES]; /* required in certificates mode */
+	char client_crl[CONFIG_PATH_MAX_BYTES]; /* optional */
+	enum config_tls_version min_version;
+	enum config_tls_version max_version;
+	char ciphers[CONFIG_CIPHERS_MAX_BYTES];      /* TLS <= 1.2, OpenSSL syntax */
+	char ciphersuites[CONFIG_CIPHERS_MAX_BYTES]; /* TLS 1.3 */
+	/* Admit TLS_RSA_WITH_NULL_SHA256/_SHA (Windows 8+ DirectAccess, inner
+	 * traffic already IPsec-protected). Off unless the operator says so. */
+	bool null_encryption;
+};
+
+struct config_iphttps {
+	char uri[CONFIG_URI_MAX_BYTES]; /* path, matched without regard to case */
+	enum config_auth_mode authentication;
+	struct config_ipv6_prefix client_prefix; /* a /64 */
+	uint32_t link_mtu;
+	char server_header[CONFIG_NAME_MAX_BYTES];
+};
+
+struct config_limits {
+	uint32_t max_clients;
+	uint32_t max_connections_per_worker;
+	uint32_t max_connections_per_source;
+	uint32_t tcp_send_queue_bytes;
+	uint32_t tcp_recv_queue_bytes;
+	uint32_t syn_cookie_threshold; /* half-open connections per worker */
+	uint32_t tls_handshake_timeout_ms;
+	uint32_t http_request_timeout_ms;
+	uint32_t idle_session_timeout_s;
+};
+
+struct config_eal {
+	unsigned int main_lcore;
+	unsigned int worker_count;
+	unsigned int worker_lcores[CONFIG_MAX_WORKERS];
+	uint32_t memory_mb;
+	bool hugepages;
+	char file_prefix[CONFIG_NAME_MAX_BYTES];
+	uint32_t mbufs;
+	unsigned int extra_arg_count;
+	char extra_args[CONFIG_MAX_EAL_ARGS][CONFIG_NAME_MAX_BYTES];
+};
+
+struct config_workers {
+	uint32_t idle_sleep_us;
+};
+
+struct config_tcp_services {
+	uint16_t echo_port;    /* 0 = off */
+	uint16_t discard_port; /* 0 = off */
+};
+
+enum config_log_level { CONFIG_LOG_ERROR, CONFIG_LOG_WARNING, CONFIG_LOG_INFO, CONFIG_LOG_DEBUG };
+
+struct config_control {
+	char socket[CONFIG_PATH_MAX_BYTES];
+	uint32_t socket_mode;
+	char socket_group[CONFIG_NAME_MAX_BYTES];
+};
+
+struct iphttps_config {
+	char source_file[CONFIG_PATH_MAX_BYTES];
+	struct config_eal eal;
+	struct config_workers workers;
+	struct config_port ports[CONFIG_PORT_COUNT];
+	unsigned int listener_count;
+	struct config_listener listeners[CONFIG_MAX_LISTENERS];
+	struct config_iphttps iphttps;
+	struct config_tls tls;
+	struct config_limits limits;
+	struct config_tcp_services tcp_services;
+	struct config_control control;
+	enum config_log_level log_level;
+};
+
+/* One error: where it is (1-based) and "file:line:col: message". */
+struct config_error {
+	unsigned int line, column;
+	char message[320];
+};
+
+/* Errors from one load, sorted by position in the file. */
+struct config_errors {
+	unsigned int count;
+	unsigned int dropped; /* errors past CONFIG_MAX_ERRORS, counted only */
+	struct config_error error[CONFIG_MAX_ERRORS];
+};
+
+/**
+ * Load and validate a YAML config file.
+ *
+ * Every problem in the file is reported, not just the first: the loader goes
+ * on after an error so an operator fixes a file in one round.
+ *
+ * @param path   the file to read; relative paths inside it (TLS files) are
+ *               taken relative to the file's own directory.
+ * @param config filled with defaults, then with the file's values.
+ * @param errors receives every error; count is 0 on success.
+ * @return 0 when the file is valid, -1 otherwise.
+ */
+int config_load(const char *path, struct iphttps_config *config, struct config_errors *errors);
+
+/** Fill a config with every default (what an empty file yields). */
+void config_set_defaults(struct iphttps_config *config);
+
+const char *config_auth_mode_name(enum config_auth_mode mode);
+const char *config_port_role_name(enum config_port_role role);
+
+#endif

@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef IPHTTPS_LIMITS_H
+#define IPHTTPS_LIMITS_H
+
+/*
+ * Every fixed size, protocol constant and default of the appliance, with the
+ * unit in the name. Config ranges (config_schema.c) refer to these names so a
+ * limit is changed in one place.
+ */
+enum iphttps_limits {
+	/* Strings and tables inside the typed config (fixed so the config is one
+	 * flat block that the datapath can read through one published pointer). */
+	CONFIG_PATH_MAX_BYTES = 256,
+	CONFIG_NAME_MAX_BYTES = 128,
+	CONFIG_DEVICE_MAX_BYTES = 256,
+	CONFIG_URI_MAX_BYTES = 128,
+	CONFIG_CIPHERS_MAX_BYTES = 512,
+	CONFIG_MAX_LISTENERS = 8,
+	CONFIG_MAX_ADDRESSES_PER_PORT = 4,
+	CONFIG_MAX_ROUTES_PER_PORT = 16,
+	CONFIG_MAX_EAL_ARGS = 16,
+	CONFIG_MAX_WORKERS = 64,
+	CONFIG_MAX_ERRORS = 256,
+
+	/* [MS-IPHTTPS] §3.2.1: the link MTU is 1280 (IPv6 minimum); a larger link
+	 * MTU may be configured for clients known to cope. */
+	IPHTTPS_LINK_MTU_MIN_BYTES = 1280,
+	IPHTTPS_LINK_MTU_MAX_BYTES = 65535,
+
+	PORT_MTU_MIN_BYTES = 1280,
+	PORT_MTU_MAX_BYTES = 9000,
+	PORT_DESCRIPTORS_MIN = 64,
+	PORT_DESCRIPTORS_MAX = 16384,
+	PORT_DESCRIPTORS_DEFAULT = 1024,
+
+	MBUF_POOL_MIN_COUNT = 4096,
+	MBUF_POOL_DEFAULT_COUNT = 16384,
+	MBUF_POOL_CACHE_COUNT = 256,
+
+	EAL_MEMORY_MIN_MB = 64,
+	EAL_MEMORY_DEFAULT_MB = 512,
+
+	WORKER_IDLE_SLEEP_MAX_US = 10000,
+	WORKER_IDLE_SLEEP_DEFAULT_US = 100,
+	/* Empty polls in a row before a worker starts sleeping: a busy worker
+	 * never sleeps, an idle one yields the core to kernel peers. */
+	WORKER_IDLE_POLLS_BEFORE_SLEEP = 1000,
+	WORKER_RX_BURST = 32,
+	WORKER_TX_DRAIN_US = 100,
+
+	/* Next-hop (gateway) resolution by ARP and ND. */
+	NEXTHOP_MAX = 32,
+	NEXTHOP_RETRY_MS = 1000,
+	NEXTHOP_REFRESH_MS = 30000,
+
+	LIMIT_MAX_CLIENTS_DEFAULT = 100000,
+	LIMIT_MAX_CLIENTS_MAX = 4000000,
+	LIMIT_CONNECTIONS_PER_WORKER_DEFAULT = 131072,
+	LIMIT_CONNECTIONS_PER_SOURCE_DEFAULT = 64,
+	LIMIT_QUEUE_BYTES_MIN = 4096,
+	LIMIT_QUEUE_BYTES_MAX = 16 * 1024 * 1024,
+	LIMIT_SEND_QUEUE_DEFAULT_BYTES = 256 * 1024,
+	LIMIT_RECV_QUEUE_DEFAULT_BYTES = 256 * 1024,
+	LIMIT_SYN_COOKIE_THRESHOLD_DEFAULT = 1024,
+	TIMEOUT_TLS_HANDSHAKE_DEFAULT_MS = 10000,
+	TIMEOUT_HTTP_REQUEST_DEFAULT_MS = 10000,
+	TIMEOUT_IDLE_SESSION_DEFAULT_S = 3600,
+	TIMEOUT_MIN_MS = 100,
+	TIMEOUT_MAX_MS = 3600 * 1000,
+};
+
+#endif

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Makes the lab's PKI in DIR: a CA, an RSA server certificate (RSA so the
+# Windows NULL suites, which use RSA key exchange, can be offered), an ECDSA
+# P-256 server certificate, a client certificate, a revoked client certificate
+# and a CRL. Lab only: keys are unencrypted.
+set -euo pipefail
+dir=${1:?usage: make-pki.sh DIR}
+mkdir -p "$dir"
+cd "$dir"
+q() { "$@" >/dev/null 2>&1 || { echo "make-pki: failed: $*" >&2; exit 1; }; }
+
+q openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 3650 \
+	-subj "/CN=iphttps lab CA" -keyout ca.key -out ca.crt \
+	-addext basicConstraints=critical,CA:true -addext keyUsage=critical,keyCertSign,cRLSign
+issue() { # name subject keyspec extension
+	q openssl req -new -newkey "$3" -nodes -subj "/CN=$2" -keyout "$1.key" -out "$1.csr"
+	printf '%s\n' "$4" > "$1.ext"
+	q openssl x509 -req -in "$1.csr" -CA ca.crt -CAkey ca.key -CAcreateserial -days 3650 \
+		-extfile "$1.ext" -out "$1.crt"
+	rm -f "$1.csr" "$1.ext"
+}
+issue server gw.iphttps.test rsa:2048 "subjectAltName=DNS:gw.iphttps.test,IP:192.0.2.1
+extendedKeyUsage=serverAuth"
+issue server-ecdsa gw.iphttps.test ec:<(openssl ecparam -name prime256v1) "subjectAltName=DNS:gw.iphttps.test,IP:192.0.2.1
+extendedKeyUsage=serverAuth"
+issue client client1.iphttps.test rsa:2048 "extendedKeyUsage=clientAuth"
+issue revoked revoked.iphttps.test rsa:2048 "extendedKeyUsage=clientAuth"
+
+# A minimal CA database so `openssl ca` can revoke and sign the CRL.
+: > index.txt
+echo 1000 > crlnumber
+cat > ca.cnf <<CNF
+[ ca ]
+default_ca = lab
+[ lab ]
+database = index.txt
+crlnumber = crlnumber
+default_md = sha256
+default_crl_days = 3650
+CNF
+q openssl ca -config ca.cnf -keyfile ca.key -cert ca.crt -revoke revoked.crt
+q openssl ca -config ca.cnf -keyfile ca.key -cert ca.crt -gencrl -out ca.crl
+rm -f ca.cnf index.txt* crlnumber* ca.srl
+chmod 600 ./*.key

@@ -1,0 +1,329 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Config loader tests: every example under config/ validates, and each bad
+ * config yields exactly the expected "file:line:col: message" lines.
+ * Run from the repository root (make test does).
+ */
+#include <CUnit/Basic.h>
+#include <dirent.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "iphttps_config.h"
+
+static char tmpdir[] = "/tmp/iphttps-config-test-XXXXXX";
+static char pki[PATH_MAX];
+
+/* The smallest valid config: every line below is referred to by position. */
+#define BASE_PORTS                                                    \
+	"ports:\n"                                                    \
+	"  external: {device: net_null0, ipv4: 192.0.2.1/24}\n"       \
+	"  internal: {device: net_null1, ipv6: [fd00::1/64]}\n"
+#define BASE_LISTENERS "listeners: [{protocol: http, port: 80}]\n"
+#define BASE_IPHTTPS "iphttps: {authentication: none, client_prefix: 2001:db8:1::/64}\n"
+#define BASE BASE_PORTS BASE_LISTENERS BASE_IPHTTPS /* 5 lines */
+
+struct bad_case {
+	const char *name;
+	const char *yaml;
+	const char *expected; /* errors without the file name, one per line */
+};
+
+static const struct bad_case bad_cases[] = {
+	{ "unknown top-level key", BASE "colour: blue\n", "6:1: unknown key 'colour' at top level" },
+	{ "unknown nested key", BASE "tls: {cert: x}\n", "6:7: unknown key 'cert' in 'tls'" },
+	{ "duplicate key", BASE "log_level: info\nlog_level: debug\n", "7:1: duplicate key 'log_level'" },
+	{ "bool written as yes", BASE "eal: {hugepages: yes}\n", "6:18: 'eal.hugepages' must be true or false, got 'yes'" },
+	{ "quoted integer", BASE "workers: {idle_sleep_us: \"5\"}\n",
+	  "6:26: 'workers.idle_sleep_us' must be an integer, got '5'" },
+	{ "negative integer", BASE "eal: {memory_mb: -1}\n", "6:18: 'eal.memory_mb' must be an integer, got '-1'" },
+	{ "integer out of range", BASE "workers: {idle_sleep_us: 20000}\n",
+	  "6:26: 'workers.idle_sleep_us' must be between 0 and 10000, got 20000" },
+	{ "port MTU too small", "ports:\n  external: {device: d0, ipv4: 192.0.2.1/24, mtu: 576}\n  internal: {device: d1, ipv6: [fd00::1/64]}\n" BASE_LISTENERS BASE_IPHTTPS,
+	  "2:51: 'ports.external.mtu' must be between 1280 and 9000, got 576" },
+	{ "listener port zero", BASE_PORTS "listeners: [{protocol: http, port: 0}]\n" BASE_IPHTTPS,
+	  "4:36: 'listeners[0].port' must be between 1 and 65535, got 0" },
+	{ "listener port missing", BASE_PORTS "listeners: [{protocol: http}]\n" BASE_IPHTTPS,
+	  "4:13: missing required key 'port' in 'listeners[0]'" },
+	{ "listener unknown protocol", BASE_PORTS "listeners: [{protocol: quic, port: 443}]\n" BASE_IPHTTPS,
+	  "4:24: 'listeners[0].protocol' must be one of: https, http; got 'quic'" },
+	{ "empty listener list", BASE_PORTS "listeners: []\n" BASE_IPHTTPS,
+	  "4:12: 'listeners' must have at least 1 entry" },
+	{ "listeners not a list", BASE_PORTS "listeners: {protocol: http}\n" BASE_IPHTTPS,
+	  "4:12: 'listeners' must be a list, got a mapping" },
+	{ "duplicate listener port", BASE_PORTS "listeners: [{protocol: http, port: 80}, {protocol: http, port: 80}]\n" BASE_IPHTTPS,
+	  "4:64: 'listeners[1].port' 80 is already used by listeners[0]" },
+	{ "bad proxy protocol", BASE_PORTS "listeners: [{protocol: http, port: 80, proxy_protocol: v3}]\n" BASE_IPHTTPS,
+	  "4:56: 'listeners[0].proxy_protocol' must be one of: none, v1, v2, any; got 'v3'" },
+	{ "https listener without certificate", BASE_PORTS "listeners: [{protocol: https, port: 443}]\n" BASE_IPHTTPS,
+	  "1:1: an https listener needs 'tls.certificate'\n1:1: an https listener needs 'tls.private_key'" },
+	{ "malformed IPv4 address", "ports:\n  external: {device: d0, ipv4: 192.0.2.300/24}\n  internal: {device: d1, ipv6: [fd00::1/64]}\n" BASE_LISTENERS BASE_IPHTTPS,
+	  "2:32: 'ports.external.ipv4' is not an IPv4 address with prefix length: '192.0.2.300/24'" },
+	{ "IPv4 address without prefix length", "ports:\n  external: {device: d0, ipv4: 192.0.2.1}\n  internal: {device: d1, ipv6: [fd00::1/64]}\n" BASE_LISTENERS BASE_IPHTTPS,
+	  "2:32: 'ports.external.ipv4' is not an IPv4 address with prefix length: '192.0.2.1'" },
+	{ "IPv4 prefix length 33", "ports:\n  external: {device: d0, ipv4: 192.0.2.1/33}\n  internal: {device: d1, ipv6: [fd00::1/64]}\n" BASE_LISTENERS BASE_IPHTTPS,
+	  "2:32: 'ports.external.ipv4' is not an IPv4 address with prefix length: '192.0.2.1/33'" },
+	{ "IPv4 gateway off subnet", "ports:\n  external: {device: d0, ipv4: 192.0.2.1/24, ipv4_gateway: 198.51.100.1}\n  internal: {device: d1, ipv6: [fd00::1/64]}\n" BASE_LISTENERS BASE_IPHTTPS,
+	  "2:60: 'ports.external.ipv4_gateway' 198.51.100.1 is not on the port's subnet" },
+	{ "IPv4 gateway without address", "ports:\n  external: {device: d0, ipv6: [2001:db8::1/64], ipv4_gateway: 192.0.2.2}\n  internal: {device: d1, ipv6: [fd00::1/64]}\n" BASE_LISTENERS BASE_IPHTTPS,
+	  "2:64: 'ports.external.ipv4_gateway' needs 'ports.external.ipv4'" },
+	{ "malformed IPv6 address", "ports:\n  external: {device: d0, ipv4: 192.0.2.1/24}\n  internal: {device: d1, ipv6: [fd00::g/64]}\n" BASE_LISTENERS BASE_IPHTTPS,
+	  "3:33: 'ports.internal.ipv6[0]' is not an IPv6 address with prefix length: 'fd00::g/64'" },
+	{ "IPv6 prefix length 129", "ports:\n  external: {device: d0, ipv4: 192.0.2.1/24}\n  internal: {device: d1, ipv6: [fd00::1/129]}\n" BASE_LISTENERS BASE_IPHTTPS,
+	  "3:33: 'ports.internal.ipv6[0]' is not an IPv6 address with prefix length: 'fd00::1/129'" },
+	{ "too many IPv6 addresses", "ports:\n  external: {device: d0, ipv4: 192.0.2.1/24}\n  internal: {device: d1, ipv6: [fd00::1/64, fd00::2/64, fd00::3/64, fd00::4/64, fd00::5/64]}\n" BASE_LISTENERS BASE_IPHTTPS,
+	  "3:32: 'ports.internal.ipv6' has 5 entries, at most 4 are allowed" },
+	{ "IPv6 gateway off link", "ports:\n  external: {device: d0, ipv4: 192.0.2.1/24}\n  internal: {device: d1, ipv6: [fd00::1/64], ipv6_gateway: fd01::1}\n" BASE_LISTENERS BASE_IPHTTPS,
+	  "3:60: 'ports.internal.ipv6_gateway' fd01::1 is not on any of the port's prefixes" },
+	{ "route via off link", "ports:\n  external: {device: d0, ipv4: 192.0.2.1/24}\n  internal:\n    device: d1\n    ipv6: [fd00::1/64]\n    routes:\n      - {prefix: fd10::/16, via: fd02::1}\n" BASE_LISTENERS BASE_IPHTTPS,
+	  "7:34: 'ports.internal.routes[0].via' fd02::1 is not on any of the port's prefixes" },
+	{ "route prefix with host bits", "ports:\n  external: {device: d0, ipv4: 192.0.2.1/24}\n  internal:\n    device: d1\n    ipv6: [fd00::1/64]\n    routes:\n      - {prefix: fd10::1/16, via: fd00::2}\n" BASE_LISTENERS BASE_IPHTTPS,
+	  "7:18: 'ports.internal.routes[0].prefix' has host bits set after /16: 'fd10::1/16'" },
+	{ "route without via", "ports:\n  external: {device: d0, ipv4: 192.0.2.1/24}\n  internal:\n    device: d1\n    ipv6: [fd00::1/64]\n    routes:\n      - {prefix: fd10::/16}\n" BASE_LISTENERS BASE_IPHTTPS,
+	  "7:9: missing required key 'via' in 'ports.internal.routes[0]'" },
+	{ "port without device", "ports:\n  external: {ipv4: 192.0.2.1/24}\n  internal: {device: d1, ipv6: [fd00::1/64]}\n" BASE_LISTENERS BASE_IPHTTPS,
+	  "2:13: missing required key 'device' in 'ports.external'" },
+	{ "port without addresses", "ports:\n  external: {device: d0}\n  internal: {device: d1, ipv6: [fd00::1/64]}\n" BASE_LISTENERS BASE_IPHTTPS,
+	  "2:13: 'ports.external' needs an 'ipv4' or 'ipv6' address" },
+	{ "internal port missing", "ports:\n  external: {device: d0, ipv4: 192.0.2.1/24}\n" BASE_LISTENERS BASE_IPHTTPS,
+	  "2:3: missing required key 'internal' in 'ports'" },
+	{ "ports not a mapping", "ports: [a, b]\n" BASE_LISTENERS BASE_IPHTTPS,
+	  "1:8: 'ports' must be a mapping, got a list" },
+	{ "client prefix not /64", BASE_PORTS BASE_LISTENERS "iphttps: {authentication: none, client_prefix: 2001:db8::/48}\n",
+	  "5:48: 'iphttps.client_prefix' must be a /64 (clients form addresses by SLAAC), got /48" },
+	{ "client prefix with host bits", BASE_PORTS BASE_LISTENERS "iphttps: {authentication: none, client_prefix: 2001:db8::1/64}\n",
+	  "5:48: 'iphttps.client_prefix' has host bits set after /64: '2001:db8::1/64'" },
+	{ "client prefix missing", BASE_PORTS BASE_LISTENERS "iphttps: {authentication: none}\n",
+	  "5:10: missing required key 'client_prefix' in 'iphttps'" },
+	{ "unknown authentication mode", BASE_PORTS BASE_LISTENERS "iphttps: {authentication: password, client_prefix: 2001:db8:1::/64}\n",
+	  "5:27: 'iphttps.authentication' must be one of: certificates, none; got 'password'" },
+	{ "certificates mode without CA", BASE_PORTS BASE_LISTENERS "iphttps: {authentication: certificates, client_prefix: 2001:db8:1::/64}\n",
+	  "5:27: authentication 'certificates' needs 'tls.client_ca'" },
+	{ "section given twice", BASE "iphttps: {link_mtu: 1400}\n", "6:1: duplicate key 'iphttps'" },
+	{ "link MTU out of range", BASE_PORTS BASE_LISTENERS "iphttps: {authentication: none, client_prefix: 2001:db8:1::/64, link_mtu: 1000}\n",
+	  "5:75: 'iphttps.link_mtu' must be between 1280 and 65535, got 1000" },
+	{ "URI without leading slash", BASE_PORTS BASE_LISTENERS "iphttps: {authentication: none, client_prefix: 2001:db8:1::/64, uri: IPHTTPS}\n",
+	  "5:70: 'iphttps.uri' must start with '/', got 'IPHTTPS'" },
+	{ "URI with a query", BASE_PORTS BASE_LISTENERS "iphttps: {authentication: none, client_prefix: 2001:db8:1::/64, uri: /a?b}\n",
+	  "5:70: 'iphttps.uri' may hold only a path without spaces, '?' or '#'" },
+	{ "empty URI", BASE_PORTS BASE_LISTENERS "iphttps: {authentication: none, client_prefix: 2001:db8:1::/64, uri: \"\"}\n",
+	  "5:70: 'iphttps.uri' must not be empty" },
+	{ "unreadable certificate", BASE "tls: {certificate: /nonexistent/server.pem}\n",
+	  "6:20: cannot read 'tls.certificate' file '/nonexistent/server.pem': No such file or directory" },
+	{ "unreadable relative CRL", BASE "tls: {client_crl: missing.crl}\n",
+	  "6:19: cannot read 'tls.client_crl' file 'missing.crl': No such file or directory" },
+	{ "unknown TLS version", BASE "tls: {min_version: \"1.4\"}\n",
+	  "6:20: 'tls.min_version' must be one of: 1.0, 1.1, 1.2, 1.3; got '1.4'" },
+	{ "TLS max below min", BASE "tls: {min_version: \"1.3\", max_version: \"1.2\"}\n",
+	  "6:40: 'tls.max_version' is lower than 'tls.min_version'" },
+	{ "NULL suites with TLS 1.3 max", BASE "tls: {null_encryption: true, max_version: \"1.3\"}\n",
+	  "6:24: 'tls.null_encryption' needs TLS 1.2: the NULL suites do not exist in TLS 1.3" },
+	{ "string too long", BASE "tls: {ciphers: "
+	  "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+	  "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+	  "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+	  "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA}\n",
+	  "6:16: 'tls.ciphers' is longer than 511 bytes" },
+	{ "worker is the main lcore", BASE "eal: {main_lcore: 1, worker_lcores: [1]}\n",
+	  "6:38: 'eal.worker_lcores' contains the main lcore 1" },
+	{ "worker listed twice", BASE "eal: {worker_lcores: [1, 1]}\n", "6:26: 'eal.worker_lcores' lists lcore 1 twice" },
+	{ "no workers", BASE "eal: {worker_lcores: []}\n", "6:22: 'eal.worker_lcores' must have at least 1 entry" },
+	{ "lcore out of range", BASE "eal: {worker_lcores: [5000]}\n",
+	  "6:23: 'eal.worker_lcores[0]' must be between 0 and 1023, got 5000" },
+	{ "too little memory", BASE "eal: {memory_mb: 8}\n", "6:18: 'eal.memory_mb' must be between 64 and 1048576, got 8" },
+	{ "too few mbufs", BASE "eal: {mbufs: 100}\n", "6:14: 'eal.mbufs' must be between 4096 and 16777216, got 100" },
+	{ "socket mode not octal", BASE "control: {socket_mode: 660}\n",
+	  "6:24: 'control.socket_mode' must be an octal file mode such as 0660, got '660'" },
+	{ "relative control socket", BASE "control: {socket: run/ctl.sock}\n",
+	  "6:19: 'control.socket' must be an absolute path" },
+	{ "unknown log level", BASE "log_level: chatty\n",
+	  "6:12: 'log_level' must be one of: error, warning, info, debug; got 'chatty'" },
+	{ "section given a scalar", BASE "limits: 5\n", "6:9: 'limits' must be a mapping, got a scalar" },
+	{ "scalar given a list", BASE "limits: {max_clients: [1]}\n",
+	  "6:23: 'limits.max_clients' must be an integer, got a list" },
+	{ "timeout below minimum", BASE "limits: {tls_handshake_timeout_ms: 5}\n",
+	  "6:36: 'limits.tls_handshake_timeout_ms' must be between 100 and 3600000, got 5" },
+	{ "listener port also a TCP service", BASE "tcp_services: {echo_port: 80}\n",
+	  "4:36: 'listeners[0].port' 80 is also a tcp_services port" },
+	{ "file is a list", "- a\n- b\n", "1:1: the file must be a mapping of sections, got a list" },
+	{ "empty file", "",
+	  "1:1: missing required key 'ports'\n1:1: missing required key 'listeners'\n1:1: missing required key 'iphttps'" },
+	{ "YAML syntax error", BASE "tls: [\n", "7:1: YAML syntax error: did not find expected node content while parsing a flow node" },
+	{ "tab indentation", BASE "tls:\n\tcertificate: x\n",
+	  "7:1: YAML syntax error: found character that cannot start any token while scanning for the next token" },
+	{ "several errors at once", BASE "eal: {hugepages: maybe, memory_mb: x}\nlog_level: loud\n",
+	  "6:18: 'eal.hugepages' must be true or false, got 'maybe'\n"
+	  "6:36: 'eal.memory_mb' must be an integer, got 'x'\n"
+	  "7:12: 'log_level' must be one of: error, warning, info, debug; got 'loud'" },
+};
+
+static void write_file(const char *path, const char *text)
+{
+	FILE *fp = fopen(path, "w");
+
+	CU_ASSERT_FATAL(fp != NULL);
+	fputs(text, fp);
+	fclose(fp);
+}
+
+/* Joins the errors without their "file:" prefix, one per line. */
+static void errors_text(const struct config_errors *errors, const char *file, char *out, size_t size)
+{
+	size_t prefix = strlen(file) + 1;
+
+	out[0] = '\0';
+	for (unsigned int i = 0; i < errors->count; i++) {
+		const char *m = errors->error[i].message;
+
+		if (strncmp(m, file, prefix - 1) == 0 && m[prefix - 1] == ':')
+			m += prefix;
+		snprintf(out + strlen(out), size - strlen(out), "%s%s", i ? "\n" : "", m);
+	}
+}
+
+static void test_bad_configs(void)
+{
+	static struct iphttps_config config;
+	static struct config_errors errors;
+	char path[PATH_MAX], got[8192];
+	unsigned int failures = 0;
+
+	snprintf(path, sizeof(path), "%s/bad.yaml", tmpdir);
+	for (size_t i = 0; i < sizeof(bad_cases) / sizeof(bad_cases[0]); i++) {
+		int rc;
+
+		write_file(path, bad_cases[i].yaml);
+		rc = config_load(path, &config, &errors);
+		errors_text(&errors, path, got, sizeof(got));
+		if (rc != -1 || strcmp(got, bad_cases[i].expected) != 0) {
+			fprintf(stderr, "\n  case '%s':\n    expected: %s\n    got:      %s (rc %d)\n",
+				bad_cases[i].name, bad_cases[i].expected, got, rc);
+			failures++;
+		}
+	}
+	CU_ASSERT_EQUAL(failures, 0);
+}
+
+static void test_case_count(void)
+{
+	/* The issue asks for at least 30 distinct bad configs. */
+	CU_ASSERT(sizeof(bad_cases) / sizeof(bad_cases[0]) >= 30);
+}
+
+static void test_examples_validate(void)
+{
+	static struct iphttps_config config;
+	static struct config_errors errors;
+	unsigned int checked = 0;
+	struct dirent *entry;
+	DIR *dir = opendir("config");
+
+	CU_ASSERT_FATAL(dir != NULL);
+	while ((entry = readdir(dir)) != NULL) {
+		char path[PATH_MAX];
+		size_t len = strlen(entry->d_name);
+
+		if (len < 6 || strcmp(entry->d_name + len - 5, ".yaml") != 0)
+			continue;
+		snprintf(path, sizeof(path), "config/%s", entry->d_name);
+		if (config_load(path, &config, &errors) != 0) {
+			for (unsigned int i = 0; i < errors.count; i++)
+				fprintf(stderr, "\n  %s", errors.error[i].message);
+			CU_FAIL("an example config does not validate");
+		}
+		checked++;
+	}
+	closedir(dir);
+	CU_ASSERT(checked >= 3);
+}
+
+static void test_defaults_and_values(void)
+{
+	static struct iphttps_config config;
+	static struct config_errors errors;
+	char path[PATH_MAX], text[3 * PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/good.yaml", tmpdir);
+	snprintf(text, sizeof(text),
+		 BASE "tls: {certificate: %s/server.crt, private_key: %s/server.key, null_encryption: true,"
+		      " max_version: \"1.2\"}\n"
+		      "eal: {worker_lcores: [1, 2], hugepages: false}\n"
+		      "control: {socket_mode: 0600}\n",
+		 pki, pki);
+	write_file(path, text);
+	CU_ASSERT_EQUAL_FATAL(config_load(path, &config, &errors), 0);
+	CU_ASSERT_EQUAL(config.eal.worker_count, 2);
+	CU_ASSERT_EQUAL(config.eal.worker_lcores[1], 2);
+	CU_ASSERT_FALSE(config.eal.hugepages);
+	CU_ASSERT_TRUE(config.tls.null_encryption);
+	CU_ASSERT_EQUAL(config.tls.max_version, CONFIG_TLS_1_2);
+	CU_ASSERT_EQUAL(config.control.socket_mode, 0600);
+	CU_ASSERT_TRUE(config.ports[CONFIG_PORT_EXTERNAL].has_ipv4);
+	CU_ASSERT_EQUAL(config.ports[CONFIG_PORT_EXTERNAL].ipv4.len, 24);
+	CU_ASSERT_EQUAL(config.ports[CONFIG_PORT_INTERNAL].ipv6_count, 1);
+	CU_ASSERT_EQUAL(config.ports[CONFIG_PORT_INTERNAL].ipv6[0].len, 64);
+	CU_ASSERT_EQUAL(config.listeners[0].port, 80);
+	CU_ASSERT_EQUAL(config.listeners[0].protocol, CONFIG_LISTENER_HTTP);
+	CU_ASSERT_EQUAL(config.iphttps.authentication, CONFIG_AUTH_NONE);
+	CU_ASSERT_EQUAL(config.iphttps.client_prefix.len, 64);
+	/* Defaults for what the file did not say. */
+	CU_ASSERT_STRING_EQUAL(config.iphttps.uri, "/IPHTTPS");
+	CU_ASSERT_EQUAL(config.iphttps.link_mtu, 1280);
+	CU_ASSERT_EQUAL(config.workers.idle_sleep_us, WORKER_IDLE_SLEEP_DEFAULT_US);
+	CU_ASSERT_EQUAL(config.limits.max_clients, LIMIT_MAX_CLIENTS_DEFAULT);
+	CU_ASSERT_EQUAL(config.tcp_services.echo_port, 0);
+}
+
+static void test_relative_paths_follow_the_file(void)
+{
+	static struct iphttps_config config;
+	static struct config_errors errors;
+
+	CU_ASSERT_EQUAL_FATAL(config_load("config/lab.yaml", &config, &errors), 0);
+	CU_ASSERT_STRING_EQUAL(config.tls.certificate, "config/pki/server.crt");
+}
+
+static void test_missing_file(void)
+{
+	static struct iphttps_config config;
+	static struct config_errors errors;
+
+	CU_ASSERT_EQUAL(config_load("/nonexistent/iphttpsd.yaml", &config, &errors), -1);
+	CU_ASSERT_EQUAL_FATAL(errors.count, 1);
+	CU_ASSERT_STRING_EQUAL(errors.error[0].message,
+			       "/nonexistent/iphttpsd.yaml:0:0: cannot open: No such file or directory");
+}
+
+int main(void)
+{
+	CU_pSuite suite;
+	unsigned int failed;
+
+	if (!mkdtemp(tmpdir) || !realpath("config/pki", pki)) {
+		perror("test_config setup (run from the repository root after make)");
+		return 1;
+	}
+	if (CU_initialize_registry() != CUE_SUCCESS)
+		return 1;
+	suite = CU_add_suite("config", NULL, NULL);
+	CU_add_test(suite, "at least 30 bad configs", test_case_count);
+	CU_add_test(suite, "each bad config gives its exact errors", test_bad_configs);
+	CU_add_test(suite, "every example under config/ validates", test_examples_validate);
+	CU_add_test(suite, "values and defaults land in the struct", test_defaults_and_values);
+	CU_add_test(suite, "relative paths are taken from the file's directory", test_relative_paths_follow_the_file);
+	CU_add_test(suite, "a missing file is one clear error", test_missing_file);
+	CU_basic_set_mode(CU_BRM_VERBOSE);
+	CU_basic_run_tests();
+	failed = CU_get_number_of_failures();
+	CU_cleanup_registry();
+	{
+		char cmd[PATH_MAX + 16];
+		snprintf(cmd, sizeof(cmd), "rm -rf %s", tmpdir);
+		if (system(cmd) != 0)
+			fprintf(stderr, "could not remove %s\n", tmpdir);
+	}
+	return failed ? 1 : 0;
+}
