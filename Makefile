@@ -15,7 +15,7 @@ CUNIT_LIBS  := $(shell pkg-config --libs cunit)
 
 CONFIG_SRC    := control/config.c control/config_yaml.c
 DATAPLANE_SRC := $(wildcard dataplane/*.c)
-DAEMON_SRC    := $(DATAPLANE_SRC) $(CONFIG_SRC)
+DAEMON_SRC    := $(DATAPLANE_SRC) $(CONFIG_SRC) control/eal_args.c control/telemetry.c control/iphttpsd.c
 
 all: $(BUILD)/iphttpsd $(BUILD)/iphttpsctl config/pki/server.crt
 

@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include "telemetry.h"
+
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <rte_ethdev.h>
+#include <rte_telemetry.h>
+
+#include "nexthop.h"
+#include "worker.h"
+
+static void add_counters(struct rte_tel_data *d, const struct worker_counters *c)
+{
+#define ADD_COUNTER(name, help) rte_tel_data_add_dict_u64(d, #name, c->name);
+	WORKER_COUNTERS(ADD_COUNTER)
+#undef ADD_COUNTER
+}
+
+static void sum_counters(struct worker_counters *sum)
+{
+	memset(sum, 0, sizeof(*sum));
+	for (unsigned int i = 0; i < worker_count; i++) {
+		const struct worker_counters *c = &workers[i].counters;
+#define SUM_COUNTER(name, help) sum->name += __atomic_load_n(&c->name, __ATOMIC_RELAXED);
+		WORKER_COUNTERS(SUM_COUNTER)
+#undef SUM_COUNTER
+	}
+}
+
+static int cmd_stats(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	struct worker_counters sum;
+
+	(void)cmd;
+	(void)params;
+	sum_counters(&sum);
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_u64(d, "workers", worker_count);
+	add_counters(d, &sum);
+	return 0;
+}
+
+static int cmd_worker_stats(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	char *end;
+	unsigned long id;
+
+	(void)cmd;
+	if (!params || !*params)
+		return -EINVAL;
+	id = strtoul(params, &end, 10);
+	if (*end != '\0' || id >= worker_count)
+		return -EINVAL;
+	rte_tel_data_start_dict(d);
+	add_counters(d, &workers[id].counters);
+	return 0;
+}
+
+static int cmd_ports(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	(void)cmd;
+	(void)params;
+	rte_tel_data_start_dict(d);
+	for (int role = 0; role < CONFIG_PORT_COUNT; role++) {
+		const struct iface *ifc = &ifaces[role];
+		char mac[RTE_ETHER_ADDR_FMT_SIZE], text[RTE_TEL_MAX_STRING_LEN];
+		struct rte_eth_dev_info info;
+
+		if (rte_eth_dev_info_get(ifc->port_id, &info) != 0)
+			continue;
+		rte_ether_format_addr(mac, sizeof(mac), &ifc->mac);
+		snprintf(text, sizeof(text), "port %u driver %s mac %s rx_cksum %s tx_cksum %s tso %s", ifc->port_id,
+			 info.driver_name, mac, ifc->rx_offloads & RTE_ETH_RX_OFFLOAD_IPV4_CKSUM ? "hw" : "sw",
+			 ifc->tx_offloads & RTE_ETH_TX_OFFLOAD_TCP_CKSUM ? "hw" : "sw",
+			 ifc->tx_offloads & RTE_ETH_TX_OFFLOAD_TCP_TSO ? "hw" : "sw");
+		rte_tel_data_add_dict_string(d, config_port_role_name(role), text);
+	}
+	return 0;
+}
+
+static int cmd_nexthops(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	(void)cmd;
+	(void)params;
+	rte_tel_data_start_dict(d);
+	for (unsigned int i = 0; i < nexthop_count(); i++) {
+		struct nexthop_view v;
+		char addr[INET6_ADDRSTRLEN], key[RTE_TEL_MAX_STRING_LEN], value[RTE_TEL_MAX_STRING_LEN];
+		char mac[RTE_ETHER_ADDR_FMT_SIZE];
+
+		nexthop_get(i, &v);
+		inet_ntop(v.is_ipv4 ? AF_INET : AF_INET6, v.addr, addr, sizeof(addr));
+		/* Telemetry keys allow only letters, digits and _/-: the address goes in the value. */
+		snprintf(key, sizeof(key), "nexthop%u", i);
+		if (v.resolved) {
+			rte_ether_format_addr(mac, sizeof(mac), &v.mac);
+			snprintf(value, sizeof(value), "%s %s mac %s age_ms %" PRIu64, config_port_role_name(v.role),
+				 addr, mac, v.age_ms);
+		} else {
+			snprintf(value, sizeof(value), "%s %s unresolved", config_port_role_name(v.role), addr);
+		}
+		rte_tel_data_add_dict_string(d, key, value);
+	}
+	return 0;
+}
+
+int telemetry_register(void)
+{
+	int rc = 0;
+
+	rc |= rte_telemetry_register_cmd("/iphttps/stats", cmd_stats,
+					 "Counters of all workers, summed. Takes no parameters");
+	rc |= rte_telemetry_register_cmd("/iphttps/worker_stats", cmd_worker_stats,
+					 "Counters of one worker. Parameter: worker index");
+	rc |= rte_telemetry_register_cmd("/iphttps/ports", cmd_ports, "The two ports. Takes no parameters");
+	rc |= rte_telemetry_register_cmd("/iphttps/nexthops", cmd_nexthops,
+					 "Next hops and their MAC addresses. Takes no parameters");
+	return rc ? -1 : 0;
+}

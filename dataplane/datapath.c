@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include "datapath.h"
+
+#include <rte_ethdev.h>
+#include <rte_launch.h>
+#include <rte_lcore.h>
+#include <rte_mbuf.h>
+
+#include "log.h"
+#include "nexthop.h"
+#include "port.h"
+#include "worker.h"
+
+static struct rte_mempool *pool;
+
+void datapath_start(const struct iphttps_config *config)
+{
+	const struct config_eal *eal = &config->eal;
+	unsigned int socket;
+
+	for (unsigned int i = 0; i < eal->worker_count; i++)
+		if (!rte_lcore_is_enabled(eal->worker_lcores[i]))
+			rte_exit(EXIT_FAILURE, "worker lcore %u is not enabled in EAL\n", eal->worker_lcores[i]);
+	socket = rte_lcore_to_socket_id(eal->worker_lcores[0]);
+	/* One pool per socket in a multi-socket box; the lab and the workers of
+	 * one appliance share a socket, so one pool on the workers' socket. */
+	pool = rte_pktmbuf_pool_create("mbufs", eal->mbufs, MBUF_POOL_CACHE_COUNT, 0, RTE_MBUF_DEFAULT_BUF_SIZE,
+				       (int)socket);
+	if (!pool)
+		rte_exit(EXIT_FAILURE, "cannot create a pool of %u mbufs on socket %u: %s (eal.mbufs, eal.memory_mb)\n",
+			 eal->mbufs, socket, rte_strerror(rte_errno));
+	for (int role = 0; role < CONFIG_PORT_COUNT; role++)
+		port_start(role, &config->ports[role], eal->worker_count, pool);
+	nexthop_table_init(config);
+	worker_count = eal->worker_count;
+	for (unsigned int i = 0; i < worker_count; i++)
+		worker_init(&workers[i], i, eal->worker_lcores[i], pool, config->workers.idle_sleep_us);
+	for (unsigned int i = 0; i < worker_count; i++) {
+		int rc = rte_eal_remote_launch(worker_main, &workers[i], workers[i].lcore);
+
+		if (rc != 0)
+			rte_exit(EXIT_FAILURE, "cannot launch worker %u on lcore %u: %s\n", i, workers[i].lcore,
+				 rte_strerror(-rc));
+	}
+}
+
+void datapath_stop(void)
+{
+	worker_request_stop();
+	rte_eal_mp_wait_lcore();
+	port_stop_all();
+	if (pool) {
+		rte_mempool_free(pool);
+		pool = NULL;
+	}
+}

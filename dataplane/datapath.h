@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef IPHTTPS_DATAPATH_H
+#define IPHTTPS_DATAPATH_H
+
+/*
+ * The datapath as the control plane sees it: start it from a config (mbuf
+ * pool, ports, next hops, one worker per configured lcore), and stop it.
+ */
+
+#include "iphttps_config.h"
+
+/** Bring up pools, ports and workers; rte_exit naming the failing step on error. */
+void datapath_start(const struct iphttps_config *config);
+
+/** Stop the workers (returns once every worker has left its loop) and the ports. */
+void datapath_stop(void);
+
+#endif

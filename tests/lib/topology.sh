@@ -1,0 +1,149 @@
+#!/usr/bin/env bash
+# The lab topology (DESIGN.md), shared by `make lab` and the netns tests.
+#
+#   ┌──────────── client ───────────┐      ┌─────────────── gw ────────────────┐      ┌──────────── corp ─────────────┐
+#   │ kernel TCP/IP, curl, ping     │      │ iphttpsd (DPDK; the kernel stays   │      │ kernel IPv6 host: ping6, iperf3│
+#   │ ext1 192.0.2.2/24             │ veth │ out: IPv6 off, no addresses)       │ veth │ int1 fd00:c0::2/64             │
+#   │      2001:db8:e::2/64         ├──────┤ ext0 192.0.2.1  2001:db8:e::1      ├──────┤ route 2001:db8:c1::/64         │
+#   │ (the appliance's gateway)     │      │ int0 fd00:c0::1                    │      │   via fd00:c0::1               │
+#   └───────────────────────────────┘      └────────────────────────────────────┘      └────────────────────────────────┘
+#
+# Namespaces are ${TOPO_PREFIX}client, ${TOPO_PREFIX}gw, ${TOPO_PREFIX}corp: the lab uses no
+# prefix (DESIGN.md's names), every test run its own, so runs never collide.
+# State (pid, log, generated config, hugepages taken) lives in $TOPO_STATE.
+#
+# Variables: TOPO_PREFIX, TOPO_STATE (required); TOPO_DEVICE af_xdp|af_packet (default
+# af_xdp, the steadier one here: docs/LAB.md); TOPO_HUGEPAGES yes|no (default yes, falls
+# back to --no-huge when pages cannot be reserved).
+
+TOPO_REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+TOPO_DEVICE=${TOPO_DEVICE:-af_xdp}
+TOPO_HUGEPAGES=${TOPO_HUGEPAGES:-yes}
+TOPO_HUGEPAGE_COUNT=320   # 2 MiB pages: eal.memory_mb (512) + headroom
+
+topo_ns() { echo "${TOPO_PREFIX}$1"; }
+topo_in() { local ns; ns=$(topo_ns "$1"); shift; ip netns exec "$ns" "$@"; }
+topo_file_prefix() { echo "iphttps-${TOPO_PREFIX:-lab}" | tr -c 'a-zA-Z0-9_\n-' '-'; }
+
+topo_veth_quiet() { # ns ifname: no offloads (whole frames, full checksums), link up
+	topo_in "$1" ethtool -K "$2" tso off gso off gro off tx off rx off >/dev/null 2>&1 || true
+	topo_in "$1" ip link set "$2" up
+}
+
+topo_up() {
+	mkdir -p "$TOPO_STATE"
+	local c g k
+	c=$(topo_ns client) g=$(topo_ns gw) k=$(topo_ns corp)
+	for ns in "$c" "$g" "$k"; do
+		ip netns add "$ns" || return 1
+		echo "$ns" >> "$TOPO_STATE/namespaces"
+		ip netns exec "$ns" ip link set lo up
+	done
+	ip link add ext0 netns "$g" type veth peer name ext1 netns "$c" || return 1
+	ip link add int0 netns "$g" type veth peer name int1 netns "$k" || return 1
+	# The gw kernel must neither answer nor send on the appliance's ports.
+	for ifname in ext0 int0; do
+		topo_in gw sysctl -qw "net.ipv6.conf.$ifname.disable_ipv6=1"
+		topo_veth_quiet gw "$ifname"
+	done
+	topo_in client sysctl -qw net.ipv6.conf.ext1.accept_dad=0
+	topo_veth_quiet client ext1
+	topo_in client ip addr add 192.0.2.2/24 dev ext1
+	topo_in client ip -6 addr add 2001:db8:e::2/64 dev ext1 nodad
+	topo_in corp sysctl -qw net.ipv6.conf.int1.accept_dad=0
+	topo_veth_quiet corp int1
+	topo_in corp ip -6 addr add fd00:c0::2/64 dev int1 nodad
+	topo_in corp ip -6 route add 2001:db8:c1::/64 via fd00:c0::1 dev int1
+}
+
+# Reserve hugepages on top of what is already reserved (a running lab keeps its own).
+topo_hugepages_take() {
+	[ "$TOPO_HUGEPAGES" = yes ] || return 1
+	mountpoint -q /dev/hugepages || mount -t hugetlbfs nodev /dev/hugepages || return 1
+	local before after free
+	before=$(cat /proc/sys/vm/nr_hugepages)
+	sysctl -qw vm.nr_hugepages=$((before + TOPO_HUGEPAGE_COUNT)) || return 1
+	after=$(cat /proc/sys/vm/nr_hugepages)
+	echo $((after - before)) > "$TOPO_STATE/hugepages"
+	free=$(awk '/HugePages_Free/ {print $2}' /proc/meminfo)
+	[ "$((after - before))" -ge "$TOPO_HUGEPAGE_COUNT" ] && [ "$free" -ge "$TOPO_HUGEPAGE_COUNT" ]
+}
+
+topo_hugepages_release() {
+	[ -f "$TOPO_STATE/hugepages" ] || return 0
+	local taken now
+	taken=$(cat "$TOPO_STATE/hugepages")
+	now=$(cat /proc/sys/vm/nr_hugepages)
+	sysctl -qw vm.nr_hugepages=$(( now > taken ? now - taken : 0 ))
+	rm -f "$TOPO_STATE/hugepages"
+}
+
+# The lab config with this run's device and absolute PKI paths.
+topo_config() {
+	sed -e "s#net_af_xdp#net_$TOPO_DEVICE#" -e "s#: pki/#: $TOPO_REPO/config/pki/#" \
+	    "${1:-$TOPO_REPO/config/lab.yaml}" > "$TOPO_STATE/iphttpsd.yaml"
+	echo "$TOPO_STATE/iphttpsd.yaml"
+}
+
+# Start iphttpsd in gw; waits (bounded) until it says it runs. Extra args pass through.
+topo_start_appliance() {
+	local config args=() i
+	config=$(topo_config "${TOPO_CONFIG:-}")
+	if topo_hugepages_take; then
+		echo "hugepages: $(cat "$TOPO_STATE/hugepages") x 2 MiB reserved" >&2
+	else
+		topo_hugepages_release
+		echo "hugepages: not available here; running EAL with --no-huge" >&2
+		args+=(--no-huge)
+	fi
+	# Started directly (not through a shell function) so that $! is iphttpsd itself.
+	ip netns exec "$(topo_ns gw)" "$TOPO_REPO/build/iphttpsd" -c "$config" --file-prefix "$(topo_file_prefix)" \
+		"${args[@]}" "$@" > "$TOPO_STATE/iphttpsd.log" 2>&1 &
+	echo $! > "$TOPO_STATE/iphttpsd.pid"
+	for i in $(seq 1 200); do
+		grep -q "iphttpsd running" "$TOPO_STATE/iphttpsd.log" && return 0
+		kill -0 "$(cat "$TOPO_STATE/iphttpsd.pid")" 2>/dev/null || break
+		sleep 0.1
+	done
+	echo "iphttpsd did not start; its log:" >&2
+	cat "$TOPO_STATE/iphttpsd.log" >&2
+	return 1
+}
+
+# Stop iphttpsd: SIGTERM, then SIGKILL after 5 s. Prints the seconds SIGTERM took.
+topo_stop_appliance() {
+	local pid start end i
+	[ -f "$TOPO_STATE/iphttpsd.pid" ] || return 0
+	pid=$(cat "$TOPO_STATE/iphttpsd.pid")
+	rm -f "$TOPO_STATE/iphttpsd.pid"
+	kill -0 "$pid" 2>/dev/null || return 0
+	start=$(date +%s.%N)
+	kill -TERM "$pid" 2>/dev/null
+	for i in $(seq 1 100); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.05
+	done
+	if kill -0 "$pid" 2>/dev/null; then
+		kill -KILL "$pid" 2>/dev/null
+		echo "iphttpsd ignored SIGTERM for 5 s; killed" >&2
+			return 1
+	fi
+	end=$(date +%s.%N)
+	python3 -c "print(round($end - $start, 3))" > "$TOPO_STATE/stop_seconds"
+}
+
+topo_telemetry() { python3 "$TOPO_REPO/tests/lib/telemetry.py" "$(topo_file_prefix)" "$@"; }
+
+# Remove everything this run made, whatever state it is in.
+topo_down() {
+	topo_stop_appliance || true
+	if [ -f "$TOPO_STATE/namespaces" ]; then
+		while read -r ns; do ip netns del "$ns" 2>/dev/null || true; done < "$TOPO_STATE/namespaces"
+		rm -f "$TOPO_STATE/namespaces"
+	fi
+	topo_hugepages_release
+	local fp
+	fp=$(topo_file_prefix)
+	rm -rf "/var/run/dpdk/$fp"
+	rm -f /dev/hugepages/"$fp"map_* 2>/dev/null || true
+}
