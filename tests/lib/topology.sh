@@ -58,7 +58,9 @@ topo_up() {
 
 # Reserve hugepages on top of what is already reserved (a running lab keeps its own).
 topo_hugepages_take() {
+	topo_hugepages_release   # a restart must not take pages twice
 	[ "$TOPO_HUGEPAGES" = yes ] || return 1
+	mkdir -p /dev/hugepages
 	mountpoint -q /dev/hugepages || mount -t hugetlbfs nodev /dev/hugepages || return 1
 	local before after free
 	before=$(cat /proc/sys/vm/nr_hugepages)
@@ -96,6 +98,7 @@ topo_start_appliance() {
 		echo "hugepages: not available here; running EAL with --no-huge" >&2
 		args+=(--no-huge)
 	fi
+	: > "$TOPO_STATE/iphttpsd.log"
 	# Started directly (not through a shell function) so that $! is iphttpsd itself.
 	ip netns exec "$(topo_ns gw)" "$TOPO_REPO/build/iphttpsd" -c "$config" --file-prefix "$(topo_file_prefix)" \
 		"${args[@]}" "$@" > "$TOPO_STATE/iphttpsd.log" 2>&1 &

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Assertions for the netns tests. Each prints one "PASS: name" or "FAIL: name"
+# line; tests/run.sh counts those lines. A test script exits non-zero if any
+# check failed (check_finish).
+
+CHECK_FAILED=0
+
+check() { # name command...: passes when the command succeeds
+	local name=$1
+	shift
+	if "$@" > "${CHECK_LOG:-/dev/null}" 2>&1; then
+		echo "PASS: $name"
+	else
+		echo "FAIL: $name (command: $*)"
+		[ -n "${CHECK_LOG:-}" ] && sed 's/^/    | /' "$CHECK_LOG" | tail -20
+		CHECK_FAILED=1
+	fi
+}
+
+check_equal() { # name expected actual
+	if [ "$2" = "$3" ]; then
+		echo "PASS: $1"
+	else
+		echo "FAIL: $1 (expected '$2', got '$3')"
+		CHECK_FAILED=1
+	fi
+}
+
+check_finish() {
+	return "$CHECK_FAILED"
+}

@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Runs every test tier and ends with one line: "N passed, M failed".
+#   unit:  each CUnit binary build/test_* (its tests are counted)
+#   netns: each tests/netns/test_*.sh, on af_xdp, and the appliance test on
+#          af_packet too (each PASS/FAIL line is counted)
+# usage: tests/run.sh [--unit-only] BUILD_DIR
+set -u
+cd "$(dirname "$0")/.."
+unit_only=0
+if [ "${1:-}" = --unit-only ]; then unit_only=1; shift; fi
+build=${1:-build}
+passed=0
+failed=0
+
+run_unit() {
+	local bin=$1 out summary
+	out=$("$bin" 2>&1)
+	local rc=$?
+	echo "$out"
+	summary=$(awk '$1 == "tests" {print $3, $4, $5}' <<<"$out" | tail -1)
+	if [ -z "$summary" ]; then
+		echo "FAIL: $bin printed no CUnit summary (exit $rc)"
+		failed=$((failed + 1))
+		return
+	fi
+	read -r ran ok bad <<<"$summary"
+	passed=$((passed + ok))
+	failed=$((failed + bad))
+	if [ "$rc" -ne 0 ] && [ "$bad" -eq 0 ]; then
+		echo "FAIL: $bin exited $rc"
+		failed=$((failed + 1))
+	fi
+}
+
+run_netns() {
+	local script=$1 out rc p f
+	shift
+	echo "== $script $*"
+	out=$(timeout 600 "$script" "$@" 2>&1)
+	rc=$?
+	echo "$out"
+	p=$(grep -c '^PASS:' <<<"$out")
+	f=$(grep -c '^FAIL:' <<<"$out")
+	passed=$((passed + p))
+	failed=$((failed + f))
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		echo "FAIL: $script $* exited $rc without naming a failure"
+		failed=$((failed + 1))
+	fi
+}
+
+for bin in "$build"/test_*; do
+	[ -x "$bin" ] || continue
+	echo "== $bin"
+	run_unit "$bin"
+done
+
+if [ "$unit_only" -eq 0 ]; then
+	if [ "$(id -u)" -ne 0 ]; then
+		echo "FAIL: the netns tests need root (network namespaces, DPDK); run make test as root"
+		failed=$((failed + 1))
+	else
+		for script in tests/netns/test_*.sh; do
+			run_netns "$script"
+		done
+		run_netns tests/netns/test_appliance_answers.sh af_packet
+	fi
+	leftover=$(ip netns list 2>/dev/null | grep -E '^t[0-9]+-' || true)
+	if [ -n "$leftover" ]; then
+		echo "FAIL: namespaces left behind: $leftover"
+		failed=$((failed + 1))
+	fi
+fi
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
