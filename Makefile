@@ -38,8 +38,9 @@ UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/%,$(wildcard tests/unit/test_*.
 $(BUILD)/test_config: tests/unit/test_config.c $(CONFIG_SRC) $(wildcard include/*.h control/*.h) | $(BUILD)
 	$(CC) $(CFLAGS_BASE) $(CFLAGS) -o $@ tests/unit/test_config.c $(CONFIG_SRC) $(YAML_LIBS) $(CUNIT_LIBS)
 
-$(BUILD)/test_%: tests/unit/test_%.c $(DATAPLANE_SRC) $(wildcard dataplane/*.h include/*.h) | $(BUILD)
-	$(CC) $(CFLAGS_BASE) $(DPDK_CFLAGS) $(CFLAGS) -o $@ $< $(DPDK_LIBS) $(CUNIT_LIBS)
+# Datapath tests link the whole datapath and the config loader (tests/unit/harness.h).
+$(BUILD)/test_%: tests/unit/test_%.c tests/unit/harness.h $(DATAPLANE_SRC) $(CONFIG_SRC) $(wildcard dataplane/*.h include/*.h) | $(BUILD)
+	$(CC) $(CFLAGS_BASE) $(DPDK_CFLAGS) $(CFLAGS) -o $@ $< $(DATAPLANE_SRC) $(CONFIG_SRC) $(DPDK_LIBS) -lrte_net_ring $(YAML_LIBS) $(CUNIT_LIBS)
 
 unit: $(UNIT_TESTS)
 

@@ -2,7 +2,7 @@
 # Runs every test tier and ends with one line: "N passed, M failed".
 #   unit:  each CUnit binary build/test_* (its tests are counted)
 #   netns: each tests/netns/test_*.sh, on af_xdp, and the appliance test on
-#          af_packet too (each PASS/FAIL line is counted)
+#          af_packet too, stopped with SIGINT (each PASS/FAIL line is counted)
 # usage: tests/run.sh [--unit-only] BUILD_DIR
 set -u
 cd "$(dirname "$0")/.."
@@ -63,7 +63,7 @@ if [ "$unit_only" -eq 0 ]; then
 		for script in tests/netns/test_*.sh; do
 			run_netns "$script"
 		done
-		run_netns tests/netns/test_appliance_answers.sh af_packet
+		run_netns tests/netns/test_appliance_answers.sh af_packet INT
 	fi
 	leftover=$(ip netns list 2>/dev/null | grep -E '^t[0-9]+-' || true)
 	if [ -n "$leftover" ]; then

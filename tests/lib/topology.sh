@@ -113,22 +113,23 @@ topo_start_appliance() {
 	return 1
 }
 
-# Stop iphttpsd: SIGTERM, then SIGKILL after 5 s. Prints the seconds SIGTERM took.
+# Stop iphttpsd with SIG (default TERM), SIGKILL after 5 s; the seconds it took go to
+# $TOPO_STATE/stop_seconds.
 topo_stop_appliance() {
-	local pid start end i
+	local sig=${1:-TERM} pid start end i
 	[ -f "$TOPO_STATE/iphttpsd.pid" ] || return 0
 	pid=$(cat "$TOPO_STATE/iphttpsd.pid")
 	rm -f "$TOPO_STATE/iphttpsd.pid"
 	kill -0 "$pid" 2>/dev/null || return 0
 	start=$(date +%s.%N)
-	kill -TERM "$pid" 2>/dev/null
+	kill "-$sig" "$pid" 2>/dev/null
 	for i in $(seq 1 100); do
 		kill -0 "$pid" 2>/dev/null || break
 		sleep 0.05
 	done
 	if kill -0 "$pid" 2>/dev/null; then
 		kill -KILL "$pid" 2>/dev/null
-		echo "iphttpsd ignored SIGTERM for 5 s; killed" >&2
+		echo "iphttpsd ignored SIG$sig for 5 s; killed" >&2
 			return 1
 	fi
 	end=$(date +%s.%N)

@@ -5,10 +5,11 @@
 #   client (kernel) ── ext0 [iphttpsd in gw, DPDK $TOPO_DEVICE] int0 ── corp (kernel)
 #   (full diagram: tests/lib/topology.sh, docs/LAB.md)
 #
-# usage: test_appliance_answers.sh [af_xdp|af_packet]   (default af_xdp)
+# usage: test_appliance_answers.sh [af_xdp|af_packet [TERM|INT]]   (default af_xdp TERM)
 set -u
 cd "$(dirname "$0")/../.."
 TOPO_DEVICE=${1:-af_xdp}
+STOP_SIGNAL=${2:-TERM}
 TOPO_PREFIX="t$$-"
 TOPO_STATE=$(mktemp -d /tmp/iphttps-test-XXXXXX)
 CHECK_LOG=$TOPO_STATE/check.log
@@ -81,12 +82,14 @@ check "appliance still answers IPv4 after the malformed frames" topo_in client p
 check "appliance still answers IPv6 after the malformed frames" topo_in client ping -6 -c 2 -i 0.2 -W 2 2001:db8:e::1
 check "appliance still answers on the internal port" topo_in corp ping -6 -c 2 -i 0.2 -W 2 fd00:c0::1
 
-# SIGTERM: ports stopped, EAL cleaned up, within a second.
+# SIGTERM or SIGINT: ports stopped, EAL cleaned up, within a second.
 pid=$(cat "$TOPO_STATE/iphttpsd.pid")
-topo_stop_appliance
-check "SIGTERM stops the appliance" bash -c "! kill -0 $pid 2>/dev/null"
+topo_stop_appliance "$STOP_SIGNAL"
+check "SIG$STOP_SIGNAL stops the appliance" bash -c "! kill -0 $pid 2>/dev/null"
 check "stop took under a second ($(cat "$TOPO_STATE/stop_seconds" 2>/dev/null) s)" \
 	python3 -c "import sys; sys.exit(0 if float(open('$TOPO_STATE/stop_seconds').read()) < 1.0 else 1)"
 check "ports were stopped" grep -q "internal port stopped" "$TOPO_STATE/iphttpsd.log"
-check "shutdown completed" grep -q "main: stopped" "$TOPO_STATE/iphttpsd.log"
+check "shutdown completed after signal $( [ "$STOP_SIGNAL" = INT ] && echo 2 || echo 15)" \
+	grep -q "signal $( [ "$STOP_SIGNAL" = INT ] && echo 2 || echo 15): stopping" "$TOPO_STATE/iphttpsd.log"
+check "EAL cleaned up" grep -q "main: stopped" "$TOPO_STATE/iphttpsd.log"
 check_finish
