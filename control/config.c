@@ -376,7 +376,9 @@ static int compare_position(const void *a, const void *b)
 
 	if (x->line != y->line)
 		return x->line < y->line ? -1 : 1;
-	return x->column < y->column ? -1 : x->column > y->column;
+	if (x->column != y->column)
+		return x->column < y->column ? -1 : 1;
+	return x->order < y->order ? -1 : x->order > y->order;
 }
 
 int config_load(const char *path, struct iphttps_config *config, struct config_errors *errors)

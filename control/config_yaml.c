@@ -41,6 +41,7 @@ void config_yaml_error(struct config_yaml_ctx *ctx, unsigned int line, unsigned 
 	va_end(ap);
 	errors->error[errors->count].line = line;
 	errors->error[errors->count].column = column;
+	errors->error[errors->count].order = errors->count;
 	snprintf(errors->error[errors->count].message, sizeof(errors->error[0].message), "%s:%u:%u: %s",
 		 ctx->file, line, column, text);
 	errors->count++;

@@ -155,6 +155,7 @@ struct iphttps_config {
 /* One error: where it is (1-based) and "file:line:col: message". */
 struct config_error {
 	unsigned int line, column;
+	unsigned int order; /* found n-th: keeps errors at one position in schema order */
 	char message[320];
 };
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test tier and ends with one line: "N passed, M failed".
 #   unit:  each CUnit binary build/test_* (its tests are counted)
+#   cli:   each tests/cli/test_*.sh (iphttpsctl as an operator uses it)
 #   netns: each tests/netns/test_*.sh, on af_xdp, and the appliance test on
 #          af_packet too, stopped with SIGINT (each PASS/FAIL line is counted)
 # usage: tests/run.sh [--unit-only] BUILD_DIR
@@ -32,7 +33,7 @@ run_unit() {
 	fi
 }
 
-run_netns() {
+run_script() {
 	local script=$1 out rc p f
 	shift
 	echo "== $script $*"
@@ -55,15 +56,19 @@ for bin in "$build"/test_*; do
 	run_unit "$bin"
 done
 
+for script in tests/cli/test_*.sh; do
+	run_script "$script"
+done
+
 if [ "$unit_only" -eq 0 ]; then
 	if [ "$(id -u)" -ne 0 ]; then
 		echo "FAIL: the netns tests need root (network namespaces, DPDK); run make test as root"
 		failed=$((failed + 1))
 	else
 		for script in tests/netns/test_*.sh; do
-			run_netns "$script"
+			run_script "$script"
 		done
-		run_netns tests/netns/test_appliance_answers.sh af_packet INT
+		run_script tests/netns/test_appliance_answers.sh af_packet INT
 	fi
 	leftover=$(ip netns list 2>/dev/null | grep -E '^t[0-9]+-' || true)
 	if [ -n "$leftover" ]; then
