@@ -10,6 +10,7 @@ CFLAGS_BASE := -std=gnu11 -O2 -g -Wall -Wextra $(WERROR) -Wno-address-of-packed-
 # DPDK's headers need the CPU flags of the build machine (vector paths in rte_*).
 DPDK_CFLAGS := $(shell pkg-config --cflags libdpdk) -march=native
 DPDK_LIBS   := $(shell pkg-config --libs libdpdk)
+SSL_LIBS    := $(shell pkg-config --libs openssl)
 YAML_LIBS   := $(shell pkg-config --libs yaml-0.1)
 CUNIT_LIBS  := $(shell pkg-config --libs cunit)
 
@@ -23,7 +24,7 @@ $(BUILD):
 	mkdir -p $@
 
 $(BUILD)/iphttpsd: $(DAEMON_SRC) $(wildcard dataplane/*.h include/*.h control/*.h) | $(BUILD)
-	$(CC) $(CFLAGS_BASE) $(DPDK_CFLAGS) $(CFLAGS) -o $@ $(DAEMON_SRC) $(DPDK_LIBS) $(YAML_LIBS) $(LDFLAGS)
+	$(CC) $(CFLAGS_BASE) $(DPDK_CFLAGS) $(CFLAGS) -o $@ $(DAEMON_SRC) $(DPDK_LIBS) $(SSL_LIBS) $(YAML_LIBS) $(LDFLAGS)
 
 $(BUILD)/iphttpsctl: control/iphttpsctl.c $(CONFIG_SRC) $(wildcard include/*.h control/*.h) | $(BUILD)
 	$(CC) $(CFLAGS_BASE) $(CFLAGS) -o $@ control/iphttpsctl.c $(CONFIG_SRC) $(YAML_LIBS) $(LDFLAGS)
@@ -40,7 +41,7 @@ $(BUILD)/test_config: tests/unit/test_config.c $(CONFIG_SRC) $(wildcard include/
 
 # Datapath tests link the whole datapath and the config loader (tests/unit/harness.h).
 $(BUILD)/test_%: tests/unit/test_%.c tests/unit/harness.h $(DATAPLANE_SRC) $(CONFIG_SRC) $(wildcard dataplane/*.h include/*.h) | $(BUILD)
-	$(CC) $(CFLAGS_BASE) $(DPDK_CFLAGS) $(CFLAGS) -o $@ $< $(DATAPLANE_SRC) $(CONFIG_SRC) $(DPDK_LIBS) -lrte_net_ring $(YAML_LIBS) $(CUNIT_LIBS)
+	$(CC) $(CFLAGS_BASE) $(DPDK_CFLAGS) $(CFLAGS) -o $@ $< $(DATAPLANE_SRC) $(CONFIG_SRC) $(DPDK_LIBS) -lrte_net_ring $(SSL_LIBS) $(YAML_LIBS) $(CUNIT_LIBS)
 
 unit: $(UNIT_TESTS)
 

@@ -106,6 +106,40 @@ static int cmd_nexthops(const char *cmd, const char *params, struct rte_tel_data
 	return 0;
 }
 
+/* One line per TCP connection of a worker, like ss -ti: for operators and for debugging. */
+static int cmd_tcp_connections(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	unsigned long id = 0;
+	unsigned int shown = 0;
+
+	(void)cmd;
+	if (params && *params) {
+		char *end;
+
+		id = strtoul(params, &end, 10);
+		if (*end != '\0')
+			return -EINVAL;
+	}
+	if (id >= worker_count)
+		return -EINVAL;
+	rte_tel_data_start_dict(d);
+	for (uint32_t i = 0; i < workers[id].tcp.capacity && shown < 200; i++) {
+		const struct tcp_conn *c = &workers[id].tcp.conns[i];
+		char key[32], value[RTE_TEL_MAX_STRING_LEN];
+
+		if (c->state == TCP_CLOSED)
+			continue;
+		snprintf(key, sizeof(key), "conn%u", i);
+		snprintf(value, sizeof(value), "%s %u una %u +%u max+%u wnd %u cwnd %u sq %u rq %u ooo %u f %x rto %u rcv %u adv %u",
+			 tcp_state_name(c->state), rte_be_to_cpu_16(c->key.remote_port), c->snd_una - c->iss, c->snd_nxt - c->snd_una,
+			 c->snd_max - c->snd_una, c->snd_wnd, c->cwnd, c->sndq.bytes, c->rcvq.bytes, c->ooo_count,
+			 c->flags, c->rto_ms, c->rcv_nxt - c->irs, c->rcv_adv - c->rcv_nxt);
+		rte_tel_data_add_dict_string(d, key, value);
+		shown++;
+	}
+	return 0;
+}
+
 int telemetry_register(void)
 {
 	int rc = 0;
@@ -115,6 +149,8 @@ int telemetry_register(void)
 	rc |= rte_telemetry_register_cmd("/iphttps/worker_stats", cmd_worker_stats,
 					 "Counters of one worker. Parameter: worker index");
 	rc |= rte_telemetry_register_cmd("/iphttps/ports", cmd_ports, "The two ports. Takes no parameters");
+	rc |= rte_telemetry_register_cmd("/iphttps/tcp_connections", cmd_tcp_connections,
+					 "TCP connections of one worker (first 200). Parameter: worker index");
 	rc |= rte_telemetry_register_cmd("/iphttps/nexthops", cmd_nexthops,
 					 "Next hops and their MAC addresses. Takes no parameters");
 	return rc ? -1 : 0;

@@ -9,6 +9,7 @@
  *   /iphttps/worker_stats,N   the counters of worker N
  *   /iphttps/ports            each port's MAC, driver and offloads
  *   /iphttps/nexthops         each next hop and its resolved MAC
+ *   /iphttps/tcp_connections,N  worker N's TCP connections (state, sequence space, queues)
  */
 
 /** Register the commands; call after rte_eal_init. @return 0 or -1. */

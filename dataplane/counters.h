@@ -57,7 +57,47 @@
 	X(drop_nd_solicited_to_multicast, "NA with the Solicited flag sent to a multicast group") \
 	X(drop_nd_target_not_ours, "NS for an address that is not ours")                      \
 	X(drop_nd_unsolicited_na_ignored, "NA for an address that is not a next hop of ours") \
-	X(drop_l4_no_service, "TCP or UDP to us with no service (the TCP stack comes next)")  \
+	X(drop_l4_no_service, "UDP, or TCP on a port with no listener and no RST owed")      \
+	X(drop_tcp_truncated, "TCP shorter than its header")                                  \
+	X(drop_tcp_bad_header_length, "TCP data offset under 5 or beyond the segment")        \
+	X(drop_tcp_bad_checksum, "TCP checksum wrong")                                        \
+	X(drop_tcp_bad_flags, "TCP flag combination no stack sends (SYN+FIN, SYN+RST, none)") \
+	X(drop_tcp_bad_address, "TCP from or to a multicast or broadcast address")            \
+	X(drop_tcp_no_listener, "segment for no connection and no listener (RST sent)")       \
+	X(drop_tcp_no_connection, "non-SYN segment for no connection (RST sent unless RST)")  \
+	X(drop_tcp_conn_limit, "SYN refused: the worker's connection table is full")          \
+	X(drop_tcp_source_limit, "SYN refused: too many connections from this address")      \
+	X(drop_tcp_paws, "segment with an old timestamp (RFC 7323 PAWS)")                     \
+	X(drop_tcp_out_of_window, "segment outside the receive window (ACK sent)")            \
+	X(drop_tcp_ack_unsent, "ACK for data not yet sent (RFC 5961 5.2)")                    \
+	X(drop_tcp_ack_too_old, "ACK older than the send window allows (RFC 5961 5.2)")       \
+	X(drop_tcp_no_ack, "segment without ACK in a synchronized state")                     \
+	X(drop_tcp_rst_out_of_window, "RST outside the window")                               \
+	X(drop_tcp_bad_syn_ack_ack, "ACK completing a handshake with the wrong number")      \
+	X(drop_tcp_rcvq_full, "payload beyond the receive queue (window violated)")          \
+	X(drop_tcp_ooo_full, "out-of-order segment beyond the per-connection limit")          \
+	X(drop_tcp_bad_syncookie, "ACK with an invalid or expired SYN cookie")                \
+	X(drop_tcp_data_after_close, "data after the layer above stopped reading (RST sent)") \
+	X(tcp_rx_segments, "TCP segments received for the appliance")                         \
+	X(tcp_tx_segments, "TCP segments sent")                                               \
+	X(tcp_tx_bytes, "TCP payload bytes sent, retransmissions included")                   \
+	X(tcp_rx_bytes, "TCP payload bytes delivered in order")                               \
+	X(tcp_retransmits, "segments retransmitted")                                          \
+	X(tcp_rto_expired, "retransmission timeouts")                                         \
+	X(tcp_fast_retransmits, "fast retransmits (3 duplicate ACKs)")                        \
+	X(tcp_ooo_segments, "segments queued out of order")                                   \
+	X(tcp_passive_opens, "SYNs accepted (SYN-ACK sent)")                                  \
+	X(tcp_established, "connections established")                                         \
+	X(tcp_closed, "connections closed in order")                                          \
+	X(tcp_resets_received, "connections reset by the peer")                               \
+	X(tcp_resets_sent, "RST segments sent")                                               \
+	X(tcp_timeouts, "connections dropped after retransmission or keepalive timeouts")     \
+	X(tcp_challenge_acks, "challenge ACKs sent (RFC 5961)")                               \
+	X(tcp_syncookies_sent, "SYN-ACKs carrying a SYN cookie (RFC 4987)")                   \
+	X(tcp_syncookies_accepted, "connections created from a valid SYN cookie")             \
+	X(tcp_persist_probes, "zero-window probes sent")                                      \
+	X(tcp_keepalive_probes, "keepalive probes sent")                                      \
+	X(tcp_time_wait_reused, "TIME_WAIT connections replaced by a new SYN (RFC 6191)")     \
 	X(arp_requests_answered, "ARP requests answered")                                     \
 	X(icmp_echo_answered, "ICMP echo requests answered")                                  \
 	X(nd_solicitations_answered, "Neighbor Solicitations answered")                       \

@@ -9,6 +9,7 @@
 #include "log.h"
 #include "nexthop.h"
 #include "port.h"
+#include "tcp.h"
 #include "worker.h"
 
 static struct rte_mempool *pool;
@@ -32,9 +33,16 @@ void datapath_start(const struct iphttps_config *config)
 	for (int role = 0; role < CONFIG_PORT_COUNT; role++)
 		port_start(role, &config->ports[role], eal->worker_count, pool);
 	nexthop_table_init(config);
+	tcp_secrets_init();
+	if (tcp_services_start(config) != 0)
+		rte_exit(EXIT_FAILURE, "cannot register the TCP test services (tcp_services)\n");
 	worker_count = eal->worker_count;
-	for (unsigned int i = 0; i < worker_count; i++)
+	for (unsigned int i = 0; i < worker_count; i++) {
 		worker_init(&workers[i], i, eal->worker_lcores[i], pool, config->workers.idle_sleep_us);
+		if (tcp_worker_init(&workers[i], config) != 0)
+			rte_exit(EXIT_FAILURE, "worker %u: cannot set up TCP (limits.max_connections_per_worker, "
+				 "eal.memory_mb)\n", i);
+	}
 	for (unsigned int i = 0; i < worker_count; i++) {
 		int rc = rte_eal_remote_launch(worker_main, &workers[i], workers[i].lcore);
 
@@ -48,6 +56,9 @@ void datapath_stop(void)
 {
 	worker_request_stop();
 	rte_eal_mp_wait_lcore();
+	for (unsigned int i = 0; i < worker_count; i++)
+		tcp_worker_free(&workers[i]);
+	tcp_listeners_clear();
 	port_stop_all();
 	if (pool) {
 		rte_mempool_free(pool);

@@ -33,6 +33,7 @@ void iface_init(struct iface *ifc, enum config_port_role role, uint16_t port_id,
 	ifc->port_id = port_id;
 	ifc->mac = *mac;
 	ifc->is_router = role == CONFIG_PORT_INTERNAL;
+	ifc->mtu = (uint16_t)config->mtu;
 	if (config->has_ipv4) {
 		ifc->has_ipv4 = true;
 		ifc->ipv4 = config->ipv4.addr.s_addr;

@@ -29,6 +29,7 @@ struct iface {
 	uint8_t ipv6[IFACE_MAX_IPV6][16]; /* [0] is the link-local address */
 	/* The internal port routes the client prefix: its NAs carry the Router flag. */
 	bool is_router;
+	uint16_t mtu;
 	uint64_t rx_offloads;
 	uint64_t tx_offloads;
 };
@@ -38,6 +39,12 @@ extern struct iface ifaces[CONFIG_PORT_COUNT];
 /** Fill an iface from its port config and the MAC the port reports. */
 void iface_init(struct iface *ifc, enum config_port_role role, uint16_t port_id,
 		const struct rte_ether_addr *mac, const struct config_port *config);
+
+/** The MSS the appliance advertises on this port: the MTU less the IP and TCP headers. */
+static inline uint16_t iface_tcp_mss(const struct iface *ifc, uint8_t family)
+{
+	return (uint16_t)(ifc->mtu - (family == 4 ? 40 : 60));
+}
 
 /** Whether addr is one of the iface's unicast IPv6 addresses (link-local included). */
 bool iface_owns_ipv6(const struct iface *ifc, const uint8_t addr[16]);

@@ -6,6 +6,7 @@
 #include <rte_ip.h>
 
 #include "icmp.h"
+#include "tcp.h"
 #include "worker.h"
 
 static bool ipv4_is_bad_source(const struct iface *ifc, uint32_t src)
@@ -70,6 +71,8 @@ void ipv4_input(struct worker *w, const struct iface *ifc, struct rte_mbuf *m)
 		icmp_input(w, ifc, m);
 		break;
 	case IPPROTO_TCP:
+		tcp_input(w, ifc, m);
+		break;
 	case IPPROTO_UDP:
 		worker_drop(w, m, drop_l4_no_service);
 		break;

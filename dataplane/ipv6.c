@@ -6,6 +6,7 @@
 #include <rte_ip.h>
 
 #include "icmp6.h"
+#include "tcp.h"
 #include "worker.h"
 
 void ipv6_input(struct worker *w, const struct iface *ifc, struct rte_mbuf *m)
@@ -43,6 +44,8 @@ void ipv6_input(struct worker *w, const struct iface *ifc, struct rte_mbuf *m)
 		icmp6_input(w, ifc, m);
 		break;
 	case IPPROTO_TCP:
+		tcp_input(w, ifc, m);
+		break;
 	case IPPROTO_UDP:
 		worker_drop(w, m, drop_l4_no_service);
 		break;

@@ -74,6 +74,8 @@ int worker_main(void *arg)
 		uint64_t now = rte_rdtsc();
 		unsigned int received = 0;
 
+		tcp_clock_update(w);
+
 		for (int role = 0; role < CONFIG_PORT_COUNT; role++) {
 			const struct iface *ifc = &ifaces[role];
 			uint16_t n = rte_eth_rx_burst(ifc->port_id, (uint16_t)w->id, burst, WORKER_RX_BURST);
@@ -86,6 +88,7 @@ int worker_main(void *arg)
 				eth_input(w, ifc, burst[i]);
 			}
 		}
+		tcp_timer_run(w);
 		if (now - last_drain > drain_tsc) {
 			flush_tx(w);
 			last_drain = now;

@@ -17,6 +17,7 @@
 
 #include "counters.h"
 #include "iface.h"
+#include "tcp_conn.h"
 
 struct worker {
 	unsigned int id;     /* 0..worker_count-1; also the queue index on each port */
@@ -26,6 +27,7 @@ struct worker {
 	uint64_t next_housekeeping_tsc;
 	uint32_t idle_sleep_us;
 	struct worker_counters counters;
+	struct tcp_worker tcp;
 } __rte_cache_aligned;
 
 extern struct worker workers[CONFIG_MAX_WORKERS];

@@ -27,6 +27,8 @@
 #include "iface.h"
 #include "iphttps_config.h"
 #include "nexthop.h"
+#include "tcp.h"
+#include "tcp_conn.h"
 #include "worker.h"
 
 struct harness {
@@ -53,7 +55,9 @@ static int harness_start(void)
 		return -1;
 	if (config_load("config/lab.yaml", &harness.config, &errors) != 0)
 		return -1;
-	harness.pool = rte_pktmbuf_pool_create("harness", 4096, 0, 0, RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
+	/* A smaller flow table than the lab's: the tests hold a handful of connections. */
+	harness.config.limits.max_connections_per_worker = 4096;
+	harness.pool = rte_pktmbuf_pool_create("harness", 8192, 0, 0, RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
 	if (!harness.pool)
 		return -1;
 	for (int role = 0; role < CONFIG_PORT_COUNT; role++) {
@@ -82,7 +86,19 @@ static int harness_start(void)
 	worker_count = 1;
 	worker_init(&workers[0], 0, 0, harness.pool, 0);
 	harness.w = &workers[0];
+	tcp_secrets_init();
+	if (tcp_worker_init(harness.w, &harness.config) != 0)
+		return -1;
 	return 0;
+}
+
+static size_t put_eth(uint8_t *f, const struct rte_ether_addr *dst, const struct rte_ether_addr *src, uint16_t type)
+{
+	memcpy(f, dst->addr_bytes, 6);
+	memcpy(f + 6, src->addr_bytes, 6);
+	f[12] = (uint8_t)(type >> 8);
+	f[13] = (uint8_t)type;
+	return 14;
 }
 
 /* Drain and free anything still queued, and zero the counters. */

@@ -17,15 +17,6 @@ static uint8_t out[2048];
 
 /* ---- frame builders (independent of the code under test) ---- */
 
-static size_t put_eth(uint8_t *f, const struct rte_ether_addr *dst, const struct rte_ether_addr *src, uint16_t type)
-{
-	memcpy(f, dst->addr_bytes, 6);
-	memcpy(f + 6, src->addr_bytes, 6);
-	f[12] = (uint8_t)(type >> 8);
-	f[13] = (uint8_t)type;
-	return 14;
-}
-
 static void ip6_addr(const char *text, uint8_t *a)
 {
 	CU_ASSERT_FATAL(inet_pton(AF_INET6, text, a) == 1);

@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef IPHTTPS_TCP_BUFQ_H
+#define IPHTTPS_TCP_BUFQ_H
+
+/*
+ * A byte queue kept as mbufs: received payload stays in the mbufs it arrived
+ * in (no copy into a flat buffer), and the send queue holds what the layer
+ * above wrote until it is acknowledged. Mbufs are single segments linked
+ * through ->next; the head's data_off moves as bytes are consumed.
+ */
+
+#include <stdint.h>
+
+#include <rte_mbuf.h>
+
+struct tcp_bufq {
+	struct rte_mbuf *head, *tail;
+	uint32_t bytes;
+	uint32_t segments;
+	/* A read cursor: the mbuf holding offset cur_off (its first byte), so
+	 * sending segment after segment does not walk from the head each time. */
+	struct rte_mbuf *cur;
+	uint32_t cur_off;
+};
+
+static inline void tcp_bufq_init(struct tcp_bufq *q)
+{
+	q->head = q->tail = q->cur = NULL;
+	q->bytes = q->segments = q->cur_off = 0;
+}
+
+/** Append a chain of payload mbufs (takes ownership). */
+void tcp_bufq_append(struct tcp_bufq *q, struct rte_mbuf *m);
+
+/** Copy len bytes from offset into dst; the range must be queued. */
+void tcp_bufq_copy(struct tcp_bufq *q, uint32_t offset, uint32_t len, void *dst);
+
+/** Drop the first n bytes (n <= bytes). */
+void tcp_bufq_drop(struct tcp_bufq *q, uint32_t n);
+
+/** Detach up to max_segments leading mbufs as one chain (pkt_len, nb_segs set); NULL if empty. */
+struct rte_mbuf *tcp_bufq_take(struct tcp_bufq *q, uint16_t max_segments);
+
+/** Copy len bytes in from buf, filling the tail's room then new mbufs from pool. @return bytes queued. */
+uint32_t tcp_bufq_write(struct tcp_bufq *q, struct rte_mempool *pool, const void *buf, uint32_t len);
+
+/** Free everything. */
+void tcp_bufq_free(struct tcp_bufq *q);
+
+#endif

@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Congestion control: NewReno (RFC 5681 slow start and congestion
+ * avoidance, RFC 6582 fast recovery), initial window of 10 segments
+ * (RFC 6928).
+ *
+ * Why NewReno and not CUBIC (RFC 9438): every step is specified exactly and
+ * can be checked segment by segment in the scripted tests; CUBIC's gains are
+ * on long fat paths, and its cubic growth and fast convergence add state and
+ * floating-point-free arithmetic that deserve their own careful tests. The
+ * functions here are the whole interface, so CUBIC can replace them.
+ */
+#include "tcp_conn.h"
+#include "worker.h"
+
+void tcp_cc_init(struct tcp_conn *c)
+{
+	c->cwnd = (uint32_t)TCP_INITIAL_WINDOW_SEGMENTS * c->mss;
+	c->ssthresh = UINT32_MAX;
+}
+
+/* RFC 5681 3.1: new data acknowledged outside recovery. */
+void tcp_cc_ack(struct tcp_conn *c, uint32_t acked)
+{
+	if (c->cwnd < c->ssthresh) {
+		c->cwnd += RTE_MIN(acked, (uint32_t)c->mss); /* slow start */
+	} else {
+		/* Congestion avoidance: about one MSS per RTT. */
+		uint32_t add = (uint32_t)((uint64_t)c->mss * c->mss / c->cwnd);
+
+		c->cwnd += add ? add : 1;
+	}
+}
+
+/* RFC 6582 3.2 step 2-3: duplicate ACKs. */
+void tcp_cc_dupack(struct worker *w, struct tcp_conn *c)
+{
+	if (c->flags & TCPF_IN_RECOVERY) {
+		c->cwnd += c->mss; /* step 3: each further dupack lets one segment out */
+		return;
+	}
+	if (++c->dupacks < TCP_DUPACK_THRESHOLD)
+		return;
+	/* Step 2: only when the loss is past the last recovery (avoids a false fast retransmit). */
+	if (seq_leq(c->snd_una, c->recover) && c->recover != c->iss)
+		return;
+	c->ssthresh = RTE_MAX(tcp_flight(c) / 2, 2u * c->mss);
+	c->recover = c->snd_max;
+	c->cwnd = c->ssthresh + 3u * c->mss;
+	c->flags |= TCPF_IN_RECOVERY;
+	w->counters.tcp_fast_retransmits++;
+	tcp_retransmit_first(w, c);
+}
+
+/*
+ * An ACK of new data during recovery (RFC 6582 3.2 steps 5-6). Returns true
+ * when recovery goes on (a partial ACK).
+ */
+bool tcp_cc_recovery_ack(struct worker *w, struct tcp_conn *c, uint32_t acked)
+{
+	if (seq_geq(c->snd_una, c->recover)) {
+		/* Full ACK: deflate. */
+		c->cwnd = RTE_MIN(c->ssthresh, tcp_flight(c) + c->mss);
+		c->flags &= (uint16_t)~TCPF_IN_RECOVERY;
+		c->dupacks = 0;
+		return false;
+	}
+	/* Partial ACK: the next hole is lost too; retransmit it, deflate by what was acked. */
+	tcp_retransmit_first(w, c);
+	c->cwnd = c->cwnd > acked ? c->cwnd - acked : 0;
+	if (acked >= c->mss)
+		c->cwnd += c->mss;
+	if (c->cwnd < c->mss)
+		c->cwnd = c->mss;
+	return true;
+}
+
+/* RFC 5681 3.1 (4): on a retransmission timeout. */
+void tcp_cc_timeout(struct tcp_conn *c)
+{
+	if (c->backoff <= 1)
+		c->ssthresh = RTE_MAX(tcp_flight(c) / 2, 2u * c->mss);
+	c->cwnd = c->mss;
+	c->recover = c->snd_max;
+	c->flags &= (uint16_t)~TCPF_IN_RECOVERY;
+}

@@ -1,0 +1,250 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef IPHTTPS_TCP_CONN_H
+#define IPHTTPS_TCP_CONN_H
+
+/*
+ * The TCP control block and the per-worker TCP state, shared by the tcp_*
+ * files only. Sequence-number names follow RFC 9293 3.3.1.
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_ether.h>
+#include <rte_hash.h>
+#include <rte_mbuf.h>
+
+#include "iphttps_config.h"
+#include "tcp.h"
+#include "tcp_bufq.h"
+
+enum tcp_state {
+	TCP_CLOSED = 0,
+	TCP_SYN_RECEIVED,
+	TCP_ESTABLISHED,
+	TCP_FIN_WAIT_1,
+	TCP_FIN_WAIT_2,
+	TCP_CLOSING,
+	TCP_TIME_WAIT,
+	TCP_CLOSE_WAIT,
+	TCP_LAST_ACK,
+	TCP_STATE_COUNT,
+};
+
+/* Protocol constants and defaults; units in the names (RFC 6298, 9293, 7323). */
+enum tcp_limits {
+	TCP_RTO_INITIAL_MS = 1000,      /* RFC 6298 2.1 */
+	TCP_RTO_MIN_MS = 200,           /* below RFC 6298's 1 s, as Linux and FreeBSD do: LAN RTTs */
+	TCP_RTO_MAX_MS = 60000,         /* RFC 6298 2.5 */
+	TCP_SYNACK_RETRIES = 5,
+	TCP_DATA_RETRIES = 12,          /* ~ 9 minutes with back-off capped at RTO_MAX */
+	TCP_DELACK_MS = 40,
+	TCP_MSL_MS = 30000,             /* TIME_WAIT = 2 MSL = 60 s */
+	TCP_FIN_WAIT_2_TIMEOUT_MS = 60000,
+	TCP_KEEPALIVE_IDLE_MS = 7200000,
+	TCP_KEEPALIVE_INTERVAL_MS = 75000,
+	TCP_KEEPALIVE_PROBES = 9,
+	TCP_PERSIST_MIN_MS = 500,
+	TCP_PERSIST_MAX_MS = 60000,
+	TCP_DEFAULT_MSS_IPV4 = 536,     /* RFC 9293 3.7.1: when the peer sends no MSS option */
+	TCP_DEFAULT_MSS_IPV6 = 1220,
+	TCP_MAX_WSCALE = 14,            /* RFC 7323 2.3 */
+	TCP_DUPACK_THRESHOLD = 3,
+	TCP_INITIAL_WINDOW_SEGMENTS = 10, /* RFC 6928 */
+	TCP_TIMER_WHEEL_SLOTS = 4096,   /* one per ms: a 4 s horizon; later deadlines wait in the last slot */
+	TCP_MAX_LISTENERS = 16,
+	TCP_MAX_SACK_BLOCKS = 4,
+	TCP_OOO_MAX_SEGMENTS = 256,     /* out-of-order segments kept per connection */
+};
+
+enum tcp_flags_internal {
+	TCPF_TS_OK = 1 << 0,       /* both sides sent timestamps (RFC 7323) */
+	TCPF_SACK_OK = 1 << 1,     /* both sides sent SACK-permitted (RFC 2018) */
+	TCPF_WS_OK = 1 << 2,       /* both sides sent window scale */
+	TCPF_FIN_QUEUED = 1 << 3,  /* tcp_shutdown: FIN after the send queue */
+	TCPF_FIN_SENT = 1 << 4,
+	TCPF_ACK_NOW = 1 << 5,     /* send an ACK before leaving input */
+	TCPF_DELACK = 1 << 6,      /* one segment's ACK is being delayed */
+	TCPF_ACCEPTED = 1 << 7,    /* the layer above has it */
+	TCPF_PEER_FIN = 1 << 8,    /* FIN received (rcv_nxt covers it) */
+	TCPF_WANT_WRITABLE = 1 << 9,
+	TCPF_IN_RECOVERY = 1 << 10, /* fast recovery (RFC 6582 / 6675) */
+	TCPF_RTT_TIMING = 1 << 11, /* rtt_seq is being timed (no timestamps) */
+};
+
+struct tcp_key {
+	uint8_t family; /* 4 or 6 */
+	uint8_t pad;
+	uint16_t local_port;  /* network order */
+	uint16_t remote_port; /* network order */
+	uint16_t pad2;
+	uint8_t local[16];    /* IPv4 in the first 4 bytes */
+	uint8_t remote[16];
+};
+
+struct tcp_conn {
+	struct tcp_key key;
+	uint32_t index; /* position in the worker's flow table and conns[] */
+	uint8_t state;
+	uint8_t role;   /* the port (enum config_port_role) it came in on */
+	uint8_t snd_wscale, rcv_wscale;
+	uint16_t flags;
+	uint16_t mss;   /* most payload bytes per segment we send */
+	struct rte_ether_addr peer_mac;
+
+	/* Send sequence space. */
+	uint32_t iss, snd_una, snd_nxt, snd_max, snd_wnd, snd_wl1, snd_wl2;
+	uint32_t max_snd_wnd; /* the largest window the peer offered: RFC 5961 5.2's ACK range */
+	/* Receive sequence space. */
+	uint32_t irs, rcv_nxt, rcv_adv; /* rcv_adv: the right edge we last advertised */
+
+	/* RFC 7323 timestamps. */
+	uint32_t ts_recent, ts_recent_age_ms, last_ack_sent;
+
+	/* RFC 6298 RTT estimation, in microseconds; RTO in milliseconds. */
+	uint32_t srtt_us, rttvar_us, rto_ms;
+	uint32_t rtt_seq;
+	uint64_t rtt_start_us;
+	uint8_t backoff, retries, dupacks, keep_probes;
+
+	/* Congestion control (NewReno, RFC 5681 / 6582). */
+	uint32_t cwnd, ssthresh, recover;
+
+	/* Queues. */
+	struct tcp_bufq sndq; /* from snd_una: unacknowledged, then unsent */
+	struct tcp_bufq rcvq; /* in-order bytes not yet taken by the layer above */
+	struct rte_mbuf *ooo;  /* out-of-order segments, sorted, linked by ->next, seq in ->hash.usr */
+	uint16_t ooo_count;
+	uint32_t ooo_last_seq; /* seq of the latest out-of-order arrival: the first SACK block (RFC 2018 4) */
+
+	/* Timers: absolute ms deadlines, 0 when off; one wheel entry at the earliest. */
+	uint64_t t_rexmt, t_persist, t_delack, t_keep, t_2msl;
+	uint64_t wheel_at;
+	uint32_t wheel_prev, wheel_next;
+	uint16_t wheel_slot; /* TCP_TIMER_WHEEL_SLOTS: on the list being run */
+
+	/* The layer above. */
+	const struct tcp_listener *listener;
+	const struct tcp_upcalls *up;
+	void *ctx;
+};
+
+struct tcp_listener {
+	uint16_t port; /* network order */
+	const struct tcp_upcalls *up;
+	void *ctx;
+};
+
+/* Per-worker TCP state: owned by its worker. */
+struct tcp_worker {
+	struct rte_hash *flows;
+	struct tcp_conn *conns;
+	uint32_t capacity;
+	uint32_t half_open;
+	uint64_t now_ms, now_us;
+	uint64_t syncookies_used_ms; /* when a cookie was last sent: ACKs may carry one */
+	uint64_t wheel_tick; /* last ms processed */
+	uint32_t wheel[TCP_TIMER_WHEEL_SLOTS + 1]; /* the extra list: connections being run */
+	const struct iphttps_config *config;
+	uint32_t send_queue_cap, recv_queue_cap;
+	uint8_t rcv_wscale;
+};
+
+#define TCP_NO_INDEX UINT32_MAX
+
+/* Sequence arithmetic (RFC 9293 3.4). */
+static inline bool seq_lt(uint32_t a, uint32_t b) { return (int32_t)(a - b) < 0; }
+static inline bool seq_leq(uint32_t a, uint32_t b) { return (int32_t)(a - b) <= 0; }
+static inline bool seq_gt(uint32_t a, uint32_t b) { return (int32_t)(a - b) > 0; }
+static inline bool seq_geq(uint32_t a, uint32_t b) { return (int32_t)(a - b) >= 0; }
+static inline uint32_t seq_max(uint32_t a, uint32_t b) { return seq_gt(a, b) ? a : b; }
+static inline uint32_t seq_min(uint32_t a, uint32_t b) { return seq_lt(a, b) ? a : b; }
+
+const char *tcp_state_name(enum tcp_state state);
+
+struct worker;
+struct iface;
+
+/* TCP options of one segment (tcp_options.c). */
+struct tcp_opts {
+	bool has_mss, has_wscale, sack_permitted, has_ts;
+	uint16_t mss;
+	uint8_t wscale;
+	uint32_t tsval, tsecr;
+	uint8_t sack_count;
+	uint32_t sack[TCP_MAX_SACK_BLOCKS][2];
+};
+int tcp_options_parse(const uint8_t *p, uint32_t len, struct tcp_opts *o);
+
+/* tcp_flow.c: the per-worker flow table, connection slots, listeners. */
+int tcp_worker_init(struct worker *w, const struct iphttps_config *config);
+void tcp_worker_free(struct worker *w);
+struct tcp_conn *tcp_flow_lookup(struct worker *w, const struct tcp_key *key);
+struct tcp_conn *tcp_flow_create(struct worker *w, const struct tcp_key *key);
+void tcp_conn_destroy(struct worker *w, struct tcp_conn *c);
+void tcp_conn_finish(struct worker *w, struct tcp_conn *c, enum tcp_event event);
+const struct tcp_listener *tcp_listener_find(uint16_t port_be);
+uint32_t tcp_flow_count(const struct worker *w);
+
+/* tcp_timer.c: the timer wheel, RTO (RFC 6298), the timer handlers. */
+void tcp_clock_update(struct worker *w);
+void tcp_timer_update(struct worker *w, struct tcp_conn *c);
+void tcp_timer_remove(struct worker *w, struct tcp_conn *c);
+void tcp_timer_run(struct worker *w);
+void tcp_rtt_sample(struct tcp_conn *c, uint32_t rtt_us);
+void tcp_rexmt_restart(struct worker *w, struct tcp_conn *c);
+
+/* tcp_output.c: segments out. */
+void tcp_output(struct worker *w, struct tcp_conn *c);
+void tcp_send_ack(struct worker *w, struct tcp_conn *c);
+void tcp_send_synack(struct worker *w, struct tcp_conn *c);
+void tcp_send_rst_conn(struct worker *w, struct tcp_conn *c);
+void tcp_send_probe(struct worker *w, struct tcp_conn *c);
+void tcp_retransmit_first(struct worker *w, struct tcp_conn *c);
+void tcp_send_reply(struct worker *w, uint8_t role, const struct tcp_key *key, const struct rte_ether_addr *mac,
+		    uint32_t seq, uint32_t ack, uint8_t flags, uint16_t window, const uint8_t *options,
+		    uint8_t options_len);
+uint32_t tcp_tsval(const struct worker *w);
+uint8_t tcp_synack_options(uint8_t *buf, uint16_t mss, bool sack, bool ts, uint32_t tsval, uint32_t tsecr,
+			   int wscale);
+
+/* tcp_reass.c: out-of-order segments and the SACK blocks that describe them. */
+void tcp_reass_insert(struct worker *w, struct tcp_conn *c, struct rte_mbuf *m, uint32_t seq);
+void tcp_reass_pull(struct worker *w, struct tcp_conn *c);
+unsigned int tcp_reass_sack_blocks(const struct tcp_conn *c, uint32_t blocks[][2], unsigned int max);
+void tcp_reass_free(struct tcp_conn *c);
+
+/* tcp_isn.c: RFC 6528 initial sequence numbers and RFC 4987 SYN cookies. */
+void tcp_secrets_init(void);
+uint32_t tcp_isn(const struct tcp_key *key, uint64_t now_us);
+uint32_t tcp_syncookie_make(const struct tcp_key *key, uint32_t peer_isn, unsigned int mss_index, uint64_t now_ms);
+int tcp_syncookie_check(const struct tcp_key *key, uint32_t peer_isn, uint32_t cookie, uint64_t now_ms,
+			unsigned int *mss_index);
+extern const uint16_t tcp_syncookie_mss[8];
+
+/* tcp_cc.c: NewReno congestion control (RFC 5681, RFC 6582). */
+void tcp_cc_init(struct tcp_conn *c);
+void tcp_cc_ack(struct tcp_conn *c, uint32_t acked);
+void tcp_cc_dupack(struct worker *w, struct tcp_conn *c);
+bool tcp_cc_recovery_ack(struct worker *w, struct tcp_conn *c, uint32_t acked);
+void tcp_cc_timeout(struct tcp_conn *c);
+
+/* tcp_user.c: the upcalls, as the tcp_* files make them. */
+void tcp_notify_readable(struct worker *w, struct tcp_conn *c);
+void tcp_notify_writable(struct worker *w, struct tcp_conn *c);
+
+/* The receive window we can offer now, in bytes. */
+static inline uint32_t tcp_rcv_space(const struct tcp_worker *t, const struct tcp_conn *c)
+{
+	uint32_t used = c->rcvq.bytes;
+
+	return used >= t->recv_queue_cap ? 0 : t->recv_queue_cap - used;
+}
+
+/* Bytes in flight: sent and not yet acknowledged. */
+static inline uint32_t tcp_flight(const struct tcp_conn *c)
+{
+	return c->snd_max - c->snd_una;
+}
+
+#endif

@@ -1,0 +1,191 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Per-worker flow table and connection slots. The flow table is an rte_hash
+ * keyed by the 4-tuple; the position rte_hash gives a key is also the index
+ * of the connection's slot in conns[], so one lookup finds both and a slot
+ * is free exactly when its key is. Owned by one worker: no lock, no RCU.
+ * Listeners are global, set before the workers start and read-only after.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <rte_hash_crc.h>
+#include <rte_lcore.h>
+#include <rte_malloc.h>
+
+#include "log.h"
+#include "tcp_conn.h"
+#include "worker.h"
+
+static struct tcp_listener listeners[TCP_MAX_LISTENERS];
+static unsigned int listener_count;
+
+int tcp_listen(uint16_t port, const struct tcp_upcalls *up, void *listener_ctx)
+{
+	uint16_t port_be = rte_cpu_to_be_16(port);
+
+	if (listener_count == TCP_MAX_LISTENERS || tcp_listener_find(port_be))
+		return -1;
+	listeners[listener_count].port = port_be;
+	listeners[listener_count].up = up;
+	listeners[listener_count].ctx = listener_ctx;
+	listener_count++;
+	return 0;
+}
+
+void tcp_listeners_clear(void)
+{
+	listener_count = 0;
+}
+
+const struct tcp_listener *tcp_listener_find(uint16_t port_be)
+{
+	for (unsigned int i = 0; i < listener_count; i++)
+		if (listeners[i].port == port_be)
+			return &listeners[i];
+	return NULL;
+}
+
+const char *tcp_state_name(enum tcp_state state)
+{
+	static const char *const names[TCP_STATE_COUNT] = {
+		[TCP_CLOSED] = "CLOSED",           [TCP_SYN_RECEIVED] = "SYN-RECEIVED",
+		[TCP_ESTABLISHED] = "ESTABLISHED", [TCP_FIN_WAIT_1] = "FIN-WAIT-1",
+		[TCP_FIN_WAIT_2] = "FIN-WAIT-2",   [TCP_CLOSING] = "CLOSING",
+		[TCP_TIME_WAIT] = "TIME-WAIT",     [TCP_CLOSE_WAIT] = "CLOSE-WAIT",
+		[TCP_LAST_ACK] = "LAST-ACK",
+	};
+
+	return state < TCP_STATE_COUNT ? names[state] : "?";
+}
+
+/* Our window-scale shift: the smallest that lets the receive queue cap fit in 16 bits. */
+static uint8_t wscale_for(uint32_t bytes)
+{
+	uint8_t shift = 0;
+
+	while (shift < TCP_MAX_WSCALE && (bytes >> shift) > 0xffff)
+		shift++;
+	return shift;
+}
+
+int tcp_worker_init(struct worker *w, const struct iphttps_config *config)
+{
+	struct tcp_worker *t = &w->tcp;
+	char name[RTE_HASH_NAMESIZE];
+	struct rte_hash_parameters params = {
+		.name = name,
+		.entries = config->limits.max_connections_per_worker,
+		.key_len = sizeof(struct tcp_key),
+		.hash_func = rte_hash_crc,
+		.socket_id = (int)rte_lcore_to_socket_id(w->lcore),
+	};
+
+	memset(t, 0, sizeof(*t));
+	snprintf(name, sizeof(name), "tcp_flows_%u", w->id);
+	t->flows = rte_hash_create(&params);
+	if (!t->flows) {
+		log_error("worker %u: cannot create a flow table of %u entries: %s", w->id, params.entries,
+			  rte_strerror(rte_errno));
+		return -1;
+	}
+	/* Positions run to max_key_id (entries rounded up, plus per-lcore caches). */
+	t->capacity = (uint32_t)rte_hash_max_key_id(t->flows) + 1;
+	t->conns = rte_zmalloc_socket("tcp_conns", (size_t)t->capacity * sizeof(struct tcp_conn),
+				      RTE_CACHE_LINE_SIZE, params.socket_id);
+	if (!t->conns) {
+		log_error("worker %u: cannot allocate %u connection slots (%zu bytes)", w->id, t->capacity,
+			  (size_t)t->capacity * sizeof(struct tcp_conn));
+		rte_hash_free(t->flows);
+		t->flows = NULL;
+		return -1;
+	}
+	for (unsigned int i = 0; i < TCP_TIMER_WHEEL_SLOTS; i++)
+		t->wheel[i] = TCP_NO_INDEX;
+	t->config = config;
+	t->send_queue_cap = config->limits.tcp_send_queue_bytes;
+	t->recv_queue_cap = config->limits.tcp_recv_queue_bytes;
+	t->rcv_wscale = wscale_for(t->recv_queue_cap);
+	tcp_clock_update(w);
+	t->wheel_tick = t->now_ms;
+	return 0;
+}
+
+void tcp_worker_free(struct worker *w)
+{
+	struct tcp_worker *t = &w->tcp;
+
+	if (!t->flows)
+		return;
+	for (uint32_t i = 0; i < t->capacity; i++)
+		if (t->conns[i].state != TCP_CLOSED)
+			tcp_conn_destroy(w, &t->conns[i]);
+	rte_free(t->conns);
+	rte_hash_free(t->flows);
+	t->conns = NULL;
+	t->flows = NULL;
+}
+
+struct tcp_conn *tcp_flow_lookup(struct worker *w, const struct tcp_key *key)
+{
+	int32_t pos = rte_hash_lookup(w->tcp.flows, key);
+
+	return pos < 0 ? NULL : &w->tcp.conns[pos];
+}
+
+struct tcp_conn *tcp_flow_create(struct worker *w, const struct tcp_key *key)
+{
+	int32_t pos = rte_hash_add_key(w->tcp.flows, key);
+	struct tcp_conn *c;
+
+	if (pos < 0 || (uint32_t)pos >= w->tcp.capacity) {
+		if (pos >= 0)
+			rte_hash_del_key(w->tcp.flows, key);
+		return NULL;
+	}
+	c = &w->tcp.conns[pos];
+	memset(c, 0, sizeof(*c));
+	c->key = *key;
+	c->index = (uint32_t)pos;
+	c->wheel_prev = c->wheel_next = TCP_NO_INDEX;
+	tcp_bufq_init(&c->sndq);
+	tcp_bufq_init(&c->rcvq);
+	return c;
+}
+
+void tcp_conn_destroy(struct worker *w, struct tcp_conn *c)
+{
+	if (c->state == TCP_SYN_RECEIVED && w->tcp.half_open > 0)
+		w->tcp.half_open--;
+	tcp_timer_remove(w, c);
+	tcp_bufq_free(&c->sndq);
+	tcp_bufq_free(&c->rcvq);
+	tcp_reass_free(c);
+	rte_hash_del_key(w->tcp.flows, &c->key);
+	c->state = TCP_CLOSED;
+	c->up = NULL;
+	c->ctx = NULL;
+}
+
+/* The connection ends: tell the layer above (if it ever had it), then free the slot. */
+void tcp_conn_finish(struct worker *w, struct tcp_conn *c, enum tcp_event event)
+{
+	const struct tcp_upcalls *up = c->up;
+	void *ctx = c->ctx;
+	bool accepted = c->flags & TCPF_ACCEPTED;
+
+	switch (event) {
+	case TCP_EVENT_CLOSED: w->counters.tcp_closed++; break;
+	case TCP_EVENT_RESET: w->counters.tcp_resets_received++; break;
+	case TCP_EVENT_TIMED_OUT: w->counters.tcp_timeouts++; break;
+	default: break;
+	}
+	tcp_conn_destroy(w, c);
+	if (accepted && up && up->closed)
+		up->closed(w, c, ctx, event);
+}
+
+uint32_t tcp_flow_count(const struct worker *w)
+{
+	return (uint32_t)rte_hash_count(w->tcp.flows);
+}

@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Built-in test services on the appliance's own TCP, off unless configured
+ * (tcp_services.echo_port / discard_port): echo (RFC 862) sends back every
+ * byte, moving the received mbufs straight to the send queue; discard
+ * (RFC 863) reads and drops. Both close when the peer closes.
+ * They exist for tests and benchmarks of the TCP stack alone.
+ */
+#include "log.h"
+#include "tcp.h"
+#include "worker.h"
+
+static int service_marker; /* a non-NULL context: these services keep no state */
+
+static void *service_accepted(struct worker *w, struct tcp_conn *c, void *listener_ctx)
+{
+	(void)w;
+	(void)c;
+	(void)listener_ctx;
+	return &service_marker;
+}
+
+/* Echo what fits; the rest waits in the receive queue (closing our window) until "writable". */
+static void echo_pump(struct worker *w, struct tcp_conn *c)
+{
+	while (tcp_readable_bytes(c) > 0 && tcp_send_space(w, c) >= tcp_readable_bytes(c)) {
+		struct rte_mbuf *m = tcp_take(w, c);
+
+		if (!m)
+			break;
+		if (tcp_write_mbuf(w, c, m) != 0) {
+			rte_pktmbuf_free(m); /* cannot happen: space was checked */
+			break;
+		}
+	}
+	if (tcp_readable_bytes(c) > 0 && tcp_send_space(w, c) > 0) {
+		/* Less room than data: copy what fits. */
+		uint8_t buf[2048];
+		uint32_t n = tcp_read(w, c, buf, RTE_MIN((uint32_t)sizeof(buf), tcp_send_space(w, c)));
+
+		tcp_write(w, c, buf, n);
+	}
+	if (tcp_readable_bytes(c) > 0)
+		tcp_want_writable(c); /* the rest when acknowledgements free space */
+}
+
+static void echo_readable(struct worker *w, struct tcp_conn *c, void *ctx)
+{
+	(void)ctx;
+	echo_pump(w, c);
+}
+
+static void echo_writable(struct worker *w, struct tcp_conn *c, void *ctx)
+{
+	(void)ctx;
+	echo_pump(w, c);
+}
+
+static void service_closed(struct worker *w, struct tcp_conn *c, void *ctx, enum tcp_event event)
+{
+	(void)ctx;
+	if (event == TCP_EVENT_PEER_FIN)
+		tcp_shutdown(w, c);
+}
+
+static void discard_readable(struct worker *w, struct tcp_conn *c, void *ctx)
+{
+	struct rte_mbuf *m;
+
+	(void)ctx;
+	while ((m = tcp_take(w, c)) != NULL)
+		rte_pktmbuf_free(m);
+}
+
+static const struct tcp_upcalls echo_service = {
+	.accepted = service_accepted,
+	.readable = echo_readable,
+	.writable = echo_writable,
+	.closed = service_closed,
+};
+
+static const struct tcp_upcalls discard_service = {
+	.accepted = service_accepted,
+	.readable = discard_readable,
+	.closed = service_closed,
+};
+
+int tcp_services_start(const struct iphttps_config *config)
+{
+	if (config->tcp_services.echo_port) {
+		if (tcp_listen(config->tcp_services.echo_port, &echo_service, NULL) != 0)
+			return -1;
+		log_info("tcp echo service on port %u", config->tcp_services.echo_port);
+	}
+	if (config->tcp_services.discard_port) {
+		if (tcp_listen(config->tcp_services.discard_port, &discard_service, NULL) != 0)
+			return -1;
+		log_info("tcp discard service on port %u", config->tcp_services.discard_port);
+	}
+	return 0;
+}
