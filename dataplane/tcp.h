@@ -72,6 +72,9 @@ uint32_t tcp_read(struct worker *w, struct tcp_conn *c, void *buf, uint32_t len)
  */
 struct rte_mbuf *tcp_take(struct worker *w, struct tcp_conn *c);
 
+/** Whether the peer has sent FIN: what is readable now is all there will be. */
+bool tcp_peer_closed(const struct tcp_conn *c);
+
 /** Free send space in bytes (the send queue cap minus what is queued; 0 once shut down). */
 uint32_t tcp_send_space(const struct worker *w, const struct tcp_conn *c);
 

@@ -3,7 +3,8 @@
  * Built-in test services on the appliance's own TCP, off unless configured
  * (tcp_services.echo_port / discard_port): echo (RFC 862) sends back every
  * byte, moving the received mbufs straight to the send queue; discard
- * (RFC 863) reads and drops. Both close when the peer closes.
+ * (RFC 863) reads and drops. Both close when the peer has closed and
+ * everything it sent has been echoed or dropped.
  * They exist for tests and benchmarks of the TCP stack alone.
  */
 #include "log.h"
@@ -42,6 +43,8 @@ static void echo_pump(struct worker *w, struct tcp_conn *c)
 	}
 	if (tcp_readable_bytes(c) > 0)
 		tcp_want_writable(c); /* the rest when acknowledgements free space */
+	else if (tcp_peer_closed(c))
+		tcp_shutdown(w, c); /* everything echoed: close our side too */
 }
 
 static void echo_readable(struct worker *w, struct tcp_conn *c, void *ctx)
@@ -56,7 +59,14 @@ static void echo_writable(struct worker *w, struct tcp_conn *c, void *ctx)
 	echo_pump(w, c);
 }
 
-static void service_closed(struct worker *w, struct tcp_conn *c, void *ctx, enum tcp_event event)
+static void echo_closed(struct worker *w, struct tcp_conn *c, void *ctx, enum tcp_event event)
+{
+	(void)ctx;
+	if (event == TCP_EVENT_PEER_FIN)
+		echo_pump(w, c); /* shuts down once the last byte is echoed */
+}
+
+static void discard_closed(struct worker *w, struct tcp_conn *c, void *ctx, enum tcp_event event)
 {
 	(void)ctx;
 	if (event == TCP_EVENT_PEER_FIN)
@@ -76,13 +86,13 @@ static const struct tcp_upcalls echo_service = {
 	.accepted = service_accepted,
 	.readable = echo_readable,
 	.writable = echo_writable,
-	.closed = service_closed,
+	.closed = echo_closed,
 };
 
 static const struct tcp_upcalls discard_service = {
 	.accepted = service_accepted,
 	.readable = discard_readable,
-	.closed = service_closed,
+	.closed = discard_closed,
 };
 
 int tcp_services_start(const struct iphttps_config *config)

@@ -17,6 +17,11 @@ void *tcp_conn_ctx(const struct tcp_conn *c)
 	return c->ctx;
 }
 
+bool tcp_peer_closed(const struct tcp_conn *c)
+{
+	return c->flags & TCPF_PEER_FIN;
+}
+
 uint32_t tcp_readable_bytes(const struct tcp_conn *c)
 {
 	return c->rcvq.bytes;

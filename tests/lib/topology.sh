@@ -134,6 +134,8 @@ topo_stop_appliance() {
 	fi
 	end=$(date +%s.%N)
 	python3 -c "print(round($end - $start, 3))" > "$TOPO_STATE/stop_seconds"
+	# EAL leaves its hugepage files (for secondary processes); they hold the pages until removed.
+	rm -f /dev/hugepages/"$(topo_file_prefix)"map_* 2>/dev/null || true
 }
 
 topo_telemetry() { python3 "$TOPO_REPO/tests/lib/telemetry.py" "$(topo_file_prefix)" "$@"; }
