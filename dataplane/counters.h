@@ -85,6 +85,7 @@
 	X(tcp_retransmits, "segments retransmitted")                                          \
 	X(tcp_rto_expired, "retransmission timeouts")                                         \
 	X(tcp_fast_retransmits, "fast retransmits (3 duplicate ACKs)")                        \
+	X(tcp_tail_loss_probes, "tail loss probes sent (RFC 8985)")                           \
 	X(tcp_ooo_segments, "segments queued out of order")                                   \
 	X(tcp_passive_opens, "SYNs accepted (SYN-ACK sent)")                                  \
 	X(tcp_established, "connections established")                                         \

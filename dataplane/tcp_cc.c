@@ -2,7 +2,9 @@
 /*
  * Congestion control: NewReno (RFC 5681 slow start and congestion
  * avoidance, RFC 6582 fast recovery), initial window of 10 segments
- * (RFC 6928).
+ * (RFC 6928). When the peer does SACK, recovery follows RFC 6675 instead:
+ * the same entry and exit, but what is sent is governed by pipe
+ * (tcp_sack.c), so several holes are repaired in one round trip.
  *
  * Why NewReno and not CUBIC (RFC 9438): every step is specified exactly and
  * can be checked segment by segment in the scripted tests; CUBIC's gains are
@@ -36,17 +38,23 @@ void tcp_cc_ack(struct tcp_conn *c, uint32_t acked)
 void tcp_cc_dupack(struct worker *w, struct tcp_conn *c)
 {
 	if (c->flags & TCPF_IN_RECOVERY) {
-		c->cwnd += c->mss; /* step 3: each further dupack lets one segment out */
+		/* NewReno step 3: each further dupack lets one segment out. With SACK,
+		 * pipe (tcp_sack.c) already accounts for what left the network. */
+		if (!(c->flags & TCPF_SACK_OK))
+			c->cwnd += c->mss;
 		return;
 	}
-	if (++c->dupacks < TCP_DUPACK_THRESHOLD)
+	/* RFC 6675 5: three duplicates, or the scoreboard already shows the first segment lost. */
+	if (++c->dupacks < TCP_DUPACK_THRESHOLD && !((c->flags & TCPF_SACK_OK) && tcp_sack_is_lost(c, c->snd_una)))
 		return;
 	/* Step 2: only when the loss is past the last recovery (avoids a false fast retransmit). */
 	if (seq_leq(c->snd_una, c->recover) && c->recover != c->iss)
 		return;
 	c->ssthresh = RTE_MAX(tcp_flight(c) / 2, 2u * c->mss);
 	c->recover = c->snd_max;
-	c->cwnd = c->ssthresh + 3u * c->mss;
+	/* NewReno inflates by the three segments that left; SACK recovery counts pipe instead. */
+	c->cwnd = (c->flags & TCPF_SACK_OK) ? c->ssthresh : c->ssthresh + 3u * c->mss;
+	c->high_rxt = c->snd_una;
 	c->flags |= TCPF_IN_RECOVERY;
 	w->counters.tcp_fast_retransmits++;
 	tcp_retransmit_first(w, c);
@@ -58,6 +66,11 @@ void tcp_cc_dupack(struct worker *w, struct tcp_conn *c)
  */
 bool tcp_cc_recovery_ack(struct worker *w, struct tcp_conn *c, uint32_t acked)
 {
+	if ((c->flags & TCPF_SACK_OK) && seq_lt(c->snd_una, c->recover)) {
+		/* RFC 6675 5 (C): a partial ACK; tcp_output sends by pipe, holes first. */
+		c->high_rxt = seq_max(c->high_rxt, c->snd_una);
+		return true;
+	}
 	if (seq_geq(c->snd_una, c->recover)) {
 		/* Full ACK: deflate. */
 		c->cwnd = RTE_MIN(c->ssthresh, tcp_flight(c) + c->mss);
@@ -83,4 +96,7 @@ void tcp_cc_timeout(struct tcp_conn *c)
 	c->cwnd = c->mss;
 	c->recover = c->snd_max;
 	c->flags &= (uint16_t)~TCPF_IN_RECOVERY;
+	/* RFC 6675 5.1: after a timeout the scoreboard may be wrong (reneging); start over. */
+	tcp_sack_clear(c);
+	c->high_rxt = c->snd_una;
 }

@@ -45,6 +45,8 @@ enum tcp_limits {
 	TCP_KEEPALIVE_INTERVAL_MS = 75000,
 	TCP_KEEPALIVE_PROBES = 9,
 	TCP_PERSIST_MIN_MS = 500,
+	TCP_TLP_MIN_MS = 10,            /* RFC 8985 7.2: PTO = 2 SRTT, at least this */
+	TCP_TLP_DELACK_MS = 50,         /* added when one segment is in flight: the peer may delay its ACK */
 	TCP_PERSIST_MAX_MS = 60000,
 	TCP_DEFAULT_MSS_IPV4 = 536,     /* RFC 9293 3.7.1: when the peer sends no MSS option */
 	TCP_DEFAULT_MSS_IPV6 = 1220,
@@ -55,6 +57,7 @@ enum tcp_limits {
 	TCP_MAX_LISTENERS = 16,
 	TCP_MAX_SACK_BLOCKS = 4,
 	TCP_OOO_MAX_SEGMENTS = 256,     /* out-of-order segments kept per connection */
+	TCP_SCOREBOARD_BLOCKS = 6,      /* SACKed ranges the sender remembers (RFC 6675 scoreboard) */
 };
 
 enum tcp_flags_internal {
@@ -70,6 +73,7 @@ enum tcp_flags_internal {
 	TCPF_WANT_WRITABLE = 1 << 9,
 	TCPF_IN_RECOVERY = 1 << 10, /* fast recovery (RFC 6582 / 6675) */
 	TCPF_RTT_TIMING = 1 << 11, /* rtt_seq is being timed (no timestamps) */
+	TCPF_TLP_PENDING = 1 << 12, /* t_rexmt is a tail loss probe timeout (RFC 8985 7) */
 };
 
 struct tcp_key {
@@ -107,8 +111,11 @@ struct tcp_conn {
 	uint64_t rtt_start_us;
 	uint8_t backoff, retries, dupacks, keep_probes;
 
-	/* Congestion control (NewReno, RFC 5681 / 6582). */
+	/* Congestion control (NewReno, RFC 5681 / 6582) and SACK recovery (RFC 6675). */
 	uint32_t cwnd, ssthresh, recover;
+	uint32_t high_rxt;  /* RFC 6675 HighRxt: end of the highest retransmission in this recovery */
+	uint8_t sacked_count;
+	uint32_t sacked[TCP_SCOREBOARD_BLOCKS][2]; /* SACKed ranges above snd_una, sorted, disjoint */
 
 	/* Queues. */
 	struct tcp_bufq sndq; /* from snd_una: unacknowledged, then unsent */
@@ -193,6 +200,7 @@ void tcp_timer_remove(struct worker *w, struct tcp_conn *c);
 void tcp_timer_run(struct worker *w);
 void tcp_rtt_sample(struct tcp_conn *c, uint32_t rtt_us);
 void tcp_rexmt_restart(struct worker *w, struct tcp_conn *c);
+void tcp_rexmt_arm(struct worker *w, struct tcp_conn *c);
 
 /* tcp_output.c: segments out. */
 void tcp_output(struct worker *w, struct tcp_conn *c);
@@ -200,6 +208,7 @@ void tcp_send_ack(struct worker *w, struct tcp_conn *c);
 void tcp_send_synack(struct worker *w, struct tcp_conn *c);
 void tcp_send_rst_conn(struct worker *w, struct tcp_conn *c);
 void tcp_send_probe(struct worker *w, struct tcp_conn *c);
+bool tcp_send_tail_probe(struct worker *w, struct tcp_conn *c);
 void tcp_retransmit_first(struct worker *w, struct tcp_conn *c);
 void tcp_send_reply(struct worker *w, uint8_t role, const struct tcp_key *key, const struct rte_ether_addr *mac,
 		    uint32_t seq, uint32_t ack, uint8_t flags, uint16_t window, const uint8_t *options,
@@ -221,6 +230,18 @@ uint32_t tcp_syncookie_make(const struct tcp_key *key, uint32_t peer_isn, unsign
 int tcp_syncookie_check(const struct tcp_key *key, uint32_t peer_isn, uint32_t cookie, uint64_t now_ms,
 			unsigned int *mss_index);
 extern const uint16_t tcp_syncookie_mss[8];
+
+/* tcp_sack.c: the sender's scoreboard and RFC 6675 loss recovery. */
+void tcp_sack_update(struct tcp_conn *c, const struct tcp_opts *o);
+void tcp_sack_clear(struct tcp_conn *c);
+uint32_t tcp_sack_pipe(const struct tcp_conn *c);
+uint32_t tcp_sack_bytes(const struct tcp_conn *c);
+bool tcp_sack_is_lost(const struct tcp_conn *c, uint32_t seq);
+bool tcp_sack_next_hole(const struct tcp_conn *c, uint32_t room, uint32_t *seq, uint32_t *len);
+static inline bool tcp_sack_recovery(const struct tcp_conn *c)
+{
+	return (c->flags & (TCPF_IN_RECOVERY | TCPF_SACK_OK)) == (TCPF_IN_RECOVERY | TCPF_SACK_OK);
+}
 
 /* tcp_cc.c: NewReno congestion control (RFC 5681, RFC 6582). */
 void tcp_cc_init(struct tcp_conn *c);

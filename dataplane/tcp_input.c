@@ -289,6 +289,8 @@ static bool ack_input(struct worker *w, struct tcp_conn *c, struct tcp_seg *s)
 		}
 		tcp_bufq_drop(&c->sndq, data);
 		c->snd_una = ack;
+		if (c->flags & TCPF_SACK_OK)
+			tcp_sack_update(c, &s->opts); /* also forgets what is now below snd_una */
 		if (seq_lt(c->snd_nxt, c->snd_una))
 			c->snd_nxt = c->snd_una;
 		c->backoff = 0;
@@ -298,10 +300,12 @@ static bool ack_input(struct worker *w, struct tcp_conn *c, struct tcp_seg *s)
 			if (!(c->flags & TCPF_IN_RECOVERY))
 				tcp_cc_ack(c, acked);
 		}
-		if (c->snd_una == c->snd_max)
+		if (c->snd_una == c->snd_max) {
 			c->t_rexmt = 0;
-		else if (!(c->flags & TCPF_IN_RECOVERY))
-			tcp_rexmt_restart(w, c);
+			c->flags &= (uint16_t)~TCPF_TLP_PENDING;
+		} else if (!(c->flags & TCPF_IN_RECOVERY)) {
+			tcp_rexmt_arm(w, c);
+		}
 		if (fin_acked) {
 			switch (c->state) {
 			case TCP_FIN_WAIT_1:
@@ -323,9 +327,21 @@ static bool ack_input(struct worker *w, struct tcp_conn *c, struct tcp_seg *s)
 			if (c->state == TCP_CLOSED)
 				return false;
 		}
-	} else if (ack == c->snd_una && s->len == 0 && !(s->flags & (RTE_TCP_FIN_FLAG | RTE_TCP_SYN_FLAG)) &&
-		   window == c->snd_wnd && tcp_flight(c) > 0) {
-		tcp_cc_dupack(w, c); /* RFC 5681 2: a duplicate ACK */
+	} else if (ack == c->snd_una && tcp_flight(c) > 0) {
+		/* RFC 5681 2: a duplicate ACK carries no data and no window change. RFC 6675 2
+		 * also counts any ACK that SACKs new data: in a two-way stream the peer's ACKs
+		 * ride on its data, and would never count otherwise. */
+		bool duplicate = s->len == 0 && !(s->flags & (RTE_TCP_FIN_FLAG | RTE_TCP_SYN_FLAG)) &&
+				 window == c->snd_wnd;
+
+		if ((c->flags & TCPF_SACK_OK) && s->opts.sack_count) {
+			uint32_t before = tcp_sack_bytes(c);
+
+			tcp_sack_update(c, &s->opts);
+			duplicate |= tcp_sack_bytes(c) != before;
+		}
+		if (duplicate)
+			tcp_cc_dupack(w, c);
 	}
 	if (window_update) {
 		c->snd_wnd = window;

@@ -268,10 +268,40 @@ void tcp_retransmit_first(struct worker *w, struct tcp_conn *c)
 		return;
 	if (len == c->sndq.bytes && (c->flags & TCPF_FIN_SENT))
 		flags |= RTE_TCP_FIN_FLAG;
+	c->high_rxt = seq_max(c->high_rxt, c->snd_una + len);
 	w->counters.tcp_retransmits++;
 	c->flags &= (uint16_t)~TCPF_RTT_TIMING; /* Karn */
 	send_segment(w, c, c->snd_una, flags | (len ? RTE_TCP_PSH_FLAG : 0), len);
 	tcp_rexmt_restart(w, c);
+}
+
+/*
+ * RFC 8985 7.3: the probe is one new segment if the peer's window allows,
+ * else the last segment sent again. False when there is nothing to probe
+ * with (only a FIN in flight): the RTO handles that.
+ */
+bool tcp_send_tail_probe(struct worker *w, struct tcp_conn *c)
+{
+	uint32_t room = payload_room(c);
+	uint32_t off = c->snd_nxt - c->snd_una;
+	uint32_t avail = off < c->sndq.bytes ? c->sndq.bytes - off : 0;
+	uint32_t data_in_flight = RTE_MIN(tcp_flight(c), c->sndq.bytes);
+	uint32_t len;
+
+	if (avail && c->snd_wnd > off) {
+		len = RTE_MIN(RTE_MIN(avail, room), c->snd_wnd - off);
+		send_segment(w, c, c->snd_nxt, RTE_TCP_ACK_FLAG | RTE_TCP_PSH_FLAG, len);
+		c->snd_nxt += len;
+		c->snd_max = seq_max(c->snd_max, c->snd_nxt);
+		return true;
+	}
+	if (data_in_flight == 0 || c->snd_nxt != c->snd_max || (c->flags & TCPF_FIN_SENT))
+		return false;
+	len = RTE_MIN(room, data_in_flight);
+	w->counters.tcp_retransmits++;
+	c->flags &= (uint16_t)~TCPF_RTT_TIMING; /* Karn */
+	send_segment(w, c, c->snd_max - len, RTE_TCP_ACK_FLAG | RTE_TCP_PSH_FLAG, len);
+	return true;
 }
 
 static bool can_send_fin(const struct tcp_conn *c)
@@ -293,15 +323,34 @@ void tcp_output(struct worker *w, struct tcp_conn *c)
 		return;
 	}
 	for (;;) {
-		uint32_t off = c->snd_nxt - c->snd_una;
-		uint32_t avail = off < c->sndq.bytes ? c->sndq.bytes - off : 0;
-		uint32_t window = RTE_MIN(c->snd_wnd, c->cwnd);
-		uint32_t usable = window > off ? window - off : 0;
-		uint32_t room = payload_room(c);
-		uint32_t len = RTE_MIN(RTE_MIN(avail, usable), room);
-		bool fin = can_send_fin(c) && len == avail;
-		bool retransmit = seq_lt(c->snd_nxt, c->snd_max);
+		uint32_t off, avail, window, usable, room, len;
+		bool fin, retransmit;
 		uint8_t flags = RTE_TCP_ACK_FLAG;
+
+		if (tcp_sack_recovery(c)) {
+			/* RFC 6675 5 (C): send while cwnd - pipe >= 1 SMSS; lost holes first. */
+			uint32_t pipe = tcp_sack_pipe(c), hole, hole_len;
+
+			room = payload_room(c);
+			if (pipe + room > c->cwnd)
+				break;
+			if (tcp_sack_next_hole(c, room, &hole, &hole_len)) {
+				w->counters.tcp_retransmits++;
+				send_segment(w, c, hole, RTE_TCP_ACK_FLAG, hole_len);
+				c->high_rxt = hole + hole_len;
+				sent = true;
+				continue;
+			}
+		}
+		off = c->snd_nxt - c->snd_una;
+		avail = off < c->sndq.bytes ? c->sndq.bytes - off : 0;
+		/* In SACK recovery pipe, checked above, stands for cwnd; the peer's window still binds. */
+		window = tcp_sack_recovery(c) ? c->snd_wnd : RTE_MIN(c->snd_wnd, c->cwnd);
+		usable = window > off ? window - off : 0;
+		room = payload_room(c);
+		len = RTE_MIN(RTE_MIN(avail, usable), room);
+		fin = can_send_fin(c) && len == avail;
+		retransmit = seq_lt(c->snd_nxt, c->snd_max);
 
 		if (len == 0 && !fin)
 			break;
@@ -329,8 +378,9 @@ void tcp_output(struct worker *w, struct tcp_conn *c)
 			else if (c->state == TCP_CLOSE_WAIT)
 				c->state = TCP_LAST_ACK;
 		}
-		if (!c->t_rexmt)
-			tcp_rexmt_restart(w, c);
+		/* RFC 8985 7.2: the probe timeout moves with every new transmission. */
+		if (!c->t_rexmt || (c->flags & TCPF_TLP_PENDING))
+			tcp_rexmt_arm(w, c);
 		c->t_persist = 0;
 		sent = true;
 		if (fin)

@@ -8,6 +8,8 @@
  *              outstanding, restarted on an ACK of new data, stopped when all is
  *              acknowledged. Fires: back off, go back to snd_una, cwnd to one
  *              segment; after TCP_SYNACK_RETRIES / TCP_DATA_RETRIES, give up.
+ *              While TCPF_TLP_PENDING it is the tail loss probe timeout
+ *              (RFC 8985 7): fires once, sends a probe, becomes the RTO.
  *   t_persist  zero-window probe (RFC 9293 3.8.6.1): armed when the peer's
  *              window is 0, data waits and nothing is in flight. Fires: send
  *              one byte beyond the window, back off.
@@ -122,12 +124,47 @@ static uint32_t backed_off_rto(const struct tcp_conn *c)
 
 void tcp_rexmt_restart(struct worker *w, struct tcp_conn *c)
 {
+	c->flags &= (uint16_t)~TCPF_TLP_PENDING;
 	c->t_rexmt = w->tcp.now_ms + backed_off_rto(c);
+}
+
+/*
+ * Arm the timer for data in flight: a tail loss probe first when the RTT is
+ * known and no recovery is running (RFC 8985 7.2), else the RTO. A probe
+ * makes the peer's SACK reveal a lost tail in about two RTTs instead of one
+ * RTO (200 ms or more).
+ */
+void tcp_rexmt_arm(struct worker *w, struct tcp_conn *c)
+{
+	uint32_t pto_ms, rto = backed_off_rto(c);
+
+	if (c->srtt_us == 0 || (c->flags & TCPF_IN_RECOVERY) || c->backoff || c->state == TCP_SYN_RECEIVED) {
+		tcp_rexmt_restart(w, c);
+		return;
+	}
+	pto_ms = RTE_MAX(2 * c->srtt_us / 1000, (uint32_t)TCP_TLP_MIN_MS);
+	if (tcp_flight(c) <= c->mss)
+		pto_ms += TCP_TLP_DELACK_MS;
+	if (pto_ms >= rto) {
+		tcp_rexmt_restart(w, c);
+		return;
+	}
+	c->flags |= TCPF_TLP_PENDING;
+	c->t_rexmt = w->tcp.now_ms + pto_ms;
 }
 
 static void fire_rexmt(struct worker *w, struct tcp_conn *c)
 {
 	c->t_rexmt = 0;
+	if (c->flags & TCPF_TLP_PENDING) {
+		/* RFC 8985 7.3: one probe, then the real RTO; no back-off, cwnd kept. */
+		c->flags &= (uint16_t)~TCPF_TLP_PENDING;
+		if (tcp_send_tail_probe(w, c)) {
+			w->counters.tcp_tail_loss_probes++;
+			tcp_rexmt_restart(w, c);
+			return;
+		}
+	}
 	w->counters.tcp_rto_expired++;
 	if (c->state == TCP_SYN_RECEIVED) {
 		if (++c->retries > TCP_SYNACK_RETRIES) {

@@ -431,6 +431,14 @@ static void test_rto_backs_off_and_retransmits(void)
 	CU_ASSERT_EQUAL(tcp_write(harness.w, conn_of(&p), "data", 4), 4);
 	CU_ASSERT_EQUAL_FATAL(take(&out), 0);
 	CU_ASSERT_EQUAL(out.len, 4);
+	/* First a tail loss probe (RFC 8985): 2 SRTT, at least 10 ms, + 50 ms for a lone segment. */
+	clock_advance_ms(TCP_TLP_MIN_MS + TCP_TLP_DELACK_MS - 1);
+	CU_ASSERT_EQUAL(harness_pending(EXT), 0);
+	clock_advance_ms(1);
+	CU_ASSERT_EQUAL_FATAL(take(&out), 0);
+	CU_ASSERT_EQUAL(out.seq, p.rcv_nxt);
+	CU_ASSERT_EQUAL(out.len, 4);
+	CU_ASSERT_EQUAL(harness.w->counters.tcp_tail_loss_probes, 1);
 	for (unsigned int k = 0; k < 4; k++) {
 		clock_advance_ms((rto << k) - 1);
 		CU_ASSERT_EQUAL(harness_pending(EXT), 0);
@@ -463,6 +471,11 @@ static void test_rto_after_many_segments_resends_first(void)
 	while (take(&out) == 0)
 		sent++;
 	CU_ASSERT_EQUAL(sent, TCP_INITIAL_WINDOW_SEGMENTS);
+	/* The tail loss probe sends new data when there is some (RFC 8985 7.3). */
+	clock_advance_ms(TCP_TLP_MIN_MS);
+	CU_ASSERT_EQUAL_FATAL(take(&out), 0);
+	CU_ASSERT_EQUAL(out.seq, p.rcv_nxt + TCP_INITIAL_WINDOW_SEGMENTS * 1448);
+	CU_ASSERT_EQUAL(harness_pending(EXT), 0);
 	clock_advance_ms(TCP_RTO_MIN_MS);
 	CU_ASSERT_EQUAL_FATAL(take(&out), 0);
 	CU_ASSERT_EQUAL(out.seq, p.rcv_nxt);
@@ -495,7 +508,7 @@ int main(void)
 		{ "out-of-order data: SACK, then the hole fills", test_out_of_order_then_fill },
 		{ "overlapping and duplicate data", test_overlapping_and_duplicate_data },
 		{ "writes go out in MSS-sized segments", test_write_sends_mss_segments },
-		{ "RTO retransmits with back-off; the ACK stops it", test_rto_backs_off_and_retransmits },
+		{ "a tail loss probe, then RTO with back-off; the ACK stops it", test_rto_backs_off_and_retransmits },
 		{ "RTO after a flight resends the first segment, cwnd 1", test_rto_after_many_segments_resends_first },
 	};
 	CU_pSuite suite;
