@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The appliance's own TCP against the Linux stack: the echo service carries
-# 256 MiB each way with the SHA-256 checked end to end, over IPv4 and IPv6,
-# and 2,000 concurrent connections each echo 64 KiB intact.
+# 256 MiB each way with the SHA-256 checked end to end, over IPv4 and IPv6;
+# 32 MiB each way again with 3% of the segments dropped in each direction
+# (nftables numgen in the client namespace); and 2,000 concurrent
+# connections each echo 64 KiB intact.
 #
 #   client (Linux TCP, tests/lib/tcp_echo_client.py) ── ext0 [iphttpsd in gw: tcp echo :7] ── corp
 #   (full diagram: tests/lib/topology.sh, docs/LAB.md)
@@ -48,11 +50,28 @@ echo_check "256 MiB echoed intact over IPv6 (SHA-256 both ways)" 2001:db8:e::1 2
 echo_check "2,000 concurrent connections each echo 64 KiB intact" 192.0.2.1 0 --connections 2000 \
 	--per-connection-kib 64 --timeout 120
 
+# 3% random loss each way: the client's kernel drops what we send to it on input, and
+# what it sends to us on output.
+topo_in client nft -f - <<'NFT'
+table inet loss {
+	chain in { type filter hook input priority 0; tcp sport 7 numgen random mod 100 < 3 counter drop; }
+	chain out { type filter hook output priority 0; tcp dport 7 numgen random mod 100 < 3 counter drop; }
+}
+NFT
+before=$(topo_telemetry /iphttps/stats tcp_retransmits)
+echo_check "32 MiB echoed intact over IPv4 with 3% loss each way" 192.0.2.1 32 --timeout 200
+echo_check "32 MiB echoed intact over IPv6 with 3% loss each way" 2001:db8:e::1 32 --timeout 200
+dropped=$(topo_in client nft list table inet loss | grep -o 'packets [0-9]*' | awk '{s += $2} END {print s + 0}')
+check "the loss rules dropped segments ($dropped)" test "$dropped" -gt 1000
+check "the appliance retransmitted what was lost" \
+	test "$(topo_telemetry /iphttps/stats tcp_retransmits)" -gt "$((before + 500))"
+topo_in client nft delete table inet loss
+
 for _ in $(seq 1 50); do
-	[ "$(topo_telemetry /iphttps/stats tcp_closed)" -ge 2002 ] && break
+	[ "$(topo_telemetry /iphttps/stats tcp_closed)" -ge 2004 ] && break
 	sleep 0.1
 done
-check_equal "every connection closed in order" 2002 "$(topo_telemetry /iphttps/stats tcp_closed)"
+check_equal "every connection closed in order" 2004 "$(topo_telemetry /iphttps/stats tcp_closed)"
 check_equal "no connection left but TIME-WAIT" "" \
 	"$(topo_telemetry /iphttps/tcp_connections,0 | tr ',' '\n' | grep -v TIME-WAIT | grep conn || true)"
 check_equal "no mbuf allocation failed" 0 "$(topo_telemetry /iphttps/stats mbuf_alloc_failed)"
