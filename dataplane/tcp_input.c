@@ -560,6 +560,9 @@ static void conn_input(struct worker *w, struct tcp_conn *c, struct tcp_seg *s)
 		fin_input(w, c);
 		if (c->state == TCP_CLOSED)
 			return;
+	} else if (s->flags & RTE_TCP_FIN_FLAG) {
+		/* A FIN beyond a hole is not kept (the peer sends it again); say what is missing. */
+		c->flags |= TCPF_ACK_NOW;
 	}
 out:
 	seg_free(s);

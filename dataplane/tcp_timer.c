@@ -198,8 +198,10 @@ static void fire_persist(struct worker *w, struct tcp_conn *c)
 	tcp_send_probe(w, c);
 	w->counters.tcp_persist_probes++;
 	c->backoff = (uint8_t)RTE_MIN(c->backoff + 1, 16);
-	c->t_persist = w->tcp.now_ms + RTE_MIN(RTE_MAX(backed_off_rto(c), (uint32_t)TCP_PERSIST_MIN_MS),
-					       (uint32_t)TCP_PERSIST_MAX_MS);
+	/* The interval doubles from max(RTO, TCP_PERSIST_MIN_MS), up to TCP_PERSIST_MAX_MS. */
+	c->t_persist = w->tcp.now_ms +
+		       RTE_MIN((uint64_t)RTE_MAX(c->rto_ms, (uint32_t)TCP_PERSIST_MIN_MS) << c->backoff,
+			       (uint64_t)TCP_PERSIST_MAX_MS);
 }
 
 static void fire_keep(struct worker *w, struct tcp_conn *c)
@@ -252,34 +254,46 @@ static void fire(struct worker *w, struct tcp_conn *c)
 	tcp_timer_update(w, c);
 }
 
-void tcp_timer_run(struct worker *w)
+/* Run one slot's list: fire what is due, place the rest again. */
+static void run_slot(struct worker *w, uint16_t slot)
 {
 	struct tcp_worker *t = &w->tcp;
 	uint32_t *running = &t->wheel[TCP_TIMER_WHEEL_SLOTS];
-	unsigned int steps = 0;
+	uint32_t index;
 
-	while (t->wheel_tick < t->now_ms && steps++ < TCP_TIMER_WHEEL_SLOTS) {
-		uint16_t slot = (uint16_t)((t->wheel_tick + 1) % TCP_TIMER_WHEEL_SLOTS);
-		uint32_t index;
+	/* Move the slot's list to the running list, then pop from it: a handler
+	 * may remove any connection (its own or another) from wherever it is. */
+	*running = t->wheel[slot];
+	t->wheel[slot] = TCP_NO_INDEX;
+	for (index = *running; index != TCP_NO_INDEX; index = t->conns[index].wheel_next)
+		t->conns[index].wheel_slot = TCP_TIMER_WHEEL_SLOTS;
+	while ((index = *running) != TCP_NO_INDEX) {
+		struct tcp_conn *c = &t->conns[index];
+		uint64_t at = c->wheel_at;
 
-		/* Move the slot's list to the running list, then pop from it: a handler
-		 * may remove any connection (its own or another) from wherever it is. */
-		*running = t->wheel[slot];
-		t->wheel[slot] = TCP_NO_INDEX;
-		for (index = *running; index != TCP_NO_INDEX; index = t->conns[index].wheel_next)
-			t->conns[index].wheel_slot = TCP_TIMER_WHEEL_SLOTS;
-		t->wheel_tick++;
-		while ((index = *running) != TCP_NO_INDEX) {
-			struct tcp_conn *c = &t->conns[index];
-			uint64_t at = c->wheel_at;
-
-			tcp_timer_remove(w, c);
-			if (at <= t->now_ms)
-				fire(w, c);
-			else
-				insert(t, c, at); /* beyond the horizon when placed: place it again */
-		}
+		tcp_timer_remove(w, c);
+		if (at <= t->now_ms)
+			fire(w, c);
+		else
+			insert(t, c, at); /* not due yet (beyond the horizon when placed) */
 	}
-	if (t->wheel_tick < t->now_ms)
-		t->wheel_tick = t->now_ms; /* idle for longer than the wheel: every slot was run once */
+}
+
+void tcp_timer_run(struct worker *w)
+{
+	struct tcp_worker *t = &w->tcp;
+
+	if (t->now_ms - t->wheel_tick >= TCP_TIMER_WHEEL_SLOTS) {
+		/* Away for longer than the wheel turns: catch up to now first, so that
+		 * what is placed again lands where the next ticks will look, then run
+		 * every slot once. */
+		t->wheel_tick = t->now_ms;
+		for (uint16_t slot = 0; slot < TCP_TIMER_WHEEL_SLOTS; slot++)
+			run_slot(w, slot);
+		return;
+	}
+	while (t->wheel_tick < t->now_ms) {
+		t->wheel_tick++;
+		run_slot(w, (uint16_t)(t->wheel_tick % TCP_TIMER_WHEEL_SLOTS));
+	}
 }

@@ -490,6 +490,618 @@ static void test_rto_after_many_segments_resends_first(void)
 	CU_ASSERT_EQUAL(out.seq, p.rcv_nxt + 1448);
 }
 
+/* ---- helpers for the cases below ---- */
+
+/* Take the next segment and check its flags, sequence and acknowledgement numbers. */
+static int expect(struct seg *out, uint8_t flags, uint32_t seq, uint32_t ack)
+{
+	if (take(out) != 0) {
+		CU_FAIL("expected a segment, none was sent");
+		return -1;
+	}
+	CU_ASSERT_EQUAL(out->flags, flags);
+	CU_ASSERT_EQUAL(out->seq, seq);
+	CU_ASSERT_EQUAL(out->ack, ack);
+	CU_ASSERT_TRUE(out->checksum_ok);
+	return 0;
+}
+
+static struct peer established(bool ts)
+{
+	struct peer p;
+
+	fresh();
+	p = new_peer(4, ts);
+	handshake(&p, 7);
+	return p;
+}
+
+/* ---- closing ---- */
+
+static void test_peer_fin_then_our_fin(void)
+{
+	struct peer p = established(true);
+	struct seg out;
+
+	peer_send(&p, F_ACK | F_FIN, NULL, 0);
+	CU_ASSERT_EQUAL_FATAL(expect(&out, F_ACK, p.rcv_nxt, p.snd_nxt), 0); /* FIN acked at once */
+	CU_ASSERT_EQUAL(app.peer_fin, 1);
+	CU_ASSERT_EQUAL(conn_of(&p)->state, TCP_CLOSE_WAIT);
+	tcp_shutdown(harness.w, conn_of(&p));
+	CU_ASSERT_EQUAL_FATAL(expect(&out, F_ACK | F_FIN, p.rcv_nxt, p.snd_nxt), 0);
+	CU_ASSERT_EQUAL(conn_of(&p)->state, TCP_LAST_ACK);
+	p.rcv_nxt++;
+	peer_send(&p, F_ACK, NULL, 0);
+	CU_ASSERT_EQUAL(app.closed, 1);
+	CU_ASSERT_EQUAL(tcp_flow_count(harness.w), 0);
+	CU_ASSERT_EQUAL(harness.w->counters.tcp_closed, 1);
+}
+
+static void test_our_fin_then_peer_fin_time_wait(void)
+{
+	struct peer p = established(true);
+	struct tcp_conn *c = conn_of(&p);
+	struct seg out;
+
+	tcp_write(harness.w, c, "bye", 3);
+	tcp_shutdown(harness.w, c);
+	CU_ASSERT_EQUAL_FATAL(take(&out), 0);
+	if (out.flags & F_FIN) {
+		CU_ASSERT_EQUAL(out.len, 3); /* data and FIN in one segment */
+	} else {
+		CU_ASSERT_EQUAL_FATAL(expect(&out, F_ACK | F_FIN, p.rcv_nxt + 3, p.snd_nxt), 0);
+	}
+	CU_ASSERT_EQUAL(c->state, TCP_FIN_WAIT_1);
+	p.rcv_nxt += 4;
+	peer_send(&p, F_ACK, NULL, 0);
+	CU_ASSERT_EQUAL(c->state, TCP_FIN_WAIT_2);
+	peer_send(&p, F_ACK | F_FIN, NULL, 0);
+	CU_ASSERT_EQUAL_FATAL(expect(&out, F_ACK, p.rcv_nxt, p.snd_nxt), 0);
+	CU_ASSERT_EQUAL(c->state, TCP_TIME_WAIT);
+	CU_ASSERT_EQUAL(app.closed, 1);
+	clock_advance_ms(2u * TCP_MSL_MS - 1);
+	CU_ASSERT_EQUAL(tcp_flow_count(harness.w), 1);
+	clock_advance_ms(1);
+	CU_ASSERT_EQUAL(tcp_flow_count(harness.w), 0);
+}
+
+static void test_simultaneous_close(void)
+{
+	struct peer p = established(true);
+	struct tcp_conn *c = conn_of(&p);
+	struct seg out;
+
+	tcp_shutdown(harness.w, c);
+	CU_ASSERT_EQUAL_FATAL(expect(&out, F_ACK | F_FIN, p.rcv_nxt, p.snd_nxt), 0);
+	/* The peer's FIN crosses ours: it does not acknowledge our FIN. */
+	peer_send(&p, F_ACK | F_FIN, NULL, 0);
+	CU_ASSERT_EQUAL(c->state, TCP_CLOSING);
+	CU_ASSERT_EQUAL_FATAL(expect(&out, F_ACK, p.rcv_nxt + 1, p.snd_nxt), 0);
+	p.rcv_nxt++;
+	peer_send(&p, F_ACK, NULL, 0);
+	CU_ASSERT_EQUAL(c->state, TCP_TIME_WAIT);
+	CU_ASSERT_EQUAL(app.closed, 1);
+}
+
+static void test_fin_ack_in_fin_wait_1_goes_to_time_wait(void)
+{
+	struct peer p = established(true);
+	struct tcp_conn *c = conn_of(&p);
+	struct seg out;
+
+	tcp_shutdown(harness.w, c);
+	CU_ASSERT_EQUAL_FATAL(expect(&out, F_ACK | F_FIN, p.rcv_nxt, p.snd_nxt), 0);
+	p.rcv_nxt++;
+	peer_send(&p, F_ACK | F_FIN, NULL, 0); /* acks our FIN and closes in one segment */
+	CU_ASSERT_EQUAL(c->state, TCP_TIME_WAIT);
+	CU_ASSERT_EQUAL_FATAL(expect(&out, F_ACK, p.rcv_nxt, p.snd_nxt), 0);
+}
+
+static void test_fin_again_in_time_wait_is_acked(void)
+{
+	struct peer p = established(true);
+	struct tcp_conn *c = conn_of(&p);
+	struct seg out, fin;
+
+	tcp_shutdown(harness.w, c);
+	CU_ASSERT_EQUAL_FATAL(take(&out), 0);
+	p.rcv_nxt++;
+	fin = peer_seg(&p, F_ACK | F_FIN);
+	inject(&fin);
+	p.snd_nxt++;
+	CU_ASSERT_EQUAL_FATAL(expect(&out, F_ACK, p.rcv_nxt, p.snd_nxt), 0);
+	clock_advance_ms(10000);
+	fin.options_len = opt_ts(fin.options, ++p.tsval, p.last_tsval_seen);
+	inject(&fin); /* our ACK was lost: the FIN again */
+	CU_ASSERT_EQUAL_FATAL(expect(&out, F_ACK, p.rcv_nxt, p.snd_nxt), 0);
+	clock_advance_ms(2u * TCP_MSL_MS - 1); /* 2 MSL restarted from the repeat */
+	CU_ASSERT_EQUAL(tcp_flow_count(harness.w), 1);
+}
+
+static void test_fin_beyond_a_hole_waits(void)
+{
+	struct peer p = established(true);
+	struct seg s, out;
+
+	s = peer_seg(&p, F_ACK | F_FIN);
+	s.seq = p.snd_nxt + 4; /* 4 bytes are missing before it */
+	inject(&s);
+	CU_ASSERT_EQUAL_FATAL(expect(&out, F_ACK, p.rcv_nxt, p.snd_nxt), 0);
+	CU_ASSERT_EQUAL(conn_of(&p)->state, TCP_ESTABLISHED);
+	CU_ASSERT_EQUAL(app.peer_fin, 0);
+}
+
+/* ---- RFC 5961 and friends ---- */
+
+static void test_rst_with_exact_sequence_resets(void)
+{
+	struct peer p = established(true);
+
+	peer_send(&p, F_RST, NULL, 0);
+	CU_ASSERT_EQUAL(app.reset, 1);
+	CU_ASSERT_EQUAL(tcp_flow_count(harness.w), 0);
+	CU_ASSERT_EQUAL(harness_pending(EXT), 0);
+}
+
+static void test_rst_in_window_gets_challenge_ack(void)
+{
+	struct peer p = established(true);
+	struct seg s, out;
+
+	s = peer_seg(&p, F_RST);
+	s.seq = p.snd_nxt + 100;
+	inject(&s);
+	CU_ASSERT_EQUAL_FATAL(expect(&out, F_ACK, p.rcv_nxt, p.snd_nxt), 0);
+	CU_ASSERT_EQUAL(app.reset, 0);
+	CU_ASSERT_EQUAL(harness.w->counters.tcp_challenge_acks, 1);
+}
+
+static void test_rst_outside_window_ignored(void)
+{
+	struct peer p = established(true);
+	struct seg s;
+
+	s = peer_seg(&p, F_RST);
+	s.seq = p.snd_nxt + 10000000;
+	inject(&s);
+	CU_ASSERT_EQUAL(harness_pending(EXT), 0);
+	CU_ASSERT_EQUAL(app.reset, 0);
+	CU_ASSERT_EQUAL(harness.w->counters.drop_tcp_rst_out_of_window, 1);
+}
+
+static void test_syn_on_established_gets_challenge_ack(void)
+{
+	struct peer p = established(true);
+	struct seg s, out;
+
+	s = peer_seg(&p, F_SYN);
+	s.seq = p.snd_nxt + 5;
+	inject(&s);
+	CU_ASSERT_EQUAL_FATAL(expect(&out, F_ACK, p.rcv_nxt, p.snd_nxt), 0);
+	CU_ASSERT_EQUAL(conn_of(&p)->state, TCP_ESTABLISHED);
+	CU_ASSERT_EQUAL(harness.w->counters.tcp_challenge_acks, 1);
+}
+
+static void test_ack_of_unsent_data_dropped(void)
+{
+	struct peer p = established(true);
+	struct seg s, out;
+
+	s = peer_seg(&p, F_ACK);
+	s.ack = p.rcv_nxt + 5000;
+	memcpy(s.payload, "zz", 2);
+	s.len = 2;
+	inject(&s);
+	CU_ASSERT_EQUAL_FATAL(expect(&out, F_ACK, p.rcv_nxt, p.snd_nxt), 0); /* data not taken */
+	CU_ASSERT_EQUAL(tcp_readable_bytes(conn_of(&p)), 0);
+	CU_ASSERT_EQUAL(harness.w->counters.drop_tcp_ack_unsent, 1);
+}
+
+static void test_paws_drops_old_timestamp(void)
+{
+	struct peer p = established(true);
+	struct seg s, out;
+
+	peer_send(&p, F_ACK, "new", 3);
+	s = peer_seg(&p, F_ACK);
+	s.options_len = opt_ts(s.options, p.tsval - 100, p.last_tsval_seen); /* from long ago */
+	memcpy(s.payload, "old", 3);
+	s.len = 3;
+	inject(&s);
+	CU_ASSERT_EQUAL_FATAL(expect(&out, F_ACK, p.rcv_nxt, p.snd_nxt), 0);
+	CU_ASSERT_EQUAL(tcp_readable_bytes(conn_of(&p)), 3);
+	CU_ASSERT_EQUAL(harness.w->counters.drop_tcp_paws, 1);
+}
+
+static void test_segment_beyond_window_dropped(void)
+{
+	struct peer p = established(true);
+	struct seg s, out;
+
+	s = peer_seg(&p, F_ACK);
+	s.seq = p.snd_nxt + 10 * 1000 * 1000;
+	memcpy(s.payload, "far", 3);
+	s.len = 3;
+	inject(&s);
+	CU_ASSERT_EQUAL_FATAL(expect(&out, F_ACK, p.rcv_nxt, p.snd_nxt), 0);
+	CU_ASSERT_EQUAL(conn_of(&p)->ooo_count, 0);
+	CU_ASSERT_EQUAL(harness.w->counters.drop_tcp_out_of_window, 1);
+}
+
+static void test_segment_without_ack_dropped(void)
+{
+	struct peer p = established(true);
+
+	peer_send(&p, F_PSH | F_FIN, "x", 1);
+	CU_ASSERT_EQUAL(tcp_readable_bytes(conn_of(&p)), 0);
+	CU_ASSERT_EQUAL(app.peer_fin, 0);
+	CU_ASSERT_EQUAL(harness.w->counters.drop_tcp_no_ack, 1);
+}
+
+static void test_bad_checksum_and_flags_dropped(void)
+{
+	struct peer p = established(true);
+	struct seg s;
+	uint8_t f[2200];
+	size_t n;
+
+	s = peer_seg(&p, F_ACK);
+	memcpy(s.payload, "abc", 3);
+	s.len = 3;
+	n = build_frame(f, &s);
+	f[n - 1] ^= 0xff; /* one payload byte changed after the checksum */
+	harness_inject(EXT, f, n);
+	CU_ASSERT_EQUAL(harness.w->counters.drop_tcp_bad_checksum, 1);
+	s = peer_seg(&p, F_SYN | F_FIN);
+	inject(&s);
+	CU_ASSERT_EQUAL(harness.w->counters.drop_tcp_bad_flags, 1);
+	CU_ASSERT_EQUAL(tcp_readable_bytes(conn_of(&p)), 0);
+	CU_ASSERT_EQUAL(harness_pending(EXT), 0);
+}
+
+/* ---- windows ---- */
+
+static void test_peer_window_is_scaled(void)
+{
+	struct peer p = established(true);
+
+	p.win = 100;
+	peer_send(&p, F_ACK, NULL, 0);
+	CU_ASSERT_EQUAL(conn_of(&p)->snd_wnd, 100u << 7);
+}
+
+static void test_zero_window_probe_and_back_off(void)
+{
+	struct peer p = established(true);
+	struct tcp_conn *c = conn_of(&p);
+	struct seg out;
+	uint64_t first;
+
+	p.win = 0;
+	peer_send(&p, F_ACK, NULL, 0);
+	CU_ASSERT_EQUAL(c->snd_wnd, 0);
+	CU_ASSERT_EQUAL(tcp_write(harness.w, c, "waiting", 7), 7);
+	CU_ASSERT_EQUAL(harness_pending(EXT), 0); /* the window is shut */
+	first = c->t_persist - harness.w->tcp.now_ms;
+	CU_ASSERT(first >= TCP_PERSIST_MIN_MS);
+	clock_advance_ms(first);
+	CU_ASSERT_EQUAL_FATAL(expect(&out, F_ACK, p.rcv_nxt, p.snd_nxt), 0);
+	CU_ASSERT_EQUAL(out.len, 1); /* one byte beyond the window */
+	CU_ASSERT_EQUAL(out.payload[0], 'w');
+	CU_ASSERT(c->t_persist - harness.w->tcp.now_ms > first); /* backed off */
+	clock_advance_ms(c->t_persist - harness.w->tcp.now_ms);
+	CU_ASSERT_EQUAL_FATAL(expect(&out, F_ACK, p.rcv_nxt, p.snd_nxt), 0);
+	CU_ASSERT_EQUAL(harness.w->counters.tcp_persist_probes, 2);
+	/* The window opens: the rest goes. */
+	p.win = 100;
+	peer_send(&p, F_ACK, NULL, 0);
+	CU_ASSERT_EQUAL_FATAL(take(&out), 0);
+	CU_ASSERT_EQUAL(out.seq, p.rcv_nxt + 1);
+	CU_ASSERT_EQUAL(out.len, 6);
+	CU_ASSERT(memcmp(out.payload, "aiting", 6) == 0);
+}
+
+static void test_receive_window_closes_and_reopens(void)
+{
+	struct peer p = established(true);
+	struct tcp_conn *c = conn_of(&p);
+	struct seg out;
+	static uint8_t chunk[1400];
+	uint32_t cap = harness.w->tcp.recv_queue_cap, sent = 0;
+	static uint8_t sink[1 << 20];
+
+	while (sent + sizeof(chunk) <= cap) {
+		peer_send(&p, F_ACK, chunk, sizeof(chunk));
+		sent += sizeof(chunk);
+	}
+	clock_advance_ms(TCP_DELACK_MS); /* an odd last segment waits for the delayed ACK */
+	{
+		struct seg last;
+
+		while (take(&out) == 0)
+			last = out;
+		out = last;
+	}
+	CU_ASSERT_EQUAL(out.ack, p.snd_nxt);
+	CU_ASSERT((uint32_t)out.win << c->rcv_wscale < 2 * sizeof(chunk)); /* nearly shut */
+	CU_ASSERT_EQUAL(tcp_read(harness.w, c, sink, sizeof(sink)), sent);
+	CU_ASSERT_EQUAL_FATAL(take(&out), 0); /* reading sends a window update */
+	CU_ASSERT_EQUAL(out.ack, p.snd_nxt);
+	CU_ASSERT((uint32_t)out.win << c->rcv_wscale >= cap - 8);
+}
+
+/* ---- handshake corners ---- */
+
+static void test_synack_retransmitted_then_given_up(void)
+{
+	struct peer p;
+	struct seg syn, out;
+	uint32_t rto = TCP_RTO_INITIAL_MS;
+
+	fresh();
+	p = new_peer(4, false);
+	syn = syn_of(&p, true, false, false, -1);
+	inject(&syn);
+	CU_ASSERT_EQUAL_FATAL(take(&out), 0);
+	for (unsigned int k = 0; k < TCP_SYNACK_RETRIES; k++) {
+		rto *= 2;
+		clock_advance_ms(rto / 2 > TCP_RTO_MAX_MS ? TCP_RTO_MAX_MS : rto / 2);
+		CU_ASSERT_EQUAL_FATAL(take(&out), 0);
+		CU_ASSERT_EQUAL(out.flags, F_SYN | F_ACK);
+	}
+	CU_ASSERT_EQUAL(harness.w->tcp.half_open, 1);
+	clock_advance_ms(TCP_RTO_MAX_MS);
+	CU_ASSERT_EQUAL(tcp_flow_count(harness.w), 0);
+	CU_ASSERT_EQUAL(harness.w->tcp.half_open, 0);
+}
+
+static void test_repeated_syn_gets_synack_again(void)
+{
+	struct peer p;
+	struct seg syn, out1, out2;
+
+	fresh();
+	p = new_peer(4, false);
+	syn = syn_of(&p, true, false, false, -1);
+	inject(&syn);
+	CU_ASSERT_EQUAL_FATAL(take(&out1), 0);
+	inject(&syn);
+	CU_ASSERT_EQUAL_FATAL(take(&out2), 0);
+	CU_ASSERT_EQUAL(out2.flags, F_SYN | F_ACK);
+	CU_ASSERT_EQUAL(out2.seq, out1.seq);
+	CU_ASSERT_EQUAL(tcp_flow_count(harness.w), 1);
+}
+
+static void test_wrong_ack_in_syn_received_gets_rst(void)
+{
+	struct peer p;
+	struct seg syn, out, ack;
+
+	fresh();
+	p = new_peer(4, false);
+	syn = syn_of(&p, true, false, false, -1);
+	inject(&syn);
+	CU_ASSERT_EQUAL_FATAL(take(&out), 0);
+	p.snd_nxt++;
+	p.rcv_nxt = out.seq + 7; /* not what we sent */
+	ack = peer_seg(&p, F_ACK);
+	inject(&ack);
+	CU_ASSERT_EQUAL_FATAL(expect(&out, F_RST, p.rcv_nxt, 0), 0);
+	CU_ASSERT_EQUAL(app.accepted, 0);
+	CU_ASSERT_EQUAL(harness.w->counters.drop_tcp_bad_syn_ack_ack, 1);
+}
+
+static void test_time_wait_taken_over_by_new_syn(void)
+{
+	struct peer p = established(false);
+	struct tcp_conn *c = conn_of(&p);
+	struct seg out, syn;
+
+	tcp_shutdown(harness.w, c);
+	CU_ASSERT_EQUAL_FATAL(take(&out), 0);
+	p.rcv_nxt++;
+	peer_send(&p, F_ACK | F_FIN, NULL, 0);
+	CU_ASSERT_EQUAL_FATAL(take(&out), 0);
+	CU_ASSERT_EQUAL(c->state, TCP_TIME_WAIT);
+	p.snd_nxt += 100000;
+	memset(&app, 0, sizeof(app));
+	syn = syn_of(&p, true, false, false, -1);
+	inject(&syn);
+	CU_ASSERT_EQUAL_FATAL(take(&out), 0);
+	CU_ASSERT_EQUAL(out.flags, F_SYN | F_ACK);
+	CU_ASSERT_EQUAL(out.ack, p.snd_nxt + 1);
+	CU_ASSERT_EQUAL(harness.w->counters.tcp_time_wait_reused, 1);
+}
+
+/* ---- SYN cookies ---- */
+
+static void test_syncookie_round_trip(void)
+{
+	struct peer p1, p2;
+	struct seg syn, out;
+
+	fresh();
+	harness.config.limits.syn_cookie_threshold = 1;
+	p1 = new_peer(4, true);
+	syn = syn_of(&p1, true, true, true, 7);
+	inject(&syn); /* one half-open: the threshold */
+	CU_ASSERT_EQUAL_FATAL(take(&out), 0);
+	peer_port++;
+	p2 = new_peer(4, true);
+	syn = syn_of(&p2, true, true, true, 6);
+	inject(&syn);
+	CU_ASSERT_EQUAL_FATAL(take(&out), 0);
+	CU_ASSERT_EQUAL(out.flags, F_SYN | F_ACK);
+	CU_ASSERT_EQUAL(harness.w->counters.tcp_syncookies_sent, 1);
+	CU_ASSERT_EQUAL(tcp_flow_count(harness.w), 1); /* no state for the second */
+	CU_ASSERT_TRUE(out.opts.sack_permitted);
+	CU_ASSERT_TRUE(out.opts.has_wscale);
+	p2.snd_nxt++;
+	p2.rcv_nxt = out.seq + 1;
+	p2.last_tsval_seen = out.opts.tsval;
+	peer_send(&p2, F_ACK, "hi", 2);
+	CU_ASSERT_EQUAL(harness.w->counters.tcp_syncookies_accepted, 1);
+	CU_ASSERT_EQUAL_FATAL(app.accepted, 1);
+	CU_ASSERT_EQUAL(app.conn->state, TCP_ESTABLISHED);
+	CU_ASSERT_EQUAL(app.conn->snd_wscale, 6);        /* recovered from our TSval */
+	CU_ASSERT_TRUE(app.conn->flags & TCPF_SACK_OK);
+	CU_ASSERT_EQUAL(app.conn->mss, 1460);
+	CU_ASSERT_EQUAL(tcp_readable_bytes(app.conn), 2);
+}
+
+static void test_bad_syncookie_gets_rst(void)
+{
+	struct peer p1, p2;
+	struct seg syn, out;
+
+	fresh();
+	harness.config.limits.syn_cookie_threshold = 1;
+	p1 = new_peer(4, false);
+	syn = syn_of(&p1, true, false, false, -1);
+	inject(&syn);
+	CU_ASSERT_EQUAL_FATAL(take(&out), 0);
+	peer_port++;
+	p2 = new_peer(4, false);
+	syn = syn_of(&p2, true, false, false, -1);
+	inject(&syn);
+	CU_ASSERT_EQUAL_FATAL(take(&out), 0);
+	p2.snd_nxt++;
+	p2.rcv_nxt = out.seq + 1 + 12345; /* a forged cookie */
+	peer_send(&p2, F_ACK, NULL, 0);
+	CU_ASSERT_EQUAL_FATAL(expect(&out, F_RST, p2.rcv_nxt, 0), 0);
+	CU_ASSERT_EQUAL(app.accepted, 0);
+	CU_ASSERT_EQUAL(harness.w->counters.drop_tcp_bad_syncookie, 1);
+}
+
+/* ---- loss recovery ---- */
+
+static void test_three_dupacks_fast_retransmit_without_sack(void)
+{
+	struct peer p;
+	struct seg out;
+	static uint8_t data[8 * 536];
+
+	fresh();
+	p = new_peer(4, false);
+	{
+		struct seg syn = syn_of(&p, true, false, false, 7);
+		inject(&syn);
+		p.snd_nxt++;
+		CU_ASSERT_EQUAL_FATAL(take(&out), 0);
+		p.rcv_nxt = out.seq + 1;
+		peer_send(&p, F_ACK, NULL, 0);
+	}
+	CU_ASSERT_EQUAL(tcp_write(harness.w, conn_of(&p), data, sizeof(data)), sizeof(data));
+	while (take(&out) == 0)
+		;
+	/* The first segment is lost; three others arrive: three duplicate ACKs. */
+	for (int i = 0; i < 2; i++) {
+		peer_send(&p, F_ACK, NULL, 0);
+		CU_ASSERT_EQUAL(harness_pending(EXT), 0);
+	}
+	peer_send(&p, F_ACK, NULL, 0);
+	CU_ASSERT_EQUAL_FATAL(take(&out), 0);
+	CU_ASSERT_EQUAL(out.seq, p.rcv_nxt);
+	CU_ASSERT_EQUAL(out.len, 1460);
+	CU_ASSERT_EQUAL(harness.w->counters.tcp_fast_retransmits, 1);
+}
+
+static void test_sack_recovery_repairs_two_holes(void)
+{
+	struct peer p = established(false);
+	struct tcp_conn *c = conn_of(&p);
+	struct seg out, s;
+	static uint8_t data[10 * 1460];
+	uint32_t base = p.rcv_nxt, seg = 1460;
+	bool resent1 = false, resent4 = false;
+
+	CU_ASSERT_EQUAL(tcp_write(harness.w, c, data, sizeof(data)), sizeof(data));
+	while (take(&out) == 0)
+		;
+	/* Segments 1 and 4 (of 0..9) are lost: the peer acks 0 and SACKs 2-3, then 5-9. */
+	p.rcv_nxt = base + seg;
+	s = peer_seg(&p, F_ACK);
+	s.options_len = opt_sack(s.options, base + 2 * seg, base + 4 * seg);
+	inject(&s);
+	s = peer_seg(&p, F_ACK);
+	s.options_len = opt_sack(s.options, base + 5 * seg, base + 10 * seg);
+	inject(&s);
+	while (take(&out) == 0) {
+		if (out.seq == base + seg)
+			resent1 = true;
+		if (out.seq == base + 4 * seg)
+			resent4 = true;
+	}
+	CU_ASSERT_TRUE(resent1);
+	CU_ASSERT_TRUE(resent4); /* both holes in one round trip, no RTO */
+	CU_ASSERT_EQUAL(harness.w->counters.tcp_rto_expired, 0);
+	CU_ASSERT_TRUE(c->flags & TCPF_IN_RECOVERY);
+	/* Everything acknowledged: recovery ends. */
+	p.rcv_nxt = base + 10 * seg;
+	peer_send(&p, F_ACK, NULL, 0);
+	CU_ASSERT_FALSE(c->flags & TCPF_IN_RECOVERY);
+	CU_ASSERT_EQUAL(c->sacked_count, 0);
+}
+
+/* ---- keepalive and abort ---- */
+
+static void test_keepalive_probes_then_timeout(void)
+{
+	struct peer p = established(false);
+	struct seg out;
+
+	clock_advance_ms(TCP_KEEPALIVE_IDLE_MS);
+	CU_ASSERT_EQUAL_FATAL(expect(&out, F_ACK, p.rcv_nxt - 1, p.snd_nxt), 0); /* snd_una - 1 */
+	for (unsigned int i = 1; i < TCP_KEEPALIVE_PROBES; i++) {
+		clock_advance_ms(TCP_KEEPALIVE_INTERVAL_MS);
+		CU_ASSERT_EQUAL_FATAL(take(&out), 0);
+	}
+	clock_advance_ms(TCP_KEEPALIVE_INTERVAL_MS);
+	CU_ASSERT_EQUAL_FATAL(take(&out), 0);
+	CU_ASSERT(out.flags & F_RST);
+	CU_ASSERT_EQUAL(app.timed_out, 1);
+	CU_ASSERT_EQUAL(tcp_flow_count(harness.w), 0);
+}
+
+static void test_keepalive_answered_keeps_connection(void)
+{
+	struct peer p = established(false);
+	struct seg out;
+
+	clock_advance_ms(TCP_KEEPALIVE_IDLE_MS);
+	CU_ASSERT_EQUAL_FATAL(take(&out), 0);
+	peer_send(&p, F_ACK, NULL, 0); /* the answer */
+	clock_advance_ms(TCP_KEEPALIVE_INTERVAL_MS * (TCP_KEEPALIVE_PROBES + 1));
+	CU_ASSERT_EQUAL(app.timed_out, 0);
+	CU_ASSERT_EQUAL(tcp_flow_count(harness.w), 1);
+}
+
+static void test_abort_sends_rst(void)
+{
+	struct peer p = established(false);
+	struct seg out;
+
+	tcp_abort(harness.w, conn_of(&p));
+	CU_ASSERT_EQUAL_FATAL(expect(&out, F_RST | F_ACK, p.rcv_nxt, p.snd_nxt), 0);
+	CU_ASSERT_EQUAL(tcp_flow_count(harness.w), 0);
+	CU_ASSERT_EQUAL(app.closed + app.reset, 0); /* no upcall for our own abort */
+}
+
+static void test_data_on_syn_is_not_delivered(void)
+{
+	struct peer p;
+	struct seg syn, out;
+
+	fresh();
+	p = new_peer(4, false);
+	syn = syn_of(&p, true, false, false, -1);
+	memcpy(syn.payload, "early", 5);
+	syn.len = 5;
+	inject(&syn);
+	CU_ASSERT_EQUAL_FATAL(take(&out), 0);
+	CU_ASSERT_EQUAL(out.ack, p.iss + 1); /* the data is not acknowledged: the peer sends it again */
+}
+
 int main(void)
 {
 	static const struct {
@@ -510,6 +1122,36 @@ int main(void)
 		{ "writes go out in MSS-sized segments", test_write_sends_mss_segments },
 		{ "a tail loss probe, then RTO with back-off; the ACK stops it", test_rto_backs_off_and_retransmits },
 		{ "RTO after a flight resends the first segment, cwnd 1", test_rto_after_many_segments_resends_first },
+		{ "peer FIN: CLOSE-WAIT, then our FIN: LAST-ACK, then closed", test_peer_fin_then_our_fin },
+		{ "our FIN: FIN-WAIT-1, -2, then TIME-WAIT for 2 MSL", test_our_fin_then_peer_fin_time_wait },
+		{ "simultaneous close goes through CLOSING", test_simultaneous_close },
+		{ "FIN+ACK in FIN-WAIT-1 goes straight to TIME-WAIT", test_fin_ack_in_fin_wait_1_goes_to_time_wait },
+		{ "a repeated FIN in TIME-WAIT is acked and restarts 2 MSL", test_fin_again_in_time_wait_is_acked },
+		{ "a FIN beyond a hole is not taken", test_fin_beyond_a_hole_waits },
+		{ "RST with the exact sequence number resets", test_rst_with_exact_sequence_resets },
+		{ "RST in the window gets a challenge ACK", test_rst_in_window_gets_challenge_ack },
+		{ "RST outside the window is ignored", test_rst_outside_window_ignored },
+		{ "SYN on an established connection gets a challenge ACK", test_syn_on_established_gets_challenge_ack },
+		{ "ACK of unsent data is dropped", test_ack_of_unsent_data_dropped },
+		{ "PAWS drops a segment with an old timestamp", test_paws_drops_old_timestamp },
+		{ "a segment beyond the window is dropped", test_segment_beyond_window_dropped },
+		{ "a segment without ACK is dropped", test_segment_without_ack_dropped },
+		{ "bad checksum and impossible flags are dropped", test_bad_checksum_and_flags_dropped },
+		{ "the peer's window is scaled", test_peer_window_is_scaled },
+		{ "zero window: probes with back-off, then data", test_zero_window_probe_and_back_off },
+		{ "our window closes as data waits and reopens on read", test_receive_window_closes_and_reopens },
+		{ "SYN-ACK retransmitted with back-off, then given up", test_synack_retransmitted_then_given_up },
+		{ "a repeated SYN gets the same SYN-ACK", test_repeated_syn_gets_synack_again },
+		{ "a wrong ACK in SYN-RECEIVED gets RST", test_wrong_ack_in_syn_received_gets_rst },
+		{ "a new SYN takes over a TIME-WAIT connection", test_time_wait_taken_over_by_new_syn },
+		{ "SYN cookie round trip keeps MSS, SACK and window scale", test_syncookie_round_trip },
+		{ "a forged SYN cookie gets RST", test_bad_syncookie_gets_rst },
+		{ "three duplicate ACKs: fast retransmit (no SACK)", test_three_dupacks_fast_retransmit_without_sack },
+		{ "SACK recovery repairs two holes in one round trip", test_sack_recovery_repairs_two_holes },
+		{ "keepalive probes, then the connection times out", test_keepalive_probes_then_timeout },
+		{ "an answered keepalive keeps the connection", test_keepalive_answered_keeps_connection },
+		{ "abort sends RST and no upcall", test_abort_sends_rst },
+		{ "data on a SYN is not delivered", test_data_on_syn_is_not_delivered },
 	};
 	CU_pSuite suite;
 	unsigned int failed;
