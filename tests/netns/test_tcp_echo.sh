@@ -2,8 +2,9 @@
 # The appliance's own TCP against the Linux stack: the echo service carries
 # 256 MiB each way with the SHA-256 checked end to end, over IPv4 and IPv6;
 # 32 MiB each way again with 3% of the segments dropped in each direction
-# (nftables numgen in the client namespace); and 2,000 concurrent
-# connections each echo 64 KiB intact.
+# (nftables numgen in the client namespace); 2,000 concurrent connections
+# each echo 64 KiB intact; and a real transfer completes while 100,000
+# spoofed SYNs arrive, answered with SYN cookies past the half-open limit.
 #
 #   client (Linux TCP, tests/lib/tcp_echo_client.py) ── ext0 [iphttpsd in gw: tcp echo :7] ── corp
 #   (full diagram: tests/lib/topology.sh, docs/LAB.md)
@@ -67,12 +68,35 @@ check "the appliance retransmitted what was lost" \
 	test "$(topo_telemetry /iphttps/stats tcp_retransmits)" -gt "$((before + 500))"
 topo_in client nft delete table inet loss
 
+# SYN flood (RFC 4987): 100,000 spoofed SYNs while 256 MiB is echoed.
+gw_mac=$(topo_in gw cat /sys/class/net/ext0/address)
+cookies_before=$(topo_telemetry /iphttps/stats tcp_syncookies_sent)
+flood_start=$(date +%s.%N)
+topo_in client python3 tests/lib/syn_flood.py ext1 "$gw_mac" 192.0.2.1 7 100000 --seconds 120 \
+	> "$TOPO_STATE/flood.json" &
+flood_pid=$!
+sleep 0.5
+echo_start=$(date +%s.%N)
+echo_check "256 MiB echoed intact during a flood of 100,000 spoofed SYNs" 192.0.2.1 256 --timeout 240
+echo_end=$(date +%s.%N)
+wait "$flood_pid"
+flood_rc=$?
+flood_end=$(date +%s.%N)
+echo "    flood: $(cat "$TOPO_STATE/flood.json"), $flood_start..$flood_end; echo $echo_start..$echo_end"
+check_equal "the flood sent all 100,000 SYNs" 0 "$flood_rc"
+check "the transfer ran while the flood did" \
+	python3 -c "import sys; sys.exit(0 if $echo_start < $flood_end and $echo_end > $flood_start else 1)"
+cookies=$(( $(topo_telemetry /iphttps/stats tcp_syncookies_sent) - cookies_before ))
+check "SYN cookies answered the flood past the half-open limit ($cookies)" test "$cookies" -ge 90000
+check "half-open connections stayed at the limit" \
+	test "$(topo_telemetry /iphttps/stats tcp_passive_opens)" -le $((2004 + 1024 + 10))
+
 for _ in $(seq 1 50); do
-	[ "$(topo_telemetry /iphttps/stats tcp_closed)" -ge 2004 ] && break
+	[ "$(topo_telemetry /iphttps/stats tcp_closed)" -ge 2005 ] && break
 	sleep 0.1
 done
-check_equal "every connection closed in order" 2004 "$(topo_telemetry /iphttps/stats tcp_closed)"
-check_equal "no connection left but TIME-WAIT" "" \
-	"$(topo_telemetry /iphttps/tcp_connections,0 | tr ',' '\n' | grep -v TIME-WAIT | grep conn || true)"
+check_equal "every real connection closed in order" 2005 "$(topo_telemetry /iphttps/stats tcp_closed)"
+check_equal "no real connection left but in TIME-WAIT" "" \
+	"$(topo_telemetry /iphttps/tcp_connections,0 | tr ',' '\n' | grep -v -e TIME-WAIT -e SYN-RECEIVED | grep conn || true)"
 check_equal "no mbuf allocation failed" 0 "$(topo_telemetry /iphttps/stats mbuf_alloc_failed)"
 check_finish
