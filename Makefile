@@ -51,6 +51,18 @@ test: all unit
 test-unit: all unit
 	tests/run.sh --unit-only $(BUILD)
 
+# Benchmarks: figures beside a baseline measured in the same run (bench/).
+$(BUILD)/kernel_echo: bench/kernel_echo.c | $(BUILD)
+	$(CC) -O2 -Wall -Wextra $(WERROR) -o $@ $<
+
+$(BUILD)/echo_bench: bench/echo_bench.c | $(BUILD)
+	$(CC) -O2 -Wall -Wextra $(WERROR) -o $@ $<
+
+bench-tcp: all $(BUILD)/kernel_echo $(BUILD)/echo_bench
+	bench/bench_tcp.sh
+
+bench: bench-tcp
+
 lab: all
 	tests/lab.sh up
 
@@ -60,4 +72,4 @@ lab-down:
 clean:
 	rm -rf $(BUILD) config/pki
 
-.PHONY: all unit test test-unit lab lab-down clean
+.PHONY: all unit test test-unit lab lab-down clean bench bench-tcp

@@ -140,6 +140,27 @@ static int cmd_tcp_connections(const char *cmd, const char *params, struct rte_t
 	return 0;
 }
 
+/* What a connection costs, buffers excluded: flow table and slot, measured at start-up. */
+static int cmd_tcp_memory(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	uint64_t bytes = 0, slots = 0, open = 0;
+
+	(void)cmd;
+	(void)params;
+	for (unsigned int i = 0; i < worker_count; i++) {
+		bytes += workers[i].tcp.table_bytes;
+		slots += workers[i].tcp.capacity;
+		open += tcp_flow_count(&workers[i]);
+	}
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_u64(d, "open_connections", open);
+	rte_tel_data_add_dict_u64(d, "connection_slots", slots);
+	rte_tel_data_add_dict_u64(d, "table_bytes", bytes);
+	rte_tel_data_add_dict_u64(d, "bytes_per_connection", slots ? bytes / slots : 0);
+	rte_tel_data_add_dict_u64(d, "tcp_conn_struct_bytes", sizeof(struct tcp_conn));
+	return 0;
+}
+
 int telemetry_register(void)
 {
 	int rc = 0;
@@ -149,6 +170,8 @@ int telemetry_register(void)
 	rc |= rte_telemetry_register_cmd("/iphttps/worker_stats", cmd_worker_stats,
 					 "Counters of one worker. Parameter: worker index");
 	rc |= rte_telemetry_register_cmd("/iphttps/ports", cmd_ports, "The two ports. Takes no parameters");
+	rc |= rte_telemetry_register_cmd("/iphttps/tcp_memory", cmd_tcp_memory,
+					 "Memory per TCP connection, buffers excluded. Takes no parameters");
 	rc |= rte_telemetry_register_cmd("/iphttps/tcp_connections", cmd_tcp_connections,
 					 "TCP connections of one worker (first 200). Parameter: worker index");
 	rc |= rte_telemetry_register_cmd("/iphttps/nexthops", cmd_nexthops,

@@ -10,6 +10,7 @@
  *   /iphttps/ports            each port's MAC, driver and offloads
  *   /iphttps/nexthops         each next hop and its resolved MAC
  *   /iphttps/tcp_connections,N  worker N's TCP connections (state, sequence space, queues)
+ *   /iphttps/tcp_memory       bytes per connection (flow table + slot, measured), buffers excluded
  */
 
 /** Register the commands; call after rte_eal_init. @return 0 or -1. */

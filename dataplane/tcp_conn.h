@@ -155,6 +155,7 @@ struct tcp_worker {
 	const struct iphttps_config *config;
 	uint32_t send_queue_cap, recv_queue_cap;
 	uint8_t rcv_wscale;
+	uint64_t table_bytes; /* flow table + connection slots, as allocated at start-up */
 };
 
 #define TCP_NO_INDEX UINT32_MAX

@@ -81,7 +81,10 @@ int tcp_worker_init(struct worker *w, const struct iphttps_config *config)
 		.socket_id = (int)rte_lcore_to_socket_id(w->lcore),
 	};
 
+	struct rte_malloc_socket_stats before, after;
+
 	memset(t, 0, sizeof(*t));
+	rte_malloc_get_socket_stats(params.socket_id, &before);
 	snprintf(name, sizeof(name), "tcp_flows_%u", w->id);
 	t->flows = rte_hash_create(&params);
 	if (!t->flows) {
@@ -100,7 +103,10 @@ int tcp_worker_init(struct worker *w, const struct iphttps_config *config)
 		t->flows = NULL;
 		return -1;
 	}
-	for (unsigned int i = 0; i < TCP_TIMER_WHEEL_SLOTS; i++)
+	/* Measured, not estimated: what the table and the slots really took from the heap. */
+	rte_malloc_get_socket_stats(params.socket_id, &after);
+	t->table_bytes = after.heap_allocsz_bytes - before.heap_allocsz_bytes;
+	for (unsigned int i = 0; i <= TCP_TIMER_WHEEL_SLOTS; i++)
 		t->wheel[i] = TCP_NO_INDEX;
 	t->config = config;
 	t->send_queue_cap = config->limits.tcp_send_queue_bytes;
