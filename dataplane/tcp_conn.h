@@ -143,9 +143,17 @@ struct tcp_listener {
 };
 
 /* Per-worker TCP state: owned by its worker. */
+struct tcp_source_key {
+	uint8_t family;
+	uint8_t pad[3];
+	uint8_t addr[16];
+};
+
 struct tcp_worker {
 	struct rte_hash *flows;
 	struct tcp_conn *conns;
+	struct rte_hash *sources;  /* remote address → position in source_count */
+	uint32_t *source_count;    /* connections per remote address (limits.max_connections_per_source) */
 	uint32_t capacity;
 	uint32_t half_open;
 	uint64_t now_ms, now_us;
@@ -189,6 +197,7 @@ int tcp_worker_init(struct worker *w, const struct iphttps_config *config);
 void tcp_worker_free(struct worker *w);
 struct tcp_conn *tcp_flow_lookup(struct worker *w, const struct tcp_key *key);
 struct tcp_conn *tcp_flow_create(struct worker *w, const struct tcp_key *key);
+bool tcp_source_over_limit(struct worker *w, const struct tcp_key *key);
 void tcp_conn_destroy(struct worker *w, struct tcp_conn *c);
 void tcp_conn_finish(struct worker *w, struct tcp_conn *c, enum tcp_event event);
 const struct tcp_listener *tcp_listener_find(uint16_t port_be);

@@ -103,7 +103,21 @@ int tcp_worker_init(struct worker *w, const struct iphttps_config *config)
 		t->flows = NULL;
 		return -1;
 	}
-	/* Measured, not estimated: what the table and the slots really took from the heap. */
+	snprintf(name, sizeof(name), "tcp_sources_%u", w->id);
+	params.key_len = sizeof(struct tcp_source_key);
+	t->sources = rte_hash_create(&params);
+	t->source_count = rte_zmalloc_socket("tcp_source_count",
+					     ((size_t)rte_hash_max_key_id(t->sources) + 1) * sizeof(uint32_t),
+					     RTE_CACHE_LINE_SIZE, params.socket_id);
+	if (!t->sources || !t->source_count) {
+		log_error("worker %u: cannot create the per-source connection table", w->id);
+		rte_hash_free(t->sources);
+		rte_free(t->conns);
+		rte_hash_free(t->flows);
+		t->flows = NULL;
+		return -1;
+	}
+	/* Measured, not estimated: what the tables and the slots really took from the heap. */
 	rte_malloc_get_socket_stats(params.socket_id, &after);
 	t->table_bytes = after.heap_allocsz_bytes - before.heap_allocsz_bytes;
 	for (unsigned int i = 0; i <= TCP_TIMER_WHEEL_SLOTS; i++)
@@ -128,8 +142,12 @@ void tcp_worker_free(struct worker *w)
 			tcp_conn_destroy(w, &t->conns[i]);
 	rte_free(t->conns);
 	rte_hash_free(t->flows);
+	rte_free(t->source_count);
+	rte_hash_free(t->sources);
 	t->conns = NULL;
 	t->flows = NULL;
+	t->sources = NULL;
+	t->source_count = NULL;
 }
 
 struct tcp_conn *tcp_flow_lookup(struct worker *w, const struct tcp_key *key)
@@ -137,6 +155,40 @@ struct tcp_conn *tcp_flow_lookup(struct worker *w, const struct tcp_key *key)
 	int32_t pos = rte_hash_lookup(w->tcp.flows, key);
 
 	return pos < 0 ? NULL : &w->tcp.conns[pos];
+}
+
+static void source_key(const struct tcp_key *key, struct tcp_source_key *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->family = key->family;
+	memcpy(s->addr, key->remote, sizeof(s->addr));
+}
+
+/* Whether one more connection from this address would pass limits.max_connections_per_source. */
+bool tcp_source_over_limit(struct worker *w, const struct tcp_key *key)
+{
+	struct tcp_source_key s;
+	int32_t pos;
+
+	source_key(key, &s);
+	pos = rte_hash_lookup(w->tcp.sources, &s);
+	return pos >= 0 && w->tcp.source_count[pos] >= w->tcp.config->limits.max_connections_per_source;
+}
+
+static void source_add(struct worker *w, const struct tcp_key *key, int delta)
+{
+	struct tcp_source_key s;
+	int32_t pos;
+
+	source_key(key, &s);
+	pos = delta > 0 ? rte_hash_add_key(w->tcp.sources, &s) : rte_hash_lookup(w->tcp.sources, &s);
+	if (pos < 0)
+		return;
+	if (delta > 0) {
+		w->tcp.source_count[pos]++;
+	} else if (--w->tcp.source_count[pos] == 0) {
+		rte_hash_del_key(w->tcp.sources, &s);
+	}
 }
 
 struct tcp_conn *tcp_flow_create(struct worker *w, const struct tcp_key *key)
@@ -149,6 +201,7 @@ struct tcp_conn *tcp_flow_create(struct worker *w, const struct tcp_key *key)
 			rte_hash_del_key(w->tcp.flows, key);
 		return NULL;
 	}
+	source_add(w, key, +1);
 	c = &w->tcp.conns[pos];
 	memset(c, 0, sizeof(*c));
 	c->key = *key;
@@ -167,6 +220,7 @@ void tcp_conn_destroy(struct worker *w, struct tcp_conn *c)
 	tcp_bufq_free(&c->sndq);
 	tcp_bufq_free(&c->rcvq);
 	tcp_reass_free(c);
+	source_add(w, &c->key, -1);
 	rte_hash_del_key(w->tcp.flows, &c->key);
 	c->state = TCP_CLOSED;
 	c->up = NULL;

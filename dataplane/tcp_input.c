@@ -130,6 +130,10 @@ static void passive_open(struct worker *w, const struct iface *ifc, const struct
 		syncookie_synack(w, ifc, key, s);
 		return;
 	}
+	if (tcp_source_over_limit(w, key)) {
+		w->counters.drop_tcp_source_limit++;
+		return;
+	}
 	c = tcp_flow_create(w, key);
 	if (!c) {
 		w->counters.drop_tcp_conn_limit++;
@@ -188,6 +192,10 @@ static struct tcp_conn *syncookie_open(struct worker *w, const struct iface *ifc
 
 	if (tcp_syncookie_check(key, s->seq - 1, s->ack - 1, w->tcp.now_ms, &index) != 0)
 		return NULL;
+	if (tcp_source_over_limit(w, key)) {
+		w->counters.drop_tcp_source_limit++;
+		return NULL;
+	}
 	c = tcp_flow_create(w, key);
 	if (!c) {
 		w->counters.drop_tcp_conn_limit++;

@@ -83,6 +83,7 @@ static void fresh(void)
 	w->tcp.half_open = 0;
 	w->tcp.syncookies_used_ms = 0;
 	harness.config.limits.syn_cookie_threshold = LIMIT_SYN_COOKIE_THRESHOLD_DEFAULT;
+	harness.config.limits.max_connections_per_source = LIMIT_CONNECTIONS_PER_SOURCE_DEFAULT;
 	clock_set_ms(T0_MS);
 	w->tcp.wheel_tick = T0_MS;
 	peer_port++;
@@ -1102,6 +1103,34 @@ static void test_data_on_syn_is_not_delivered(void)
 	CU_ASSERT_EQUAL(out.ack, p.iss + 1); /* the data is not acknowledged: the peer sends it again */
 }
 
+static void test_connections_per_source_capped(void)
+{
+	struct seg syn, out;
+
+	fresh();
+	harness.config.limits.max_connections_per_source = 2;
+	for (int i = 0; i < 3; i++) {
+		struct peer p = new_peer(4, false);
+
+		p.sport = (uint16_t)(peer_port + 100 + i);
+		syn = syn_of(&p, true, false, false, -1);
+		inject(&syn);
+	}
+	CU_ASSERT_EQUAL(take(&out), 0);
+	CU_ASSERT_EQUAL(take(&out), 0);
+	CU_ASSERT_EQUAL(harness_pending(EXT), 0); /* the third is refused */
+	CU_ASSERT_EQUAL(harness.w->counters.drop_tcp_source_limit, 1);
+	CU_ASSERT_EQUAL(tcp_flow_count(harness.w), 2);
+	/* Another address is not affected. */
+	{
+		struct peer p = new_peer(6, false);
+
+		syn = syn_of(&p, true, false, false, -1);
+		inject(&syn);
+		CU_ASSERT_EQUAL(take(&out), 0);
+	}
+}
+
 int main(void)
 {
 	static const struct {
@@ -1152,6 +1181,7 @@ int main(void)
 		{ "an answered keepalive keeps the connection", test_keepalive_answered_keeps_connection },
 		{ "abort sends RST and no upcall", test_abort_sends_rst },
 		{ "data on a SYN is not delivered", test_data_on_syn_is_not_delivered },
+		{ "connections per source address are capped", test_connections_per_source_capped },
 	};
 	CU_pSuite suite;
 	unsigned int failed;
