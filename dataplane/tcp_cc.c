@@ -34,6 +34,27 @@ void tcp_cc_ack(struct tcp_conn *c, uint32_t acked)
 	}
 }
 
+/*
+ * RFC 5827 early retransmit: with fewer than four segments in flight and
+ * nothing new to send, three duplicates can never come; one fewer than the
+ * segments in flight will do.
+ */
+static unsigned int dupack_threshold(const struct tcp_conn *c)
+{
+	uint32_t flight = tcp_flight(c);
+	uint32_t segments = (flight + c->mss - 1) / c->mss;
+
+	if (segments < 4 && c->sndq.bytes <= flight)
+		return segments > 1 ? segments - 1 : 1;
+	return TCP_DUPACK_THRESHOLD;
+}
+
+/* RFC 6675 IsLost(HighACK + 1), with the threshold early retransmit allows. */
+static bool sacked_enough(const struct tcp_conn *c)
+{
+	return tcp_sack_bytes(c) > (dupack_threshold(c) - 1) * (uint32_t)c->mss;
+}
+
 /* RFC 6582 3.2 step 2-3: duplicate ACKs. */
 void tcp_cc_dupack(struct worker *w, struct tcp_conn *c)
 {
@@ -44,11 +65,15 @@ void tcp_cc_dupack(struct worker *w, struct tcp_conn *c)
 			c->cwnd += c->mss;
 		return;
 	}
-	/* RFC 6675 5: three duplicates, or the scoreboard already shows the first segment lost. */
-	if (++c->dupacks < TCP_DUPACK_THRESHOLD && !((c->flags & TCPF_SACK_OK) && tcp_sack_is_lost(c, c->snd_una)))
+	/* RFC 6675 5: DupThresh duplicates, or the scoreboard already shows the first segment lost. */
+	if (++c->dupacks < dupack_threshold(c) &&
+	    !((c->flags & TCPF_SACK_OK) && sacked_enough(c)))
 		return;
-	/* Step 2: only when the loss is past the last recovery (avoids a false fast retransmit). */
-	if (seq_leq(c->snd_una, c->recover) && c->recover != c->iss)
+	/* RFC 6582 step 2: only when the ACK covers more than the last recovery point (a guard
+	 * against retransmitting what the last recovery already resent). With SACK the
+	 * scoreboard says what is really missing, and RFC 6675 has no such guard: a loss
+	 * right at the old recovery point must not wait for an RTO. */
+	if (!(c->flags & TCPF_SACK_OK) && seq_leq(c->snd_una, c->recover) && c->recover != c->iss)
 		return;
 	c->ssthresh = RTE_MAX(tcp_flight(c) / 2, 2u * c->mss);
 	c->recover = c->snd_max;

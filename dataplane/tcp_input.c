@@ -490,13 +490,21 @@ static bool trim_to_window(struct worker *w, struct tcp_conn *c, struct tcp_seg 
 
 		if (beyond >= s->len) {
 			c->flags |= TCPF_ACK_NOW;
-			if (s->len == 0 || s->seq != c->rcv_nxt || wnd != 0)
+			if (s->len && !(s->seq == c->rcv_nxt && wnd == 0))
 				w->counters.drop_tcp_out_of_window++;
 			seg_free(s);
 			s->len = 0;
 			s->flags &= (uint8_t)~RTE_TCP_FIN_FLAG;
-			/* A probe of our zero window (seq == rcv_nxt) still carries a valid ACK. */
-			return s->seq == c->rcv_nxt;
+			/*
+			 * RFC 9293 3.10.7.4: with the window shut, "special allowance should be
+			 * made to accept valid ACKs". A peer whose data we could not take has
+			 * its sequence number past our (closed) window, yet its ACKs are what
+			 * frees our send queue and so, for a relay like echo, our window:
+			 * ignoring them deadlocks both sides. They are taken while the sequence
+			 * number lies within the largest window we can ever offer (which keeps
+			 * a blind attacker guessing), and the RFC 5961 ACK range still applies.
+			 */
+			return seq_lt(s->seq, c->rcv_nxt + RTE_MAX(w->tcp.recv_queue_cap, 1u));
 		}
 		rte_pktmbuf_trim(s->m, (uint16_t)beyond);
 		s->len -= beyond;

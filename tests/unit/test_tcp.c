@@ -980,7 +980,7 @@ static void test_three_dupacks_fast_retransmit_without_sack(void)
 {
 	struct peer p;
 	struct seg out;
-	static uint8_t data[8 * 536];
+	static uint8_t data[8 * 1460];
 
 	fresh();
 	p = new_peer(4, false);
@@ -1004,6 +1004,45 @@ static void test_three_dupacks_fast_retransmit_without_sack(void)
 	CU_ASSERT_EQUAL_FATAL(take(&out), 0);
 	CU_ASSERT_EQUAL(out.seq, p.rcv_nxt);
 	CU_ASSERT_EQUAL(out.len, 1460);
+	CU_ASSERT_EQUAL(harness.w->counters.tcp_fast_retransmits, 1);
+}
+
+static void test_early_retransmit_with_small_flight(void)
+{
+	struct peer p = established(false);
+	struct seg out;
+	static uint8_t data[2 * 1460];
+
+	/* Two segments, nothing more to send: the first is lost; one duplicate ACK is all
+	 * that can come, and RFC 5827 lets it trigger the retransmission. */
+	CU_ASSERT_EQUAL(tcp_write(harness.w, conn_of(&p), data, sizeof(data)), sizeof(data));
+	while (take(&out) == 0)
+		;
+	peer_send(&p, F_ACK, NULL, 0);
+	CU_ASSERT_EQUAL_FATAL(take(&out), 0);
+	CU_ASSERT_EQUAL(out.seq, p.rcv_nxt);
+	CU_ASSERT_EQUAL(harness.w->counters.tcp_fast_retransmits, 1);
+}
+
+static void test_sack_with_changing_window_enters_recovery(void)
+{
+	struct peer p = established(false);
+	struct seg out, s;
+	static uint8_t data[4 * 1460];
+	uint32_t base = p.rcv_nxt;
+
+	CU_ASSERT_EQUAL(tcp_write(harness.w, conn_of(&p), data, sizeof(data)), sizeof(data));
+	while (take(&out) == 0)
+		;
+	/* The first is lost; each ACK SACKs one more segment and opens the window a little. */
+	for (uint32_t k = 2; k <= 4; k++) {
+		p.win = (uint16_t)(p.win - 10 + k);
+		s = peer_seg(&p, F_ACK);
+		s.options_len = opt_sack(s.options, base + 1460, base + k * 1460);
+		inject(&s);
+	}
+	CU_ASSERT_EQUAL_FATAL(take(&out), 0);
+	CU_ASSERT_EQUAL(out.seq, base);
 	CU_ASSERT_EQUAL(harness.w->counters.tcp_fast_retransmits, 1);
 }
 
@@ -1177,6 +1216,9 @@ int main(void)
 		{ "a forged SYN cookie gets RST", test_bad_syncookie_gets_rst },
 		{ "three duplicate ACKs: fast retransmit (no SACK)", test_three_dupacks_fast_retransmit_without_sack },
 		{ "SACK recovery repairs two holes in one round trip", test_sack_recovery_repairs_two_holes },
+		{ "early retransmit with two segments in flight (RFC 5827)", test_early_retransmit_with_small_flight },
+		{ "ACKs that SACK new data count as duplicates though the window moves",
+		  test_sack_with_changing_window_enters_recovery },
 		{ "keepalive probes, then the connection times out", test_keepalive_probes_then_timeout },
 		{ "an answered keepalive keeps the connection", test_keepalive_answered_keeps_connection },
 		{ "abort sends RST and no upcall", test_abort_sends_rst },
