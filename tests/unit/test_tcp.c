@@ -1046,6 +1046,43 @@ static void test_sack_with_changing_window_enters_recovery(void)
 	CU_ASSERT_EQUAL(harness.w->counters.tcp_fast_retransmits, 1);
 }
 
+static void test_fin_in_flight_after_recovery_is_retransmitted(void)
+{
+	struct peer p = established(false);
+	struct tcp_conn *c = conn_of(&p);
+	struct seg out, s;
+	static uint8_t data[6 * 1460];
+	uint32_t base = p.rcv_nxt;
+	bool fin_again = false;
+
+	peer_send(&p, F_ACK | F_FIN, NULL, 0); /* the peer is done: we go to LAST-ACK after ours */
+	CU_ASSERT_EQUAL(tcp_write(harness.w, c, data, sizeof(data)), sizeof(data));
+	tcp_shutdown(harness.w, c);
+	while (take(&out) == 0)
+		;
+	CU_ASSERT_EQUAL(c->state, TCP_LAST_ACK);
+	/* The first segment is lost; the peer SACKs the rest, data and FIN. */
+	s = peer_seg(&p, F_ACK);
+	s.options_len = opt_sack(s.options, base + 1460, base + 6 * 1460);
+	inject(&s);
+	inject(&s);
+	inject(&s);
+	while (take(&out) == 0)
+		;
+	/* The repair arrives; the peer acks all data, but its ACK of our FIN is lost. */
+	p.rcv_nxt = base + sizeof(data);
+	peer_send(&p, F_ACK, NULL, 0);
+	while (take(&out) == 0)
+		;
+	CU_ASSERT(c->t_rexmt != 0); /* something is in flight: a timer must run */
+	for (int i = 0; i < 8 && !fin_again; i++) {
+		clock_advance_ms(TCP_RTO_MAX_MS / 8);
+		while (take(&out) == 0)
+			fin_again |= (out.flags & F_FIN) && out.seq == base + sizeof(data);
+	}
+	CU_ASSERT_TRUE(fin_again);
+}
+
 static void test_sack_recovery_repairs_two_holes(void)
 {
 	struct peer p = established(false);
@@ -1217,6 +1254,7 @@ int main(void)
 		{ "three duplicate ACKs: fast retransmit (no SACK)", test_three_dupacks_fast_retransmit_without_sack },
 		{ "SACK recovery repairs two holes in one round trip", test_sack_recovery_repairs_two_holes },
 		{ "early retransmit with two segments in flight (RFC 5827)", test_early_retransmit_with_small_flight },
+		{ "a FIN in flight after recovery is retransmitted", test_fin_in_flight_after_recovery_is_retransmitted },
 		{ "ACKs that SACK new data count as duplicates though the window moves",
 		  test_sack_with_changing_window_enters_recovery },
 		{ "keepalive probes, then the connection times out", test_keepalive_probes_then_timeout },
