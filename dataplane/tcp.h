@@ -28,11 +28,11 @@
 
 #include <rte_mbuf.h>
 
-#include "iphttps_config.h"
 
 struct tcp_conn;
 struct worker;
 struct iface;
+struct iphttps_config;
 
 enum tcp_event {
 	TCP_EVENT_PEER_FIN,   /* peer sent FIN: no more data will arrive */

@@ -14,9 +14,10 @@
 #include <rte_hash.h>
 #include <rte_mbuf.h>
 
-#include "iphttps_config.h"
 #include "tcp.h"
 #include "tcp_bufq.h"
+
+struct iphttps_config; /* TCP reads its limits through a pointer; the header stays out */
 
 enum tcp_state {
 	TCP_CLOSED = 0,

@@ -17,13 +17,7 @@ SRC6 = socket.inet_pton(socket.AF_INET6, "2001:db8:e::2")
 DST6 = socket.inet_pton(socket.AF_INET6, "2001:db8:e::1")
 
 
-def csum(data):
-    if len(data) % 2:
-        data += b"\0"
-    s = sum(struct.unpack(f"!{len(data) // 2}H", data))
-    while s >> 16:
-        s = (s & 0xFFFF) + (s >> 16)
-    return ~s & 0xFFFF
+from inet import checksum as csum
 
 
 def eth(dst, src, ethertype, payload):

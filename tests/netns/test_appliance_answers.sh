@@ -6,22 +6,9 @@
 #   (full diagram: tests/lib/topology.sh, docs/LAB.md)
 #
 # usage: test_appliance_answers.sh [af_xdp|af_packet [TERM|INT]]   (default af_xdp TERM)
-set -u
-cd "$(dirname "$0")/../.."
 TOPO_DEVICE=${1:-af_xdp}
 STOP_SIGNAL=${2:-TERM}
-TOPO_PREFIX="t$$-"
-TOPO_STATE=$(mktemp -d /tmp/iphttps-test-XXXXXX)
-CHECK_LOG=$TOPO_STATE/check.log
-. tests/lib/topology.sh
-. tests/lib/check.sh
-
-cleanup() {
-	topo_down
-	rm -rf "$TOPO_STATE"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+. "$(dirname "$0")/../lib/netns_test.sh"
 
 echo "# appliance on $TOPO_DEVICE, namespaces ${TOPO_PREFIX}{client,gw,corp}"
 if ! topo_up || ! topo_start_appliance; then

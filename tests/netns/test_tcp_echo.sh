@@ -12,20 +12,7 @@
 # Hugepages are required here: under sustained load af_xdp over --no-huge EAL
 # memory lost frames for seconds at a time (docs/LAB.md), which would make a
 # TCP test measure the lab instead of the stack.
-set -u
-cd "$(dirname "$0")/../.."
-TOPO_PREFIX="t$$-"
-TOPO_STATE=$(mktemp -d /tmp/iphttps-test-XXXXXX)
-CHECK_LOG=$TOPO_STATE/check.log
-. tests/lib/topology.sh
-. tests/lib/check.sh
-
-cleanup() {
-	topo_down
-	rm -rf "$TOPO_STATE"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+. "$(dirname "$0")/../lib/netns_test.sh"
 
 echo "# TCP echo through the appliance, namespaces ${TOPO_PREFIX}{client,gw,corp}"
 if ! topo_up || ! topo_start_appliance; then
