@@ -25,6 +25,7 @@ Try:
   ip netns exec client ping -c 3 192.0.2.1            # the appliance's external IPv4
   ip netns exec client ping -6 -c 3 2001:db8:e::1     # its external IPv6
   ip netns exec corp ping -6 -c 3 fd00:c0::1          # its internal IPv6
+  echo hello | ip netns exec client nc -N 192.0.2.1 7    # the appliance's own TCP: echo service
   python3 tests/lib/telemetry.py $(topo_file_prefix) /iphttps/stats      # counters
   python3 tests/lib/telemetry.py $(topo_file_prefix) /iphttps/nexthops   # resolved gateways
   python3 tests/lib/telemetry.py $(topo_file_prefix) /iphttps/ports      # ports and offloads
