@@ -58,7 +58,8 @@ enum tcp_limits {
 	TCP_MAX_LISTENERS = 16,
 	TCP_MAX_SACK_BLOCKS = 4,
 	TCP_OOO_MAX_SEGMENTS = 256,     /* out-of-order segments kept per connection */
-	TCP_SCOREBOARD_BLOCKS = 6,      /* SACKed ranges the sender remembers (RFC 6675 scoreboard) */
+	TCP_SCOREBOARD_BLOCKS = 6,
+	TCP_TSO_MAX_BYTES = 65000,      /* payload of one TSO super-segment, under the 64 KiB IP limit */      /* SACKed ranges the sender remembers (RFC 6675 scoreboard) */
 };
 
 enum tcp_flags_internal {

@@ -113,20 +113,55 @@ static uint32_t payload_room(const struct tcp_conn *c)
  * Build one segment and queue it on the port. Payload, if any, comes from
  * the connection's send queue at byte offset payload_off.
  */
+/*
+ * Payload beyond the first mbuf (a TSO super-segment) goes into chained
+ * mbufs. Returns false, with the chain freed, if the pool ran dry.
+ */
+static bool chain_payload(struct worker *w, struct rte_mbuf *head, struct tcp_conn *c, uint32_t off,
+			  uint32_t len)
+{
+	while (len > 0) {
+		struct rte_mbuf *m = rte_pktmbuf_alloc(w->pool);
+		uint32_t n;
+
+		if (!m) {
+			w->counters.mbuf_alloc_failed++;
+			rte_pktmbuf_free(head);
+			return false;
+		}
+		n = RTE_MIN(len, (uint32_t)rte_pktmbuf_tailroom(m));
+		tcp_bufq_copy(&c->sndq, off, n, rte_pktmbuf_append(m, (uint16_t)n));
+		if (rte_pktmbuf_chain(head, m) != 0) {
+			rte_pktmbuf_free(m);
+			rte_pktmbuf_free(head);
+			w->counters.mbuf_alloc_failed++;
+			return false;
+		}
+		off += n;
+		len -= n;
+	}
+	return true;
+}
+
 static void emit(struct worker *w, uint8_t role, const struct tcp_key *key, const struct rte_ether_addr *mac,
 		 uint32_t seq, uint32_t ack, uint8_t flags, uint16_t window, const uint8_t *options,
-		 uint8_t options_len, struct tcp_conn *payload_from, uint32_t payload_off, uint32_t payload_len)
+		 uint8_t options_len, struct tcp_conn *payload_from, uint32_t payload_off, uint32_t payload_len,
+		 uint16_t tso_segment)
 {
 	const struct iface *ifc = &ifaces[role];
 	bool v4 = key->family == 4;
 	uint32_t l3_len = v4 ? sizeof(struct rte_ipv4_hdr) : sizeof(struct rte_ipv6_hdr);
 	uint32_t l4_len = TCP_HEADER_BYTES + options_len;
+	uint32_t first_payload = payload_len;
 	struct rte_mbuf *m;
 	struct rte_tcp_hdr *th;
 	void *ip;
 
+	if (tso_segment) /* headers and what fits in the first mbuf; the rest is chained */
+		first_payload = RTE_MIN(payload_len, (uint32_t)RTE_MBUF_DEFAULT_DATAROOM -
+							  RTE_ETHER_HDR_LEN - l3_len - l4_len);
 	m = eth_alloc(w, ifc, mac, v4 ? RTE_ETHER_TYPE_IPV4 : RTE_ETHER_TYPE_IPV6,
-		      (uint16_t)(l3_len + l4_len + payload_len));
+		      (uint16_t)(l3_len + l4_len + first_payload));
 	if (!m)
 		return;
 	ip = rte_pktmbuf_mtod_offset(m, void *, m->l2_len);
@@ -165,11 +200,27 @@ static void emit(struct worker *w, uint8_t role, const struct tcp_key *key, cons
 	th->tcp_urp = 0;
 	if (options_len)
 		memcpy(th + 1, options, options_len);
-	if (payload_len)
-		tcp_bufq_copy(&payload_from->sndq, payload_off, payload_len, (uint8_t *)th + l4_len);
+	if (first_payload)
+		tcp_bufq_copy(&payload_from->sndq, payload_off, first_payload, (uint8_t *)th + l4_len);
+	if (payload_len > first_payload &&
+	    !chain_payload(w, m, payload_from, payload_off + first_payload, payload_len - first_payload))
+		return;
 
 	m->l3_len = (uint16_t)l3_len;
 	m->l4_len = (uint16_t)l4_len;
+	if (tso_segment) {
+		/* The port cuts it into tso_segment-byte segments, each with these headers. */
+		m->ol_flags |= RTE_MBUF_F_TX_TCP_SEG | (v4 ? RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM
+							   : RTE_MBUF_F_TX_IPV6);
+		m->tso_segsz = tso_segment;
+		th->cksum = v4 ? rte_ipv4_phdr_cksum(ip, m->ol_flags) : rte_ipv6_phdr_cksum(ip, m->ol_flags);
+		if (v4)
+			((struct rte_ipv4_hdr *)ip)->hdr_checksum = 0;
+		w->counters.tcp_tx_segments += (payload_len + tso_segment - 1) / tso_segment;
+		w->counters.tcp_tx_bytes += payload_len;
+		worker_tx(w, ifc, m);
+		return;
+	}
 	if (ifc->tx_offloads & RTE_ETH_TX_OFFLOAD_TCP_CKSUM) {
 		m->ol_flags |= RTE_MBUF_F_TX_TCP_CKSUM | (v4 ? RTE_MBUF_F_TX_IPV4 : RTE_MBUF_F_TX_IPV6);
 		th->cksum = v4 ? rte_ipv4_phdr_cksum(ip, m->ol_flags) : rte_ipv6_phdr_cksum(ip, m->ol_flags);
@@ -193,7 +244,7 @@ void tcp_send_reply(struct worker *w, uint8_t role, const struct tcp_key *key, c
 {
 	if (flags & RTE_TCP_RST_FLAG)
 		w->counters.tcp_resets_sent++;
-	emit(w, role, key, mac, seq, ack, flags, window, options, options_len, NULL, 0, 0);
+	emit(w, role, key, mac, seq, ack, flags, window, options, options_len, NULL, 0, 0, 0);
 }
 
 /* The window to advertise: never moving the right edge left (RFC 9293 3.8.6.2.2). */
@@ -215,14 +266,24 @@ static uint16_t advertise(struct worker *w, struct tcp_conn *c)
 	return (uint16_t)scaled;
 }
 
+/* A segment of up to payload_room(c) bytes, or with TSO a run of them in one mbuf chain. */
 static void send_segment(struct worker *w, struct tcp_conn *c, uint32_t seq, uint8_t flags, uint32_t len)
 {
 	uint8_t options[TCP_OPTIONS_MAX_BYTES];
 	uint8_t options_len = data_options(w, c, options);
 	uint16_t window = advertise(w, c);
+	uint32_t room = payload_room(c);
 
 	emit(w, c->role, &c->key, &c->peer_mac, seq, c->rcv_nxt, flags, window, options, options_len, c,
-	     seq - c->snd_una, len);
+	     seq - c->snd_una, len, len > room ? (uint16_t)room : 0);
+}
+
+/* How much one send may carry: one segment, or with the port's TSO, many. */
+static uint32_t send_limit(const struct tcp_conn *c, uint32_t room)
+{
+	if (!(ifaces[c->role].tx_offloads & RTE_ETH_TX_OFFLOAD_TCP_TSO))
+		return room;
+	return (TCP_TSO_MAX_BYTES / room) * room;
 }
 
 void tcp_send_ack(struct worker *w, struct tcp_conn *c)
@@ -241,7 +302,7 @@ void tcp_send_synack(struct worker *w, struct tcp_conn *c)
 	/* RFC 7323 2.2: the window in a SYN is never scaled. */
 	c->rcv_adv = c->rcv_nxt + RTE_MIN(space, 0xffffu);
 	emit(w, c->role, &c->key, &c->peer_mac, c->iss, c->rcv_nxt, RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG,
-	     (uint16_t)RTE_MIN(space, 0xffffu), options, len, NULL, 0, 0);
+	     (uint16_t)RTE_MIN(space, 0xffffu), options, len, NULL, 0, 0, 0);
 }
 
 void tcp_send_rst_conn(struct worker *w, struct tcp_conn *c)
@@ -348,7 +409,9 @@ void tcp_output(struct worker *w, struct tcp_conn *c)
 		window = tcp_sack_recovery(c) ? c->snd_wnd : RTE_MIN(c->snd_wnd, c->cwnd);
 		usable = window > off ? window - off : 0;
 		room = payload_room(c);
-		len = RTE_MIN(RTE_MIN(avail, usable), room);
+		len = RTE_MIN(RTE_MIN(avail, usable), send_limit(c, room));
+		if (len > room && len < avail)
+			len -= len % room; /* whole segments: the last runt waits for more data */
 		fin = can_send_fin(c) && len == avail;
 		retransmit = seq_lt(c->snd_nxt, c->snd_max);
 

@@ -141,6 +141,15 @@ static int harness_take(enum config_port_role role, uint8_t *buf, size_t size)
 	return len;
 }
 
+/* The next frame sent on the port of role, as the mbuf itself (offload flags, chains); NULL if none. */
+static inline struct rte_mbuf *harness_take_mbuf(enum config_port_role role)
+{
+	struct rte_mbuf *m;
+
+	rte_eth_tx_buffer_flush(ifaces[role].port_id, 0, harness.w->tx_buffer[role]);
+	return rte_ring_dequeue(harness.tx_ring[role], (void **)&m) == 0 ? m : NULL;
+}
+
 /* Frames waiting on the port of role. */
 static unsigned int harness_pending(enum config_port_role role)
 {

@@ -1083,6 +1083,39 @@ static void test_fin_in_flight_after_recovery_is_retransmitted(void)
 	CU_ASSERT_TRUE(fin_again);
 }
 
+static void test_tso_sends_whole_segments_in_one_chain(void)
+{
+	struct peer p = established(true);
+	uint64_t saved = ifaces[EXT].tx_offloads;
+	static uint8_t data[30000], back[20000];
+	uint64_t segments_before = harness.w->counters.tcp_tx_segments;
+	struct rte_mbuf *m;
+	uint32_t payload;
+
+	for (unsigned int i = 0; i < sizeof(data); i++)
+		data[i] = (uint8_t)(i * 13);
+	/* The ring port has no TSO; pretend it does, as a NIC that reports it would. */
+	ifaces[EXT].tx_offloads |= RTE_ETH_TX_OFFLOAD_TCP_TSO | RTE_ETH_TX_OFFLOAD_TCP_CKSUM;
+	CU_ASSERT_EQUAL(tcp_write(harness.w, conn_of(&p), data, sizeof(data)), sizeof(data));
+	m = harness_take_mbuf(EXT);
+	ifaces[EXT].tx_offloads = saved;
+	CU_ASSERT_FATAL(m != NULL);
+	CU_ASSERT((m->ol_flags & RTE_MBUF_F_TX_TCP_SEG) != 0);
+	CU_ASSERT_EQUAL(m->tso_segsz, 1448);
+	CU_ASSERT_EQUAL(m->l2_len, 14);
+	CU_ASSERT_EQUAL(m->l3_len, 20);
+	CU_ASSERT_EQUAL(m->l4_len, 32);
+	CU_ASSERT(m->nb_segs > 1);
+	payload = m->pkt_len - 14 - 20 - 32;
+	/* The initial window (10 x 1460 bytes) holds 10 whole segments of 1448. */
+	CU_ASSERT_EQUAL(payload, 10 * 1448);
+	CU_ASSERT_FATAL(payload <= sizeof(back));
+	CU_ASSERT(memcmp(rte_pktmbuf_read(m, 66, payload, back), data, payload) == 0);
+	CU_ASSERT_EQUAL(harness.w->counters.tcp_tx_segments - segments_before, 10);
+	rte_pktmbuf_free(m);
+	CU_ASSERT_EQUAL(harness_pending(EXT), 0);
+}
+
 static void test_sack_recovery_repairs_two_holes(void)
 {
 	struct peer p = established(false);
@@ -1255,6 +1288,7 @@ int main(void)
 		{ "SACK recovery repairs two holes in one round trip", test_sack_recovery_repairs_two_holes },
 		{ "early retransmit with two segments in flight (RFC 5827)", test_early_retransmit_with_small_flight },
 		{ "a FIN in flight after recovery is retransmitted", test_fin_in_flight_after_recovery_is_retransmitted },
+		{ "with TSO, whole segments go in one mbuf chain", test_tso_sends_whole_segments_in_one_chain },
 		{ "ACKs that SACK new data count as duplicates though the window moves",
 		  test_sack_with_changing_window_enters_recovery },
 		{ "keepalive probes, then the connection times out", test_keepalive_probes_then_timeout },
