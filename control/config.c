@@ -4,7 +4,7 @@
  * and the checks that span several keys. docs/CONFIG.md describes every key;
  * keep the two in step.
  */
-#include "iphttps_config.h"
+#include "appliance_config.h"
 
 #include <arpa/inet.h>
 #include <stddef.h>

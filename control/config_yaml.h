@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "iphttps_config.h"
+#include "appliance_config.h"
 
 enum field_kind {
 	FIELD_SECTION,      /* mapping, described by .children */

@@ -6,7 +6,7 @@
 
 #include <stdbool.h>
 
-#include "iphttps_config.h"
+#include "appliance_config.h"
 
 enum { EAL_ARGS_MAX = 64, EAL_ARG_MAX_BYTES = 300 };
 

@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "iphttps_config.h"
+#include "appliance_config.h"
 
 struct command {
 	const char *name;

@@ -16,7 +16,7 @@
 
 #include "datapath.h"
 #include "eal_args.h"
-#include "iphttps_config.h"
+#include "appliance_config.h"
 #include "log.h"
 #include "telemetry.h"
 #include "worker.h"

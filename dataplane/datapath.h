@@ -7,7 +7,7 @@
  * pool, ports, next hops, one worker per configured lcore), and stop it.
  */
 
-#include "iphttps_config.h"
+#include "appliance_config.h"
 
 /** Bring up pools, ports and workers; rte_exit naming the failing step on error. */
 void datapath_start(const struct iphttps_config *config);

@@ -14,7 +14,7 @@
 
 #include <rte_ether.h>
 
-#include "iphttps_config.h"
+#include "appliance_config.h"
 
 enum { IFACE_MAX_IPV6 = CONFIG_MAX_ADDRESSES_PER_PORT + 1 };
 

@@ -18,7 +18,7 @@
 
 #include <rte_ether.h>
 
-#include "iphttps_config.h"
+#include "appliance_config.h"
 
 struct worker;
 struct iface;

@@ -13,7 +13,7 @@
 
 #include <rte_mempool.h>
 
-#include "iphttps_config.h"
+#include "appliance_config.h"
 
 /** The DPDK port name of a configured device ("net_af_xdp0,iface=x" → "net_af_xdp0"). */
 void port_name_of_device(const char *device, char *name, size_t size);

@@ -14,7 +14,7 @@
 #include <rte_malloc.h>
 
 #include "log.h"
-#include "iphttps_config.h"
+#include "appliance_config.h"
 #include "tcp_conn.h"
 #include "worker.h"
 

@@ -21,7 +21,7 @@
 #include <rte_tcp.h>
 
 #include "checksum.h"
-#include "iphttps_config.h"
+#include "appliance_config.h"
 #include "tcp_conn.h"
 #include "worker.h"
 

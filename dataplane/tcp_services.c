@@ -7,7 +7,7 @@
  * everything it sent has been echoed or dropped.
  * They exist for tests and benchmarks of the TCP stack alone.
  */
-#include "iphttps_config.h"
+#include "appliance_config.h"
 #include "log.h"
 #include "tcp.h"
 #include "worker.h"

@@ -25,7 +25,7 @@
 
 #include "eth.h"
 #include "iface.h"
-#include "iphttps_config.h"
+#include "appliance_config.h"
 #include "nexthop.h"
 #include "tcp.h"
 #include "tcp_conn.h"

@@ -12,7 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "iphttps_config.h"
+#include "appliance_config.h"
 
 static char tmpdir[] = "/tmp/iphttps-config-test-XXXXXX";
 static char pki[PATH_MAX];

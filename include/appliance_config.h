@@ -12,7 +12,7 @@
 #include <stdint.h>
 #include <netinet/in.h>
 
-#include "iphttps_limits.h"
+#include "appliance_limits.h"
 
 struct config_ipv4_prefix {
 	struct in_addr addr;
