@@ -94,6 +94,7 @@
 	X(tcp_resets_sent, "RST segments sent")                                               \
 	X(tcp_timeouts, "connections dropped after retransmission or keepalive timeouts")     \
 	X(tcp_challenge_acks, "challenge ACKs sent (RFC 5961)")                               \
+	X(drop_tcp_challenge_ack_limit, "challenge ACKs not sent: over the per-second limit")  \
 	X(tcp_syncookies_sent, "SYN-ACKs carrying a SYN cookie (RFC 4987)")                   \
 	X(tcp_syncookies_accepted, "connections created from a valid SYN cookie")             \
 	X(tcp_persist_probes, "zero-window probes sent")                                      \

@@ -59,7 +59,8 @@ enum tcp_limits {
 	TCP_MAX_SACK_BLOCKS = 4,
 	TCP_OOO_MAX_SEGMENTS = 256,     /* out-of-order segments kept per connection */
 	TCP_SCOREBOARD_BLOCKS = 6,
-	TCP_TSO_MAX_BYTES = 65000,      /* payload of one TSO super-segment, under the 64 KiB IP limit */      /* SACKed ranges the sender remembers (RFC 6675 scoreboard) */
+	TCP_TSO_MAX_BYTES = 65000,
+	TCP_CHALLENGE_ACKS_PER_SECOND = 1000, /* RFC 5961 7: a worker's challenge ACKs, at most */      /* payload of one TSO super-segment, under the 64 KiB IP limit */      /* SACKed ranges the sender remembers (RFC 6675 scoreboard) */
 };
 
 enum tcp_flags_internal {
@@ -160,6 +161,8 @@ struct tcp_worker {
 	uint32_t half_open;
 	uint64_t now_ms, now_us;
 	uint64_t syncookies_used_ms; /* when a cookie was last sent: ACKs may carry one */
+	uint64_t challenge_second;   /* the second challenge_count counts in */
+	uint32_t challenge_count;
 	uint64_t wheel_tick; /* last ms processed */
 	uint32_t wheel[TCP_TIMER_WHEEL_SLOTS + 1]; /* the extra list: connections being run */
 	const struct iphttps_config *config;

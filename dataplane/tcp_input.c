@@ -59,8 +59,21 @@ static void reset_for(struct worker *w, const struct iface *ifc, const struct tc
 
 static void challenge_ack(struct worker *w, struct tcp_conn *c)
 {
-	/* RFC 5961 7 suggests a rate limit per connection: the ACK is cheap and
-	 * bounded by the attacker's own rate here; a global limit can come later. */
+	struct tcp_worker *t = &w->tcp;
+	uint64_t second = t->now_ms / 1000;
+
+	/* RFC 5961 7: limit challenge ACKs, so that a flood of forged RSTs and
+	 * SYNs cannot turn the appliance into an ACK amplifier. The limit is per
+	 * worker (no shared counter, no lock); per connection it would cost state. */
+	if (second != t->challenge_second) {
+		t->challenge_second = second;
+		t->challenge_count = 0;
+	}
+	if (t->challenge_count >= TCP_CHALLENGE_ACKS_PER_SECOND) {
+		w->counters.drop_tcp_challenge_ack_limit++;
+		return;
+	}
+	t->challenge_count++;
 	w->counters.tcp_challenge_acks++;
 	tcp_send_ack(w, c);
 }

@@ -82,6 +82,7 @@ static void fresh(void)
 	memset(&app, 0, sizeof(app));
 	w->tcp.half_open = 0;
 	w->tcp.syncookies_used_ms = 0;
+	w->tcp.challenge_count = 0;
 	harness.config.limits.syn_cookie_threshold = LIMIT_SYN_COOKIE_THRESHOLD_DEFAULT;
 	harness.config.limits.max_connections_per_source = LIMIT_CONNECTIONS_PER_SOURCE_DEFAULT;
 	clock_set_ms(T0_MS);
@@ -668,6 +669,33 @@ static void test_rst_outside_window_ignored(void)
 	CU_ASSERT_EQUAL(harness_pending(EXT), 0);
 	CU_ASSERT_EQUAL(app.reset, 0);
 	CU_ASSERT_EQUAL(harness.w->counters.drop_tcp_rst_out_of_window, 1);
+}
+
+static void test_challenge_acks_are_rate_limited(void)
+{
+	struct peer p = established(true);
+	struct seg s;
+	unsigned int sent = 0;
+
+	for (unsigned int i = 0; i < TCP_CHALLENGE_ACKS_PER_SECOND + 50; i++) {
+		s = peer_seg(&p, F_RST);
+		s.seq = p.snd_nxt + 1 + i; /* in the window, never exact */
+		inject(&s);
+	}
+	while (harness_pending(EXT) > 0) {
+		struct seg out;
+		take(&out);
+		sent++;
+	}
+	CU_ASSERT_EQUAL(sent, TCP_CHALLENGE_ACKS_PER_SECOND);
+	CU_ASSERT_EQUAL(harness.w->counters.drop_tcp_challenge_ack_limit, 50);
+	CU_ASSERT_EQUAL(app.reset, 0);
+	/* The next second allows them again. */
+	clock_advance_ms(1000);
+	s = peer_seg(&p, F_RST);
+	s.seq = p.snd_nxt + 7;
+	inject(&s);
+	CU_ASSERT_EQUAL(harness_pending(EXT), 1);
 }
 
 static void test_syn_on_established_gets_challenge_ack(void)
@@ -1270,6 +1298,7 @@ int main(void)
 		{ "RST in the window gets a challenge ACK", test_rst_in_window_gets_challenge_ack },
 		{ "RST outside the window is ignored", test_rst_outside_window_ignored },
 		{ "SYN on an established connection gets a challenge ACK", test_syn_on_established_gets_challenge_ack },
+		{ "challenge ACKs are limited per second (RFC 5961 7)", test_challenge_acks_are_rate_limited },
 		{ "ACK of unsent data is dropped", test_ack_of_unsent_data_dropped },
 		{ "PAWS drops a segment with an old timestamp", test_paws_drops_old_timestamp },
 		{ "a segment beyond the window is dropped", test_segment_beyond_window_dropped },
