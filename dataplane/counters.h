@@ -62,7 +62,6 @@
 	X(drop_tcp_bad_header_length, "TCP data offset under 5 or beyond the segment")        \
 	X(drop_tcp_bad_checksum, "TCP checksum wrong")                                        \
 	X(drop_tcp_bad_flags, "TCP flag combination no stack sends (SYN+FIN, SYN+RST, none)") \
-	X(drop_tcp_bad_address, "TCP from or to a multicast or broadcast address")            \
 	X(drop_tcp_no_listener, "segment for no connection and no listener (RST sent)")       \
 	X(drop_tcp_no_connection, "non-SYN segment for no connection (RST sent unless RST)")  \
 	X(drop_tcp_conn_limit, "SYN refused: the worker's connection table is full")          \
@@ -77,7 +76,6 @@
 	X(drop_tcp_rcvq_full, "payload beyond the receive queue (window violated)")          \
 	X(drop_tcp_ooo_full, "out-of-order segment beyond the per-connection limit")          \
 	X(drop_tcp_bad_syncookie, "ACK with an invalid or expired SYN cookie")                \
-	X(drop_tcp_data_after_close, "data after the layer above stopped reading (RST sent)") \
 	X(tcp_rx_segments, "TCP segments received for the appliance")                         \
 	X(tcp_tx_segments, "TCP segments sent")                                               \
 	X(tcp_tx_bytes, "TCP payload bytes sent, retransmissions included")                   \

@@ -17,7 +17,8 @@
  *   writable  send space opened after tcp_write accepted less than asked
  *   closed    the peer finished sending (TCP_EVENT_PEER_FIN: the connection
  *             can still send), or the connection is gone (reset, timed out,
- *             or fully closed): after a "gone" event the handle is invalid
+ *             or fully closed): after a "gone" event the handle is invalid.
+ *             tcp_abort, the layer's own call, makes no upcall
  *
  * Calls down: tcp_write / tcp_write_mbuf (queue bytes), tcp_shutdown (FIN
  * after what is queued), tcp_abort (RST now).
@@ -39,7 +40,6 @@ enum tcp_event {
 	TCP_EVENT_CLOSED,     /* both sides finished; the handle is now invalid */
 	TCP_EVENT_RESET,      /* reset by the peer; the handle is now invalid */
 	TCP_EVENT_TIMED_OUT,  /* retransmissions or keepalives gave up; invalid */
-	TCP_EVENT_ABORTED,    /* tcp_abort or resource exhaustion; invalid */
 };
 
 /* Every upcall runs on the connection's worker, which it is given for its calls down. */

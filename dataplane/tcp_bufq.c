@@ -132,10 +132,8 @@ uint32_t tcp_bufq_write(struct tcp_bufq *q, struct rte_mempool *pool, const void
 	return done;
 }
 
-void tcp_bufq_free(struct tcp_bufq *q)
+void tcp_mbuf_list_free(struct rte_mbuf *m)
 {
-	struct rte_mbuf *m = q->head;
-
 	while (m) {
 		struct rte_mbuf *next = m->next;
 
@@ -143,5 +141,10 @@ void tcp_bufq_free(struct tcp_bufq *q)
 		rte_pktmbuf_free_seg(m);
 		m = next;
 	}
+}
+
+void tcp_bufq_free(struct tcp_bufq *q)
+{
+	tcp_mbuf_list_free(q->head);
 	tcp_bufq_init(q);
 }

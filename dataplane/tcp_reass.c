@@ -125,15 +125,7 @@ unsigned int tcp_reass_sack_blocks(const struct tcp_conn *c, uint32_t blocks[][2
 
 void tcp_reass_free(struct tcp_conn *c)
 {
-	struct rte_mbuf *m = c->ooo;
-
-	while (m) {
-		struct rte_mbuf *next = m->next;
-
-		m->next = NULL;
-		rte_pktmbuf_free(m);
-		m = next;
-	}
+	tcp_mbuf_list_free(c->ooo);
 	c->ooo = NULL;
 	c->ooo_count = 0;
 }

@@ -14,8 +14,11 @@
  * segment, assert the exact segments out, advance a clock).
  */
 
+#include <arpa/inet.h>
 #include <stdint.h>
 #include <string.h>
+
+#include <CUnit/Basic.h>
 
 #include <rte_eal.h>
 #include <rte_eth_ring.h>
@@ -167,6 +170,46 @@ static uint16_t reference_checksum(const uint8_t *data, size_t len, uint32_t sum
 	while (sum >> 16)
 		sum = (sum & 0xffff) + (sum >> 16);
 	return (uint16_t)sum;
+}
+
+/* A 20-byte IPv4 header at ip (TTL 64, no options) with its checksum filled. */
+static inline void put_ipv4(uint8_t *ip, const char *src, const char *dst, uint8_t proto, uint32_t l4_len)
+{
+	uint16_t sum;
+
+	memset(ip, 0, 20);
+	ip[0] = 0x45;
+	ip[2] = (uint8_t)((20 + l4_len) >> 8), ip[3] = (uint8_t)(20 + l4_len);
+	ip[8] = 64;
+	ip[9] = proto;
+	inet_pton(AF_INET, src, ip + 12);
+	inet_pton(AF_INET, dst, ip + 16);
+	sum = (uint16_t)~reference_checksum(ip, 20, 0);
+	ip[10] = (uint8_t)(sum >> 8), ip[11] = (uint8_t)sum;
+}
+
+struct harness_test {
+	const char *name;
+	void (*fn)(void);
+};
+
+/* Run a table of tests as one CUnit suite, then shut EAL down. @return the exit status. */
+static inline int harness_run(const char *suite_name, const struct harness_test *tests, size_t count)
+{
+	CU_pSuite suite;
+	unsigned int failed;
+
+	if (CU_initialize_registry() != CUE_SUCCESS)
+		return 1;
+	suite = CU_add_suite(suite_name, NULL, NULL);
+	for (size_t i = 0; i < count; i++)
+		CU_add_test(suite, tests[i].name, tests[i].fn);
+	CU_basic_set_mode(CU_BRM_VERBOSE);
+	CU_basic_run_tests();
+	failed = CU_get_number_of_failures();
+	CU_cleanup_registry();
+	rte_eal_cleanup();
+	return failed ? 1 : 0;
 }
 
 /* The IPv6 pseudo-header sum (RFC 8200 8.1) of an IPv6 packet at ip. */

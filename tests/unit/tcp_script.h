@@ -75,15 +75,7 @@ static inline size_t build_frame(uint8_t *f, const struct seg *s)
 		inet_pton(AF_INET6, dst, ip + 24);
 		th = ip + 40;
 	} else {
-		memset(ip, 0, 20);
-		ip[0] = 0x45;
-		ip[2] = (uint8_t)((20 + l4) >> 8), ip[3] = (uint8_t)(20 + l4);
-		ip[8] = 64;
-		ip[9] = 6;
-		inet_pton(AF_INET, src, ip + 12);
-		inet_pton(AF_INET, dst, ip + 16);
-		sum = (uint16_t)~reference_checksum(ip, 20, 0);
-		ip[10] = (uint8_t)(sum >> 8), ip[11] = (uint8_t)sum;
+		put_ipv4(ip, src, dst, 6, l4);
 		th = ip + 20;
 	}
 	th[0] = (uint8_t)(s->sport >> 8), th[1] = (uint8_t)s->sport;

@@ -77,15 +77,7 @@ static size_t icmp_echo_frame(uint8_t *f, const char *src, const char *dst, int 
 	uint8_t *ip = f + n, *icmp = ip + 20;
 	uint16_t sum;
 
-	memset(ip, 0, 20);
-	ip[0] = 0x45;
-	ip[3] = 20 + 16;
-	ip[8] = 64;
-	ip[9] = 1;
-	inet_pton(AF_INET, src, ip + 12);
-	inet_pton(AF_INET, dst, ip + 16);
-	sum = (uint16_t)~reference_checksum(ip, 20, 0);
-	ip[10] = (uint8_t)(sum >> 8), ip[11] = (uint8_t)sum;
+	put_ipv4(ip, src, dst, 1, 16);
 	memset(icmp, 0, 16);
 	icmp[0] = 8;
 	icmp[4] = 0x12, icmp[5] = 0x34, icmp[7] = 1;
@@ -470,10 +462,7 @@ static void test_lla_option_parser(void)
 
 int main(void)
 {
-	static const struct {
-		const char *name;
-		void (*fn)(void);
-	} tests[] = {
+	static const struct harness_test tests[] = {
 		{ "ARP request for our address is answered", test_arp_request_answered },
 		{ "ARP for another address is dropped and counted", test_arp_for_another_address_dropped },
 		{ "ARP on a port without IPv4 is dropped", test_arp_on_port_without_ipv4_dropped },
@@ -497,22 +486,10 @@ int main(void)
 		{ "housekeeping solicits each unresolved gateway once", test_housekeeping_solicits_unresolved_gateways },
 		{ "ND option parser rejects zero and overrunning lengths", test_lla_option_parser },
 	};
-	CU_pSuite suite;
-	unsigned int failed;
 
 	if (harness_start() != 0) {
 		fprintf(stderr, "test_datapath: harness setup failed (run from the repository root after make)\n");
 		return 1;
 	}
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 1;
-	suite = CU_add_suite("datapath", NULL, NULL);
-	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++)
-		CU_add_test(suite, tests[i].name, tests[i].fn);
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	failed = CU_get_number_of_failures();
-	CU_cleanup_registry();
-	rte_eal_cleanup();
-	return failed ? 1 : 0;
+	return harness_run("datapath", tests, sizeof(tests) / sizeof(tests[0]));
 }

@@ -1270,10 +1270,7 @@ static void test_connections_per_source_capped(void)
 
 int main(void)
 {
-	static const struct {
-		const char *name;
-		void (*fn)(void);
-	} tests[] = {
+	static const struct harness_test tests[] = {
 		{ "handshake over IPv4 with MSS, SACK, timestamps, window scale", test_handshake_ipv4_all_options },
 		{ "handshake without options", test_handshake_without_options },
 		{ "handshake over IPv6", test_handshake_ipv6 },
@@ -1326,8 +1323,6 @@ int main(void)
 		{ "data on a SYN is not delivered", test_data_on_syn_is_not_delivered },
 		{ "connections per source address are capped", test_connections_per_source_capped },
 	};
-	CU_pSuite suite;
-	unsigned int failed;
 
 	if (harness_start() != 0) {
 		fprintf(stderr, "test_tcp: harness setup failed (run from the repository root after make)\n");
@@ -1335,15 +1330,5 @@ int main(void)
 	}
 	if (tcp_listen(TEST_PORT, &app_upcalls, NULL) != 0)
 		return 1;
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 1;
-	suite = CU_add_suite("tcp", NULL, NULL);
-	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++)
-		CU_add_test(suite, tests[i].name, tests[i].fn);
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	failed = CU_get_number_of_failures();
-	CU_cleanup_registry();
-	rte_eal_cleanup();
-	return failed ? 1 : 0;
+	return harness_run("tcp", tests, sizeof(tests) / sizeof(tests[0]));
 }
