@@ -103,7 +103,43 @@
 	X(nd_solicitations_answered, "Neighbor Solicitations answered")                       \
 	X(icmp6_echo_answered, "ICMPv6 echo requests answered")                               \
 	X(nexthop_requests_sent, "ARP requests and NS sent to resolve next hops")             \
-	X(nexthop_learned, "next-hop MAC addresses learned or confirmed")
+	X(nexthop_learned, "next-hop MAC addresses learned or confirmed")                     \
+	X(session_accepted, "connections taken by an IP-HTTPS listener")                      \
+	X(drop_session_pool_full, "connection refused: the worker's session pool is full")    \
+	X(tls_handshakes, "TLS handshakes completed")                                         \
+	X(tls_handshake_failed, "TLS handshakes that failed (bad hello, no or bad certificate)") \
+	X(tls_client_cert_rejected, "TLS handshakes failed on the client certificate (certificates mode)") \
+	X(tls_handshake_timeouts, "TLS handshakes not done within limits.tls_handshake_timeout_ms") \
+	X(tls_async_paused, "TLS operations paused by an asynchronous job (SSL_ERROR_WANT_ASYNC)") \
+	X(tls_async_resumed, "paused TLS operations resumed to completion or the next pause")  \
+	X(tls_errors, "TLS errors on established sessions (bad record, MAC)")                 \
+	X(proxy_header_rejected, "PROXY protocol header missing, malformed or of a refused version") \
+	X(http_requests_accepted, "IP-HTTPS requests accepted (200 OK)")                     \
+	X(http_status_400, "requests answered 400 Bad Request")                               \
+	X(http_status_404, "requests answered 404 Not Found (another path)")                  \
+	X(http_status_405, "requests answered 405 Method Not Allowed")                        \
+	X(http_status_408, "requests answered 408: headers not received in time")             \
+	X(http_status_411, "requests answered 411 Length Required")                           \
+	X(http_status_414, "requests answered 414 URI Too Long")                              \
+	X(http_status_431, "requests answered 431 Request Header Fields Too Large")           \
+	X(http_status_501, "requests answered 501 (Transfer-Encoding)")                       \
+	X(http_status_505, "requests answered 505 HTTP Version Not Supported")                \
+	X(client_table_full, "clients disconnected: the Client Table is full (limits.max_clients)") \
+	X(session_link_up, "sessions that reached LinkUp (Client Table entries added)")        \
+	X(session_closed, "sessions ended (Client Table entries removed when they had one)")   \
+	X(link_rx_packets, "IPv6 packets received from clients")                              \
+	X(link_rx_bytes, "bytes of IPv6 packets received from clients")                       \
+	X(link_tx_packets, "IPv6 packets sent to clients")                                    \
+	X(link_tx_bytes, "bytes of IPv6 packets sent to clients")                             \
+	X(link_echo_answered, "ICMPv6 echo requests to the server's link address answered")   \
+	X(drop_framer_not_ipv6, "client sent a packet whose version is not 6 (session ended)") \
+	X(drop_framer_jumbogram, "client sent a jumbogram (session ended)")                   \
+	X(drop_framer_too_big, "client sent a packet longer than the link MTU (session ended)") \
+	X(drop_link_mbuf_alloc, "client packet dropped: no mbuf to hold it")                  \
+	X(drop_link_no_route, "client packet not for the server itself (forwarding not built)") \
+	X(drop_link_bad_packet, "client packet with a bad ICMPv6 length or checksum to the server") \
+	X(drop_link_session_not_up, "packet to a client whose session is not (or no longer) up") \
+	X(drop_link_send_queue_full, "packet to a client dropped: its TCP send queue is full")
 
 struct worker_counters {
 #define COUNTER_FIELD(name, help) uint64_t name;

@@ -1,14 +1,17 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include "datapath.h"
 
+#include <rte_errno.h>
 #include <rte_ethdev.h>
 #include <rte_launch.h>
 #include <rte_lcore.h>
 #include <rte_mbuf.h>
 
+#include "client_index.h"
 #include "log.h"
 #include "nexthop.h"
 #include "port.h"
+#include "session.h"
 #include "tcp.h"
 #include "worker.h"
 
@@ -17,6 +20,7 @@ static struct rte_mempool *pool;
 void datapath_start(const struct iphttps_config *config)
 {
 	const struct config_eal *eal = &config->eal;
+	char err[512];
 	unsigned int socket;
 
 	for (unsigned int i = 0; i < eal->worker_count; i++)
@@ -36,11 +40,19 @@ void datapath_start(const struct iphttps_config *config)
 	tcp_secrets_init();
 	if (tcp_services_start(config) != 0)
 		rte_exit(EXIT_FAILURE, "cannot register the TCP test services (tcp_services)\n");
+	if (session_listeners_start(config, err, sizeof(err)) != 0)
+		rte_exit(EXIT_FAILURE, "cannot start the IP-HTTPS listeners: %s\n", err);
+	if (client_index_create(config->limits.max_clients, eal->worker_count) != 0)
+		rte_exit(EXIT_FAILURE, "cannot create the client index for %u clients: %s (limits.max_clients, "
+			 "eal.memory_mb)\n", config->limits.max_clients, rte_strerror(rte_errno));
 	worker_count = eal->worker_count;
 	for (unsigned int i = 0; i < worker_count; i++) {
 		worker_init(&workers[i], i, eal->worker_lcores[i], pool, config->workers.idle_sleep_us);
 		if (tcp_worker_init(&workers[i], config) != 0)
 			rte_exit(EXIT_FAILURE, "worker %u: cannot set up TCP (limits.max_connections_per_worker, "
+				 "eal.memory_mb)\n", i);
+		if (session_worker_init(&workers[i], config) != 0)
+			rte_exit(EXIT_FAILURE, "worker %u: cannot allocate its sessions (limits.max_clients, "
 				 "eal.memory_mb)\n", i);
 	}
 	for (unsigned int i = 0; i < worker_count; i++) {
@@ -56,9 +68,13 @@ void datapath_stop(void)
 {
 	worker_request_stop();
 	rte_eal_mp_wait_lcore();
-	for (unsigned int i = 0; i < worker_count; i++)
+	for (unsigned int i = 0; i < worker_count; i++) {
+		session_worker_free(&workers[i]);
 		tcp_worker_free(&workers[i]);
+	}
 	tcp_listeners_clear();
+	session_listeners_stop();
+	client_index_destroy();
 	port_stop_all();
 	if (pool) {
 		rte_mempool_free(pool);

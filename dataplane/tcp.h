@@ -26,6 +26,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <netinet/in.h>
 
 #include <rte_mbuf.h>
 
@@ -102,6 +103,9 @@ void tcp_input(struct worker *w, const struct iface *ifc, struct rte_mbuf *m);
 
 /** Register the built-in echo and discard services on their configured ports (0 = off). */
 int tcp_services_start(const struct iphttps_config *config);
+
+/** The remote end: its address (IPv4 as ::ffff:a.b.c.d) and port (host order). */
+void tcp_peer_address(const struct tcp_conn *c, struct in6_addr *addr, uint16_t *port);
 
 /** The context the accepted upcall returned. */
 void *tcp_conn_ctx(const struct tcp_conn *c);

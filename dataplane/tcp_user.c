@@ -17,6 +17,19 @@ void *tcp_conn_ctx(const struct tcp_conn *c)
 	return c->ctx;
 }
 
+void tcp_peer_address(const struct tcp_conn *c, struct in6_addr *addr, uint16_t *port)
+{
+	memset(addr, 0, sizeof(*addr));
+	if (c->key.family == 6) {
+		memcpy(addr->s6_addr, c->key.remote, 16);
+	} else {
+		addr->s6_addr[10] = 0xff;
+		addr->s6_addr[11] = 0xff;
+		memcpy(&addr->s6_addr[12], c->key.remote, 4);
+	}
+	*port = rte_be_to_cpu_16(c->key.remote_port);
+}
+
 bool tcp_peer_closed(const struct tcp_conn *c)
 {
 	return c->flags & TCPF_PEER_FIN;

@@ -12,6 +12,7 @@
 #include <rte_lcore.h>
 #include <rte_malloc.h>
 
+#include "client_index.h"
 #include "eth.h"
 #include "log.h"
 #include "nexthop.h"
@@ -70,6 +71,7 @@ int worker_main(void *arg)
 	struct rte_mbuf *burst[WORKER_RX_BURST];
 
 	log_info("worker %u polling on lcore %u (queue %u)", w->id, w->lcore, w->id);
+	client_index_reader_online(w->id);
 	while (!stop_requested) {
 		uint64_t now = rte_rdtsc();
 		unsigned int received = 0;
@@ -89,6 +91,8 @@ int worker_main(void *arg)
 			}
 		}
 		tcp_timer_run(w);
+		session_poll(w);
+		client_index_quiescent(w->id);
 		if (now - last_drain > drain_tsc) {
 			flush_tx(w);
 			last_drain = now;
@@ -105,6 +109,7 @@ int worker_main(void *arg)
 		}
 	}
 	flush_tx(w);
+	client_index_reader_offline(w->id);
 	log_info("worker %u stopped", w->id);
 	return 0;
 }

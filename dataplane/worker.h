@@ -15,8 +15,10 @@
 #include <rte_ethdev.h>
 #include <rte_mbuf.h>
 
+#include "client_table.h"
 #include "counters.h"
 #include "iface.h"
+#include "session.h"
 #include "tcp_conn.h"
 
 struct worker {
@@ -28,6 +30,8 @@ struct worker {
 	uint32_t idle_sleep_us;
 	struct worker_counters counters;
 	struct tcp_worker tcp;
+	struct client_table_shard clients; /* this worker's sessions (client_table.h) */
+	struct session_worker sessions;
 } __rte_cache_aligned;
 
 extern struct worker workers[CONFIG_MAX_WORKERS];

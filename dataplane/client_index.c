@@ -1,0 +1,125 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include "client_index.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include <rte_errno.h>
+#include <rte_hash.h>
+#include <rte_jhash.h>
+#include <rte_malloc.h>
+#include <rte_rcu_qsbr.h>
+
+static struct rte_hash *index_hash;
+static struct rte_rcu_qsbr *index_qsbr;
+
+/* The value is the hash's 64-bit data word: worker:8 | slot:24 | generation:32. */
+static void *pack(const struct client_ref *ref)
+{
+	return (void *)(uintptr_t)((uint64_t)ref->worker << 56 | (uint64_t)(ref->slot & 0xffffff) << 32 |
+				   ref->generation);
+}
+
+static void unpack(const void *data, struct client_ref *ref)
+{
+	uint64_t v = (uint64_t)(uintptr_t)data;
+
+	ref->worker = (uint32_t)(v >> 56);
+	ref->slot = (uint32_t)(v >> 32) & 0xffffff;
+	ref->generation = (uint32_t)v;
+}
+
+int client_index_create(uint32_t max_clients, unsigned int readers)
+{
+	struct rte_hash_parameters params = {
+		.name = "client_index",
+		.entries = max_clients * CLIENT_INDEX_ADDRESSES_PER_CLIENT,
+		.key_len = sizeof(struct in6_addr),
+		.hash_func = rte_jhash,
+		.socket_id = (int)rte_socket_id(),
+		.extra_flag = RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF | RTE_HASH_EXTRA_FLAGS_MULTI_WRITER_ADD,
+	};
+	struct rte_hash_rcu_config rcu = {.mode = RTE_HASH_QSBR_MODE_DQ};
+	size_t qsbr_size;
+
+	if (readers == 0)
+		readers = 1;
+	qsbr_size = rte_rcu_qsbr_get_memsize(readers);
+	index_qsbr = rte_zmalloc("client_index_qsbr", qsbr_size, RTE_CACHE_LINE_SIZE);
+	if (!index_qsbr || rte_rcu_qsbr_init(index_qsbr, readers) != 0)
+		goto err;
+	index_hash = rte_hash_create(&params);
+	if (!index_hash)
+		goto err;
+	rcu.v = index_qsbr;
+	if (rte_hash_rcu_qsbr_add(index_hash, &rcu) != 0)
+		goto err;
+	return 0;
+err:
+	client_index_destroy();
+	return -1;
+}
+
+void client_index_destroy(void)
+{
+	rte_hash_free(index_hash); /* also frees the defer queue */
+	index_hash = NULL;
+	rte_free(index_qsbr);
+	index_qsbr = NULL;
+}
+
+void client_index_reader_online(unsigned int id)
+{
+	if (!index_qsbr)
+		return;
+	rte_rcu_qsbr_thread_register(index_qsbr, id);
+	rte_rcu_qsbr_thread_online(index_qsbr, id);
+}
+
+void client_index_reader_offline(unsigned int id)
+{
+	if (!index_qsbr)
+		return;
+	rte_rcu_qsbr_thread_offline(index_qsbr, id);
+	rte_rcu_qsbr_thread_unregister(index_qsbr, id);
+}
+
+void client_index_quiescent(unsigned int id)
+{
+	rte_rcu_qsbr_quiescent(index_qsbr, id);
+}
+
+int client_index_add(const struct in6_addr *addr, const struct client_ref *ref)
+{
+	struct client_ref held;
+	int rc;
+
+	if (client_index_lookup(addr, &held))
+		return memcmp(&held, ref, sizeof(held)) == 0 ? 0 : -EEXIST;
+	rc = rte_hash_add_key_data(index_hash, addr, pack(ref));
+	return rc == 0 ? 0 : -ENOSPC;
+}
+
+int client_index_remove(const struct in6_addr *addr, const struct client_ref *ref)
+{
+	struct client_ref held;
+
+	if (!client_index_lookup(addr, &held) || memcmp(&held, ref, sizeof(held)) != 0)
+		return -ENOENT;
+	return rte_hash_del_key(index_hash, addr) >= 0 ? 0 : -ENOENT;
+}
+
+bool client_index_lookup(const struct in6_addr *addr, struct client_ref *ref)
+{
+	void *data;
+
+	if (rte_hash_lookup_data(index_hash, addr, &data) < 0)
+		return false;
+	unpack(data, ref);
+	return true;
+}
+
+uint32_t client_index_count(void)
+{
+	return index_hash ? (uint32_t)rte_hash_count(index_hash) : 0;
+}

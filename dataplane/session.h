@@ -1,0 +1,128 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef IPHTTPS_SESSION_H
+#define IPHTTPS_SESSION_H
+
+/*
+ * An IP-HTTPS session: one client's HTTP connection ([MS-IPHTTPS] §3.2.1
+ * "Client Table ... HTTP Connection") on the appliance's TCP, from accept to
+ * close, on the worker that owns the connection:
+ *
+ *   TLS_HANDSHAKE  (https listeners) SSL_do_handshake until done; a paused
+ *                  asynchronous job parks the session on the worker's async
+ *                  list and the worker resumes it (session_poll)
+ *   PROXY_HEADER   (http listeners with proxy_protocol) the balancer's PROXY
+ *                  v1/v2 header names the real client
+ *   HTTP_REQUEST   the request header section (http_request.c); accepted:
+ *                  Client Table entry, "200 OK", LinkUp; refused: an HTTP error
+ *   LINK_UP        the request body carries the client's IPv6 packets up
+ *                  (framer.c → link.c), the response body carries ours down
+ *   CLOSING        close_notify and FIN sent; input is discarded until TCP
+ *                  reports the connection gone, then the session is freed
+ *
+ * The handshake and request states each have a deadline (limits.*_timeout_ms)
+ * so a slow or silent client cannot hold a session.
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/queue.h>
+#include <netinet/in.h>
+
+#include <openssl/ssl.h>
+
+#include "appliance_limits.h"
+
+#include "client_index.h"
+#include "framer.h"
+#include "tls_bio.h"
+
+struct worker;
+struct tcp_conn;
+struct iphttps_config;
+struct rte_mbuf;
+
+enum session_state {
+	SESSION_TLS_HANDSHAKE,
+	SESSION_PROXY_HEADER,
+	SESSION_HTTP_REQUEST,
+	SESSION_LINK_UP,
+	SESSION_CLOSING,
+	SESSION_STATE_COUNT
+};
+
+/* A listener as the session layer sees it (one per config listener). */
+struct session_listener {
+	bool tls;
+	unsigned int proxy_versions; /* enum proxy_protocol_version bits; 0 = no PROXY header */
+	uint16_t port;
+};
+
+struct session {
+	struct tcp_conn *conn;
+	SSL *ssl; /* NULL on a plain HTTP listener */
+	struct tls_transport transport;
+	const struct session_listener *listener;
+	enum session_state state;
+	uint32_t slot;       /* index in the worker's shard (client_table.c) */
+	uint32_t generation; /* bumped on every reuse of the slot: stale handles miss */
+	bool in_client_table;
+	bool on_async_list;
+	bool on_deadline_list;
+	uint8_t deadline_kind; /* which list: the handshake's or the request's */
+	uint64_t deadline_ms;
+	TAILQ_ENTRY(session) deadline_link;
+	TAILQ_ENTRY(session) async_link;
+	char *request;        /* PROXY header and HTTP request bytes, only while they are awaited */
+	uint32_t request_len;
+	struct framer framer;
+	struct in6_addr client;  /* the TCP peer, or the real client named by a PROXY header (v4-mapped) */
+	uint16_t client_port;
+	struct in6_addr addresses[CLIENT_INDEX_ADDRESSES_PER_CLIENT]; /* in the client index */
+	uint8_t address_count;
+	uint64_t link_up_ms;
+	uint64_t rx_packets, tx_packets;
+};
+
+TAILQ_HEAD(session_list, session);
+
+/* A worker's session state (embedded in struct worker). */
+struct session_worker {
+	struct session_list handshake_deadlines; /* FIFO: one timeout for all, so ordered by deadline */
+	struct session_list request_deadlines;
+	struct session_list async_paused;
+	uint32_t handshake_timeout_ms, request_timeout_ms;
+	uint32_t link_mtu;
+	uint8_t scratch[16384];                          /* one TLS record's plaintext at a time */
+	uint8_t scratch_send[IPHTTPS_LINK_MTU_MAX_BYTES]; /* a chained packet made contiguous for SSL_write */
+};
+
+/**
+ * Build the TLS context and register every configured listener (start-up,
+ * before the workers run). @return 0, or -1 with a message in err.
+ */
+int session_listeners_start(const struct iphttps_config *config, char *err, size_t err_len);
+
+/** Remove the listeners' state (after the workers stopped). */
+void session_listeners_stop(void);
+
+/** Prepare a worker's session state. @return 0 or -1. */
+int session_worker_init(struct worker *w, const struct iphttps_config *config);
+
+/** Free every session of a stopped worker. */
+void session_worker_free(struct worker *w);
+
+/** Run deadlines and resume paused asynchronous jobs; called every loop iteration. */
+void session_poll(struct worker *w);
+
+/**
+ * Send one IPv6 packet to the client (the response body). Consumes m.
+ * @return 0, or -1 when it was dropped (counted).
+ */
+int session_send_packet(struct worker *w, struct session *s, struct rte_mbuf *m);
+
+/** End a session: close_notify, FIN, and the Client Table entry goes. */
+void session_close(struct worker *w, struct session *s);
+
+const char *session_state_name(enum session_state state);
+
+#endif

@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include "tls_bio.h"
+
+#include "tcp.h"
+
+static BIO_METHOD *tcp_bio_method;
+
+static int tcp_bio_read(BIO *b, char *buf, size_t len, size_t *read)
+{
+	struct tls_transport *t = BIO_get_data(b);
+	uint32_t n = tcp_read(t->w, t->conn, buf, len > UINT32_MAX ? UINT32_MAX : (uint32_t)len);
+
+	BIO_clear_retry_flags(b);
+	*read = n;
+	if (n > 0)
+		return 1;
+	if (!tcp_peer_closed(t->conn))
+		BIO_set_retry_read(b);
+	return 0;
+}
+
+static int tcp_bio_write(BIO *b, const char *buf, size_t len, size_t *written)
+{
+	struct tls_transport *t = BIO_get_data(b);
+	uint32_t n = tcp_write(t->w, t->conn, buf, len > UINT32_MAX ? UINT32_MAX : (uint32_t)len);
+
+	BIO_clear_retry_flags(b);
+	*written = n;
+	if (n > 0)
+		return 1;
+	BIO_set_retry_write(b);
+	return 0;
+}
+
+static long tcp_bio_ctrl(BIO *b, int cmd, long num, void *ptr)
+{
+	(void)b;
+	(void)num;
+	(void)ptr;
+	switch (cmd) {
+	case BIO_CTRL_FLUSH: /* tcp_write already handed the bytes to TCP output */
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+int tls_bio_init(void)
+{
+	if (tcp_bio_method)
+		return 0;
+	tcp_bio_method = BIO_meth_new(BIO_get_new_index() | BIO_TYPE_SOURCE_SINK, "iphttps tcp");
+	if (!tcp_bio_method || !BIO_meth_set_read_ex(tcp_bio_method, tcp_bio_read) ||
+	    !BIO_meth_set_write_ex(tcp_bio_method, tcp_bio_write) || !BIO_meth_set_ctrl(tcp_bio_method, tcp_bio_ctrl))
+		return -1;
+	return 0;
+}
+
+BIO *tls_bio_new(struct tls_transport *t)
+{
+	BIO *b = BIO_new(tcp_bio_method);
+
+	if (!b)
+		return NULL;
+	BIO_set_data(b, t);
+	BIO_set_init(b, 1);
+	return b;
+}
