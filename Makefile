@@ -39,16 +39,49 @@ UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/%,$(wildcard tests/unit/test_*.
 $(BUILD)/test_config: tests/unit/test_config.c $(CONFIG_SRC) $(wildcard include/*.h control/*.h) | $(BUILD)
 	$(CC) $(CFLAGS_BASE) $(CFLAGS) -o $@ tests/unit/test_config.c $(CONFIG_SRC) $(YAML_LIBS) $(CUNIT_LIBS)
 
+# Tests of the pure parsers link only the module they test.
+PURE_CFLAGS = $(CFLAGS_BASE) $(CFLAGS)
+$(BUILD)/test_http_request: tests/unit/test_http_request.c dataplane/http_request.c dataplane/http_response.c dataplane/http_request.h dataplane/http_response.h tests/unit/unit_runner.h | $(BUILD)
+	$(CC) $(PURE_CFLAGS) -o $@ $(filter %.c,$^) $(CUNIT_LIBS)
+
+$(BUILD)/test_framer: tests/unit/test_framer.c dataplane/framer.c dataplane/framer.h tests/unit/unit_runner.h | $(BUILD)
+	$(CC) $(PURE_CFLAGS) -o $@ $(filter %.c,$^) $(CUNIT_LIBS)
+
+$(BUILD)/test_proxy_protocol: tests/unit/test_proxy_protocol.c dataplane/proxy_protocol.c dataplane/proxy_protocol.h tests/unit/unit_runner.h | $(BUILD)
+	$(CC) $(PURE_CFLAGS) -o $@ $(filter %.c,$^) $(CUNIT_LIBS)
+
 # Datapath tests link the whole datapath and the config loader (tests/unit/harness.h).
 $(BUILD)/test_%: tests/unit/test_%.c tests/unit/harness.h $(DATAPLANE_SRC) $(CONFIG_SRC) $(wildcard dataplane/*.h include/*.h) | $(BUILD)
 	$(CC) $(CFLAGS_BASE) $(DPDK_CFLAGS) $(CFLAGS) -o $@ $< $(DATAPLANE_SRC) $(CONFIG_SRC) $(DPDK_LIBS) -lrte_net_ring $(SSL_LIBS) $(YAML_LIBS) $(CUNIT_LIBS)
 
 unit: $(UNIT_TESTS)
 
-test: all unit
+# libFuzzer harnesses, one per parser (tests/fuzz/): built with clang, ASan and
+# UBSan; `make test` runs each for FUZZ_TEST_SECONDS, `make fuzz` for FUZZ_SECONDS.
+FUZZ_CC      ?= clang
+FUZZ_FLAGS   := -std=gnu11 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+                -Wall -Wextra $(WERROR) -D_GNU_SOURCE -Iinclude -Idataplane
+FUZZ_TARGETS := $(BUILD)/fuzz_http_request $(BUILD)/fuzz_framer $(BUILD)/fuzz_proxy_protocol
+FUZZ_SECONDS ?= 300
+
+$(BUILD)/fuzz_http_request: tests/fuzz/fuzz_http_request.c dataplane/http_request.c dataplane/http_response.c dataplane/http_request.h | $(BUILD)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $(filter %.c,$^)
+
+$(BUILD)/fuzz_framer: tests/fuzz/fuzz_framer.c dataplane/framer.c dataplane/framer.h | $(BUILD)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $(filter %.c,$^)
+
+$(BUILD)/fuzz_proxy_protocol: tests/fuzz/fuzz_proxy_protocol.c dataplane/proxy_protocol.c dataplane/proxy_protocol.h | $(BUILD)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $(filter %.c,$^)
+
+fuzz-build: $(FUZZ_TARGETS)
+
+fuzz: fuzz-build
+	tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+test: all unit fuzz-build
 	tests/run.sh $(BUILD)
 
-test-unit: all unit
+test-unit: all unit fuzz-build
 	tests/run.sh --unit-only $(BUILD)
 
 # Benchmarks: figures beside a baseline measured in the same run (bench/).
@@ -72,4 +105,4 @@ lab-down:
 clean:
 	rm -rf $(BUILD) config/pki
 
-.PHONY: all unit test test-unit lab lab-down clean bench bench-tcp
+.PHONY: all unit fuzz fuzz-build test test-unit lab lab-down clean bench bench-tcp

@@ -2,13 +2,17 @@
 #include "telemetry.h"
 
 #include <arpa/inet.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include <rte_ethdev.h>
 #include <rte_telemetry.h>
 
+#include "client_index.h"
+#include "client_table.h"
 #include "nexthop.h"
+#include "session.h"
 #include "worker.h"
 
 static void add_counters(struct rte_tel_data *d, const struct worker_counters *c)
@@ -141,6 +145,62 @@ static int cmd_tcp_connections(const char *cmd, const char *params, struct rte_t
 }
 
 /* What a connection costs, buffers excluded: flow table and slot, measured at start-up. */
+/* Sessions of one worker (read while it runs: a value may be one update old). */
+static int cmd_sessions(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	unsigned long id = 0;
+	unsigned int shown = 0;
+	const struct client_table_shard *t;
+
+	(void)cmd;
+	if (params && *params) {
+		char *end;
+
+		id = strtoul(params, &end, 10);
+		if (*end != '\0')
+			return -EINVAL;
+	}
+	if (id >= worker_count)
+		return -EINVAL;
+	t = &workers[id].clients;
+	rte_tel_data_start_dict(d);
+	for (uint32_t i = 0; t->slots && i < t->capacity && shown < 200; i++) {
+		const struct session *se = &t->slots[i];
+		char key[32], addr[INET6_ADDRSTRLEN], value[RTE_TEL_MAX_STRING_LEN];
+
+		if (!se->conn)
+			continue;
+		if (IN6_IS_ADDR_V4MAPPED(&se->client))
+			inet_ntop(AF_INET, &se->client.s6_addr[12], addr, sizeof(addr));
+		else
+			inet_ntop(AF_INET6, &se->client, addr, sizeof(addr));
+		snprintf(key, sizeof(key), "session%u", i);
+		snprintf(value, sizeof(value), "%s client %s port %u %s rx %" PRIu64 " tx %" PRIu64,
+			 session_state_name(se->state), addr, se->client_port, se->ssl ? "tls" : "plain",
+			 se->rx_packets, se->tx_packets);
+		rte_tel_data_add_dict_string(d, key, value);
+		shown++;
+	}
+	return 0;
+}
+
+/* The Client Table across workers. */
+static int cmd_clients(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	(void)cmd;
+	(void)params;
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_u64(d, "entries", client_table_entries());
+	rte_tel_data_add_dict_u64(d, "addresses", client_index_count());
+	for (unsigned int i = 0; i < worker_count; i++) {
+		char key[32];
+
+		snprintf(key, sizeof(key), "worker%u_entries", i);
+		rte_tel_data_add_dict_u64(d, key, workers[i].clients.entries);
+	}
+	return 0;
+}
+
 static int cmd_tcp_memory(const char *cmd, const char *params, struct rte_tel_data *d)
 {
 	uint64_t bytes = 0, slots = 0, open = 0;
@@ -174,6 +234,10 @@ int telemetry_register(void)
 					 "Memory per TCP connection, buffers excluded. Takes no parameters");
 	rc |= rte_telemetry_register_cmd("/iphttps/tcp_connections", cmd_tcp_connections,
 					 "TCP connections of one worker (first 200). Parameter: worker index");
+	rc |= rte_telemetry_register_cmd("/iphttps/sessions", cmd_sessions,
+					 "IP-HTTPS sessions of one worker (first 200). Parameter: worker index");
+	rc |= rte_telemetry_register_cmd("/iphttps/clients", cmd_clients,
+					 "Client Table entries and indexed addresses. Takes no parameters");
 	rc |= rte_telemetry_register_cmd("/iphttps/nexthops", cmd_nexthops,
 					 "Next hops and their MAC addresses. Takes no parameters");
 	return rc ? -1 : 0;

@@ -27,9 +27,10 @@ int client_table_shard_init(struct worker *w, const struct iphttps_config *confi
 {
 	struct client_table_shard *t = &w->clients;
 	int socket = (int)rte_lcore_to_socket_id(w->lcore);
-	/* Every session rides a connection, so a worker never needs more slots
-	 * than connections; and never more than the table may hold. */
-	uint32_t capacity = RTE_MIN(config->limits.max_clients, config->limits.max_connections_per_worker);
+	/* Every session rides a connection, so a worker needs a slot per
+	 * connection it may hold: sessions still in their handshake count too,
+	 * which is why the slots are not capped by max_clients (entries are). */
+	uint32_t capacity = config->limits.max_connections_per_worker;
 
 	memset(t, 0, sizeof(*t));
 	t->slots = rte_zmalloc_socket("sessions", (size_t)capacity * sizeof(*t->slots), RTE_CACHE_LINE_SIZE, socket);

@@ -30,7 +30,7 @@ struct client_table_shard {
 	uint32_t entries; /* sessions of this worker in the Client Table */
 };
 
-/** Allocate a worker's shard (capacity: limits.max_clients, bounded by the worker's connections). */
+/** Allocate a worker's shard: a slot per connection the worker may hold (limits.max_connections_per_worker). */
 int client_table_shard_init(struct worker *w, const struct iphttps_config *config);
 
 /** Free a worker's shard (every session already released). */

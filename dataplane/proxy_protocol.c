@@ -62,7 +62,7 @@ static void v4_mapped(struct in6_addr *a, const void *v4)
 /* "PROXY TCP4 1.2.3.4 5.6.7.8 1111 2222\r\n" or "PROXY UNKNOWN ...\r\n" */
 static int parse_v1(const uint8_t *buf, size_t len, struct proxy_protocol_result *res)
 {
-	char line[PROXY_V1_MAX_BYTES + 1], *fields[6], *save = NULL;
+	char line[PROXY_V1_MAX_BYTES + 1], *fields[7], *save = NULL;
 	size_t end = 0;
 	unsigned int n = 0;
 
@@ -87,9 +87,9 @@ static int parse_v1(const uint8_t *buf, size_t len, struct proxy_protocol_result
 	/* Single spaces only: strtok_r would fold "  " silently. */
 	if (strstr(line, "  ") || line[end - 1] == ' ')
 		return done(res, PROXY_ERROR_MALFORMED);
-	for (char *tok = strtok_r(line, " ", &save); tok && n < 6; tok = strtok_r(NULL, " ", &save))
+	for (char *tok = strtok_r(line, " ", &save); tok && n < 7; tok = strtok_r(NULL, " ", &save))
 		fields[n++] = tok;
-	if (n != 6 || strtok_r(NULL, " ", &save) != NULL)
+	if (n != 6)
 		return done(res, PROXY_ERROR_MALFORMED);
 	if (strcmp(fields[1], "TCP4") == 0) {
 		struct in_addr s, d;

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test tier and ends with one line: "N passed, M failed".
 #   unit:  each CUnit binary build/test_* (its tests are counted)
+#   fuzz:  each libFuzzer harness build/fuzz_* for FUZZ_TEST_SECONDS (15)
 #   cli:   each tests/cli/test_*.sh (iphttpsctl as an operator uses it)
 #   netns: each tests/netns/test_*.sh, on af_xdp, and the appliance test on
 #          af_packet too, stopped with SIGINT (each PASS/FAIL line is counted)
@@ -55,6 +56,15 @@ for bin in "$build"/test_*; do
 	echo "== $bin"
 	run_unit "$bin"
 done
+
+# Each parser's libFuzzer harness, briefly (make fuzz runs them longer).
+fuzzers=("$build"/fuzz_*)
+if [ -x "${fuzzers[0]}" ]; then
+	run_script tests/fuzz/run.sh "${FUZZ_TEST_SECONDS:-15}" "${fuzzers[@]}"
+else
+	echo "FAIL: no fuzz harnesses in $build (make fuzz-build)"
+	failed=$((failed + 1))
+fi
 
 for script in tests/cli/test_*.sh; do
 	run_script "$script"

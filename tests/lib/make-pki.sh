@@ -2,7 +2,7 @@
 # Makes the lab's PKI in DIR: a CA, an RSA server certificate (RSA so the
 # Windows NULL suites, which use RSA key exchange, can be offered), an ECDSA
 # P-256 server certificate, a client certificate, a revoked client certificate
-# and a CRL. Lab only: keys are unencrypted.
+# a CRL, and a client certificate from a CA nobody trusts (stranger). Lab only: keys are unencrypted.
 set -euo pipefail
 dir=${1:?usage: make-pki.sh DIR}
 mkdir -p "$dir"
@@ -41,4 +41,14 @@ CNF
 q openssl ca -config ca.cnf -keyfile ca.key -cert ca.crt -revoke revoked.crt
 q openssl ca -config ca.cnf -keyfile ca.key -cert ca.crt -gencrl -out ca.crl
 rm -f ca.cnf index.txt* crlnumber* ca.srl
+
+# A client certificate from a CA the appliance does not trust.
+q openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 3650 \
+	-subj "/CN=stranger CA" -keyout stranger-ca.key -out stranger-ca.crt \
+	-addext basicConstraints=critical,CA:true -addext keyUsage=critical,keyCertSign,cRLSign
+q openssl req -new -newkey rsa:2048 -nodes -subj "/CN=stranger.iphttps.test" -keyout stranger.key -out stranger.csr
+printf 'extendedKeyUsage=clientAuth\n' > stranger.ext
+q openssl x509 -req -in stranger.csr -CA stranger-ca.crt -CAkey stranger-ca.key -CAcreateserial -days 3650 \
+	-extfile stranger.ext -out stranger.crt
+rm -f stranger.csr stranger.ext stranger-ca.srl stranger-ca.key
 chmod 600 ./*.key

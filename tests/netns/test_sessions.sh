@@ -1,0 +1,242 @@
+#!/usr/bin/env bash
+# IP-HTTPS sessions against real clients: OpenSSL s_client, GnuTLS gnutls-cli,
+# curl and Python's ssl module over TLS 1.2 and 1.3; HAProxy terminating TLS
+# and speaking PROXY v2 to a plain listener; PROXY v1; every HTTP error the
+# appliance answers, and its two timeouts; framed IPv6 packets cut at every
+# byte boundary, on one session and across 1,000 concurrent ones; a non-IPv6
+# packet ends only its own session. Then certificates mode: a client
+# certificate is required, must chain to the CA and not be revoked; and the
+# Client Table's cap turns the third client away.
+#
+#   client ns: python/curl/openssl/gnutls-cli ──TLS──┐
+#              haproxy 127.0.0.1:8443 ──PROXY v2─────┤
+#                                                    ▼
+#   192.0.2.2 [ext1] ═══ veth ═══ [ext0] gw: iphttpsd :443 https, :80 http+PROXYv2,
+#                                            :81 http+PROXYv1, :82 http
+#   The server's link address fe80::1 answers ICMPv6 echo inside the tunnel.
+. "$(dirname "$0")/../lib/netns_test.sh"
+
+PKI=$TOPO_REPO/config/pki
+CLIENT=(python3 "$TOPO_REPO/tests/lib/iphttps_client.py")
+REQ='POST /IPHTTPS HTTP/1.1\r\nHost: 192.0.2.1\r\nContent-Length: 18446744073709551615\r\n\r\n'
+HAPROXY_PID=
+
+cleanup_sessions() {
+	[ -n "$HAPROXY_PID" ] && kill "$HAPROXY_PID" 2>/dev/null
+	netns_test_cleanup
+}
+trap cleanup_sessions EXIT
+
+client() { topo_in client "${CLIENT[@]}" "$@"; }
+counter() { topo_telemetry /iphttps/stats "$1"; }
+
+# check_json name 'python expression over r' command...: runs the client, shows its JSON, evaluates.
+check_json() {
+	local name=$1 expr=$2 out
+	shift 2
+	out=$("$@" 2>&1 | tail -1)
+	echo "    $out"
+	if python3 -c "import json,sys; r=json.loads(sys.argv[1]); sys.exit(0 if ($expr) else 1)" "$out" 2>/dev/null; then
+		echo "PASS: $name"
+	else
+		echo "FAIL: $name"
+		CHECK_FAILED=1
+	fi
+}
+
+# A status line from a raw request over TLS (or --plain --port N).
+status_of() { # raw [client args...]
+	local raw=$1
+	shift
+	client request 192.0.2.1 --ca "$PKI/ca.crt" --timeout 5 --raw "$raw" "$@" 2>/dev/null |
+		python3 -c "import json,sys; print(json.loads(sys.stdin.read()).get('status') or 'none')"
+}
+
+# s_client / gnutls-cli / curl: the request on stdin, a second to answer, then EOF.
+openssl_post() { # extra s_client args
+	(printf "$REQ"; sleep 1.5) | topo_in client timeout 8 openssl s_client -connect 192.0.2.1:443 \
+		-CAfile "$PKI/ca.crt" -verify_return_error -quiet "$@" 2>&1
+}
+gnutls_post() { # extra gnutls-cli args
+	(printf "$REQ"; sleep 1.5) | topo_in client timeout 8 gnutls-cli --x509cafile "$PKI/ca.crt" -p 443 \
+		"$@" 192.0.2.1 2>&1
+}
+curl_post() { # extra curl args; the body never ends, so curl stops at its time limit
+	topo_in client curl -s -i -m 2 --cacert "$PKI/ca.crt" -X POST \
+		-H 'Content-Length: 18446744073709551615' --data-binary '' "$@" https://192.0.2.1/IPHTTPS 2>&1
+}
+
+echo "# IP-HTTPS sessions, authentication none, namespaces ${TOPO_PREFIX}{client,gw,corp}"
+if ! topo_up || ! TOPO_CONFIG=$TOPO_REPO/tests/netns/configs/sessions-none.yaml topo_start_appliance; then
+	echo "FAIL: lab topology and appliance start"
+	exit 1
+fi
+
+# --- real clients bring the link up ---
+check_json "Python ssl (TLS 1.3): 200 OK with Date and Server, every cut of a packet and a byte-per-record stream echoed" \
+	'r["ok"] and r["date"] and r["server"] == "iphttps" and r["sent"] == 79' \
+	client session 192.0.2.1 --ca "$PKI/ca.crt" --timeout 20
+check_json "Python ssl (TLS 1.2): the same" 'r["ok"]' \
+	client session 192.0.2.1 --ca "$PKI/ca.crt" --tls-max 1.2 --timeout 20
+out=$(curl_post)
+check "curl with Content-Length 18446744073709551615: 200 OK" grep -q '^HTTP/1.1 200 OK' <<<"$out"
+check "curl: the response has Date and Server headers" \
+	bash -c 'grep -q "^Date: .* GMT" <<<"$1" && grep -q "^Server: iphttps" <<<"$1"' _ "$out"
+check "openssl s_client (TLS 1.3): 200 OK" grep -q '^HTTP/1.1 200 OK' <<<"$(openssl_post)"
+check "openssl s_client (TLS 1.2): 200 OK" grep -q '^HTTP/1.1 200 OK' <<<"$(openssl_post -tls1_2)"
+check "gnutls-cli: 200 OK" grep -q '^HTTP/1.1 200 OK' <<<"$(gnutls_post)"
+check "gnutls-cli (TLS 1.2 only): 200 OK" grep -q '^HTTP/1.1 200 OK' \
+	<<<"$(gnutls_post --priority 'NORMAL:-VERS-ALL:+VERS-TLS1.2')"
+out=$(topo_in client timeout 8 openssl s_client -connect 192.0.2.1:443 -tls1_2 -cipher NULL-SHA256@SECLEVEL=0 \
+	</dev/null 2>&1)
+check "a NULL-SHA256 offer is refused while tls.null_encryption is off" grep -q 'handshake failure\|no cipher' <<<"$out"
+
+# --- every refusal ---
+check_equal "404 for another path" "HTTP/1.1 404 Not Found" \
+	"$(status_of 'POST /other HTTP/1.1\r\nHost: x\r\nContent-Length: 18446744073709551615\r\n\r\n')"
+check_equal "the URI matches without regard to case" "HTTP/1.1 200 OK" \
+	"$(status_of 'POST /iPhTtPs HTTP/1.1\r\nHost: x\r\nContent-Length: 18446744073709551615\r\n\r\n')"
+check_equal "405 for another method" "HTTP/1.1 405 Method Not Allowed" \
+	"$(status_of 'GET /IPHTTPS HTTP/1.1\r\nHost: x\r\n\r\n')"
+check_equal "400 for HTTP/1.1 without Host" "HTTP/1.1 400 Bad Request" \
+	"$(status_of 'POST /IPHTTPS HTTP/1.1\r\nContent-Length: 1\r\n\r\n')"
+check_equal "400 for a malformed request line" "HTTP/1.1 400 Bad Request" \
+	"$(status_of 'POST  /IPHTTPS HTTP/1.1\r\nHost: x\r\n\r\n')"
+check_equal "400 for a Content-Length past 2^64-1" "HTTP/1.1 400 Bad Request" \
+	"$(status_of 'POST /IPHTTPS HTTP/1.1\r\nHost: x\r\nContent-Length: 18446744073709551616\r\n\r\n')"
+check_equal "411 for POST without Content-Length" "HTTP/1.1 411 Length Required" \
+	"$(status_of 'POST /IPHTTPS HTTP/1.1\r\nHost: x\r\n\r\n')"
+check_equal "414 for a request line over 2 KiB" "HTTP/1.1 414 URI Too Long" \
+	"$(status_of "POST /$(head -c 3000 /dev/zero | tr '\0' a) HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n")"
+check_equal "431 for a header section over 8 KiB" "HTTP/1.1 431 Request Header Fields Too Large" \
+	"$(status_of "POST /IPHTTPS HTTP/1.1\\r\\nHost: x\\r\\nX-Pad: $(head -c 9000 /dev/zero | tr '\0' a)\\r\\n\\r\\n")"
+check_equal "501 for Transfer-Encoding" "HTTP/1.1 501 Not Implemented" \
+	"$(status_of 'POST /IPHTTPS HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n')"
+check_equal "505 for HTTP/2.0" "HTTP/1.1 505 HTTP Version Not Supported" \
+	"$(status_of 'POST /IPHTTPS HTTP/2.0\r\nHost: x\r\n\r\n')"
+check_json "an error answer closes the connection and names the allowed method" \
+	'r["closed"] and r["allow"] == "POST" and r["date"]' \
+	client request 192.0.2.1 --ca "$PKI/ca.crt" --timeout 5 --raw 'PUT /IPHTTPS HTTP/1.1\r\nHost: x\r\n\r\n'
+before=$(counter http_status_408)
+check_equal "408 when the headers do not arrive within limits.http_request_timeout_ms" "HTTP/1.1 408 Request Timeout" \
+	"$(status_of 'POST /IPHTTPS HTTP/1.1\r\nHost: x\r\n')"
+check_equal "the 408 was counted" $((before + 1)) "$(counter http_status_408)"
+before=$(counter tls_handshake_timeouts)
+out=$(topo_in client python3 -c '
+import socket, time
+s = socket.create_connection(("192.0.2.1", 443)); t = time.time(); s.settimeout(10)
+try:
+    end = "closed" if s.recv(1) == b"" else "data"
+except ConnectionResetError:
+    end = "reset"
+except socket.timeout:
+    end = "still open"
+print(end, round(time.time() - t, 1))')
+echo "    silent TLS client: $out"
+check "a client silent after TCP connect is cut off after limits.tls_handshake_timeout_ms" \
+	bash -c '[[ "$1" =~ ^(reset|closed)\ (1\.[4-9]|2\.[0-9]) ]]' _ "$out"
+check_equal "the handshake timeout was counted" $((before + 1)) "$(counter tls_handshake_timeouts)"
+
+# --- framing at scale and isolation ---
+check_json "1,000 concurrent sessions, all up at once, each stream cut at a different byte, every echo intact" \
+	'r["ok"] and r["up_at_once"] == 1000 and r["distinct_cuts"] >= 250' \
+	client concurrent 192.0.2.1 --ca "$PKI/ca.crt" --sessions 1000 --timeout 90
+before=$(counter drop_framer_not_ipv6)
+check_json "a non-IPv6 packet ends its own session only; another session echoes before and after" 'r["ok"]' \
+	client bad 192.0.2.1 --ca "$PKI/ca.crt" --timeout 10
+check_equal "the non-IPv6 packet was counted" $((before + 1)) "$(counter drop_framer_not_ipv6)"
+
+# --- plain listeners: HAProxy offloading TLS with PROXY v2, PROXY v1 by hand, plain ---
+cat "$PKI/server.crt" "$PKI/server.key" > "$TOPO_STATE/haproxy.pem"
+cat > "$TOPO_STATE/haproxy.cfg" <<EOF
+global
+    maxconn 2000
+defaults
+    mode tcp
+    timeout connect 5s
+    timeout client 60s
+    timeout server 60s
+frontend tls_offload
+    bind 127.0.0.1:8443 ssl crt $TOPO_STATE/haproxy.pem
+    default_backend appliance
+backend appliance
+    server gw 192.0.2.1:80 send-proxy-v2
+EOF
+topo_in client ip link set lo up
+ip netns exec "$(topo_ns client)" haproxy -db -f "$TOPO_STATE/haproxy.cfg" > "$TOPO_STATE/haproxy.log" 2>&1 &
+HAPROXY_PID=$!
+for _ in $(seq 1 50); do topo_in client bash -c ': </dev/tcp/127.0.0.1/8443' 2>/dev/null && break; sleep 0.1; done
+check_json "through HAProxy (TLS offload, PROXY v2 to the plain listener): every cut echoed" 'r["ok"]' \
+	client session 127.0.0.1 --port 8443 --ca "$PKI/ca.crt" --timeout 20
+client hold 127.0.0.1 --port 8443 --ca "$PKI/ca.crt" --sessions 1 --hold-seconds 3 > /dev/null &
+HOLD_PID=$!
+sleep 1.5
+sessions=$(topo_telemetry /iphttps/sessions,0)
+echo "    $sessions"
+check "the appliance took the client's address from the PROXY v2 header (127.0.0.1, not HAProxy's 192.0.2.2)" \
+	grep -q 'link_up client 127.0.0.1 port [0-9]* plain' <<<"$sessions"
+wait "$HOLD_PID"
+client hold 192.0.2.1 --plain --port 81 --proxy-v1 'TCP4 198.51.100.7 192.0.2.1 5555 81' --sessions 1 \
+	--hold-seconds 3 > "$TOPO_STATE/v1.json" &
+HOLD_PID=$!
+sleep 1.5
+check "PROXY v1: the session is up with the client named in the header" \
+	grep -q 'link_up client 198.51.100.7 port 5555 plain' <<<"$(topo_telemetry /iphttps/sessions,0)"
+wait "$HOLD_PID"
+check_equal "PROXY v1: 200 OK" '{"statuses": ["200"], "ok": true}' "$(cat "$TOPO_STATE/v1.json")"
+before=$(counter proxy_header_rejected)
+check_equal "a PROXY listener closes a connection without the header" none \
+	"$(status_of "$REQ" --plain --port 80)"
+check_equal "a PROXY v2 listener refuses a v1 header" none \
+	"$(status_of "PROXY TCP4 1.2.3.4 192.0.2.1 1 80\\r\\n$REQ" --plain --port 80)"
+check_equal "both refusals were counted" $((before + 2)) "$(counter proxy_header_rejected)"
+check_json "the plain listener without PROXY: every cut echoed" 'r["ok"]' \
+	client session 192.0.2.1 --plain --port 82 --timeout 20
+
+check_equal "the appliance survived every client (its counters answer)" 0 "$(counter drop_session_pool_full)"
+sleep 1
+check_equal "every session ended removed its Client Table entry" 0 \
+	"$(topo_telemetry /iphttps/clients entries)"
+topo_stop_appliance
+
+echo "# IP-HTTPS sessions, authentication certificates (CA + CRL), max_clients 2"
+if ! TOPO_CONFIG=$TOPO_REPO/tests/netns/configs/sessions-certificates.yaml topo_start_appliance; then
+	echo "FAIL: appliance start in certificates mode"
+	exit 1
+fi
+CERT=(--cert "$PKI/client.crt" --key "$PKI/client.key")
+check_json "Python ssl with the client certificate: every cut echoed" 'r["ok"]' \
+	client session 192.0.2.1 --ca "$PKI/ca.crt" "${CERT[@]}" --timeout 20
+check_json "Python ssl (TLS 1.2) with the client certificate" 'r["ok"]' \
+	client session 192.0.2.1 --ca "$PKI/ca.crt" "${CERT[@]}" --tls-max 1.2 --timeout 20
+rejected=$(counter tls_client_cert_rejected)
+check_equal "Python ssl without a certificate: refused" none "$(status_of "$REQ")"
+check_equal "Python ssl with a revoked certificate: refused" none \
+	"$(status_of "$REQ" --cert "$PKI/revoked.crt" --key "$PKI/revoked.key")"
+check_equal "Python ssl with a certificate from an untrusted CA: refused" none \
+	"$(status_of "$REQ" --cert "$PKI/stranger.crt" --key "$PKI/stranger.key")"
+check_equal "Python ssl (TLS 1.2) with a revoked certificate: refused" none \
+	"$(status_of "$REQ" --cert "$PKI/revoked.crt" --key "$PKI/revoked.key" --tls-max 1.2)"
+check "curl with the client certificate: 200 OK" grep -q '^HTTP/1.1 200 OK' \
+	<<<"$(curl_post --cert "$PKI/client.crt" --key "$PKI/client.key")"
+check "curl without a certificate: no 200" bash -c '! grep -q "^HTTP/1.1 200" <<<"$1"' _ "$(curl_post)"
+check "openssl s_client with the client certificate: 200 OK" grep -q '^HTTP/1.1 200 OK' \
+	<<<"$(openssl_post -cert "$PKI/client.crt" -key "$PKI/client.key")"
+check "openssl s_client with the revoked certificate: no 200" bash -c '! grep -q "^HTTP/1.1 200" <<<"$1"' _ \
+	"$(openssl_post -cert "$PKI/revoked.crt" -key "$PKI/revoked.key")"
+check "gnutls-cli with the client certificate: 200 OK" grep -q '^HTTP/1.1 200 OK' \
+	<<<"$(gnutls_post --x509certfile "$PKI/client.crt" --x509keyfile "$PKI/client.key")"
+check "gnutls-cli without a certificate: no 200" bash -c '! grep -q "^HTTP/1.1 200" <<<"$1"' _ "$(gnutls_post)"
+check_equal "each of the 7 refusals was a client-certificate rejection" $((rejected + 7)) \
+	"$(counter tls_client_cert_rejected)"
+sleep 0.5
+full=$(counter client_table_full)
+check_json "with max_clients 2, two clients are served and the third is disconnected" \
+	'r["statuses"] == ["200", "200", "closed"]' \
+	client hold 192.0.2.1 --ca "$PKI/ca.crt" "${CERT[@]}" --sessions 3
+check_equal "the refusal was counted as a full Client Table" $((full + 1)) "$(counter client_table_full)"
+sleep 0.5
+check_json "once they left, a client is served again" 'r["statuses"] == ["200"]' \
+	client hold 192.0.2.1 --ca "$PKI/ca.crt" "${CERT[@]}" --sessions 1
+topo_stop_appliance
+check_finish
