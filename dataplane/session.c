@@ -727,6 +727,11 @@ int session_listeners_start(const struct iphttps_config *config, char *err, size
 	return 0;
 }
 
+SSL_CTX *session_tls_context(void)
+{
+	return tls_ctx;
+}
+
 void session_listeners_stop(void)
 {
 	listener_count = 0;

@@ -125,4 +125,7 @@ void session_close(struct worker *w, struct session *s);
 
 const char *session_state_name(enum session_state state);
 
+/** The shared TLS context (NULL without https listeners); for tests and, later, reload. */
+SSL_CTX *session_tls_context(void);
+
 #endif

@@ -1,0 +1,342 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Sessions on the appliance's TCP with an in-process OpenSSL client, through
+ * the real datapath (harness.h: scripted TCP segments, net_ring ports): the
+ * TLS handshake, the request, framed packets echoed back, and the
+ * SSL_MODE_ASYNC path. For that path the server's certificate callback runs
+ * inside OpenSSL's asynchronous job and pauses it with ASYNC_pause_job(), as
+ * an offload engine does while a key operation is in flight: the handshake
+ * returns SSL_ERROR_WANT_ASYNC, the worker serves another client meanwhile,
+ * and session_poll resumes the job.
+ */
+#define EXT CONFIG_PORT_EXTERNAL
+
+#include <openssl/async.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+
+#include "client_table.h"
+#include "session.h"
+#include "tcp_script.h"
+
+enum { T0_MS = 5000000, MAX_PEERS = 4 };
+
+/* A TLS client: its TCP as scripted segments, its TLS as an OpenSSL SSL on a BIO pair. */
+struct tls_peer {
+	struct peer tcp;
+	SSL *ssl;
+	BIO *net; /* our end of the pair: what the client sends / receives on the wire */
+	uint8_t plain[8192];
+	uint32_t plain_len;
+};
+
+static struct tls_peer peers[MAX_PEERS];
+static unsigned int peer_count;
+static SSL_CTX *client_ctx;
+
+/* The pause: the certificate callback of one chosen handshake pauses its job while `hold` is set. */
+static struct {
+	bool hold;
+	const SSL *target; /* NULL: the next handshake to get here becomes the target */
+	bool armed;
+	unsigned int pauses;
+} async_gate;
+
+static int pausing_cert_cb(SSL *ssl, void *arg)
+{
+	(void)arg;
+	if (!async_gate.armed)
+		return 1;
+	if (!async_gate.target)
+		async_gate.target = ssl;
+	if (ssl != async_gate.target)
+		return 1;
+	while (async_gate.hold) {
+		CU_ASSERT_PTR_NOT_NULL_FATAL(ASYNC_get_current_job()); /* SSL_MODE_ASYNC runs us in a job */
+		async_gate.pauses++;
+		ASYNC_pause_job();
+	}
+	return 1;
+}
+
+static struct session *session_of(const struct tls_peer *tp)
+{
+	struct client_table_shard *t = &harness.w->clients;
+
+	for (uint32_t i = 0; i < t->capacity; i++) {
+		struct session *s = &t->slots[i];
+		struct in6_addr a;
+		uint16_t port;
+
+		if (!s->conn)
+			continue;
+		tcp_peer_address(s->conn, &a, &port);
+		if (port == tp->tcp.sport)
+			return s;
+	}
+	return NULL;
+}
+
+/* Move bytes both ways until nothing moves: client → segments → appliance → segments → client. */
+static void pump(void)
+{
+	for (int round = 0; round < 64; round++) {
+		bool moved = false;
+		struct seg out;
+
+		for (unsigned int i = 0; i < peer_count; i++) {
+			struct tls_peer *tp = &peers[i];
+			uint8_t buf[1200];
+			int n;
+
+			while ((n = BIO_read(tp->net, buf, sizeof(buf))) > 0) {
+				peer_send(&tp->tcp, F_ACK | F_PSH, buf, (uint32_t)n);
+				moved = true;
+			}
+		}
+		while (take(&out) == 0) {
+			for (unsigned int i = 0; i < peer_count; i++) {
+				struct tls_peer *tp = &peers[i];
+
+				if (out.dport != tp->tcp.sport || out.len == 0)
+					continue;
+				if (out.seq == tp->tcp.rcv_nxt) {
+					CU_ASSERT_EQUAL(BIO_write(tp->net, out.payload, (int)out.len), (int)out.len);
+					tp->tcp.rcv_nxt += out.len;
+					peer_send(&tp->tcp, F_ACK, NULL, 0);
+					moved = true;
+				}
+			}
+		}
+		for (unsigned int i = 0; i < peer_count; i++) {
+			struct tls_peer *tp = &peers[i];
+			int n;
+
+			if (!SSL_is_init_finished(tp->ssl)) {
+				SSL_do_handshake(tp->ssl);
+				continue;
+			}
+			while ((n = SSL_read(tp->ssl, tp->plain + tp->plain_len,
+					     (int)(sizeof(tp->plain) - tp->plain_len))) > 0) {
+				tp->plain_len += (uint32_t)n;
+				moved = true;
+			}
+		}
+		ERR_clear_error();
+		if (!moved && round > 1)
+			return;
+	}
+}
+
+/* A TCP connection to 443 and a ClientHello. */
+static struct tls_peer *tls_connect(void)
+{
+	struct tls_peer *tp = &peers[peer_count++];
+	struct seg syn, out;
+	BIO *inner;
+
+	memset(tp, 0, sizeof(*tp));
+	tp->tcp = (struct peer){ .family = 4, .sport = ++peer_port, .dport = 443, .iss = 7000000, .win = 65535 };
+	tp->tcp.snd_nxt = tp->tcp.iss;
+	syn = peer_seg(&tp->tcp, F_SYN);
+	syn.ack = 0;
+	syn.options_len = opt_mss(syn.options, 1400);
+	inject(&syn);
+	tp->tcp.snd_nxt++;
+	CU_ASSERT_EQUAL_FATAL(take(&out), 0);
+	CU_ASSERT_EQUAL_FATAL(out.flags, F_SYN | F_ACK);
+	tp->tcp.rcv_nxt = out.seq + 1;
+	peer_send(&tp->tcp, F_ACK, NULL, 0);
+	tp->ssl = SSL_new(client_ctx);
+	CU_ASSERT_FATAL(BIO_new_bio_pair(&inner, 0, &tp->net, 0) == 1);
+	SSL_set_bio(tp->ssl, inner, inner);
+	SSL_set_connect_state(tp->ssl);
+	SSL_do_handshake(tp->ssl);
+	return tp;
+}
+
+static void tls_send(struct tls_peer *tp, const void *data, int len)
+{
+	CU_ASSERT_EQUAL(SSL_write(tp->ssl, data, len), len);
+}
+
+static const char request[] = "POST /IPHTTPS HTTP/1.1\r\nHost: gw\r\nContent-Length: 18446744073709551615\r\n\r\n";
+
+static bool got_200(const struct tls_peer *tp)
+{
+	return tp->plain_len >= 15 && memcmp(tp->plain, "HTTP/1.1 200 OK", 15) == 0 &&
+	       memmem(tp->plain, tp->plain_len, "\r\n\r\n", 4) != NULL;
+}
+
+static void fresh(void)
+{
+	for (unsigned int i = 0; i < peer_count; i++) {
+		struct session *s = session_of(&peers[i]);
+
+		if (s)
+			session_close(harness.w, s);
+		SSL_free(peers[i].ssl);
+		BIO_free(peers[i].net);
+	}
+	peer_count = 0;
+	/* Connections left over are torn down by TCP's own timers: run them out. */
+	clock_advance_ms(120000);
+	for (int i = 0; i < 5; i++)
+		clock_advance_ms(60000);
+	harness_reset();
+	memset(&async_gate, 0, sizeof(async_gate));
+	clock_set_ms(T0_MS);
+	harness.w->tcp.wheel_tick = T0_MS;
+}
+
+static void test_handshake_request_and_echo(void)
+{
+	struct tls_peer *tp;
+	uint8_t pkt[48 + 8];
+	struct session *s;
+
+	fresh();
+	tp = tls_connect();
+	pump();
+	CU_ASSERT_TRUE_FATAL(SSL_is_init_finished(tp->ssl));
+	CU_ASSERT_EQUAL(harness.w->counters.tls_handshakes, 1);
+	tls_send(tp, request, (int)strlen(request));
+	pump();
+	CU_ASSERT_TRUE_FATAL(got_200(tp));
+	s = session_of(tp);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	CU_ASSERT_EQUAL(s->state, SESSION_LINK_UP);
+	CU_ASSERT_TRUE(s->in_client_table);
+	/* An echo request to fe80::1, in two records cut inside the header. */
+	memset(pkt, 0, sizeof(pkt));
+	pkt[0] = 0x60, pkt[5] = 16, pkt[6] = 58, pkt[7] = 64;
+	pkt[8] = 0xfe, pkt[9] = 0x80, pkt[23] = 2;  /* fe80::2 */
+	pkt[24] = 0xfe, pkt[25] = 0x80, pkt[39] = 1; /* fe80::1 */
+	pkt[40] = 128;
+	{
+		uint32_t sum = 0;
+		for (int i = 8; i < 40; i += 2)
+			sum += (uint32_t)(pkt[i] << 8 | pkt[i + 1]);
+		sum += 16 + 58;
+		for (int i = 40; i < 56; i += 2)
+			sum += (uint32_t)(pkt[i] << 8 | pkt[i + 1]);
+		while (sum >> 16)
+			sum = (sum & 0xffff) + (sum >> 16);
+		pkt[42] = (uint8_t)(~sum >> 8), pkt[43] = (uint8_t)~sum;
+	}
+	tp->plain_len = 0;
+	tls_send(tp, pkt, 5);
+	tls_send(tp, pkt + 5, (int)sizeof(pkt) - 5);
+	pump();
+	CU_ASSERT_EQUAL(harness.w->counters.link_echo_answered, 1);
+	CU_ASSERT_EQUAL_FATAL(tp->plain_len, sizeof(pkt));
+	CU_ASSERT_EQUAL(tp->plain[40], 129);
+	CU_ASSERT_EQUAL(tp->plain[23], 1); /* from fe80::1 */
+	CU_ASSERT_EQUAL(tp->plain[39], 2); /* to fe80::2 */
+}
+
+static void test_async_pause_serves_others_then_resumes(void)
+{
+	struct tls_peer *a, *b;
+	struct session *sa;
+
+	fresh();
+	async_gate.armed = true;
+	async_gate.hold = true;
+	a = tls_connect();
+	pump();
+	sa = session_of(a);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(sa);
+	CU_ASSERT_PTR_EQUAL(async_gate.target, sa->ssl);
+	CU_ASSERT_EQUAL(sa->state, SESSION_TLS_HANDSHAKE);
+	CU_ASSERT_TRUE(sa->on_async_list);
+	CU_ASSERT_EQUAL(harness.w->counters.tls_async_paused, 1);
+	CU_ASSERT_FALSE(SSL_is_init_finished(a->ssl));
+
+	/* While A's job is paused, B connects and is served all the way to LinkUp;
+	 * the worker loop resumes A on each iteration and the engine pauses it again. */
+	b = tls_connect();
+	for (int i = 0; i < 5; i++) {
+		pump();
+		session_poll(harness.w);
+	}
+	tls_send(b, request, (int)strlen(request));
+	pump();
+	CU_ASSERT_TRUE(got_200(b));
+	CU_ASSERT_EQUAL(harness.w->counters.tls_handshakes, 1);
+	CU_ASSERT_EQUAL(sa->state, SESSION_TLS_HANDSHAKE);
+	CU_ASSERT_TRUE(harness.w->counters.tls_async_resumed >= 5);
+	CU_ASSERT_TRUE(async_gate.pauses >= 6);
+
+	/* The "engine" finishes: the next poll resumes the job and A completes. */
+	async_gate.hold = false;
+	session_poll(harness.w);
+	pump();
+	CU_ASSERT_TRUE_FATAL(SSL_is_init_finished(a->ssl));
+	CU_ASSERT_FALSE(sa->on_async_list);
+	tls_send(a, request, (int)strlen(request));
+	pump();
+	CU_ASSERT_TRUE(got_200(a));
+	CU_ASSERT_EQUAL(harness.w->counters.tls_handshakes, 2);
+	CU_ASSERT_EQUAL(harness.w->counters.session_link_up, 2);
+}
+
+static void test_async_paused_past_deadline_is_aborted_on_resume(void)
+{
+	struct tls_peer *a;
+	struct session *sa;
+	struct seg out;
+	bool rst = false;
+
+	fresh();
+	async_gate.armed = true;
+	async_gate.hold = true;
+	a = tls_connect();
+	pump();
+	sa = session_of(a);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(sa);
+	CU_ASSERT_TRUE_FATAL(sa->on_async_list);
+	/* The handshake deadline passes while the job is paused: the session is not
+	 * freed under the paused job; it stays parked. */
+	clock_set_ms(T0_MS + harness.config.limits.tls_handshake_timeout_ms + 1);
+	async_gate.hold = true;
+	session_poll(harness.w);
+	CU_ASSERT_PTR_EQUAL(session_of(a), sa);
+	CU_ASSERT_EQUAL(harness_pending(EXT), 0); /* no RST yet */
+	CU_ASSERT_EQUAL(harness.w->counters.tls_handshake_timeouts, 0);
+	/* The job completes: the session goes, with an RST. */
+	async_gate.hold = false;
+	session_poll(harness.w);
+	CU_ASSERT_EQUAL(harness.w->counters.tls_handshake_timeouts, 1);
+	CU_ASSERT_PTR_NULL(session_of(a));
+	while (take(&out) == 0)
+		rst |= (out.flags & F_RST) != 0;
+	CU_ASSERT_TRUE(rst);
+}
+
+int main(void)
+{
+	static const struct harness_test tests[] = {
+		{ "TLS handshake, 200 OK, and a framed echo through the datapath", test_handshake_request_and_echo },
+		{ "SSL_ERROR_WANT_ASYNC: a paused handshake waits, another client is served, then it resumes",
+		  test_async_pause_serves_others_then_resumes },
+		{ "a handshake paused past its deadline is not freed under the job; it goes when the job ends",
+		  test_async_paused_past_deadline_is_aborted_on_resume },
+	};
+	char err[512];
+
+	if (harness_start() != 0) {
+		fprintf(stderr, "test_session: harness setup failed (run from the repository root after make)\n");
+		return 1;
+	}
+	if (session_listeners_start(&harness.config, err, sizeof(err)) != 0 ||
+	    client_index_create(64, 1) != 0 || session_worker_init(harness.w, &harness.config) != 0) {
+		fprintf(stderr, "test_session: %s\n", err);
+		return 1;
+	}
+	client_index_reader_online(0);
+	SSL_CTX_set_cert_cb(session_tls_context(), pausing_cert_cb, NULL);
+	client_ctx = SSL_CTX_new(TLS_client_method());
+	SSL_CTX_set_verify(client_ctx, SSL_VERIFY_NONE, NULL);
+	return harness_run("session", tests, sizeof(tests) / sizeof(tests[0]));
+}
