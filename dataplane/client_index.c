@@ -12,6 +12,8 @@
 
 static struct rte_hash *index_hash;
 static struct rte_rcu_qsbr *index_qsbr;
+/* Live keys (rte_hash_count would also count deleted keys whose slots wait for RCU). */
+static uint32_t index_keys;
 
 /* The value is the hash's 64-bit data word: worker:8 | slot:24 | generation:32. */
 static void *pack(const struct client_ref *ref)
@@ -64,6 +66,7 @@ void client_index_destroy(void)
 {
 	rte_hash_free(index_hash); /* also frees the defer queue */
 	index_hash = NULL;
+	index_keys = 0;
 	rte_free(index_qsbr);
 	index_qsbr = NULL;
 }
@@ -97,7 +100,10 @@ int client_index_add(const struct in6_addr *addr, const struct client_ref *ref)
 	if (client_index_lookup(addr, &held))
 		return memcmp(&held, ref, sizeof(held)) == 0 ? 0 : -EEXIST;
 	rc = rte_hash_add_key_data(index_hash, addr, pack(ref));
-	return rc == 0 ? 0 : -ENOSPC;
+	if (rc != 0)
+		return -ENOSPC;
+	__atomic_fetch_add(&index_keys, 1, __ATOMIC_RELAXED);
+	return 0;
 }
 
 int client_index_remove(const struct in6_addr *addr, const struct client_ref *ref)
@@ -106,7 +112,10 @@ int client_index_remove(const struct in6_addr *addr, const struct client_ref *re
 
 	if (!client_index_lookup(addr, &held) || memcmp(&held, ref, sizeof(held)) != 0)
 		return -ENOENT;
-	return rte_hash_del_key(index_hash, addr) >= 0 ? 0 : -ENOENT;
+	if (rte_hash_del_key(index_hash, addr) < 0)
+		return -ENOENT;
+	__atomic_fetch_sub(&index_keys, 1, __ATOMIC_RELAXED);
+	return 0;
 }
 
 bool client_index_lookup(const struct in6_addr *addr, struct client_ref *ref)
@@ -121,5 +130,5 @@ bool client_index_lookup(const struct in6_addr *addr, struct client_ref *ref)
 
 uint32_t client_index_count(void)
 {
-	return index_hash ? (uint32_t)rte_hash_count(index_hash) : 0;
+	return __atomic_load_n(&index_keys, __ATOMIC_RELAXED);
 }

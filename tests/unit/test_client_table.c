@@ -1,0 +1,227 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The Client Table (dataplane/client_table.c) and the global client index
+ * (dataplane/client_index.c): slots and generations, the max_clients cap
+ * across workers, addresses bound and removed with their session, and the
+ * index read lock-free on another lcore while the main lcore deletes and
+ * re-adds every key: with RCU reclaiming key slots only after the reader's
+ * quiescent state, a reader never sees a value under the wrong key.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <rte_cycles.h>
+#include <rte_eal.h>
+#include <rte_launch.h>
+#include <rte_lcore.h>
+
+#include "appliance_config.h"
+#include "client_index.h"
+#include "client_table.h"
+#include "unit_runner.h"
+#include "worker.h"
+
+static struct iphttps_config config;
+
+static struct in6_addr addr_of(uint32_t i)
+{
+	struct in6_addr a = {{{0x20, 0x01, 0x0d, 0xb8, 0, 0xc1}}};
+
+	a.s6_addr[12] = (uint8_t)(i >> 24);
+	a.s6_addr[13] = (uint8_t)(i >> 16);
+	a.s6_addr[14] = (uint8_t)(i >> 8);
+	a.s6_addr[15] = (uint8_t)i;
+	return a;
+}
+
+static void test_slots_and_generations(void)
+{
+	struct worker *w = &workers[0];
+	struct session *s[8], *extra;
+	uint32_t slot, generation;
+
+	for (int i = 0; i < 8; i++) {
+		s[i] = client_table_session_alloc(w);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(s[i]);
+		s[i]->conn = (struct tcp_conn *)1; /* marks the slot in use, as a connection would */
+	}
+	CU_ASSERT_PTR_NULL(client_table_session_alloc(w)); /* max_connections_per_worker = 8 */
+	slot = s[3]->slot;
+	generation = s[3]->generation;
+	CU_ASSERT_PTR_EQUAL(client_table_find(w, slot, generation), s[3]);
+	client_table_session_release(w, s[3]);
+	CU_ASSERT_PTR_NULL(client_table_find(w, slot, generation)); /* a stale handle misses */
+	extra = client_table_session_alloc(w);
+	CU_ASSERT_PTR_EQUAL(extra, s[3]);
+	CU_ASSERT_NOT_EQUAL(extra->generation, generation);
+	for (int i = 0; i < 8; i++)
+		client_table_session_release(w, s[i]);
+	CU_ASSERT_EQUAL(w->clients.free_count, 8);
+}
+
+static void test_max_clients_across_workers(void)
+{
+	struct session *a = client_table_session_alloc(&workers[0]);
+	struct session *b = client_table_session_alloc(&workers[1]);
+	struct session *c = client_table_session_alloc(&workers[1]);
+
+	client_table_set_limit(2);
+	CU_ASSERT_EQUAL(client_table_add(&workers[0], a), 0);
+	CU_ASSERT_EQUAL(client_table_add(&workers[1], b), 0);
+	CU_ASSERT_EQUAL(client_table_add(&workers[1], c), -1); /* the table is full, whichever worker asks */
+	CU_ASSERT_EQUAL(client_table_entries(), 2);
+	CU_ASSERT_EQUAL(workers[1].clients.entries, 1);
+	client_table_remove(&workers[0], a);
+	CU_ASSERT_EQUAL(client_table_add(&workers[1], c), 0);
+	client_table_remove(&workers[1], b);
+	client_table_remove(&workers[1], c);
+	client_table_remove(&workers[1], c); /* twice is harmless */
+	CU_ASSERT_EQUAL(client_table_entries(), 0);
+	client_table_session_release(&workers[0], a);
+	client_table_session_release(&workers[1], b);
+	client_table_session_release(&workers[1], c);
+	client_table_set_limit(LIMIT_MAX_CLIENTS_DEFAULT);
+}
+
+static void test_addresses_follow_their_session(void)
+{
+	struct session *a = client_table_session_alloc(&workers[0]);
+	struct session *b = client_table_session_alloc(&workers[1]);
+	struct in6_addr x = addr_of(1);
+	struct client_ref ref;
+
+	CU_ASSERT_EQUAL(client_table_add(&workers[0], a), 0);
+	for (uint32_t i = 0; i < CLIENT_INDEX_ADDRESSES_PER_CLIENT; i++) {
+		struct in6_addr ai = addr_of(1 + i);
+
+		CU_ASSERT_EQUAL(client_table_bind_address(&workers[0], a, &ai), 0);
+	}
+	CU_ASSERT_EQUAL(client_table_bind_address(&workers[0], a, &x), 0); /* again: no change */
+	x = addr_of(100);
+	CU_ASSERT_EQUAL(client_table_bind_address(&workers[0], a, &x), -ENOSPC);
+	x = addr_of(1);
+	CU_ASSERT_EQUAL(client_table_bind_address(&workers[1], b, &x), -EEXIST); /* another client's address */
+	CU_ASSERT_TRUE(client_index_lookup(&x, &ref));
+	CU_ASSERT_EQUAL(ref.worker, 0);
+	CU_ASSERT_EQUAL(ref.slot, a->slot);
+	CU_ASSERT_EQUAL(ref.generation, a->generation);
+	CU_ASSERT_EQUAL(client_index_count(), CLIENT_INDEX_ADDRESSES_PER_CLIENT);
+	client_table_remove(&workers[0], a); /* §3.2.7.2: the entry and its addresses go */
+	CU_ASSERT_FALSE(client_index_lookup(&x, &ref));
+	CU_ASSERT_EQUAL(client_index_count(), 0);
+	CU_ASSERT_EQUAL(client_table_bind_address(&workers[1], b, &x), 0); /* now free for b */
+	client_table_remove(&workers[1], b);
+	client_table_session_release(&workers[0], a);
+	client_table_session_release(&workers[1], b);
+}
+
+/* ---- lock-free readers under churn ---- */
+
+enum { CHURN_KEYS = 1024, CHURN_SECONDS = 1 };
+
+static volatile int churn_stop;
+static uint64_t reader_lookups, reader_misses, reader_wrong;
+
+static int reader_main(void *arg)
+{
+	unsigned int id = (unsigned int)(uintptr_t)arg;
+
+	client_index_reader_online(id);
+	while (!churn_stop) {
+		for (uint32_t i = 0; i < CHURN_KEYS; i++) {
+			struct in6_addr a = addr_of(i);
+			struct client_ref ref;
+
+			if (client_index_lookup(&a, &ref)) {
+				/* Every value names the key it was stored under. */
+				if (ref.slot != i || ref.worker != 1)
+					reader_wrong++;
+			} else {
+				reader_misses++;
+			}
+			reader_lookups++;
+		}
+		client_index_quiescent(id);
+	}
+	client_index_reader_offline(id);
+	return 0;
+}
+
+static void test_lockfree_readers_under_churn(void)
+{
+	unsigned int reader_lcore = rte_get_next_lcore(rte_lcore_id(), 1, 0);
+	uint64_t end, cycles = 0;
+
+	CU_ASSERT_FATAL(reader_lcore < RTE_MAX_LCORE);
+	for (uint32_t i = 0; i < CHURN_KEYS; i++) {
+		struct in6_addr a = addr_of(i);
+		struct client_ref ref = {.worker = 1, .slot = i, .generation = 0};
+
+		CU_ASSERT_EQUAL_FATAL(client_index_add(&a, &ref), 0);
+	}
+	churn_stop = 0;
+	CU_ASSERT_EQUAL_FATAL(rte_eal_remote_launch(reader_main, (void *)(uintptr_t)0, reader_lcore), 0);
+	end = rte_get_timer_cycles() + rte_get_timer_hz() * CHURN_SECONDS;
+	/* Delete a batch of keys, then add them back in reverse order with a new
+	 * generation, as sessions come and go: a freed key slot would be taken by
+	 * a different key if it were reused at once, which is what RCU prevents
+	 * while a reader may still be comparing it. */
+	for (uint32_t round = 1; rte_get_timer_cycles() < end; round++) {
+		for (uint32_t base = 0; base < CHURN_KEYS; base += 64) {
+			for (uint32_t i = base; i < base + 64; i++) {
+				struct in6_addr a = addr_of(i);
+				struct client_ref old = {.worker = 1, .slot = i, .generation = round - 1};
+
+				CU_ASSERT_EQUAL(client_index_remove(&a, &old), 0);
+			}
+			for (uint32_t i = base + 64; i-- > base;) {
+				struct in6_addr a = addr_of(i);
+				struct client_ref ref = {.worker = 1, .slot = i, .generation = round};
+
+				CU_ASSERT_EQUAL(client_index_add(&a, &ref), 0);
+				cycles++;
+			}
+		}
+	}
+	churn_stop = 1;
+	rte_eal_wait_lcore(reader_lcore);
+	printf("\n    %" PRIu64 " delete+add, %" PRIu64 " lookups (%" PRIu64 " between a delete and its add), "
+	       "%" PRIu64 " wrong\n", cycles, reader_lookups, reader_misses, reader_wrong);
+	CU_ASSERT_EQUAL(reader_wrong, 0);
+	CU_ASSERT_TRUE(reader_lookups > 100000);
+	CU_ASSERT_TRUE(cycles > 10000);
+	CU_ASSERT_EQUAL(client_index_count(), CHURN_KEYS);
+}
+
+int main(void)
+{
+	static char *eal_argv[] = { "test", "-l", "0-1", "--no-huge", "-m", "128", "--no-pci", "--no-shconf",
+				    "--no-telemetry", "--file-prefix", "iphttps-unit-ct", "--log-level", "4", NULL };
+	static const struct unit_test tests[] = {
+		{ "slots: a fixed pool, generations make stale handles miss", test_slots_and_generations },
+		{ "max_clients caps entries across workers", test_max_clients_across_workers },
+		{ "addresses are indexed with their session and removed with it", test_addresses_follow_their_session },
+		{ "lock-free lookups on another lcore never see a value under the wrong key during churn",
+		  test_lockfree_readers_under_churn },
+	};
+	int rc;
+
+	if (rte_eal_init((int)(sizeof(eal_argv) / sizeof(eal_argv[0])) - 1, eal_argv) < 0)
+		return 1;
+	config_set_defaults(&config);
+	config.limits.max_connections_per_worker = 8;
+	for (unsigned int i = 0; i < 2; i++) {
+		workers[i].id = i;
+		workers[i].lcore = 0;
+		if (client_table_shard_init(&workers[i], &config) != 0)
+			return 1;
+	}
+	if (client_index_create(CHURN_KEYS, 1) != 0)
+		return 1;
+	rc = unit_run("client_table", tests, sizeof(tests) / sizeof(tests[0]));
+	client_index_destroy();
+	rte_eal_cleanup();
+	return rc;
+}
