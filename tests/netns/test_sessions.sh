@@ -6,7 +6,8 @@
 # byte boundary, on one session and across 1,000 concurrent ones; a non-IPv6
 # packet ends only its own session. Then certificates mode: a client
 # certificate is required, must chain to the CA and not be revoked; and the
-# Client Table's cap turns the third client away.
+# Client Table's cap turns the third client away. Last, tls.null_encryption
+# admits the NULL suites Windows 8+ prefers, and encrypted clients still work.
 #
 #   client ns: python/curl/openssl/gnutls-cli ──TLS──┐
 #              haproxy 127.0.0.1:8443 ──PROXY v2─────┤
@@ -238,5 +239,25 @@ check_equal "the refusal was counted as a full Client Table" $((full + 1)) "$(co
 sleep 0.5
 check_json "once they left, a client is served again" 'r["statuses"] == ["200"]' \
 	client hold 192.0.2.1 --ca "$PKI/ca.crt" "${CERT[@]}" --sessions 1
+topo_stop_appliance
+
+echo "# tls.null_encryption: the Windows 8+ NULL suites admitted"
+if ! TOPO_CONFIG=$TOPO_REPO/tests/netns/configs/sessions-null.yaml topo_start_appliance; then
+	echo "FAIL: appliance start with NULL suites"
+	exit 1
+fi
+# Windows 8+ lists TLS_RSA_WITH_NULL_SHA256 and _SHA first, encrypted suites after.
+out=$(openssl_post -brief -cipher 'NULL-SHA256:NULL-SHA:ECDHE-RSA-AES128-GCM-SHA256@SECLEVEL=0')
+echo "$out" | grep -E 'Protocol|Ciphersuite' | sed 's/^/    /'
+check "a client offering NULL-SHA256 first gets it, over TLS 1.2" \
+	bash -c 'grep -q "^Ciphersuite: NULL-SHA256" <<<"$1" && grep -q "^Protocol version: TLSv1.2" <<<"$1"' _ "$out"
+check "and its request is answered 200 OK" grep -q '^HTTP/1.1 200 OK' <<<"$out"
+out=$(openssl_post -brief -cipher 'NULL-SHA@SECLEVEL=0')
+check "NULL-SHA is admitted too" grep -q "^Ciphersuite: NULL-SHA$" <<<"$out"
+out=$(openssl_post -brief)
+check "a client that offers only encrypted suites (Windows 7) still gets an encrypted one" \
+	bash -c 'grep -q "^Ciphersuite: ECDHE-RSA-AES" <<<"$1" && grep -q "^HTTP/1.1 200 OK" <<<"$1"' _ "$out"
+check_json "Python ssl (encrypted suites only): every cut echoed over TLS 1.2" 'r["ok"]' \
+	client session 192.0.2.1 --ca "$PKI/ca.crt" --timeout 20
 topo_stop_appliance
 check_finish
