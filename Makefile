@@ -94,7 +94,16 @@ $(BUILD)/echo_bench: bench/echo_bench.c | $(BUILD)
 bench-tcp: all $(BUILD)/kernel_echo $(BUILD)/echo_bench
 	bench/bench_tcp.sh
 
-bench: bench-tcp
+$(BUILD)/tls_bench: bench/tls_bench.c | $(BUILD)
+	$(CC) -O2 -Wall -Wextra $(WERROR) -o $@ $< $(SSL_LIBS)
+
+$(BUILD)/tls_memory_handshake: bench/tls_memory_handshake.c | $(BUILD)
+	$(CC) -O2 -Wall -Wextra $(WERROR) -o $@ $< $(SSL_LIBS)
+
+bench-tls: all $(BUILD)/tls_bench $(BUILD)/tls_memory_handshake
+	bench/bench_tls.sh
+
+bench: bench-tcp bench-tls
 
 lab: all
 	tests/lab.sh up
@@ -105,4 +114,4 @@ lab-down:
 clean:
 	rm -rf $(BUILD) config/pki
 
-.PHONY: all unit fuzz fuzz-build test test-unit lab lab-down clean bench bench-tcp
+.PHONY: all unit fuzz fuzz-build test test-unit lab lab-down clean bench bench-tcp bench-tls

@@ -3,9 +3,11 @@
 
 #include <arpa/inet.h>
 #include <inttypes.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 
+#include <rte_cycles.h>
 #include <rte_ethdev.h>
 #include <rte_telemetry.h>
 
@@ -184,6 +186,22 @@ static int cmd_sessions(const char *cmd, const char *params, struct rte_tel_data
 	return 0;
 }
 
+/* What a benchmark needs to turn counters into CPU time and memory per session. */
+static int cmd_runtime(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	struct mallinfo2 heap = mallinfo2();
+
+	(void)cmd;
+	(void)params;
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_u64(d, "tsc_hz", rte_get_tsc_hz());
+	/* malloc'd bytes in use: OpenSSL's per-connection state lives here. */
+	rte_tel_data_add_dict_u64(d, "heap_in_use_bytes", heap.uordblks + heap.hblkhd);
+	rte_tel_data_add_dict_u64(d, "session_slot_bytes", sizeof(struct session));
+	rte_tel_data_add_dict_u64(d, "tcp_connection_slot_bytes", sizeof(struct tcp_conn));
+	return 0;
+}
+
 /* The Client Table across workers. */
 static int cmd_clients(const char *cmd, const char *params, struct rte_tel_data *d)
 {
@@ -236,6 +254,8 @@ int telemetry_register(void)
 					 "TCP connections of one worker (first 200). Parameter: worker index");
 	rc |= rte_telemetry_register_cmd("/iphttps/sessions", cmd_sessions,
 					 "IP-HTTPS sessions of one worker (first 200). Parameter: worker index");
+	rc |= rte_telemetry_register_cmd("/iphttps/runtime", cmd_runtime,
+					 "TSC frequency, heap in use, slot sizes. Takes no parameters");
 	rc |= rte_telemetry_register_cmd("/iphttps/clients", cmd_clients,
 					 "Client Table entries and indexed addresses. Takes no parameters");
 	rc |= rte_telemetry_register_cmd("/iphttps/nexthops", cmd_nexthops,

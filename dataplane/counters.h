@@ -14,6 +14,8 @@
 
 #define WORKER_COUNTERS(X)                                                                    \
 	X(rx_packets, "frames received")                                                      \
+	X(busy_tsc_cycles, "TSC cycles spent on loop iterations that had frames to handle")   \
+	X(tls_handshake_cycles, "TSC cycles spent inside SSL_do_handshake (crypto and TLS state machine)") \
 	X(tx_packets, "frames handed to a port")                                              \
 	X(tx_dropped_queue_full, "frames the port's TX queue could not take")                 \
 	X(mbuf_alloc_failed, "packets not sent because the mbuf pool was empty")              \

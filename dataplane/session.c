@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include <openssl/err.h>
+#include <rte_cycles.h>
 #include <rte_mbuf.h>
 
 #include "appliance_config.h"
@@ -256,9 +257,11 @@ static void http_refuse(struct worker *w, struct session *s, unsigned int status
 static void handshake_step(struct worker *w, struct session *s)
 {
 	char reason[256];
+	uint64_t start = rte_rdtsc();
 	int rc = SSL_do_handshake(s->ssl);
 	int err;
 
+	w->counters.tls_handshake_cycles += rte_rdtsc() - start;
 	if (rc == 1) {
 		w->counters.tls_handshakes++;
 		deadline_clear(w, s);

@@ -102,6 +102,8 @@ int worker_main(void *arg)
 			w->next_housekeeping_tsc = now + housekeeping_tsc;
 		}
 		if (received) {
+			/* CPU time spent working, for benchmarks: cycles per handshake or per byte. */
+			w->counters.busy_tsc_cycles += rte_rdtsc() - now;
 			idle_polls = 0;
 		} else if (++idle_polls > WORKER_IDLE_POLLS_BEFORE_SLEEP && w->idle_sleep_us) {
 			flush_tx(w);
