@@ -199,6 +199,8 @@ static int cmd_runtime(const char *cmd, const char *params, struct rte_tel_data 
 	rte_tel_data_add_dict_u64(d, "heap_in_use_bytes", heap.uordblks + heap.hblkhd);
 	rte_tel_data_add_dict_u64(d, "session_slot_bytes", sizeof(struct session));
 	rte_tel_data_add_dict_u64(d, "tcp_connection_slot_bytes", sizeof(struct tcp_conn));
+	if (worker_count)
+		rte_tel_data_add_dict_u64(d, "mbufs_in_use", rte_mempool_in_use_count(workers[0].pool));
 	return 0;
 }
 

@@ -128,6 +128,7 @@
 	X(http_status_505, "requests answered 505 HTTP Version Not Supported")                \
 	X(client_table_full, "clients disconnected: the Client Table is full (limits.max_clients)") \
 	X(session_link_up, "sessions that reached LinkUp (Client Table entries added)")        \
+	X(session_idle_timeouts, "LinkUp sessions closed after limits.idle_session_timeout_s without input") \
 	X(session_closed, "sessions ended (Client Table entries removed when they had one)")   \
 	X(link_rx_packets, "IPv6 packets received from clients")                              \
 	X(link_rx_bytes, "bytes of IPv6 packets received from clients")                       \

@@ -91,6 +91,22 @@ static void async_unpark(struct worker *w, struct session *s)
 	s->on_async_list = false;
 }
 
+/* LinkUp sessions sit on the idle list, least recently active first. */
+static void idle_touch(struct worker *w, struct session *s)
+{
+	if (s->last_active_ms == w->tcp.now_ms)
+		return; /* already at the tail this millisecond */
+	s->last_active_ms = w->tcp.now_ms;
+	TAILQ_REMOVE(&w->sessions.idle, s, idle_link);
+	TAILQ_INSERT_TAIL(&w->sessions.idle, s, idle_link);
+}
+
+static void idle_unlink(struct worker *w, struct session *s)
+{
+	if (s->state == SESSION_LINK_UP)
+		TAILQ_REMOVE(&w->sessions.idle, s, idle_link);
+}
+
 static void request_buffer_free(struct session *s)
 {
 	free(s->request);
@@ -195,6 +211,7 @@ void session_close(struct worker *w, struct session *s)
 {
 	if (s->state == SESSION_CLOSING)
 		return;
+	idle_unlink(w, s);
 	deadline_clear(w, s);
 	if (s->in_client_table || s->address_count)
 		client_table_remove(w, s);
@@ -210,6 +227,8 @@ void session_close(struct worker *w, struct session *s)
 /* The connection is gone (TCP said so, or we aborted it): free everything. */
 static void session_free(struct worker *w, struct session *s)
 {
+	idle_unlink(w, s);
+	s->state = SESSION_CLOSING;
 	deadline_clear(w, s);
 	async_unpark(w, s);
 	client_table_remove(w, s);
@@ -366,6 +385,8 @@ static void link_up(struct worker *w, struct session *s, const struct http_reque
 	w->counters.session_link_up++;
 	s->state = SESSION_LINK_UP;
 	s->link_up_ms = w->tcp.now_ms;
+	s->last_active_ms = w->tcp.now_ms;
+	TAILQ_INSERT_TAIL(&w->sessions.idle, s, idle_link);
 	if (body_len) {
 		/* The body's first bytes came with the request. The buffer is detached
 		 * before framing: a packet can end the session, which frees it. */
@@ -420,6 +441,7 @@ static void deliver(struct worker *w, struct session *s, const uint8_t *data, ui
 			break;
 		}
 		case SESSION_LINK_UP:
+			idle_touch(w, s);
 			framing_error(w, s, framer_push(&s->framer, data, len, &packet_sink, s));
 			return;
 		default:
@@ -658,6 +680,11 @@ void session_poll(struct worker *w)
 		deadline_clear(w, s);
 		http_refuse(w, s, 408);
 	}
+	while (sw->idle_timeout_ms && (s = TAILQ_FIRST(&sw->idle)) != NULL &&
+	       s->last_active_ms + sw->idle_timeout_ms <= now) {
+		w->counters.session_idle_timeouts++;
+		session_close(w, s);
+	}
 }
 
 /* ---- start and stop ---- */
@@ -669,6 +696,8 @@ int session_worker_init(struct worker *w, const struct iphttps_config *config)
 	TAILQ_INIT(&sw->handshake_deadlines);
 	TAILQ_INIT(&sw->request_deadlines);
 	TAILQ_INIT(&sw->async_paused);
+	TAILQ_INIT(&sw->idle);
+	sw->idle_timeout_ms = (uint64_t)config->limits.idle_session_timeout_s * 1000;
 	sw->handshake_timeout_ms = config->limits.tls_handshake_timeout_ms;
 	sw->request_timeout_ms = config->limits.http_request_timeout_ms;
 	sw->link_mtu = config->iphttps.link_mtu;

@@ -20,7 +20,8 @@
  *                  reports the connection gone, then the session is freed
  *
  * The handshake and request states each have a deadline (limits.*_timeout_ms)
- * so a slow or silent client cannot hold a session.
+ * so a slow or silent client cannot hold a session; a LinkUp session that
+ * sends nothing for limits.idle_session_timeout_s is closed.
  */
 
 #include <stdbool.h>
@@ -72,6 +73,8 @@ struct session {
 	uint64_t deadline_ms;
 	TAILQ_ENTRY(session) deadline_link;
 	TAILQ_ENTRY(session) async_link;
+	TAILQ_ENTRY(session) idle_link; /* LinkUp sessions, least recently active first */
+	uint64_t last_active_ms;
 	char *request;        /* PROXY header and HTTP request bytes, only while they are awaited */
 	uint32_t request_len;
 	struct framer framer;
@@ -90,7 +93,9 @@ struct session_worker {
 	struct session_list handshake_deadlines; /* FIFO: one timeout for all, so ordered by deadline */
 	struct session_list request_deadlines;
 	struct session_list async_paused;
+	struct session_list idle;                /* LinkUp sessions by last activity */
 	uint32_t handshake_timeout_ms, request_timeout_ms;
+	uint64_t idle_timeout_ms;                /* 0 = never */
 	uint32_t link_mtu;
 	uint8_t scratch[16384];                          /* one TLS record's plaintext at a time */
 	uint8_t scratch_send[IPHTTPS_LINK_MTU_MAX_BYTES]; /* a chained packet made contiguous for SSL_write */

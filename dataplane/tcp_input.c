@@ -528,7 +528,7 @@ static bool trim_to_window(struct worker *w, struct tcp_conn *c, struct tcp_seg 
 	return true;
 }
 
-static void conn_input(struct worker *w, struct tcp_conn *c, struct tcp_seg *s)
+static void conn_segment(struct worker *w, struct tcp_conn *c, struct tcp_seg *s)
 {
 	uint32_t wnd;
 
@@ -598,6 +598,15 @@ out:
 	seg_free(s);
 	if (c->state != TCP_CLOSED)
 		tcp_output(w, c);
+}
+
+/* A segment for a connection. Whatever path it takes (a RST that ends the
+ * connection, a challenged SYN, data that closes it), its mbuf is freed here
+ * unless a queue kept it. */
+static void conn_input(struct worker *w, struct tcp_conn *c, struct tcp_seg *s)
+{
+	conn_segment(w, c, s);
+	seg_free(s);
 }
 
 static bool parse(struct worker *w, struct rte_mbuf *m, struct tcp_key *key, struct tcp_seg *s)

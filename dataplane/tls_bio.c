@@ -34,12 +34,15 @@ static int tcp_bio_write(BIO *b, const char *buf, size_t len, size_t *written)
 
 static long tcp_bio_ctrl(BIO *b, int cmd, long num, void *ptr)
 {
-	(void)b;
+	struct tls_transport *t = BIO_get_data(b);
+
 	(void)num;
 	(void)ptr;
 	switch (cmd) {
 	case BIO_CTRL_FLUSH: /* tcp_write already handed the bytes to TCP output */
 		return 1;
+	case BIO_CTRL_EOF: /* how OpenSSL tells a peer's FIN from a read error */
+		return tcp_peer_closed(t->conn) && tcp_readable_bytes(t->conn) == 0;
 	default:
 		return 0;
 	}

@@ -26,6 +26,11 @@ Try:
   ip netns exec client ping -6 -c 3 2001:db8:e::1     # its external IPv6
   ip netns exec corp ping -6 -c 3 fd00:c0::1          # its internal IPv6
   echo hello | ip netns exec client nc -N 192.0.2.1 7    # the appliance's own TCP: echo service
+  ip netns exec client curl -i -m 2 --cacert config/pki/ca.crt -X POST \
+      -H 'Content-Length: 18446744073709551615' --data-binary '' https://192.0.2.1/IPHTTPS   # 200 OK, then the tunnel
+  ip netns exec client python3 tests/lib/iphttps_client.py session 192.0.2.1 --ca config/pki/ca.crt
+                                                        # a session: framed pings to fe80::1 echoed
+  python3 tests/lib/telemetry.py $(topo_file_prefix) /iphttps/sessions,0  # sessions and their clients
   python3 tests/lib/telemetry.py $(topo_file_prefix) /iphttps/stats      # counters
   python3 tests/lib/telemetry.py $(topo_file_prefix) /iphttps/nexthops   # resolved gateways
   python3 tests/lib/telemetry.py $(topo_file_prefix) /iphttps/ports      # ports and offloads

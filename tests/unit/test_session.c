@@ -235,6 +235,35 @@ static void test_handshake_request_and_echo(void)
 	CU_ASSERT_EQUAL(tp->plain[39], 2); /* to fe80::2 */
 }
 
+static void test_idle_session_closed_after_timeout(void)
+{
+	struct tls_peer *tp;
+	struct session *s;
+	static const uint8_t empty_packet[40] = {0x60, 0, 0, 0, 0, 0, 59, 64}; /* No Next Header, :: to :: */
+
+	fresh();
+	harness.w->sessions.idle_timeout_ms = 1000;
+	tp = tls_connect();
+	pump();
+	tls_send(tp, request, (int)strlen(request));
+	pump();
+	CU_ASSERT_TRUE_FATAL(got_200(tp));
+	s = session_of(tp);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	clock_advance_ms(600);
+	tls_send(tp, empty_packet, sizeof(empty_packet)); /* activity: the idle clock restarts */
+	pump();
+	clock_advance_ms(600);
+	session_poll(harness.w);
+	CU_ASSERT_EQUAL(s->state, SESSION_LINK_UP);
+	clock_advance_ms(500);
+	session_poll(harness.w);
+	CU_ASSERT_EQUAL(s->state, SESSION_CLOSING);
+	CU_ASSERT_EQUAL(harness.w->counters.session_idle_timeouts, 1);
+	CU_ASSERT_FALSE(s->in_client_table);
+	harness.w->sessions.idle_timeout_ms = (uint64_t)harness.config.limits.idle_session_timeout_s * 1000;
+}
+
 static void test_async_pause_serves_others_then_resumes(void)
 {
 	struct tls_peer *a, *b;
@@ -318,6 +347,8 @@ int main(void)
 {
 	static const struct harness_test tests[] = {
 		{ "TLS handshake, 200 OK, and a framed echo through the datapath", test_handshake_request_and_echo },
+		{ "a LinkUp session silent for the idle timeout is closed; activity restarts the clock",
+		  test_idle_session_closed_after_timeout },
 		{ "SSL_ERROR_WANT_ASYNC: a paused handshake waits, another client is served, then it resumes",
 		  test_async_pause_serves_others_then_resumes },
 		{ "a handshake paused past its deadline is not freed under the job; it goes when the job ends",

@@ -20,6 +20,7 @@ struct app {
 	int accepted, readable, writable, peer_fin, closed, reset, timed_out;
 	bool refuse;
 	bool autoclose; /* shut down when the peer does */
+	const char *reply_on_fin; /* written just before that shutdown (a TLS alert, say) */
 };
 
 static struct app app;
@@ -53,6 +54,8 @@ static void app_closed(struct worker *w, struct tcp_conn *c, void *ctx, enum tcp
 	switch (event) {
 	case TCP_EVENT_PEER_FIN:
 		app.peer_fin++;
+		if (app.reply_on_fin)
+			tcp_write(w, c, app.reply_on_fin, (uint32_t)strlen(app.reply_on_fin));
 		if (app.autoclose)
 			tcp_shutdown(w, c);
 		break;
@@ -565,6 +568,67 @@ static void test_our_fin_then_peer_fin_time_wait(void)
 	CU_ASSERT_EQUAL(tcp_flow_count(harness.w), 1);
 	clock_advance_ms(1);
 	CU_ASSERT_EQUAL(tcp_flow_count(harness.w), 0);
+}
+
+/* The peer closes (after data we read, or not); the layer above answers with
+ * a last message (a TLS alert, say) or not, and its own FIN; the peer then
+ * acknowledges, or, gone, resets. Whatever the path, every mbuf comes back
+ * to the pool: a RST used to keep its own. */
+static int reply_fin_leak(int with_data, int with_reply, int with_rst)
+{
+	struct peer p;
+	struct seg out;
+	unsigned int before;
+	uint8_t buf[64];
+
+	fresh();
+	before = rte_mempool_in_use_count(harness.pool);
+	p = new_peer(4, true);
+	handshake(&p, 7);
+	app.autoclose = true;
+	app.reply_on_fin = with_reply ? "close_notify" : NULL;
+	if (with_data) {
+		peer_send(&p, F_ACK | F_PSH, "finished", 8);
+		CU_ASSERT_EQUAL(tcp_read(harness.w, conn_of(&p), buf, sizeof(buf)), 8);
+	}
+	peer_send(&p, F_ACK | F_FIN, NULL, 0);
+	CU_ASSERT_EQUAL(app.peer_fin, 1);
+	while (take(&out) == 0)
+		if (out.len || (out.flags & F_FIN))
+			p.rcv_nxt = out.seq + out.len + ((out.flags & F_FIN) ? 1 : 0);
+	peer_send(&p, with_rst ? F_RST : F_ACK, NULL, 0);
+	CU_ASSERT_EQUAL(with_rst ? app.reset : app.closed, 1);
+	clock_advance_ms(1000);
+	harness_reset();
+	app.reply_on_fin = NULL;
+	return (int)rte_mempool_in_use_count(harness.pool) - (int)before;
+}
+
+static void test_close_paths_free_every_mbuf(void)
+{
+	for (int v = 0; v < 8; v++)
+		CU_ASSERT_EQUAL(reply_fin_leak(v & 1, (v >> 1) & 1, (v >> 2) & 1), 0);
+}
+
+/* A RST that ends an established connection, and a SYN that draws a challenge ACK, free their mbufs. */
+static void test_rst_and_challenged_syn_free_their_mbufs(void)
+{
+	struct peer p;
+	unsigned int before;
+	struct seg syn;
+
+	fresh();
+	before = rte_mempool_in_use_count(harness.pool);
+	p = new_peer(4, true);
+	handshake(&p, 7);
+	syn = syn_of(&p, true, true, true, 7);
+	syn.seq = p.snd_nxt + 100;
+	inject(&syn);
+	CU_ASSERT_EQUAL(harness.w->counters.tcp_challenge_acks, 1);
+	peer_send(&p, F_RST, NULL, 0);
+	CU_ASSERT_EQUAL(app.reset, 1);
+	harness_reset();
+	CU_ASSERT_EQUAL(rte_mempool_in_use_count(harness.pool), before);
 }
 
 static void test_simultaneous_close(void)
@@ -1278,6 +1342,10 @@ int main(void)
 		{ "ACK without a connection gets RST", test_ack_without_connection_gets_rst },
 		{ "RST without a connection is ignored", test_rst_without_connection_ignored },
 		{ "a connection the layer above refuses is reset", test_refused_by_layer_above_gets_rst },
+		{ "closing after the peer's FIN, with or without a reply, ACK or RST: every mbuf returns",
+		  test_close_paths_free_every_mbuf },
+		{ "a RST ending a connection and a challenged SYN free their mbufs",
+		  test_rst_and_challenged_syn_free_their_mbufs },
 		{ "in-order data, delayed ACK", test_data_in_order_with_delayed_ack },
 		{ "the second segment is acknowledged at once", test_second_segment_acked_at_once },
 		{ "out-of-order data: SACK, then the hole fills", test_out_of_order_then_fill },
