@@ -48,16 +48,29 @@ static int cmd_stats(const char *cmd, const char *params, struct rte_tel_data *d
 	return 0;
 }
 
+/* A command's worker index: absent means 0; anything but a worker's index is refused. */
+static int worker_param(const char *params, unsigned int *id)
+{
+	unsigned long v = 0;
+	char *end;
+
+	if (params && *params) {
+		v = strtoul(params, &end, 10);
+		if (*end != '\0')
+			return -1;
+	}
+	if (v >= worker_count)
+		return -1;
+	*id = (unsigned int)v;
+	return 0;
+}
+
 static int cmd_worker_stats(const char *cmd, const char *params, struct rte_tel_data *d)
 {
-	char *end;
-	unsigned long id;
+	unsigned int id;
 
 	(void)cmd;
-	if (!params || !*params)
-		return -EINVAL;
-	id = strtoul(params, &end, 10);
-	if (*end != '\0' || id >= worker_count)
+	if (!params || !*params || worker_param(params, &id) != 0)
 		return -EINVAL;
 	rte_tel_data_start_dict(d);
 	add_counters(d, &workers[id].counters);
@@ -115,18 +128,10 @@ static int cmd_nexthops(const char *cmd, const char *params, struct rte_tel_data
 /* One line per TCP connection of a worker, like ss -ti: for operators and for debugging. */
 static int cmd_tcp_connections(const char *cmd, const char *params, struct rte_tel_data *d)
 {
-	unsigned long id = 0;
-	unsigned int shown = 0;
+	unsigned int id, shown = 0;
 
 	(void)cmd;
-	if (params && *params) {
-		char *end;
-
-		id = strtoul(params, &end, 10);
-		if (*end != '\0')
-			return -EINVAL;
-	}
-	if (id >= worker_count)
+	if (worker_param(params, &id) != 0)
 		return -EINVAL;
 	rte_tel_data_start_dict(d);
 	for (uint32_t i = 0; i < workers[id].tcp.capacity && shown < 200; i++) {
@@ -150,19 +155,11 @@ static int cmd_tcp_connections(const char *cmd, const char *params, struct rte_t
 /* Sessions of one worker (read while it runs: a value may be one update old). */
 static int cmd_sessions(const char *cmd, const char *params, struct rte_tel_data *d)
 {
-	unsigned long id = 0;
-	unsigned int shown = 0;
+	unsigned int id, shown = 0;
 	const struct client_table_shard *t;
 
 	(void)cmd;
-	if (params && *params) {
-		char *end;
-
-		id = strtoul(params, &end, 10);
-		if (*end != '\0')
-			return -EINVAL;
-	}
-	if (id >= worker_count)
+	if (worker_param(params, &id) != 0)
 		return -EINVAL;
 	t = &workers[id].clients;
 	rte_tel_data_start_dict(d);

@@ -221,14 +221,20 @@ check_equal "Python ssl (TLS 1.2) with a revoked certificate: refused" none \
 check "curl with the client certificate: 200 OK" grep -q '^HTTP/1.1 200 OK' \
 	<<<"$(curl_post --cert "$PKI/client.crt" --key "$PKI/client.key")"
 check "curl without a certificate: no 200" bash -c '! grep -q "^HTTP/1.1 200" <<<"$1"' _ "$(curl_post)"
+check "curl with the revoked certificate: no 200" bash -c '! grep -q "^HTTP/1.1 200" <<<"$1"' _ \
+	"$(curl_post --cert "$PKI/revoked.crt" --key "$PKI/revoked.key")"
 check "openssl s_client with the client certificate: 200 OK" grep -q '^HTTP/1.1 200 OK' \
 	<<<"$(openssl_post -cert "$PKI/client.crt" -key "$PKI/client.key")"
 check "openssl s_client with the revoked certificate: no 200" bash -c '! grep -q "^HTTP/1.1 200" <<<"$1"' _ \
 	"$(openssl_post -cert "$PKI/revoked.crt" -key "$PKI/revoked.key")"
+check "openssl s_client without a certificate: no 200" bash -c '! grep -q "^HTTP/1.1 200" <<<"$1"' _ \
+	"$(openssl_post)"
 check "gnutls-cli with the client certificate: 200 OK" grep -q '^HTTP/1.1 200 OK' \
 	<<<"$(gnutls_post --x509certfile "$PKI/client.crt" --x509keyfile "$PKI/client.key")"
 check "gnutls-cli without a certificate: no 200" bash -c '! grep -q "^HTTP/1.1 200" <<<"$1"' _ "$(gnutls_post)"
-check_equal "each of the 7 refusals was a client-certificate rejection" $((rejected + 7)) \
+check "gnutls-cli with the revoked certificate: no 200" bash -c '! grep -q "^HTTP/1.1 200" <<<"$1"' _ \
+	"$(gnutls_post --x509certfile "$PKI/revoked.crt" --x509keyfile "$PKI/revoked.key")"
+check_equal "each of the 10 refusals was a client-certificate rejection" $((rejected + 10)) \
 	"$(counter tls_client_cert_rejected)"
 sleep 0.5
 full=$(counter client_table_full)

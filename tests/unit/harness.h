@@ -18,6 +18,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "unit_runner.h"
+
 #include <CUnit/Basic.h>
 
 #include <rte_eal.h>
@@ -188,28 +190,15 @@ static inline void put_ipv4(uint8_t *ip, const char *src, const char *dst, uint8
 	ip[10] = (uint8_t)(sum >> 8), ip[11] = (uint8_t)sum;
 }
 
-struct harness_test {
-	const char *name;
-	void (*fn)(void);
-};
+#define harness_test unit_test
 
 /* Run a table of tests as one CUnit suite, then shut EAL down. @return the exit status. */
 static inline int harness_run(const char *suite_name, const struct harness_test *tests, size_t count)
 {
-	CU_pSuite suite;
-	unsigned int failed;
+	int rc = unit_run(suite_name, tests, count);
 
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 1;
-	suite = CU_add_suite(suite_name, NULL, NULL);
-	for (size_t i = 0; i < count; i++)
-		CU_add_test(suite, tests[i].name, tests[i].fn);
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	failed = CU_get_number_of_failures();
-	CU_cleanup_registry();
 	rte_eal_cleanup();
-	return failed ? 1 : 0;
+	return rc;
 }
 
 /* The IPv6 pseudo-header sum (RFC 8200 8.1) of an IPv6 packet at ip. */
