@@ -592,6 +592,15 @@ static void session_closed(struct worker *w, struct tcp_conn *c, void *ctx, enum
 		return;
 	}
 	/* §3.2.5.3 / §3.2.7.2: the transport is gone, so is the client's entry. */
+	if (s->on_async_list) {
+		/* A job is paused inside this SSL: freeing it now would leak the job
+		 * (its fibre and stack). Cut the transport and let the job finish. */
+		s->orphaned = true;
+		s->transport.conn = NULL;
+		deadline_clear(w, s);
+		client_table_remove(w, s);
+		return;
+	}
 	session_free(w, s);
 }
 
@@ -658,6 +667,19 @@ void session_poll(struct worker *w)
 			TAILQ_REMOVE(&resume, s, async_link);
 			s->on_async_list = false;
 			w->counters.tls_async_resumed++;
+			if (s->orphaned) {
+				/* The connection is gone: run the job to its end, then free. */
+				int rc = SSL_do_handshake(s->ssl);
+
+				if (rc <= 0 && SSL_get_error(s->ssl, rc) == SSL_ERROR_WANT_ASYNC) {
+					TAILQ_INSERT_TAIL(&sw->async_paused, s, async_link);
+					s->on_async_list = true;
+				} else {
+					ERR_clear_error();
+					session_free(w, s);
+				}
+				continue;
+			}
 			if (s->deadline_kind == DEADLINE_HANDSHAKE && !s->on_deadline_list &&
 			    s->deadline_ms <= now) {
 				/* Its deadline passed while it was paused; the job is done now, so it can go. */

@@ -69,6 +69,7 @@ struct session {
 	bool in_client_table;
 	bool on_async_list;
 	bool on_deadline_list;
+	bool orphaned; /* its connection went while an async job was paused: freed when the job ends */
 	uint8_t deadline_kind; /* which list: the handshake's or the request's */
 	uint64_t deadline_ms;
 	TAILQ_ENTRY(session) deadline_link;

@@ -8,9 +8,13 @@ static BIO_METHOD *tcp_bio_method;
 static int tcp_bio_read(BIO *b, char *buf, size_t len, size_t *read)
 {
 	struct tls_transport *t = BIO_get_data(b);
-	uint32_t n = tcp_read(t->w, t->conn, buf, len > UINT32_MAX ? UINT32_MAX : (uint32_t)len);
+	uint32_t n;
 
 	BIO_clear_retry_flags(b);
+	*read = 0;
+	if (!t->conn)
+		return 0; /* the connection is gone (a paused job finishing): end of stream */
+	n = tcp_read(t->w, t->conn, buf, len > UINT32_MAX ? UINT32_MAX : (uint32_t)len);
 	*read = n;
 	if (n > 0)
 		return 1;
@@ -22,9 +26,13 @@ static int tcp_bio_read(BIO *b, char *buf, size_t len, size_t *read)
 static int tcp_bio_write(BIO *b, const char *buf, size_t len, size_t *written)
 {
 	struct tls_transport *t = BIO_get_data(b);
-	uint32_t n = tcp_write(t->w, t->conn, buf, len > UINT32_MAX ? UINT32_MAX : (uint32_t)len);
+	uint32_t n;
 
 	BIO_clear_retry_flags(b);
+	*written = 0;
+	if (!t->conn)
+		return 0; /* the connection is gone: nowhere to write, and no retry */
+	n = tcp_write(t->w, t->conn, buf, len > UINT32_MAX ? UINT32_MAX : (uint32_t)len);
 	*written = n;
 	if (n > 0)
 		return 1;
@@ -42,7 +50,7 @@ static long tcp_bio_ctrl(BIO *b, int cmd, long num, void *ptr)
 	case BIO_CTRL_FLUSH: /* tcp_write already handed the bytes to TCP output */
 		return 1;
 	case BIO_CTRL_EOF: /* how OpenSSL tells a peer's FIN from a read error */
-		return tcp_peer_closed(t->conn) && tcp_readable_bytes(t->conn) == 0;
+		return !t->conn || (tcp_peer_closed(t->conn) && tcp_readable_bytes(t->conn) == 0);
 	default:
 		return 0;
 	}

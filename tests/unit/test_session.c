@@ -343,6 +343,40 @@ static void test_async_paused_past_deadline_is_aborted_on_resume(void)
 	CU_ASSERT_TRUE(rst);
 }
 
+static void test_reset_during_paused_job_frees_after_the_job(void)
+{
+	struct tls_peer *a;
+	struct session *sa;
+	uint32_t free_before;
+	uint64_t closed_before;
+
+	fresh();
+	free_before = harness.w->clients.free_count;
+	closed_before = harness.w->counters.session_closed;
+	async_gate.armed = true;
+	async_gate.hold = true;
+	a = tls_connect();
+	pump();
+	sa = session_of(a);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(sa);
+	CU_ASSERT_TRUE_FATAL(sa->on_async_list);
+	/* The client resets while its handshake's job is paused in the "engine". */
+	peer_send(&a->tcp, F_RST, NULL, 0);
+	CU_ASSERT_TRUE(sa->orphaned);
+	CU_ASSERT_EQUAL(harness.w->clients.free_count, free_before - 1); /* the slot waits for the job */
+	session_poll(harness.w); /* still paused: resumed and paused again */
+	CU_ASSERT_TRUE(sa->on_async_list);
+	CU_ASSERT_EQUAL(harness.w->counters.session_closed, closed_before);
+	async_gate.hold = false;
+	session_poll(harness.w); /* the job ends, writes nowhere, and the session goes */
+	CU_ASSERT_FALSE(sa->on_async_list);
+	CU_ASSERT_EQUAL(harness.w->clients.free_count, free_before);
+	CU_ASSERT_EQUAL(harness.w->counters.session_closed, closed_before + 1);
+	SSL_free(a->ssl);
+	BIO_free(a->net);
+	peer_count = 0;
+}
+
 int main(void)
 {
 	static const struct harness_test tests[] = {
@@ -353,6 +387,8 @@ int main(void)
 		  test_async_pause_serves_others_then_resumes },
 		{ "a handshake paused past its deadline is not freed under the job; it goes when the job ends",
 		  test_async_paused_past_deadline_is_aborted_on_resume },
+		{ "a reset during a paused job: the session waits for the job, then is freed",
+		  test_reset_during_paused_job_frees_after_the_job },
 	};
 	char err[512];
 
