@@ -141,10 +141,12 @@ static int cmd_tcp_connections(const char *cmd, const char *params, struct rte_t
 		if (c->state == TCP_CLOSED)
 			continue;
 		snprintf(key, sizeof(key), "conn%u", i);
-		snprintf(value, sizeof(value), "%s %u una %u +%u max+%u wnd %u cwnd %u sq %u rq %u ooo %u f %x rto %u rcv %u adv %u",
+		snprintf(value, sizeof(value), "%s %u una %u +%u max+%u wnd %u cwnd %u sq %u rq %u ooo %u f %x rto %u rcv %u adv %u rexmt %d persist %d",
 			 tcp_state_name(c->state), rte_be_to_cpu_16(c->key.remote_port), c->snd_una - c->iss, c->snd_nxt - c->snd_una,
 			 c->snd_max - c->snd_una, c->snd_wnd, c->cwnd, c->sndq.bytes, c->rcvq.bytes, c->ooo_count,
-			 c->flags, c->rto_ms, c->rcv_nxt - c->irs, c->rcv_adv - c->rcv_nxt);
+			 c->flags, c->rto_ms, c->rcv_nxt - c->irs, c->rcv_adv - c->rcv_nxt,
+			 c->t_rexmt ? (int)(c->t_rexmt - workers[id].tcp.now_ms) : -1,
+			 c->t_persist ? (int)(c->t_persist - workers[id].tcp.now_ms) : -1);
 		rte_tel_data_add_dict_string(d, key, value);
 		shown++;
 	}

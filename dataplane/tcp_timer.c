@@ -88,7 +88,20 @@ static uint64_t earliest(const struct tcp_conn *c)
 
 void tcp_timer_update(struct worker *w, struct tcp_conn *c)
 {
-	uint64_t at = earliest(c);
+	uint64_t at;
+
+	/* The invariant, kept here because every path that touches a timer ends
+	 * here: whatever is in flight (data, FIN, a window probe) has a
+	 * retransmission timer, unless the persist timer stands for it while the
+	 * peer's window is shut. A connection once stayed in LAST-ACK with its FIN
+	 * unacknowledged and neither timer armed (a persist timer had outlived the
+	 * zero window); this closes every such path at once. */
+	if (tcp_flight(c) > 0 && !c->t_rexmt && (!c->t_persist || c->snd_wnd != 0) &&
+	    c->state != TCP_CLOSED && c->state != TCP_TIME_WAIT) {
+		c->t_persist = 0;
+		tcp_rexmt_restart(w, c);
+	}
+	at = earliest(c);
 
 	if (at == c->wheel_at)
 		return;

@@ -86,6 +86,12 @@ check "curl: the response has Date and Server headers" \
 check "openssl s_client (TLS 1.3): 200 OK" grep -q '^HTTP/1.1 200 OK' <<<"$(openssl_post)"
 check "openssl s_client (TLS 1.2): 200 OK" grep -q '^HTTP/1.1 200 OK' <<<"$(openssl_post -tls1_2)"
 check "gnutls-cli: 200 OK" grep -q '^HTTP/1.1 200 OK' <<<"$(gnutls_post)"
+check_json "authentication none: a client presenting a certificate is served (none is asked for)" 'r["ok"]' \
+	client session 192.0.2.1 --ca "$PKI/ca.crt" --cert "$PKI/client.crt" --key "$PKI/client.key" --timeout 20
+check_equal "authentication none: a revoked certificate is not checked either" "HTTP/1.1 200 OK" \
+	"$(status_of "$REQ" --cert "$PKI/revoked.crt" --key "$PKI/revoked.key")"
+check "gnutls-cli with a client certificate (authentication none): 200 OK" grep -q '^HTTP/1.1 200 OK' \
+	<<<"$(gnutls_post --x509certfile "$PKI/client.crt" --x509keyfile "$PKI/client.key")"
 check "gnutls-cli (TLS 1.2 only): 200 OK" grep -q '^HTTP/1.1 200 OK' \
 	<<<"$(gnutls_post --priority 'NORMAL:-VERS-ALL:+VERS-TLS1.2')"
 out=$(topo_in client timeout 8 openssl s_client -connect 192.0.2.1:443 -tls1_2 -cipher NULL-SHA256@SECLEVEL=0 \
