@@ -303,7 +303,13 @@ static bool ack_input(struct worker *w, struct tcp_conn *c, struct tcp_seg *s)
 	if (seq_gt(ack, c->snd_una)) {
 		uint32_t acked = ack - c->snd_una;
 		uint32_t data = RTE_MIN(acked, c->sndq.bytes);
-		bool fin_acked = (c->flags & TCPF_FIN_SENT) && ack == c->snd_max;
+		/* Our FIN is acknowledged when the ACK covers more than the data
+		 * queued. Not "FIN_SENT and ack == snd_max": a timeout's go-back-N
+		 * clears FIN_SENT, and if the peer then acknowledges the FIN it had
+		 * already received, that test missed it and a second FIN went out one
+		 * sequence number further, which no peer ever acknowledges (a
+		 * connection stuck in LAST-ACK). */
+		bool fin_acked = (c->flags & (TCPF_FIN_SENT | TCPF_FIN_QUEUED)) && acked > c->sndq.bytes;
 
 		if ((c->flags & TCPF_RTT_TIMING) && seq_gt(ack, c->rtt_seq)) {
 			tcp_rtt_sample(c, (uint32_t)(w->tcp.now_us - c->rtt_start_us));
@@ -329,6 +335,7 @@ static bool ack_input(struct worker *w, struct tcp_conn *c, struct tcp_seg *s)
 			tcp_rexmt_arm(w, c);
 		}
 		if (fin_acked) {
+			c->flags |= TCPF_FIN_SENT;
 			switch (c->state) {
 			case TCP_FIN_WAIT_1:
 				c->state = TCP_FIN_WAIT_2;

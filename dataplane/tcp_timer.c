@@ -93,9 +93,8 @@ void tcp_timer_update(struct worker *w, struct tcp_conn *c)
 	/* The invariant, kept here because every path that touches a timer ends
 	 * here: whatever is in flight (data, FIN, a window probe) has a
 	 * retransmission timer, unless the persist timer stands for it while the
-	 * peer's window is shut. A connection once stayed in LAST-ACK with its FIN
-	 * unacknowledged and neither timer armed (a persist timer had outlived the
-	 * zero window); this closes every such path at once. */
+	 * peer's window is shut (a persist timer can outlive the zero window it
+	 * was armed for, and fire_persist then arms nothing). */
 	if (tcp_flight(c) > 0 && !c->t_rexmt && (!c->t_persist || c->snd_wnd != 0) &&
 	    c->state != TCP_CLOSED && c->state != TCP_TIME_WAIT) {
 		c->t_persist = 0;

@@ -631,6 +631,45 @@ static void test_rst_and_challenged_syn_free_their_mbufs(void)
 	CU_ASSERT_EQUAL(rte_mempool_in_use_count(harness.pool), before);
 }
 
+/* A timeout's go-back-N clears "FIN sent"; when the peer then acknowledges the
+ * FIN it already had, the FIN counts as acknowledged and no second FIN goes
+ * out one sequence number further (the LAST-ACK hang seen in CI). */
+static void test_fin_acked_after_go_back_n(void)
+{
+	struct peer p;
+	struct seg out;
+	uint8_t data[3000];
+	uint32_t fin_end = 0;
+	int fins_after = 0;
+
+	fresh();
+	p = new_peer(4, true);
+	handshake(&p, 7);
+	memset(data, 'x', sizeof(data));
+	CU_ASSERT_EQUAL(tcp_write(harness.w, conn_of(&p), data, sizeof(data)), sizeof(data));
+	tcp_shutdown(harness.w, conn_of(&p));
+	while (take(&out) == 0)
+		if (out.flags & F_FIN)
+			fin_end = out.seq + out.len + 1;
+	CU_ASSERT_FATAL(fin_end != 0);
+	CU_ASSERT_EQUAL(conn_of(&p)->state, TCP_FIN_WAIT_1);
+	/* No ACK comes back: the RTO fires and resends from snd_una, one MSS of cwnd. */
+	clock_advance_ms(1100);
+	CU_ASSERT_TRUE(harness.w->counters.tcp_rto_expired >= 1);
+	while (take(&out) == 0)
+		;
+	/* The peer had everything: it acknowledges data and FIN at once. */
+	p.rcv_nxt = fin_end;
+	peer_send(&p, F_ACK, NULL, 0);
+	CU_ASSERT_EQUAL(conn_of(&p)->state, TCP_FIN_WAIT_2);
+	CU_ASSERT_EQUAL(conn_of(&p)->snd_una, fin_end);
+	CU_ASSERT_EQUAL(conn_of(&p)->snd_max, fin_end);
+	clock_advance_ms(5000);
+	while (take(&out) == 0)
+		fins_after += (out.flags & F_FIN) != 0;
+	CU_ASSERT_EQUAL(fins_after, 0);
+}
+
 static void test_simultaneous_close(void)
 {
 	struct peer p = established(true);
@@ -1344,6 +1383,8 @@ int main(void)
 		{ "a connection the layer above refuses is reset", test_refused_by_layer_above_gets_rst },
 		{ "closing after the peer's FIN, with or without a reply, ACK or RST: every mbuf returns",
 		  test_close_paths_free_every_mbuf },
+		{ "the peer acknowledging our FIN after a go-back-N ends it; no second FIN",
+		  test_fin_acked_after_go_back_n },
 		{ "a RST ending a connection and a challenged SYN free their mbufs",
 		  test_rst_and_challenged_syn_free_their_mbufs },
 		{ "in-order data, delayed ACK", test_data_in_order_with_delayed_ack },
