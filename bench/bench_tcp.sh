@@ -12,24 +12,14 @@
 set -u
 cd "$(dirname "$0")/.."
 TOPO_PREFIX="b$$-"
-TOPO_STATE=$(mktemp -d /tmp/iphttps-bench-XXXXXX)
-. tests/lib/topology.sh
+. bench/lib.sh
 ROUNDS=${ROUNDS:-3}
 STREAM_MIB=${STREAM_MIB:-512}
 RR_CONNS=${RR_CONNS:-2000}
 RR_SECONDS=${RR_SECONDS:-5}
 kernel_pid=""
 
-cleanup() {
-	[ -n "$kernel_pid" ] && kill "$kernel_pid" 2>/dev/null
-	topo_down
-	rm -rf "$TOPO_STATE"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-median() { sort -g | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
-field() { python3 -c "import json, sys; print(json.loads(sys.stdin.read())['$1'])"; }
+bench_before_down() { [ -n "$kernel_pid" ] && kill "$kernel_pid" 2>/dev/null; }
 
 run_load() { # label host -> sets STREAM and RR medians
 	local host=$1 i s r streams="" rrs=""

@@ -18,23 +18,13 @@
 set -u
 cd "$(dirname "$0")/.."
 TOPO_PREFIX="bt$$-"
-TOPO_STATE=$(mktemp -d /tmp/iphttps-bench-XXXXXX)
-. tests/lib/topology.sh
+. bench/lib.sh
 ROUNDS=${ROUNDS:-3}
 HS_SECONDS=${HS_SECONDS:-5}
 HS_CONCURRENCY=${HS_CONCURRENCY:-32}
 IDLE_SESSIONS=${IDLE_SESSIONS:-2000}
 BULK_SECONDS=${BULK_SECONDS:-5}
 
-cleanup() {
-	topo_down
-	rm -rf "$TOPO_STATE"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-median() { sort -g | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
-field() { python3 -c "import json, sys; print(json.loads(sys.stdin.read())['$1'])"; }
 stat_of() { topo_telemetry /iphttps/stats "$1"; }
 
 # --- the crypto alone, on the worker's core, before the appliance runs ---

@@ -83,6 +83,15 @@ static void deadline_clear(struct worker *w, struct session *s)
 	s->on_deadline_list = false;
 }
 
+/* A paused job's session waits on the worker's async list for session_poll. */
+static void async_park(struct worker *w, struct session *s)
+{
+	if (s->on_async_list)
+		return;
+	TAILQ_INSERT_TAIL(&w->sessions.async_paused, s, async_link);
+	s->on_async_list = true;
+}
+
 static void async_unpark(struct worker *w, struct session *s)
 {
 	if (!s->on_async_list)
@@ -213,10 +222,11 @@ void session_close(struct worker *w, struct session *s)
 		return;
 	idle_unlink(w, s);
 	deadline_clear(w, s);
-	if (s->in_client_table || s->address_count)
-		client_table_remove(w, s);
+	client_table_remove(w, s);
+	/* close_notify, which we do not wait for; not before the handshake is done
+	 * (a failed handshake has its alert queued already). */
 	if (s->ssl && SSL_is_init_finished(s->ssl))
-		SSL_shutdown(s->ssl); /* close_notify; we do not wait for the peer's */
+		SSL_shutdown(s->ssl);
 	ERR_clear_error();
 	request_buffer_free(s);
 	framer_reset(&s->framer, &packet_sink, s);
@@ -306,10 +316,7 @@ static void handshake_step(struct worker *w, struct session *s)
 		/* An engine paused the job (a key operation in flight): park the
 		 * session; session_poll resumes it while the worker serves others. */
 		w->counters.tls_async_paused++;
-		if (!s->on_async_list) {
-			TAILQ_INSERT_TAIL(&w->sessions.async_paused, s, async_link);
-			s->on_async_list = true;
-		}
+		async_park(w, s);
 		return;
 	default: {
 		int why = ERR_GET_REASON(ERR_peek_last_error());
@@ -319,11 +326,7 @@ static void handshake_step(struct worker *w, struct session *s)
 		    SSL_get_verify_result(s->ssl) != X509_V_OK)
 			w->counters.tls_client_cert_rejected++;
 		log_debug("TLS handshake failed: %s", tls_last_error(reason, sizeof(reason)));
-		/* OpenSSL queued its alert in the BIO already; no close_notify after a fatal alert. */
-		deadline_clear(w, s);
-		request_buffer_free(s);
-		tcp_shutdown(w, s->conn);
-		s->state = SESSION_CLOSING;
+		session_close(w, s);
 	}
 	}
 }
@@ -509,7 +512,7 @@ static void session_pump(struct worker *w, struct session *s)
 		if (s->state == SESSION_TLS_HANDSHAKE)
 			return;
 	}
-	for (unsigned int round = 0; s->state != SESSION_CLOSING; round++) {
+	while (s->state != SESSION_CLOSING) {
 		int n = session_read(w, s, w->sessions.scratch, sizeof(w->sessions.scratch));
 
 		if (n <= 0)
@@ -672,8 +675,7 @@ void session_poll(struct worker *w)
 				int rc = SSL_do_handshake(s->ssl);
 
 				if (rc <= 0 && SSL_get_error(s->ssl, rc) == SSL_ERROR_WANT_ASYNC) {
-					TAILQ_INSERT_TAIL(&sw->async_paused, s, async_link);
-					s->on_async_list = true;
+					async_park(w, s);
 				} else {
 					ERR_clear_error();
 					session_free(w, s);
@@ -751,7 +753,6 @@ int session_listeners_start(const struct iphttps_config *config, char *err, size
 		tls_ctx = tls_context_create(config, err, err_len);
 		if (!tls_ctx)
 			return -1;
-		SSL_CTX_set_options(tls_ctx, SSL_OP_IGNORE_UNEXPECTED_EOF);
 	}
 	snprintf(uri, sizeof(uri), "%s", config->iphttps.uri);
 	snprintf(server_header, sizeof(server_header), "%s", config->iphttps.server_header);

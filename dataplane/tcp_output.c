@@ -451,14 +451,10 @@ void tcp_output(struct worker *w, struct tcp_conn *c)
 	}
 	if (!sent && (c->flags & TCPF_ACK_NOW))
 		tcp_send_ack(w, c);
-	/* The invariant every path must keep: whatever is in flight (data or FIN) has a
-	 * retransmission timer running, or the connection could wait forever. */
-	if (tcp_flight(c) > 0 && !c->t_rexmt && !c->t_persist)
-		tcp_rexmt_restart(w, c);
 	/* Zero window with data waiting and nothing in flight: probe (RFC 9293 3.8.6.1). */
 	if (c->snd_wnd == 0 && c->sndq.bytes > tcp_flight(c) && tcp_flight(c) == 0 && !c->t_persist) {
 		c->t_persist = w->tcp.now_ms + RTE_MAX((uint32_t)c->rto_ms, (uint32_t)TCP_PERSIST_MIN_MS);
 		c->t_rexmt = 0;
 	}
-	tcp_timer_update(w, c);
+	tcp_timer_update(w, c); /* also keeps "in flight => a timer runs" */
 }

@@ -103,7 +103,9 @@ SSL_CTX *tls_context_create(const struct iphttps_config *config, char *err, size
 		return NULL;
 	}
 	SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS | SSL_MODE_ASYNC);
-	SSL_CTX_set_options(ctx, SSL_OP_NO_RENEGOTIATION | SSL_OP_NO_COMPRESSION);
+	/* A FIN without close_notify is an end of stream (SSL_ERROR_ZERO_RETURN), as
+	 * clients that just close their socket send it. */
+	SSL_CTX_set_options(ctx, SSL_OP_NO_RENEGOTIATION | SSL_OP_NO_COMPRESSION | SSL_OP_IGNORE_UNEXPECTED_EOF);
 	SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
 	SSL_CTX_set_num_tickets(ctx, 1);
 	return ctx;
