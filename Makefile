@@ -5,8 +5,7 @@ PKGS        := libdpdk openssl yaml-0.1
 CC          ?= cc
 BUILD       ?= build
 WERROR      ?= -Werror
-CFLAGS_BASE := -std=gnu11 -O2 -g -Wall -Wextra $(WERROR) -Wno-address-of-packed-member \
-               -D_GNU_SOURCE -Iinclude -Icontrol -Idataplane
+CFLAGS_BASE := -std=gnu11 -O2 -g -Wall -Wextra $(WERROR) -Wno-address-of-packed-member -D_GNU_SOURCE
 # DPDK's headers need the CPU flags of the build machine (vector paths in rte_*).
 DPDK_CFLAGS := $(shell pkg-config --cflags libdpdk) -march=native
 DPDK_LIBS   := $(shell pkg-config --libs libdpdk)
@@ -14,9 +13,29 @@ SSL_LIBS    := $(shell pkg-config --libs openssl)
 YAML_LIBS   := $(shell pkg-config --libs yaml-0.1)
 CUNIT_LIBS  := $(shell pkg-config --libs cunit)
 
+# The layers, lowest first (DESIGN.md "Dependency rules", docs/ARCHITECTURE.md).
+# Each layer's files are compiled with the include paths of that layer and the
+# layers below it only, so an #include that goes up a layer (or into control/)
+# does not compile. dataplane/*.c, the top, starts the layers and runs the loop;
+# control/ (the main lcore) sits above the whole datapath.
+INC_proto            := -Iinclude -Iproto
+INC_dataplane/core   := $(INC_proto) -Idataplane/core
+INC_dataplane/net    := $(INC_dataplane/core) -Idataplane/net
+INC_dataplane/tcp    := $(INC_dataplane/net) -Idataplane/tcp
+INC_dataplane/tls    := $(INC_dataplane/tcp) -Idataplane/tls
+INC_dataplane/session:= $(INC_dataplane/tls) -Idataplane/session
+INC_dataplane/link   := $(INC_dataplane/session) -Idataplane/link
+INC_dataplane        := $(INC_dataplane/link) -Idataplane
+INC_control          := $(INC_dataplane) -Icontrol
+# iphttpsctl never sees the datapath: the shared headers and the config loader only.
+INC_ctl              := -Iinclude -Icontrol
+# The include flags of the folder a source file is in.
+inc_of = $(INC_$(patsubst %/,%,$(dir $(1))))
+
 CONFIG_SRC    := control/config.c control/config_yaml.c
-DATAPLANE_SRC := $(wildcard dataplane/*.c)
-HEADERS       := $(wildcard dataplane/*.h include/*.h control/*.h)
+PROTO_SRC     := $(wildcard proto/*.c)
+DATAPLANE_SRC := $(PROTO_SRC) $(wildcard dataplane/*/*.c dataplane/*.c)
+HEADERS       := $(wildcard include/*.h proto/*.h dataplane/*.h dataplane/*/*.h control/*.h)
 
 # The datapath is compiled once into objects that the daemon and every datapath
 # test link (each object depends on every header: simple, and never stale).
@@ -31,13 +50,18 @@ $(BUILD):
 
 $(BUILD)/obj/%.o: %.c $(HEADERS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_BASE) $(DPDK_CFLAGS) $(CFLAGS) -c -o $@ $<
+	$(CC) $(CFLAGS_BASE) $(call inc_of,$<) $(DPDK_CFLAGS) $(CFLAGS) -c -o $@ $<
+
+# proto/ is pure: compiled without DPDK's include paths, so it cannot use them.
+$(BUILD)/obj/proto/%.o: proto/%.c $(wildcard include/*.h proto/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_BASE) $(INC_proto) $(CFLAGS) -c -o $@ $<
 
 $(BUILD)/iphttpsd: $(DAEMON_OBJ) | $(BUILD)
 	$(CC) -o $@ $(DAEMON_OBJ) $(DPDK_LIBS) $(SSL_LIBS) $(YAML_LIBS) $(LDFLAGS)
 
 $(BUILD)/iphttpsctl: control/iphttpsctl.c $(CONFIG_SRC) $(wildcard include/*.h control/*.h) | $(BUILD)
-	$(CC) $(CFLAGS_BASE) $(CFLAGS) -o $@ control/iphttpsctl.c $(CONFIG_SRC) $(YAML_LIBS) $(LDFLAGS)
+	$(CC) $(CFLAGS_BASE) $(INC_ctl) $(CFLAGS) -o $@ control/iphttpsctl.c $(CONFIG_SRC) $(YAML_LIBS) $(LDFLAGS)
 
 # The lab's certificates: generated, never committed (config/ examples refer to them).
 config/pki/server.crt: tests/lib/make-pki.sh
@@ -47,22 +71,23 @@ config/pki/server.crt: tests/lib/make-pki.sh
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/%,$(wildcard tests/unit/test_*.c))
 
 $(BUILD)/test_config: tests/unit/test_config.c $(CONFIG_SRC) $(wildcard include/*.h control/*.h) | $(BUILD)
-	$(CC) $(CFLAGS_BASE) $(CFLAGS) -o $@ tests/unit/test_config.c $(CONFIG_SRC) $(YAML_LIBS) $(CUNIT_LIBS)
+	$(CC) $(CFLAGS_BASE) $(INC_ctl) $(CFLAGS) -o $@ tests/unit/test_config.c $(CONFIG_SRC) $(YAML_LIBS) $(CUNIT_LIBS)
 
 # Tests of the pure parsers link only the module they test.
-PURE_CFLAGS = $(CFLAGS_BASE) $(CFLAGS)
-$(BUILD)/test_http_request: tests/unit/test_http_request.c dataplane/http_request.c dataplane/http_response.c dataplane/http_request.h dataplane/http_response.h tests/unit/unit_runner.h | $(BUILD)
+PURE_CFLAGS = $(CFLAGS_BASE) $(INC_proto) $(CFLAGS)
+$(BUILD)/test_http_request: tests/unit/test_http_request.c proto/http_request.c proto/http_response.c proto/http_request.h proto/http_response.h tests/unit/unit_runner.h | $(BUILD)
 	$(CC) $(PURE_CFLAGS) -o $@ $(filter %.c,$^) $(CUNIT_LIBS)
 
-$(BUILD)/test_framer: tests/unit/test_framer.c dataplane/framer.c dataplane/framer.h tests/unit/unit_runner.h | $(BUILD)
+$(BUILD)/test_framer: tests/unit/test_framer.c proto/framer.c proto/framer.h tests/unit/unit_runner.h | $(BUILD)
 	$(CC) $(PURE_CFLAGS) -o $@ $(filter %.c,$^) $(CUNIT_LIBS)
 
-$(BUILD)/test_proxy_protocol: tests/unit/test_proxy_protocol.c dataplane/proxy_protocol.c dataplane/proxy_protocol.h tests/unit/unit_runner.h | $(BUILD)
+$(BUILD)/test_proxy_protocol: tests/unit/test_proxy_protocol.c proto/proxy_protocol.c proto/proxy_protocol.h tests/unit/unit_runner.h | $(BUILD)
 	$(CC) $(PURE_CFLAGS) -o $@ $(filter %.c,$^) $(CUNIT_LIBS)
 
-# Datapath tests link the whole datapath and the config loader (tests/unit/harness.h).
+# Datapath tests link the whole datapath and the config loader (tests/unit/harness.h);
+# they may look into any layer.
 $(BUILD)/test_%: tests/unit/test_%.c $(wildcard tests/unit/*.h) $(DATAPLANE_OBJ) $(CONFIG_OBJ) $(HEADERS) | $(BUILD)
-	$(CC) $(CFLAGS_BASE) $(DPDK_CFLAGS) $(CFLAGS) -o $@ $< $(DATAPLANE_OBJ) $(CONFIG_OBJ) $(DPDK_LIBS) -lrte_net_ring $(SSL_LIBS) $(YAML_LIBS) $(CUNIT_LIBS)
+	$(CC) $(CFLAGS_BASE) $(INC_dataplane) $(DPDK_CFLAGS) $(CFLAGS) -o $@ $< $(DATAPLANE_OBJ) $(CONFIG_OBJ) $(DPDK_LIBS) -lrte_net_ring $(SSL_LIBS) $(YAML_LIBS) $(CUNIT_LIBS)
 
 unit: $(UNIT_TESTS)
 
@@ -70,17 +95,17 @@ unit: $(UNIT_TESTS)
 # UBSan; `make test` runs each for FUZZ_TEST_SECONDS, `make fuzz` for FUZZ_SECONDS.
 FUZZ_CC      ?= clang
 FUZZ_FLAGS   := -std=gnu11 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-                -Wall -Wextra $(WERROR) -D_GNU_SOURCE -Iinclude -Idataplane
+                -Wall -Wextra $(WERROR) -D_GNU_SOURCE $(INC_proto)
 FUZZ_TARGETS := $(BUILD)/fuzz_http_request $(BUILD)/fuzz_framer $(BUILD)/fuzz_proxy_protocol
 FUZZ_SECONDS ?= 300
 
-$(BUILD)/fuzz_http_request: tests/fuzz/fuzz_http_request.c dataplane/http_request.c dataplane/http_response.c dataplane/http_request.h | $(BUILD)
+$(BUILD)/fuzz_http_request: tests/fuzz/fuzz_http_request.c proto/http_request.c proto/http_response.c proto/http_request.h | $(BUILD)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $(filter %.c,$^)
 
-$(BUILD)/fuzz_framer: tests/fuzz/fuzz_framer.c dataplane/framer.c dataplane/framer.h | $(BUILD)
+$(BUILD)/fuzz_framer: tests/fuzz/fuzz_framer.c proto/framer.c proto/framer.h | $(BUILD)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $(filter %.c,$^)
 
-$(BUILD)/fuzz_proxy_protocol: tests/fuzz/fuzz_proxy_protocol.c dataplane/proxy_protocol.c dataplane/proxy_protocol.h | $(BUILD)
+$(BUILD)/fuzz_proxy_protocol: tests/fuzz/fuzz_proxy_protocol.c proto/proxy_protocol.c proto/proxy_protocol.h | $(BUILD)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $(filter %.c,$^)
 
 fuzz-build: $(FUZZ_TARGETS)

@@ -398,12 +398,3 @@ int config_load(const char *path, struct iphttps_config *config, struct config_e
 	return errors->count == 0 ? 0 : -1;
 }
 
-const char *config_auth_mode_name(enum config_auth_mode mode)
-{
-	return mode == CONFIG_AUTH_CERTIFICATES ? "certificates" : "none";
-}
-
-const char *config_port_role_name(enum config_port_role role)
-{
-	return role == CONFIG_PORT_EXTERNAL ? "external" : "internal";
-}

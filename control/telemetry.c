@@ -2,6 +2,8 @@
 #include "telemetry.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
+#include <string.h>
 #include <inttypes.h>
 #include <malloc.h>
 #include <stdio.h>
@@ -13,9 +15,31 @@
 
 #include "client_index.h"
 #include "client_table.h"
+#include "iface.h"
 #include "nexthop.h"
 #include "session.h"
+#include "tcp_conn.h"
 #include "worker.h"
+#include "worker_command.h"
+
+/*
+ * Nothing here reads a worker's state in place (the worker writes it as it
+ * runs): each command asks the worker for a copy through its command ring
+ * (worker_command.h), made between two bursts, and formats the copy.
+ */
+
+enum { TELEMETRY_LIST_MAX = 200 }; /* connections or sessions listed per worker */
+
+static void copy_counters(struct worker *w, void *arg)
+{
+	*(struct worker_counters *)arg = w->counters;
+}
+
+/* A worker's counters as of now. @return 0, or -EAGAIN when the worker did not answer. */
+static int worker_counters_snapshot(unsigned int id, struct worker_counters *c)
+{
+	return worker_command_run(&workers[id], copy_counters, c, WORKER_COMMAND_TIMEOUT_MS) == 0 ? 0 : -EAGAIN;
+}
 
 static void add_counters(struct rte_tel_data *d, const struct worker_counters *c)
 {
@@ -24,15 +48,19 @@ static void add_counters(struct rte_tel_data *d, const struct worker_counters *c
 #undef ADD_COUNTER
 }
 
-static void sum_counters(struct worker_counters *sum)
+static int sum_counters(struct worker_counters *sum)
 {
 	memset(sum, 0, sizeof(*sum));
 	for (unsigned int i = 0; i < worker_count; i++) {
-		const struct worker_counters *c = &workers[i].counters;
-#define SUM_COUNTER(name, help) sum->name += __atomic_load_n(&c->name, __ATOMIC_RELAXED);
+		struct worker_counters c;
+
+		if (worker_counters_snapshot(i, &c) != 0)
+			return -EAGAIN;
+#define SUM_COUNTER(name, help) sum->name += c.name;
 		WORKER_COUNTERS(SUM_COUNTER)
 #undef SUM_COUNTER
 	}
+	return 0;
 }
 
 static int cmd_stats(const char *cmd, const char *params, struct rte_tel_data *d)
@@ -41,7 +69,8 @@ static int cmd_stats(const char *cmd, const char *params, struct rte_tel_data *d
 
 	(void)cmd;
 	(void)params;
-	sum_counters(&sum);
+	if (sum_counters(&sum) != 0)
+		return -EAGAIN;
 	rte_tel_data_start_dict(d);
 	rte_tel_data_add_dict_u64(d, "workers", worker_count);
 	add_counters(d, &sum);
@@ -70,10 +99,14 @@ static int cmd_worker_stats(const char *cmd, const char *params, struct rte_tel_
 	unsigned int id;
 
 	(void)cmd;
+	struct worker_counters c;
+
 	if (!params || !*params || worker_param(params, &id) != 0)
 		return -EINVAL;
+	if (worker_counters_snapshot(id, &c) != 0)
+		return -EAGAIN;
 	rte_tel_data_start_dict(d);
-	add_counters(d, &workers[id].counters);
+	add_counters(d, &c);
 	return 0;
 }
 
@@ -125,63 +158,128 @@ static int cmd_nexthops(const char *cmd, const char *params, struct rte_tel_data
 	return 0;
 }
 
+/* A copy of the first TELEMETRY_LIST_MAX open connections of a worker. */
+struct tcp_connections_copy {
+	uint64_t now_ms;
+	unsigned int count;
+	uint32_t index[TELEMETRY_LIST_MAX];
+	struct tcp_conn conn[TELEMETRY_LIST_MAX];
+};
+
+static void copy_tcp_connections(struct worker *w, void *arg)
+{
+	const struct tcp_worker *t = tcp_worker_of(w);
+	struct tcp_connections_copy *copy = arg;
+
+	copy->now_ms = w->now_ms;
+	copy->count = 0;
+	for (uint32_t i = 0; t->conns && i < t->capacity && copy->count < TELEMETRY_LIST_MAX; i++) {
+		if (t->conns[i].state == TCP_CLOSED)
+			continue;
+		copy->index[copy->count] = i;
+		copy->conn[copy->count++] = t->conns[i];
+	}
+}
+
 /* One line per TCP connection of a worker, like ss -ti: for operators and for debugging. */
 static int cmd_tcp_connections(const char *cmd, const char *params, struct rte_tel_data *d)
 {
-	unsigned int id, shown = 0;
+	struct tcp_connections_copy *copy;
+	unsigned int id;
 
 	(void)cmd;
 	if (worker_param(params, &id) != 0)
 		return -EINVAL;
+	copy = malloc(sizeof(*copy));
+	if (!copy)
+		return -ENOMEM;
+	if (worker_command_run(&workers[id], copy_tcp_connections, copy, WORKER_COMMAND_TIMEOUT_MS) != 0) {
+		free(copy);
+		return -EAGAIN;
+	}
 	rte_tel_data_start_dict(d);
-	for (uint32_t i = 0; i < workers[id].tcp.capacity && shown < 200; i++) {
-		const struct tcp_conn *c = &workers[id].tcp.conns[i];
+	for (unsigned int i = 0; i < copy->count; i++) {
+		const struct tcp_conn *c = &copy->conn[i];
 		char key[32], value[RTE_TEL_MAX_STRING_LEN];
 
-		if (c->state == TCP_CLOSED)
-			continue;
-		snprintf(key, sizeof(key), "conn%u", i);
+		snprintf(key, sizeof(key), "conn%u", copy->index[i]);
 		snprintf(value, sizeof(value), "%s %u una %u +%u max+%u wnd %u cwnd %u sq %u rq %u ooo %u f %x rto %u rcv %u adv %u rexmt %d persist %d",
 			 tcp_state_name(c->state), rte_be_to_cpu_16(c->key.remote_port), c->snd_una - c->iss, c->snd_nxt - c->snd_una,
 			 c->snd_max - c->snd_una, c->snd_wnd, c->cwnd, c->sndq.bytes, c->rcvq.bytes, c->ooo_count,
 			 c->flags, c->rto_ms, c->rcv_nxt - c->irs, c->rcv_adv - c->rcv_nxt,
-			 c->t_rexmt ? (int)(c->t_rexmt - workers[id].tcp.now_ms) : -1,
-			 c->t_persist ? (int)(c->t_persist - workers[id].tcp.now_ms) : -1);
+			 c->t_rexmt ? (int)(c->t_rexmt - copy->now_ms) : -1,
+			 c->t_persist ? (int)(c->t_persist - copy->now_ms) : -1);
 		rte_tel_data_add_dict_string(d, key, value);
-		shown++;
 	}
+	free(copy);
 	return 0;
 }
 
-/* What a connection costs, buffers excluded: flow table and slot, measured at start-up. */
-/* Sessions of one worker (read while it runs: a value may be one update old). */
+/* A copy of what the session listing shows of the first TELEMETRY_LIST_MAX sessions of a worker. */
+struct session_view {
+	uint32_t slot;
+	enum session_state state;
+	struct in6_addr client;
+	uint16_t client_port;
+	bool tls;
+	uint64_t rx_packets, tx_packets;
+};
+
+struct sessions_copy {
+	unsigned int count;
+	struct session_view session[TELEMETRY_LIST_MAX];
+};
+
+static void copy_sessions(struct worker *w, void *arg)
+{
+	const struct client_table_shard *t = client_table_shard_of(w);
+	struct sessions_copy *copy = arg;
+
+	copy->count = 0;
+	for (uint32_t i = 0; t->slots && i < t->capacity && copy->count < TELEMETRY_LIST_MAX; i++) {
+		const struct session *se = &t->slots[i];
+
+		if (!se->conn)
+			continue;
+		copy->session[copy->count++] = (struct session_view){
+			.slot = i, .state = se->state, .client = se->client, .client_port = se->client_port,
+			.tls = se->tls.ssl != NULL, .rx_packets = se->rx_packets, .tx_packets = se->tx_packets,
+		};
+	}
+}
+
+/* Sessions of one worker. */
 static int cmd_sessions(const char *cmd, const char *params, struct rte_tel_data *d)
 {
-	unsigned int id, shown = 0;
-	const struct client_table_shard *t;
+	struct sessions_copy *copy;
+	unsigned int id;
 
 	(void)cmd;
 	if (worker_param(params, &id) != 0)
 		return -EINVAL;
-	t = &workers[id].clients;
+	copy = malloc(sizeof(*copy));
+	if (!copy)
+		return -ENOMEM;
+	if (worker_command_run(&workers[id], copy_sessions, copy, WORKER_COMMAND_TIMEOUT_MS) != 0) {
+		free(copy);
+		return -EAGAIN;
+	}
 	rte_tel_data_start_dict(d);
-	for (uint32_t i = 0; t->slots && i < t->capacity && shown < 200; i++) {
-		const struct session *se = &t->slots[i];
+	for (unsigned int i = 0; i < copy->count; i++) {
+		const struct session_view *se = &copy->session[i];
 		char key[32], addr[INET6_ADDRSTRLEN], value[RTE_TEL_MAX_STRING_LEN];
 
-		if (!se->conn)
-			continue;
 		if (IN6_IS_ADDR_V4MAPPED(&se->client))
 			inet_ntop(AF_INET, &se->client.s6_addr[12], addr, sizeof(addr));
 		else
 			inet_ntop(AF_INET6, &se->client, addr, sizeof(addr));
-		snprintf(key, sizeof(key), "session%u", i);
+		snprintf(key, sizeof(key), "session%u", se->slot);
 		snprintf(value, sizeof(value), "%s client %s port %u %s rx %" PRIu64 " tx %" PRIu64,
-			 session_state_name(se->state), addr, se->client_port, se->ssl ? "tls" : "plain",
+			 session_state_name(se->state), addr, se->client_port, se->tls ? "tls" : "plain",
 			 se->rx_packets, se->tx_packets);
 		rte_tel_data_add_dict_string(d, key, value);
-		shown++;
 	}
+	free(copy);
 	return 0;
 }
 
@@ -203,6 +301,11 @@ static int cmd_runtime(const char *cmd, const char *params, struct rte_tel_data 
 	return 0;
 }
 
+static void copy_shard_entries(struct worker *w, void *arg)
+{
+	*(uint32_t *)arg = client_table_shard_of(w)->entries;
+}
+
 /* The Client Table across workers. */
 static int cmd_clients(const char *cmd, const char *params, struct rte_tel_data *d)
 {
@@ -213,11 +316,28 @@ static int cmd_clients(const char *cmd, const char *params, struct rte_tel_data 
 	rte_tel_data_add_dict_u64(d, "addresses", client_index_count());
 	for (unsigned int i = 0; i < worker_count; i++) {
 		char key[32];
+		uint32_t entries;
 
+		if (worker_command_run(&workers[i], copy_shard_entries, &entries, WORKER_COMMAND_TIMEOUT_MS) != 0)
+			return -EAGAIN;
 		snprintf(key, sizeof(key), "worker%u_entries", i);
-		rte_tel_data_add_dict_u64(d, key, workers[i].clients.entries);
+		rte_tel_data_add_dict_u64(d, key, entries);
 	}
 	return 0;
+}
+
+struct tcp_memory_copy {
+	uint64_t table_bytes, slots, open;
+};
+
+static void copy_tcp_memory(struct worker *w, void *arg)
+{
+	const struct tcp_worker *t = tcp_worker_of(w);
+	struct tcp_memory_copy *m = arg;
+
+	m->table_bytes = t->table_bytes;
+	m->slots = t->capacity;
+	m->open = t->flows ? tcp_flow_count(w) : 0;
 }
 
 static int cmd_tcp_memory(const char *cmd, const char *params, struct rte_tel_data *d)
@@ -227,9 +347,13 @@ static int cmd_tcp_memory(const char *cmd, const char *params, struct rte_tel_da
 	(void)cmd;
 	(void)params;
 	for (unsigned int i = 0; i < worker_count; i++) {
-		bytes += workers[i].tcp.table_bytes;
-		slots += workers[i].tcp.capacity;
-		open += tcp_flow_count(&workers[i]);
+		struct tcp_memory_copy m;
+
+		if (worker_command_run(&workers[i], copy_tcp_memory, &m, WORKER_COMMAND_TIMEOUT_MS) != 0)
+			return -EAGAIN;
+		bytes += m.table_bytes;
+		slots += m.slots;
+		open += m.open;
 	}
 	rte_tel_data_start_dict(d);
 	rte_tel_data_add_dict_u64(d, "open_connections", open);

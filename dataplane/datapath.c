@@ -1,4 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Start and stop the datapath, layer by layer from the bottom: the mbuf
+ * pool and the ports (net), TCP, the link above the sessions, the sessions'
+ * listeners and TLS context, the client index, then each worker's state in
+ * every layer, and the workers launched. Stop undoes it from the top.
+ */
 #include "datapath.h"
 
 #include <rte_errno.h>
@@ -8,24 +14,31 @@
 #include <rte_mbuf.h>
 
 #include "client_index.h"
+#include "iface.h"
+#include "link.h"
 #include "log.h"
 #include "nexthop.h"
 #include "port.h"
+#include "published_config.h"
 #include "session.h"
 #include "tcp.h"
+#include "tcp_conn.h"
 #include "worker.h"
+#include "worker_loop.h"
 
 static struct rte_mempool *pool;
 
 void datapath_start(const struct iphttps_config *config)
 {
 	const struct config_eal *eal = &config->eal;
+	uint16_t port_ids[CONFIG_PORT_COUNT];
 	char err[512];
 	unsigned int socket;
 
 	for (unsigned int i = 0; i < eal->worker_count; i++)
 		if (!rte_lcore_is_enabled(eal->worker_lcores[i]))
 			rte_exit(EXIT_FAILURE, "worker lcore %u is not enabled in EAL\n", eal->worker_lcores[i]);
+	published_config_set(config);
 	socket = rte_lcore_to_socket_id(eal->worker_lcores[0]);
 	/* One pool per socket in a multi-socket box; the lab and the workers of
 	 * one appliance share a socket, so one pool on the workers' socket. */
@@ -34,12 +47,16 @@ void datapath_start(const struct iphttps_config *config)
 	if (!pool)
 		rte_exit(EXIT_FAILURE, "cannot create a pool of %u mbufs on socket %u: %s (eal.mbufs, eal.memory_mb)\n",
 			 eal->mbufs, socket, rte_strerror(rte_errno));
-	for (int role = 0; role < CONFIG_PORT_COUNT; role++)
+	for (int role = 0; role < CONFIG_PORT_COUNT; role++) {
 		port_start(role, &config->ports[role], eal->worker_count, pool);
+		port_ids[role] = ifaces[role].port_id;
+	}
 	nexthop_table_init(config);
-	tcp_secrets_init();
+	if (tcp_start() != 0)
+		rte_exit(EXIT_FAILURE, "cannot start TCP (its secrets need OpenSSL's RAND and SipHash)\n");
 	if (tcp_services_start(config) != 0)
 		rte_exit(EXIT_FAILURE, "cannot register the TCP test services (tcp_services)\n");
+	link_start();
 	if (session_listeners_start(config, err, sizeof(err)) != 0)
 		rte_exit(EXIT_FAILURE, "cannot start the IP-HTTPS listeners: %s\n", err);
 	if (client_index_create(config->limits.max_clients, eal->worker_count) != 0)
@@ -47,17 +64,25 @@ void datapath_start(const struct iphttps_config *config)
 			 "eal.memory_mb)\n", config->limits.max_clients, rte_strerror(rte_errno));
 	worker_count = eal->worker_count;
 	for (unsigned int i = 0; i < worker_count; i++) {
-		worker_init(&workers[i], i, eal->worker_lcores[i], pool, config->workers.idle_sleep_us);
-		if (tcp_worker_init(&workers[i], config) != 0)
+		struct worker *w = &workers[i];
+
+		if (worker_init(w, i, eal->worker_lcores[i], pool, port_ids) != 0)
+			rte_exit(EXIT_FAILURE, "worker %u: cannot allocate its TX buffers and command ring "
+				 "(eal.memory_mb)\n", i);
+		w->config = config;
+		if (tcp_worker_init(w, config) != 0)
 			rte_exit(EXIT_FAILURE, "worker %u: cannot set up TCP (limits.max_connections_per_worker, "
 				 "eal.memory_mb)\n", i);
-		if (session_worker_init(&workers[i], config) != 0)
+		if (session_worker_init(w, config) != 0)
 			rte_exit(EXIT_FAILURE, "worker %u: cannot allocate its sessions (limits.max_clients, "
 				 "eal.memory_mb)\n", i);
 	}
 	for (unsigned int i = 0; i < worker_count; i++) {
-		int rc = rte_eal_remote_launch(worker_main, &workers[i], workers[i].lcore);
+		int rc;
 
+		/* From here on the control plane asks this worker instead of reading its state. */
+		__atomic_store_n(&workers[i].running, true, __ATOMIC_RELEASE);
+		rc = rte_eal_remote_launch(worker_loop, &workers[i], workers[i].lcore);
 		if (rc != 0)
 			rte_exit(EXIT_FAILURE, "cannot launch worker %u on lcore %u: %s\n", i, workers[i].lcore,
 				 rte_strerror(-rc));
@@ -69,10 +94,12 @@ void datapath_stop(void)
 	worker_request_stop();
 	rte_eal_mp_wait_lcore();
 	for (unsigned int i = 0; i < worker_count; i++) {
+		__atomic_store_n(&workers[i].running, false, __ATOMIC_RELEASE);
 		session_worker_free(&workers[i]);
 		tcp_worker_free(&workers[i]);
+		worker_free(&workers[i]);
 	}
-	tcp_listeners_clear();
+	tcp_stop();
 	session_listeners_stop();
 	client_index_destroy();
 	port_stop_all();

@@ -183,7 +183,16 @@ int config_load(const char *path, struct iphttps_config *config, struct config_e
 /** Fill a config with every default (what an empty file yields). */
 void config_set_defaults(struct iphttps_config *config);
 
-const char *config_auth_mode_name(enum config_auth_mode mode);
-const char *config_port_role_name(enum config_port_role role);
+/* Names both the datapath and the control plane print: here, so the datapath
+ * links no control/ object. */
+static inline const char *config_auth_mode_name(enum config_auth_mode mode)
+{
+	return mode == CONFIG_AUTH_CERTIFICATES ? "certificates" : "none";
+}
+
+static inline const char *config_port_role_name(enum config_port_role role)
+{
+	return role == CONFIG_PORT_EXTERNAL ? "external" : "internal";
+}
 
 #endif

@@ -42,11 +42,6 @@ enum iphttps_limits {
 
 	WORKER_IDLE_SLEEP_MAX_US = 10000,
 	WORKER_IDLE_SLEEP_DEFAULT_US = 100,
-	/* Empty polls in a row before a worker starts sleeping: a busy worker
-	 * never sleeps, an idle one yields the core to kernel peers. */
-	WORKER_IDLE_POLLS_BEFORE_SLEEP = 1000,
-	WORKER_RX_BURST = 32,
-	WORKER_TX_DRAIN_US = 100,
 
 	/* Next-hop (gateway) resolution by ARP and ND. */
 	NEXTHOP_MAX = 32,

@@ -32,6 +32,7 @@
 #include "iface.h"
 #include "appliance_config.h"
 #include "nexthop.h"
+#include "published_config.h"
 #include "tcp.h"
 #include "tcp_conn.h"
 #include "worker.h"
@@ -88,11 +89,18 @@ static int harness_start(void)
 		iface_init(&ifaces[role], role, (uint16_t)port, &mac, &harness.config.ports[role]);
 	}
 	nexthop_table_init(&harness.config);
+	published_config_set(&harness.config);
 	worker_count = 1;
-	worker_init(&workers[0], 0, 0, harness.pool, 0);
+	{
+		uint16_t port_ids[CONFIG_PORT_COUNT] = { ifaces[0].port_id, ifaces[1].port_id };
+
+		if (worker_init(&workers[0], 0, 0, harness.pool, port_ids) != 0)
+			return -1;
+	}
 	harness.w = &workers[0];
-	tcp_secrets_init();
-	if (tcp_worker_init(harness.w, &harness.config) != 0)
+	/* The loop would read it once per iteration; a test changes harness.config in place. */
+	harness.w->config = &harness.config;
+	if (tcp_start() != 0 || tcp_worker_init(harness.w, &harness.config) != 0)
 		return -1;
 	return 0;
 }

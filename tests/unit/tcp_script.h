@@ -46,13 +46,13 @@ static uint16_t peer_port = 40000;
 /* The clock the stack sees: tests move it by hand. */
 static inline void clock_set_ms(uint64_t ms)
 {
-	harness.w->tcp.now_ms = ms;
-	harness.w->tcp.now_us = ms * 1000;
+	harness.w->now_ms = ms;
+	harness.w->now_us = ms * 1000;
 }
 
 static inline void clock_advance_ms(uint64_t ms)
 {
-	clock_set_ms(harness.w->tcp.now_ms + ms);
+	clock_set_ms(harness.w->now_ms + ms);
 	tcp_timer_run(harness.w);
 }
 

@@ -58,7 +58,7 @@ static void test_slots_and_generations(void)
 	CU_ASSERT_NOT_EQUAL(extra->generation, generation);
 	for (int i = 0; i < 8; i++)
 		client_table_session_release(w, s[i]);
-	CU_ASSERT_EQUAL(w->clients.free_count, 8);
+	CU_ASSERT_EQUAL(client_table_shard_of(w)->free_count, 8);
 }
 
 static void test_max_clients_across_workers(void)
@@ -67,12 +67,12 @@ static void test_max_clients_across_workers(void)
 	struct session *b = client_table_session_alloc(&workers[1]);
 	struct session *c = client_table_session_alloc(&workers[1]);
 
-	client_table_set_limit(2);
+	config.limits.max_clients = 2;
 	CU_ASSERT_EQUAL(client_table_add(&workers[0], a), 0);
 	CU_ASSERT_EQUAL(client_table_add(&workers[1], b), 0);
 	CU_ASSERT_EQUAL(client_table_add(&workers[1], c), -1); /* the table is full, whichever worker asks */
 	CU_ASSERT_EQUAL(client_table_entries(), 2);
-	CU_ASSERT_EQUAL(workers[1].clients.entries, 1);
+	CU_ASSERT_EQUAL(client_table_shard_of(&workers[1])->entries, 1);
 	client_table_remove(&workers[0], a);
 	CU_ASSERT_EQUAL(client_table_add(&workers[1], c), 0);
 	client_table_remove(&workers[1], b);
@@ -82,7 +82,7 @@ static void test_max_clients_across_workers(void)
 	client_table_session_release(&workers[0], a);
 	client_table_session_release(&workers[1], b);
 	client_table_session_release(&workers[1], c);
-	client_table_set_limit(LIMIT_MAX_CLIENTS_DEFAULT);
+	config.limits.max_clients = LIMIT_MAX_CLIENTS_DEFAULT;
 }
 
 static void test_addresses_follow_their_session(void)
@@ -225,6 +225,7 @@ int main(void)
 	for (unsigned int i = 0; i < 2; i++) {
 		workers[i].id = i;
 		workers[i].lcore = 0;
+		workers[i].config = &config;
 		if (client_table_shard_init(&workers[i], &config) != 0)
 			return 1;
 	}

@@ -16,7 +16,9 @@
 #include <openssl/ssl.h>
 
 #include "client_table.h"
+#include "link.h"
 #include "session.h"
+#include "tls_context.h"
 #include "tcp_script.h"
 
 enum { T0_MS = 5000000, MAX_PEERS = 4 };
@@ -61,7 +63,7 @@ static int pausing_cert_cb(SSL *ssl, void *arg)
 
 static struct session *session_of(const struct tls_peer *tp)
 {
-	struct client_table_shard *t = &harness.w->clients;
+	struct client_table_shard *t = client_table_shard_of(harness.w);
 
 	for (uint32_t i = 0; i < t->capacity; i++) {
 		struct session *s = &t->slots[i];
@@ -186,7 +188,7 @@ static void fresh(void)
 	harness_reset();
 	memset(&async_gate, 0, sizeof(async_gate));
 	clock_set_ms(T0_MS);
-	harness.w->tcp.wheel_tick = T0_MS;
+	tcp_worker_of(harness.w)->wheel_tick = T0_MS;
 }
 
 static void test_handshake_request_and_echo(void)
@@ -241,8 +243,10 @@ static void test_idle_session_closed_after_timeout(void)
 	struct session *s;
 	static const uint8_t empty_packet[40] = {0x60, 0, 0, 0, 0, 0, 59, 64}; /* No Next Header, :: to :: */
 
+	uint32_t idle_timeout_s = harness.config.limits.idle_session_timeout_s;
+
 	fresh();
-	harness.w->sessions.idle_timeout_ms = 1000;
+	harness.config.limits.idle_session_timeout_s = 1;
 	tp = tls_connect();
 	pump();
 	tls_send(tp, request, (int)strlen(request));
@@ -261,7 +265,7 @@ static void test_idle_session_closed_after_timeout(void)
 	CU_ASSERT_EQUAL(s->state, SESSION_CLOSING);
 	CU_ASSERT_EQUAL(harness.w->counters.session_idle_timeouts, 1);
 	CU_ASSERT_FALSE(s->in_client_table);
-	harness.w->sessions.idle_timeout_ms = (uint64_t)harness.config.limits.idle_session_timeout_s * 1000;
+	harness.config.limits.idle_session_timeout_s = idle_timeout_s;
 }
 
 static void test_async_pause_serves_others_then_resumes(void)
@@ -276,7 +280,7 @@ static void test_async_pause_serves_others_then_resumes(void)
 	pump();
 	sa = session_of(a);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(sa);
-	CU_ASSERT_PTR_EQUAL(async_gate.target, sa->ssl);
+	CU_ASSERT_PTR_EQUAL(async_gate.target, sa->tls.ssl);
 	CU_ASSERT_EQUAL(sa->state, SESSION_TLS_HANDSHAKE);
 	CU_ASSERT_TRUE(sa->on_async_list);
 	CU_ASSERT_EQUAL(harness.w->counters.tls_async_paused, 1);
@@ -351,7 +355,7 @@ static void test_reset_during_paused_job_frees_after_the_job(void)
 	uint64_t closed_before;
 
 	fresh();
-	free_before = harness.w->clients.free_count;
+	free_before = client_table_shard_of(harness.w)->free_count;
 	closed_before = harness.w->counters.session_closed;
 	async_gate.armed = true;
 	async_gate.hold = true;
@@ -363,14 +367,14 @@ static void test_reset_during_paused_job_frees_after_the_job(void)
 	/* The client resets while its handshake's job is paused in the "engine". */
 	peer_send(&a->tcp, F_RST, NULL, 0);
 	CU_ASSERT_TRUE(sa->orphaned);
-	CU_ASSERT_EQUAL(harness.w->clients.free_count, free_before - 1); /* the slot waits for the job */
+	CU_ASSERT_EQUAL(client_table_shard_of(harness.w)->free_count, free_before - 1); /* the slot waits for the job */
 	session_poll(harness.w); /* still paused: resumed and paused again */
 	CU_ASSERT_TRUE(sa->on_async_list);
 	CU_ASSERT_EQUAL(harness.w->counters.session_closed, closed_before);
 	async_gate.hold = false;
 	session_poll(harness.w); /* the job ends, writes nowhere, and the session goes */
 	CU_ASSERT_FALSE(sa->on_async_list);
-	CU_ASSERT_EQUAL(harness.w->clients.free_count, free_before);
+	CU_ASSERT_EQUAL(client_table_shard_of(harness.w)->free_count, free_before);
 	CU_ASSERT_EQUAL(harness.w->counters.session_closed, closed_before + 1);
 	SSL_free(a->ssl);
 	BIO_free(a->net);
@@ -396,13 +400,14 @@ int main(void)
 		fprintf(stderr, "test_session: harness setup failed (run from the repository root after make)\n");
 		return 1;
 	}
+	link_start();
 	if (session_listeners_start(&harness.config, err, sizeof(err)) != 0 ||
 	    client_index_create(64, 1) != 0 || session_worker_init(harness.w, &harness.config) != 0) {
 		fprintf(stderr, "test_session: %s\n", err);
 		return 1;
 	}
 	client_index_reader_online(0);
-	SSL_CTX_set_cert_cb(session_tls_context(), pausing_cert_cb, NULL);
+	SSL_CTX_set_cert_cb(tls_context_current(), pausing_cert_cb, NULL);
 	client_ctx = SSL_CTX_new(TLS_client_method());
 	SSL_CTX_set_verify(client_ctx, SSL_VERIFY_NONE, NULL);
 	return harness_run("session", tests, sizeof(tests) / sizeof(tests[0]));

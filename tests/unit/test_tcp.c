@@ -78,18 +78,18 @@ static void fresh(void)
 {
 	struct worker *w = harness.w;
 
-	for (uint32_t i = 0; i < w->tcp.capacity; i++)
-		if (w->tcp.conns[i].state != TCP_CLOSED)
-			tcp_conn_destroy(w, &w->tcp.conns[i]);
+	for (uint32_t i = 0; i < tcp_worker_of(w)->capacity; i++)
+		if (tcp_worker_of(w)->conns[i].state != TCP_CLOSED)
+			tcp_conn_destroy(w, &tcp_worker_of(w)->conns[i]);
 	harness_reset();
 	memset(&app, 0, sizeof(app));
-	w->tcp.half_open = 0;
-	w->tcp.syncookies_used_ms = 0;
-	w->tcp.challenge_count = 0;
+	tcp_worker_of(w)->half_open = 0;
+	tcp_worker_of(w)->syncookies_used_ms = 0;
+	tcp_worker_of(w)->challenge_count = 0;
 	harness.config.limits.syn_cookie_threshold = LIMIT_SYN_COOKIE_THRESHOLD_DEFAULT;
 	harness.config.limits.max_connections_per_source = LIMIT_CONNECTIONS_PER_SOURCE_DEFAULT;
 	clock_set_ms(T0_MS);
-	w->tcp.wheel_tick = T0_MS;
+	tcp_worker_of(w)->wheel_tick = T0_MS;
 	peer_port++;
 }
 
@@ -166,7 +166,7 @@ static void test_handshake_ipv4_all_options(void)
 	CU_ASSERT_TRUE(out.opts.has_ts);
 	CU_ASSERT_EQUAL(out.opts.tsecr, p.tsval);
 	CU_ASSERT_TRUE(out.opts.has_wscale);
-	CU_ASSERT_EQUAL(out.opts.wscale, harness.w->tcp.rcv_wscale);
+	CU_ASSERT_EQUAL(out.opts.wscale, tcp_rcv_wscale(harness.w));
 	CU_ASSERT_EQUAL(out.win, 65535); /* never scaled in a SYN */
 	CU_ASSERT_EQUAL(harness_pending(EXT), 0);
 	CU_ASSERT_EQUAL(app.accepted, 0); /* not before the handshake completes */
@@ -914,14 +914,14 @@ static void test_zero_window_probe_and_back_off(void)
 	CU_ASSERT_EQUAL(c->snd_wnd, 0);
 	CU_ASSERT_EQUAL(tcp_write(harness.w, c, "waiting", 7), 7);
 	CU_ASSERT_EQUAL(harness_pending(EXT), 0); /* the window is shut */
-	first = c->t_persist - harness.w->tcp.now_ms;
+	first = c->t_persist - harness.w->now_ms;
 	CU_ASSERT(first >= TCP_PERSIST_MIN_MS);
 	clock_advance_ms(first);
 	CU_ASSERT_EQUAL_FATAL(expect(&out, F_ACK, p.rcv_nxt, p.snd_nxt), 0);
 	CU_ASSERT_EQUAL(out.len, 1); /* one byte beyond the window */
 	CU_ASSERT_EQUAL(out.payload[0], 'w');
-	CU_ASSERT(c->t_persist - harness.w->tcp.now_ms > first); /* backed off */
-	clock_advance_ms(c->t_persist - harness.w->tcp.now_ms);
+	CU_ASSERT(c->t_persist - harness.w->now_ms > first); /* backed off */
+	clock_advance_ms(c->t_persist - harness.w->now_ms);
 	CU_ASSERT_EQUAL_FATAL(expect(&out, F_ACK, p.rcv_nxt, p.snd_nxt), 0);
 	CU_ASSERT_EQUAL(harness.w->counters.tcp_persist_probes, 2);
 	/* The window opens: the rest goes. */
@@ -939,7 +939,7 @@ static void test_receive_window_closes_and_reopens(void)
 	struct tcp_conn *c = conn_of(&p);
 	struct seg out;
 	static uint8_t chunk[1400];
-	uint32_t cap = harness.w->tcp.recv_queue_cap, sent = 0;
+	uint32_t cap = harness.config.limits.tcp_recv_queue_bytes, sent = 0;
 	static uint8_t sink[1 << 20];
 
 	while (sent + sizeof(chunk) <= cap) {
@@ -981,10 +981,10 @@ static void test_synack_retransmitted_then_given_up(void)
 		CU_ASSERT_EQUAL_FATAL(take(&out), 0);
 		CU_ASSERT_EQUAL(out.flags, F_SYN | F_ACK);
 	}
-	CU_ASSERT_EQUAL(harness.w->tcp.half_open, 1);
+	CU_ASSERT_EQUAL(tcp_worker_of(harness.w)->half_open, 1);
 	clock_advance_ms(TCP_RTO_MAX_MS);
 	CU_ASSERT_EQUAL(tcp_flow_count(harness.w), 0);
-	CU_ASSERT_EQUAL(harness.w->tcp.half_open, 0);
+	CU_ASSERT_EQUAL(tcp_worker_of(harness.w)->half_open, 0);
 }
 
 static void test_repeated_syn_gets_synack_again(void)

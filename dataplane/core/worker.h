@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef IPHTTPS_WORKER_H
+#define IPHTTPS_WORKER_H
+
+/*
+ * The per-worker core: what every layer of the datapath needs and nothing
+ * more. A worker lcore owns one RX and one TX queue on every port and runs
+ * every packet to completion on them. Its slot in `workers` is cache-aligned
+ * and written only by its own lcore.
+ *
+ * Each layer keeps its own per-worker state in an array of its own indexed
+ * by the worker id (tcp_worker_of(), session_worker_of(), ... as l3fwd's
+ * lcore_conf), so this header includes no layer above it. The loop that
+ * drives the layers is dataplane/worker_loop.c, at the top of the datapath.
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_common.h>
+#include <rte_ethdev.h>
+#include <rte_mbuf.h>
+
+#include "appliance_config.h"
+#include "counters.h"
+
+struct rte_ring;
+
+/* The loop's pace (DPDK l3fwd's figures). */
+enum worker_limits {
+	WORKER_RX_BURST = 32,
+	WORKER_TX_DRAIN_US = 100,
+	/* Empty polls in a row before a worker starts sleeping: a busy worker
+	 * never sleeps, an idle one yields the core to kernel peers. */
+	WORKER_IDLE_POLLS_BEFORE_SLEEP = 1000,
+	WORKER_HOUSEKEEPING_MS = 100,
+};
+
+struct worker {
+	unsigned int id;     /* 0..worker_count-1; also the queue index on each port */
+	unsigned int lcore;
+	struct rte_mempool *pool;
+	uint16_t port_id[CONFIG_PORT_COUNT]; /* by enum config_port_role */
+	struct rte_eth_dev_tx_buffer *tx_buffer[CONFIG_PORT_COUNT];
+	/* The worker's clock, read once per loop iteration (worker_clock_update):
+	 * every layer times its deadlines on it, and tests move it by hand. */
+	uint64_t now_ms, now_us;
+	/* The published configuration (published_config.h), re-read once per loop
+	 * iteration: the one way configuration reaches the datapath. */
+	const struct iphttps_config *config;
+	struct rte_ring *commands; /* requests from the control plane (worker_command.h) */
+	bool running;              /* the loop is polling: commands are answered by it */
+	uint64_t next_housekeeping_tsc;
+	uint64_t peer_log_second;  /* log_peer.h: the second peer_log_lines counts in */
+	uint32_t peer_log_lines;
+	struct worker_counters counters;
+} __rte_cache_aligned;
+
+extern struct worker workers[CONFIG_MAX_WORKERS];
+extern unsigned int worker_count;
+
+/**
+ * Prepare a worker's slot: its TX buffers on every port and its command ring.
+ * @return 0, or -1 when memory runs out (logged).
+ */
+int worker_init(struct worker *w, unsigned int id, unsigned int lcore, struct rte_mempool *pool,
+		const uint16_t port_id[CONFIG_PORT_COUNT]);
+
+/** Free what worker_init allocated (the worker has stopped). */
+void worker_free(struct worker *w);
+
+/** Read the clock (TSC) into w->now_ms and w->now_us. */
+void worker_clock_update(struct worker *w);
+
+/** Send what the TX buffers hold. */
+void worker_flush_tx(struct worker *w);
+
+/** Ask every worker to leave its loop (async-signal-safe). */
+void worker_request_stop(void);
+
+/** Whether a stop was requested. */
+bool worker_stop_requested(void);
+
+/** Queue a frame for transmission on the port of `role`; the worker owns m no more. */
+static inline void worker_tx(struct worker *w, unsigned int role, struct rte_mbuf *m)
+{
+	w->counters.tx_packets++;
+	rte_eth_tx_buffer(w->port_id[role], (uint16_t)w->id, w->tx_buffer[role], m);
+}
+
+/** Drop a frame: count it under the given counter and free it. */
+#define worker_drop(w, m, counter)                    \
+	do {                                          \
+		(w)->counters.counter++;              \
+		rte_pktmbuf_free(m);                  \
+	} while (0)
+
+#endif

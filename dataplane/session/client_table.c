@@ -1,0 +1,140 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include "client_table.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include <rte_lcore.h>
+#include <rte_malloc.h>
+
+#include "appliance_config.h"
+#include "worker.h"
+
+struct client_table_shard client_table_shards[CONFIG_MAX_WORKERS];
+
+static uint32_t entries_total; /* __atomic: added/removed by any worker */
+
+uint32_t client_table_entries(void)
+{
+	return __atomic_load_n(&entries_total, __ATOMIC_RELAXED);
+}
+
+int client_table_shard_init(struct worker *w, const struct iphttps_config *config)
+{
+	struct client_table_shard *t = client_table_shard_of(w);
+	int socket = (int)rte_lcore_to_socket_id(w->lcore);
+	/* Every session rides a connection, so a worker needs a slot per
+	 * connection it may hold: sessions still in their handshake count too,
+	 * which is why the slots are not capped by max_clients (entries are). */
+	uint32_t capacity = config->limits.max_connections_per_worker;
+
+	memset(t, 0, sizeof(*t));
+	t->slots = rte_zmalloc_socket("sessions", (size_t)capacity * sizeof(*t->slots), RTE_CACHE_LINE_SIZE, socket);
+	t->free_slots = rte_malloc_socket("session_free", (size_t)capacity * sizeof(uint32_t), 0, socket);
+	if (!t->slots || !t->free_slots) {
+		client_table_shard_free(w);
+		return -1;
+	}
+	t->capacity = capacity;
+	for (uint32_t i = 0; i < capacity; i++)
+		t->free_slots[i] = capacity - 1 - i; /* slot 0 is handed out first */
+	t->free_count = capacity;
+	return 0;
+}
+
+void client_table_shard_free(struct worker *w)
+{
+	struct client_table_shard *t = client_table_shard_of(w);
+
+	__atomic_fetch_sub(&entries_total, t->entries, __ATOMIC_RELAXED);
+	rte_free(t->slots);
+	rte_free(t->free_slots);
+	memset(t, 0, sizeof(*t));
+}
+
+struct session *client_table_session_alloc(struct worker *w)
+{
+	struct client_table_shard *t = client_table_shard_of(w);
+	struct session *s;
+	uint32_t slot, generation;
+
+	if (t->free_count == 0)
+		return NULL;
+	slot = t->free_slots[--t->free_count];
+	s = &t->slots[slot];
+	generation = s->generation + 1;
+	memset(s, 0, sizeof(*s));
+	s->slot = slot;
+	s->generation = generation;
+	return s;
+}
+
+void client_table_session_release(struct worker *w, struct session *s)
+{
+	struct client_table_shard *t = client_table_shard_of(w);
+
+	s->conn = NULL;
+	s->generation++; /* handles to the old session no longer match */
+	t->free_slots[t->free_count++] = s->slot;
+}
+
+int client_table_add(struct worker *w, struct session *s)
+{
+	uint32_t limit = w->config->limits.max_clients;
+	uint32_t now = __atomic_load_n(&entries_total, __ATOMIC_RELAXED);
+
+	/* Compare-and-swap so that workers racing for the last entries never overshoot. */
+	do {
+		if (now >= limit)
+			return -1;
+	} while (!__atomic_compare_exchange_n(&entries_total, &now, now + 1, true, __ATOMIC_RELAXED,
+					      __ATOMIC_RELAXED));
+	s->in_client_table = true;
+	client_table_shard_of(w)->entries++;
+	return 0;
+}
+
+static struct client_ref ref_of(const struct worker *w, const struct session *s)
+{
+	return (struct client_ref){.worker = w->id, .slot = s->slot, .generation = s->generation};
+}
+
+int client_table_bind_address(struct worker *w, struct session *s, const struct in6_addr *addr)
+{
+	struct client_ref ref = ref_of(w, s);
+	int rc;
+
+	for (unsigned int i = 0; i < s->address_count; i++)
+		if (memcmp(&s->addresses[i], addr, sizeof(*addr)) == 0)
+			return 0;
+	if (s->address_count == CLIENT_INDEX_ADDRESSES_PER_CLIENT)
+		return -ENOSPC;
+	rc = client_index_add(addr, &ref);
+	if (rc == 0)
+		s->addresses[s->address_count++] = *addr;
+	return rc;
+}
+
+void client_table_remove(struct worker *w, struct session *s)
+{
+	struct client_ref ref = ref_of(w, s);
+
+	/* §3.2.7.2: the entry goes with the connection, and with it every address the router knew. */
+	for (unsigned int i = 0; i < s->address_count; i++)
+		client_index_remove(&s->addresses[i], &ref);
+	s->address_count = 0;
+	if (!s->in_client_table)
+		return;
+	s->in_client_table = false;
+	client_table_shard_of(w)->entries--;
+	__atomic_fetch_sub(&entries_total, 1, __ATOMIC_RELAXED);
+}
+
+struct session *client_table_find(struct worker *w, uint32_t slot, uint32_t generation)
+{
+	struct client_table_shard *t = client_table_shard_of(w);
+
+	if (slot >= t->capacity || t->slots[slot].generation != generation || !t->slots[slot].conn)
+		return NULL;
+	return &t->slots[slot];
+}

@@ -1,0 +1,360 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * IP-HTTPS sessions (session.h): the upcalls of the IP-HTTPS listeners on the
+ * appliance's TCP, and the state machine from TLS handshake to LinkUp.
+ *
+ * Lifetimes: a session is taken from the worker's shard when TCP accepts the
+ * connection and given back when TCP reports the connection gone (or when we
+ * abort it ourselves: tcp_abort makes no upcall). Closing is two steps: close
+ * (close_notify + FIN, input discarded) and then free on the "gone" event, so
+ * a session never outlives or precedes its connection. Both steps start with
+ * session_detach, which undoes everything the live states set up.
+ */
+#include "session.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "client_table.h"
+#include "log.h"
+#include "session_internal.h"
+#include "session_timers.h"
+#include "tcp.h"
+#include "tls_bio.h"
+#include "tls_context.h"
+#include "worker.h"
+
+struct session_worker session_workers[CONFIG_MAX_WORKERS];
+
+/* One per configured listener, registered with TCP at start-up. */
+static struct session_listener listeners[CONFIG_MAX_LISTENERS];
+
+const char *session_state_name(enum session_state state)
+{
+	static const char *const names[SESSION_STATE_COUNT] = {
+		[SESSION_TLS_HANDSHAKE] = "tls_handshake", [SESSION_PROXY_HEADER] = "proxy_header",
+		[SESSION_HTTP_REQUEST] = "http_request",   [SESSION_LINK_UP] = "link_up",
+		[SESSION_CLOSING] = "closing",
+	};
+	return state < SESSION_STATE_COUNT ? names[state] : "?";
+}
+
+bool session_write(struct session *s, const void *buf, uint32_t len)
+{
+	if (s->tls.ssl)
+		return tls_session_write(&s->tls, buf, len);
+	return tcp_write(s->tls.transport.w, s->conn, buf, len) == len;
+}
+
+/* What closing and freeing both undo: the deadlines and the idle list, the
+ * Client Table entry and its addresses (§3.2.7.2), the request buffer, a
+ * packet half framed. */
+static void session_detach(struct worker *w, struct session *s)
+{
+	session_timers_closing(w, s);
+	client_table_remove(w, s);
+	session_request_free(s);
+	session_packets_reset(s);
+}
+
+void session_close(struct worker *w, struct session *s)
+{
+	if (s->state == SESSION_CLOSING)
+		return;
+	session_detach(w, s);
+	tls_session_close_notify(&s->tls);
+	tcp_shutdown(w, s->conn);
+	s->state = SESSION_CLOSING;
+}
+
+/* The connection is gone (TCP said so, or we aborted it): free everything. */
+void session_free(struct worker *w, struct session *s)
+{
+	session_detach(w, s);
+	session_timers_free(w, s);
+	s->state = SESSION_CLOSING;
+	if (s->tls.ssl)
+		tls_session_free(&s->tls);
+	w->counters.session_closed++;
+	client_table_session_release(w, s);
+}
+
+void session_abort(struct worker *w, struct session *s)
+{
+	struct tcp_conn *c = s->conn;
+
+	session_free(w, s);
+	tcp_abort(w, c);
+}
+
+/* ---- the states ---- */
+
+static void handshake_step(struct worker *w, struct session *s)
+{
+	switch (tls_session_handshake(&s->tls)) {
+	case TLS_SESSION_DONE:
+		session_timers_deadline_met(w, s);
+		if (session_request_begin(w, s, SESSION_HTTP_REQUEST) != 0)
+			session_close(w, s);
+		return;
+	case TLS_SESSION_WAIT:
+		return;
+	case TLS_SESSION_PAUSED:
+		session_timers_async_paused(w, s);
+		return;
+	case TLS_SESSION_FAILED:
+		session_close(w, s);
+		return;
+	}
+}
+
+/* Bytes of the stream after TLS: to the request phase or the framer, by state. */
+static void deliver(struct worker *w, struct session *s, const uint8_t *data, uint32_t len)
+{
+	while (len > 0) {
+		switch (s->state) {
+		case SESSION_PROXY_HEADER:
+		case SESSION_HTTP_REQUEST: {
+			/* Returns 0 only after closing the session: the loop then ends. */
+			uint32_t n = session_request_input(w, s, data, len);
+
+			data += n;
+			len -= n;
+			break;
+		}
+		case SESSION_LINK_UP:
+			session_timers_input(w, s);
+			session_packets_input(w, s, data, len);
+			return;
+		default:
+			return;
+		}
+	}
+}
+
+/* Read what TLS (or plain TCP) has for us. @return bytes, 0 when nothing waits, -1 when the session ended. */
+static int session_read(struct worker *w, struct session *s, uint8_t *buf, uint32_t len)
+{
+	int n;
+
+	if (!s->tls.ssl) {
+		uint32_t got = tcp_read(w, s->conn, buf, len);
+
+		if (got == 0 && tcp_peer_closed(s->conn)) {
+			session_close(w, s);
+			return -1;
+		}
+		return (int)got;
+	}
+	n = tls_session_read(&s->tls, buf, len);
+	if (n < 0) { /* end of stream or a bad record: this side closes too */
+		session_close(w, s);
+		return -1;
+	}
+	return n;
+}
+
+static void discard_input(struct worker *w, struct session *s)
+{
+	struct rte_mbuf *m;
+
+	while ((m = tcp_take(w, s->conn)) != NULL)
+		rte_pktmbuf_free(m);
+}
+
+static void session_pump(struct worker *w, struct session *s)
+{
+	struct session_worker *sw = session_worker_of(w);
+
+	if (s->state == SESSION_TLS_HANDSHAKE) {
+		if (s->on_async_list)
+			return; /* the paused job resumes from session_poll */
+		handshake_step(w, s);
+		if (s->state == SESSION_TLS_HANDSHAKE)
+			return;
+	}
+	while (s->state != SESSION_CLOSING) {
+		int n = session_read(w, s, sw->scratch, sizeof(sw->scratch));
+
+		if (n <= 0)
+			break;
+		deliver(w, s, sw->scratch, (uint32_t)n);
+	}
+	if (s->state == SESSION_CLOSING)
+		discard_input(w, s);
+}
+
+/* ---- timer expiries (session_timers.c) ---- */
+
+void session_on_handshake_expired(struct worker *w, struct session *s)
+{
+	w->counters.tls_handshake_timeouts++;
+	session_abort(w, s);
+}
+
+void session_on_async_resume(struct worker *w, struct session *s)
+{
+	if (s->orphaned) {
+		/* The connection is gone: run the job to its end, then free. */
+		if (tls_session_finish_job(&s->tls))
+			session_free(w, s);
+		else
+			session_timers_async_paused(w, s);
+		return;
+	}
+	if (session_timers_handshake_overdue(w, s)) {
+		/* Its deadline passed while it was paused; the job is done now, so it can go. */
+		session_on_handshake_expired(w, s);
+		return;
+	}
+	session_pump(w, s);
+}
+
+/* ---- TCP upcalls ---- */
+
+static void *session_accepted(struct worker *w, struct tcp_conn *c, void *listener_ctx)
+{
+	const struct session_listener *l = listener_ctx;
+	const struct config_listener *cl = &w->config->listeners[l->index];
+	struct session *s = client_table_session_alloc(w);
+
+	if (!s) {
+		w->counters.drop_session_pool_full++;
+		return NULL;
+	}
+	s->conn = c;
+	s->listener = l;
+	s->tls.transport.w = w;
+	s->tls.transport.conn = c;
+	tcp_peer_address(c, &s->client, &s->client_port);
+	framer_init(&s->framer, w->config->iphttps.link_mtu);
+	if (cl->protocol == CONFIG_LISTENER_HTTPS) {
+		if (tls_session_open(&s->tls, w, c) != 0) {
+			w->counters.drop_session_pool_full++;
+			client_table_session_release(w, s);
+			return NULL;
+		}
+		s->state = SESSION_TLS_HANDSHAKE;
+		session_timers_handshake_started(w, s);
+	} else if (session_request_begin(w, s, cl->proxy_protocol != CONFIG_PROXY_NONE ? SESSION_PROXY_HEADER
+											: SESSION_HTTP_REQUEST) != 0) {
+		w->counters.drop_session_pool_full++;
+		client_table_session_release(w, s);
+		return NULL;
+	}
+	w->counters.session_accepted++;
+	return s;
+}
+
+static void session_readable(struct worker *w, struct tcp_conn *c, void *ctx)
+{
+	(void)c;
+	session_pump(w, ctx);
+}
+
+static void session_writable(struct worker *w, struct tcp_conn *c, void *ctx)
+{
+	struct session *s = ctx;
+
+	(void)c;
+	if (s->state == SESSION_TLS_HANDSHAKE && !s->on_async_list)
+		session_pump(w, s);
+}
+
+static void session_closed(struct worker *w, struct tcp_conn *c, void *ctx, enum tcp_event event)
+{
+	struct session *s = ctx;
+
+	(void)c;
+	if (event == TCP_EVENT_PEER_FIN) {
+		/* Read what is left; the end of the stream then closes our side. */
+		if (s->state == SESSION_CLOSING)
+			discard_input(w, s);
+		else if (!s->on_async_list)
+			session_pump(w, s);
+		return;
+	}
+	/* §3.2.5.3 / §3.2.7.2: the transport is gone, so is the client's entry. */
+	if (s->on_async_list) {
+		/* A job is paused inside this SSL: freeing it now would leak the job
+		 * (its fibre and stack). Cut the transport and let the job finish. */
+		s->orphaned = true;
+		tls_session_detach_transport(&s->tls);
+		session_timers_deadline_met(w, s);
+		client_table_remove(w, s);
+		return;
+	}
+	session_free(w, s);
+}
+
+static const struct tcp_upcalls session_upcalls = {
+	.accepted = session_accepted,
+	.readable = session_readable,
+	.writable = session_writable,
+	.closed = session_closed,
+};
+
+/* ---- the worker's periodic work ---- */
+
+void session_poll(struct worker *w)
+{
+	session_timers_run(w);
+}
+
+/* ---- start and stop ---- */
+
+int session_worker_init(struct worker *w, const struct iphttps_config *config)
+{
+	session_timers_init(w);
+	return client_table_shard_init(w, config);
+}
+
+void session_worker_free(struct worker *w)
+{
+	struct client_table_shard *t = client_table_shard_of(w);
+
+	/* Workers are stopped: free what is left without upcalls (the TCP tables go next). */
+	for (uint32_t i = 0; t->slots && i < t->capacity; i++)
+		if (t->slots[i].conn)
+			session_free(w, &t->slots[i]);
+	client_table_shard_free(w);
+}
+
+int session_listeners_start(const struct iphttps_config *config, char *err, size_t err_len)
+{
+	bool need_tls = false;
+
+	for (unsigned int i = 0; i < config->listener_count; i++)
+		need_tls |= config->listeners[i].protocol == CONFIG_LISTENER_HTTPS;
+	if (need_tls) {
+		SSL_CTX *ctx;
+
+		if (tls_bio_init() != 0) {
+			snprintf(err, err_len, "cannot create the TLS transport");
+			return -1;
+		}
+		ctx = tls_context_create(config, err, err_len);
+		if (!ctx)
+			return -1;
+		tls_context_free(tls_context_swap(ctx)); /* workers are not running yet */
+	}
+	for (unsigned int i = 0; i < config->listener_count; i++) {
+		const struct config_listener *cl = &config->listeners[i];
+
+		listeners[i].index = i;
+		if (tcp_listen(cl->port, &session_upcalls, &listeners[i]) != 0) {
+			snprintf(err, err_len, "listeners: cannot listen on port %u (taken by another listener or "
+				 "tcp_services)", cl->port);
+			return -1;
+		}
+		log_info("IP-HTTPS listener on port %u (%s%s)", cl->port,
+			 cl->protocol == CONFIG_LISTENER_HTTPS ? "https" : "http",
+			 cl->proxy_protocol != CONFIG_PROXY_NONE ? ", PROXY protocol" : "");
+	}
+	return 0;
+}
+
+void session_listeners_stop(void)
+{
+	tls_context_free(tls_context_swap(NULL));
+}

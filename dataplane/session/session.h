@@ -1,0 +1,155 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef IPHTTPS_SESSION_H
+#define IPHTTPS_SESSION_H
+
+/*
+ * An IP-HTTPS session: one client's HTTP connection ([MS-IPHTTPS] §3.2.1
+ * "Client Table ... HTTP Connection") on the appliance's TCP, from accept to
+ * close, on the worker that owns the connection:
+ *
+ *   TLS_HANDSHAKE  (https listeners) tls_session_handshake until done; a
+ *                  paused asynchronous job parks the session on the worker's
+ *                  async list and the worker resumes it (session_poll)
+ *   PROXY_HEADER   (http listeners with proxy_protocol) the balancer's PROXY
+ *                  v1/v2 header names the real client (session_request.c)
+ *   HTTP_REQUEST   the request header section (session_request.c);
+ *                  accepted: Client Table entry, "200 OK", LinkUp; refused:
+ *                  an HTTP error
+ *   LINK_UP        the request body carries the client's IPv6 packets up
+ *                  (framer → the registered packet handler: the link), the
+ *                  response body carries the link's packets down
+ *                  (session_send_packet)
+ *   CLOSING        close_notify and FIN sent; input is discarded until TCP
+ *                  reports the connection gone, then the session is freed
+ *
+ * Every state has an upper lifetime (session_timers.c lists the timers).
+ *
+ * The session calls down (TLS, TCP) and up only through the one packet
+ * handler the link registers (session_set_packet_handler), so it knows
+ * nothing of routing.
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/queue.h>
+#include <netinet/in.h>
+
+#include <rte_common.h>
+
+#include "appliance_config.h"
+#include "client_index.h"
+#include "framer.h"
+#include "tls_session.h"
+#include "worker.h"
+
+struct worker;
+struct tcp_conn;
+struct rte_mbuf;
+
+enum session_state {
+	SESSION_TLS_HANDSHAKE,
+	SESSION_PROXY_HEADER,
+	SESSION_HTTP_REQUEST,
+	SESSION_LINK_UP,
+	SESSION_CLOSING,
+	SESSION_STATE_COUNT
+};
+
+/* The session layer's fixed sizes. */
+enum session_limits {
+	/* One TLS record's plaintext at most (RFC 8446 5.1). */
+	SESSION_RECORD_PLAINTEXT_MAX_BYTES = 16384,
+	/* Bytes a TLS record adds to its plaintext at most, for the suites we
+	 * allow (TLS 1.2 CBC with SHA-384: 5 header + 16 IV + 48 MAC + 16 padding). */
+	SESSION_TLS_RECORD_OVERHEAD_MAX_BYTES = 128,
+};
+
+/* A listener as the session layer sees it: its entry in config->listeners. */
+struct session_listener {
+	unsigned int index;
+};
+
+struct session {
+	struct tcp_conn *conn;
+	struct tls_session tls; /* tls.ssl is NULL on a plain HTTP listener; tls.transport always set */
+	const struct session_listener *listener;
+	enum session_state state;
+	uint32_t slot;       /* index in the worker's shard (client_table.c) */
+	uint32_t generation; /* bumped on every reuse of the slot: stale handles miss */
+	bool in_client_table;
+	bool on_async_list;
+	bool on_deadline_list;
+	bool on_idle_list;
+	bool orphaned; /* its connection went while an async job was paused: freed when the job ends */
+	uint8_t deadline_kind; /* which list: the handshake's or the request's (session_timers.c) */
+	uint64_t deadline_ms;
+	TAILQ_ENTRY(session) deadline_link;
+	TAILQ_ENTRY(session) async_link;
+	TAILQ_ENTRY(session) idle_link; /* LinkUp sessions, least recently active first */
+	uint64_t last_active_ms;
+	char *request;        /* PROXY header and HTTP request bytes, only while they are awaited */
+	uint32_t request_len;
+	struct framer framer;
+	struct in6_addr client;  /* the TCP peer, or the real client named by a PROXY header (v4-mapped) */
+	uint16_t client_port;
+	struct in6_addr addresses[CLIENT_INDEX_ADDRESSES_PER_CLIENT]; /* in the client index */
+	uint8_t address_count;
+	uint64_t link_up_ms;
+	uint64_t rx_packets, tx_packets;
+};
+
+TAILQ_HEAD(session_list, session);
+
+/* The session layer's per-worker state: in session_workers[], by worker id. */
+struct session_worker {
+	struct session_list handshake_deadlines; /* FIFO: one timeout for all, so ordered by deadline */
+	struct session_list request_deadlines;
+	struct session_list async_paused;
+	struct session_list idle;                /* LinkUp sessions by last activity */
+	uint8_t scratch[SESSION_RECORD_PLAINTEXT_MAX_BYTES];  /* one TLS record's plaintext at a time */
+	uint8_t scratch_send[IPHTTPS_LINK_MTU_MAX_BYTES];     /* a chained packet made contiguous for TLS */
+} __rte_cache_aligned;
+
+extern struct session_worker session_workers[CONFIG_MAX_WORKERS];
+
+static inline struct session_worker *session_worker_of(const struct worker *w)
+{
+	return &session_workers[w->id];
+}
+
+/* Where a LinkUp session hands each complete IPv6 packet from its client (consumed). */
+typedef void (*session_packet_fn)(struct worker *w, struct session *s, struct rte_mbuf *m);
+
+/** Register the layer above (the link) that takes the clients' packets (start-up). */
+void session_set_packet_handler(session_packet_fn fn);
+
+/**
+ * Build the TLS context and register every configured listener (start-up,
+ * before the workers run). @return 0, or -1 with a message in err.
+ */
+int session_listeners_start(const struct iphttps_config *config, char *err, size_t err_len);
+
+/** Remove the listeners' state (after the workers stopped). */
+void session_listeners_stop(void);
+
+/** Prepare a worker's session state. @return 0 or -1. */
+int session_worker_init(struct worker *w, const struct iphttps_config *config);
+
+/** Free every session of a stopped worker. */
+void session_worker_free(struct worker *w);
+
+/** Run deadlines and resume paused asynchronous jobs; called every loop iteration. */
+void session_poll(struct worker *w);
+
+/**
+ * Send one IPv6 packet to the client (the response body). Consumes m.
+ * @return 0, or -1 when it was dropped (counted).
+ */
+int session_send_packet(struct worker *w, struct session *s, struct rte_mbuf *m);
+
+/** End a session: close_notify, FIN, and the Client Table entry goes. */
+void session_close(struct worker *w, struct session *s);
+
+const char *session_state_name(enum session_state state);
+
+#endif

@@ -1,0 +1,147 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * A LinkUp session's packets. Up: the framer cuts the body into IPv6
+ * packets by Payload Length, each built in an mbuf chain from the worker's
+ * pool and handed to the handler the link registered. Down: the link hands
+ * a packet to session_send_packet, which writes it as TLS records (or, on a
+ * plain listener, queues the mbufs themselves) into the connection.
+ */
+#include <string.h>
+
+#include <rte_mbuf.h>
+
+#include "session_internal.h"
+#include "tcp.h"
+#include "worker.h"
+
+/* Set at start-up, before the workers run. */
+static session_packet_fn packet_handler;
+
+void session_set_packet_handler(session_packet_fn fn)
+{
+	packet_handler = fn;
+}
+
+/* ---- the framer's sink: packets built in mbufs from the worker's pool ---- */
+
+static void *packet_begin(void *ctx, uint32_t bytes)
+{
+	struct session *s = ctx;
+	struct worker *w = s->tls.transport.w;
+	uint16_t room = (uint16_t)(rte_pktmbuf_data_room_size(w->pool) - RTE_PKTMBUF_HEADROOM);
+	unsigned int segs = (bytes + room - 1) / room;
+	struct rte_mbuf *m[64];
+
+	if (s->state != SESSION_LINK_UP)
+		return NULL; /* the session ended while a segment was being framed: skip the rest */
+	/* Allocate the whole chain now so appending never fails halfway. */
+	if (segs == 0 || segs > RTE_DIM(m) || rte_pktmbuf_alloc_bulk(w->pool, m, segs) != 0) {
+		w->counters.drop_link_mbuf_alloc++;
+		return NULL;
+	}
+	for (unsigned int i = 1; i < segs; i++)
+		if (rte_pktmbuf_chain(m[0], m[i]) != 0) {
+			rte_pktmbuf_free(m[0]);
+			for (unsigned int j = i; j < segs; j++)
+				rte_pktmbuf_free(m[j]);
+			w->counters.drop_link_mbuf_alloc++;
+			return NULL;
+		}
+	return m[0];
+}
+
+static void packet_append(void *ctx, void *packet, const uint8_t *data, uint32_t len)
+{
+	struct rte_mbuf *head = packet, *seg = head;
+
+	(void)ctx;
+	/* The chain was sized for the whole packet in packet_begin: fill it in order. */
+	while (len > 0) {
+		uint32_t room;
+
+		while (rte_pktmbuf_tailroom(seg) == 0 && seg->next)
+			seg = seg->next;
+		room = RTE_MIN((uint32_t)rte_pktmbuf_tailroom(seg), len);
+		if (room == 0)
+			return; /* cannot happen: the framer never appends past the length it announced */
+		memcpy(rte_pktmbuf_mtod_offset(seg, uint8_t *, seg->data_len), data, room);
+		seg->data_len = (uint16_t)(seg->data_len + room);
+		head->pkt_len += room;
+		data += room;
+		len -= room;
+	}
+}
+
+static void packet_end(void *ctx, void *packet)
+{
+	struct session *s = ctx;
+	struct worker *w = s->tls.transport.w;
+
+	if (packet_handler)
+		packet_handler(w, s, packet);
+	else
+		worker_drop(w, (struct rte_mbuf *)packet, drop_link_no_route);
+}
+
+static void packet_abandon(void *ctx, void *packet)
+{
+	(void)ctx;
+	rte_pktmbuf_free(packet);
+}
+
+static const struct framer_sink packet_sink = {
+	.begin = packet_begin,
+	.append = packet_append,
+	.end = packet_end,
+	.abandon = packet_abandon,
+};
+
+void session_packets_input(struct worker *w, struct session *s, const uint8_t *data, uint32_t len)
+{
+	switch (framer_push(&s->framer, data, len, &packet_sink, s)) {
+	case FRAMER_OK: return;
+	case FRAMER_ERROR_NOT_IPV6: w->counters.drop_framer_not_ipv6++; break;
+	case FRAMER_ERROR_JUMBOGRAM: w->counters.drop_framer_jumbogram++; break;
+	case FRAMER_ERROR_TOO_BIG: w->counters.drop_framer_too_big++; break;
+	}
+	/* §3.2.5.2.2: discard, and terminate this client's session (only this one). */
+	session_close(w, s);
+}
+
+void session_packets_reset(struct session *s)
+{
+	framer_reset(&s->framer, &packet_sink, s);
+}
+
+int session_send_packet(struct worker *w, struct session *s, struct rte_mbuf *m)
+{
+	uint32_t len = m->pkt_len;
+
+	if (s->state != SESSION_LINK_UP) {
+		worker_drop(w, m, drop_link_session_not_up);
+		return -1;
+	}
+	if (tcp_send_space(w, s->conn) < len + (s->tls.ssl ? SESSION_TLS_RECORD_OVERHEAD_MAX_BYTES : 0)) {
+		/* Like a full interface queue: drop and count, never block the worker. */
+		worker_drop(w, m, drop_link_send_queue_full);
+		return -1;
+	}
+	if (s->tls.ssl) {
+		const void *data = rte_pktmbuf_read(m, 0, len, session_worker_of(w)->scratch_send);
+		bool written = tls_session_write(&s->tls, data, len);
+
+		rte_pktmbuf_free(m);
+		if (!written) {
+			w->counters.tls_errors++;
+			session_close(w, s);
+			return -1;
+		}
+	} else if (tcp_write_mbuf(w, s->conn, m) != 0) {
+		worker_drop(w, m, drop_link_send_queue_full);
+		return -1;
+	}
+	w->counters.link_tx_packets++;
+	w->counters.link_tx_bytes += len;
+	s->tx_packets++;
+	return 0;
+}

@@ -1,0 +1,165 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The request phase of a session, from the first byte after TLS to LinkUp:
+ * the PROXY v1/v2 header on listeners behind a balancer, then the HTTP
+ * request header section ([MS-IPHTTPS] §3.2.5.1). Both are read into one
+ * buffer that exists only while they are awaited, under one deadline. An
+ * accepted request makes the Client Table entry and answers 200 OK; a
+ * refused one gets its HTTP status and the session closes.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "client_table.h"
+#include "http_request.h"
+#include "http_response.h"
+#include "log_peer.h"
+#include "proxy_protocol.h"
+#include "session_internal.h"
+#include "session_timers.h"
+#include "worker.h"
+
+/* The request buffer holds a PROXY header and then the HTTP header section. */
+enum { SESSION_REQUEST_BUFFER_BYTES = HTTP_HEADER_SECTION_MAX_BYTES + PROXY_V2_MAX_BYTES };
+
+void session_request_free(struct session *s)
+{
+	free(s->request);
+	s->request = NULL;
+	s->request_len = 0;
+}
+
+int session_request_begin(struct worker *w, struct session *s, enum session_state state)
+{
+	s->request = malloc(SESSION_REQUEST_BUFFER_BYTES);
+	if (!s->request)
+		return -1;
+	s->request_len = 0;
+	s->state = state;
+	session_timers_request_started(w, s);
+	return 0;
+}
+
+void session_refuse(struct worker *w, struct session *s, unsigned int status)
+{
+	char response[HTTP_RESPONSE_MAX_BYTES];
+	size_t n = http_response_format(response, status, w->config->iphttps.server_header, time(NULL));
+
+	switch (status) {
+	case 400: w->counters.http_status_400++; break;
+	case 404: w->counters.http_status_404++; break;
+	case 405: w->counters.http_status_405++; break;
+	case 408: w->counters.http_status_408++; break;
+	case 411: w->counters.http_status_411++; break;
+	case 414: w->counters.http_status_414++; break;
+	case 431: w->counters.http_status_431++; break;
+	case 501: w->counters.http_status_501++; break;
+	case 505: w->counters.http_status_505++; break;
+	}
+	session_write(s, response, (uint32_t)n);
+	session_close(w, s);
+}
+
+/* The proxy_protocol_parse version bits of a listener's config. */
+static enum proxy_protocol_version accepted_versions(const struct config_listener *cl)
+{
+	switch (cl->proxy_protocol) {
+	case CONFIG_PROXY_V1: return PROXY_ACCEPT_V1;
+	case CONFIG_PROXY_V2: return PROXY_ACCEPT_V2;
+	default: return PROXY_ACCEPT_ANY;
+	}
+}
+
+static void proxy_header_step(struct worker *w, struct session *s)
+{
+	const struct config_listener *cl = &w->config->listeners[s->listener->index];
+	struct proxy_protocol_result res;
+	int rc = proxy_protocol_parse((const uint8_t *)s->request, s->request_len, accepted_versions(cl), &res);
+
+	if (rc == 0)
+		return;
+	if (res.error != PROXY_OK) {
+		w->counters.proxy_header_rejected++;
+		log_peer(w, DEBUG, &s->client, s->client_port, "PROXY header refused: %s",
+			 proxy_protocol_error_text(res.error));
+		session_close(w, s);
+		return;
+	}
+	if (res.family != AF_UNSPEC) {
+		s->client = res.source;
+		s->client_port = res.source_port;
+	}
+	s->request_len -= (uint32_t)res.header_bytes;
+	memmove(s->request, s->request + res.header_bytes, s->request_len);
+	s->state = SESSION_HTTP_REQUEST;
+}
+
+static void link_up(struct worker *w, struct session *s, const struct http_request *req)
+{
+	char response[HTTP_RESPONSE_MAX_BYTES];
+	uint32_t body_len = s->request_len - (uint32_t)req->header_bytes;
+	size_t n;
+
+	session_timers_deadline_met(w, s);
+	/* §3.2.5.1: add the Client Table entry; if that fails, disconnect. */
+	if (client_table_add(w, s) != 0) {
+		w->counters.client_table_full++;
+		session_close(w, s);
+		return;
+	}
+	n = http_response_format(response, 200, w->config->iphttps.server_header, time(NULL));
+	if (!session_write(s, response, (uint32_t)n)) {
+		session_close(w, s);
+		return;
+	}
+	w->counters.http_requests_accepted++;
+	w->counters.session_link_up++;
+	s->state = SESSION_LINK_UP;
+	s->link_up_ms = w->now_ms;
+	session_timers_link_up(w, s);
+	if (body_len) {
+		/* The body's first bytes came with the request. The buffer is detached
+		 * before framing: a packet can end the session, which frees it. */
+		char *buf = s->request;
+
+		s->request = NULL;
+		s->request_len = 0;
+		session_packets_input(w, s, (const uint8_t *)buf + req->header_bytes, body_len);
+		free(buf);
+		return;
+	}
+	session_request_free(s);
+}
+
+static void http_request_step(struct worker *w, struct session *s)
+{
+	struct http_request req;
+
+	if (http_request_parse(s->request, s->request_len, w->config->iphttps.uri, &req) == 0)
+		return;
+	if (req.error != HTTP_REQUEST_NONE) {
+		log_peer(w, DEBUG, &s->client, s->client_port, "HTTP request refused: %s",
+			 http_request_error_text(req.error));
+		session_refuse(w, s, http_request_error_status(req.error));
+		return;
+	}
+	link_up(w, s, &req);
+}
+
+uint32_t session_request_input(struct worker *w, struct session *s, const uint8_t *data, uint32_t len)
+{
+	uint32_t take = RTE_MIN(len, SESSION_REQUEST_BUFFER_BYTES - s->request_len);
+
+	if (take == 0) { /* the parsers bound themselves below this; never spin */
+		session_refuse(w, s, 431);
+		return 0;
+	}
+	memcpy(s->request + s->request_len, data, take);
+	s->request_len += take;
+	if (s->state == SESSION_PROXY_HEADER)
+		proxy_header_step(w, s);
+	if (s->state == SESSION_HTTP_REQUEST)
+		http_request_step(w, s);
+	return take;
+}

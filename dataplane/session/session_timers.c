@@ -1,0 +1,180 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Every timer a session has, what arms it, and what its expiry does. All are
+ * per worker and run from the worker's loop (session_poll); none allocates.
+ *
+ *   handshake deadline  armed when an https connection is accepted
+ *                       (limits.tls_handshake_timeout_ms); met when the
+ *                       handshake completes. Expiry: RST, counted as
+ *                       tls_handshake_timeouts. Never while an asynchronous
+ *                       job is paused in the SSL: then the session is timed
+ *                       out when the job ends (session_on_async_resume).
+ *   request deadline    armed when the PROXY header or the HTTP request is
+ *                       awaited (limits.http_request_timeout_ms); met at
+ *                       LinkUp. Expiry: 408 and close.
+ *   idle timer          LinkUp sessions sit on a list, least recently active
+ *                       first; each input moves a session to the tail.
+ *                       Expiry (limits.idle_session_timeout_s, 0 = never):
+ *                       close, counted as session_idle_timeouts.
+ *   closing             bounded by TCP, which frees the session when the
+ *                       connection is gone (FIN handshake, RST, or its
+ *                       retransmission timeouts).
+ *
+ * And one list that is not a timer: sessions whose TLS job paused, resumed
+ * once per loop iteration.
+ *
+ * Each deadline list is a FIFO: every entry got the same timeout, so the
+ * list is ordered by deadline and the run stops at the first not yet due.
+ * (A reload that shortens a timeout delays the new, shorter deadlines behind
+ * older ones by at most the old timeout.)
+ */
+#include "session_timers.h"
+
+#include "session_internal.h"
+#include "worker.h"
+
+enum deadline_kind { DEADLINE_HANDSHAKE = 1, DEADLINE_REQUEST = 2 };
+
+static void deadline_set(struct worker *w, struct session *s, enum deadline_kind kind)
+{
+	struct session_worker *sw = session_worker_of(w);
+	const struct config_limits *limits = &w->config->limits;
+
+	session_timers_deadline_met(w, s);
+	if (kind == DEADLINE_HANDSHAKE) {
+		s->deadline_ms = w->now_ms + limits->tls_handshake_timeout_ms;
+		TAILQ_INSERT_TAIL(&sw->handshake_deadlines, s, deadline_link);
+	} else {
+		s->deadline_ms = w->now_ms + limits->http_request_timeout_ms;
+		TAILQ_INSERT_TAIL(&sw->request_deadlines, s, deadline_link);
+	}
+	s->deadline_kind = (uint8_t)kind;
+	s->on_deadline_list = true;
+}
+
+void session_timers_handshake_started(struct worker *w, struct session *s)
+{
+	deadline_set(w, s, DEADLINE_HANDSHAKE);
+}
+
+void session_timers_request_started(struct worker *w, struct session *s)
+{
+	deadline_set(w, s, DEADLINE_REQUEST);
+}
+
+void session_timers_deadline_met(struct worker *w, struct session *s)
+{
+	struct session_worker *sw = session_worker_of(w);
+
+	if (!s->on_deadline_list)
+		return;
+	if (s->deadline_kind == DEADLINE_HANDSHAKE)
+		TAILQ_REMOVE(&sw->handshake_deadlines, s, deadline_link);
+	else
+		TAILQ_REMOVE(&sw->request_deadlines, s, deadline_link);
+	s->on_deadline_list = false;
+}
+
+void session_timers_link_up(struct worker *w, struct session *s)
+{
+	session_timers_deadline_met(w, s);
+	s->last_active_ms = w->now_ms;
+	TAILQ_INSERT_TAIL(&session_worker_of(w)->idle, s, idle_link);
+	s->on_idle_list = true;
+}
+
+void session_timers_input(struct worker *w, struct session *s)
+{
+	struct session_worker *sw = session_worker_of(w);
+
+	if (!s->on_idle_list || s->last_active_ms == w->now_ms)
+		return; /* already at the tail this millisecond */
+	s->last_active_ms = w->now_ms;
+	TAILQ_REMOVE(&sw->idle, s, idle_link);
+	TAILQ_INSERT_TAIL(&sw->idle, s, idle_link);
+}
+
+void session_timers_async_paused(struct worker *w, struct session *s)
+{
+	if (s->on_async_list)
+		return;
+	TAILQ_INSERT_TAIL(&session_worker_of(w)->async_paused, s, async_link);
+	s->on_async_list = true;
+}
+
+void session_timers_closing(struct worker *w, struct session *s)
+{
+	session_timers_deadline_met(w, s);
+	if (s->on_idle_list) {
+		TAILQ_REMOVE(&session_worker_of(w)->idle, s, idle_link);
+		s->on_idle_list = false;
+	}
+}
+
+void session_timers_free(struct worker *w, struct session *s)
+{
+	session_timers_closing(w, s);
+	if (s->on_async_list) {
+		TAILQ_REMOVE(&session_worker_of(w)->async_paused, s, async_link);
+		s->on_async_list = false;
+	}
+}
+
+/* Resume paused jobs: each gets one step per loop iteration; an engine still
+ * busy pauses it again. The list is detached first so that a session that
+ * pauses again waits for the next iteration. */
+static void resume_paused(struct worker *w)
+{
+	struct session_worker *sw = session_worker_of(w);
+	struct session_list resume = TAILQ_HEAD_INITIALIZER(resume);
+	struct session *s;
+
+	if (TAILQ_EMPTY(&sw->async_paused))
+		return;
+	TAILQ_CONCAT(&resume, &sw->async_paused, async_link);
+	while ((s = TAILQ_FIRST(&resume)) != NULL) {
+		TAILQ_REMOVE(&resume, s, async_link);
+		s->on_async_list = false;
+		w->counters.tls_async_resumed++;
+		session_on_async_resume(w, s);
+	}
+}
+
+/* Whether the handshake deadline passed while its job was paused (checked when it resumes). */
+bool session_timers_handshake_overdue(const struct worker *w, const struct session *s)
+{
+	return s->deadline_kind == DEADLINE_HANDSHAKE && !s->on_deadline_list && s->deadline_ms <= w->now_ms;
+}
+
+void session_timers_run(struct worker *w)
+{
+	struct session_worker *sw = session_worker_of(w);
+	uint64_t now = w->now_ms, idle_ms = (uint64_t)w->config->limits.idle_session_timeout_s * 1000;
+	struct session *s;
+
+	resume_paused(w);
+	while ((s = TAILQ_FIRST(&sw->handshake_deadlines)) != NULL && s->deadline_ms <= now) {
+		session_timers_deadline_met(w, s);
+		if (s->on_async_list)
+			continue; /* never free a paused job: it is timed out when it resumes */
+		session_on_handshake_expired(w, s);
+	}
+	while ((s = TAILQ_FIRST(&sw->request_deadlines)) != NULL && s->deadline_ms <= now) {
+		session_timers_deadline_met(w, s);
+		session_refuse(w, s, 408);
+	}
+	while (idle_ms && (s = TAILQ_FIRST(&sw->idle)) != NULL && s->last_active_ms + idle_ms <= now) {
+		w->counters.session_idle_timeouts++;
+		session_close(w, s);
+	}
+}
+
+void session_timers_init(struct worker *w)
+{
+	struct session_worker *sw = session_worker_of(w);
+
+	TAILQ_INIT(&sw->handshake_deadlines);
+	TAILQ_INIT(&sw->request_deadlines);
+	TAILQ_INIT(&sw->async_paused);
+	TAILQ_INIT(&sw->idle);
+}

@@ -1,0 +1,294 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef IPHTTPS_TCP_CONN_H
+#define IPHTTPS_TCP_CONN_H
+
+/*
+ * The TCP control block and the per-worker TCP state, shared by the tcp_*
+ * files only. Sequence-number names follow RFC 9293 3.3.1.
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_ether.h>
+#include <rte_hash.h>
+#include <rte_mbuf.h>
+
+#include "tcp.h"
+#include "tcp_bufq.h"
+#include "worker.h"
+
+struct iphttps_config; /* TCP reads its limits through a pointer; the header stays out */
+
+enum tcp_state {
+	TCP_CLOSED = 0,
+	TCP_SYN_RECEIVED,
+	TCP_ESTABLISHED,
+	TCP_FIN_WAIT_1,
+	TCP_FIN_WAIT_2,
+	TCP_CLOSING,
+	TCP_TIME_WAIT,
+	TCP_CLOSE_WAIT,
+	TCP_LAST_ACK,
+	TCP_STATE_COUNT,
+};
+
+/* Protocol constants and defaults; units in the names (RFC 6298, 9293, 7323). */
+enum tcp_limits {
+	TCP_RTO_INITIAL_MS = 1000,      /* RFC 6298 2.1 */
+	TCP_RTO_MIN_MS = 200,           /* below RFC 6298's 1 s, as Linux and FreeBSD do: LAN RTTs */
+	TCP_RTO_MAX_MS = 60000,         /* RFC 6298 2.5 */
+	TCP_SYNACK_RETRIES = 5,
+	TCP_DATA_RETRIES = 12,          /* ~ 9 minutes with back-off capped at RTO_MAX */
+	TCP_DELACK_MS = 40,
+	TCP_MSL_MS = 30000,             /* TIME_WAIT = 2 MSL = 60 s */
+	TCP_FIN_WAIT_2_TIMEOUT_MS = 60000,
+	TCP_KEEPALIVE_IDLE_MS = 7200000,
+	TCP_KEEPALIVE_INTERVAL_MS = 75000,
+	TCP_KEEPALIVE_PROBES = 9,
+	TCP_PERSIST_MIN_MS = 500,
+	TCP_TLP_MIN_MS = 10,            /* RFC 8985 7.2: PTO = 2 SRTT, at least this */
+	TCP_TLP_DELACK_MS = 50,         /* added when one segment is in flight: the peer may delay its ACK */
+	TCP_PERSIST_MAX_MS = 60000,
+	TCP_DEFAULT_MSS_IPV4 = 536,     /* RFC 9293 3.7.1: when the peer sends no MSS option */
+	TCP_DEFAULT_MSS_IPV6 = 1220,
+	TCP_MAX_WSCALE = 14,            /* RFC 7323 2.3 */
+	TCP_DUPACK_THRESHOLD = 3,
+	TCP_INITIAL_WINDOW_SEGMENTS = 10, /* RFC 6928 */
+	TCP_TIMER_WHEEL_SLOTS = 4096,   /* one per ms: a 4 s horizon; later deadlines wait in the last slot */
+	TCP_MAX_LISTENERS = 16,
+	TCP_MAX_SACK_BLOCKS = 4,
+	TCP_OOO_MAX_SEGMENTS = 256,     /* out-of-order segments kept per connection */
+	TCP_SCOREBOARD_BLOCKS = 6,
+	TCP_TSO_MAX_BYTES = 65000,
+	TCP_CHALLENGE_ACKS_PER_SECOND = 1000, /* RFC 5961 7: a worker's challenge ACKs, at most */      /* payload of one TSO super-segment, under the 64 KiB IP limit */      /* SACKed ranges the sender remembers (RFC 6675 scoreboard) */
+};
+
+enum tcp_flags_internal {
+	TCPF_TS_OK = 1 << 0,       /* both sides sent timestamps (RFC 7323) */
+	TCPF_SACK_OK = 1 << 1,     /* both sides sent SACK-permitted (RFC 2018) */
+	TCPF_WS_OK = 1 << 2,       /* both sides sent window scale */
+	TCPF_FIN_QUEUED = 1 << 3,  /* tcp_shutdown: FIN after the send queue */
+	TCPF_FIN_SENT = 1 << 4,
+	TCPF_ACK_NOW = 1 << 5,     /* send an ACK before leaving input */
+	TCPF_DELACK = 1 << 6,      /* one segment's ACK is being delayed */
+	TCPF_ACCEPTED = 1 << 7,    /* the layer above has it */
+	TCPF_PEER_FIN = 1 << 8,    /* FIN received (rcv_nxt covers it) */
+	TCPF_WANT_WRITABLE = 1 << 9,
+	TCPF_IN_RECOVERY = 1 << 10, /* fast recovery (RFC 6582 / 6675) */
+	TCPF_RTT_TIMING = 1 << 11, /* rtt_seq is being timed (no timestamps) */
+	TCPF_TLP_PENDING = 1 << 12, /* t_rexmt is a tail loss probe timeout (RFC 8985 7) */
+};
+
+struct tcp_key {
+	uint8_t family; /* 4 or 6 */
+	uint8_t pad;
+	uint16_t local_port;  /* network order */
+	uint16_t remote_port; /* network order */
+	uint16_t pad2;
+	uint8_t local[16];    /* IPv4 in the first 4 bytes */
+	uint8_t remote[16];
+};
+
+struct tcp_conn {
+	struct tcp_key key;
+	uint32_t index; /* position in the worker's flow table and conns[] */
+	uint8_t state;
+	uint8_t role;   /* the port (enum config_port_role) it came in on */
+	uint8_t snd_wscale, rcv_wscale;
+	uint16_t flags;
+	uint16_t mss;   /* most payload bytes per segment we send */
+	struct rte_ether_addr peer_mac;
+
+	/* Send sequence space. */
+	uint32_t iss, snd_una, snd_nxt, snd_max, snd_wnd, snd_wl1, snd_wl2;
+	uint32_t max_snd_wnd; /* the largest window the peer offered: RFC 5961 5.2's ACK range */
+	/* Receive sequence space. */
+	uint32_t irs, rcv_nxt, rcv_adv; /* rcv_adv: the right edge we last advertised */
+
+	/* RFC 7323 timestamps. */
+	uint32_t ts_recent, ts_recent_age_ms, last_ack_sent;
+
+	/* RFC 6298 RTT estimation, in microseconds; RTO in milliseconds. */
+	uint32_t srtt_us, rttvar_us, rto_ms;
+	uint32_t rtt_seq;
+	uint64_t rtt_start_us;
+	uint8_t backoff, retries, dupacks, keep_probes;
+
+	/* Congestion control (NewReno, RFC 5681 / 6582) and SACK recovery (RFC 6675). */
+	uint32_t cwnd, ssthresh, recover;
+	uint32_t high_rxt;  /* RFC 6675 HighRxt: end of the highest retransmission in this recovery */
+	uint8_t sacked_count;
+	uint32_t sacked[TCP_SCOREBOARD_BLOCKS][2]; /* SACKed ranges above snd_una, sorted, disjoint */
+
+	/* Queues. */
+	struct tcp_bufq sndq; /* from snd_una: unacknowledged, then unsent */
+	struct tcp_bufq rcvq; /* in-order bytes not yet taken by the layer above */
+	struct rte_mbuf *ooo;  /* out-of-order segments, sorted, linked by ->next, seq in ->hash.usr */
+	uint16_t ooo_count;
+	uint32_t ooo_last_seq; /* seq of the latest out-of-order arrival: the first SACK block (RFC 2018 4) */
+
+	/* Timers: absolute ms deadlines, 0 when off; one wheel entry at the earliest. */
+	uint64_t t_rexmt, t_persist, t_delack, t_keep, t_2msl;
+	uint64_t wheel_at;
+	uint32_t wheel_prev, wheel_next;
+	uint16_t wheel_slot; /* TCP_TIMER_WHEEL_SLOTS: on the list being run */
+
+	/* The layer above. */
+	const struct tcp_listener *listener;
+	const struct tcp_upcalls *up;
+	void *ctx;
+};
+
+struct tcp_listener {
+	uint16_t port; /* network order */
+	const struct tcp_upcalls *up;
+	void *ctx;
+};
+
+/* Per-worker TCP state: owned by its worker. */
+struct tcp_source_key {
+	uint8_t family;
+	uint8_t pad[3];
+	uint8_t addr[16];
+};
+
+/* TCP's per-worker state: in tcp_workers[], indexed by the worker id, and
+ * touched only by that worker (the control plane asks it: worker_command.h). */
+struct tcp_worker {
+	struct rte_hash *flows;
+	struct tcp_conn *conns;
+	struct rte_hash *sources;  /* remote address → position in source_count */
+	uint32_t *source_count;    /* connections per remote address (limits.max_connections_per_source) */
+	uint32_t capacity;
+	uint32_t half_open;
+	uint64_t syncookies_used_ms; /* when a cookie was last sent: ACKs may carry one */
+	uint64_t challenge_second;   /* the second challenge_count counts in */
+	uint32_t challenge_count;
+	uint64_t wheel_tick; /* last ms processed */
+	uint32_t wheel[TCP_TIMER_WHEEL_SLOTS + 1]; /* the extra list: connections being run */
+	uint64_t table_bytes; /* flow table + connection slots, as allocated at start-up */
+} __rte_cache_aligned;
+
+extern struct tcp_worker tcp_workers[CONFIG_MAX_WORKERS];
+
+static inline struct tcp_worker *tcp_worker_of(const struct worker *w)
+{
+	return &tcp_workers[w->id];
+}
+
+/* Our window-scale shift: the smallest that fits limits.tcp_recv_queue_bytes in 16 bits. */
+uint8_t tcp_rcv_wscale(const struct worker *w);
+
+#define TCP_NO_INDEX UINT32_MAX
+
+/* Sequence arithmetic (RFC 9293 3.4). */
+static inline bool seq_lt(uint32_t a, uint32_t b) { return (int32_t)(a - b) < 0; }
+static inline bool seq_leq(uint32_t a, uint32_t b) { return (int32_t)(a - b) <= 0; }
+static inline bool seq_gt(uint32_t a, uint32_t b) { return (int32_t)(a - b) > 0; }
+static inline bool seq_geq(uint32_t a, uint32_t b) { return (int32_t)(a - b) >= 0; }
+static inline uint32_t seq_max(uint32_t a, uint32_t b) { return seq_gt(a, b) ? a : b; }
+static inline uint32_t seq_min(uint32_t a, uint32_t b) { return seq_lt(a, b) ? a : b; }
+
+const char *tcp_state_name(enum tcp_state state);
+
+struct worker;
+struct iface;
+
+/* TCP options of one segment (tcp_options.c). */
+struct tcp_opts {
+	bool has_mss, has_wscale, sack_permitted, has_ts;
+	uint16_t mss;
+	uint8_t wscale;
+	uint32_t tsval, tsecr;
+	uint8_t sack_count;
+	uint32_t sack[TCP_MAX_SACK_BLOCKS][2];
+};
+int tcp_options_parse(const uint8_t *p, uint32_t len, struct tcp_opts *o);
+
+/* tcp_flow.c: the per-worker flow table, connection slots, listeners. */
+int tcp_worker_init(struct worker *w, const struct iphttps_config *config);
+void tcp_worker_free(struct worker *w);
+struct tcp_conn *tcp_flow_lookup(struct worker *w, const struct tcp_key *key);
+struct tcp_conn *tcp_flow_create(struct worker *w, const struct tcp_key *key);
+bool tcp_source_over_limit(struct worker *w, const struct tcp_key *key);
+void tcp_conn_destroy(struct worker *w, struct tcp_conn *c);
+void tcp_conn_finish(struct worker *w, struct tcp_conn *c, enum tcp_event event);
+const struct tcp_listener *tcp_listener_find(uint16_t port_be);
+uint32_t tcp_flow_count(const struct worker *w);
+
+/* tcp_timer.c: the timer wheel, RTO (RFC 6298), the timer handlers. */
+void tcp_timer_update(struct worker *w, struct tcp_conn *c);
+void tcp_timer_remove(struct worker *w, struct tcp_conn *c);
+void tcp_timer_run(struct worker *w);
+void tcp_rtt_sample(struct tcp_conn *c, uint32_t rtt_us);
+void tcp_rexmt_restart(struct worker *w, struct tcp_conn *c);
+void tcp_rexmt_arm(struct worker *w, struct tcp_conn *c);
+
+/* tcp_output.c: segments out. */
+void tcp_output(struct worker *w, struct tcp_conn *c);
+void tcp_send_ack(struct worker *w, struct tcp_conn *c);
+void tcp_send_synack(struct worker *w, struct tcp_conn *c);
+void tcp_send_rst_conn(struct worker *w, struct tcp_conn *c);
+void tcp_send_probe(struct worker *w, struct tcp_conn *c);
+bool tcp_send_tail_probe(struct worker *w, struct tcp_conn *c);
+void tcp_retransmit_first(struct worker *w, struct tcp_conn *c);
+void tcp_send_reply(struct worker *w, uint8_t role, const struct tcp_key *key, const struct rte_ether_addr *mac,
+		    uint32_t seq, uint32_t ack, uint8_t flags, uint16_t window, const uint8_t *options,
+		    uint8_t options_len);
+uint32_t tcp_tsval(const struct worker *w);
+uint8_t tcp_synack_options(uint8_t *buf, uint16_t mss, bool sack, bool ts, uint32_t tsval, uint32_t tsecr,
+			   int wscale);
+
+/* tcp_reass.c: out-of-order segments and the SACK blocks that describe them. */
+void tcp_reass_insert(struct worker *w, struct tcp_conn *c, struct rte_mbuf *m, uint32_t seq);
+void tcp_reass_pull(struct worker *w, struct tcp_conn *c);
+unsigned int tcp_reass_sack_blocks(const struct tcp_conn *c, uint32_t blocks[][2], unsigned int max);
+void tcp_reass_free(struct tcp_conn *c);
+
+/* tcp_isn.c: RFC 6528 initial sequence numbers and RFC 4987 SYN cookies. */
+int tcp_secrets_init(void);
+uint32_t tcp_isn(const struct tcp_key *key, uint64_t now_us);
+uint32_t tcp_syncookie_make(const struct tcp_key *key, uint32_t peer_isn, unsigned int mss_index, uint64_t now_ms);
+int tcp_syncookie_check(const struct tcp_key *key, uint32_t peer_isn, uint32_t cookie, uint64_t now_ms,
+			unsigned int *mss_index);
+extern const uint16_t tcp_syncookie_mss[8];
+
+/* tcp_sack.c: the sender's scoreboard and RFC 6675 loss recovery. */
+void tcp_sack_update(struct tcp_conn *c, const struct tcp_opts *o);
+void tcp_sack_clear(struct tcp_conn *c);
+uint32_t tcp_sack_pipe(const struct tcp_conn *c);
+uint32_t tcp_sack_bytes(const struct tcp_conn *c);
+bool tcp_sack_is_lost(const struct tcp_conn *c, uint32_t seq);
+bool tcp_sack_next_hole(const struct tcp_conn *c, uint32_t room, uint32_t *seq, uint32_t *len);
+static inline bool tcp_sack_recovery(const struct tcp_conn *c)
+{
+	return (c->flags & (TCPF_IN_RECOVERY | TCPF_SACK_OK)) == (TCPF_IN_RECOVERY | TCPF_SACK_OK);
+}
+
+/* tcp_cc.c: NewReno congestion control (RFC 5681, RFC 6582). */
+void tcp_cc_init(struct tcp_conn *c);
+void tcp_cc_ack(struct tcp_conn *c, uint32_t acked);
+void tcp_cc_dupack(struct worker *w, struct tcp_conn *c);
+bool tcp_cc_recovery_ack(struct worker *w, struct tcp_conn *c, uint32_t acked);
+void tcp_cc_timeout(struct tcp_conn *c);
+
+/* tcp_user.c: the upcalls, as the tcp_* files make them. */
+void tcp_notify_readable(struct worker *w, struct tcp_conn *c);
+void tcp_notify_writable(struct worker *w, struct tcp_conn *c);
+
+/* The receive window we can offer now, in bytes. */
+static inline uint32_t tcp_rcv_space(const struct worker *w, const struct tcp_conn *c)
+{
+	uint32_t used = c->rcvq.bytes, cap = w->config->limits.tcp_recv_queue_bytes;
+
+	return used >= cap ? 0 : cap - used;
+}
+
+/* Bytes in flight: sent and not yet acknowledged. */
+static inline uint32_t tcp_flight(const struct tcp_conn *c)
+{
+	return c->snd_max - c->snd_una;
+}
+
+#endif

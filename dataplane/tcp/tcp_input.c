@@ -1,0 +1,743 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * TCP input: one segment, run to completion.
+ *
+ * Order of checks (RFC 9293 3.10.7, with RFC 7323 PAWS and RFC 5961):
+ *   header, checksum, flags → connection lookup
+ *   no connection:  RST ignored; SYN to a listener opens (or, when too many
+ *                   are half-open, answers with a SYN cookie); an ACK may
+ *                   carry a valid cookie; anything else draws a RST
+ *   SYN-RECEIVED:   RST, SYN, then the ACK that completes the handshake
+ *   synchronized:   PAWS → RST (exact seq resets, in-window challenges) →
+ *                   SYN (challenge ACK) → trim to the window → ACK field
+ *                   (RFC 5961 range, new data acked, dupacks, window update,
+ *                   our FIN acked) → data (in order to the receive queue, else
+ *                   to the out-of-order list) → FIN
+ *   then tcp_output sends what is owed (data, FIN, ACK) in one pass.
+ */
+#include <string.h>
+
+#include <rte_ip.h>
+#include <rte_tcp.h>
+
+#include "appliance_config.h"
+#include "checksum.h"
+#include "l4_input.h"
+#include "iface.h"
+#include "tcp_conn.h"
+#include "worker.h"
+
+struct tcp_seg {
+	uint32_t seq, ack, len; /* len: payload bytes */
+	uint32_t wnd;           /* as sent: unscaled */
+	uint8_t flags;
+	struct tcp_opts opts;
+	struct rte_mbuf *m;     /* payload only, or NULL once consumed */
+	struct rte_ether_addr src_mac;
+};
+
+enum { TS_RECENT_MAX_AGE_MS = 24u * 24 * 3600 * 1000 }; /* RFC 7323 5.5: 24 days */
+
+static void seg_free(struct tcp_seg *s)
+{
+	if (s->m) {
+		rte_pktmbuf_free(s->m);
+		s->m = NULL;
+	}
+}
+
+/* RST for a segment that has no connection (RFC 9293 3.10.7.1). */
+static void reset_for(struct worker *w, const struct iface *ifc, const struct tcp_key *key, const struct tcp_seg *s)
+{
+	if (s->flags & RTE_TCP_RST_FLAG)
+		return;
+	if (s->flags & RTE_TCP_ACK_FLAG)
+		tcp_send_reply(w, ifc->role, key, &s->src_mac, s->ack, 0, RTE_TCP_RST_FLAG, 0, NULL, 0);
+	else
+		tcp_send_reply(w, ifc->role, key, &s->src_mac, 0,
+			       s->seq + s->len + !!(s->flags & RTE_TCP_SYN_FLAG) + !!(s->flags & RTE_TCP_FIN_FLAG),
+			       RTE_TCP_RST_FLAG | RTE_TCP_ACK_FLAG, 0, NULL, 0);
+}
+
+static void challenge_ack(struct worker *w, struct tcp_conn *c)
+{
+	struct tcp_worker *t = tcp_worker_of(w);
+	uint64_t second = w->now_ms / 1000;
+
+	/* RFC 5961 7: limit challenge ACKs, so that a flood of forged RSTs and
+	 * SYNs cannot turn the appliance into an ACK amplifier. The limit is per
+	 * worker (no shared counter, no lock); per connection it would cost state. */
+	if (second != t->challenge_second) {
+		t->challenge_second = second;
+		t->challenge_count = 0;
+	}
+	if (t->challenge_count >= TCP_CHALLENGE_ACKS_PER_SECOND) {
+		w->counters.drop_tcp_challenge_ack_limit++;
+		return;
+	}
+	t->challenge_count++;
+	w->counters.tcp_challenge_acks++;
+	tcp_send_ack(w, c);
+}
+
+static unsigned int mss_index_for(uint16_t mss)
+{
+	unsigned int i = 7;
+
+	while (i > 0 && tcp_syncookie_mss[i] > mss)
+		i--;
+	return i;
+}
+
+/* Negotiated options of a SYN, shared by the stateful and cookie paths. */
+static void apply_syn_options(struct worker *w, struct tcp_conn *c, const struct tcp_opts *o, uint16_t our_mss)
+{
+	uint16_t peer_mss = o->has_mss ? o->mss : (c->key.family == 4 ? TCP_DEFAULT_MSS_IPV4 : TCP_DEFAULT_MSS_IPV6);
+
+	c->mss = RTE_MIN(peer_mss, our_mss);
+	if (c->mss < 64)
+		c->mss = 64; /* a peer announcing a tiny MSS would make us send a flood of runts */
+	if (o->has_wscale) {
+		c->flags |= TCPF_WS_OK;
+		c->snd_wscale = o->wscale;
+		c->rcv_wscale = tcp_rcv_wscale(w);
+	}
+	if (o->sack_permitted)
+		c->flags |= TCPF_SACK_OK;
+	if (o->has_ts) {
+		c->flags |= TCPF_TS_OK;
+		c->ts_recent = o->tsval;
+		c->ts_recent_age_ms = (uint32_t)w->now_ms;
+	}
+}
+
+static void syncookie_synack(struct worker *w, const struct iface *ifc, const struct tcp_key *key,
+			     const struct tcp_seg *s)
+{
+	uint16_t our_mss = iface_tcp_mss(ifc, key->family);
+	uint16_t peer_mss = s->opts.has_mss ? s->opts.mss : TCP_DEFAULT_MSS_IPV4;
+	unsigned int index = mss_index_for(RTE_MIN(our_mss, peer_mss));
+	uint32_t cookie = tcp_syncookie_make(key, s->seq, index, w->now_ms);
+	uint8_t options[40], len;
+	uint32_t tsval = 0;
+
+	if (s->opts.has_ts) {
+		/* The peer's window scale (0xf: none) and SACK-permitted ride in our TSval. */
+		tsval = (tcp_tsval(w) & ~0x3fu) | (s->opts.has_wscale ? s->opts.wscale : 0xfu) |
+			(s->opts.sack_permitted ? 0x10u : 0);
+	}
+	len = tcp_synack_options(options, tcp_syncookie_mss[index], s->opts.has_ts && s->opts.sack_permitted,
+				 s->opts.has_ts, tsval, s->opts.tsval,
+				 s->opts.has_ts && s->opts.has_wscale ? tcp_rcv_wscale(w) : -1);
+	tcp_worker_of(w)->syncookies_used_ms = w->now_ms ? w->now_ms : 1;
+	w->counters.tcp_syncookies_sent++;
+	tcp_send_reply(w, ifc->role, key, &s->src_mac, cookie, s->seq + 1, RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG,
+		       (uint16_t)RTE_MIN(w->config->limits.tcp_recv_queue_bytes, 0xffffu), options, len);
+}
+
+static void passive_open(struct worker *w, const struct iface *ifc, const struct tcp_key *key,
+			 const struct tcp_listener *l, struct tcp_seg *s)
+{
+	uint32_t threshold = w->config->limits.syn_cookie_threshold;
+	struct tcp_conn *c;
+
+	seg_free(s); /* data on a SYN waits for the peer to send it again */
+	if (threshold && tcp_worker_of(w)->half_open >= threshold) {
+		syncookie_synack(w, ifc, key, s);
+		return;
+	}
+	if (tcp_source_over_limit(w, key)) {
+		w->counters.drop_tcp_source_limit++;
+		return;
+	}
+	c = tcp_flow_create(w, key);
+	if (!c) {
+		w->counters.drop_tcp_conn_limit++;
+		return;
+	}
+	c->role = (uint8_t)ifc->role;
+	c->peer_mac = s->src_mac;
+	c->listener = l;
+	c->irs = s->seq;
+	c->rcv_nxt = s->seq + 1;
+	c->iss = tcp_isn(key, w->now_us);
+	c->snd_una = c->iss;
+	c->snd_nxt = c->snd_max = c->iss + 1;
+	c->recover = c->iss;
+	c->snd_wnd = c->max_snd_wnd = s->wnd; /* never scaled in a SYN (RFC 7323 2.2) */
+	c->rto_ms = TCP_RTO_INITIAL_MS;
+	apply_syn_options(w, c, &s->opts, iface_tcp_mss(ifc, key->family));
+	tcp_cc_init(c);
+	c->state = TCP_SYN_RECEIVED;
+	tcp_worker_of(w)->half_open++;
+	w->counters.tcp_passive_opens++;
+	c->rtt_start_us = w->now_us;
+	tcp_send_synack(w, c);
+	tcp_rexmt_restart(w, c);
+	tcp_timer_update(w, c);
+}
+
+/* The connection is up: hand it to the layer above. Returns false if it refused (reset sent, freed). */
+static bool establish(struct worker *w, struct tcp_conn *c)
+{
+	void *ctx;
+
+	c->state = TCP_ESTABLISHED;
+	c->t_keep = w->now_ms + TCP_KEEPALIVE_IDLE_MS;
+	w->counters.tcp_established++;
+	c->up = c->listener->up;
+	ctx = c->up->accepted ? c->up->accepted(w, c, c->listener->ctx) : NULL;
+	if (c->state == TCP_CLOSED)
+		return false; /* the layer above aborted it from inside accepted */
+	if (!ctx) {
+		tcp_send_rst_conn(w, c);
+		tcp_conn_destroy(w, c);
+		return false;
+	}
+	c->ctx = ctx;
+	c->flags |= TCPF_ACCEPTED;
+	return true;
+}
+
+static struct tcp_conn *syncookie_open(struct worker *w, const struct iface *ifc, const struct tcp_key *key,
+				       const struct tcp_listener *l, const struct tcp_seg *s)
+{
+	unsigned int index;
+	struct tcp_conn *c;
+	struct tcp_opts o;
+
+	if (tcp_syncookie_check(key, s->seq - 1, s->ack - 1, w->now_ms, &index) != 0)
+		return NULL;
+	if (tcp_source_over_limit(w, key)) {
+		w->counters.drop_tcp_source_limit++;
+		return NULL;
+	}
+	c = tcp_flow_create(w, key);
+	if (!c) {
+		w->counters.drop_tcp_conn_limit++;
+		return NULL;
+	}
+	memset(&o, 0, sizeof(o));
+	o.has_mss = true;
+	o.mss = tcp_syncookie_mss[index];
+	if (s->opts.has_ts) {
+		uint32_t bits = s->opts.tsecr & 0x3f;
+
+		o.has_ts = true;
+		o.tsval = s->opts.tsval;
+		o.has_wscale = (bits & 0xf) != 0xf;
+		o.wscale = (uint8_t)(bits & 0xf);
+		o.sack_permitted = bits & 0x10;
+	}
+	c->role = (uint8_t)ifc->role;
+	c->peer_mac = s->src_mac;
+	c->listener = l;
+	c->irs = s->seq - 1;
+	c->rcv_nxt = s->seq;
+	c->iss = s->ack - 1;
+	c->snd_una = c->snd_nxt = c->snd_max = s->ack;
+	c->recover = c->iss;
+	c->rto_ms = TCP_RTO_INITIAL_MS;
+	apply_syn_options(w, c, &o, iface_tcp_mss(ifc, key->family));
+	c->snd_wnd = c->max_snd_wnd = s->wnd << c->snd_wscale;
+	c->snd_wl1 = s->seq;
+	c->snd_wl2 = s->ack;
+	c->rcv_adv = c->rcv_nxt + RTE_MIN(w->config->limits.tcp_recv_queue_bytes, 0xffffu);
+	tcp_cc_init(c);
+	w->counters.tcp_syncookies_accepted++;
+	if (!establish(w, c))
+		return NULL;
+	return c;
+}
+
+/* Leave for TIME-WAIT: the layer above is told the connection is closed. */
+static void enter_time_wait(struct worker *w, struct tcp_conn *c)
+{
+	const struct tcp_upcalls *up = c->up;
+	void *ctx = c->ctx;
+	bool accepted = c->flags & TCPF_ACCEPTED;
+
+	c->state = TCP_TIME_WAIT;
+	c->t_rexmt = c->t_persist = c->t_keep = c->t_delack = 0;
+	c->t_2msl = w->now_ms + 2u * TCP_MSL_MS;
+	c->flags &= (uint16_t)~TCPF_ACCEPTED;
+	c->up = NULL;
+	c->ctx = NULL;
+	tcp_bufq_free(&c->sndq);
+	tcp_bufq_free(&c->rcvq);
+	tcp_reass_free(c);
+	w->counters.tcp_closed++;
+	if (accepted && up && up->closed)
+		up->closed(w, c, ctx, TCP_EVENT_CLOSED);
+}
+
+static bool paws_reject(struct worker *w, struct tcp_conn *c, const struct tcp_seg *s)
+{
+	if (!(c->flags & TCPF_TS_OK) || !s->opts.has_ts || (s->flags & RTE_TCP_RST_FLAG))
+		return false;
+	if ((int32_t)(s->opts.tsval - c->ts_recent) >= 0)
+		return false;
+	/* RFC 7323 5.5: a TS.Recent idle for 24 days is invalid, not a reason to drop. */
+	if ((uint32_t)w->now_ms - c->ts_recent_age_ms > TS_RECENT_MAX_AGE_MS) {
+		c->ts_recent = s->opts.tsval;
+		return false;
+	}
+	return true;
+}
+
+/* Process the ACK field (RFC 9293 3.10.7.4 "fifth"). Returns false when the segment must go no further. */
+static bool ack_input(struct worker *w, struct tcp_conn *c, struct tcp_seg *s)
+{
+	uint32_t ack = s->ack;
+	uint32_t window = s->wnd << c->snd_wscale;
+	bool window_update = seq_lt(c->snd_wl1, s->seq) || (c->snd_wl1 == s->seq && seq_leq(c->snd_wl2, ack));
+
+	if (seq_gt(ack, c->snd_max)) {
+		w->counters.drop_tcp_ack_unsent++;
+		c->flags |= TCPF_ACK_NOW;
+		return false;
+	}
+	if (seq_lt(ack, c->snd_una - RTE_MAX(c->max_snd_wnd, 1u))) {
+		w->counters.drop_tcp_ack_too_old++;
+		c->flags |= TCPF_ACK_NOW;
+		return false;
+	}
+	if (seq_gt(ack, c->snd_una)) {
+		uint32_t acked = ack - c->snd_una;
+		uint32_t data = RTE_MIN(acked, c->sndq.bytes);
+		/* Our FIN is acknowledged when the ACK covers more than the data
+		 * queued. Not "FIN_SENT and ack == snd_max": a timeout's go-back-N
+		 * clears FIN_SENT, and if the peer then acknowledges the FIN it had
+		 * already received, that test missed it and a second FIN went out one
+		 * sequence number further, which no peer ever acknowledges (a
+		 * connection stuck in LAST-ACK). */
+		bool fin_acked = (c->flags & (TCPF_FIN_SENT | TCPF_FIN_QUEUED)) && acked > c->sndq.bytes;
+
+		if ((c->flags & TCPF_RTT_TIMING) && seq_gt(ack, c->rtt_seq)) {
+			tcp_rtt_sample(c, (uint32_t)(w->now_us - c->rtt_start_us));
+			c->flags &= (uint16_t)~TCPF_RTT_TIMING;
+		}
+		tcp_bufq_drop(&c->sndq, data);
+		c->snd_una = ack;
+		if (c->flags & TCPF_SACK_OK)
+			tcp_sack_update(c, &s->opts); /* also forgets what is now below snd_una */
+		if (seq_lt(c->snd_nxt, c->snd_una))
+			c->snd_nxt = c->snd_una;
+		c->backoff = 0;
+		c->retries = 0;
+		if (!(c->flags & TCPF_IN_RECOVERY) || !tcp_cc_recovery_ack(w, c, acked)) {
+			c->dupacks = 0;
+			if (!(c->flags & TCPF_IN_RECOVERY))
+				tcp_cc_ack(c, acked);
+		}
+		if (c->snd_una == c->snd_max) {
+			c->t_rexmt = 0;
+			c->flags &= (uint16_t)~TCPF_TLP_PENDING;
+		} else if (!(c->flags & TCPF_IN_RECOVERY)) {
+			tcp_rexmt_arm(w, c);
+		}
+		if (fin_acked) {
+			c->flags |= TCPF_FIN_SENT;
+			switch (c->state) {
+			case TCP_FIN_WAIT_1:
+				c->state = TCP_FIN_WAIT_2;
+				c->t_2msl = w->now_ms + TCP_FIN_WAIT_2_TIMEOUT_MS;
+				break;
+			case TCP_CLOSING:
+				enter_time_wait(w, c);
+				return false;
+			case TCP_LAST_ACK:
+				tcp_conn_finish(w, c, TCP_EVENT_CLOSED);
+				return false;
+			default:
+				break;
+			}
+		}
+		if ((c->flags & TCPF_WANT_WRITABLE) && tcp_send_space(w, c) > 0) {
+			tcp_notify_writable(w, c);
+			if (c->state == TCP_CLOSED)
+				return false;
+		}
+	} else if (ack == c->snd_una && tcp_flight(c) > 0) {
+		/* RFC 5681 2: a duplicate ACK carries no data and no window change. RFC 6675 2
+		 * also counts any ACK that SACKs new data: in a two-way stream the peer's ACKs
+		 * ride on its data, and would never count otherwise. */
+		bool duplicate = s->len == 0 && !(s->flags & (RTE_TCP_FIN_FLAG | RTE_TCP_SYN_FLAG)) &&
+				 window == c->snd_wnd;
+
+		if ((c->flags & TCPF_SACK_OK) && s->opts.sack_count) {
+			uint32_t before = tcp_sack_bytes(c);
+
+			tcp_sack_update(c, &s->opts);
+			duplicate |= tcp_sack_bytes(c) != before;
+		}
+		if (duplicate)
+			tcp_cc_dupack(w, c);
+	}
+	if (window_update) {
+		c->snd_wnd = window;
+		c->snd_wl1 = s->seq;
+		c->snd_wl2 = ack;
+		if (window > c->max_snd_wnd)
+			c->max_snd_wnd = window;
+		if (window > 0 && c->t_persist) {
+			c->t_persist = 0;
+			c->backoff = 0;
+		}
+	}
+	return true;
+}
+
+static void data_input(struct worker *w, struct tcp_conn *c, struct tcp_seg *s)
+{
+	struct rte_mbuf *m = s->m;
+
+	s->m = NULL;
+	if (c->state != TCP_ESTABLISHED && c->state != TCP_FIN_WAIT_1 && c->state != TCP_FIN_WAIT_2) {
+		rte_pktmbuf_free(m); /* after the peer's FIN: nothing more can be data */
+		return;
+	}
+	if (s->seq != c->rcv_nxt) {
+		tcp_reass_insert(w, c, m, s->seq);
+		c->flags |= TCPF_ACK_NOW; /* a duplicate ACK with SACK tells the peer what is missing */
+		return;
+	}
+	c->rcv_nxt += s->len;
+	w->counters.tcp_rx_bytes += s->len;
+	tcp_bufq_append(&c->rcvq, m);
+	if (c->ooo) {
+		tcp_reass_pull(w, c);
+		c->flags |= TCPF_ACK_NOW; /* a hole filled: tell the peer now (RFC 5681 4.2) */
+	} else if (c->flags & TCPF_DELACK) {
+		c->flags |= TCPF_ACK_NOW; /* every second segment */
+	} else {
+		c->flags |= TCPF_DELACK;
+		c->t_delack = w->now_ms + TCP_DELACK_MS;
+	}
+	tcp_notify_readable(w, c);
+}
+
+static void fin_input(struct worker *w, struct tcp_conn *c)
+{
+	c->flags |= TCPF_ACK_NOW;
+	if (c->flags & TCPF_PEER_FIN) {
+		if (c->state == TCP_TIME_WAIT)
+			c->t_2msl = w->now_ms + 2u * TCP_MSL_MS; /* their FIN again: our ACK was lost */
+		return;
+	}
+	c->rcv_nxt++;
+	c->flags |= TCPF_PEER_FIN;
+	switch (c->state) {
+	case TCP_ESTABLISHED:
+		c->state = TCP_CLOSE_WAIT;
+		break;
+	case TCP_FIN_WAIT_1:
+		c->state = TCP_CLOSING;
+		break;
+	case TCP_FIN_WAIT_2:
+		tcp_send_ack(w, c);
+		enter_time_wait(w, c);
+		return;
+	default:
+		return;
+	}
+	if ((c->flags & TCPF_ACCEPTED) && c->up->closed)
+		c->up->closed(w, c, c->ctx, TCP_EVENT_PEER_FIN);
+}
+
+static void syn_received_input(struct worker *w, struct tcp_conn *c, struct tcp_seg *s)
+{
+	if (s->flags & RTE_TCP_RST_FLAG) {
+		if (s->seq == c->rcv_nxt)
+			tcp_conn_destroy(w, c); /* back to LISTEN (RFC 9293 3.10.7.4) */
+		else
+			w->counters.drop_tcp_rst_out_of_window++;
+		return;
+	}
+	if (s->flags & RTE_TCP_SYN_FLAG) {
+		if (s->seq == c->irs)
+			tcp_send_synack(w, c); /* their SYN again: our SYN-ACK was lost */
+		else
+			challenge_ack(w, c);
+		return;
+	}
+	if (!(s->flags & RTE_TCP_ACK_FLAG)) {
+		w->counters.drop_tcp_no_ack++;
+		return;
+	}
+	if (s->ack != c->snd_nxt) {
+		w->counters.drop_tcp_bad_syn_ack_ack++;
+		tcp_send_reply(w, c->role, &c->key, &c->peer_mac, s->ack, 0, RTE_TCP_RST_FLAG, 0, NULL, 0);
+		return;
+	}
+	if (tcp_worker_of(w)->half_open > 0)
+		tcp_worker_of(w)->half_open--;
+	if (c->retries == 0)
+		tcp_rtt_sample(c, (uint32_t)(w->now_us - c->rtt_start_us));
+	c->snd_una = s->ack;
+	c->snd_wnd = c->max_snd_wnd = s->wnd << c->snd_wscale;
+	c->snd_wl1 = s->seq;
+	c->snd_wl2 = s->ack;
+	c->t_rexmt = 0;
+	c->backoff = c->retries = 0;
+	if (!establish(w, c))
+		return;
+}
+
+/* Trim the segment to the receive window (RFC 9293 3.10.7.4 "first"). False: nothing acceptable. */
+static bool trim_to_window(struct worker *w, struct tcp_conn *c, struct tcp_seg *s)
+{
+	uint32_t wnd = seq_gt(c->rcv_adv, c->rcv_nxt) ? c->rcv_adv - c->rcv_nxt : 0;
+	int32_t before = (int32_t)(c->rcv_nxt - s->seq);
+	uint32_t end;
+
+	if (before > 0) {
+		if ((uint32_t)before >= s->len + !!(s->flags & RTE_TCP_FIN_FLAG)) {
+			/* Entirely old: a retransmission we already have. ACK it, keep the ACK field. */
+			if (s->len || (s->flags & RTE_TCP_FIN_FLAG))
+				c->flags |= TCPF_ACK_NOW;
+			if (!(c->flags & TCPF_PEER_FIN) || (uint32_t)before > s->len + 1)
+				s->flags &= (uint8_t)~RTE_TCP_FIN_FLAG;
+			seg_free(s);
+			s->seq = c->rcv_nxt;
+			s->len = 0;
+			return true;
+		}
+		rte_pktmbuf_adj(s->m, (uint16_t)before);
+		s->seq += (uint32_t)before;
+		s->len -= (uint32_t)before;
+	}
+	end = s->seq + s->len;
+	if (seq_gt(end, c->rcv_nxt + wnd)) {
+		uint32_t beyond = end - (c->rcv_nxt + wnd);
+
+		if (beyond >= s->len) {
+			c->flags |= TCPF_ACK_NOW;
+			if (s->len && !(s->seq == c->rcv_nxt && wnd == 0))
+				w->counters.drop_tcp_out_of_window++;
+			seg_free(s);
+			s->len = 0;
+			s->flags &= (uint8_t)~RTE_TCP_FIN_FLAG;
+			/*
+			 * RFC 9293 3.10.7.4: with the window shut, "special allowance should be
+			 * made to accept valid ACKs". A peer whose data we could not take has
+			 * its sequence number past our (closed) window, yet its ACKs are what
+			 * frees our send queue and so, for a relay like echo, our window:
+			 * ignoring them deadlocks both sides. They are taken while the sequence
+			 * number lies within the largest window we can ever offer (which keeps
+			 * a blind attacker guessing), and the RFC 5961 ACK range still applies.
+			 */
+			return seq_lt(s->seq, c->rcv_nxt + RTE_MAX(w->config->limits.tcp_recv_queue_bytes, 1u));
+		}
+		rte_pktmbuf_trim(s->m, (uint16_t)beyond);
+		s->len -= beyond;
+		s->flags &= (uint8_t)~RTE_TCP_FIN_FLAG;
+		w->counters.drop_tcp_rcvq_full++;
+	}
+	return true;
+}
+
+static void conn_segment(struct worker *w, struct tcp_conn *c, struct tcp_seg *s)
+{
+	uint32_t wnd;
+
+	if (c->state == TCP_SYN_RECEIVED) {
+		syn_received_input(w, c, s);
+		if (c->state != TCP_ESTABLISHED)
+			return;
+		/* The completing ACK may carry data or FIN: go on as ESTABLISHED. */
+	}
+	if (paws_reject(w, c, s)) {
+		w->counters.drop_tcp_paws++;
+		c->flags |= TCPF_ACK_NOW;
+		goto out;
+	}
+	wnd = seq_gt(c->rcv_adv, c->rcv_nxt) ? c->rcv_adv - c->rcv_nxt : 0;
+	if (s->flags & RTE_TCP_RST_FLAG) {
+		/* RFC 5961 3.2: only the exact next sequence number resets. */
+		if (s->seq == c->rcv_nxt) {
+			if (c->state == TCP_TIME_WAIT)
+				tcp_conn_destroy(w, c);
+			else
+				tcp_conn_finish(w, c, TCP_EVENT_RESET);
+		} else if (seq_geq(s->seq, c->rcv_nxt) && seq_lt(s->seq, c->rcv_nxt + RTE_MAX(wnd, 1u))) {
+			challenge_ack(w, c);
+		} else {
+			w->counters.drop_tcp_rst_out_of_window++;
+		}
+		return;
+	}
+	if (s->flags & RTE_TCP_SYN_FLAG) {
+		/* RFC 5961 4.2: any SYN on a synchronized connection gets a challenge ACK. */
+		challenge_ack(w, c);
+		return;
+	}
+	if (!trim_to_window(w, c, s))
+		goto out;
+	if (!(s->flags & RTE_TCP_ACK_FLAG)) {
+		w->counters.drop_tcp_no_ack++;
+		goto out;
+	}
+	/* RFC 7323 4.3: remember the timestamp of the segment that our next ACK covers. */
+	if ((c->flags & TCPF_TS_OK) && s->opts.has_ts && seq_leq(s->seq, c->last_ack_sent) &&
+	    (int32_t)(s->opts.tsval - c->ts_recent) >= 0) {
+		c->ts_recent = s->opts.tsval;
+		c->ts_recent_age_ms = (uint32_t)w->now_ms;
+	}
+	if (!ack_input(w, c, s))
+		goto out;
+	if (c->state == TCP_ESTABLISHED || c->state == TCP_CLOSE_WAIT) {
+		c->t_keep = w->now_ms + TCP_KEEPALIVE_IDLE_MS;
+		c->keep_probes = 0;
+	}
+	if (s->len) {
+		data_input(w, c, s);
+		if (c->state == TCP_CLOSED)
+			return;
+	}
+	if ((s->flags & RTE_TCP_FIN_FLAG) && s->seq + s->len == c->rcv_nxt && !c->ooo) {
+		fin_input(w, c);
+		if (c->state == TCP_CLOSED)
+			return;
+	} else if (s->flags & RTE_TCP_FIN_FLAG) {
+		/* A FIN beyond a hole is not kept (the peer sends it again); say what is missing. */
+		c->flags |= TCPF_ACK_NOW;
+	}
+out:
+	seg_free(s);
+	if (c->state != TCP_CLOSED)
+		tcp_output(w, c);
+}
+
+/* A segment for a connection. Whatever path it takes (a RST that ends the
+ * connection, a challenged SYN, data that closes it), its mbuf is freed here
+ * unless a queue kept it. */
+static void conn_input(struct worker *w, struct tcp_conn *c, struct tcp_seg *s)
+{
+	conn_segment(w, c, s);
+	seg_free(s);
+}
+
+static bool parse(struct worker *w, struct rte_mbuf *m, struct tcp_key *key, struct tcp_seg *s)
+{
+	uint32_t l4_len = m->data_len - m->l2_len - m->l3_len;
+	const uint8_t *l3 = rte_pktmbuf_mtod_offset(m, const uint8_t *, m->l2_len);
+	struct rte_tcp_hdr *th;
+	uint32_t header_len;
+	uint8_t flags;
+
+	if (l4_len < sizeof(*th)) {
+		worker_drop(w, m, drop_tcp_truncated);
+		return false;
+	}
+	th = rte_pktmbuf_mtod_offset(m, struct rte_tcp_hdr *, m->l2_len + m->l3_len);
+	header_len = (uint32_t)(th->data_off >> 4) * 4;
+	if (header_len < sizeof(*th) || header_len > l4_len) {
+		worker_drop(w, m, drop_tcp_bad_header_length);
+		return false;
+	}
+	if ((m->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK) != RTE_MBUF_F_RX_L4_CKSUM_GOOD) {
+		uint32_t pseudo = (l3[0] >> 4) == 4 ? rte_ipv4_phdr_cksum((const struct rte_ipv4_hdr *)l3, 0)
+						    : rte_ipv6_phdr_cksum((const struct rte_ipv6_hdr *)l3, 0);
+
+		if ((m->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK) == RTE_MBUF_F_RX_L4_CKSUM_BAD ||
+		    checksum_fold((uint32_t)rte_raw_cksum(th, l4_len) + pseudo) != 0xffff) {
+			worker_drop(w, m, drop_tcp_bad_checksum);
+			return false;
+		}
+	}
+	flags = th->tcp_flags;
+	if ((flags & (RTE_TCP_SYN_FLAG | RTE_TCP_FIN_FLAG)) == (RTE_TCP_SYN_FLAG | RTE_TCP_FIN_FLAG) ||
+	    (flags & (RTE_TCP_SYN_FLAG | RTE_TCP_RST_FLAG)) == (RTE_TCP_SYN_FLAG | RTE_TCP_RST_FLAG) ||
+	    (flags & (RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG | RTE_TCP_RST_FLAG | RTE_TCP_FIN_FLAG)) == 0) {
+		worker_drop(w, m, drop_tcp_bad_flags);
+		return false;
+	}
+	memset(key, 0, sizeof(*key));
+	if ((l3[0] >> 4) == 4) {
+		const struct rte_ipv4_hdr *ip = (const struct rte_ipv4_hdr *)l3;
+
+		key->family = 4;
+		memcpy(key->local, &ip->dst_addr, 4);
+		memcpy(key->remote, &ip->src_addr, 4);
+	} else {
+		const struct rte_ipv6_hdr *ip = (const struct rte_ipv6_hdr *)l3;
+
+		key->family = 6;
+		memcpy(key->local, ip->dst_addr, 16);
+		memcpy(key->remote, ip->src_addr, 16);
+	}
+	key->local_port = th->dst_port;
+	key->remote_port = th->src_port;
+	s->seq = rte_be_to_cpu_32(th->sent_seq);
+	s->ack = rte_be_to_cpu_32(th->recv_ack);
+	s->wnd = rte_be_to_cpu_16(th->rx_win);
+	s->flags = flags;
+	s->len = l4_len - header_len;
+	s->src_mac = rte_pktmbuf_mtod(m, struct rte_ether_hdr *)->src_addr;
+	if (tcp_options_parse((const uint8_t *)(th + 1), header_len - sizeof(*th), &s->opts) != 0)
+		memset(&s->opts, 0, sizeof(s->opts)); /* a broken option list counts as none */
+	/* Keep the payload only: it goes to the receive queue in this very mbuf. */
+	rte_pktmbuf_adj(m, (uint16_t)(m->l2_len + m->l3_len + header_len));
+	s->m = m;
+	return true;
+}
+
+void tcp_input(struct worker *w, const struct iface *ifc, struct rte_mbuf *m)
+{
+	const struct tcp_listener *l;
+	struct tcp_conn *c;
+	struct tcp_key key;
+	struct tcp_seg s;
+
+	if (!parse(w, m, &key, &s))
+		return;
+	w->counters.tcp_rx_segments++;
+	c = tcp_flow_lookup(w, &key);
+	if (c && c->state == TCP_TIME_WAIT && (s.flags & RTE_TCP_SYN_FLAG) && !(s.flags & RTE_TCP_ACK_FLAG) &&
+	    seq_gt(s.seq, c->rcv_nxt)) {
+		/* RFC 6191 / RFC 9293 3.6.1: a new incarnation may take over a TIME-WAIT 4-tuple. */
+		tcp_conn_destroy(w, c);
+		w->counters.tcp_time_wait_reused++;
+		c = NULL;
+	}
+	if (c) {
+		conn_input(w, c, &s);
+		return;
+	}
+	l = tcp_listener_find(key.local_port);
+	if (s.flags & RTE_TCP_RST_FLAG) {
+		w->counters.drop_tcp_no_connection++;
+	} else if (!l) {
+		w->counters.drop_tcp_no_listener++;
+		reset_for(w, ifc, &key, &s);
+	} else if ((s.flags & (RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG)) == RTE_TCP_SYN_FLAG) {
+		passive_open(w, ifc, &key, l, &s);
+		return;
+	} else if ((s.flags & RTE_TCP_ACK_FLAG) && !(s.flags & RTE_TCP_SYN_FLAG) && tcp_worker_of(w)->syncookies_used_ms &&
+		   (c = syncookie_open(w, ifc, &key, l, &s)) != NULL) {
+		conn_input(w, c, &s);
+		return;
+	} else {
+		if (tcp_worker_of(w)->syncookies_used_ms && (s.flags & RTE_TCP_ACK_FLAG))
+			w->counters.drop_tcp_bad_syncookie++;
+		else
+			w->counters.drop_tcp_no_connection++;
+		reset_for(w, ifc, &key, &s);
+	}
+	seg_free(&s);
+}
+
+int tcp_start(void)
+{
+	if (tcp_secrets_init() != 0)
+		return -1;
+	l4_input_register(IPPROTO_TCP, tcp_input);
+	return 0;
+}
+
+void tcp_stop(void)
+{
+	l4_input_register(IPPROTO_TCP, NULL);
+	tcp_listeners_clear();
+}

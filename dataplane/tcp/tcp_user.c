@@ -1,0 +1,144 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The calls the layer above makes (tcp.h), and the upcalls TCP makes to it.
+ * RFC 9293 3.9.1's SEND, RECEIVE, CLOSE and ABORT, shaped for a run-to-
+ * completion worker: nothing blocks; "readable" and "writable" say when to
+ * call again.
+ */
+#include <string.h>
+
+#include "tcp_conn.h"
+#include "worker.h"
+
+enum { TCP_TAKE_MAX_SEGMENTS = 512 };
+
+void *tcp_conn_ctx(const struct tcp_conn *c)
+{
+	return c->ctx;
+}
+
+void tcp_peer_address(const struct tcp_conn *c, struct in6_addr *addr, uint16_t *port)
+{
+	memset(addr, 0, sizeof(*addr));
+	if (c->key.family == 6) {
+		memcpy(addr->s6_addr, c->key.remote, 16);
+	} else {
+		addr->s6_addr[10] = 0xff;
+		addr->s6_addr[11] = 0xff;
+		memcpy(&addr->s6_addr[12], c->key.remote, 4);
+	}
+	*port = rte_be_to_cpu_16(c->key.remote_port);
+}
+
+bool tcp_peer_closed(const struct tcp_conn *c)
+{
+	return c->flags & TCPF_PEER_FIN;
+}
+
+uint32_t tcp_readable_bytes(const struct tcp_conn *c)
+{
+	return c->rcvq.bytes;
+}
+
+/* Reading opened the window: tell the peer when it grew by a segment or half the queue (RFC 9293 3.8.6.2.2). */
+static void window_opened(struct worker *w, struct tcp_conn *c)
+{
+	uint32_t space = tcp_rcv_space(w, c);
+	uint32_t advertised = seq_gt(c->rcv_adv, c->rcv_nxt) ? c->rcv_adv - c->rcv_nxt : 0;
+
+	if (space - RTE_MIN(space, advertised) >= RTE_MIN((uint32_t)c->mss * 2, w->config->limits.tcp_recv_queue_bytes / 2)) {
+		c->flags |= TCPF_ACK_NOW;
+		tcp_output(w, c);
+	}
+}
+
+uint32_t tcp_read(struct worker *w, struct tcp_conn *c, void *buf, uint32_t len)
+{
+	uint32_t n = RTE_MIN(len, c->rcvq.bytes);
+
+	if (n == 0)
+		return 0;
+	tcp_bufq_copy(&c->rcvq, 0, n, buf);
+	tcp_bufq_drop(&c->rcvq, n);
+	window_opened(w, c);
+	return n;
+}
+
+struct rte_mbuf *tcp_take(struct worker *w, struct tcp_conn *c)
+{
+	struct rte_mbuf *m = tcp_bufq_take(&c->rcvq, TCP_TAKE_MAX_SEGMENTS);
+
+	if (m)
+		window_opened(w, c);
+	return m;
+}
+
+uint32_t tcp_send_space(const struct worker *w, const struct tcp_conn *c)
+{
+	uint32_t cap = w->config->limits.tcp_send_queue_bytes;
+
+	if (c->state != TCP_ESTABLISHED && c->state != TCP_CLOSE_WAIT)
+		return 0;
+	if (c->flags & TCPF_FIN_QUEUED)
+		return 0;
+	return c->sndq.bytes >= cap ? 0 : cap - c->sndq.bytes;
+}
+
+uint32_t tcp_write(struct worker *w, struct tcp_conn *c, const void *buf, uint32_t len)
+{
+	uint32_t n = RTE_MIN(len, tcp_send_space(w, c));
+
+	if (n)
+		n = tcp_bufq_write(&c->sndq, w->pool, buf, n);
+	if (n < len)
+		c->flags |= TCPF_WANT_WRITABLE;
+	if (n)
+		tcp_output(w, c);
+	return n;
+}
+
+int tcp_write_mbuf(struct worker *w, struct tcp_conn *c, struct rte_mbuf *m)
+{
+	if (m->pkt_len > tcp_send_space(w, c)) {
+		c->flags |= TCPF_WANT_WRITABLE;
+		return -1;
+	}
+	tcp_bufq_append(&c->sndq, m);
+	tcp_output(w, c);
+	return 0;
+}
+
+void tcp_want_writable(struct tcp_conn *c)
+{
+	c->flags |= TCPF_WANT_WRITABLE;
+}
+
+void tcp_shutdown(struct worker *w, struct tcp_conn *c)
+{
+	if (c->state != TCP_ESTABLISHED && c->state != TCP_CLOSE_WAIT)
+		return;
+	c->flags |= TCPF_FIN_QUEUED;
+	tcp_output(w, c);
+}
+
+void tcp_abort(struct worker *w, struct tcp_conn *c)
+{
+	if (c->state == TCP_CLOSED)
+		return;
+	if (c->state != TCP_TIME_WAIT)
+		tcp_send_rst_conn(w, c);
+	tcp_conn_destroy(w, c);
+}
+
+void tcp_notify_readable(struct worker *w, struct tcp_conn *c)
+{
+	if ((c->flags & TCPF_ACCEPTED) && c->up->readable && c->rcvq.bytes)
+		c->up->readable(w, c, c->ctx);
+}
+
+void tcp_notify_writable(struct worker *w, struct tcp_conn *c)
+{
+	c->flags &= (uint16_t)~TCPF_WANT_WRITABLE;
+	if ((c->flags & TCPF_ACCEPTED) && c->up->writable)
+		c->up->writable(w, c, c->ctx);
+}

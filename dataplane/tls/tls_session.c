@@ -1,0 +1,151 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include "tls_session.h"
+
+#include <openssl/err.h>
+#include <rte_cycles.h>
+
+#include "log_peer.h"
+#include "tcp.h"
+#include "tls_context.h"
+#include "tls_error.h"
+#include "worker.h"
+
+/* Name the peer and OpenSSL's reason, when the level is on; always empty the error queue. */
+static void log_failure(struct tls_session *t, const char *what)
+{
+	struct worker *w = t->transport.w;
+
+	if (rte_log_can_log(RTE_LOGTYPE_IPHTTPS, RTE_LOG_DEBUG) && t->transport.conn) {
+		struct in6_addr peer;
+		uint16_t port;
+		char reason[256];
+
+		tcp_peer_address(t->transport.conn, &peer, &port);
+		log_peer(w, DEBUG, &peer, port, "%s: %s", what, tls_error_text(reason, sizeof(reason)));
+	}
+	ERR_clear_error();
+}
+
+int tls_session_open(struct tls_session *t, struct worker *w, struct tcp_conn *c)
+{
+	BIO *bio;
+
+	t->transport.w = w;
+	t->transport.conn = c;
+	t->ssl = SSL_new(tls_context_current());
+	bio = t->ssl ? tls_bio_new(&t->transport) : NULL;
+	if (!bio) {
+		SSL_free(t->ssl);
+		t->ssl = NULL;
+		ERR_clear_error();
+		return -1;
+	}
+	SSL_set_bio(t->ssl, bio, bio);
+	SSL_set_accept_state(t->ssl);
+	return 0;
+}
+
+enum tls_session_status tls_session_handshake(struct tls_session *t)
+{
+	struct worker *w = t->transport.w;
+	uint64_t start = rte_rdtsc();
+	int rc = SSL_do_handshake(t->ssl);
+	int why;
+
+	w->counters.tls_handshake_cycles += rte_rdtsc() - start;
+	if (rc == 1) {
+		w->counters.tls_handshakes++;
+		/* Asynchronous engines pay off for the private-key operation; records
+		 * are cheap, so the bulk path skips the job switch of SSL_MODE_ASYNC. */
+		SSL_clear_mode(t->ssl, SSL_MODE_ASYNC);
+		return TLS_SESSION_DONE;
+	}
+	switch (SSL_get_error(t->ssl, rc)) {
+	case SSL_ERROR_WANT_READ:
+		if (tcp_peer_closed(t->transport.conn) && tcp_readable_bytes(t->transport.conn) == 0) {
+			w->counters.tls_handshake_failed++;
+			ERR_clear_error();
+			return TLS_SESSION_FAILED;
+		}
+		return TLS_SESSION_WAIT;
+	case SSL_ERROR_WANT_WRITE:
+		tcp_want_writable(t->transport.conn);
+		return TLS_SESSION_WAIT;
+	case SSL_ERROR_WANT_ASYNC:
+		/* An engine paused the job (a key operation in flight): the worker
+		 * serves others meanwhile and resumes this one from its poll. */
+		w->counters.tls_async_paused++;
+		return TLS_SESSION_PAUSED;
+	default:
+		w->counters.tls_handshake_failed++;
+		why = ERR_GET_REASON(ERR_peek_last_error());
+		if (why == SSL_R_PEER_DID_NOT_RETURN_A_CERTIFICATE || why == SSL_R_CERTIFICATE_VERIFY_FAILED ||
+		    SSL_get_verify_result(t->ssl) != X509_V_OK)
+			w->counters.tls_client_cert_rejected++;
+		log_failure(t, "TLS handshake failed");
+		return TLS_SESSION_FAILED;
+	}
+}
+
+int tls_session_read(struct tls_session *t, uint8_t *buf, uint32_t len)
+{
+	size_t got;
+	int rc = SSL_read_ex(t->ssl, buf, len, &got);
+
+	if (rc == 1)
+		return (int)got;
+	switch (SSL_get_error(t->ssl, rc)) {
+	case SSL_ERROR_WANT_READ:
+		if (tcp_peer_closed(t->transport.conn) && tcp_readable_bytes(t->transport.conn) == 0)
+			return TLS_SESSION_READ_EOF;
+		return 0;
+	case SSL_ERROR_WANT_WRITE:
+		tcp_want_writable(t->transport.conn);
+		return 0;
+	case SSL_ERROR_ZERO_RETURN: /* close_notify, or EOF (SSL_OP_IGNORE_UNEXPECTED_EOF) */
+		return TLS_SESSION_READ_EOF;
+	default:
+		t->transport.w->counters.tls_errors++;
+		log_failure(t, "TLS error");
+		return TLS_SESSION_READ_ERROR;
+	}
+}
+
+bool tls_session_write(struct tls_session *t, const void *buf, uint32_t len)
+{
+	size_t written;
+
+	if (SSL_write_ex(t->ssl, buf, len, &written) == 1)
+		return true;
+	ERR_clear_error();
+	return false;
+}
+
+void tls_session_close_notify(struct tls_session *t)
+{
+	/* close_notify, which we do not wait for; not before the handshake is done. */
+	if (t->ssl && SSL_is_init_finished(t->ssl))
+		SSL_shutdown(t->ssl);
+	ERR_clear_error();
+}
+
+void tls_session_detach_transport(struct tls_session *t)
+{
+	t->transport.conn = NULL;
+}
+
+bool tls_session_finish_job(struct tls_session *t)
+{
+	int rc = SSL_do_handshake(t->ssl);
+
+	if (rc <= 0 && SSL_get_error(t->ssl, rc) == SSL_ERROR_WANT_ASYNC)
+		return false;
+	ERR_clear_error();
+	return true;
+}
+
+void tls_session_free(struct tls_session *t)
+{
+	SSL_free(t->ssl);
+	t->ssl = NULL;
+}

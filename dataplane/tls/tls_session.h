@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef IPHTTPS_TLS_SESSION_H
+#define IPHTTPS_TLS_SESSION_H
+
+/*
+ * Driving one OpenSSL SSL over one connection of the appliance's TCP: the
+ * server handshake (with SSL_MODE_ASYNC pauses), reading and writing
+ * records, close_notify. What the bytes mean is the layer above's business;
+ * this file knows TLS and TCP only.
+ *
+ * Failures the peer causes are counted (tls_* counters) and logged rate
+ * limited with the peer's address (log_peer.h). An SSL is never freed under
+ * a paused asynchronous job: the owner first runs the job to its end
+ * (tls_session_finish_job).
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <openssl/ssl.h>
+
+#include "tls_bio.h"
+
+struct worker;
+struct tcp_conn;
+
+struct tls_session {
+	SSL *ssl;                       /* NULL when not open */
+	struct tls_transport transport; /* what its BIO reads and writes */
+};
+
+enum tls_session_status {
+	TLS_SESSION_DONE,    /* the handshake is complete */
+	TLS_SESSION_WAIT,    /* waiting for the peer (more input, or send space) */
+	TLS_SESSION_PAUSED,  /* an asynchronous job paused: call again from the worker's poll */
+	TLS_SESSION_FAILED,  /* the handshake failed (an alert is queued when there is one) */
+};
+
+enum tls_session_read_result {
+	TLS_SESSION_READ_EOF = -1,   /* close_notify, or the peer's FIN: the stream ended */
+	TLS_SESSION_READ_ERROR = -2, /* a bad record (counted and logged) */
+};
+
+/**
+ * Open a server-side SSL on connection c with the current context
+ * (tls_context.h). @return 0, or -1 when memory runs out (nothing to free).
+ */
+int tls_session_open(struct tls_session *t, struct worker *w, struct tcp_conn *c);
+
+/** Take the handshake one step further. */
+enum tls_session_status tls_session_handshake(struct tls_session *t);
+
+/**
+ * Read decrypted bytes. @return bytes (> 0), 0 when nothing waits now,
+ * TLS_SESSION_READ_EOF or TLS_SESSION_READ_ERROR.
+ */
+int tls_session_read(struct tls_session *t, uint8_t *buf, uint32_t len);
+
+/** Write len bytes as records into the connection's send queue. @return whether all were taken. */
+bool tls_session_write(struct tls_session *t, const void *buf, uint32_t len);
+
+/** Queue close_notify, if the handshake finished (a failed one has its alert queued already). */
+void tls_session_close_notify(struct tls_session *t);
+
+/** The connection went: the BIO reads end of stream from now on. */
+void tls_session_detach_transport(struct tls_session *t);
+
+/**
+ * Run a paused job on once its connection is gone (the handshake cannot
+ * succeed any more). @return true when the job has ended and the SSL may be freed.
+ */
+bool tls_session_finish_job(struct tls_session *t);
+
+/** Free the SSL (no job paused in it). */
+void tls_session_free(struct tls_session *t);
+
+#endif

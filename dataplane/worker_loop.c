@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The worker loop (after DPDK's l3fwd), at the top of the datapath: it
+ * drives every layer. RX bursts from every port, each frame run to
+ * completion up through the layers; then each layer's periodic work (TCP
+ * timers, session deadlines), the control plane's requests, an RCU
+ * quiescent report, TX buffers drained on a TSC deadline. No locks, no
+ * allocation, no logging per packet. An idle worker sleeps a little
+ * (workers.idle_sleep_us) after a run of empty polls so that, in the lab
+ * and in CI, kernel peers on the same two cores still get CPU.
+ */
+#include "worker_loop.h"
+
+#include <rte_cycles.h>
+#include <rte_lcore.h>
+
+#include "client_index.h"
+#include "eth.h"
+#include "iface.h"
+#include "log.h"
+#include "nexthop.h"
+#include "published_config.h"
+#include "session.h"
+#include "tcp_conn.h"
+#include "worker.h"
+#include "worker_command.h"
+
+int worker_loop(void *arg)
+{
+	struct worker *w = arg;
+	const uint64_t hz = rte_get_tsc_hz();
+	const uint64_t drain_tsc = hz / 1000000 * WORKER_TX_DRAIN_US;
+	const uint64_t housekeeping_tsc = hz / 1000 * WORKER_HOUSEKEEPING_MS;
+	uint64_t last_drain = rte_rdtsc();
+	unsigned int idle_polls = 0;
+	struct rte_mbuf *burst[WORKER_RX_BURST];
+
+	log_info("worker %u polling on lcore %u (queue %u)", w->id, w->lcore, w->id);
+	client_index_reader_online(w->id);
+	while (!worker_stop_requested()) {
+		uint64_t now = rte_rdtsc();
+		unsigned int received = 0;
+
+		/* One configuration per iteration: a reload takes effect between two. */
+		w->config = published_config_get();
+		worker_clock_update(w);
+
+		for (int role = 0; role < CONFIG_PORT_COUNT; role++) {
+			const struct iface *ifc = &ifaces[role];
+			uint16_t n = rte_eth_rx_burst(ifc->port_id, (uint16_t)w->id, burst, WORKER_RX_BURST);
+
+			w->counters.rx_packets += n;
+			received += n;
+			for (uint16_t i = 0; i < n; i++) {
+				if (i + 1 < n)
+					rte_prefetch0(rte_pktmbuf_mtod(burst[i + 1], void *));
+				eth_input(w, ifc, burst[i]);
+			}
+		}
+		tcp_timer_run(w);
+		session_poll(w);
+		worker_command_poll(w);
+		client_index_quiescent(w->id);
+		if (now - last_drain > drain_tsc) {
+			worker_flush_tx(w);
+			last_drain = now;
+		}
+		if (now >= w->next_housekeeping_tsc) {
+			nexthop_housekeeping(w, now);
+			w->next_housekeeping_tsc = now + housekeeping_tsc;
+		}
+		if (received) {
+			/* CPU time spent working, for benchmarks: cycles per handshake or per byte. */
+			w->counters.busy_tsc_cycles += rte_rdtsc() - now;
+			idle_polls = 0;
+		} else if (++idle_polls > WORKER_IDLE_POLLS_BEFORE_SLEEP && w->config->workers.idle_sleep_us) {
+			worker_flush_tx(w);
+			rte_delay_us_sleep(w->config->workers.idle_sleep_us);
+		}
+	}
+	worker_flush_tx(w);
+	worker_command_poll(w);
+	client_index_reader_offline(w->id);
+	log_info("worker %u stopped", w->id);
+	return 0;
+}
