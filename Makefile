@@ -32,6 +32,10 @@ INC_ctl              := -Iinclude -Icontrol
 # The include flags of the folder a source file is in.
 inc_of = $(INC_$(patsubst %/,%,$(dir $(1))))
 
+# The compiler flags of one layer (tests/static/test_layers.sh compiles with them).
+print-layer-flags:
+	@echo $(CFLAGS_BASE) $(INC_$(LAYER)) $(DPDK_CFLAGS)
+
 CONFIG_SRC    := control/config.c control/config_yaml.c
 PROTO_SRC     := $(wildcard proto/*.c)
 DATAPLANE_SRC := $(PROTO_SRC) $(wildcard dataplane/*/*.c dataplane/*.c)
@@ -149,4 +153,4 @@ lab-down:
 clean:
 	rm -rf $(BUILD) config/pki
 
-.PHONY: all unit fuzz fuzz-build test test-unit lab lab-down clean bench bench-tcp bench-tls
+.PHONY: print-layer-flags all unit fuzz fuzz-build test test-unit lab lab-down clean bench bench-tcp bench-tls

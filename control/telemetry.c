@@ -35,6 +35,18 @@ static void copy_counters(struct worker *w, void *arg)
 	*(struct worker_counters *)arg = w->counters;
 }
 
+/* A copy of `size` bytes made by fn on worker id, in memory the caller frees; NULL when it did not answer. */
+static void *worker_copy(unsigned int id, worker_command_fn fn, size_t size)
+{
+	void *copy = malloc(size);
+
+	if (copy && worker_command_run(&workers[id], fn, copy, WORKER_COMMAND_TIMEOUT_MS) != 0) {
+		free(copy);
+		copy = NULL;
+	}
+	return copy;
+}
+
 /* A worker's counters as of now. @return 0, or -EAGAIN when the worker did not answer. */
 static int worker_counters_snapshot(unsigned int id, struct worker_counters *c)
 {
@@ -190,13 +202,9 @@ static int cmd_tcp_connections(const char *cmd, const char *params, struct rte_t
 	(void)cmd;
 	if (worker_param(params, &id) != 0)
 		return -EINVAL;
-	copy = malloc(sizeof(*copy));
+	copy = worker_copy(id, copy_tcp_connections, sizeof(*copy));
 	if (!copy)
-		return -ENOMEM;
-	if (worker_command_run(&workers[id], copy_tcp_connections, copy, WORKER_COMMAND_TIMEOUT_MS) != 0) {
-		free(copy);
 		return -EAGAIN;
-	}
 	rte_tel_data_start_dict(d);
 	for (unsigned int i = 0; i < copy->count; i++) {
 		const struct tcp_conn *c = &copy->conn[i];
@@ -257,13 +265,9 @@ static int cmd_sessions(const char *cmd, const char *params, struct rte_tel_data
 	(void)cmd;
 	if (worker_param(params, &id) != 0)
 		return -EINVAL;
-	copy = malloc(sizeof(*copy));
+	copy = worker_copy(id, copy_sessions, sizeof(*copy));
 	if (!copy)
-		return -ENOMEM;
-	if (worker_command_run(&workers[id], copy_sessions, copy, WORKER_COMMAND_TIMEOUT_MS) != 0) {
-		free(copy);
 		return -EAGAIN;
-	}
 	rte_tel_data_start_dict(d);
 	for (unsigned int i = 0; i < copy->count; i++) {
 		const struct session_view *se = &copy->session[i];

@@ -3,9 +3,11 @@
 #define IPHTTPS_LIMITS_H
 
 /*
- * Every fixed size, protocol constant and default of the appliance, with the
- * unit in the name. Config ranges (config_schema.c) refer to these names so a
- * limit is changed in one place.
+ * The configurable limits: the sizes of the typed config, every setting's
+ * range and default, with the unit in the name. The config schema
+ * (control/config.c) refers to these names so a limit is changed in one
+ * place. Each datapath layer's fixed constants are in one enum in its own
+ * main header (docs/ARCHITECTURE.md, "Limits and timeouts").
  */
 enum iphttps_limits {
 	/* Strings and tables inside the typed config (fixed so the config is one
@@ -35,18 +37,12 @@ enum iphttps_limits {
 
 	MBUF_POOL_MIN_COUNT = 4096,
 	MBUF_POOL_DEFAULT_COUNT = 16384,
-	MBUF_POOL_CACHE_COUNT = 256,
 
 	EAL_MEMORY_MIN_MB = 64,
 	EAL_MEMORY_DEFAULT_MB = 512,
 
 	WORKER_IDLE_SLEEP_MAX_US = 10000,
 	WORKER_IDLE_SLEEP_DEFAULT_US = 100,
-
-	/* Next-hop (gateway) resolution by ARP and ND. */
-	NEXTHOP_MAX = 32,
-	NEXTHOP_RETRY_MS = 1000,
-	NEXTHOP_REFRESH_MS = 30000,
 
 	LIMIT_MAX_CLIENTS_DEFAULT = 100000,
 	LIMIT_MAX_CLIENTS_MAX = 4000000,

@@ -3,6 +3,7 @@
 #   unit:  each CUnit binary build/test_* (its tests are counted)
 #   fuzz:  each libFuzzer harness build/fuzz_* for FUZZ_TEST_SECONDS (15)
 #   cli:   each tests/cli/test_*.sh (iphttpsctl as an operator uses it)
+#   static: each tests/static/test_*.sh (the layers: includes, compiler, link)
 #   netns: each tests/netns/test_*.sh, on af_xdp, and the appliance test on
 #          af_packet too, stopped with SIGINT (each PASS/FAIL line is counted)
 # usage: tests/run.sh [--unit-only] BUILD_DIR
@@ -68,6 +69,11 @@ fi
 
 for script in tests/cli/test_*.sh; do
 	run_script "$script"
+done
+
+# The layers of DESIGN.md, checked on the tree and on the build's objects.
+for script in tests/static/test_*.sh; do
+	run_script "$script" "$build"
 done
 
 if [ "$unit_only" -eq 0 ]; then

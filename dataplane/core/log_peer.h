@@ -5,8 +5,8 @@
 /*
  * Failures a remote peer causes (a handshake that fails, a refused request,
  * a bad record), logged as WireGuard's receive path does: naming the peer's
- * address and port and the reason, at most LOG_PEER_PER_SECOND lines per
- * worker per second (an attacker cannot flood the log or slow the worker
+ * address and port and the reason, at most WORKER_LOG_PEER_LINES_PER_SECOND
+ * lines per worker per second (an attacker cannot flood the log or slow the worker
  * with it), and with nothing formatted or computed (OpenSSL's error string,
  * the address text) unless the level is on and the line will be written.
  * Every such failure is also counted (counters.h); the log only adds who.
@@ -19,23 +19,13 @@
 #include "log.h"
 #include "worker.h"
 
-enum log_peer_limits { LOG_PEER_PER_SECOND = 10 };
-
 /* Whether w may write one more peer line this second (counts it when so). */
 static inline bool log_peer_allowed(struct worker *w)
 {
-	uint64_t second = w->now_ms / 1000;
-
-	if (second != w->peer_log_second) {
-		w->peer_log_second = second;
-		w->peer_log_lines = 0;
-	}
-	if (w->peer_log_lines >= LOG_PEER_PER_SECOND) {
-		w->counters.log_peer_suppressed++;
-		return false;
-	}
-	w->peer_log_lines++;
-	return true;
+	if (rate_budget_take(&w->peer_log, w->now_ms, WORKER_LOG_PEER_LINES_PER_SECOND))
+		return true;
+	w->counters.log_peer_suppressed++;
+	return false;
 }
 
 /* The peer's address as text: IPv4 peers are held v4-mapped and shown as a.b.c.d. */

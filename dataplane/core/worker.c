@@ -61,9 +61,13 @@ int worker_init(struct worker *w, unsigned int id, unsigned int lcore, struct rt
 						   &w->counters.tx_dropped_queue_full);
 		w->tx_buffer[role] = b;
 	}
-	/* Many producers (the control plane's threads), one consumer (this worker). */
+	/* Many producers (the control plane's threads), one consumer (this worker).
+	 * The ring outlives a stop (worker_free keeps it): a telemetry request may
+	 * still be on its way to it while the datapath stops. */
 	snprintf(name, sizeof(name), "worker_cmd_%u", id);
-	w->commands = rte_ring_create(name, WORKER_COMMAND_RING_SIZE, socket, RING_F_SC_DEQ);
+	w->commands = rte_ring_lookup(name);
+	if (!w->commands)
+		w->commands = rte_ring_create(name, WORKER_COMMAND_RING_SIZE, socket, RING_F_SC_DEQ);
 	if (!w->commands) {
 		log_error("worker %u: cannot create its command ring: %s", id, rte_strerror(rte_errno));
 		goto err;
@@ -81,8 +85,7 @@ void worker_free(struct worker *w)
 		rte_free(w->tx_buffer[role]);
 		w->tx_buffer[role] = NULL;
 	}
-	rte_ring_free(w->commands);
-	w->commands = NULL;
+	/* The command ring stays (worker_init): EAL's cleanup frees it with the rest of its memory. */
 }
 
 void worker_flush_tx(struct worker *w)

@@ -23,17 +23,24 @@
 
 #include "appliance_config.h"
 #include "counters.h"
+#include "rate_budget.h"
 
 struct rte_ring;
 
-/* The loop's pace (DPDK l3fwd's figures). */
+/* The core's fixed sizes and paces, all in this one enum, with units in the
+ * names. Configurable limits are in include/appliance_limits.h. */
 enum worker_limits {
+	/* The loop's pace (DPDK l3fwd's figures). */
 	WORKER_RX_BURST = 32,
 	WORKER_TX_DRAIN_US = 100,
 	/* Empty polls in a row before a worker starts sleeping: a busy worker
 	 * never sleeps, an idle one yields the core to kernel peers. */
 	WORKER_IDLE_POLLS_BEFORE_SLEEP = 1000,
 	WORKER_HOUSEKEEPING_MS = 100,
+	WORKER_COMMAND_RING_SIZE = 64,     /* control-plane requests waiting per worker (worker_command.h) */
+	WORKER_COMMAND_TIMEOUT_MS = 1000,  /* a polling worker answers within one loop iteration */
+	WORKER_LOG_PEER_LINES_PER_SECOND = 10, /* log lines about peers' failures per worker (log_peer.h) */
+	MBUF_POOL_CACHE_COUNT = 256,       /* per-lcore cache of the shared mbuf pool */
 };
 
 struct worker {
@@ -51,8 +58,7 @@ struct worker {
 	struct rte_ring *commands; /* requests from the control plane (worker_command.h) */
 	bool running;              /* the loop is polling: commands are answered by it */
 	uint64_t next_housekeeping_tsc;
-	uint64_t peer_log_second;  /* log_peer.h: the second peer_log_lines counts in */
-	uint32_t peer_log_lines;
+	struct rate_budget peer_log; /* log lines about peers this second (log_peer.h) */
 	struct worker_counters counters;
 } __rte_cache_aligned;
 
@@ -66,7 +72,7 @@ extern unsigned int worker_count;
 int worker_init(struct worker *w, unsigned int id, unsigned int lcore, struct rte_mempool *pool,
 		const uint16_t port_id[CONFIG_PORT_COUNT]);
 
-/** Free what worker_init allocated (the worker has stopped). */
+/** Free the TX buffers worker_init allocated (the worker has stopped); the command ring stays. */
 void worker_free(struct worker *w);
 
 /** Read the clock (TSC) into w->now_ms and w->now_us. */

@@ -18,11 +18,6 @@
 
 struct worker;
 
-enum worker_command_limits {
-	WORKER_COMMAND_RING_SIZE = 64,     /* requests waiting per worker */
-	WORKER_COMMAND_TIMEOUT_MS = 1000,  /* a polling worker answers within one loop iteration */
-};
-
 typedef void (*worker_command_fn)(struct worker *w, void *arg);
 
 /**

@@ -25,7 +25,7 @@ static void icmp6_echo(struct worker *w, const struct iface *ifc, struct rte_mbu
 
 	/* RFC 4443 4.2: a reply to a multicast request would come from a unicast
 	 * address of ours; the appliance does not answer group pings. */
-	if (ipv6_is_multicast(ip->dst_addr)) {
+	if (ipv6_addr_is_multicast(ip->dst_addr)) {
 		worker_drop(w, m, drop_icmp6_echo_to_multicast);
 		return;
 	}

@@ -53,27 +53,12 @@ bool iface_owns_ipv6(const struct iface *ifc, const uint8_t addr[16])
 	return false;
 }
 
-void ipv6_solicited_node(const uint8_t addr[16], uint8_t group[16])
-{
-	static const uint8_t prefix[13] = { 0xff, 0x02, [11] = 0x01, [12] = 0xff };
-
-	memcpy(group, prefix, 13);
-	memcpy(group + 13, addr + 13, 3);
-}
-
-void ipv6_multicast_mac(const uint8_t group[16], struct rte_ether_addr *mac)
-{
-	mac->addr_bytes[0] = 0x33;
-	mac->addr_bytes[1] = 0x33;
-	memcpy(&mac->addr_bytes[2], group + 12, 4);
-}
-
 bool iface_is_solicited_node_of_ours(const struct iface *ifc, const uint8_t addr[16])
 {
 	uint8_t group[16];
 
 	for (unsigned int i = 0; i < ifc->ipv6_count; i++) {
-		ipv6_solicited_node(ifc->ipv6[i], group);
+		ipv6_addr_solicited_node(ifc->ipv6[i], group);
 		if (memcmp(group, addr, 16) == 0)
 			return true;
 	}
@@ -82,7 +67,7 @@ bool iface_is_solicited_node_of_ours(const struct iface *ifc, const uint8_t addr
 
 bool iface_accepts_ipv6_dst(const struct iface *ifc, const uint8_t addr[16])
 {
-	if (!ipv6_is_multicast(addr))
+	if (!ipv6_addr_is_multicast(addr))
 		return iface_owns_ipv6(ifc, addr);
 	return memcmp(addr, all_nodes, 16) == 0 || iface_is_solicited_node_of_ours(ifc, addr);
 }

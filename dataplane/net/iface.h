@@ -15,8 +15,17 @@
 #include <rte_ether.h>
 
 #include "appliance_config.h"
+#include "ipv6_addr.h"
 
-enum { IFACE_MAX_IPV6 = CONFIG_MAX_ADDRESSES_PER_PORT + 1 };
+/* The net layer's fixed sizes and timeouts, all in this one enum, with units
+ * in the names. Configurable limits are in include/appliance_limits.h. */
+enum net_limits {
+	IFACE_MAX_IPV6 = CONFIG_MAX_ADDRESSES_PER_PORT + 1, /* the configured ones and the link-local */
+	/* Next-hop (gateway) resolution by ARP and ND (nexthop.c). */
+	NEXTHOP_MAX = 32,
+	NEXTHOP_RETRY_MS = 1000,
+	NEXTHOP_REFRESH_MS = 30000,
+};
 
 struct iface {
 	enum config_port_role role;
@@ -57,23 +66,5 @@ bool iface_accepts_ipv6_dst(const struct iface *ifc, const uint8_t addr[16]);
 
 /** Whether a frame to this MAC is for the appliance (its own, broadcast, IPv6 multicast). */
 bool iface_accepts_mac(const struct iface *ifc, const struct rte_ether_addr *mac);
-
-static inline bool ipv6_is_multicast(const uint8_t a[16])
-{
-	return a[0] == 0xff;
-}
-
-static inline bool ipv6_is_unspecified(const uint8_t a[16])
-{
-	static const uint8_t zero[16];
-
-	return __builtin_memcmp(a, zero, 16) == 0;
-}
-
-/** ff02::1:ffXX:XXXX for addr (RFC 4291 2.7.1). */
-void ipv6_solicited_node(const uint8_t addr[16], uint8_t group[16]);
-
-/** 33:33 + low 32 bits of a multicast group (RFC 2464 7). */
-void ipv6_multicast_mac(const uint8_t group[16], struct rte_ether_addr *mac);
 
 #endif

@@ -32,7 +32,7 @@ void ipv6_input(struct worker *w, const struct iface *ifc, struct rte_mbuf *m)
 	}
 	rte_pktmbuf_trim(m, (uint16_t)(l3_avail - sizeof(*ip) - payload_len));
 	m->l3_len = sizeof(*ip);
-	if (unlikely(ipv6_is_multicast(ip->src_addr) || iface_owns_ipv6(ifc, ip->src_addr))) {
+	if (unlikely(ipv6_addr_is_multicast(ip->src_addr) || iface_owns_ipv6(ifc, ip->src_addr))) {
 		worker_drop(w, m, drop_ipv6_bad_source);
 		return;
 	}

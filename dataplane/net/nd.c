@@ -52,7 +52,7 @@ static int nd_validate(struct worker *w, struct rte_mbuf *m, const struct rte_ip
 		worker_drop(w, m, drop_nd_truncated);
 		return -1;
 	}
-	if (ipv6_is_multicast(icmp + 8)) {
+	if (ipv6_addr_is_multicast(icmp + 8)) {
 		worker_drop(w, m, drop_nd_multicast_target);
 		return -1;
 	}
@@ -65,7 +65,7 @@ void nd_input_solicitation(struct worker *w, const struct iface *ifc, struct rte
 	const uint8_t *target = icmp + 8;
 	struct rte_ether_hdr *eh = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
 	struct rte_ether_addr source_lla, reply_mac;
-	bool dad = ipv6_is_unspecified(ip->src_addr);
+	bool dad = ipv6_addr_is_unspecified(ip->src_addr);
 	uint32_t frame_len;
 	uint16_t sum;
 	int has_slla;
@@ -82,7 +82,7 @@ void nd_input_solicitation(struct worker *w, const struct iface *ifc, struct rte
 		uint8_t group[16];
 
 		/* RFC 4861 7.1.1: from ::, only to the target's solicited-node group, no SLLA. */
-		ipv6_solicited_node(target, group);
+		ipv6_addr_solicited_node(target, group);
 		if (memcmp(ip->dst_addr, group, 16) != 0 || has_slla) {
 			worker_drop(w, m, drop_nd_bad_dad);
 			return;
@@ -98,7 +98,7 @@ void nd_input_solicitation(struct worker *w, const struct iface *ifc, struct rte
 	/* The advertisement, built in place (RFC 4861 7.2.4). */
 	if (dad) {
 		memcpy(ip->dst_addr, all_nodes, 16);
-		ipv6_multicast_mac(all_nodes, &reply_mac);
+		ipv6_addr_multicast_mac(all_nodes, &reply_mac);
 	} else {
 		memcpy(ip->dst_addr, ip->src_addr, 16);
 		reply_mac = has_slla ? source_lla : eh->src_addr;
@@ -141,7 +141,7 @@ void nd_input_advertisement(struct worker *w, const struct iface *ifc, struct rt
 
 	if (nd_validate(w, m, ip, icmp, len) < 0)
 		return;
-	if (ipv6_is_multicast(ip->dst_addr) && (icmp[4] & ND_NA_FLAG_SOLICITED)) {
+	if (ipv6_addr_is_multicast(ip->dst_addr) && (icmp[4] & ND_NA_FLAG_SOLICITED)) {
 		worker_drop(w, m, drop_nd_solicited_to_multicast);
 		return;
 	}
@@ -179,8 +179,8 @@ void nd_send_solicitation(struct worker *w, const struct iface *ifc, const uint8
 	uint8_t *icmp;
 	uint16_t sum;
 
-	ipv6_solicited_node(target, group);
-	ipv6_multicast_mac(group, &dst_mac);
+	ipv6_addr_solicited_node(target, group);
+	ipv6_addr_multicast_mac(group, &dst_mac);
 	m = eth_alloc(w, ifc, &dst_mac, RTE_ETHER_TYPE_IPV6, sizeof(*ip) + NS_BYTES);
 	if (!m)
 		return;

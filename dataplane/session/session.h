@@ -39,6 +39,8 @@
 #include "appliance_config.h"
 #include "client_index.h"
 #include "framer.h"
+#include "http_request.h"
+#include "proxy_protocol.h"
 #include "tls_session.h"
 #include "worker.h"
 
@@ -62,6 +64,8 @@ enum session_limits {
 	/* Bytes a TLS record adds to its plaintext at most, for the suites we
 	 * allow (TLS 1.2 CBC with SHA-384: 5 header + 16 IV + 48 MAC + 16 padding). */
 	SESSION_TLS_RECORD_OVERHEAD_MAX_BYTES = 128,
+	/* The request buffer holds a PROXY header and then the HTTP header section. */
+	SESSION_REQUEST_BUFFER_BYTES = HTTP_HEADER_SECTION_MAX_BYTES + PROXY_V2_MAX_BYTES,
 };
 
 /* A listener as the session layer sees it: its entry in config->listeners. */

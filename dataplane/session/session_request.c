@@ -20,9 +20,6 @@
 #include "session_timers.h"
 #include "worker.h"
 
-/* The request buffer holds a PROXY header and then the HTTP header section. */
-enum { SESSION_REQUEST_BUFFER_BYTES = HTTP_HEADER_SECTION_MAX_BYTES + PROXY_V2_MAX_BYTES };
-
 void session_request_free(struct session *s)
 {
 	free(s->request);

@@ -132,7 +132,7 @@ uint32_t tcp_bufq_write(struct tcp_bufq *q, struct rte_mempool *pool, const void
 	return done;
 }
 
-void tcp_mbuf_list_free(struct rte_mbuf *m)
+void tcp_bufq_free_chain(struct rte_mbuf *m)
 {
 	while (m) {
 		struct rte_mbuf *next = m->next;
@@ -145,6 +145,6 @@ void tcp_mbuf_list_free(struct rte_mbuf *m)
 
 void tcp_bufq_free(struct tcp_bufq *q)
 {
-	tcp_mbuf_list_free(q->head);
+	tcp_bufq_free_chain(q->head);
 	tcp_bufq_init(q);
 }

@@ -48,6 +48,6 @@ uint32_t tcp_bufq_write(struct tcp_bufq *q, struct rte_mempool *pool, const void
 void tcp_bufq_free(struct tcp_bufq *q);
 
 /** Free a list of single-segment mbufs linked through ->next (a queue's or the out-of-order list). */
-void tcp_mbuf_list_free(struct rte_mbuf *m);
+void tcp_bufq_free_chain(struct rte_mbuf *m);
 
 #endif

@@ -73,7 +73,7 @@ void tcp_cc_dupack(struct worker *w, struct tcp_conn *c)
 	 * against retransmitting what the last recovery already resent). With SACK the
 	 * scoreboard says what is really missing, and RFC 6675 has no such guard: a loss
 	 * right at the old recovery point must not wait for an RTO. */
-	if (!(c->flags & TCPF_SACK_OK) && seq_leq(c->snd_una, c->recover) && c->recover != c->iss)
+	if (!(c->flags & TCPF_SACK_OK) && tcp_seq_leq(c->snd_una, c->recover) && c->recover != c->iss)
 		return;
 	c->ssthresh = RTE_MAX(tcp_flight(c) / 2, 2u * c->mss);
 	c->recover = c->snd_max;
@@ -91,12 +91,12 @@ void tcp_cc_dupack(struct worker *w, struct tcp_conn *c)
  */
 bool tcp_cc_recovery_ack(struct worker *w, struct tcp_conn *c, uint32_t acked)
 {
-	if ((c->flags & TCPF_SACK_OK) && seq_lt(c->snd_una, c->recover)) {
+	if ((c->flags & TCPF_SACK_OK) && tcp_seq_lt(c->snd_una, c->recover)) {
 		/* RFC 6675 5 (C): a partial ACK; tcp_output sends by pipe, holes first. */
-		c->high_rxt = seq_max(c->high_rxt, c->snd_una);
+		c->high_rxt = tcp_seq_max(c->high_rxt, c->snd_una);
 		return true;
 	}
-	if (seq_geq(c->snd_una, c->recover)) {
+	if (tcp_seq_geq(c->snd_una, c->recover)) {
 		/* Full ACK: deflate. */
 		c->cwnd = RTE_MIN(c->ssthresh, tcp_flight(c) + c->mss);
 		c->flags &= (uint16_t)~TCPF_IN_RECOVERY;

@@ -33,7 +33,9 @@ enum tcp_state {
 	TCP_STATE_COUNT,
 };
 
-/* Protocol constants and defaults; units in the names (RFC 6298, 9293, 7323). */
+/* TCP's protocol constants and fixed sizes, all in this one enum, with units
+ * in the names (RFC 6298, 9293, 7323). Configurable limits are in
+ * include/appliance_limits.h. */
 enum tcp_limits {
 	TCP_RTO_INITIAL_MS = 1000,      /* RFC 6298 2.1 */
 	TCP_RTO_MIN_MS = 200,           /* below RFC 6298's 1 s, as Linux and FreeBSD do: LAN RTTs */
@@ -59,9 +61,13 @@ enum tcp_limits {
 	TCP_MAX_LISTENERS = 16,
 	TCP_MAX_SACK_BLOCKS = 4,
 	TCP_OOO_MAX_SEGMENTS = 256,     /* out-of-order segments kept per connection */
-	TCP_SCOREBOARD_BLOCKS = 6,
-	TCP_TSO_MAX_BYTES = 65000,
-	TCP_CHALLENGE_ACKS_PER_SECOND = 1000, /* RFC 5961 7: a worker's challenge ACKs, at most */      /* payload of one TSO super-segment, under the 64 KiB IP limit */      /* SACKed ranges the sender remembers (RFC 6675 scoreboard) */
+	TCP_SCOREBOARD_BLOCKS = 6,      /* SACKed ranges the sender remembers (RFC 6675 scoreboard) */
+	TCP_TSO_MAX_BYTES = 65000,      /* payload of one TSO super-segment, under the 64 KiB IP limit */
+	TCP_CHALLENGE_ACKS_PER_SECOND = 1000, /* RFC 5961 7: a worker's challenge ACKs, at most */
+	TCP_SYNCOOKIE_PERIOD_MS = 64000, /* a cookie's time counter ticks this often; it lives 1-2 periods */
+	TCP_TS_RECENT_MAX_AGE_MS = 24u * 24 * 3600 * 1000, /* RFC 7323 5.5: 24 days */
+	TCP_TTL = 64,                   /* hop limit of the segments we send */
+	TCP_TAKE_MAX_SEGMENTS = 512,    /* mbufs tcp_take hands up in one chain */
 };
 
 enum tcp_flags_internal {
@@ -163,8 +169,7 @@ struct tcp_worker {
 	uint32_t capacity;
 	uint32_t half_open;
 	uint64_t syncookies_used_ms; /* when a cookie was last sent: ACKs may carry one */
-	uint64_t challenge_second;   /* the second challenge_count counts in */
-	uint32_t challenge_count;
+	struct rate_budget challenge_acks; /* challenge ACKs sent this second (RFC 5961 7) */
 	uint64_t wheel_tick; /* last ms processed */
 	uint32_t wheel[TCP_TIMER_WHEEL_SLOTS + 1]; /* the extra list: connections being run */
 	uint64_t table_bytes; /* flow table + connection slots, as allocated at start-up */
@@ -183,12 +188,12 @@ uint8_t tcp_rcv_wscale(const struct worker *w);
 #define TCP_NO_INDEX UINT32_MAX
 
 /* Sequence arithmetic (RFC 9293 3.4). */
-static inline bool seq_lt(uint32_t a, uint32_t b) { return (int32_t)(a - b) < 0; }
-static inline bool seq_leq(uint32_t a, uint32_t b) { return (int32_t)(a - b) <= 0; }
-static inline bool seq_gt(uint32_t a, uint32_t b) { return (int32_t)(a - b) > 0; }
-static inline bool seq_geq(uint32_t a, uint32_t b) { return (int32_t)(a - b) >= 0; }
-static inline uint32_t seq_max(uint32_t a, uint32_t b) { return seq_gt(a, b) ? a : b; }
-static inline uint32_t seq_min(uint32_t a, uint32_t b) { return seq_lt(a, b) ? a : b; }
+static inline bool tcp_seq_lt(uint32_t a, uint32_t b) { return (int32_t)(a - b) < 0; }
+static inline bool tcp_seq_leq(uint32_t a, uint32_t b) { return (int32_t)(a - b) <= 0; }
+static inline bool tcp_seq_gt(uint32_t a, uint32_t b) { return (int32_t)(a - b) > 0; }
+static inline bool tcp_seq_geq(uint32_t a, uint32_t b) { return (int32_t)(a - b) >= 0; }
+static inline uint32_t tcp_seq_max(uint32_t a, uint32_t b) { return tcp_seq_gt(a, b) ? a : b; }
+static inline uint32_t tcp_seq_min(uint32_t a, uint32_t b) { return tcp_seq_lt(a, b) ? a : b; }
 
 const char *tcp_state_name(enum tcp_state state);
 

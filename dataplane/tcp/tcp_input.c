@@ -36,7 +36,6 @@ struct tcp_seg {
 	struct rte_ether_addr src_mac;
 };
 
-enum { TS_RECENT_MAX_AGE_MS = 24u * 24 * 3600 * 1000 }; /* RFC 7323 5.5: 24 days */
 
 static void seg_free(struct tcp_seg *s)
 {
@@ -61,21 +60,13 @@ static void reset_for(struct worker *w, const struct iface *ifc, const struct tc
 
 static void challenge_ack(struct worker *w, struct tcp_conn *c)
 {
-	struct tcp_worker *t = tcp_worker_of(w);
-	uint64_t second = w->now_ms / 1000;
-
 	/* RFC 5961 7: limit challenge ACKs, so that a flood of forged RSTs and
 	 * SYNs cannot turn the appliance into an ACK amplifier. The limit is per
 	 * worker (no shared counter, no lock); per connection it would cost state. */
-	if (second != t->challenge_second) {
-		t->challenge_second = second;
-		t->challenge_count = 0;
-	}
-	if (t->challenge_count >= TCP_CHALLENGE_ACKS_PER_SECOND) {
+	if (!rate_budget_take(&tcp_worker_of(w)->challenge_acks, w->now_ms, TCP_CHALLENGE_ACKS_PER_SECOND)) {
 		w->counters.drop_tcp_challenge_ack_limit++;
 		return;
 	}
-	t->challenge_count++;
 	w->counters.tcp_challenge_acks++;
 	tcp_send_ack(w, c);
 }
@@ -135,6 +126,41 @@ static void syncookie_synack(struct worker *w, const struct iface *ifc, const st
 		       (uint16_t)RTE_MIN(w->config->limits.tcp_recv_queue_bytes, 0xffffu), options, len);
 }
 
+/*
+ * A connection's control block from its SYN, for both ways in: a SYN kept
+ * as SYN-RECEIVED, and the ACK of a SYN cookie. Checks the per-source and
+ * per-worker limits first. @return the connection, or NULL (counted).
+ */
+static struct tcp_conn *conn_open(struct worker *w, const struct iface *ifc, const struct tcp_key *key,
+				  const struct tcp_listener *l, const struct rte_ether_addr *peer_mac, uint32_t irs,
+				  uint32_t iss, const struct tcp_opts *syn_opts)
+{
+	struct tcp_conn *c;
+
+	if (tcp_source_over_limit(w, key)) {
+		w->counters.drop_tcp_source_limit++;
+		return NULL;
+	}
+	c = tcp_flow_create(w, key);
+	if (!c) {
+		w->counters.drop_tcp_conn_limit++;
+		return NULL;
+	}
+	c->role = (uint8_t)ifc->role;
+	c->peer_mac = *peer_mac;
+	c->listener = l;
+	c->irs = irs;
+	c->rcv_nxt = irs + 1;
+	c->iss = iss;
+	c->snd_una = iss;
+	c->snd_nxt = c->snd_max = iss + 1;
+	c->recover = iss;
+	c->rto_ms = TCP_RTO_INITIAL_MS;
+	apply_syn_options(w, c, syn_opts, iface_tcp_mss(ifc, key->family));
+	tcp_cc_init(c);
+	return c;
+}
+
 static void passive_open(struct worker *w, const struct iface *ifc, const struct tcp_key *key,
 			 const struct tcp_listener *l, struct tcp_seg *s)
 {
@@ -146,28 +172,10 @@ static void passive_open(struct worker *w, const struct iface *ifc, const struct
 		syncookie_synack(w, ifc, key, s);
 		return;
 	}
-	if (tcp_source_over_limit(w, key)) {
-		w->counters.drop_tcp_source_limit++;
+	c = conn_open(w, ifc, key, l, &s->src_mac, s->seq, tcp_isn(key, w->now_us), &s->opts);
+	if (!c)
 		return;
-	}
-	c = tcp_flow_create(w, key);
-	if (!c) {
-		w->counters.drop_tcp_conn_limit++;
-		return;
-	}
-	c->role = (uint8_t)ifc->role;
-	c->peer_mac = s->src_mac;
-	c->listener = l;
-	c->irs = s->seq;
-	c->rcv_nxt = s->seq + 1;
-	c->iss = tcp_isn(key, w->now_us);
-	c->snd_una = c->iss;
-	c->snd_nxt = c->snd_max = c->iss + 1;
-	c->recover = c->iss;
 	c->snd_wnd = c->max_snd_wnd = s->wnd; /* never scaled in a SYN (RFC 7323 2.2) */
-	c->rto_ms = TCP_RTO_INITIAL_MS;
-	apply_syn_options(w, c, &s->opts, iface_tcp_mss(ifc, key->family));
-	tcp_cc_init(c);
 	c->state = TCP_SYN_RECEIVED;
 	tcp_worker_of(w)->half_open++;
 	w->counters.tcp_passive_opens++;
@@ -208,15 +216,7 @@ static struct tcp_conn *syncookie_open(struct worker *w, const struct iface *ifc
 
 	if (tcp_syncookie_check(key, s->seq - 1, s->ack - 1, w->now_ms, &index) != 0)
 		return NULL;
-	if (tcp_source_over_limit(w, key)) {
-		w->counters.drop_tcp_source_limit++;
-		return NULL;
-	}
-	c = tcp_flow_create(w, key);
-	if (!c) {
-		w->counters.drop_tcp_conn_limit++;
-		return NULL;
-	}
+	/* The SYN's options, as far as the cookie and our TSval carried them. */
 	memset(&o, 0, sizeof(o));
 	o.has_mss = true;
 	o.mss = tcp_syncookie_mss[index];
@@ -229,21 +229,14 @@ static struct tcp_conn *syncookie_open(struct worker *w, const struct iface *ifc
 		o.wscale = (uint8_t)(bits & 0xf);
 		o.sack_permitted = bits & 0x10;
 	}
-	c->role = (uint8_t)ifc->role;
-	c->peer_mac = s->src_mac;
-	c->listener = l;
-	c->irs = s->seq - 1;
-	c->rcv_nxt = s->seq;
-	c->iss = s->ack - 1;
-	c->snd_una = c->snd_nxt = c->snd_max = s->ack;
-	c->recover = c->iss;
-	c->rto_ms = TCP_RTO_INITIAL_MS;
-	apply_syn_options(w, c, &o, iface_tcp_mss(ifc, key->family));
+	c = conn_open(w, ifc, key, l, &s->src_mac, s->seq - 1, s->ack - 1, &o);
+	if (!c)
+		return NULL;
+	c->snd_una = s->ack; /* our SYN is acknowledged by this very segment */
 	c->snd_wnd = c->max_snd_wnd = s->wnd << c->snd_wscale;
 	c->snd_wl1 = s->seq;
 	c->snd_wl2 = s->ack;
 	c->rcv_adv = c->rcv_nxt + RTE_MIN(w->config->limits.tcp_recv_queue_bytes, 0xffffu);
-	tcp_cc_init(c);
 	w->counters.tcp_syncookies_accepted++;
 	if (!establish(w, c))
 		return NULL;
@@ -278,7 +271,7 @@ static bool paws_reject(struct worker *w, struct tcp_conn *c, const struct tcp_s
 	if ((int32_t)(s->opts.tsval - c->ts_recent) >= 0)
 		return false;
 	/* RFC 7323 5.5: a TS.Recent idle for 24 days is invalid, not a reason to drop. */
-	if ((uint32_t)w->now_ms - c->ts_recent_age_ms > TS_RECENT_MAX_AGE_MS) {
+	if ((uint32_t)w->now_ms - c->ts_recent_age_ms > TCP_TS_RECENT_MAX_AGE_MS) {
 		c->ts_recent = s->opts.tsval;
 		return false;
 	}
@@ -290,19 +283,19 @@ static bool ack_input(struct worker *w, struct tcp_conn *c, struct tcp_seg *s)
 {
 	uint32_t ack = s->ack;
 	uint32_t window = s->wnd << c->snd_wscale;
-	bool window_update = seq_lt(c->snd_wl1, s->seq) || (c->snd_wl1 == s->seq && seq_leq(c->snd_wl2, ack));
+	bool window_update = tcp_seq_lt(c->snd_wl1, s->seq) || (c->snd_wl1 == s->seq && tcp_seq_leq(c->snd_wl2, ack));
 
-	if (seq_gt(ack, c->snd_max)) {
+	if (tcp_seq_gt(ack, c->snd_max)) {
 		w->counters.drop_tcp_ack_unsent++;
 		c->flags |= TCPF_ACK_NOW;
 		return false;
 	}
-	if (seq_lt(ack, c->snd_una - RTE_MAX(c->max_snd_wnd, 1u))) {
+	if (tcp_seq_lt(ack, c->snd_una - RTE_MAX(c->max_snd_wnd, 1u))) {
 		w->counters.drop_tcp_ack_too_old++;
 		c->flags |= TCPF_ACK_NOW;
 		return false;
 	}
-	if (seq_gt(ack, c->snd_una)) {
+	if (tcp_seq_gt(ack, c->snd_una)) {
 		uint32_t acked = ack - c->snd_una;
 		uint32_t data = RTE_MIN(acked, c->sndq.bytes);
 		/* Our FIN is acknowledged when the ACK covers more than the data
@@ -313,7 +306,7 @@ static bool ack_input(struct worker *w, struct tcp_conn *c, struct tcp_seg *s)
 		 * connection stuck in LAST-ACK). */
 		bool fin_acked = (c->flags & (TCPF_FIN_SENT | TCPF_FIN_QUEUED)) && acked > c->sndq.bytes;
 
-		if ((c->flags & TCPF_RTT_TIMING) && seq_gt(ack, c->rtt_seq)) {
+		if ((c->flags & TCPF_RTT_TIMING) && tcp_seq_gt(ack, c->rtt_seq)) {
 			tcp_rtt_sample(c, (uint32_t)(w->now_us - c->rtt_start_us));
 			c->flags &= (uint16_t)~TCPF_RTT_TIMING;
 		}
@@ -321,7 +314,7 @@ static bool ack_input(struct worker *w, struct tcp_conn *c, struct tcp_seg *s)
 		c->snd_una = ack;
 		if (c->flags & TCPF_SACK_OK)
 			tcp_sack_update(c, &s->opts); /* also forgets what is now below snd_una */
-		if (seq_lt(c->snd_nxt, c->snd_una))
+		if (tcp_seq_lt(c->snd_nxt, c->snd_una))
 			c->snd_nxt = c->snd_una;
 		c->backoff = 0;
 		c->retries = 0;
@@ -487,7 +480,7 @@ static void syn_received_input(struct worker *w, struct tcp_conn *c, struct tcp_
 /* Trim the segment to the receive window (RFC 9293 3.10.7.4 "first"). False: nothing acceptable. */
 static bool trim_to_window(struct worker *w, struct tcp_conn *c, struct tcp_seg *s)
 {
-	uint32_t wnd = seq_gt(c->rcv_adv, c->rcv_nxt) ? c->rcv_adv - c->rcv_nxt : 0;
+	uint32_t wnd = tcp_seq_gt(c->rcv_adv, c->rcv_nxt) ? c->rcv_adv - c->rcv_nxt : 0;
 	int32_t before = (int32_t)(c->rcv_nxt - s->seq);
 	uint32_t end;
 
@@ -508,7 +501,7 @@ static bool trim_to_window(struct worker *w, struct tcp_conn *c, struct tcp_seg 
 		s->len -= (uint32_t)before;
 	}
 	end = s->seq + s->len;
-	if (seq_gt(end, c->rcv_nxt + wnd)) {
+	if (tcp_seq_gt(end, c->rcv_nxt + wnd)) {
 		uint32_t beyond = end - (c->rcv_nxt + wnd);
 
 		if (beyond >= s->len) {
@@ -527,7 +520,7 @@ static bool trim_to_window(struct worker *w, struct tcp_conn *c, struct tcp_seg 
 			 * number lies within the largest window we can ever offer (which keeps
 			 * a blind attacker guessing), and the RFC 5961 ACK range still applies.
 			 */
-			return seq_lt(s->seq, c->rcv_nxt + RTE_MAX(w->config->limits.tcp_recv_queue_bytes, 1u));
+			return tcp_seq_lt(s->seq, c->rcv_nxt + RTE_MAX(w->config->limits.tcp_recv_queue_bytes, 1u));
 		}
 		rte_pktmbuf_trim(s->m, (uint16_t)beyond);
 		s->len -= beyond;
@@ -552,7 +545,7 @@ static void conn_segment(struct worker *w, struct tcp_conn *c, struct tcp_seg *s
 		c->flags |= TCPF_ACK_NOW;
 		goto out;
 	}
-	wnd = seq_gt(c->rcv_adv, c->rcv_nxt) ? c->rcv_adv - c->rcv_nxt : 0;
+	wnd = tcp_seq_gt(c->rcv_adv, c->rcv_nxt) ? c->rcv_adv - c->rcv_nxt : 0;
 	if (s->flags & RTE_TCP_RST_FLAG) {
 		/* RFC 5961 3.2: only the exact next sequence number resets. */
 		if (s->seq == c->rcv_nxt) {
@@ -560,7 +553,7 @@ static void conn_segment(struct worker *w, struct tcp_conn *c, struct tcp_seg *s
 				tcp_conn_destroy(w, c);
 			else
 				tcp_conn_finish(w, c, TCP_EVENT_RESET);
-		} else if (seq_geq(s->seq, c->rcv_nxt) && seq_lt(s->seq, c->rcv_nxt + RTE_MAX(wnd, 1u))) {
+		} else if (tcp_seq_geq(s->seq, c->rcv_nxt) && tcp_seq_lt(s->seq, c->rcv_nxt + RTE_MAX(wnd, 1u))) {
 			challenge_ack(w, c);
 		} else {
 			w->counters.drop_tcp_rst_out_of_window++;
@@ -579,7 +572,7 @@ static void conn_segment(struct worker *w, struct tcp_conn *c, struct tcp_seg *s
 		goto out;
 	}
 	/* RFC 7323 4.3: remember the timestamp of the segment that our next ACK covers. */
-	if ((c->flags & TCPF_TS_OK) && s->opts.has_ts && seq_leq(s->seq, c->last_ack_sent) &&
+	if ((c->flags & TCPF_TS_OK) && s->opts.has_ts && tcp_seq_leq(s->seq, c->last_ack_sent) &&
 	    (int32_t)(s->opts.tsval - c->ts_recent) >= 0) {
 		c->ts_recent = s->opts.tsval;
 		c->ts_recent_age_ms = (uint32_t)w->now_ms;
@@ -695,7 +688,7 @@ void tcp_input(struct worker *w, const struct iface *ifc, struct rte_mbuf *m)
 	w->counters.tcp_rx_segments++;
 	c = tcp_flow_lookup(w, &key);
 	if (c && c->state == TCP_TIME_WAIT && (s.flags & RTE_TCP_SYN_FLAG) && !(s.flags & RTE_TCP_ACK_FLAG) &&
-	    seq_gt(s.seq, c->rcv_nxt)) {
+	    tcp_seq_gt(s.seq, c->rcv_nxt)) {
 		/* RFC 6191 / RFC 9293 3.6.1: a new incarnation may take over a TIME-WAIT 4-tuple. */
 		tcp_conn_destroy(w, c);
 		w->counters.tcp_time_wait_reused++;

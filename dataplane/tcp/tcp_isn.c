@@ -28,8 +28,6 @@
 #include "log.h"
 #include "tcp_conn.h"
 
-enum { SYNCOOKIE_PERIOD_MS = 64000 };
-
 const uint16_t tcp_syncookie_mss[8] = { 536, 1220, 1300, 1360, 1400, 1440, 1452, 1460 };
 
 static uint8_t isn_secret[16], cookie_secret[16];
@@ -116,7 +114,7 @@ static uint32_t cookie_hash(const struct tcp_key *key, uint32_t peer_isn, uint32
 
 uint32_t tcp_syncookie_make(const struct tcp_key *key, uint32_t peer_isn, unsigned int mss_index, uint64_t now_ms)
 {
-	uint32_t t = (uint32_t)(now_ms / SYNCOOKIE_PERIOD_MS);
+	uint32_t t = (uint32_t)(now_ms / TCP_SYNCOOKIE_PERIOD_MS);
 
 	return (t & 31) << 27 | (mss_index & 7) << 24 | cookie_hash(key, peer_isn, t);
 }
@@ -124,7 +122,7 @@ uint32_t tcp_syncookie_make(const struct tcp_key *key, uint32_t peer_isn, unsign
 int tcp_syncookie_check(const struct tcp_key *key, uint32_t peer_isn, uint32_t cookie, uint64_t now_ms,
 			unsigned int *mss_index)
 {
-	uint32_t now_t = (uint32_t)(now_ms / SYNCOOKIE_PERIOD_MS);
+	uint32_t now_t = (uint32_t)(now_ms / TCP_SYNCOOKIE_PERIOD_MS);
 
 	for (uint32_t age = 0; age < 2; age++) {
 		uint32_t t = now_t - age;

@@ -25,7 +25,6 @@ enum {
 	TCPOPT_NOP = 1,
 	TCP_HEADER_BYTES = 20,
 	TCP_OPTIONS_MAX_BYTES = 40,
-	TCP_TTL = 64,
 };
 
 /* A random offset keeps TSval from telling the appliance's uptime (RFC 7323 7.1). */
@@ -254,7 +253,7 @@ static uint16_t advertise(struct worker *w, struct tcp_conn *c)
 	uint32_t space = tcp_rcv_space(w, c);
 	uint32_t scaled;
 
-	if (seq_lt(c->rcv_nxt + space, c->rcv_adv))
+	if (tcp_seq_lt(c->rcv_nxt + space, c->rcv_adv))
 		space = c->rcv_adv - c->rcv_nxt;
 	scaled = space >> c->rcv_wscale;
 	if (scaled > 0xffff)
@@ -316,9 +315,9 @@ void tcp_send_probe(struct worker *w, struct tcp_conn *c)
 {
 	/* One byte beyond the closed window (RFC 9293 3.8.6.1); the peer answers with its window. */
 	send_segment(w, c, c->snd_una, RTE_TCP_ACK_FLAG, 1);
-	if (seq_lt(c->snd_nxt, c->snd_una + 1))
+	if (tcp_seq_lt(c->snd_nxt, c->snd_una + 1))
 		c->snd_nxt = c->snd_una + 1;
-	c->snd_max = seq_max(c->snd_max, c->snd_nxt);
+	c->snd_max = tcp_seq_max(c->snd_max, c->snd_nxt);
 }
 
 void tcp_retransmit_first(struct worker *w, struct tcp_conn *c)
@@ -330,7 +329,7 @@ void tcp_retransmit_first(struct worker *w, struct tcp_conn *c)
 		return;
 	if (len == c->sndq.bytes && (c->flags & TCPF_FIN_SENT))
 		flags |= RTE_TCP_FIN_FLAG;
-	c->high_rxt = seq_max(c->high_rxt, c->snd_una + len);
+	c->high_rxt = tcp_seq_max(c->high_rxt, c->snd_una + len);
 	w->counters.tcp_retransmits++;
 	c->flags &= (uint16_t)~TCPF_RTT_TIMING; /* Karn */
 	send_segment(w, c, c->snd_una, flags | (len ? RTE_TCP_PSH_FLAG : 0), len);
@@ -354,7 +353,7 @@ bool tcp_send_tail_probe(struct worker *w, struct tcp_conn *c)
 		len = RTE_MIN(RTE_MIN(avail, room), c->snd_wnd - off);
 		send_segment(w, c, c->snd_nxt, RTE_TCP_ACK_FLAG | RTE_TCP_PSH_FLAG, len);
 		c->snd_nxt += len;
-		c->snd_max = seq_max(c->snd_max, c->snd_nxt);
+		c->snd_max = tcp_seq_max(c->snd_max, c->snd_nxt);
 		return true;
 	}
 	if (data_in_flight == 0 || c->snd_nxt != c->snd_max || (c->flags & TCPF_FIN_SENT))
@@ -414,7 +413,7 @@ void tcp_output(struct worker *w, struct tcp_conn *c)
 		if (len > room && len < avail)
 			len -= len % room; /* whole segments: the last runt waits for more data */
 		fin = can_send_fin(c) && len == avail;
-		retransmit = seq_lt(c->snd_nxt, c->snd_max);
+		retransmit = tcp_seq_lt(c->snd_nxt, c->snd_max);
 
 		if (len == 0 && !fin)
 			break;
@@ -434,7 +433,7 @@ void tcp_output(struct worker *w, struct tcp_conn *c)
 		}
 		send_segment(w, c, c->snd_nxt, flags, len);
 		c->snd_nxt += len + (fin ? 1 : 0);
-		c->snd_max = seq_max(c->snd_max, c->snd_nxt);
+		c->snd_max = tcp_seq_max(c->snd_max, c->snd_nxt);
 		if (fin) {
 			c->flags |= TCPF_FIN_SENT;
 			if (c->state == TCP_ESTABLISHED)

@@ -33,10 +33,10 @@ void tcp_reass_insert(struct worker *w, struct tcp_conn *c, struct rte_mbuf *m, 
 	m->next = NULL;
 	c->ooo_last_seq = seq;
 	/* Skip segments that end before this one starts. */
-	while (*link && seq_leq(seg_end(*link), seq))
+	while (*link && tcp_seq_leq(seg_end(*link), seq))
 		link = &(*link)->next;
 	/* The previous one may cover our front; this one may then start inside it. */
-	if (*link && seq_leq(seg_seq(*link), seq)) {
+	if (*link && tcp_seq_leq(seg_seq(*link), seq)) {
 		uint32_t covered = seg_end(*link) - seq;
 
 		if (covered >= m->data_len) {
@@ -48,8 +48,8 @@ void tcp_reass_insert(struct worker *w, struct tcp_conn *c, struct rte_mbuf *m, 
 		link = &(*link)->next;
 	}
 	/* Remove the ones we cover entirely; trim our tail where the next begins. */
-	while ((next = *link) != NULL && seq_lt(seg_seq(next), seg_end(m))) {
-		if (seq_leq(seg_end(next), seg_end(m))) {
+	while ((next = *link) != NULL && tcp_seq_lt(seg_seq(next), seg_end(m))) {
+		if (tcp_seq_leq(seg_end(next), seg_end(m))) {
 			*link = next->next;
 			next->next = NULL;
 			rte_pktmbuf_free(next);
@@ -75,11 +75,11 @@ void tcp_reass_pull(struct worker *w, struct tcp_conn *c)
 {
 	struct rte_mbuf *m;
 
-	while ((m = c->ooo) != NULL && seq_leq(seg_seq(m), c->rcv_nxt)) {
+	while ((m = c->ooo) != NULL && tcp_seq_leq(seg_seq(m), c->rcv_nxt)) {
 		c->ooo = m->next;
 		m->next = NULL;
 		c->ooo_count--;
-		if (seq_leq(seg_end(m), c->rcv_nxt)) {
+		if (tcp_seq_leq(seg_end(m), c->rcv_nxt)) {
 			rte_pktmbuf_free(m);
 			continue;
 		}
@@ -106,7 +106,7 @@ unsigned int tcp_reass_sack_blocks(const struct tcp_conn *c, uint32_t blocks[][2
 	}
 	/* The block holding the latest arrival goes first; the rest in order. */
 	for (unsigned int i = 0; i < n; i++)
-		if (seq_leq(ranges[i][0], c->ooo_last_seq) && seq_lt(c->ooo_last_seq, ranges[i][1]))
+		if (tcp_seq_leq(ranges[i][0], c->ooo_last_seq) && tcp_seq_lt(c->ooo_last_seq, ranges[i][1]))
 			first = i;
 	if (n && max) {
 		blocks[out][0] = ranges[first][0];
@@ -125,7 +125,7 @@ unsigned int tcp_reass_sack_blocks(const struct tcp_conn *c, uint32_t blocks[][2
 
 void tcp_reass_free(struct tcp_conn *c)
 {
-	tcp_mbuf_list_free(c->ooo);
+	tcp_bufq_free_chain(c->ooo);
 	c->ooo = NULL;
 	c->ooo_count = 0;
 }

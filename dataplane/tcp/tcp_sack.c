@@ -26,9 +26,9 @@ static void prune(struct tcp_conn *c)
 	unsigned int out = 0;
 
 	for (unsigned int i = 0; i < c->sacked_count; i++) {
-		if (seq_leq(c->sacked[i][1], c->snd_una))
+		if (tcp_seq_leq(c->sacked[i][1], c->snd_una))
 			continue;
-		if (seq_lt(c->sacked[i][0], c->snd_una))
+		if (tcp_seq_lt(c->sacked[i][0], c->snd_una))
 			c->sacked[i][0] = c->snd_una;
 		c->sacked[out][0] = c->sacked[i][0];
 		c->sacked[out][1] = c->sacked[i][1];
@@ -43,16 +43,16 @@ static void insert(struct tcp_conn *c, uint32_t left, uint32_t right)
 
 	/* Merge with every range it touches, then place it in order. */
 	while (i < n) {
-		if (seq_leq(left, c->sacked[i][1]) && seq_leq(c->sacked[i][0], right)) {
-			left = seq_min(left, c->sacked[i][0]);
-			right = seq_max(right, c->sacked[i][1]);
+		if (tcp_seq_leq(left, c->sacked[i][1]) && tcp_seq_leq(c->sacked[i][0], right)) {
+			left = tcp_seq_min(left, c->sacked[i][0]);
+			right = tcp_seq_max(right, c->sacked[i][1]);
 			memmove(&c->sacked[i], &c->sacked[i + 1], (n - i - 1) * sizeof(c->sacked[0]));
 			n--;
 			continue;
 		}
 		i++;
 	}
-	for (i = 0; i < n && seq_lt(c->sacked[i][0], left); i++)
+	for (i = 0; i < n && tcp_seq_lt(c->sacked[i][0], left); i++)
 		;
 	if (n == TCP_SCOREBOARD_BLOCKS) {
 		if (i == 0)
@@ -73,9 +73,9 @@ void tcp_sack_update(struct tcp_conn *c, const struct tcp_opts *o)
 		uint32_t left = o->sack[i][0], right = o->sack[i][1];
 
 		/* RFC 2018 / 6675: only blocks inside what we sent and have not had acked. */
-		if (!seq_lt(left, right) || seq_leq(right, c->snd_una) || seq_gt(right, c->snd_max))
+		if (!tcp_seq_lt(left, right) || tcp_seq_leq(right, c->snd_una) || tcp_seq_gt(right, c->snd_max))
 			continue;
-		insert(c, seq_max(left, c->snd_una), right);
+		insert(c, tcp_seq_max(left, c->snd_una), right);
 	}
 	prune(c);
 }
@@ -85,8 +85,8 @@ static uint32_t sacked_above(const struct tcp_conn *c, uint32_t seq)
 	uint32_t bytes = 0;
 
 	for (unsigned int i = 0; i < c->sacked_count; i++)
-		if (seq_gt(c->sacked[i][1], seq))
-			bytes += c->sacked[i][1] - seq_max(c->sacked[i][0], seq);
+		if (tcp_seq_gt(c->sacked[i][1], seq))
+			bytes += c->sacked[i][1] - tcp_seq_max(c->sacked[i][0], seq);
 	return bytes;
 }
 
@@ -107,11 +107,11 @@ uint32_t tcp_sack_pipe(const struct tcp_conn *c)
 	for (unsigned int i = 0; i <= c->sacked_count; i++) {
 		uint32_t end = i < c->sacked_count ? c->sacked[i][0] : c->snd_max;
 
-		if (seq_lt(hole, end)) {
+		if (tcp_seq_lt(hole, end)) {
 			if (i == c->sacked_count || !tcp_sack_is_lost(c, hole))
 				pipe += end - hole; /* not known lost: still in flight */
-			if (seq_gt(c->high_rxt, hole))
-				pipe += seq_min(c->high_rxt, end) - hole; /* our retransmission of it is */
+			if (tcp_seq_gt(c->high_rxt, hole))
+				pipe += tcp_seq_min(c->high_rxt, end) - hole; /* our retransmission of it is */
 		}
 		if (i < c->sacked_count)
 			hole = c->sacked[i][1];
@@ -125,9 +125,9 @@ bool tcp_sack_next_hole(const struct tcp_conn *c, uint32_t room, uint32_t *seq, 
 
 	for (unsigned int i = 0; i < c->sacked_count; i++) {
 		uint32_t end = c->sacked[i][0];
-		uint32_t start = seq_max(hole, c->high_rxt);
+		uint32_t start = tcp_seq_max(hole, c->high_rxt);
 
-		if (seq_lt(start, end) && tcp_sack_is_lost(c, start)) {
+		if (tcp_seq_lt(start, end) && tcp_sack_is_lost(c, start)) {
 			*seq = start;
 			*len = RTE_MIN(end - start, room);
 			return true;

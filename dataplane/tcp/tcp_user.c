@@ -10,7 +10,6 @@
 #include "tcp_conn.h"
 #include "worker.h"
 
-enum { TCP_TAKE_MAX_SEGMENTS = 512 };
 
 void *tcp_conn_ctx(const struct tcp_conn *c)
 {
@@ -44,7 +43,7 @@ uint32_t tcp_readable_bytes(const struct tcp_conn *c)
 static void window_opened(struct worker *w, struct tcp_conn *c)
 {
 	uint32_t space = tcp_rcv_space(w, c);
-	uint32_t advertised = seq_gt(c->rcv_adv, c->rcv_nxt) ? c->rcv_adv - c->rcv_nxt : 0;
+	uint32_t advertised = tcp_seq_gt(c->rcv_adv, c->rcv_nxt) ? c->rcv_adv - c->rcv_nxt : 0;
 
 	if (space - RTE_MIN(space, advertised) >= RTE_MIN((uint32_t)c->mss * 2, w->config->limits.tcp_recv_queue_bytes / 2)) {
 		c->flags |= TCPF_ACK_NOW;

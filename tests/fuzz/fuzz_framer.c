@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * libFuzzer harness for the framer (dataplane/framer.c). The first byte picks
+ * libFuzzer harness for the framer (proto/framer.c). The first byte picks
  * how the rest is cut into pushes; every delivered packet must be an IPv6
  * packet exactly as long as its Payload Length says and within the MTU, and
  * the bytes delivered can never exceed the bytes pushed.

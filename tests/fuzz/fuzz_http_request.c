@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * libFuzzer harness for the IP-HTTPS request parser (dataplane/http_request.c).
+ * libFuzzer harness for the IP-HTTPS request parser (proto/http_request.c).
  * Besides "no crash, no out-of-bounds read" (ASan, UBSan), it checks what the
  * session relies on: a complete request never claims more header bytes than
  * it was given, an incomplete one is under every limit, and every error has

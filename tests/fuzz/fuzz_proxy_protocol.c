@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * libFuzzer harness for the PROXY protocol parser (dataplane/proxy_protocol.c):
+ * libFuzzer harness for the PROXY protocol parser (proto/proxy_protocol.c):
  * no over-read, and a header it accepts never claims more bytes than it was
  * given or more than the protocol's bounds.
  */

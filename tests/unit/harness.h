@@ -170,7 +170,7 @@ static unsigned int harness_pending(enum config_port_role role)
 	return rte_ring_count(harness.tx_ring[role]);
 }
 
-/* RFC 1071 over a buffer, written independently of dataplane/checksum.h. */
+/* RFC 1071 over a buffer, written independently of dataplane/net/checksum.h. */
 static uint16_t reference_checksum(const uint8_t *data, size_t len, uint32_t sum)
 {
 	for (size_t i = 0; i + 1 < len; i += 2)

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The Client Table (dataplane/client_table.c) and the global client index
- * (dataplane/client_index.c): slots and generations, the max_clients cap
+ * The Client Table (dataplane/session/client_table.c) and the global client index
+ * (dataplane/session/client_index.c): slots and generations, the max_clients cap
  * across workers, addresses bound and removed with their session, and the
  * index read lock-free on another lcore while the main lcore deletes and
  * re-adds every key: with RCU reclaiming key slots only after the reader's

@@ -246,7 +246,7 @@ static void test_ns_answered_with_na(void)
 	size_t n = put_eth(f, &(struct rte_ether_addr){ { 0x33, 0x33, 0xff, 0, 0, 1 } }, &harness_peer_mac, 0x86dd);
 	int len;
 
-	ipv6_solicited_node(ifaces[EXT].ipv6[1], dst_group);
+	ipv6_addr_solicited_node(ifaces[EXT].ipv6[1], dst_group);
 	{
 		char group_text[INET6_ADDRSTRLEN];
 		inet_ntop(AF_INET6, dst_group, group_text, sizeof(group_text));
@@ -294,7 +294,7 @@ static void test_dad_ns_answered_to_all_nodes(void)
 	size_t n;
 	int len;
 
-	ipv6_solicited_node(ifaces[EXT].ipv6[1], group);
+	ipv6_addr_solicited_node(ifaces[EXT].ipv6[1], group);
 	inet_ntop(AF_INET6, group, group_text, sizeof(group_text));
 	n = put_eth(f, &(struct rte_ether_addr){ { 0x33, 0x33, 0xff, 0, 0, 1 } }, &harness_peer_mac, 0x86dd);
 	n += put_ipv6_icmp6(f + n, "::", group_text, 255, body, ns_body(body, "2001:db8:e::1", NULL));
@@ -425,7 +425,7 @@ static void test_housekeeping_solicits_unresolved_gateways(void)
 			uint8_t gw[16];
 			ns++;
 			ip6_addr("2001:db8:e::2", gw);
-			ipv6_solicited_node(gw, group);
+			ipv6_addr_solicited_node(gw, group);
 			CU_ASSERT(memcmp(out + 38, group, 16) == 0);
 			CU_ASSERT(memcmp(out + 62, gw, 16) == 0);
 			CU_ASSERT_EQUAL(out[21], 255);

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The framer (dataplane/framer.c): IPv6 packets come out whole and in order
+ * The framer (proto/framer.c): IPv6 packets come out whole and in order
  * however the stream is cut; each framing error is reported as soon as the
  * bytes that prove it arrive.
  */

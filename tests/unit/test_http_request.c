@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The IP-HTTPS request parser (dataplane/http_request.c): the requests real
+ * The IP-HTTPS request parser (proto/http_request.c): the requests real
  * clients send are accepted whole and in every prefix, and each malformed or
  * refused request gets its own error and status. The response formatter is
  * checked here too.

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The PROXY protocol parser (dataplane/proxy_protocol.c), against headers as
+ * The PROXY protocol parser (proto/proxy_protocol.c), against headers as
  * HAProxy's proxy-protocol.txt defines them: v1 text and v2 binary, both
  * families, LOCAL and UNKNOWN, every prefix incomplete, malformed ones refused.
  */

@@ -85,7 +85,7 @@ static void fresh(void)
 	memset(&app, 0, sizeof(app));
 	tcp_worker_of(w)->half_open = 0;
 	tcp_worker_of(w)->syncookies_used_ms = 0;
-	tcp_worker_of(w)->challenge_count = 0;
+	tcp_worker_of(w)->challenge_acks = (struct rate_budget){ 0 };
 	harness.config.limits.syn_cookie_threshold = LIMIT_SYN_COOKIE_THRESHOLD_DEFAULT;
 	harness.config.limits.max_connections_per_source = LIMIT_CONNECTIONS_PER_SOURCE_DEFAULT;
 	clock_set_ms(T0_MS);
