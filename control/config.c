@@ -359,10 +359,12 @@ static void validate(struct config_yaml_ctx *ctx, const struct iphttps_config *c
 				     "authentication 'certificates' needs 'tls.client_ca'");
 	if (c->tls.min_version > c->tls.max_version)
 		config_yaml_error_at(ctx, &c->tls.max_version, "'tls.max_version' is lower than 'tls.min_version'");
-	if (c->tls.null_encryption && c->tls.max_version == CONFIG_TLS_1_3 &&
-	    config_yaml_was_set(ctx, &c->tls.max_version))
+	/* Also when max_version is left at its default: a client able to do 1.3
+	 * would negotiate it and never get a NULL suite. */
+	if (c->tls.null_encryption && c->tls.max_version == CONFIG_TLS_1_3)
 		config_yaml_error_at(ctx, &c->tls.null_encryption,
-				     "'tls.null_encryption' needs TLS 1.2: the NULL suites do not exist in TLS 1.3");
+				     "'tls.null_encryption' needs 'tls.max_version: \"1.2\"': the NULL suites do not "
+				     "exist in TLS 1.3");
 	if (config_yaml_was_set(ctx, c->control.socket) && c->control.socket[0] != '/')
 		config_yaml_error_at(ctx, c->control.socket, "'control.socket' must be an absolute path");
 	if (strlen(c->control.socket) >= 108)

@@ -63,12 +63,15 @@ struct line {
  * it spans (blank line included), 0 if it is not complete yet, or -1 with
  * *error set when a line ends badly or a limit is passed.
  */
-static int find_header_end(const char *buf, size_t len, size_t *end, enum http_request_error *error)
+/* Where the end of the header section is, looking only at bytes the scan has
+ * not seen: a request that arrives a byte at a time costs each byte once. */
+static int find_header_end(const char *buf, size_t len, struct http_request_scan *scan, size_t *end,
+			   enum http_request_error *error)
 {
-	size_t line_start = 0;
-	bool first_line = true;
+	size_t line_start = scan->line_start;
+	bool first_line = !scan->past_first_line;
 
-	for (size_t i = 0; i < len; i++) {
+	for (size_t i = scan->scanned; i < len; i++) {
 		if (buf[i] != '\n')
 			continue;
 		if (i == 0 || buf[i - 1] != '\r') {
@@ -95,6 +98,11 @@ static int find_header_end(const char *buf, size_t len, size_t *end, enum http_r
 			return 1;
 		}
 		line_start = i + 1;
+	}
+	if (len > scan->scanned) {
+		scan->scanned = len;
+		scan->line_start = line_start;
+		scan->past_first_line = !first_line;
 	}
 	if (first_line && len >= HTTP_REQUEST_LINE_MAX_BYTES) {
 		*error = HTTP_REQUEST_TARGET_TOO_LONG;
@@ -195,6 +203,14 @@ static bool name_is(const struct line *name, const char *want)
 
 int http_request_parse(const char *buf, size_t len, const char *uri, struct http_request *req)
 {
+	struct http_request_scan scan = { 0 };
+
+	return http_request_parse_more(buf, len, uri, &scan, req);
+}
+
+int http_request_parse_more(const char *buf, size_t len, const char *uri, struct http_request_scan *scan,
+			    struct http_request *req)
+{
 	enum http_request_error early = HTTP_REQUEST_NONE;
 	size_t end = 0, pos = 0;
 	struct line rl, method, target, version;
@@ -205,7 +221,7 @@ int http_request_parse(const char *buf, size_t len, const char *uri, struct http
 	int rc;
 
 	memset(req, 0, sizeof(*req));
-	rc = find_header_end(buf, len, &end, &early);
+	rc = find_header_end(buf, len, scan, &end, &early);
 	if (rc == 0)
 		return 0;
 	if (rc < 0) {

@@ -75,6 +75,25 @@ struct http_request {
  */
 int http_request_parse(const char *buf, size_t len, const char *uri, struct http_request *req);
 
+/*
+ * Where the search for the end of the header section stopped, so that the
+ * next call with more bytes looks only at the new ones: without it, a client
+ * sending one byte per TLS record would make every byte cost a rescan of up
+ * to HTTP_HEADER_SECTION_MAX_BYTES. Zero it before the first call.
+ */
+struct http_request_scan {
+	size_t scanned;       /* bytes searched */
+	size_t line_start;    /* where the line being searched began */
+	int past_first_line;  /* the request line has ended */
+};
+
+/**
+ * http_request_parse for a buffer that grows between calls (the same bytes
+ * first, more after them): scan carries the search position across calls.
+ */
+int http_request_parse_more(const char *buf, size_t len, const char *uri, struct http_request_scan *scan,
+			    struct http_request *req);
+
 /** The HTTP status to answer for an error (200 for HTTP_REQUEST_NONE). */
 unsigned int http_request_error_status(enum http_request_error e);
 

@@ -65,6 +65,7 @@
 	X(drop_tcp_bad_header_length, "TCP data offset under 5 or beyond the segment")        \
 	X(drop_tcp_bad_checksum, "TCP checksum wrong")                                        \
 	X(drop_tcp_bad_flags, "TCP flag combination no stack sends (SYN+FIN, SYN+RST, none)") \
+	X(drop_tcp_multicast_destination, "TCP to a multicast or broadcast address (never answered)") \
 	X(drop_tcp_no_listener, "segment for no connection and no listener (RST sent)")       \
 	X(drop_tcp_no_connection, "non-SYN segment for no connection (RST sent unless RST)")  \
 	X(drop_tcp_conn_limit, "SYN refused: the worker's connection table is full")          \
@@ -94,6 +95,7 @@
 	X(tcp_resets_received, "connections reset by the peer")                               \
 	X(tcp_resets_sent, "RST segments sent")                                               \
 	X(tcp_timeouts, "connections dropped after retransmission or keepalive timeouts")     \
+	X(tcp_close_timeouts, "connections we shut down, reset past the close deadline or probe limit") \
 	X(tcp_challenge_acks, "challenge ACKs sent (RFC 5961)")                               \
 	X(drop_tcp_challenge_ack_limit, "challenge ACKs not sent: over the per-second limit")  \
 	X(tcp_syncookies_sent, "SYN-ACKs carrying a SYN cookie (RFC 4987)")                   \

@@ -93,6 +93,7 @@ struct session {
 	uint64_t last_active_ms;
 	char *request;        /* PROXY header and HTTP request bytes, only while they are awaited */
 	uint32_t request_len;
+	struct http_request_scan request_scan; /* how far the request's bytes were searched */
 	struct framer framer;
 	struct in6_addr client;  /* the TCP peer, or the real client named by a PROXY header (v4-mapped) */
 	uint16_t client_port;

@@ -33,6 +33,7 @@ int session_request_begin(struct worker *w, struct session *s, enum session_stat
 	if (!s->request)
 		return -1;
 	s->request_len = 0;
+	memset(&s->request_scan, 0, sizeof(s->request_scan));
 	s->state = state;
 	session_timers_request_started(w, s);
 	return 0;
@@ -89,6 +90,7 @@ static void proxy_header_step(struct worker *w, struct session *s)
 	}
 	s->request_len -= (uint32_t)res.header_bytes;
 	memmove(s->request, s->request + res.header_bytes, s->request_len);
+	memset(&s->request_scan, 0, sizeof(s->request_scan)); /* the bytes moved: search them from the start */
 	s->state = SESSION_HTTP_REQUEST;
 }
 
@@ -133,7 +135,7 @@ static void http_request_step(struct worker *w, struct session *s)
 {
 	struct http_request req;
 
-	if (http_request_parse(s->request, s->request_len, w->config->iphttps.uri, &req) == 0)
+	if (http_request_parse_more(s->request, s->request_len, w->config->iphttps.uri, &s->request_scan, &req) == 0)
 		return;
 	if (req.error != HTTP_REQUEST_NONE) {
 		log_peer(w, DEBUG, &s->client, s->client_port, "HTTP request refused: %s",

@@ -21,9 +21,18 @@ void tcp_cc_init(struct tcp_conn *c)
 	c->ssthresh = UINT32_MAX;
 }
 
-/* RFC 5681 3.1: new data acknowledged outside recovery. */
-void tcp_cc_ack(struct tcp_conn *c, uint32_t acked)
+/*
+ * RFC 5681 3.1: new data acknowledged outside recovery. The window grows only
+ * while it is what limits the sender (RFC 7661 "cwnd-limited"): a sender that
+ * has less to send than cwnd allows learns nothing about the path, and a
+ * window grown without bound by an application-limited stream (or by a peer
+ * acknowledging one byte at a time) would later burst into the network.
+ * flight_before: bytes in flight before this ACK.
+ */
+void tcp_cc_ack(struct tcp_conn *c, uint32_t acked, uint32_t flight_before)
 {
+	if (flight_before + c->mss < c->cwnd)
+		return;
 	if (c->cwnd < c->ssthresh) {
 		c->cwnd += RTE_MIN(acked, (uint32_t)c->mss); /* slow start */
 	} else {

@@ -48,6 +48,8 @@ enum tcp_limits {
 	TCP_KEEPALIVE_IDLE_MS = 7200000,
 	TCP_KEEPALIVE_INTERVAL_MS = 75000,
 	TCP_KEEPALIVE_PROBES = 9,
+	TCP_CLOSE_TIMEOUT_MS = 60000,   /* from our shutdown to the connection gone, at most (bar TIME-WAIT) */
+	TCP_ORPHAN_PROBES = 8,          /* zero-window probes a connection we shut down may send */
 	TCP_PERSIST_MIN_MS = 500,
 	TCP_TLP_MIN_MS = 10,            /* RFC 8985 7.2: PTO = 2 SRTT, at least this */
 	TCP_TLP_DELACK_MS = 50,         /* added when one segment is in flight: the peer may delay its ACK */
@@ -273,7 +275,7 @@ static inline bool tcp_sack_recovery(const struct tcp_conn *c)
 
 /* tcp_cc.c: NewReno congestion control (RFC 5681, RFC 6582). */
 void tcp_cc_init(struct tcp_conn *c);
-void tcp_cc_ack(struct tcp_conn *c, uint32_t acked);
+void tcp_cc_ack(struct tcp_conn *c, uint32_t acked, uint32_t flight_before);
 void tcp_cc_dupack(struct worker *w, struct tcp_conn *c);
 bool tcp_cc_recovery_ack(struct worker *w, struct tcp_conn *c, uint32_t acked);
 void tcp_cc_timeout(struct tcp_conn *c);

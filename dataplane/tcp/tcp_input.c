@@ -306,6 +306,8 @@ static bool ack_input(struct worker *w, struct tcp_conn *c, struct tcp_seg *s)
 		 * connection stuck in LAST-ACK). */
 		bool fin_acked = (c->flags & (TCPF_FIN_SENT | TCPF_FIN_QUEUED)) && acked > c->sndq.bytes;
 
+		uint32_t flight_before = tcp_flight(c);
+
 		if ((c->flags & TCPF_RTT_TIMING) && tcp_seq_gt(ack, c->rtt_seq)) {
 			tcp_rtt_sample(c, (uint32_t)(w->now_us - c->rtt_start_us));
 			c->flags &= (uint16_t)~TCPF_RTT_TIMING;
@@ -321,7 +323,7 @@ static bool ack_input(struct worker *w, struct tcp_conn *c, struct tcp_seg *s)
 		if (!(c->flags & TCPF_IN_RECOVERY) || !tcp_cc_recovery_ack(w, c, acked)) {
 			c->dupacks = 0;
 			if (!(c->flags & TCPF_IN_RECOVERY))
-				tcp_cc_ack(c, acked);
+				tcp_cc_ack(c, acked, flight_before);
 		}
 		if (c->snd_una == c->snd_max) {
 			c->t_rexmt = 0;
@@ -358,6 +360,14 @@ static bool ack_input(struct worker *w, struct tcp_conn *c, struct tcp_seg *s)
 		bool duplicate = s->len == 0 && !(s->flags & (RTE_TCP_FIN_FLAG | RTE_TCP_SYN_FLAG)) &&
 				 window == c->snd_wnd;
 
+		/* An ACK that shuts the window answers a zero-window probe: it says
+		 * nothing of loss, and a fast retransmit into a shut window is waste. */
+		if (window == 0) {
+			if ((c->flags & TCPF_SACK_OK) && s->opts.sack_count)
+				tcp_sack_update(c, &s->opts);
+			goto window;
+		}
+
 		if ((c->flags & TCPF_SACK_OK) && s->opts.sack_count) {
 			uint32_t before = tcp_sack_bytes(c);
 
@@ -367,6 +377,7 @@ static bool ack_input(struct worker *w, struct tcp_conn *c, struct tcp_seg *s)
 		if (duplicate)
 			tcp_cc_dupack(w, c);
 	}
+window:
 	if (window_update) {
 		c->snd_wnd = window;
 		c->snd_wl1 = s->seq;
@@ -477,13 +488,20 @@ static void syn_received_input(struct worker *w, struct tcp_conn *c, struct tcp_
 		return;
 }
 
-/* Trim the segment to the receive window (RFC 9293 3.10.7.4 "first"). False: nothing acceptable. */
-static bool trim_to_window(struct worker *w, struct tcp_conn *c, struct tcp_seg *s)
+/*
+ * Trim the segment to the receive window (RFC 9293 3.10.7.4 "first").
+ * False: nothing acceptable. *in_window says whether any of it (or, for an
+ * empty segment, its sequence number) was in the window: only such a segment
+ * may set TS.Recent (RFC 7323 4.3). An entirely old or entirely future one
+ * still has its ACK field looked at, but proves nothing about its sender.
+ */
+static bool trim_to_window(struct worker *w, struct tcp_conn *c, struct tcp_seg *s, bool *in_window)
 {
 	uint32_t wnd = tcp_seq_gt(c->rcv_adv, c->rcv_nxt) ? c->rcv_adv - c->rcv_nxt : 0;
 	int32_t before = (int32_t)(c->rcv_nxt - s->seq);
 	uint32_t end;
 
+	*in_window = false;
 	if (before > 0) {
 		if ((uint32_t)before >= s->len + !!(s->flags & RTE_TCP_FIN_FLAG)) {
 			/* Entirely old: a retransmission we already have. ACK it, keep the ACK field. */
@@ -527,11 +545,13 @@ static bool trim_to_window(struct worker *w, struct tcp_conn *c, struct tcp_seg 
 		s->flags &= (uint8_t)~RTE_TCP_FIN_FLAG;
 		w->counters.drop_tcp_rcvq_full++;
 	}
+	*in_window = true;
 	return true;
 }
 
 static void conn_segment(struct worker *w, struct tcp_conn *c, struct tcp_seg *s)
 {
+	bool in_window;
 	uint32_t wnd;
 
 	if (c->state == TCP_SYN_RECEIVED) {
@@ -565,21 +585,23 @@ static void conn_segment(struct worker *w, struct tcp_conn *c, struct tcp_seg *s
 		challenge_ack(w, c);
 		return;
 	}
-	if (!trim_to_window(w, c, s))
+	if (!trim_to_window(w, c, s, &in_window))
 		goto out;
 	if (!(s->flags & RTE_TCP_ACK_FLAG)) {
 		w->counters.drop_tcp_no_ack++;
 		goto out;
 	}
 	/* RFC 7323 4.3: remember the timestamp of the segment that our next ACK covers. */
-	if ((c->flags & TCPF_TS_OK) && s->opts.has_ts && tcp_seq_leq(s->seq, c->last_ack_sent) &&
+	if (in_window && (c->flags & TCPF_TS_OK) && s->opts.has_ts && tcp_seq_leq(s->seq, c->last_ack_sent) &&
 	    (int32_t)(s->opts.tsval - c->ts_recent) >= 0) {
 		c->ts_recent = s->opts.tsval;
 		c->ts_recent_age_ms = (uint32_t)w->now_ms;
 	}
 	if (!ack_input(w, c, s))
 		goto out;
-	if (c->state == TCP_ESTABLISHED || c->state == TCP_CLOSE_WAIT) {
+	if ((c->state == TCP_ESTABLISHED || c->state == TCP_CLOSE_WAIT) && !(c->flags & TCPF_FIN_QUEUED)) {
+		/* Keepalive restarts on input; once we have shut down, t_keep is the
+		 * close deadline, which nothing the peer sends may push back. */
 		c->t_keep = w->now_ms + TCP_KEEPALIVE_IDLE_MS;
 		c->keep_probes = 0;
 	}
@@ -611,6 +633,14 @@ static void conn_input(struct worker *w, struct tcp_conn *c, struct tcp_seg *s)
 	seg_free(s);
 }
 
+/* IPv4 multicast (224/4) or the limited broadcast. */
+static bool tcp_ipv4_is_group(rte_be32_t dst)
+{
+	uint32_t host = rte_be_to_cpu_32(dst);
+
+	return (host >> 28) == 0xe || host == 0xffffffffu;
+}
+
 static bool parse(struct worker *w, struct rte_mbuf *m, struct tcp_key *key, struct tcp_seg *s)
 {
 	uint32_t l4_len = m->data_len - m->l2_len - m->l3_len;
@@ -638,6 +668,14 @@ static bool parse(struct worker *w, struct rte_mbuf *m, struct tcp_key *key, str
 			worker_drop(w, m, drop_tcp_bad_checksum);
 			return false;
 		}
+	}
+	/* TCP is unicast: a segment to a group the appliance listens on (all-nodes,
+	 * its solicited-node group; IPv4 broadcast and multicast never get past
+	 * ipv4.c) would otherwise draw a SYN-ACK or RST from a group address. */
+	if ((l3[0] >> 4) == 6 ? ipv6_addr_is_multicast(((const struct rte_ipv6_hdr *)l3)->dst_addr)
+			       : tcp_ipv4_is_group(((const struct rte_ipv4_hdr *)l3)->dst_addr)) {
+		worker_drop(w, m, drop_tcp_multicast_destination);
+		return false;
 	}
 	flags = th->tcp_flags;
 	if ((flags & (RTE_TCP_SYN_FLAG | RTE_TCP_FIN_FLAG)) == (RTE_TCP_SYN_FLAG | RTE_TCP_FIN_FLAG) ||

@@ -12,12 +12,21 @@
  *              (RFC 8985 7): fires once, sends a probe, becomes the RTO.
  *   t_persist  zero-window probe (RFC 9293 3.8.6.1): armed when the peer's
  *              window is 0, data waits and nothing is in flight. Fires: send
- *              one byte beyond the window, back off.
+ *              one byte beyond the window, back off; a connection we have shut
+ *              down gives up after TCP_ORPHAN_PROBES (Linux's
+ *              tcp_orphan_retries).
  *   t_delack   delayed ACK (RFC 9293 3.8.6.3, RFC 5681 4.2): armed on the first
  *              unacknowledged full segment; the second one ACKs at once. Fires:
  *              send the ACK.
  *   t_keep     keepalive (RFC 9293 3.8.4): armed on every segment received in a
  *              synchronized state. Fires: probe; after TCP_KEEPALIVE_PROBES, give up.
+ *              Once the layer above has shut down (TCPF_FIN_QUEUED) it is the
+ *              close deadline instead: armed by tcp_shutdown, never pushed back.
+ *              Fires (the connection is neither in FIN-WAIT-2 nor TIME-WAIT,
+ *              which have their own bounds): RST, give up. So a peer that
+ *              holds a closing connection with a zero window or by never
+ *              acknowledging our FIN keeps its slot, its TLS state and its send
+ *              queue for TCP_CLOSE_TIMEOUT_MS at most, as Linux bounds orphans.
  *   t_2msl     TIME-WAIT (2 MSL), and FIN-WAIT-2 when the peer never closes.
  *              Fires: free the connection.
  *
@@ -202,11 +211,23 @@ static void fire_rexmt(struct worker *w, struct tcp_conn *c)
 	tcp_output(w, c);
 }
 
+/* We shut down and the peer will not let the connection finish: reset it. */
+static void give_up_closing(struct worker *w, struct tcp_conn *c)
+{
+	w->counters.tcp_close_timeouts++;
+	tcp_send_rst_conn(w, c);
+	tcp_conn_finish(w, c, TCP_EVENT_TIMED_OUT);
+}
+
 static void fire_persist(struct worker *w, struct tcp_conn *c)
 {
 	c->t_persist = 0;
 	if (c->snd_wnd != 0 || c->sndq.bytes <= tcp_flight(c))
 		return; /* the window opened, or there is nothing to push */
+	if ((c->flags & TCPF_FIN_QUEUED) && ++c->keep_probes > TCP_ORPHAN_PROBES) {
+		give_up_closing(w, c);
+		return;
+	}
 	tcp_send_probe(w, c);
 	w->counters.tcp_persist_probes++;
 	c->backoff = (uint8_t)RTE_MIN(c->backoff + 1, 16);
@@ -219,6 +240,11 @@ static void fire_persist(struct worker *w, struct tcp_conn *c)
 static void fire_keep(struct worker *w, struct tcp_conn *c)
 {
 	c->t_keep = 0;
+	if (c->flags & TCPF_FIN_QUEUED) {
+		if (c->state != TCP_FIN_WAIT_2 && c->state != TCP_TIME_WAIT)
+			give_up_closing(w, c);
+		return;
+	}
 	if (c->state != TCP_ESTABLISHED && c->state != TCP_CLOSE_WAIT)
 		return;
 	if (c->keep_probes >= TCP_KEEPALIVE_PROBES) {
@@ -251,8 +277,11 @@ static void fire(struct worker *w, struct tcp_conn *c)
 		if (c->state == TCP_CLOSED)
 			return;
 	}
-	if (c->t_persist && c->t_persist <= now)
+	if (c->t_persist && c->t_persist <= now) {
 		fire_persist(w, c);
+		if (c->state == TCP_CLOSED)
+			return;
+	}
 	if (c->t_delack && c->t_delack <= now) {
 		c->t_delack = 0;
 		if (c->flags & TCPF_DELACK)

@@ -117,7 +117,12 @@ void tcp_shutdown(struct worker *w, struct tcp_conn *c)
 	if (c->state != TCP_ESTABLISHED && c->state != TCP_CLOSE_WAIT)
 		return;
 	c->flags |= TCPF_FIN_QUEUED;
+	/* From now on t_keep is the close deadline and keep_probes counts the
+	 * zero-window probes of an orphan (tcp_timer.c). */
+	c->t_keep = w->now_ms + TCP_CLOSE_TIMEOUT_MS;
+	c->keep_probes = 0;
 	tcp_output(w, c);
+	tcp_timer_update(w, c);
 }
 
 void tcp_abort(struct worker *w, struct tcp_conn *c)

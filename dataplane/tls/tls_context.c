@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include "tls_context.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -12,6 +13,27 @@
 
 /* The two suites Windows 8+ offers for IPsec-protected inner traffic, by their OpenSSL names. */
 static const char null_suites[] = "NULL-SHA256:NULL-SHA";
+
+/* Windows 8+'s NULL suites by their IANA numbers: TLS_RSA_WITH_NULL_SHA256, TLS_RSA_WITH_NULL_SHA. */
+static bool is_windows_null_suite(const SSL_CIPHER *c)
+{
+	uint16_t id = SSL_CIPHER_get_protocol_id(c);
+
+	return id == 0x003b || id == 0x0002;
+}
+
+/* OpenSSL's own security callback, which the NULL-suite one defers to for everything else. */
+static int (*default_security)(const SSL *s, const SSL_CTX *ctx, int op, int bits, int nid, void *other, void *ex);
+
+/* The security level stays where the system put it (client certificate keys,
+ * signatures, groups keep level 1 or more); only the two NULL suites, which
+ * carry no encryption bits and so fail every level above 0, are admitted. */
+static int admit_null_suites(const SSL *s, const SSL_CTX *ctx, int op, int bits, int nid, void *other, void *ex)
+{
+	if ((op & SSL_SECOP_OTHER_TYPE) == SSL_SECOP_OTHER_CIPHER && other && is_windows_null_suite(other))
+		return 1;
+	return default_security(s, ctx, op, bits, nid, other, ex);
+}
 
 /* The context new handshakes use; one reference owned here. */
 static SSL_CTX *current;
@@ -59,10 +81,12 @@ static int require_client_certificates(SSL_CTX *ctx, const struct config_tls *tl
 			fail(NULL, err, err_len, "tls.client_crl: cannot load");
 			return -1;
 		}
-		/* Check the leaf against the CRL (its issuer's list must be present). */
-		X509_STORE_set_flags(store, X509_V_FLAG_CRL_CHECK);
+		/* Check every certificate of the chain, not only the leaf: a revoked
+		 * intermediate must fail too (each issuer's CRL must be in the file). */
+		X509_STORE_set_flags(store, X509_V_FLAG_CRL_CHECK | X509_V_FLAG_CRL_CHECK_ALL);
 	}
 	SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, NULL);
+	SSL_CTX_set_verify_depth(ctx, TLS_VERIFY_DEPTH_MAX);
 	return 0;
 }
 
@@ -79,15 +103,18 @@ SSL_CTX *tls_context_create(const struct iphttps_config *config, char *err, size
 	if (SSL_CTX_set_min_proto_version(ctx, (int)tls->min_version) != 1 ||
 	    SSL_CTX_set_max_proto_version(ctx, (int)tls->max_version) != 1)
 		return fail(ctx, err, err_len, "tls.min_version/max_version: not supported by this OpenSSL");
-	snprintf(ciphers, sizeof(ciphers), "%s%s%s", tls->ciphers, tls->null_encryption ? ":" : "",
-		 tls->null_encryption ? null_suites : "");
+	/* Our order, not the client's: Windows 8+ lists the NULL suites near the
+	 * end of its offer, after the ECDHE AES-GCM suites, and a Windows server
+	 * picks NULL when it is enabled (the inner traffic is IPsec). So with the
+	 * switch on, NULL comes first and wins whenever it is offered; a client
+	 * without it (Windows 7) gets the best of tls.ciphers. */
+	snprintf(ciphers, sizeof(ciphers), "%s%s%s", tls->null_encryption ? null_suites : "",
+		 tls->null_encryption ? ":" : "", tls->ciphers);
+	SSL_CTX_set_options(ctx, SSL_OP_CIPHER_SERVER_PREFERENCE);
 	if (tls->null_encryption) {
-		/* OpenSSL refuses suites without encryption above security level 0. */
-		SSL_CTX_set_security_level(ctx, 0);
-		/* The client's order: Windows lists NULL first when it wants it, and a
-		 * client that does not offer NULL still gets its best encrypted suite. */
-	} else {
-		SSL_CTX_set_options(ctx, SSL_OP_CIPHER_SERVER_PREFERENCE);
+		if (!default_security)
+			default_security = SSL_CTX_get_security_callback(ctx);
+		SSL_CTX_set_security_callback(ctx, admit_null_suites);
 	}
 	if (SSL_CTX_set_cipher_list(ctx, ciphers) != 1)
 		return fail(ctx, err, err_len, "tls.ciphers: no usable cipher");
@@ -109,6 +136,11 @@ SSL_CTX *tls_context_create(const struct iphttps_config *config, char *err, size
 	 * clients that just close their socket send it. */
 	SSL_CTX_set_options(ctx, SSL_OP_NO_RENEGOTIATION | SSL_OP_NO_COMPRESSION | SSL_OP_IGNORE_UNEXPECTED_EOF);
 	SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
+	/* Resumption (Windows caches sessions) needs a session-id context whenever
+	 * peers are verified; without one OpenSSL fails the resumed handshake. */
+	if (SSL_CTX_set_session_id_context(ctx, (const unsigned char *)TLS_SESSION_ID_CONTEXT,
+					   sizeof(TLS_SESSION_ID_CONTEXT) - 1) != 1)
+		return fail(ctx, err, err_len, "cannot set the session-id context");
 	SSL_CTX_set_num_tickets(ctx, 1);
 	return ctx;
 }

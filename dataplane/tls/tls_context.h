@@ -9,20 +9,29 @@
  *
  *   - versions tls.min_version..max_version; tls.ciphers (<= 1.2) and
  *     tls.ciphersuites (1.3)
- *   - tls.null_encryption admits TLS_RSA_WITH_NULL_SHA256 / _SHA, which
- *     Windows 8+ DirectAccess clients offer and prefer (their inner traffic is
- *     IPsec); it lowers the security level to 0, which OpenSSL requires for
- *     suites without encryption
+ *   - the server's order of suites; tls.null_encryption puts
+ *     TLS_RSA_WITH_NULL_SHA256 / _SHA first, which Windows 8+ DirectAccess
+ *     clients offer near the end of their list (their inner traffic is
+ *     IPsec), admitted by a security callback while the security level stays
+ *     as it was for everything else
  *   - authentication "certificates" ([MS-IPHTTPS] §3.2.1): a client
- *     certificate is required and must chain to tls.client_ca and not be
- *     revoked by tls.client_crl; "none": no certificate is requested
+ *     certificate is required and must chain to tls.client_ca (depth at most
+ *     TLS_VERIFY_DEPTH_MAX) with no certificate of the chain revoked by
+ *     tls.client_crl; "none": no certificate is requested
  *   - SSL_MODE_RELEASE_BUFFERS (idle sessions hold no record buffers),
  *     SSL_MODE_ASYNC (an offload engine may pause a handshake), no
  *     client-initiated renegotiation, no server-side session cache (its lock
- *     would be shared by every worker); resumption by stateless tickets.
+ *     would be shared by every worker); resumption by stateless tickets, with
+ *     a session-id context so that verified sessions resume.
  */
 
 #include <openssl/ssl.h>
+
+/* The TLS layer's fixed values. */
+enum tls_limits {
+	TLS_VERIFY_DEPTH_MAX = 4, /* client certificate chains: leaf, intermediates, root */
+};
+#define TLS_SESSION_ID_CONTEXT "iphttps" /* tickets from another application are not resumed */
 
 struct iphttps_config;
 

@@ -2,7 +2,10 @@
 # Makes the lab's PKI in DIR: a CA, an RSA server certificate (RSA so the
 # Windows NULL suites, which use RSA key exchange, can be offered), an ECDSA
 # P-256 server certificate, a client certificate, a revoked client certificate
-# a CRL, and a client certificate from a CA nobody trusts (stranger). Lab only: keys are unencrypted.
+# a CRL, an intermediate CA the CA has revoked (sub-ca) with a client
+# certificate under it (sub-client-chain.crt holds both), and a client
+# certificate from a CA nobody trusts (stranger). ca.crl holds the CA's CRL
+# and the intermediate's. Lab only: keys are unencrypted.
 set -euo pipefail
 dir=${1:?usage: make-pki.sh DIR}
 mkdir -p "$dir"
@@ -12,10 +15,11 @@ q() { "$@" >/dev/null 2>&1 || { echo "make-pki: failed: $*" >&2; exit 1; }; }
 q openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 3650 \
 	-subj "/CN=iphttps lab CA" -keyout ca.key -out ca.crt \
 	-addext basicConstraints=critical,CA:true -addext keyUsage=critical,keyCertSign,cRLSign
-issue() { # name subject keyspec extension
+issue() { # name subject keyspec extension [issuer]
+	local issuer=${5:-ca}
 	q openssl req -new -newkey "$3" -nodes -subj "/CN=$2" -keyout "$1.key" -out "$1.csr"
 	printf '%s\n' "$4" > "$1.ext"
-	q openssl x509 -req -in "$1.csr" -CA ca.crt -CAkey ca.key -CAcreateserial -days 3650 \
+	q openssl x509 -req -in "$1.csr" -CA "$issuer.crt" -CAkey "$issuer.key" -CAcreateserial -days 3650 \
 		-extfile "$1.ext" -out "$1.crt"
 	rm -f "$1.csr" "$1.ext"
 }
@@ -25,6 +29,10 @@ issue server-ecdsa gw.iphttps.test ec:<(openssl ecparam -name prime256v1) "subje
 extendedKeyUsage=serverAuth"
 issue client client1.iphttps.test rsa:2048 "extendedKeyUsage=clientAuth"
 issue revoked revoked.iphttps.test rsa:2048 "extendedKeyUsage=clientAuth"
+issue sub-ca "iphttps lab revoked sub-CA" ec:<(openssl ecparam -name prime256v1) "basicConstraints=critical,CA:true
+keyUsage=critical,keyCertSign,cRLSign"
+issue sub-client sub-client.iphttps.test rsa:2048 "extendedKeyUsage=clientAuth" sub-ca
+cat sub-client.crt sub-ca.crt > sub-client-chain.crt
 
 # A minimal CA database so `openssl ca` can revoke and sign the CRL.
 : > index.txt
@@ -39,8 +47,14 @@ default_md = sha256
 default_crl_days = 3650
 CNF
 q openssl ca -config ca.cnf -keyfile ca.key -cert ca.crt -revoke revoked.crt
+q openssl ca -config ca.cnf -keyfile ca.key -cert ca.crt -revoke sub-ca.crt
 q openssl ca -config ca.cnf -keyfile ca.key -cert ca.crt -gencrl -out ca.crl
-rm -f ca.cnf index.txt* crlnumber* ca.srl
+# The intermediate's own CRL (it revokes nothing): with it present, only the
+# intermediate's revocation by the CA can refuse sub-client.
+: > index.txt
+q openssl ca -config ca.cnf -keyfile sub-ca.key -cert sub-ca.crt -gencrl -out sub-ca.crl
+cat sub-ca.crl >> ca.crl
+rm -f ca.cnf index.txt* crlnumber* ca.srl sub-ca.srl sub-ca.crl sub-ca.key
 
 # A client certificate from a CA the appliance does not trust.
 q openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 3650 \

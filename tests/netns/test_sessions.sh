@@ -62,6 +62,16 @@ gnutls_post() { # extra gnutls-cli args
 	(printf "$REQ"; sleep 1.5) | topo_in client timeout 8 gnutls-cli --x509cafile "$PKI/ca.crt" -p 443 \
 		"$@" 192.0.2.1 2>&1
 }
+# Resumption as Windows does it: a first session saves its TLS session, a
+# second resumes it. Prints "Reused" or "New" and the second's status line.
+resumed_post() { # extra s_client args (version, certificate)
+	local sess=$TOPO_STATE/tls-session.$RANDOM
+	(printf "$REQ"; sleep 1.5) | topo_in client timeout 8 openssl s_client -connect 192.0.2.1:443 \
+		-CAfile "$PKI/ca.crt" -verify_return_error -sess_out "$sess" "$@" >/dev/null 2>&1
+	(printf "$REQ"; sleep 1.5) | topo_in client timeout 8 openssl s_client -connect 192.0.2.1:443 \
+		-CAfile "$PKI/ca.crt" -verify_return_error -sess_in "$sess" "$@" 2>&1 |
+		grep -E '^(Reused|New),|^HTTP/1.1 '
+}
 curl_post() { # extra curl args; the body never ends, so curl stops at its time limit
 	topo_in client curl -s -i -m 2 --cacert "$PKI/ca.crt" -X POST \
 		-H 'Content-Length: 18446744073709551615' --data-binary '' "$@" https://192.0.2.1/IPHTTPS 2>&1
@@ -94,6 +104,11 @@ check "gnutls-cli with a client certificate (authentication none): 200 OK" grep 
 	<<<"$(gnutls_post --x509certfile "$PKI/client.crt" --x509keyfile "$PKI/client.key")"
 check "gnutls-cli (TLS 1.2 only): 200 OK" grep -q '^HTTP/1.1 200 OK' \
 	<<<"$(gnutls_post --priority 'NORMAL:-VERS-ALL:+VERS-TLS1.2')"
+for v in 1_2 1_3; do
+	out=$(resumed_post -tls$v)
+	check "authentication none: a TLS ${v/_/.} session is resumed, and served" \
+		bash -c 'grep -q "^Reused," <<<"$1" && grep -q "^HTTP/1.1 200 OK" <<<"$1"' _ "$out"
+done
 out=$(topo_in client timeout 8 openssl s_client -connect 192.0.2.1:443 -tls1_2 -cipher NULL-SHA256@SECLEVEL=0 \
 	</dev/null 2>&1)
 check "a NULL-SHA256 offer is refused while tls.null_encryption is off" grep -q 'handshake failure\|no cipher' <<<"$out"
@@ -242,6 +257,16 @@ check "gnutls-cli with the revoked certificate: no 200" bash -c '! grep -q "^HTT
 	"$(gnutls_post --x509certfile "$PKI/revoked.crt" --x509keyfile "$PKI/revoked.key")"
 check_equal "each of the 10 refusals was a client-certificate rejection" $((rejected + 10)) \
 	"$(counter tls_client_cert_rejected)"
+check_equal "a certificate under a revoked intermediate CA: refused (the whole chain is checked)" none \
+	"$(status_of "$REQ" --cert "$PKI/sub-client-chain.crt" --key "$PKI/sub-client.key")"
+check "openssl s_client under the revoked intermediate: no 200" bash -c '! grep -q "^HTTP/1.1 200" <<<"$1"' _ \
+	"$(openssl_post -cert "$PKI/sub-client.crt" -cert_chain "$PKI/sub-ca.crt" -key "$PKI/sub-client.key")"
+for v in 1_2 1_3; do
+	sleep 0.3 # max_clients 2: the sessions before have left
+	out=$(resumed_post -tls$v -cert "$PKI/client.crt" -key "$PKI/client.key")
+	check "certificates mode: a TLS ${v/_/.} session with a client certificate is resumed, and served" \
+		bash -c 'grep -q "^Reused," <<<"$1" && grep -q "^HTTP/1.1 200 OK" <<<"$1"' _ "$out"
+done
 sleep 0.5
 full=$(counter client_table_full)
 check_json "with max_clients 2, two clients are served and the third is disconnected" \
@@ -264,6 +289,17 @@ echo "$out" | grep -E 'Protocol|Ciphersuite' | sed 's/^/    /'
 check "a client offering NULL-SHA256 first gets it, over TLS 1.2" \
 	bash -c 'grep -q "^Ciphersuite: NULL-SHA256" <<<"$1" && grep -q "^Protocol version: TLSv1.2" <<<"$1"' _ "$out"
 check "and its request is answered 200 OK" grep -q '^HTTP/1.1 200 OK' <<<"$out"
+# Windows 10's published order: the ECDHE AES-GCM suites first, the NULL ones
+# near the end. A Windows server with NULL enabled picks NULL: so must we.
+out=$(openssl_post -brief -cipher \
+	'ECDHE-RSA-AES256-GCM-SHA384:ECDHE-RSA-AES128-GCM-SHA256:AES256-GCM-SHA384:AES128-GCM-SHA256:AES256-SHA256:AES128-SHA256:NULL-SHA256:NULL-SHA@SECLEVEL=0')
+check "a client offering the encrypted suites first and NULL last (Windows 8+) gets NULL-SHA256" \
+	grep -q "^Ciphersuite: NULL-SHA256" <<<"$out"
+# The switch admits the two NULL suites and lowers nothing else: a client that
+# accepts only SHA-1 signatures (below security level 1) is still refused.
+out=$(openssl_post -brief -sigalgs RSA+SHA1 -cipher 'ECDHE-RSA-AES128-GCM-SHA256@SECLEVEL=0')
+check "with NULL on, SHA-1 signatures stay refused (the security level is not lowered)" \
+	bash -c '! grep -q "^HTTP/1.1 200" <<<"$1"' _ "$out"
 out=$(openssl_post -brief -cipher 'NULL-SHA@SECLEVEL=0')
 check "NULL-SHA is admitted too" grep -q "^Ciphersuite: NULL-SHA$" <<<"$out"
 out=$(openssl_post -brief)

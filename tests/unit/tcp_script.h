@@ -35,6 +35,7 @@ struct seg {
 	uint8_t options_len;
 	uint8_t payload[2048];
 	uint32_t len;
+	const char *dst; /* the destination address, when not the appliance's (a multicast group) */
 	/* Parsed from what the stack sent. */
 	struct tcp_opts opts;
 	int checksum_ok;
@@ -59,7 +60,7 @@ static inline void clock_advance_ms(uint64_t ms)
 static inline size_t build_frame(uint8_t *f, const struct seg *s)
 {
 	const char *src = s->family == 6 ? "2001:db8:e::2" : "192.0.2.2";
-	const char *dst = s->family == 6 ? "2001:db8:e::1" : "192.0.2.1";
+	const char *dst = s->dst ? s->dst : s->family == 6 ? "2001:db8:e::1" : "192.0.2.1";
 	uint32_t l4 = 20 + s->options_len + s->len;
 	size_t n = put_eth(f, &ifaces[EXT].mac, &harness_peer_mac, s->family == 6 ? 0x86dd : 0x0800);
 	uint8_t *ip = f + n, *th;

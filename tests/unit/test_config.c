@@ -120,7 +120,9 @@ static const struct bad_case bad_cases[] = {
 	{ "TLS max below min", BASE "tls: {min_version: \"1.3\", max_version: \"1.2\"}\n",
 	  "6:40: 'tls.max_version' is lower than 'tls.min_version'" },
 	{ "NULL suites with TLS 1.3 max", BASE "tls: {null_encryption: true, max_version: \"1.3\"}\n",
-	  "6:24: 'tls.null_encryption' needs TLS 1.2: the NULL suites do not exist in TLS 1.3" },
+	  "6:24: 'tls.null_encryption' needs 'tls.max_version: \"1.2\"': the NULL suites do not exist in TLS 1.3" },
+	{ "NULL suites with the default TLS 1.3 max", BASE "tls: {null_encryption: true}\n",
+	  "6:24: 'tls.null_encryption' needs 'tls.max_version: \"1.2\"': the NULL suites do not exist in TLS 1.3" },
 	{ "string too long", BASE "tls: {ciphers: "
 	  "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
 	  "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"

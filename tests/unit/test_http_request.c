@@ -47,6 +47,48 @@ static void test_every_prefix_wants_more(void)
 		CU_ASSERT_EQUAL(http_request_parse(windows_request, n, "/IPHTTPS", &req), 0);
 }
 
+/* Fed one byte more per call, as 1-byte TLS records would: the same verdict as
+ * the whole buffer at once, and each byte searched once (the scan never
+ * goes back). */
+static void incremental_matches_whole(const char *text, size_t len)
+{
+	struct http_request_scan scan = { 0 };
+	struct http_request whole, part;
+	int whole_rc = http_request_parse(text, len, "/IPHTTPS", &whole), rc = 0;
+	size_t n;
+
+	for (n = 1; n <= len; n++) {
+		rc = http_request_parse_more(text, n, "/IPHTTPS", &scan, &part);
+		if (rc == 1)
+			break;
+		CU_ASSERT_EQUAL(scan.scanned, n); /* everything so far searched, and kept */
+	}
+	CU_ASSERT_EQUAL(rc, whole_rc);
+	if (rc == 1 && whole_rc == 1) {
+		CU_ASSERT_EQUAL(part.error, whole.error);
+		CU_ASSERT_EQUAL(part.header_bytes, whole.header_bytes);
+	}
+}
+
+static void test_byte_at_a_time_scans_each_byte_once(void)
+{
+	static char long_line[HTTP_REQUEST_LINE_MAX_BYTES + 64], big[HTTP_HEADER_SECTION_MAX_BYTES + 64];
+	size_t n;
+
+	incremental_matches_whole(windows_request, strlen(windows_request));
+	incremental_matches_whole("POST /IPHTTPS HTTP/1.1\r\nHost: a\nX: y\r\n\r\n", 40);
+	incremental_matches_whole("GET /IPHTTPS HTTP/1.1\r\nHost: a\r\n\r\n", 37);
+	n = (size_t)snprintf(long_line, sizeof(long_line), "POST /%0*d HTTP/1.1\r\n\r\n",
+			     HTTP_REQUEST_LINE_MAX_BYTES, 0);
+	incremental_matches_whole(long_line, n);
+	n = (size_t)snprintf(big, sizeof(big), "POST /IPHTTPS HTTP/1.1\r\n");
+	while (n + 10 < sizeof(big)) {
+		memcpy(big + n, "X-Pad: 1\r\n", 10);
+		n += 10;
+	}
+	incremental_matches_whole(big, n);
+}
+
 static void test_body_bytes_follow_the_header(void)
 {
 	char buf[256];
@@ -177,6 +219,7 @@ int main(void)
 	static const struct unit_test tests[] = {
 		{ "the request Windows sends is accepted with the full 64-bit length", test_windows_request_accepted },
 		{ "every prefix of a request asks for more", test_every_prefix_wants_more },
+		{ "fed a byte at a time: the same verdicts, each byte searched once", test_byte_at_a_time_scans_each_byte_once },
 		{ "bytes after the blank line are left to the body", test_body_bytes_follow_the_header },
 		{ "the URI matches without case, with a query, in absolute form", test_uri_matching },
 		{ "methods and versions: 405, 505, 400", test_methods_and_versions },

@@ -845,6 +845,34 @@ static void test_paws_drops_old_timestamp(void)
 	CU_ASSERT_EQUAL(harness.w->counters.drop_tcp_paws, 1);
 }
 
+/* Spoofed ACKs from someone who knows only the 4-tuple: an old sequence number
+ * and a timestamp far ahead. They must not move TS.Recent (RFC 7323 4.3 takes
+ * it only from acceptable segments), or PAWS would drop every real segment
+ * after them and the connection would die. */
+static void test_old_segments_do_not_move_ts_recent(void)
+{
+	struct peer p = established(true);
+	struct seg s, out;
+	uint32_t ts_recent;
+
+	peer_send(&p, F_ACK, "abc", 3);
+	clock_advance_ms(TCP_DELACK_MS + 1); /* our ACK goes out: Last.ACK.sent = rcv_nxt */
+	CU_ASSERT_EQUAL_FATAL(expect(&out, F_ACK, p.rcv_nxt, p.snd_nxt), 0);
+	ts_recent = conn_of(&p)->ts_recent;
+	for (int i = 0; i < 4; i++) {
+		s = peer_seg(&p, F_ACK);
+		s.seq = p.snd_nxt - 2 - (uint32_t)i * 1000; /* before rcv_nxt: old */
+		s.options_len = opt_ts(s.options, p.tsval + 0x40000000u, p.last_tsval_seen);
+		inject(&s);
+	}
+	CU_ASSERT_EQUAL(conn_of(&p)->ts_recent, ts_recent);
+	while (take(&out) == 0)
+		;
+	peer_send(&p, F_ACK, "real", 4);
+	CU_ASSERT_EQUAL(tcp_readable_bytes(conn_of(&p)), 7); /* the real segment is taken */
+	CU_ASSERT_EQUAL(harness.w->counters.drop_tcp_paws, 0);
+}
+
 static void test_segment_beyond_window_dropped(void)
 {
 	struct peer p = established(true);
@@ -931,6 +959,61 @@ static void test_zero_window_probe_and_back_off(void)
 	CU_ASSERT_EQUAL(out.seq, p.rcv_nxt + 1);
 	CU_ASSERT_EQUAL(out.len, 6);
 	CU_ASSERT(memcmp(out.payload, "aiting", 6) == 0);
+}
+
+/* After our shutdown, a peer that keeps its window shut and answers every
+ * probe cannot keep the connection: it is reset by the close deadline. Its
+ * zero-window answers are not duplicate ACKs either: no fast retransmit. */
+static void test_closing_connection_has_a_deadline(void)
+{
+	struct peer p = established(true);
+	struct tcp_conn *c = conn_of(&p);
+	struct seg out;
+	uint64_t start;
+	bool reset_sent = false;
+	unsigned int probes = 0;
+
+	p.win = 0;
+	peer_send(&p, F_ACK, NULL, 0);
+	CU_ASSERT_EQUAL(tcp_write(harness.w, c, "goodbye", 7), 7);
+	tcp_shutdown(harness.w, c);
+	start = harness.w->now_ms;
+	while (harness.w->now_ms - start < 3 * TCP_CLOSE_TIMEOUT_MS && !app.timed_out) {
+		clock_advance_ms(100);
+		while (take(&out) == 0) {
+			if (out.flags & F_RST) {
+				reset_sent = true;
+				break;
+			}
+			CU_ASSERT(out.len <= 1); /* probes only: nothing sent into the shut window */
+			probes++;
+			peer_send(&p, F_ACK, NULL, 0); /* the window is still shut */
+		}
+	}
+	CU_ASSERT_EQUAL(app.timed_out, 1);
+	CU_ASSERT_TRUE(reset_sent);
+	CU_ASSERT(harness.w->now_ms - start <= TCP_CLOSE_TIMEOUT_MS + 200);
+	CU_ASSERT(probes >= 3);
+	CU_ASSERT_EQUAL(tcp_flow_count(harness.w), 0);
+	CU_ASSERT_EQUAL(harness.w->counters.tcp_close_timeouts, 1);
+	CU_ASSERT_EQUAL(harness.w->counters.tcp_fast_retransmits, 0);
+}
+
+/* An application-limited sender never fills cwnd: it must not grow (RFC 7661). */
+static void test_cwnd_grows_only_when_it_limits(void)
+{
+	struct peer p = established(true);
+	struct tcp_conn *c = conn_of(&p);
+	uint32_t initial = c->cwnd;
+	struct seg out;
+
+	for (int i = 0; i < 500; i++) {
+		CU_ASSERT_EQUAL_FATAL(tcp_write(harness.w, c, "0123456789", 10), 10);
+		CU_ASSERT_EQUAL_FATAL(take(&out), 0);
+		p.rcv_nxt += out.len;
+		peer_send(&p, F_ACK, NULL, 0);
+	}
+	CU_ASSERT_EQUAL(c->cwnd, initial);
 }
 
 static void test_receive_window_closes_and_reopens(void)
@@ -1343,6 +1426,26 @@ static void test_data_on_syn_is_not_delivered(void)
 	CU_ASSERT_EQUAL(out.ack, p.iss + 1); /* the data is not acknowledged: the peer sends it again */
 }
 
+/* A SYN to a multicast group the appliance belongs to (all-nodes, its
+ * solicited-node group) is no connection request: no SYN-ACK from a group. */
+static void test_syn_to_multicast_is_dropped(void)
+{
+	static const char *const groups[] = { "ff02::1", "ff02::1:ff00:1" };
+	struct seg syn, out;
+
+	fresh();
+	for (unsigned int i = 0; i < 2; i++) {
+		struct peer p = new_peer(6, false);
+
+		syn = syn_of(&p, true, false, false, -1);
+		syn.dst = groups[i];
+		inject(&syn);
+		CU_ASSERT_NOT_EQUAL(take(&out), 0); /* nothing sent */
+	}
+	CU_ASSERT_EQUAL(harness.w->counters.drop_tcp_multicast_destination, 2);
+	CU_ASSERT_EQUAL(tcp_flow_count(harness.w), 0);
+}
+
 static void test_connections_per_source_capped(void)
 {
 	struct seg syn, out;
@@ -1407,6 +1510,8 @@ int main(void)
 		{ "challenge ACKs are limited per second (RFC 5961 7)", test_challenge_acks_are_rate_limited },
 		{ "ACK of unsent data is dropped", test_ack_of_unsent_data_dropped },
 		{ "PAWS drops a segment with an old timestamp", test_paws_drops_old_timestamp },
+		{ "spoofed old segments with a timestamp far ahead do not move TS.Recent",
+		  test_old_segments_do_not_move_ts_recent },
 		{ "a segment beyond the window is dropped", test_segment_beyond_window_dropped },
 		{ "a segment without ACK is dropped", test_segment_without_ack_dropped },
 		{ "bad checksum and impossible flags are dropped", test_bad_checksum_and_flags_dropped },
@@ -1431,6 +1536,10 @@ int main(void)
 		{ "abort sends RST and no upcall", test_abort_sends_rst },
 		{ "data on a SYN is not delivered", test_data_on_syn_is_not_delivered },
 		{ "connections per source address are capped", test_connections_per_source_capped },
+		{ "a SYN to a multicast group gets no SYN-ACK", test_syn_to_multicast_is_dropped },
+		{ "a closing connection held by a shut window is reset at the close deadline",
+		  test_closing_connection_has_a_deadline },
+		{ "cwnd grows only while it limits the sender", test_cwnd_grows_only_when_it_limits },
 	};
 
 	if (harness_start() != 0) {
