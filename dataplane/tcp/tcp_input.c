@@ -113,8 +113,11 @@ static void syncookie_synack(struct worker *w, const struct iface *ifc, const st
 	uint32_t tsval = 0;
 
 	if (s->opts.has_ts) {
-		/* The peer's window scale (0xf: none) and SACK-permitted ride in our TSval. */
-		tsval = (tcp_tsval(w) & ~0x3fu) | (s->opts.has_wscale ? s->opts.wscale : 0xfu) |
+		/* The peer's window scale (0xf: none) and SACK-permitted ride in the
+		 * low 6 bits of our TSval. It is taken below the clock, never above:
+		 * a TSval ahead of the ones that follow would have the peer's PAWS
+		 * drop our first data (RFC 7323 5). */
+		tsval = ((tcp_tsval(w) - 64) & ~0x3fu) | (s->opts.has_wscale ? s->opts.wscale : 0xfu) |
 			(s->opts.sack_permitted ? 0x10u : 0);
 	}
 	len = tcp_synack_options(options, tcp_syncookie_mss[index], s->opts.has_ts && s->opts.sack_permitted,
@@ -207,15 +210,31 @@ static bool establish(struct worker *w, struct tcp_conn *c)
 	return true;
 }
 
-static struct tcp_conn *syncookie_open(struct worker *w, const struct iface *ifc, const struct tcp_key *key,
-				       const struct tcp_listener *l, const struct tcp_seg *s)
+/* Whether an ACK for no connection may complete a cookie: only while cookies
+ * sent lately can still be valid (a cookie lives at most two periods). */
+static bool syncookies_recent(const struct worker *w)
+{
+	uint64_t used = tcp_worker_of(w)->syncookies_used_ms;
+
+	return used && w->now_ms - used < 2 * (uint64_t)TCP_SYNCOOKIE_PERIOD_MS;
+}
+
+enum syncookie_verdict { SYNCOOKIE_INVALID, SYNCOOKIE_REFUSED, SYNCOOKIE_OPENED };
+
+/*
+ * An ACK that may complete a SYN cookie. INVALID: not a valid cookie (the
+ * caller counts and resets); REFUSED: valid, but a limit or the layer above
+ * refused it (counted, and reset once, here or by establish); OPENED: *out.
+ */
+static enum syncookie_verdict syncookie_open(struct worker *w, const struct iface *ifc, const struct tcp_key *key,
+					     const struct tcp_listener *l, struct tcp_seg *s, struct tcp_conn **out)
 {
 	unsigned int index;
 	struct tcp_conn *c;
 	struct tcp_opts o;
 
 	if (tcp_syncookie_check(key, s->seq - 1, s->ack - 1, w->now_ms, &index) != 0)
-		return NULL;
+		return SYNCOOKIE_INVALID;
 	/* The SYN's options, as far as the cookie and our TSval carried them. */
 	memset(&o, 0, sizeof(o));
 	o.has_mss = true;
@@ -230,8 +249,10 @@ static struct tcp_conn *syncookie_open(struct worker *w, const struct iface *ifc
 		o.sack_permitted = bits & 0x10;
 	}
 	c = conn_open(w, ifc, key, l, &s->src_mac, s->seq - 1, s->ack - 1, &o);
-	if (!c)
-		return NULL;
+	if (!c) {
+		reset_for(w, ifc, key, s); /* the peer believes it is connected: tell it once */
+		return SYNCOOKIE_REFUSED;
+	}
 	c->snd_una = s->ack; /* our SYN is acknowledged by this very segment */
 	c->snd_wnd = c->max_snd_wnd = s->wnd << c->snd_wscale;
 	c->snd_wl1 = s->seq;
@@ -239,8 +260,9 @@ static struct tcp_conn *syncookie_open(struct worker *w, const struct iface *ifc
 	c->rcv_adv = c->rcv_nxt + RTE_MIN(w->config->limits.tcp_recv_queue_bytes, 0xffffu);
 	w->counters.tcp_syncookies_accepted++;
 	if (!establish(w, c))
-		return NULL;
-	return c;
+		return SYNCOOKIE_REFUSED; /* establish sent the RST */
+	*out = c;
+	return SYNCOOKIE_OPENED;
 }
 
 /* Leave for TIME-WAIT: the layer above is told the connection is closed. */
@@ -745,15 +767,20 @@ void tcp_input(struct worker *w, const struct iface *ifc, struct rte_mbuf *m)
 	} else if ((s.flags & (RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG)) == RTE_TCP_SYN_FLAG) {
 		passive_open(w, ifc, &key, l, &s);
 		return;
-	} else if ((s.flags & RTE_TCP_ACK_FLAG) && !(s.flags & RTE_TCP_SYN_FLAG) && tcp_worker_of(w)->syncookies_used_ms &&
-		   (c = syncookie_open(w, ifc, &key, l, &s)) != NULL) {
-		conn_input(w, c, &s);
-		return;
-	} else {
-		if (tcp_worker_of(w)->syncookies_used_ms && (s.flags & RTE_TCP_ACK_FLAG))
+	} else if ((s.flags & RTE_TCP_ACK_FLAG) && !(s.flags & RTE_TCP_SYN_FLAG) && syncookies_recent(w)) {
+		switch (syncookie_open(w, ifc, &key, l, &s, &c)) {
+		case SYNCOOKIE_OPENED:
+			conn_input(w, c, &s);
+			return;
+		case SYNCOOKIE_REFUSED:
+			break;
+		case SYNCOOKIE_INVALID:
 			w->counters.drop_tcp_bad_syncookie++;
-		else
-			w->counters.drop_tcp_no_connection++;
+			reset_for(w, ifc, &key, &s);
+			break;
+		}
+	} else {
+		w->counters.drop_tcp_no_connection++;
 		reset_for(w, ifc, &key, &s);
 	}
 	seg_free(&s);

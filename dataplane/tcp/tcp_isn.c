@@ -10,7 +10,8 @@
  * state when too many connections are half-open. The cookie is the ISN:
  *   bits 31-27  t, a 64-second counter (mod 32): a cookie lives 64-128 s
  *   bits 26-24  index of the MSS in tcp_syncookie_mss
- *   bits 23-0   F'(4-tuple, peer ISN, t) under a second secret
+ *   bits 23-0   F'(4-tuple, peer ISN, t, MSS index) under a second secret:
+ *               the MSS bits are covered too, so a forged ACK cannot pick them
  * Window scale and SACK ride in the low bits of our TSval when the peer
  * uses timestamps (tcp_input.c), as Linux does; without, they are lost.
  *
@@ -107,16 +108,16 @@ uint32_t tcp_isn(const struct tcp_key *key, uint64_t now_us)
 	return (uint32_t)(now_us / 4) + (uint32_t)keyed_hash(isn_ctx, key, 0, 0);
 }
 
-static uint32_t cookie_hash(const struct tcp_key *key, uint32_t peer_isn, uint32_t t)
+static uint32_t cookie_hash(const struct tcp_key *key, uint32_t peer_isn, uint32_t t, unsigned int mss_index)
 {
-	return (uint32_t)keyed_hash(cookie_ctx, key, peer_isn, t) & 0xffffff;
+	return (uint32_t)keyed_hash(cookie_ctx, key, peer_isn, t << 3 | (mss_index & 7)) & 0xffffff;
 }
 
 uint32_t tcp_syncookie_make(const struct tcp_key *key, uint32_t peer_isn, unsigned int mss_index, uint64_t now_ms)
 {
 	uint32_t t = (uint32_t)(now_ms / TCP_SYNCOOKIE_PERIOD_MS);
 
-	return (t & 31) << 27 | (mss_index & 7) << 24 | cookie_hash(key, peer_isn, t);
+	return (t & 31) << 27 | (mss_index & 7) << 24 | cookie_hash(key, peer_isn, t, mss_index);
 }
 
 int tcp_syncookie_check(const struct tcp_key *key, uint32_t peer_isn, uint32_t cookie, uint64_t now_ms,
@@ -129,7 +130,7 @@ int tcp_syncookie_check(const struct tcp_key *key, uint32_t peer_isn, uint32_t c
 
 		if ((cookie >> 27) != (t & 31))
 			continue;
-		if ((cookie & 0xffffff) != cookie_hash(key, peer_isn, t))
+		if ((cookie & 0xffffff) != cookie_hash(key, peer_isn, t, (cookie >> 24) & 7))
 			return -1;
 		*mss_index = (cookie >> 24) & 7;
 		return 0;

@@ -1188,6 +1188,102 @@ static void test_bad_syncookie_gets_rst(void)
 	CU_ASSERT_EQUAL(harness.w->counters.drop_tcp_bad_syncookie, 1);
 }
 
+/* Puts one connection half-open (the cookie threshold is 1) and sends p's SYN:
+ * the SYN-ACK carries a cookie. Returns it in *synack. */
+static void cookie_synack(struct peer *p, bool ts, struct seg *synack)
+{
+	struct peer first;
+	struct seg syn;
+
+	harness.config.limits.syn_cookie_threshold = 1;
+	if (tcp_worker_of(harness.w)->half_open == 0) {
+		first = new_peer(4, false);
+		syn = syn_of(&first, true, false, false, -1);
+		inject(&syn);
+		CU_ASSERT_EQUAL_FATAL(take(synack), 0);
+		peer_port++;
+	}
+	*p = new_peer(4, ts);
+	syn = syn_of(p, true, ts, ts, ts ? 7 : -1);
+	inject(&syn);
+	CU_ASSERT_EQUAL_FATAL(take(synack), 0);
+	p->snd_nxt++;
+	p->rcv_nxt = synack->seq + 1;
+	p->last_tsval_seen = synack->opts.tsval;
+}
+
+/* The cookie's TSval carries option bits in its low bits: it must never be
+ * ahead of the TSvals that follow, or the peer's PAWS drops our first data.
+ * Tried at 64 clock values so every value of the low bits comes up. */
+static void test_syncookie_tsval_never_runs_ahead(void)
+{
+	for (int i = 0; i < 64; i++) {
+		struct peer p;
+		struct seg synack, out;
+
+		fresh();
+		clock_set_ms(T0_MS + (uint64_t)i);
+		cookie_synack(&p, true, &synack);
+		peer_send(&p, F_ACK, NULL, 0);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(app.conn);
+		CU_ASSERT_EQUAL_FATAL(tcp_write(harness.w, app.conn, "x", 1), 1);
+		CU_ASSERT_EQUAL_FATAL(take(&out), 0);
+		CU_ASSERT_EQUAL_FATAL(out.len, 1);
+		CU_ASSERT_TRUE((int32_t)(out.opts.tsval - synack.opts.tsval) >= 0);
+	}
+}
+
+/* The MSS bits of a cookie are inside its MAC: an ACK that changes them is forged. */
+static void test_syncookie_mss_bits_are_authenticated(void)
+{
+	struct peer p;
+	struct seg synack, out;
+
+	fresh();
+	cookie_synack(&p, false, &synack);
+	p.rcv_nxt ^= 1u << 24; /* another MSS index, the rest of the cookie kept */
+	peer_send(&p, F_ACK, NULL, 0);
+	CU_ASSERT_EQUAL_FATAL(expect(&out, F_RST, p.rcv_nxt, 0), 0);
+	CU_ASSERT_EQUAL(app.accepted, 0);
+	CU_ASSERT_EQUAL(harness.w->counters.drop_tcp_bad_syncookie, 1);
+}
+
+/* Cookies are checked only while ones sent lately can be valid: long after the
+ * last one, a stray ACK is a stray ACK, not a bad cookie. */
+static void test_syncookie_checking_ends(void)
+{
+	struct peer p;
+	struct seg synack, out;
+
+	fresh();
+	cookie_synack(&p, false, &synack);
+	clock_advance_ms(2 * TCP_SYNCOOKIE_PERIOD_MS + 1);
+	while (take(&out) == 0)
+		; /* the half-open connection's retransmissions and reset */
+	peer_send(&p, F_ACK, NULL, 0);
+	CU_ASSERT_EQUAL_FATAL(expect(&out, F_RST, p.rcv_nxt, 0), 0);
+	CU_ASSERT_EQUAL(harness.w->counters.drop_tcp_bad_syncookie, 0);
+	CU_ASSERT_EQUAL(harness.w->counters.drop_tcp_no_connection, 1);
+}
+
+/* A valid cookie refused by a limit is counted under that limit, not as a bad
+ * cookie, and the peer (which believes it is connected) gets one RST. */
+static void test_valid_syncookie_refused_by_a_limit(void)
+{
+	struct peer p;
+	struct seg synack, out;
+
+	fresh();
+	cookie_synack(&p, false, &synack);
+	harness.config.limits.max_connections_per_source = 1; /* the half-open one is from the same address */
+	peer_send(&p, F_ACK, NULL, 0);
+	CU_ASSERT_EQUAL_FATAL(expect(&out, F_RST, p.rcv_nxt, 0), 0);
+	CU_ASSERT_NOT_EQUAL(take(&out), 0); /* one RST, not two */
+	CU_ASSERT_EQUAL(harness.w->counters.drop_tcp_source_limit, 1);
+	CU_ASSERT_EQUAL(harness.w->counters.drop_tcp_bad_syncookie, 0);
+	CU_ASSERT_EQUAL(app.accepted, 0);
+}
+
 /* ---- loss recovery ---- */
 
 static void test_three_dupacks_fast_retransmit_without_sack(void)
@@ -1524,6 +1620,10 @@ int main(void)
 		{ "a new SYN takes over a TIME-WAIT connection", test_time_wait_taken_over_by_new_syn },
 		{ "SYN cookie round trip keeps MSS, SACK and window scale", test_syncookie_round_trip },
 		{ "a forged SYN cookie gets RST", test_bad_syncookie_gets_rst },
+		{ "a cookie's TSval never runs ahead of the TSvals after it", test_syncookie_tsval_never_runs_ahead },
+		{ "a cookie's MSS bits are authenticated", test_syncookie_mss_bits_are_authenticated },
+		{ "cookie checking ends two periods after the last cookie", test_syncookie_checking_ends },
+		{ "a valid cookie refused by a limit: counted there, one RST", test_valid_syncookie_refused_by_a_limit },
 		{ "three duplicate ACKs: fast retransmit (no SACK)", test_three_dupacks_fast_retransmit_without_sack },
 		{ "SACK recovery repairs two holes in one round trip", test_sack_recovery_repairs_two_holes },
 		{ "early retransmit with two segments in flight (RFC 5827)", test_early_retransmit_with_small_flight },
