@@ -97,7 +97,8 @@
 	X(tcp_timeouts, "connections dropped after retransmission or keepalive timeouts")     \
 	X(tcp_close_timeouts, "connections we shut down, reset past the close deadline or probe limit") \
 	X(tcp_challenge_acks, "challenge ACKs sent (RFC 5961)")                               \
-	X(drop_tcp_challenge_ack_limit, "challenge ACKs not sent: over the per-second limit")  \
+	X(drop_tcp_challenge_ack_limit, "challenge ACKs not sent: over the worker's per-second budget") \
+	X(drop_tcp_challenge_ack_conn_limit, "challenge ACKs not sent: one went to this connection lately") \
 	X(tcp_syncookies_sent, "SYN-ACKs carrying a SYN cookie (RFC 4987)")                   \
 	X(tcp_syncookies_accepted, "connections created from a valid SYN cookie")             \
 	X(tcp_persist_probes, "zero-window probes sent")                                      \

@@ -65,7 +65,8 @@ enum tcp_limits {
 	TCP_OOO_MAX_SEGMENTS = 256,     /* out-of-order segments kept per connection */
 	TCP_SCOREBOARD_BLOCKS = 6,      /* SACKed ranges the sender remembers (RFC 6675 scoreboard) */
 	TCP_TSO_MAX_BYTES = 65000,      /* payload of one TSO super-segment, under the 64 KiB IP limit */
-	TCP_CHALLENGE_ACKS_PER_SECOND = 1000, /* RFC 5961 7: a worker's challenge ACKs, at most */
+	TCP_CHALLENGE_ACKS_PER_SECOND = 1000, /* RFC 5961 7: a worker's challenge ACKs a second, on average */
+	TCP_CHALLENGE_ACK_INTERVAL_MS = 500,  /* one challenge ACK per connection per this, at most */
 	TCP_SYNCOOKIE_PERIOD_MS = 64000, /* a cookie's time counter ticks this often; it lives 1-2 periods */
 	TCP_TS_RECENT_MAX_AGE_MS = 24u * 24 * 3600 * 1000, /* RFC 7323 5.5: 24 days */
 	TCP_TTL = 64,                   /* hop limit of the segments we send */
@@ -116,6 +117,7 @@ struct tcp_conn {
 
 	/* RFC 7323 timestamps. */
 	uint32_t ts_recent, ts_recent_age_ms, last_ack_sent;
+	uint32_t last_challenge_ms; /* when we last sent this connection a challenge ACK (0: never) */
 
 	/* RFC 6298 RTT estimation, in microseconds; RTO in milliseconds. */
 	uint32_t srtt_us, rttvar_us, rto_ms;
@@ -172,6 +174,7 @@ struct tcp_worker {
 	uint32_t half_open;
 	uint64_t syncookies_used_ms; /* when a cookie was last sent: ACKs may carry one */
 	struct rate_budget challenge_acks; /* challenge ACKs sent this second (RFC 5961 7) */
+	uint32_t challenge_limit;          /* this second's budget, drawn at random */
 	uint64_t wheel_tick; /* last ms processed */
 	uint32_t wheel[TCP_TIMER_WHEEL_SLOTS + 1]; /* the extra list: connections being run */
 	uint64_t table_bytes; /* flow table + connection slots, as allocated at start-up */

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include <rte_ip.h>
+#include <rte_random.h>
 #include <rte_tcp.h>
 
 #include "appliance_config.h"
@@ -58,15 +59,33 @@ static void reset_for(struct worker *w, const struct iface *ifc, const struct tc
 			       RTE_TCP_RST_FLAG | RTE_TCP_ACK_FLAG, 0, NULL, 0);
 }
 
+/*
+ * RFC 5961 7: challenge ACKs are limited, so that forged RSTs and SYNs cannot
+ * turn the appliance into an ACK amplifier, in two ways. Per connection: one
+ * per TCP_CHALLENGE_ACK_INTERVAL_MS (Linux's tcp_invalid_ratelimit), so one
+ * attacked connection cannot use up the worker's budget for the others. Per
+ * worker: a budget per second drawn anew each second between half and one
+ * and a half times TCP_CHALLENGE_ACKS_PER_SECOND, so an off-path attacker
+ * cannot count the ACKs a connection sends against a known limit to learn
+ * its sequence numbers (CVE-2016-5696).
+ */
 static void challenge_ack(struct worker *w, struct tcp_conn *c)
 {
-	/* RFC 5961 7: limit challenge ACKs, so that a flood of forged RSTs and
-	 * SYNs cannot turn the appliance into an ACK amplifier. The limit is per
-	 * worker (no shared counter, no lock); per connection it would cost state. */
-	if (!rate_budget_take(&tcp_worker_of(w)->challenge_acks, w->now_ms, TCP_CHALLENGE_ACKS_PER_SECOND)) {
+	struct tcp_worker *t = tcp_worker_of(w);
+	uint32_t now = (uint32_t)w->now_ms;
+
+	if (c->last_challenge_ms && now - c->last_challenge_ms < TCP_CHALLENGE_ACK_INTERVAL_MS) {
+		w->counters.drop_tcp_challenge_ack_conn_limit++;
+		return;
+	}
+	if (w->now_ms / 1000 != t->challenge_acks.second || t->challenge_limit == 0)
+		t->challenge_limit = TCP_CHALLENGE_ACKS_PER_SECOND / 2 +
+				     (uint32_t)rte_rand_max(TCP_CHALLENGE_ACKS_PER_SECOND);
+	if (!rate_budget_take(&t->challenge_acks, w->now_ms, t->challenge_limit)) {
 		w->counters.drop_tcp_challenge_ack_limit++;
 		return;
 	}
+	c->last_challenge_ms = now ? now : 1;
 	w->counters.tcp_challenge_acks++;
 	tcp_send_ack(w, c);
 }

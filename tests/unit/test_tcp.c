@@ -774,31 +774,66 @@ static void test_rst_outside_window_ignored(void)
 	CU_ASSERT_EQUAL(harness.w->counters.drop_tcp_rst_out_of_window, 1);
 }
 
-static void test_challenge_acks_are_rate_limited(void)
+/* One connection under a flood of in-window RSTs gets one challenge ACK per
+ * interval: it cannot use up the worker's budget for the others. */
+static void test_challenge_acks_limited_per_connection(void)
 {
 	struct peer p = established(true);
 	struct seg s;
-	unsigned int sent = 0;
 
-	for (unsigned int i = 0; i < TCP_CHALLENGE_ACKS_PER_SECOND + 50; i++) {
+	for (unsigned int i = 0; i < 100; i++) {
 		s = peer_seg(&p, F_RST);
 		s.seq = p.snd_nxt + 1 + i; /* in the window, never exact */
 		inject(&s);
 	}
-	while (harness_pending(EXT) > 0) {
-		struct seg out;
-		take(&out);
-		sent++;
-	}
-	CU_ASSERT_EQUAL(sent, TCP_CHALLENGE_ACKS_PER_SECOND);
-	CU_ASSERT_EQUAL(harness.w->counters.drop_tcp_challenge_ack_limit, 50);
+	CU_ASSERT_EQUAL(harness_pending(EXT), 1);
+	CU_ASSERT_EQUAL(harness.w->counters.drop_tcp_challenge_ack_conn_limit, 99);
 	CU_ASSERT_EQUAL(app.reset, 0);
-	/* The next second allows them again. */
-	clock_advance_ms(1000);
+	clock_advance_ms(TCP_CHALLENGE_ACK_INTERVAL_MS);
 	s = peer_seg(&p, F_RST);
 	s.seq = p.snd_nxt + 7;
 	inject(&s);
-	CU_ASSERT_EQUAL(harness_pending(EXT), 1);
+	CU_ASSERT_EQUAL(harness_pending(EXT), 2); /* the interval passed: one more */
+}
+
+/* Across connections, the worker's budget per second is drawn at random
+ * between half and 1.5 times the nominal rate (RFC 5961 7, CVE-2016-5696):
+ * an attacker cannot count ACKs against a known limit. */
+static void test_challenge_ack_budget_is_random(void)
+{
+	enum { CONNS = 1600, SECONDS = 4 };
+	static struct peer peers[CONNS];
+	unsigned int budgets[SECONDS];
+	struct seg syn, out, s;
+
+	fresh();
+	harness.config.limits.max_connections_per_source = CONNS;
+	for (unsigned int i = 0; i < CONNS; i++) {
+		peers[i] = new_peer(4, false);
+		peers[i].sport = (uint16_t)(20000 + i);
+		syn = syn_of(&peers[i], true, false, false, -1);
+		inject(&syn);
+		peers[i].snd_nxt++;
+		CU_ASSERT_EQUAL_FATAL(take(&out), 0);
+		peers[i].rcv_nxt = out.seq + 1;
+		peer_send(&peers[i], F_ACK, NULL, 0);
+	}
+	CU_ASSERT_EQUAL_FATAL(tcp_flow_count(harness.w), CONNS);
+	for (unsigned int second = 0; second < SECONDS; second++) {
+		clock_advance_ms(1000);
+		harness_reset(); /* drains what the timers sent, zeroes the counters */
+		budgets[second] = 0;
+		for (unsigned int i = 0; i < CONNS; i++) {
+			s = peer_seg(&peers[i], F_SYN); /* a SYN on a synchronized connection: challenged */
+			inject(&s);
+			while (take(&out) == 0)
+				budgets[second]++;
+		}
+		CU_ASSERT(budgets[second] >= TCP_CHALLENGE_ACKS_PER_SECOND / 2);
+		CU_ASSERT(budgets[second] < TCP_CHALLENGE_ACKS_PER_SECOND * 3 / 2);
+		CU_ASSERT_EQUAL(harness.w->counters.drop_tcp_challenge_ack_limit, CONNS - budgets[second]);
+	}
+	CU_ASSERT_FALSE(budgets[0] == budgets[1] && budgets[1] == budgets[2] && budgets[2] == budgets[3]);
 }
 
 static void test_syn_on_established_gets_challenge_ack(void)
@@ -1603,7 +1638,8 @@ int main(void)
 		{ "RST in the window gets a challenge ACK", test_rst_in_window_gets_challenge_ack },
 		{ "RST outside the window is ignored", test_rst_outside_window_ignored },
 		{ "SYN on an established connection gets a challenge ACK", test_syn_on_established_gets_challenge_ack },
-		{ "challenge ACKs are limited per second (RFC 5961 7)", test_challenge_acks_are_rate_limited },
+		{ "challenge ACKs: one per connection per interval (RFC 5961 7)", test_challenge_acks_limited_per_connection },
+		{ "the worker's challenge ACK budget is drawn at random each second", test_challenge_ack_budget_is_random },
 		{ "ACK of unsent data is dropped", test_ack_of_unsent_data_dropped },
 		{ "PAWS drops a segment with an old timestamp", test_paws_drops_old_timestamp },
 		{ "spoofed old segments with a timestamp far ahead do not move TS.Recent",
