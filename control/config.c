@@ -296,6 +296,11 @@ static void validate_port(struct config_yaml_ctx *ctx, const struct config_port 
 					     inet_ntop(AF_INET6, &port->routes[i].via, text, sizeof(text)));
 	if (!port->has_ipv4 && port->ipv6_count == 0)
 		config_yaml_error_at(ctx, port, "'ports.%s' needs an 'ipv4' or 'ipv6' address", name);
+	if (port->mtu > PORT_MTU_ONE_MBUF_BYTES)
+		config_yaml_error_at(ctx, &port->mtu,
+				     "'ports.%s.mtu' %u is more than one %u-byte mbuf holds: at most %u (jumbo frames "
+				     "are not supported)", name, port->mtu, PORT_MBUF_DATA_ROOM_BYTES,
+				     PORT_MTU_ONE_MBUF_BYTES);
 }
 
 static void validate_eal(struct config_yaml_ctx *ctx, const struct config_eal *eal)

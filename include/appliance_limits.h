@@ -30,7 +30,12 @@ enum iphttps_limits {
 	IPHTTPS_LINK_MTU_MAX_BYTES = 65535,
 
 	PORT_MTU_MIN_BYTES = 1280,
-	PORT_MTU_MAX_BYTES = 9000,
+	PORT_MTU_MAX_BYTES = 9000, /* what the schema parses; PORT_MTU_ONE_MBUF_BYTES is what works */
+	/* A received frame must fit one mbuf of DPDK's default 2,048-byte data
+	 * room (the datapath reads every header from the first segment and the
+	 * ports do not scatter): Ethernet header 14 + a VLAN tag 4 + the MTU. */
+	PORT_MBUF_DATA_ROOM_BYTES = 2048,
+	PORT_MTU_ONE_MBUF_BYTES = PORT_MBUF_DATA_ROOM_BYTES - 14 - 4,
 	PORT_DESCRIPTORS_MIN = 64,
 	PORT_DESCRIPTORS_MAX = 16384,
 	PORT_DESCRIPTORS_DEFAULT = 1024,

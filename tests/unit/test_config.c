@@ -44,6 +44,8 @@ static const struct bad_case bad_cases[] = {
 	  "6:26: 'workers.idle_sleep_us' must be between 0 and 10000, got 20000" },
 	{ "port MTU too small", "ports:\n  external: {device: d0, ipv4: 192.0.2.1/24, mtu: 576}\n  internal: {device: d1, ipv6: [fd00::1/64]}\n" BASE_LISTENERS BASE_IPHTTPS,
 	  "2:51: 'ports.external.mtu' must be between 1280 and 9000, got 576" },
+	{ "port MTU beyond one mbuf", "ports:\n  external: {device: d0, ipv4: 192.0.2.1/24, mtu: 9000}\n  internal: {device: d1, ipv6: [fd00::1/64]}\n" BASE_LISTENERS BASE_IPHTTPS,
+	  "2:51: 'ports.external.mtu' 9000 is more than one 2048-byte mbuf holds: at most 2030 (jumbo frames are not supported)" },
 	{ "listener port zero", BASE_PORTS "listeners: [{protocol: http, port: 0}]\n" BASE_IPHTTPS,
 	  "4:36: 'listeners[0].port' must be between 1 and 65535, got 0" },
 	{ "listener port missing", BASE_PORTS "listeners: [{protocol: http}]\n" BASE_IPHTTPS,
