@@ -19,6 +19,7 @@
 #include "nexthop.h"
 #include "session.h"
 #include "tcp_conn.h"
+#include "tcp_memory.h"
 #include "worker.h"
 #include "worker_command.h"
 
@@ -332,6 +333,7 @@ static int cmd_clients(const char *cmd, const char *params, struct rte_tel_data 
 
 struct tcp_memory_copy {
 	uint64_t table_bytes, slots, open;
+	uint32_t queued_mbufs, high_water, budget, hard_limit;
 };
 
 static void copy_tcp_memory(struct worker *w, void *arg)
@@ -342,11 +344,15 @@ static void copy_tcp_memory(struct worker *w, void *arg)
 	m->table_bytes = t->table_bytes;
 	m->slots = t->capacity;
 	m->open = t->flows ? tcp_flow_count(w) : 0;
+	m->queued_mbufs = t->queued_mbufs;
+	m->high_water = t->mbuf_high_water;
+	m->budget = t->mbuf_budget;
+	m->hard_limit = t->mbuf_hard_limit;
 }
 
 static int cmd_tcp_memory(const char *cmd, const char *params, struct rte_tel_data *d)
 {
-	uint64_t bytes = 0, slots = 0, open = 0;
+	uint64_t bytes = 0, slots = 0, open = 0, queued = 0, high_water = 0, budget = 0, hard_limit = 0;
 
 	(void)cmd;
 	(void)params;
@@ -358,6 +364,10 @@ static int cmd_tcp_memory(const char *cmd, const char *params, struct rte_tel_da
 		bytes += m.table_bytes;
 		slots += m.slots;
 		open += m.open;
+		queued += m.queued_mbufs;
+		high_water += m.high_water;
+		budget += m.budget;
+		hard_limit += m.hard_limit;
 	}
 	rte_tel_data_start_dict(d);
 	rte_tel_data_add_dict_u64(d, "open_connections", open);
@@ -365,6 +375,14 @@ static int cmd_tcp_memory(const char *cmd, const char *params, struct rte_tel_da
 	rte_tel_data_add_dict_u64(d, "table_bytes", bytes);
 	rte_tel_data_add_dict_u64(d, "bytes_per_connection", slots ? bytes / slots : 0);
 	rte_tel_data_add_dict_u64(d, "tcp_conn_struct_bytes", sizeof(struct tcp_conn));
+	/* The pool as TCP sees it (tcp_memory.h), summed over the workers. */
+	rte_tel_data_add_dict_u64(d, "queued_mbufs", queued);
+	rte_tel_data_add_dict_u64(d, "mbuf_high_water", high_water);
+	rte_tel_data_add_dict_u64(d, "mbuf_budget", budget);
+	rte_tel_data_add_dict_u64(d, "mbuf_hard_limit", hard_limit);
+	rte_tel_data_add_dict_u64(d, "mbuf_reserve", tcp_memory_reserve_mbufs());
+	if (worker_count)
+		rte_tel_data_add_dict_u64(d, "mbuf_pool_size", workers[0].pool->size);
 	return 0;
 }
 

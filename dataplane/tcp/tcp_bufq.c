@@ -1,7 +1,22 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include "tcp_bufq.h"
 
+#include <stdbool.h>
 #include <string.h>
+
+/* Whether the tail can take len more bytes in place: its own buffer, room left. */
+static bool tail_can_take(const struct tcp_bufq *q, uint32_t len)
+{
+	return q->tail && RTE_MBUF_DIRECT(q->tail) && rte_mbuf_refcnt_read(q->tail) == 1 &&
+	       rte_pktmbuf_tailroom(q->tail) >= len;
+}
+
+static void held_add(struct tcp_bufq *q, int n)
+{
+	q->segments += (uint32_t)n;
+	if (q->held)
+		*q->held += (uint32_t)n;
+}
 
 void tcp_bufq_append(struct tcp_bufq *q, struct rte_mbuf *m)
 {
@@ -10,6 +25,12 @@ void tcp_bufq_append(struct tcp_bufq *q, struct rte_mbuf *m)
 
 		m->next = NULL;
 		if (m->data_len == 0) {
+			rte_pktmbuf_free_seg(m);
+		} else if (m->data_len <= TCP_BUFQ_COLLAPSE_MAX_BYTES && tail_can_take(q, m->data_len)) {
+			/* Collapse: a small payload costs no mbuf of its own. */
+			memcpy(rte_pktmbuf_append(q->tail, m->data_len), rte_pktmbuf_mtod(m, void *), m->data_len);
+			q->tail->pkt_len = q->tail->data_len;
+			q->bytes += m->data_len;
 			rte_pktmbuf_free_seg(m);
 		} else {
 			m->nb_segs = 1;
@@ -20,7 +41,7 @@ void tcp_bufq_append(struct tcp_bufq *q, struct rte_mbuf *m)
 				q->head = m;
 			q->tail = m;
 			q->bytes += m->data_len;
-			q->segments++;
+			held_add(q, 1);
 		}
 		m = next;
 	}
@@ -68,7 +89,7 @@ void tcp_bufq_drop(struct tcp_bufq *q, uint32_t n)
 		}
 		n -= m->data_len;
 		q->head = m->next;
-		q->segments--;
+		held_add(q, -1);
 		if (!q->head)
 			q->tail = NULL;
 		m->next = NULL;
@@ -95,7 +116,7 @@ struct rte_mbuf *tcp_bufq_take(struct tcp_bufq *q, uint16_t max_segments)
 	if (!m)
 		q->tail = NULL;
 	q->bytes -= bytes;
-	q->segments -= count;
+	held_add(q, -(int)count);
 	q->cur = NULL;
 	head->nb_segs = count;
 	head->pkt_len = bytes;
@@ -108,7 +129,7 @@ uint32_t tcp_bufq_write(struct tcp_bufq *q, struct rte_mempool *pool, const void
 	uint32_t done = 0;
 
 	/* Fill the tail's room first, if the tail is ours alone to write. */
-	if (q->tail && RTE_MBUF_DIRECT(q->tail) && rte_mbuf_refcnt_read(q->tail) == 1) {
+	if (tail_can_take(q, 1)) {
 		uint32_t room = RTE_MIN(len, (uint32_t)rte_pktmbuf_tailroom(q->tail));
 
 		if (room) {
@@ -146,5 +167,6 @@ void tcp_bufq_free_chain(struct rte_mbuf *m)
 void tcp_bufq_free(struct tcp_bufq *q)
 {
 	tcp_bufq_free_chain(q->head);
-	tcp_bufq_init(q);
+	held_add(q, -(int)q->segments);
+	tcp_bufq_init(q, q->held);
 }

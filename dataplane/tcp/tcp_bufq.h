@@ -7,6 +7,12 @@
  * in (no copy into a flat buffer), and the send queue holds what the layer
  * above wrote until it is acknowledged. Mbufs are single segments linked
  * through ->next; the head's data_off moves as bytes are consumed.
+ *
+ * Memory is what a queue holds in mbufs, not in payload bytes: a one-byte
+ * segment pins a whole mbuf. So a small mbuf appended behind one with room
+ * is copied into it and freed (the queue stays compact whatever the peer's
+ * segment sizes), and every mbuf a queue takes or gives back is counted in
+ * the worker's total (*held), which tcp_memory.c weighs against the pool.
  */
 
 #include <stdint.h>
@@ -16,17 +22,22 @@
 struct tcp_bufq {
 	struct rte_mbuf *head, *tail;
 	uint32_t bytes;
-	uint32_t segments;
+	uint32_t segments;  /* mbufs held */
+	uint32_t *held;     /* the worker's count of mbufs in TCP queues */
 	/* A read cursor: the mbuf holding offset cur_off (its first byte), so
 	 * sending segment after segment does not walk from the head each time. */
 	struct rte_mbuf *cur;
 	uint32_t cur_off;
 };
 
-static inline void tcp_bufq_init(struct tcp_bufq *q)
+/* Payload of at most this many bytes is copied into the tail's room rather than linked in its own mbuf. */
+enum { TCP_BUFQ_COLLAPSE_MAX_BYTES = 512 };
+
+static inline void tcp_bufq_init(struct tcp_bufq *q, uint32_t *held)
 {
 	q->head = q->tail = q->cur = NULL;
 	q->bytes = q->segments = q->cur_off = 0;
+	q->held = held;
 }
 
 /** Append a chain of payload mbufs (takes ownership). */
@@ -44,7 +55,7 @@ struct rte_mbuf *tcp_bufq_take(struct tcp_bufq *q, uint16_t max_segments);
 /** Copy len bytes in from buf, filling the tail's room then new mbufs from pool. @return bytes queued. */
 uint32_t tcp_bufq_write(struct tcp_bufq *q, struct rte_mempool *pool, const void *buf, uint32_t len);
 
-/** Free everything. */
+/** Free everything (the queue stays usable). */
 void tcp_bufq_free(struct tcp_bufq *q);
 
 /** Free a list of single-segment mbufs linked through ->next (a queue's or the out-of-order list). */

@@ -71,6 +71,11 @@ enum tcp_limits {
 	TCP_TS_RECENT_MAX_AGE_MS = 24u * 24 * 3600 * 1000, /* RFC 7323 5.5: 24 days */
 	TCP_TTL = 64,                   /* hop limit of the segments we send */
 	TCP_TAKE_MAX_SEGMENTS = 512,    /* mbufs tcp_take hands up in one chain */
+	/* What TCP may hold of the mbuf pool (tcp_memory.h). */
+	TCP_MEMORY_RESERVE_MBUFS = 512, /* beside the rings and caches: ARP, ND, ICMP, what we originate */
+	TCP_MEMORY_MIN_BUDGET_MBUFS = 256, /* per worker, when the pool is too small for its reserve */
+	TCP_MEMORY_MIN_SNDQ_MBUFS = 4,  /* a send queue may grow to this past the budget (a handshake flight) */
+	TCP_MEMORY_PRUNE_SCAN_SLOTS = 1024, /* connection slots looked at per loop iteration under pressure */
 };
 
 enum tcp_flags_internal {
@@ -178,6 +183,11 @@ struct tcp_worker {
 	uint64_t wheel_tick; /* last ms processed */
 	uint32_t wheel[TCP_TIMER_WHEEL_SLOTS + 1]; /* the extra list: connections being run */
 	uint64_t table_bytes; /* flow table + connection slots, as allocated at start-up */
+	/* Mbufs held in this worker's TCP queues, and what they may reach (tcp_memory.c). */
+	uint32_t queued_mbufs;
+	uint32_t mbuf_high_water, mbuf_budget, mbuf_hard_limit;
+	uint32_t mbuf_truesize; /* what one mbuf costs: buffer and header */
+	uint32_t prune_cursor;
 } __rte_cache_aligned;
 
 extern struct tcp_worker tcp_workers[CONFIG_MAX_WORKERS];
@@ -254,7 +264,7 @@ uint8_t tcp_synack_options(uint8_t *buf, uint16_t mss, bool sack, bool ts, uint3
 void tcp_reass_insert(struct worker *w, struct tcp_conn *c, struct rte_mbuf *m, uint32_t seq);
 void tcp_reass_pull(struct worker *w, struct tcp_conn *c);
 unsigned int tcp_reass_sack_blocks(const struct tcp_conn *c, uint32_t blocks[][2], unsigned int max);
-void tcp_reass_free(struct tcp_conn *c);
+void tcp_reass_free(struct worker *w, struct tcp_conn *c);
 
 /* tcp_isn.c: RFC 6528 initial sequence numbers and RFC 4987 SYN cookies. */
 int tcp_secrets_init(void);

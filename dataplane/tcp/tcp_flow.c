@@ -16,6 +16,7 @@
 #include "log.h"
 #include "appliance_config.h"
 #include "tcp_conn.h"
+#include "tcp_memory.h"
 #include "worker.h"
 
 struct tcp_worker tcp_workers[CONFIG_MAX_WORKERS];
@@ -125,6 +126,7 @@ int tcp_worker_init(struct worker *w, const struct iphttps_config *config)
 	t->table_bytes = after.heap_allocsz_bytes - before.heap_allocsz_bytes;
 	for (unsigned int i = 0; i <= TCP_TIMER_WHEEL_SLOTS; i++)
 		t->wheel[i] = TCP_NO_INDEX;
+	tcp_memory_init(w, config);
 	worker_clock_update(w);
 	t->wheel_tick = w->now_ms;
 	return 0;
@@ -206,8 +208,8 @@ struct tcp_conn *tcp_flow_create(struct worker *w, const struct tcp_key *key)
 	c->key = *key;
 	c->index = (uint32_t)pos;
 	c->wheel_prev = c->wheel_next = TCP_NO_INDEX;
-	tcp_bufq_init(&c->sndq);
-	tcp_bufq_init(&c->rcvq);
+	tcp_bufq_init(&c->sndq, &tcp_worker_of(w)->queued_mbufs);
+	tcp_bufq_init(&c->rcvq, &tcp_worker_of(w)->queued_mbufs);
 	return c;
 }
 
@@ -218,7 +220,7 @@ void tcp_conn_destroy(struct worker *w, struct tcp_conn *c)
 	tcp_timer_remove(w, c);
 	tcp_bufq_free(&c->sndq);
 	tcp_bufq_free(&c->rcvq);
-	tcp_reass_free(c);
+	tcp_reass_free(w, c);
 	source_add(w, &c->key, -1);
 	rte_hash_del_key(tcp_worker_of(w)->flows, &c->key);
 	c->state = TCP_CLOSED;

@@ -26,6 +26,7 @@
 #include "l4_input.h"
 #include "iface.h"
 #include "tcp_conn.h"
+#include "tcp_memory.h"
 #include "worker.h"
 
 struct tcp_seg {
@@ -299,7 +300,7 @@ static void enter_time_wait(struct worker *w, struct tcp_conn *c)
 	c->ctx = NULL;
 	tcp_bufq_free(&c->sndq);
 	tcp_bufq_free(&c->rcvq);
-	tcp_reass_free(c);
+	tcp_reass_free(w, c);
 	w->counters.tcp_closed++;
 	if (accepted && up && up->closed)
 		up->closed(w, c, ctx, TCP_EVENT_CLOSED);
@@ -445,6 +446,12 @@ static void data_input(struct worker *w, struct tcp_conn *c, struct tcp_seg *s)
 	if (s->seq != c->rcv_nxt) {
 		tcp_reass_insert(w, c, m, s->seq);
 		c->flags |= TCPF_ACK_NOW; /* a duplicate ACK with SACK tells the peer what is missing */
+		return;
+	}
+	if (!tcp_memory_rcv_allowed(w, c)) {
+		/* Not taken (counted): the peer sends it again once memory frees. */
+		rte_pktmbuf_free(m);
+		c->flags |= TCPF_ACK_NOW;
 		return;
 	}
 	c->rcv_nxt += s->len;

@@ -2,11 +2,17 @@
 /*
  * Out-of-order data (RFC 9293 3.10.7.4 "seventh"): segments beyond rcv_nxt
  * wait, in the mbufs they arrived in, on a list sorted by sequence number
- * and trimmed so no byte is kept twice. When the hole fills they move to the
- * receive queue. The list also yields the SACK blocks (RFC 2018) we send.
+ * and trimmed so no byte is kept twice; a small segment that continues its
+ * neighbour is copied into the neighbour's buffer (collapsed). Each waiting
+ * mbuf is counted in the worker's queued_mbufs; under pool pressure new
+ * out-of-order data is refused first (tcp_memory.c). When the hole fills
+ * they move to the receive queue. The list also yields the SACK blocks (RFC 2018) we send.
  * A segment's sequence number rides in m->hash.usr while it waits.
  */
+#include <string.h>
+
 #include "tcp_conn.h"
+#include "tcp_memory.h"
 #include "worker.h"
 
 static inline uint32_t seg_seq(const struct rte_mbuf *m)
@@ -25,16 +31,44 @@ static void trim_front(struct rte_mbuf *m, uint32_t n)
 	m->hash.usr += n;
 }
 
+/* Whether a waiting segment can take len more bytes at its end: its own buffer, room left. */
+static bool can_take(const struct rte_mbuf *m, uint32_t len)
+{
+	return len <= TCP_BUFQ_COLLAPSE_MAX_BYTES && RTE_MBUF_DIRECT(m) && rte_mbuf_refcnt_read(m) == 1 &&
+	       rte_pktmbuf_tailroom(m) >= len;
+}
+
+/* Move into `into` the bytes of `from`, which begins where `into` ends, and unlink and free `from`. */
+static void merge(struct worker *w, struct tcp_conn *c, struct rte_mbuf *into, struct rte_mbuf **from_link)
+{
+	struct rte_mbuf *from = *from_link;
+
+	memcpy(rte_pktmbuf_append(into, from->data_len), rte_pktmbuf_mtod(from, void *), from->data_len);
+	into->pkt_len = into->data_len;
+	*from_link = from->next;
+	from->next = NULL;
+	rte_pktmbuf_free(from);
+	c->ooo_count--;
+	tcp_worker_of(w)->queued_mbufs--;
+}
+
 void tcp_reass_insert(struct worker *w, struct tcp_conn *c, struct rte_mbuf *m, uint32_t seq)
 {
-	struct rte_mbuf **link = &c->ooo, *next;
+	struct tcp_worker *t = tcp_worker_of(w);
+	struct rte_mbuf **link = &c->ooo, *prev = NULL, *next;
 
+	if (!tcp_memory_ooo_allowed(w, c)) {
+		worker_drop(w, m, drop_tcp_ooo_pressure);
+		return;
+	}
 	m->hash.usr = seq;
 	m->next = NULL;
 	c->ooo_last_seq = seq;
 	/* Skip segments that end before this one starts. */
-	while (*link && tcp_seq_leq(seg_end(*link), seq))
+	while (*link && tcp_seq_leq(seg_end(*link), seq)) {
+		prev = *link;
 		link = &(*link)->next;
+	}
 	/* The previous one may cover our front; this one may then start inside it. */
 	if (*link && tcp_seq_leq(seg_seq(*link), seq)) {
 		uint32_t covered = seg_end(*link) - seq;
@@ -45,6 +79,7 @@ void tcp_reass_insert(struct worker *w, struct tcp_conn *c, struct rte_mbuf *m, 
 		}
 		trim_front(m, covered);
 		seq = seg_seq(m);
+		prev = *link;
 		link = &(*link)->next;
 	}
 	/* Remove the ones we cover entirely; trim our tail where the next begins. */
@@ -54,20 +89,35 @@ void tcp_reass_insert(struct worker *w, struct tcp_conn *c, struct rte_mbuf *m, 
 			next->next = NULL;
 			rte_pktmbuf_free(next);
 			c->ooo_count--;
+			t->queued_mbufs--;
 			continue;
 		}
 		rte_pktmbuf_trim(m, (uint16_t)(seg_end(m) - seg_seq(next)));
 		break;
 	}
+	m->pkt_len = m->data_len;
+	m->nb_segs = 1;
+	/* Collapse: a small segment that continues the one before goes into its
+	 * buffer, so a run of tiny segments beyond a hole holds few mbufs. */
+	if (prev && seg_end(prev) == seq && can_take(prev, m->data_len)) {
+		memcpy(rte_pktmbuf_append(prev, m->data_len), rte_pktmbuf_mtod(m, void *), m->data_len);
+		prev->pkt_len = prev->data_len;
+		rte_pktmbuf_free(m);
+		if (*link && seg_end(prev) == seg_seq(*link) && can_take(prev, (*link)->data_len))
+			merge(w, c, prev, link);
+		w->counters.tcp_ooo_segments++;
+		return;
+	}
 	if (c->ooo_count >= TCP_OOO_MAX_SEGMENTS) {
 		worker_drop(w, m, drop_tcp_ooo_full);
 		return;
 	}
-	m->pkt_len = m->data_len;
-	m->nb_segs = 1;
 	m->next = *link;
 	*link = m;
 	c->ooo_count++;
+	t->queued_mbufs++;
+	if (m->next && seg_end(m) == seg_seq(m->next) && can_take(m, m->next->data_len))
+		merge(w, c, m, &m->next);
 	w->counters.tcp_ooo_segments++;
 }
 
@@ -79,6 +129,7 @@ void tcp_reass_pull(struct worker *w, struct tcp_conn *c)
 		c->ooo = m->next;
 		m->next = NULL;
 		c->ooo_count--;
+		tcp_worker_of(w)->queued_mbufs--; /* the receive queue counts it again if it keeps it */
 		if (tcp_seq_leq(seg_end(m), c->rcv_nxt)) {
 			rte_pktmbuf_free(m);
 			continue;
@@ -123,9 +174,10 @@ unsigned int tcp_reass_sack_blocks(const struct tcp_conn *c, uint32_t blocks[][2
 	return out;
 }
 
-void tcp_reass_free(struct tcp_conn *c)
+void tcp_reass_free(struct worker *w, struct tcp_conn *c)
 {
 	tcp_bufq_free_chain(c->ooo);
+	tcp_worker_of(w)->queued_mbufs -= c->ooo_count;
 	c->ooo = NULL;
 	c->ooo_count = 0;
 }

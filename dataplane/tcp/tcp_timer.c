@@ -36,6 +36,7 @@
 #include <rte_cycles.h>
 
 #include "tcp_conn.h"
+#include "tcp_memory.h"
 #include "worker.h"
 
 void tcp_clock_update(struct worker *w)
@@ -322,6 +323,7 @@ static void run_slot(struct worker *w, uint16_t slot)
 
 void tcp_timer_run(struct worker *w)
 {
+	tcp_memory_reclaim(w);
 	struct tcp_worker *t = tcp_worker_of(w);
 
 	if (w->now_ms - t->wheel_tick >= TCP_TIMER_WHEEL_SLOTS) {

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "tcp_conn.h"
+#include "tcp_memory.h"
 #include "worker.h"
 
 
@@ -78,9 +79,16 @@ uint32_t tcp_send_space(const struct worker *w, const struct tcp_conn *c)
 
 	if (c->state != TCP_ESTABLISHED && c->state != TCP_CLOSE_WAIT)
 		return 0;
+	uint32_t mbufs, space, tail_room;
+
 	if (c->flags & TCPF_FIN_QUEUED)
 		return 0;
-	return c->sndq.bytes >= cap ? 0 : cap - c->sndq.bytes;
+	space = c->sndq.bytes >= cap ? 0 : cap - c->sndq.bytes;
+	/* And what the mbufs the queue may still take hold (tcp_memory.h). */
+	mbufs = tcp_memory_snd_room(w, c);
+	tail_room = c->sndq.tail ? (uint32_t)rte_pktmbuf_tailroom(c->sndq.tail) : 0;
+	return RTE_MIN(space, mbufs * (uint32_t)(rte_pktmbuf_data_room_size(w->pool) - RTE_PKTMBUF_HEADROOM) +
+				      tail_room);
 }
 
 uint32_t tcp_write(struct worker *w, struct tcp_conn *c, const void *buf, uint32_t len)
@@ -98,7 +106,7 @@ uint32_t tcp_write(struct worker *w, struct tcp_conn *c, const void *buf, uint32
 
 int tcp_write_mbuf(struct worker *w, struct tcp_conn *c, struct rte_mbuf *m)
 {
-	if (m->pkt_len > tcp_send_space(w, c)) {
+	if (m->pkt_len > tcp_send_space(w, c) || m->nb_segs > tcp_memory_snd_room(w, c)) {
 		c->flags |= TCPF_WANT_WRITABLE;
 		return -1;
 	}

@@ -81,6 +81,10 @@ static void fresh(void)
 	for (uint32_t i = 0; i < tcp_worker_of(w)->capacity; i++)
 		if (tcp_worker_of(w)->conns[i].state != TCP_CLOSED)
 			tcp_conn_destroy(w, &tcp_worker_of(w)->conns[i]);
+	/* Every test ends here: with every connection gone, the worker's count of
+	 * mbufs in TCP queues is back to zero, or some path lost count of one. */
+	CU_ASSERT_EQUAL(tcp_worker_of(w)->queued_mbufs, 0);
+	tcp_worker_of(w)->queued_mbufs = 0;
 	harness_reset();
 	memset(&app, 0, sizeof(app));
 	tcp_worker_of(w)->half_open = 0;
@@ -996,6 +1000,82 @@ static void test_zero_window_probe_and_back_off(void)
 	CU_ASSERT(memcmp(out.payload, "aiting", 6) == 0);
 }
 
+/* The first attack of the hostile-peers issue: one-byte segments beyond a
+ * one-byte gap. Each arrived in its own ~2 KiB mbuf; collapsed, 256 of them
+ * take one, and the data is whole when the gap fills. */
+static void test_tiny_out_of_order_segments_collapse(void)
+{
+	struct peer p = established(false);
+	struct seg s;
+	char buf[300];
+
+	for (uint32_t i = 0; i < 256; i++) {
+		s = peer_seg(&p, F_ACK);
+		s.seq = p.snd_nxt + 1 + i;
+		s.payload[0] = (uint8_t)('a' + i % 26);
+		s.len = 1;
+		inject(&s);
+	}
+	CU_ASSERT(tcp_worker_of(harness.w)->queued_mbufs <= 2);
+	CU_ASSERT_EQUAL(harness.w->counters.drop_tcp_ooo_full, 0);
+	peer_send(&p, F_ACK, "A", 1);
+	CU_ASSERT_EQUAL_FATAL(tcp_read(harness.w, conn_of(&p), buf, sizeof(buf)), 257);
+	CU_ASSERT_EQUAL(buf[0], 'A');
+	CU_ASSERT_EQUAL(buf[1], 'a');
+	CU_ASSERT_EQUAL(buf[256], (char)('a' + 255 % 26));
+}
+
+/* In-order one-byte segments the layer above does not read yet: the receive
+ * queue holds them in few mbufs, not one each. */
+static void test_tiny_in_order_segments_collapse(void)
+{
+	struct peer p = established(false);
+
+	for (int i = 0; i < 300; i++)
+		peer_send(&p, F_ACK, "z", 1);
+	CU_ASSERT_EQUAL(tcp_readable_bytes(conn_of(&p)), 300);
+	CU_ASSERT(conn_of(&p)->rcvq.segments <= 2);
+}
+
+/* Under pool pressure: past the high-water mark out-of-order data is refused
+ * and the connection's waiting data pruned; at the budget in-order data is
+ * refused too; the peer sends it again once memory frees. */
+static void test_pool_pressure_refuses_and_prunes(void)
+{
+	struct peer p = established(false);
+	struct tcp_worker *t = tcp_worker_of(harness.w);
+	uint32_t high_water = t->mbuf_high_water, budget = t->mbuf_budget;
+	struct seg s;
+
+	s = peer_seg(&p, F_ACK);
+	s.seq = p.snd_nxt + 10;
+	s.len = 100;
+	inject(&s); /* an out-of-order segment waits */
+	CU_ASSERT_EQUAL(conn_of(&p)->ooo_count, 1);
+	t->mbuf_high_water = t->queued_mbufs; /* the worker is now at its high-water mark */
+	s = peer_seg(&p, F_ACK);
+	s.seq = p.snd_nxt + 1000;
+	s.len = 100;
+	inject(&s);
+	CU_ASSERT_EQUAL(harness.w->counters.drop_tcp_ooo_pressure, 1);
+	CU_ASSERT_EQUAL(harness.w->counters.tcp_ooo_pruned, 1);
+	CU_ASSERT_EQUAL(conn_of(&p)->ooo_count, 0);
+	CU_ASSERT_EQUAL(t->queued_mbufs, 0);
+	peer_send(&p, F_ACK, "in order", 8); /* below the budget: taken */
+	CU_ASSERT_EQUAL(tcp_readable_bytes(conn_of(&p)), 8);
+	t->mbuf_budget = t->queued_mbufs;
+	s = peer_seg(&p, F_ACK);
+	memcpy(s.payload, "refused", 7);
+	s.len = 7;
+	inject(&s);
+	CU_ASSERT_EQUAL(tcp_readable_bytes(conn_of(&p)), 8);
+	CU_ASSERT_EQUAL(harness.w->counters.drop_tcp_rcv_pressure, 1);
+	t->mbuf_high_water = high_water;
+	t->mbuf_budget = budget;
+	peer_send(&p, F_ACK, "refused", 7); /* memory back: the retransmission is taken */
+	CU_ASSERT_EQUAL(tcp_readable_bytes(conn_of(&p)), 15);
+}
+
 /* After our shutdown, a peer that keeps its window shut and answers every
  * probe cannot keep the connection: it is reset by the close deadline. Its
  * zero-window answers are not duplicate ACKs either: no fast retransmit. */
@@ -1673,6 +1753,10 @@ int main(void)
 		{ "data on a SYN is not delivered", test_data_on_syn_is_not_delivered },
 		{ "connections per source address are capped", test_connections_per_source_capped },
 		{ "a SYN to a multicast group gets no SYN-ACK", test_syn_to_multicast_is_dropped },
+		{ "256 one-byte segments beyond a gap collapse into one mbuf", test_tiny_out_of_order_segments_collapse },
+		{ "in-order one-byte segments collapse in the receive queue", test_tiny_in_order_segments_collapse },
+		{ "under pool pressure: out-of-order refused and pruned, then in-order refused",
+		  test_pool_pressure_refuses_and_prunes },
 		{ "a closing connection held by a shut window is reset at the close deadline",
 		  test_closing_connection_has_a_deadline },
 		{ "cwnd grows only while it limits the sender", test_cwnd_grows_only_when_it_limits },

@@ -1,0 +1,125 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include "tcp_memory.h"
+
+#include <rte_mbuf.h>
+
+#include "appliance_config.h"
+#include "log.h"
+#include "tcp_conn.h"
+#include "worker.h"
+
+/* Written at start-up, read-only after. */
+static uint32_t reserve_mbufs;
+
+static uint32_t mbufs_for(const struct tcp_worker *t, uint32_t bytes)
+{
+	return bytes / t->mbuf_truesize;
+}
+
+void tcp_memory_init(struct worker *w, const struct iphttps_config *config)
+{
+	struct tcp_worker *t = tcp_worker_of(w);
+	uint32_t workers = config->eal.worker_count ? config->eal.worker_count : 1;
+	uint32_t pool = w->pool->size, rings = 0, usable;
+
+	for (int role = 0; role < CONFIG_PORT_COUNT; role++)
+		rings += config->ports[role].rx_descriptors + config->ports[role].tx_descriptors;
+	reserve_mbufs = rings * workers + MBUF_POOL_CACHE_COUNT * (workers + 1) + TCP_MEMORY_RESERVE_MBUFS;
+	if (pool > reserve_mbufs + TCP_MEMORY_MIN_BUDGET_MBUFS * workers) {
+		usable = pool - reserve_mbufs;
+	} else {
+		/* A pool this small cannot keep the reserve: keep what it can. */
+		usable = TCP_MEMORY_MIN_BUDGET_MBUFS * workers;
+		log_warn("worker %u: a pool of %u mbufs leaves TCP %u after a reserve of %u (eal.mbufs)", w->id, pool,
+			 usable, reserve_mbufs);
+	}
+	t->mbuf_hard_limit = usable / workers;
+	t->mbuf_budget = t->mbuf_hard_limit - t->mbuf_hard_limit / 8;
+	t->mbuf_high_water = t->mbuf_budget - t->mbuf_budget / 4;
+	t->mbuf_truesize = (uint32_t)(rte_pktmbuf_data_room_size(w->pool) + sizeof(struct rte_mbuf));
+}
+
+uint32_t tcp_memory_reserve_mbufs(void)
+{
+	return reserve_mbufs;
+}
+
+/* Mbufs c's receive side may hold: 2 x the receive queue cap (tcp_memory.h). */
+static bool rcv_side_full(const struct worker *w, const struct tcp_conn *c)
+{
+	const struct tcp_worker *t = tcp_worker_of(w);
+
+	return c->rcvq.segments + c->ooo_count + 1u > mbufs_for(t, 2 * w->config->limits.tcp_recv_queue_bytes);
+}
+
+bool tcp_memory_rcv_allowed(struct worker *w, const struct tcp_conn *c)
+{
+	const struct tcp_worker *t = tcp_worker_of(w);
+
+	if (rcv_side_full(w, c)) {
+		w->counters.drop_tcp_rcv_memory++;
+		return false;
+	}
+	if (t->queued_mbufs >= t->mbuf_budget) {
+		w->counters.drop_tcp_rcv_pressure++;
+		return false;
+	}
+	return true;
+}
+
+/* Free c's out-of-order data: the peer sends it again. */
+static void prune(struct worker *w, struct tcp_conn *c)
+{
+	w->counters.tcp_ooo_pruned += c->ooo_count;
+	tcp_reass_free(w, c);
+}
+
+bool tcp_memory_ooo_allowed(struct worker *w, struct tcp_conn *c)
+{
+	const struct tcp_worker *t = tcp_worker_of(w);
+
+	if (rcv_side_full(w, c)) {
+		w->counters.drop_tcp_rcv_memory++;
+		return false;
+	}
+	if (t->queued_mbufs >= t->mbuf_high_water) {
+		if (c->ooo)
+			prune(w, c);
+		return false;
+	}
+	return true;
+}
+
+uint32_t tcp_memory_snd_room(const struct worker *w, const struct tcp_conn *c)
+{
+	const struct tcp_worker *t = tcp_worker_of(w);
+	uint32_t cap = mbufs_for(t, 2 * w->config->limits.tcp_send_queue_bytes);
+	uint32_t room = c->sndq.segments >= cap ? 0 : cap - c->sndq.segments;
+
+	if (t->queued_mbufs >= t->mbuf_hard_limit)
+		return 0;
+	if (t->queued_mbufs >= t->mbuf_budget) {
+		/* Past the budget only small senders grow: a handshake still gets out. */
+		uint32_t small = c->sndq.segments >= TCP_MEMORY_MIN_SNDQ_MBUFS ? 0
+									: TCP_MEMORY_MIN_SNDQ_MBUFS - c->sndq.segments;
+
+		room = RTE_MIN(room, small);
+	}
+	return room;
+}
+
+void tcp_memory_reclaim(struct worker *w)
+{
+	struct tcp_worker *t = tcp_worker_of(w);
+
+	if (t->queued_mbufs < t->mbuf_high_water || !t->conns)
+		return;
+	/* A bounded walk per call, from where the last one stopped. */
+	for (uint32_t n = 0; n < TCP_MEMORY_PRUNE_SCAN_SLOTS && t->queued_mbufs >= t->mbuf_high_water; n++) {
+		struct tcp_conn *c = &t->conns[t->prune_cursor];
+
+		t->prune_cursor = t->prune_cursor + 1 < t->capacity ? t->prune_cursor + 1 : 0;
+		if (c->state != TCP_CLOSED && c->ooo)
+			prune(w, c);
+	}
+}

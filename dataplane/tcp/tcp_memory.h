@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef IPHTTPS_TCP_MEMORY_H
+#define IPHTTPS_TCP_MEMORY_H
+
+/*
+ * What TCP may hold of the shared mbuf pool, the one the RX rings are
+ * refilled from. Anyone on the internet can open connections and send
+ * segments before any authentication, so what a peer makes the appliance
+ * hold is bounded and charged honestly: by mbufs (buffer size), never by
+ * payload bytes, since a one-byte segment pins a whole mbuf.
+ *
+ *   per connection  its receive side (in order and out of order) may hold
+ *                   2 x limits.tcp_recv_queue_bytes of mbufs, its send queue
+ *                   2 x limits.tcp_send_queue_bytes (full-sized segments use
+ *                   about 0.63 of an mbuf, so honest peers never reach it);
+ *                   small segments are collapsed into their neighbours'
+ *                   buffers (tcp_bufq.c, tcp_reass.c).
+ *   per worker      the pool less a reserve (RX and TX rings of every worker,
+ *                   per-lcore caches, TCP_MEMORY_RESERVE_MBUFS for ARP, ND,
+ *                   ICMP and what the appliance originates) is split among
+ *                   the workers. Past the high-water mark (3/4 of the
+ *                   budget) out-of-order data is refused and the holders of
+ *                   out-of-order data are pruned, the connection that sent it
+ *                   first (as Linux's tcp_prune_ofo_queue): the peer sends it
+ *                   again. At the budget, in-order data is refused too (the
+ *                   peer retransmits) and a send queue may grow only while it
+ *                   holds fewer than TCP_MEMORY_MIN_SNDQ_MBUFS (so new
+ *                   handshakes still go out), up to the worker's hard limit.
+ * So the pool never falls below its reserve, whatever peers do.
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct worker;
+struct tcp_conn;
+struct iphttps_config;
+
+/** Work out the worker's budget from the pool and the config (tcp_worker_init). */
+void tcp_memory_init(struct worker *w, const struct iphttps_config *config);
+
+/** Whether c may queue one more mbuf of in-order data (counted when not). */
+bool tcp_memory_rcv_allowed(struct worker *w, const struct tcp_conn *c);
+
+/** Whether c may keep one more out-of-order mbuf; under pressure, prunes c's (counted when not). */
+bool tcp_memory_ooo_allowed(struct worker *w, struct tcp_conn *c);
+
+/** How many more mbufs c's send queue may take. */
+uint32_t tcp_memory_snd_room(const struct worker *w, const struct tcp_conn *c);
+
+/** Under pressure, free other connections' out-of-order data (once per loop iteration). */
+void tcp_memory_reclaim(struct worker *w);
+
+/** The mbufs kept out of every worker's budget (telemetry, tests). */
+uint32_t tcp_memory_reserve_mbufs(void);
+
+#endif

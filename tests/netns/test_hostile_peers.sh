@@ -1,0 +1,123 @@
+#!/usr/bin/env bash
+# Hostile peers, played with raw packets from the client namespace
+# (tests/lib/hostile_peer.py), against the lab appliance:
+#   - a peer whose window is shut from its SYN on, sent a refusal the server
+#     then closes on: the connection is gone by the close deadline;
+#   - 1,024 connections from one source each send 256 one-byte segments
+#     beyond a one-byte gap, first in one run (collapsed into few mbufs),
+#     then a byte apart (each its own mbuf): during the attack a fresh client
+#     completes a TLS handshake and an echo, ping is answered, and the mbuf
+#     pool never runs out (TCP stays within its budget, the reserve holds);
+#   - four spoofed ACKs with an old sequence number and a timestamp far ahead
+#     against a live connection: its echo still comes;
+#   - a SYN to ff02::1 and to the solicited-node group: no answer.
+#
+#   client ns: hostile_peer.py (raw, from 192.0.2.77/.78: nobody's address, so
+#              the client kernel stays out), iphttps_client.py, ping ──┐
+#   192.0.2.2 [ext1] ═══ veth ═══ [ext0] gw: iphttpsd :443 https, :82 http, :7 echo
+. "$(dirname "$0")/../lib/netns_test.sh"
+
+PKI=$TOPO_REPO/config/pki
+counter() { topo_telemetry /iphttps/stats "$1"; }
+memory() { topo_telemetry /iphttps/tcp_memory "$1"; }
+hostile() { topo_in client python3 tests/lib/hostile_peer.py ext1 "$GW_MAC" "$@"; }
+
+echo "# hostile peers, namespaces ${TOPO_PREFIX}{client,gw,corp}"
+if ! topo_up || ! TOPO_CONFIG=$TOPO_REPO/tests/netns/configs/hostile.yaml topo_start_appliance; then
+	echo "FAIL: lab topology and appliance start"
+	exit 1
+fi
+GW_MAC=$(topo_in gw cat /sys/class/net/ext0/address)
+POOL=$(memory mbuf_pool_size)
+RESERVE=$(memory mbuf_reserve)
+HARD_LIMIT=$(memory mbuf_hard_limit)
+echo "    pool $POOL mbufs, reserve $RESERVE, TCP's hard limit $HARD_LIMIT"
+check "the pool keeps a reserve beside what TCP may hold" test "$((RESERVE + HARD_LIMIT))" -le "$POOL"
+
+# --- a zero-window peer after the server closes (the deadline is checked at the end) ---
+out=$(hostile zero-window --src 192.0.2.78 --port 82)
+echo "    $out"
+check "the zero-window peer is connected and refused" grep -q '"connected": true' <<<"$out"
+zero_window_start=$(date +%s)
+
+# --- 1,024 connections from one source, one-byte out-of-order segments ---
+sample_memory() { # writes the highest mbufs_in_use and queued_mbufs seen until the file $1 exists
+	local max_in_use=0 max_queued=0 in_use queued
+	while [ ! -f "$1" ]; do
+		in_use=$(topo_telemetry /iphttps/runtime mbufs_in_use 2>/dev/null || echo 0)
+		queued=$(memory queued_mbufs 2>/dev/null || echo 0)
+		[ "$in_use" -gt "$max_in_use" ] && max_in_use=$in_use
+		[ "$queued" -gt "$max_queued" ] && max_queued=$queued
+		sleep 0.1
+	done
+	echo "$max_in_use $max_queued"
+}
+for spacing in 1 2; do
+	echo "# one-byte segments beyond a gap, ${spacing} byte(s) apart"
+	done_flag=$TOPO_STATE/attack-done-$spacing
+	sample_memory "$done_flag" > "$TOPO_STATE/memory-$spacing" &
+	sampler=$!
+	hostile ooo --src 192.0.2.77 --port 7 --conns 1024 --segments 256 --spacing "$spacing" \
+		--first-port $((20000 + spacing * 2000)) --hold 25 > "$TOPO_STATE/attack-$spacing" 2>&1 &
+	attacker=$!
+	# The attack has sent its segments when the tool prints its line (it then holds the connections).
+	for _ in $(seq 1 600); do
+		[ -s "$TOPO_STATE/attack-$spacing" ] && break
+		sleep 0.1
+	done
+	echo "    $(cat "$TOPO_STATE/attack-$spacing")"
+	check "the attacker opened 1,024 connections and sent its segments" \
+		grep -q '"connections": 1024, "segments_sent": 262144' "$TOPO_STATE/attack-$spacing"
+	out=$(topo_in client python3 tests/lib/iphttps_client.py session 192.0.2.1 --ca "$PKI/ca.crt" --timeout 20 \
+		2>&1 | tail -1)
+	echo "    $out"
+	check "during the attack a fresh client completes a TLS handshake and its echo" \
+		python3 -c 'import json,sys; sys.exit(0 if json.loads(sys.argv[1])["ok"] else 1)' "$out"
+	check "during the attack the appliance answers ping" topo_in client ping -c 2 -W 2 -q 192.0.2.1
+	check "during the attack the appliance answers ping6" topo_in client ping -6 -c 2 -W 2 -q 2001:db8:e::1
+	touch "$done_flag"
+	wait "$sampler"
+	read -r max_in_use max_queued < "$TOPO_STATE/memory-$spacing"
+	echo "    highest mbufs in use $max_in_use of $POOL; highest held by TCP $max_queued (hard limit $HARD_LIMIT)"
+	check "TCP never held more than its hard limit" test "$max_queued" -le "$HARD_LIMIT"
+	check "the pool never ran dry (at least half of TCP_MEMORY_RESERVE_MBUFS stayed free)" \
+		test "$max_in_use" -le $((POOL - 256))
+	kill "$attacker" 2>/dev/null
+	wait "$attacker" 2>/dev/null
+done
+check "the contiguous run was collapsed: out-of-order segments were kept, not refused" \
+	test "$(counter tcp_ooo_segments)" -gt 0
+check "the spaced segments met the pool limit: refused past the high-water mark (counted)" \
+	test "$(counter drop_tcp_ooo_pressure)" -gt 0
+check "and their holders were pruned (counted)" test "$(counter tcp_ooo_pruned)" -gt 0
+
+# --- spoofed old-sequence ACKs against a live connection ---
+out=$(hostile paws --port 7)
+echo "    $out"
+check "after four spoofed old-sequence ACKs with a timestamp far ahead, the connection still echoes" \
+	python3 -c 'import json,sys; r=json.loads(sys.argv[1]); sys.exit(0 if r["before"] == "one" and r["after"] == "two" else 1)' "$out"
+
+# --- SYN to multicast groups ---
+before=$(counter drop_tcp_multicast_destination)
+out=$(hostile mcast-syn --port 443)
+echo "    $out"
+check "a SYN to ff02::1 or the solicited-node group gets no answer" grep -q '"answers": 0' <<<"$out"
+check_equal "both were counted as TCP to a multicast destination" $((before + 2)) \
+	"$(counter drop_tcp_multicast_destination)"
+
+# --- the zero-window peer's deadline ---
+for _ in $(seq 1 90); do
+	[ "$(counter tcp_close_timeouts)" -ge 1 ] && break
+	sleep 1
+done
+elapsed=$(( $(date +%s) - zero_window_start ))
+check "the closed connection held by a zero window was reset by its deadline (${elapsed} s)" \
+	test "$(counter tcp_close_timeouts)" -ge 1
+check "and within the 60 s close deadline (and a margin)" test "$elapsed" -le 75
+# The attackers' connections stay open (a raw peer sends no FIN); what they hold
+# stays under the high-water mark, where new out-of-order data is refused and
+# pruned, so in-order data and new handshakes keep their room.
+check "what the idle attackers still hold is under the high-water mark" \
+	test "$(memory queued_mbufs)" -le "$(memory mbuf_high_water)"
+topo_stop_appliance
+check_finish
