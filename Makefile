@@ -95,6 +95,13 @@ $(BUILD)/test_%: tests/unit/test_%.c $(wildcard tests/unit/*.h) $(DATAPLANE_OBJ)
 
 unit: $(UNIT_TESTS)
 
+# The sanitizer tier: the same CUnit tests (the in-process TLS session tests
+# among them) built with AddressSanitizer and UndefinedBehaviorSanitizer into
+# $(BUILD)/asan; make test runs both builds.
+SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+unit-asan:
+	$(MAKE) --no-print-directory BUILD=$(BUILD)/asan CFLAGS="$(SANITIZE)" LDFLAGS="$(SANITIZE)" unit
+
 # libFuzzer harnesses, one per parser (tests/fuzz/): built with clang, ASan and
 # UBSan; `make test` runs each for FUZZ_TEST_SECONDS, `make fuzz` for FUZZ_SECONDS.
 FUZZ_CC      ?= clang
@@ -117,10 +124,10 @@ fuzz-build: $(FUZZ_TARGETS)
 fuzz: fuzz-build
 	tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
-test: all unit fuzz-build
+test: all unit unit-asan fuzz-build
 	tests/run.sh $(BUILD)
 
-test-unit: all unit fuzz-build
+test-unit: all unit unit-asan fuzz-build
 	tests/run.sh --unit-only $(BUILD)
 
 # Benchmarks: figures beside a baseline measured in the same run (bench/).
@@ -153,4 +160,4 @@ lab-down:
 clean:
 	rm -rf $(BUILD) config/pki
 
-.PHONY: print-layer-flags all unit fuzz fuzz-build test test-unit lab lab-down clean bench bench-tcp bench-tls
+.PHONY: print-layer-flags all unit unit-asan fuzz fuzz-build test test-unit lab lab-down clean bench bench-tcp bench-tls

@@ -11,6 +11,7 @@
  */
 #include "worker_loop.h"
 
+#include <openssl/crypto.h>
 #include <rte_cycles.h>
 #include <rte_lcore.h>
 
@@ -81,6 +82,8 @@ int worker_loop(void *arg)
 	worker_flush_tx(w);
 	worker_command_poll(w);
 	client_index_reader_offline(w->id);
+	/* The lcore's OpenSSL state: the pool of asynchronous jobs (their stacks) and error queue. */
+	OPENSSL_thread_stop();
 	log_info("worker %u stopped", w->id);
 	return 0;
 }

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test tier and ends with one line: "N passed, M failed".
 #   unit:  each CUnit binary build/test_* (its tests are counted)
+#   asan:  the same, built with ASan and UBSan: build/asan/test_*
 #   fuzz:  each libFuzzer harness build/fuzz_* for FUZZ_TEST_SECONDS (15)
 #   cli:   each tests/cli/test_*.sh (iphttpsctl as an operator uses it)
 #   static: each tests/static/test_*.sh (the layers: includes, compiler, link)
@@ -57,6 +58,21 @@ for bin in "$build"/test_*; do
 	echo "== $bin"
 	run_unit "$bin"
 done
+
+# The sanitizer tier: the same CUnit tests built with ASan and UBSan (make
+# unit-asan). Full stacks on malloc so that the one excused OpenSSL
+# allocation (tests/unit/lsan.supp) is matched by name and nothing else is.
+asan_tests=("$build"/asan/test_*)
+if [ -x "${asan_tests[0]}" ]; then
+	for bin in "${asan_tests[@]}"; do
+		echo "== $bin (ASan, UBSan)"
+		ASAN_OPTIONS=fast_unwind_on_malloc=0:detect_leaks=1 \
+			LSAN_OPTIONS=suppressions=tests/unit/lsan.supp UBSAN_OPTIONS=print_stacktrace=1 run_unit "$bin"
+	done
+else
+	echo "FAIL: no sanitizer build in $build/asan (make unit-asan)"
+	failed=$((failed + 1))
+fi
 
 # Each parser's libFuzzer harness, briefly (make fuzz runs them longer).
 fuzzers=("$build"/fuzz_*)

@@ -227,7 +227,8 @@ static inline void peer_send(struct peer *p, uint8_t flags, const void *data, ui
 {
 	struct seg s = peer_seg(p, flags);
 
-	memcpy(s.payload, data, len);
+	if (len)
+		memcpy(s.payload, data, len);
 	s.len = len;
 	inject(&s);
 	p->snd_nxt += len + ((flags & F_FIN) ? 1 : 0);

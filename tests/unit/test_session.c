@@ -395,6 +395,7 @@ int main(void)
 		  test_reset_during_paused_job_frees_after_the_job },
 	};
 	char err[512];
+	int rc;
 
 	if (harness_start() != 0) {
 		fprintf(stderr, "test_session: harness setup failed (run from the repository root after make)\n");
@@ -410,5 +411,8 @@ int main(void)
 	SSL_CTX_set_cert_cb(tls_context_current(), pausing_cert_cb, NULL);
 	client_ctx = SSL_CTX_new(TLS_client_method());
 	SSL_CTX_set_verify(client_ctx, SSL_VERIFY_NONE, NULL);
-	return harness_run("session", tests, sizeof(tests) / sizeof(tests[0]));
+	rc = harness_run("session", tests, sizeof(tests) / sizeof(tests[0]));
+	SSL_CTX_free(client_ctx);
+	OPENSSL_thread_stop(); /* this thread was the worker: its pool of asynchronous jobs goes */
+	return rc;
 }
