@@ -120,6 +120,9 @@ static const struct field listener_fields[] = {
 	  .required = 1 },
 	{ .key = "proxy_protocol", .kind = FIELD_ENUM, FIELD_OF(struct config_listener, proxy_protocol),
 	  .enum_values = proxy_protocols },
+	{ .key = "trusted_proxies", .kind = FIELD_IP_NETWORK_LIST,
+	  .offset = offsetof(struct config_listener, trusted_proxies), .size = sizeof(struct config_ipv6_prefix),
+	  .max_items = CONFIG_MAX_TRUSTED_PROXIES, .count_offset = offsetof(struct config_listener, trusted_proxy_count) },
 	{ 0 },
 };
 
@@ -325,6 +328,14 @@ static void validate_listeners(struct config_yaml_ctx *ctx, const struct iphttps
 
 		if (l->protocol == CONFIG_LISTENER_HTTPS)
 			https = 1;
+		/* As HAProxy and nginx do: the header is believed only from the balancers. */
+		if (l->proxy_protocol != CONFIG_PROXY_NONE && l->trusted_proxy_count == 0)
+			config_yaml_error_at(ctx, &l->proxy_protocol,
+					     "'listeners[%u].proxy_protocol' needs 'trusted_proxies': the prefixes of "
+					     "the balancers allowed to name the client", i);
+		if (l->proxy_protocol == CONFIG_PROXY_NONE && l->trusted_proxy_count > 0)
+			config_yaml_error_at(ctx, &l->trusted_proxies[0],
+					     "'listeners[%u].trusted_proxies' without 'proxy_protocol' has no effect", i);
 		for (unsigned int j = 0; j < i; j++)
 			if (c->listeners[j].port == l->port && l->port != 0)
 				config_yaml_error_at(ctx, &l->port, "'listeners[%u].port' %u is already used by listeners[%u]",

@@ -266,13 +266,33 @@ static int read_address(struct walk *w, const struct field *f, const yaml_node_t
 		[FIELD_IPV6_PREFIX] = "an IPv6 address with prefix length",
 		[FIELD_IPV6_NETWORK] = "an IPv6 prefix",
 		[FIELD_IPV6_PREFIX_LIST] = "an IPv6 address with prefix length",
+		[FIELD_IP_NETWORK_LIST] = "an IPv4 or IPv6 prefix",
 	};
 	uint8_t len = 0;
 	int rc;
 
 	if (expect_scalar(w, node, expected[f->kind]) < 0)
 		return -1;
-	if (v4) {
+	if (f->kind == FIELD_IP_NETWORK_LIST) {
+		struct config_ipv6_prefix *p = dst;
+		struct in_addr a4;
+
+		rc = parse_address(scalar_text(node), AF_INET6, 1, &p->addr, &len);
+		if (rc < 0 && parse_address(scalar_text(node), AF_INET, 1, &a4, &len) == 0) {
+			memset(&p->addr, 0, sizeof(p->addr));
+			p->addr.s6_addr[10] = p->addr.s6_addr[11] = 0xff;
+			memcpy(&p->addr.s6_addr[12], &a4, 4);
+			len = (uint8_t)(len + 96);
+			rc = 0;
+		}
+		if (rc == 0)
+			p->len = len;
+		if (rc == 0 && !host_bits_zero(&p->addr, len)) {
+			node_error(w, node, "'%s' has host bits set after its prefix length: '%s'", w->path,
+				   scalar_text(node));
+			return -1;
+		}
+	} else if (v4) {
 		struct config_ipv4_prefix *p = dst;
 		rc = parse_address(scalar_text(node), AF_INET, prefix, prefix ? (void *)&p->addr : dst, &len);
 		if (rc == 0 && prefix)
@@ -374,6 +394,7 @@ static void read_list(struct walk *w, const struct field *f, const yaml_node_t *
 			break;
 		}
 		case FIELD_IPV6_PREFIX_LIST:
+		case FIELD_IP_NETWORK_LIST:
 			rc = read_address(w, f, item, dst);
 			break;
 		default:
@@ -402,6 +423,7 @@ static void read_field(struct walk *w, const struct field *f, const yaml_node_t 
 	case FIELD_STRING_LIST:
 	case FIELD_UINT_LIST:
 	case FIELD_IPV6_PREFIX_LIST:
+	case FIELD_IP_NETWORK_LIST:
 		read_list(w, f, node, base);
 		rc = 0;
 		break;

@@ -333,7 +333,7 @@ static int cmd_clients(const char *cmd, const char *params, struct rte_tel_data 
 
 struct tcp_memory_copy {
 	uint64_t table_bytes, slots, open;
-	uint32_t queued_mbufs, high_water, budget, hard_limit;
+	uint32_t queued_mbufs, high_water, budget, hard_limit, truesize;
 };
 
 static void copy_tcp_memory(struct worker *w, void *arg)
@@ -348,11 +348,12 @@ static void copy_tcp_memory(struct worker *w, void *arg)
 	m->high_water = t->mbuf_high_water;
 	m->budget = t->mbuf_budget;
 	m->hard_limit = t->mbuf_hard_limit;
+	m->truesize = t->mbuf_truesize;
 }
 
 static int cmd_tcp_memory(const char *cmd, const char *params, struct rte_tel_data *d)
 {
-	uint64_t bytes = 0, slots = 0, open = 0, queued = 0, high_water = 0, budget = 0, hard_limit = 0;
+	uint64_t bytes = 0, slots = 0, open = 0, queued = 0, high_water = 0, budget = 0, hard_limit = 0, truesize = 0;
 
 	(void)cmd;
 	(void)params;
@@ -368,6 +369,7 @@ static int cmd_tcp_memory(const char *cmd, const char *params, struct rte_tel_da
 		high_water += m.high_water;
 		budget += m.budget;
 		hard_limit += m.hard_limit;
+		truesize = m.truesize;
 	}
 	rte_tel_data_start_dict(d);
 	rte_tel_data_add_dict_u64(d, "open_connections", open);
@@ -381,6 +383,7 @@ static int cmd_tcp_memory(const char *cmd, const char *params, struct rte_tel_da
 	rte_tel_data_add_dict_u64(d, "mbuf_budget", budget);
 	rte_tel_data_add_dict_u64(d, "mbuf_hard_limit", hard_limit);
 	rte_tel_data_add_dict_u64(d, "mbuf_reserve", tcp_memory_reserve_mbufs());
+	rte_tel_data_add_dict_u64(d, "mbuf_truesize_bytes", truesize);
 	if (worker_count)
 		rte_tel_data_add_dict_u64(d, "mbuf_pool_size", workers[0].pool->size);
 	return 0;

@@ -62,6 +62,10 @@ struct config_listener {
 	enum config_listener_protocol protocol;
 	uint16_t port;
 	enum config_proxy_protocol proxy_protocol;
+	/* Who may send the PROXY header: the balancers' prefixes (IPv4 held
+	 * v4-mapped), required with proxy_protocol. Anyone else is refused. */
+	unsigned int trusted_proxy_count;
+	struct config_ipv6_prefix trusted_proxies[CONFIG_MAX_TRUSTED_PROXIES];
 };
 
 /* [MS-IPHTTPS] §3.2.1 Authentication Mode. */

@@ -124,6 +124,7 @@
 	X(tls_async_resumed, "paused TLS operations resumed to completion or the next pause")  \
 	X(tls_errors, "TLS errors on established sessions (bad record, MAC)")                 \
 	X(proxy_header_rejected, "PROXY protocol header missing, malformed or of a refused version") \
+	X(proxy_untrusted_peer, "connection to a PROXY listener from outside its trusted_proxies (reset)") \
 	X(http_requests_accepted, "IP-HTTPS requests accepted (200 OK)")                     \
 	X(http_status_400, "requests answered 400 Bad Request")                               \
 	X(http_status_404, "requests answered 404 Not Found (another path)")                  \

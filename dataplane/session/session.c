@@ -17,6 +17,7 @@
 
 #include "client_table.h"
 #include "log.h"
+#include "log_peer.h"
 #include "session_internal.h"
 #include "session_timers.h"
 #include "tcp.h"
@@ -212,12 +213,42 @@ void session_on_async_resume(struct worker *w, struct session *s)
 
 /* ---- TCP upcalls ---- */
 
+/* Whether addr (v4-mapped for IPv4) lies in one of the listener's trusted_proxies. */
+static bool from_trusted_proxy(const struct config_listener *cl, const struct in6_addr *addr)
+{
+	for (unsigned int i = 0; i < cl->trusted_proxy_count; i++) {
+		const struct config_ipv6_prefix *p = &cl->trusted_proxies[i];
+		unsigned int whole = p->len / 8, bits = p->len % 8;
+
+		if (memcmp(addr->s6_addr, p->addr.s6_addr, whole) != 0)
+			continue;
+		if (bits && ((addr->s6_addr[whole] ^ p->addr.s6_addr[whole]) & (0xff00 >> bits)))
+			continue;
+		return true;
+	}
+	return false;
+}
+
 static void *session_accepted(struct worker *w, struct tcp_conn *c, void *listener_ctx)
 {
 	const struct session_listener *l = listener_ctx;
 	const struct config_listener *cl = &w->config->listeners[l->index];
-	struct session *s = client_table_session_alloc(w);
+	struct session *s;
 
+	if (cl->proxy_protocol != CONFIG_PROXY_NONE) {
+		/* A PROXY header names the client: only a balancer we trust may say it. */
+		struct in6_addr peer;
+		uint16_t port;
+
+		tcp_peer_address(c, &peer, &port);
+		if (!from_trusted_proxy(cl, &peer)) {
+			w->counters.proxy_untrusted_peer++;
+			log_peer(w, DEBUG, &peer, port, "refused on PROXY listener port %u: not a trusted proxy",
+				 cl->port);
+			return NULL; /* reset */
+		}
+	}
+	s = client_table_session_alloc(w);
 	if (!s) {
 		w->counters.drop_session_pool_full++;
 		return NULL;
