@@ -320,5 +320,7 @@ int http_request_parse_more(const char *buf, size_t len, const char *uri, struct
 		req->error = HTTP_REQUEST_TRANSFER_ENCODING;
 	else if (lengths == 0)
 		req->error = HTTP_REQUEST_MISSING_CONTENT_LENGTH;
+	else if (req->content_length < HTTP_REQUEST_BODY_MIN_BYTES)
+		req->error = HTTP_REQUEST_BODY_TOO_SHORT;
 	return 1;
 }

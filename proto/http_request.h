@@ -11,7 +11,11 @@
  *   Content-Length: 18446744073709551615\r\n
  *   \r\n
  *
- * after which the request body is the client's half of the link. The parser
+ * after which the request body is the client's half of the link.
+ * [MS-IPHTTPS] §3.1.5.2: a client SHOULD send Content-Length and SHOULD set
+ * it to 18446744073709551615. Any other length is honoured: the body, and so
+ * the client's half of the link, ends after that many bytes (the session
+ * closes there); a length below one IPv6 header is refused. The parser
  * sees the whole header section at once (the session accumulates it, up to
  * HTTP_HEADER_SECTION_MAX_BYTES) and never reads past what it is given, so a
  * probe or a slow client cannot make it loop or overrun. It knows nothing of
@@ -26,6 +30,9 @@ enum http_request_limits {
 	HTTP_REQUEST_LINE_MAX_BYTES = 2048,    /* longer: 414 */
 	HTTP_HEADER_SECTION_MAX_BYTES = 8192,  /* request line + fields + blank line; longer: 431 */
 	HTTP_HEADER_FIELDS_MAX = 64,           /* more: 431 */
+	/* The body is the client's half of the link: one that cannot carry an
+	 * IPv6 header (40 bytes) cannot carry the link (400). */
+	HTTP_REQUEST_BODY_MIN_BYTES = 40,
 };
 
 /* Why a request was refused: one name per reason, for counters and logs. */
@@ -39,6 +46,7 @@ enum http_request_limits {
 	X(MISSING_HOST, 400, "HTTP/1.1 request without Host")                    \
 	X(DUPLICATE_HOST, 400, "more than one Host")                              \
 	X(BAD_CONTENT_LENGTH, 400, "Content-Length is not one unsigned 64-bit number") \
+	X(BODY_TOO_SHORT, 400, "Content-Length too small to carry one IPv6 packet") \
 	X(CONTENT_LENGTH_AND_TRANSFER_ENCODING, 400, "both Content-Length and Transfer-Encoding") \
 	X(WRONG_PATH, 404, "path is not the IP-HTTPS URI")                       \
 	X(WRONG_METHOD, 405, "method is not POST")                                \

@@ -139,6 +139,8 @@
 	X(session_link_up, "sessions that reached LinkUp (Client Table entries added)")        \
 	X(session_idle_timeouts, "LinkUp sessions closed after limits.idle_session_timeout_s without input") \
 	X(session_closed, "sessions ended (Client Table entries removed when they had one)")   \
+	X(session_body_complete, "sessions whose request body ended (a Content-Length below 2^64-1 ran out)") \
+	X(session_bytes_after_body, "sessions that sent bytes after their request body (dropped, session closed)") \
 	X(link_rx_packets, "IPv6 packets received from clients")                              \
 	X(link_rx_bytes, "bytes of IPv6 packets received from clients")                       \
 	X(link_tx_packets, "IPv6 packets sent to clients")                                    \

@@ -109,6 +109,28 @@ static void handshake_step(struct worker *w, struct session *s)
 	}
 }
 
+/*
+ * The request body: the client's half of the link, framed into packets. It
+ * ends where Content-Length says (18446744073709551615 from every real
+ * client, so never): then the client has finished sending and the session
+ * closes; bytes after it would be a second request, which a tunnel cannot
+ * carry, and are counted and dropped with it.
+ */
+void session_body_input(struct worker *w, struct session *s, const uint8_t *data, uint32_t len)
+{
+	uint32_t take = s->body_remaining < len ? (uint32_t)s->body_remaining : len;
+
+	session_timers_input(w, s);
+	s->body_remaining -= take;
+	session_packets_input(w, s, data, take);
+	if (s->body_remaining == 0 && s->state == SESSION_LINK_UP) {
+		if (len > take)
+			w->counters.session_bytes_after_body++;
+		w->counters.session_body_complete++;
+		session_close(w, s);
+	}
+}
+
 /* Bytes of the stream after TLS: to the request phase or the framer, by state. */
 static void deliver(struct worker *w, struct session *s, const uint8_t *data, uint32_t len)
 {
@@ -124,8 +146,7 @@ static void deliver(struct worker *w, struct session *s, const uint8_t *data, ui
 			break;
 		}
 		case SESSION_LINK_UP:
-			session_timers_input(w, s);
-			session_packets_input(w, s, data, len);
+			session_body_input(w, s, data, len);
 			return;
 		default:
 			return;

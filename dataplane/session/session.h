@@ -95,6 +95,7 @@ struct session {
 	uint32_t request_len;
 	struct http_request_scan request_scan; /* how far the request's bytes were searched */
 	struct framer framer;
+	uint64_t body_remaining; /* request body bytes still to come (Content-Length) */
 	struct in6_addr client;  /* the TCP peer, or the real client named by a PROXY header (v4-mapped) */
 	uint16_t client_port;
 	struct in6_addr addresses[CLIENT_INDEX_ADDRESSES_PER_CLIENT]; /* in the client index */

@@ -30,6 +30,9 @@ uint32_t session_request_input(struct worker *w, struct session *s, const uint8_
 void session_request_free(struct session *s);
 void session_refuse(struct worker *w, struct session *s, unsigned int status);
 
+/* session.c: the request body, up to Content-Length, to the framer */
+void session_body_input(struct worker *w, struct session *s, const uint8_t *data, uint32_t len);
+
 /* session_packets.c */
 void session_packets_input(struct worker *w, struct session *s, const uint8_t *data, uint32_t len);
 void session_packets_reset(struct session *s);

@@ -116,6 +116,7 @@ static void link_up(struct worker *w, struct session *s, const struct http_reque
 	w->counters.session_link_up++;
 	s->state = SESSION_LINK_UP;
 	s->link_up_ms = w->now_ms;
+	s->body_remaining = req->content_length;
 	session_timers_link_up(w, s);
 	if (body_len) {
 		/* The body's first bytes came with the request. The buffer is detached
@@ -124,7 +125,7 @@ static void link_up(struct worker *w, struct session *s, const struct http_reque
 
 		s->request = NULL;
 		s->request_len = 0;
-		session_packets_input(w, s, (const uint8_t *)buf + req->header_bytes, body_len);
+		session_body_input(w, s, (const uint8_t *)buf + req->header_bytes, body_len);
 		free(buf);
 		return;
 	}

@@ -191,6 +191,56 @@ static void fresh(void)
 	tcp_worker_of(harness.w)->wheel_tick = T0_MS;
 }
 
+/* An ICMPv6 echo request from fe80::2 to fe80::1 with 8 bytes of data: 56 bytes. */
+static void echo_request(uint8_t pkt[56])
+{
+	uint32_t sum = 0;
+
+	memset(pkt, 0, 56);
+	pkt[0] = 0x60, pkt[5] = 16, pkt[6] = 58, pkt[7] = 64;
+	pkt[8] = 0xfe, pkt[9] = 0x80, pkt[23] = 2;  /* fe80::2 */
+	pkt[24] = 0xfe, pkt[25] = 0x80, pkt[39] = 1; /* fe80::1 */
+	pkt[40] = 128;
+	for (int i = 8; i < 40; i += 2)
+		sum += (uint32_t)(pkt[i] << 8 | pkt[i + 1]);
+	sum += 16 + 58;
+	for (int i = 40; i < 56; i += 2)
+		sum += (uint32_t)(pkt[i] << 8 | pkt[i + 1]);
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	pkt[42] = (uint8_t)(~sum >> 8), pkt[43] = (uint8_t)~sum;
+}
+
+/* Content-Length other than 2^64-1 is honoured: the body carries one echo
+ * request, the link's uplink ends with it, and what follows is dropped with
+ * the session. */
+static void test_content_length_ends_the_body(void)
+{
+	static const char short_request[] = "POST /IPHTTPS HTTP/1.1\r\nHost: gw\r\nContent-Length: 56\r\n\r\n";
+	uint8_t pkt[56], two[112];
+	struct tls_peer *tp;
+	struct session *s;
+
+	fresh();
+	tp = tls_connect();
+	pump();
+	tls_send(tp, short_request, (int)strlen(short_request));
+	pump();
+	CU_ASSERT_TRUE_FATAL(got_200(tp));
+	s = session_of(tp);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	echo_request(pkt);
+	memcpy(two, pkt, 56);
+	memcpy(two + 56, pkt, 56); /* the second is past the body */
+	tp->plain_len = 0;
+	tls_send(tp, two, sizeof(two));
+	pump();
+	CU_ASSERT_EQUAL(harness.w->counters.link_echo_answered, 1);
+	CU_ASSERT_EQUAL(harness.w->counters.session_body_complete, 1);
+	CU_ASSERT_EQUAL(harness.w->counters.session_bytes_after_body, 1);
+	CU_ASSERT_TRUE(session_of(tp) == NULL || session_of(tp)->state == SESSION_CLOSING);
+}
+
 static void test_handshake_request_and_echo(void)
 {
 	struct tls_peer *tp;
@@ -210,22 +260,7 @@ static void test_handshake_request_and_echo(void)
 	CU_ASSERT_EQUAL(s->state, SESSION_LINK_UP);
 	CU_ASSERT_TRUE(s->in_client_table);
 	/* An echo request to fe80::1, in two records cut inside the header. */
-	memset(pkt, 0, sizeof(pkt));
-	pkt[0] = 0x60, pkt[5] = 16, pkt[6] = 58, pkt[7] = 64;
-	pkt[8] = 0xfe, pkt[9] = 0x80, pkt[23] = 2;  /* fe80::2 */
-	pkt[24] = 0xfe, pkt[25] = 0x80, pkt[39] = 1; /* fe80::1 */
-	pkt[40] = 128;
-	{
-		uint32_t sum = 0;
-		for (int i = 8; i < 40; i += 2)
-			sum += (uint32_t)(pkt[i] << 8 | pkt[i + 1]);
-		sum += 16 + 58;
-		for (int i = 40; i < 56; i += 2)
-			sum += (uint32_t)(pkt[i] << 8 | pkt[i + 1]);
-		while (sum >> 16)
-			sum = (sum & 0xffff) + (sum >> 16);
-		pkt[42] = (uint8_t)(~sum >> 8), pkt[43] = (uint8_t)~sum;
-	}
+	echo_request(pkt);
 	tp->plain_len = 0;
 	tls_send(tp, pkt, 5);
 	tls_send(tp, pkt + 5, (int)sizeof(pkt) - 5);
@@ -391,6 +426,8 @@ int main(void)
 		  test_async_pause_serves_others_then_resumes },
 		{ "a handshake paused past its deadline is not freed under the job; it goes when the job ends",
 		  test_async_paused_past_deadline_is_aborted_on_resume },
+		{ "a Content-Length below 2^64-1 ends the client's half of the link where it says",
+		  test_content_length_ends_the_body },
 		{ "a reset during a paused job: the session waits for the job, then is freed",
 		  test_reset_during_paused_job_frees_after_the_job },
 	};
