@@ -45,7 +45,7 @@ HEADERS       := $(wildcard include/*.h proto/*.h dataplane/*.h dataplane/*/*.h 
 # test link (each object depends on every header: simple, and never stale).
 DATAPLANE_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(DATAPLANE_SRC))
 CONFIG_OBJ    := $(patsubst %.c,$(BUILD)/obj/%.o,$(CONFIG_SRC))
-DAEMON_OBJ    := $(DATAPLANE_OBJ) $(CONFIG_OBJ) $(patsubst %.c,$(BUILD)/obj/%.o,control/eal_args.c control/telemetry.c control/iphttpsd.c)
+DAEMON_OBJ    := $(DATAPLANE_OBJ) $(CONFIG_OBJ) $(patsubst %.c,$(BUILD)/obj/%.o,control/eal_args.c control/telemetry.c control/tls_watch.c control/iphttpsd.c)
 
 all: $(BUILD)/iphttpsd $(BUILD)/iphttpsctl config/pki/server.crt
 

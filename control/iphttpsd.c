@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <rte_eal.h>
@@ -19,6 +20,7 @@
 #include "appliance_config.h"
 #include "log.h"
 #include "telemetry.h"
+#include "tls_watch.h"
 #include "worker.h"
 
 static volatile sig_atomic_t stop_signal;
@@ -89,8 +91,14 @@ int main(int argc, char **argv)
 	log_info("iphttpsd running: config %s, %u worker(s), auth mode %s", config_path, config.eal.worker_count,
 		 config_auth_mode_name(config.iphttps.authentication));
 
-	while (!stop_signal)
+	tls_watch_start(&config);
+	while (!stop_signal) {
+		struct timespec now;
+
 		usleep(50 * 1000);
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		tls_watch_tick(&config, (uint64_t)now.tv_sec * 1000 + (uint64_t)now.tv_nsec / 1000000);
+	}
 	log_info("signal %d: stopping", (int)stop_signal);
 	datapath_stop();
 	rte_eal_cleanup();

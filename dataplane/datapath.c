@@ -24,6 +24,7 @@
 #include "tcp.h"
 #include "tcp_conn.h"
 #include "worker.h"
+#include "worker_command.h"
 #include "worker_loop.h"
 
 static struct rte_mempool *pool;
@@ -87,6 +88,19 @@ void datapath_start(const struct iphttps_config *config)
 			rte_exit(EXIT_FAILURE, "cannot launch worker %u on lcore %u: %s\n", i, workers[i].lcore,
 				 rte_strerror(-rc));
 	}
+}
+
+static void quiescent(struct worker *w, void *arg)
+{
+	(void)w, (void)arg; /* reaching here is the point: the worker is between two bursts */
+}
+
+void datapath_wait_quiescent(void)
+{
+	for (unsigned int i = 0; i < worker_count; i++)
+		while (worker_command_run(&workers[i], quiescent, NULL, WORKER_COMMAND_TIMEOUT_MS) != 0 &&
+		       !worker_stop_requested())
+			; /* a worker that does not answer within a second is retried: it must pass */
 }
 
 void datapath_stop(void)

@@ -15,4 +15,10 @@ void datapath_start(const struct iphttps_config *config);
 /** Stop the workers (returns once every worker has left its loop) and the ports. */
 void datapath_stop(void);
 
+/**
+ * Return once every worker has passed a quiescent point (between two bursts)
+ * after the call: what was unpublished before it is no longer in use.
+ */
+void datapath_wait_quiescent(void);
+
 #endif

@@ -23,6 +23,7 @@
 #include "tcp.h"
 #include "tls_bio.h"
 #include "tls_context.h"
+#include "tls_ticket_keys.h"
 #include "worker.h"
 
 struct session_worker session_workers[CONFIG_MAX_WORKERS];
@@ -381,8 +382,8 @@ int session_listeners_start(const struct iphttps_config *config, char *err, size
 	if (need_tls) {
 		SSL_CTX *ctx;
 
-		if (tls_bio_init() != 0) {
-			snprintf(err, err_len, "cannot create the TLS transport");
+		if (tls_bio_init() != 0 || tls_ticket_keys_init() != 0) {
+			snprintf(err, err_len, "cannot create the TLS transport and ticket keys");
 			return -1;
 		}
 		ctx = tls_context_create(config, err, err_len);

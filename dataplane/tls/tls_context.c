@@ -10,6 +10,7 @@
 
 #include "appliance_config.h"
 #include "tls_error.h"
+#include "tls_ticket_keys.h"
 
 /* The two suites Windows 8+ offers for IPsec-protected inner traffic, by their OpenSSL names. */
 static const char null_suites[] = "NULL-SHA256:NULL-SHA";
@@ -142,6 +143,10 @@ SSL_CTX *tls_context_create(const struct iphttps_config *config, char *err, size
 					   sizeof(TLS_SESSION_ID_CONTEXT) - 1) != 1)
 		return fail(ctx, err, err_len, "cannot set the session-id context");
 	SSL_CTX_set_num_tickets(ctx, 1);
+	/* Tickets sealed with the rotated keys every context shares, so they
+	 * survive a context swap (tls_ticket_keys.h). */
+	if (tls_ticket_keys_attach(ctx) != 0)
+		return fail(ctx, err, err_len, "cannot set the session ticket keys");
 	return ctx;
 }
 

@@ -229,16 +229,7 @@ def mode_bad(args):
     ok = status.startswith("HTTP/1.1 200") and status_bad.startswith("HTTP/1.1 200")
 
     def echo_once(s, seq):
-        s.sendall(echo_request(args.source, SERVER_LINK, 7, seq, b"still-here"))
-        d = Deframer()
-        s.settimeout(args.timeout)
-        while True:
-            data = s.recv(65536)
-            if not data:
-                return False
-            for p in d.feed(data):
-                parsed = parse_echo_reply(p)
-                return bool(parsed and parsed[3] == seq)
+        return echo_on(args, s, seq)
 
     before = echo_once(good, 1)
     # An IPv4 header where an IPv6 packet belongs.
@@ -258,6 +249,23 @@ def mode_bad(args):
             "ok": ok and before and closed and after}
 
 
+def echo_on(args, s, seq):
+    """One echo request to the server's link address on session s: whether its reply came."""
+    s.sendall(echo_request(args.source, SERVER_LINK, 7, seq, b"still-here"))
+    d = Deframer()
+    s.settimeout(args.timeout)
+    try:
+        while True:
+            data = s.recv(65536)
+            if not data:
+                return False
+            for p in d.feed(data):
+                parsed = parse_echo_reply(p)
+                return bool(parsed and parsed[3] == seq)
+    except (ConnectionError, ssl.SSLError, OSError):
+        return False
+
+
 def mode_hold(args):
     """Open N sessions one after another and hold them: which got 200, which were turned away."""
     held, statuses = [], []
@@ -269,9 +277,13 @@ def mode_hold(args):
         except (ConnectionError, ssl.SSLError, OSError) as e:
             statuses.append("closed" if isinstance(e, ConnectionError) else type(e).__name__)
     time.sleep(args.hold_seconds)
+    result = {"statuses": statuses, "ok": True}
+    if args.echo_after:
+        # Is each held link still carrying packets after the hold?
+        result["echoed_after_hold"] = [echo_on(args, s, 3) for s in held]
     for s in held:
         s.close()
-    return {"statuses": statuses, "ok": True}
+    return result
 
 
 def mode_request(args):
@@ -310,6 +322,7 @@ def main():
     ap.add_argument("--sessions", type=int, default=1000)
     ap.add_argument("--timeout", type=float, default=30)
     ap.add_argument("--hold-seconds", type=float, default=0)
+    ap.add_argument("--echo-after", action="store_true", help="hold: echo once on each session after the hold")
     ap.add_argument("--proxy-v1", help="send 'PROXY <this>' first (plain listeners with proxy_protocol v1)")
     ap.add_argument("--raw", help="request text (\\r\\n escapes)")
     ap.add_argument("--raw-hex")

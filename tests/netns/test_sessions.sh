@@ -233,7 +233,11 @@ check_equal "every session ended removed its Client Table entry" 0 \
 topo_stop_appliance
 
 echo "# IP-HTTPS sessions, authentication certificates (CA + CRL), max_clients 2"
-if ! TOPO_CONFIG=$TOPO_REPO/tests/netns/configs/sessions-certificates.yaml topo_start_appliance; then
+# The CRL is a copy, so that the test can re-issue it while the appliance runs.
+cp "$PKI/ca.crl" "$TOPO_STATE/crl.pem"
+sed "s#client_crl: pki/ca.crl#client_crl: $TOPO_STATE/crl.pem#" tests/netns/configs/sessions-certificates.yaml \
+	> "$TOPO_STATE/certificates.yaml"
+if ! TOPO_CONFIG=$TOPO_STATE/certificates.yaml topo_start_appliance; then
 	echo "FAIL: appliance start in certificates mode"
 	exit 1
 fi
@@ -287,6 +291,25 @@ check_equal "the refusal was counted as a full Client Table" $((full + 1)) "$(co
 sleep 0.5
 check_json "once they left, a client is served again" 'r["statuses"] == ["200"]' \
 	client hold 192.0.2.1 --ca "$PKI/ca.crt" "${CERT[@]}" --sessions 1
+# A CRL re-issued while the appliance runs is taken for new handshakes
+# (tls_watch.c), and a session established before keeps its link.
+sleep 0.5
+client hold 192.0.2.1 --ca "$PKI/ca.crt" "${CERT[@]}" --sessions 1 --hold-seconds 6 --echo-after \
+	> "$TOPO_STATE/held.json" &
+HOLD_PID=$!
+sleep 1.5
+tests/lib/reissue-crl.sh "$PKI" "$PKI/client.crt" "$TOPO_STATE/crl.pem"
+refused=none
+for _ in $(seq 1 10); do
+	sleep 0.5
+	refused=$(status_of "$REQ" "${CERT[@]}")
+	[ "$refused" = none ] && break
+done
+check_equal "after the CRL is re-issued revoking client.crt, its new handshakes are refused" none "$refused"
+check "the appliance logged the reload" grep -q "TLS: .*crl.pem changed" "$TOPO_STATE/iphttpsd.log"
+wait "$HOLD_PID"
+check_equal "the session established before the new CRL kept its link (an echo after the reload)" \
+	'{"statuses": ["200"], "ok": true, "echoed_after_hold": [true]}' "$(cat "$TOPO_STATE/held.json")"
 topo_stop_appliance
 
 echo "# tls.null_encryption: the Windows 8+ NULL suites admitted"

@@ -19,6 +19,7 @@
 #include "link.h"
 #include "session.h"
 #include "tls_context.h"
+#include "tls_ticket_keys.h"
 #include "tcp_script.h"
 
 enum { T0_MS = 5000000, MAX_PEERS = 4 };
@@ -130,8 +131,8 @@ static void pump(void)
 	}
 }
 
-/* A TCP connection to 443 and a ClientHello. */
-static struct tls_peer *tls_connect(void)
+/* A TCP connection to 443 and a ClientHello, offering to resume a session (or NULL). */
+static struct tls_peer *tls_connect_resuming(SSL_SESSION *resume)
 {
 	struct tls_peer *tp = &peers[peer_count++];
 	struct seg syn, out;
@@ -153,8 +154,15 @@ static struct tls_peer *tls_connect(void)
 	CU_ASSERT_FATAL(BIO_new_bio_pair(&inner, 0, &tp->net, 0) == 1);
 	SSL_set_bio(tp->ssl, inner, inner);
 	SSL_set_connect_state(tp->ssl);
+	if (resume)
+		CU_ASSERT_FATAL(SSL_set_session(tp->ssl, resume) == 1);
 	SSL_do_handshake(tp->ssl);
 	return tp;
+}
+
+static struct tls_peer *tls_connect(void)
+{
+	return tls_connect_resuming(NULL);
 }
 
 static void tls_send(struct tls_peer *tp, const void *data, int len)
@@ -239,6 +247,45 @@ static void test_content_length_ends_the_body(void)
 	CU_ASSERT_EQUAL(harness.w->counters.session_body_complete, 1);
 	CU_ASSERT_EQUAL(harness.w->counters.session_bytes_after_body, 1);
 	CU_ASSERT_TRUE(session_of(tp) == NULL || session_of(tp)->state == SESSION_CLOSING);
+}
+
+/* A full handshake that leaves a ticket with the client: its session. */
+static SSL_SESSION *session_with_ticket(void)
+{
+	struct tls_peer *tp = tls_connect();
+
+	pump();
+	CU_ASSERT_FATAL(SSL_is_init_finished(tp->ssl));
+	tls_send(tp, request, (int)strlen(request));
+	pump(); /* the TLS 1.3 ticket comes after the handshake, read with the 200 */
+	CU_ASSERT_FATAL(got_200(tp));
+	return SSL_get1_session(tp->ssl);
+}
+
+/* Whether a client offering sess resumes it. */
+static bool resumes(SSL_SESSION *sess)
+{
+	struct tls_peer *tp = tls_connect_resuming(sess);
+
+	pump();
+	return SSL_is_init_finished(tp->ssl) && SSL_session_reused(tp->ssl);
+}
+
+/* Ticket keys rotate: a ticket opens under the key that sealed it and the
+ * one after it (and is renewed), not after two rotations. */
+static void test_ticket_keys_rotate(void)
+{
+	SSL_SESSION *sess;
+
+	fresh();
+	sess = session_with_ticket();
+	CU_ASSERT_TRUE(resumes(sess));
+	CU_ASSERT_EQUAL_FATAL(tls_ticket_keys_rotate(), 0);
+	CU_ASSERT_TRUE(resumes(sess)); /* the previous key still opens it */
+	CU_ASSERT_EQUAL_FATAL(tls_ticket_keys_rotate(), 0);
+	CU_ASSERT_FALSE(resumes(sess)); /* two rotations on: a full handshake */
+	SSL_SESSION_free(sess);
+	fresh();
 }
 
 static void test_handshake_request_and_echo(void)
@@ -426,6 +473,8 @@ int main(void)
 		  test_async_pause_serves_others_then_resumes },
 		{ "a handshake paused past its deadline is not freed under the job; it goes when the job ends",
 		  test_async_paused_past_deadline_is_aborted_on_resume },
+		{ "session ticket keys rotate: the previous key still opens, the one before does not",
+		  test_ticket_keys_rotate },
 		{ "a Content-Length below 2^64-1 ends the client's half of the link where it says",
 		  test_content_length_ends_the_body },
 		{ "a reset during a paused job: the session waits for the job, then is freed",

@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include "tls_watch.h"
+
+#include <stdbool.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "appliance_config.h"
+#include "datapath.h"
+#include "log.h"
+#include "tls_context.h"
+#include "tls_ticket_keys.h"
+
+enum { WATCHED_FILES = 4 };
+
+/* What a file looked like: a change in any of these means it was replaced or rewritten. */
+struct file_seen {
+	const char *path;
+	struct stat st;
+	bool exists;
+};
+
+static struct file_seen files[WATCHED_FILES];
+static uint64_t next_check_ms, last_rotation_ms;
+
+static void look(struct file_seen *f)
+{
+	f->exists = f->path[0] && stat(f->path, &f->st) == 0;
+}
+
+static bool changed(const struct file_seen *f)
+{
+	struct file_seen now = { .path = f->path };
+
+	look(&now);
+	if (now.exists != f->exists)
+		return true;
+	return now.exists && (now.st.st_mtim.tv_sec != f->st.st_mtim.tv_sec ||
+			      now.st.st_mtim.tv_nsec != f->st.st_mtim.tv_nsec || now.st.st_size != f->st.st_size ||
+			      now.st.st_ino != f->st.st_ino);
+}
+
+void tls_watch_start(const struct iphttps_config *config)
+{
+	const char *paths[WATCHED_FILES] = { config->tls.certificate, config->tls.private_key, config->tls.client_ca,
+					     config->tls.client_crl };
+
+	for (unsigned int i = 0; i < WATCHED_FILES; i++) {
+		files[i].path = paths[i];
+		look(&files[i]);
+	}
+	next_check_ms = last_rotation_ms = 0;
+}
+
+static void reload(const struct iphttps_config *config, const char *why)
+{
+	char err[512];
+	SSL_CTX *ctx = tls_context_create(config, err, sizeof(err)), *old;
+
+	if (!ctx) {
+		log_warn("TLS: %s changed but does not load (%s); new handshakes keep the current files", why, err);
+		return;
+	}
+	/* Once every worker has passed a quiescent point none is between reading
+	 * the old pointer and SSL_new (which takes its own reference): free it. */
+	old = tls_context_swap(ctx);
+	datapath_wait_quiescent();
+	tls_context_free(old);
+	log_info("TLS: %s changed: new handshakes use it; established sessions keep theirs", why);
+}
+
+void tls_watch_tick(const struct iphttps_config *config, uint64_t now_ms)
+{
+	const char *why = NULL;
+
+	if (!tls_context_current() || now_ms < next_check_ms)
+		return;
+	next_check_ms = now_ms + TLS_WATCH_INTERVAL_MS;
+	if (last_rotation_ms == 0)
+		last_rotation_ms = now_ms;
+	if (now_ms - last_rotation_ms >= (uint64_t)TLS_TICKET_KEY_ROTATE_S * 1000) {
+		if (tls_ticket_keys_rotate() == 0)
+			log_info("TLS: session ticket keys rotated");
+		last_rotation_ms = now_ms;
+	}
+	for (unsigned int i = 0; i < WATCHED_FILES; i++)
+		if (changed(&files[i])) {
+			why = files[i].path;
+			look(&files[i]);
+		}
+	if (why)
+		reload(config, why);
+}
