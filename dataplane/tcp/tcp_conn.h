@@ -49,7 +49,7 @@ enum tcp_limits {
 	TCP_KEEPALIVE_INTERVAL_MS = 75000,
 	TCP_KEEPALIVE_PROBES = 9,
 	TCP_CLOSE_TIMEOUT_MS = 60000,   /* from our shutdown to the connection gone, at most (bar TIME-WAIT) */
-	TCP_ORPHAN_PROBES = 8,          /* zero-window probes a connection we shut down may send */
+	TCP_ORPHAN_PROBES = 5,          /* zero-window probes a connection we shut down may send (~32 s) */
 	TCP_PERSIST_MIN_MS = 500,
 	TCP_TLP_MIN_MS = 10,            /* RFC 8985 7.2: PTO = 2 SRTT, at least this */
 	TCP_TLP_DELACK_MS = 50,         /* added when one segment is in flight: the peer may delay its ACK */

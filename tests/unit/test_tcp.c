@@ -1077,9 +1077,10 @@ static void test_pool_pressure_refuses_and_prunes(void)
 }
 
 /* After our shutdown, a peer that keeps its window shut and answers every
- * probe cannot keep the connection: it is reset by the close deadline. Its
- * zero-window answers are not duplicate ACKs either: no fast retransmit. */
-static void test_closing_connection_has_a_deadline(void)
+ * probe cannot keep the connection: it is reset after TCP_ORPHAN_PROBES
+ * probes, before the close deadline. Its zero-window answers are not
+ * duplicate ACKs either: no fast retransmit. */
+static void test_closing_connection_probe_limit(void)
 {
 	struct peer p = established(true);
 	struct tcp_conn *c = conn_of(&p);
@@ -1107,11 +1108,67 @@ static void test_closing_connection_has_a_deadline(void)
 	}
 	CU_ASSERT_EQUAL(app.timed_out, 1);
 	CU_ASSERT_TRUE(reset_sent);
-	CU_ASSERT(harness.w->now_ms - start <= TCP_CLOSE_TIMEOUT_MS + 200);
-	CU_ASSERT(probes >= 3);
+	CU_ASSERT(harness.w->now_ms - start < TCP_CLOSE_TIMEOUT_MS);
+	CU_ASSERT_EQUAL(probes, TCP_ORPHAN_PROBES);
 	CU_ASSERT_EQUAL(tcp_flow_count(harness.w), 0);
 	CU_ASSERT_EQUAL(harness.w->counters.tcp_close_timeouts, 1);
 	CU_ASSERT_EQUAL(harness.w->counters.tcp_fast_retransmits, 0);
+}
+
+/* After our shutdown, a peer that never acknowledges our FIN (nor anything)
+ * is reset at the close deadline, long before the retransmissions give up. */
+static void test_closing_connection_has_a_deadline(void)
+{
+	struct peer p = established(true);
+	struct seg out;
+	uint64_t start;
+
+	tcp_shutdown(harness.w, conn_of(&p));
+	CU_ASSERT_EQUAL_FATAL(expect(&out, F_ACK | F_FIN, p.rcv_nxt, p.snd_nxt), 0);
+	start = harness.w->now_ms;
+	while (harness.w->now_ms - start < 10 * TCP_CLOSE_TIMEOUT_MS && !app.timed_out) {
+		clock_advance_ms(100);
+		while (take(&out) == 0)
+			; /* retransmitted FINs, then the RST: the peer answers nothing */
+	}
+	CU_ASSERT_EQUAL(app.timed_out, 1);
+	CU_ASSERT(harness.w->now_ms - start >= TCP_CLOSE_TIMEOUT_MS);
+	CU_ASSERT(harness.w->now_ms - start <= TCP_CLOSE_TIMEOUT_MS + 200);
+	CU_ASSERT_EQUAL(harness.w->counters.tcp_close_timeouts, 1);
+	CU_ASSERT_EQUAL(tcp_flow_count(harness.w), 0);
+}
+
+/* A send queue fed one-byte mbufs (the echo service's case) holds them in few
+ * mbufs; past the worker's hard limit it takes nothing more. */
+static void test_send_queue_collapses_and_is_bounded(void)
+{
+	struct peer p = established(true);
+	struct tcp_conn *c = conn_of(&p);
+	struct tcp_worker *t = tcp_worker_of(harness.w);
+	uint32_t hard_limit = t->mbuf_hard_limit;
+
+	p.win = 0;
+	peer_send(&p, F_ACK, NULL, 0); /* nothing leaves: everything stays queued */
+	for (int i = 0; i < 300; i++) {
+		struct rte_mbuf *m = rte_pktmbuf_alloc(harness.pool);
+
+		*(char *)rte_pktmbuf_append(m, 1) = 'e';
+		CU_ASSERT_EQUAL_FATAL(tcp_write_mbuf(harness.w, c, m), 0);
+	}
+	CU_ASSERT_EQUAL(c->sndq.bytes, 300);
+	CU_ASSERT(c->sndq.segments <= 2);
+	t->mbuf_hard_limit = t->queued_mbufs;
+	/* Only the room left in the tail mbuf: no new mbuf. */
+	CU_ASSERT_EQUAL(tcp_send_space(harness.w, c), (uint32_t)rte_pktmbuf_tailroom(c->sndq.tail));
+	{
+		struct rte_mbuf *big = rte_pktmbuf_alloc(harness.pool);
+
+		memset(rte_pktmbuf_append(big, 1500), 'b', 1500);
+		CU_ASSERT_EQUAL(tcp_write_mbuf(harness.w, c, big), -1);
+		rte_pktmbuf_free(big);
+	}
+	t->mbuf_hard_limit = hard_limit;
+	CU_ASSERT(tcp_send_space(harness.w, c) > (uint32_t)rte_pktmbuf_tailroom(c->sndq.tail));
 }
 
 /* An application-limited sender never fills cwnd: it must not grow (RFC 7661). */
@@ -1757,8 +1814,12 @@ int main(void)
 		{ "in-order one-byte segments collapse in the receive queue", test_tiny_in_order_segments_collapse },
 		{ "under pool pressure: out-of-order refused and pruned, then in-order refused",
 		  test_pool_pressure_refuses_and_prunes },
-		{ "a closing connection held by a shut window is reset at the close deadline",
+		{ "a closing connection held by a shut window is reset after its probe limit",
+		  test_closing_connection_probe_limit },
+		{ "a closing connection whose FIN is never acknowledged is reset at the close deadline",
 		  test_closing_connection_has_a_deadline },
+		{ "a send queue of one-byte mbufs collapses, and takes nothing past the hard limit",
+		  test_send_queue_collapses_and_is_bounded },
 		{ "cwnd grows only while it limits the sender", test_cwnd_grows_only_when_it_limits },
 	};
 
