@@ -7,11 +7,11 @@ BUILD       ?= build
 WERROR      ?= -Werror
 CFLAGS_BASE := -std=gnu11 -O2 -g -Wall -Wextra $(WERROR) -Wno-address-of-packed-member -D_GNU_SOURCE
 # DPDK's headers need the CPU flags of the build machine (vector paths in rte_*).
-DPDK_CFLAGS := $(shell pkg-config --cflags libdpdk) -march=native
-DPDK_LIBS   := $(shell pkg-config --libs libdpdk)
-SSL_LIBS    := $(shell pkg-config --libs openssl)
-YAML_LIBS   := $(shell pkg-config --libs yaml-0.1)
-CUNIT_LIBS  := $(shell pkg-config --libs cunit)
+DPDK_CFLAGS := $(shell pkg-config --cflags libdpdk 2>/dev/null) -march=native
+DPDK_LIBS   := $(shell pkg-config --libs libdpdk 2>/dev/null)
+SSL_LIBS    := $(shell pkg-config --libs openssl 2>/dev/null)
+YAML_LIBS   := $(shell pkg-config --libs yaml-0.1 2>/dev/null)
+CUNIT_LIBS  := $(shell pkg-config --libs cunit 2>/dev/null)
 
 # The layers, lowest first (DESIGN.md "Dependency rules", docs/ARCHITECTURE.md).
 # Each layer's files are compiled with the include paths of that layer and the
@@ -124,8 +124,12 @@ fuzz-build: $(FUZZ_TARGETS)
 fuzz: fuzz-build
 	tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
-test: all unit unit-asan fuzz-build
+test: deps
+	$(MAKE) all unit unit-asan fuzz-build
 	tests/run.sh $(BUILD)
+
+deps:
+	tests/lib/install-deps.sh
 
 test-unit: all unit unit-asan fuzz-build
 	tests/run.sh --unit-only $(BUILD)
@@ -151,7 +155,10 @@ bench-tls: all $(BUILD)/tls_bench $(BUILD)/tls_memory_handshake
 
 bench: bench-tcp bench-tls
 
-lab: all
+# The lab installs what it needs itself (a fresh Debian 12 machine has no DPDK).
+lab:
+	tests/lib/install-deps.sh
+	$(MAKE) all
 	tests/lab.sh up
 
 lab-down:
@@ -160,4 +167,4 @@ lab-down:
 clean:
 	rm -rf $(BUILD) config/pki
 
-.PHONY: print-layer-flags all unit unit-asan fuzz fuzz-build test test-unit lab lab-down clean bench bench-tcp bench-tls
+.PHONY: deps print-layer-flags all unit unit-asan fuzz fuzz-build test test-unit lab lab-down clean bench bench-tcp bench-tls

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs, by Debian package name, what building, the lab and the tests need,
+# when any of it is missing (root, Debian 12). Shared by .ci/run and `make lab`,
+# so a newcomer's first `make lab` on a fresh machine works as CI's does.
+set -euo pipefail
+packages=(
+	build-essential pkg-config make
+	libdpdk-dev dpdk dpdk-dev          # DPDK 22.11: EAL, ethdev, af_xdp/af_packet PMDs, telemetry
+	libssl-dev openssl                 # OpenSSL 3: the appliance's TLS, the lab PKI, s_client
+	clang libclang-rt-14-dev           # libFuzzer harnesses (-fsanitize=fuzzer,address,undefined)
+	curl gnutls-bin haproxy            # real clients and a TLS-offloading front in the session tests
+	libyaml-dev                        # config loader
+	libcunit1-dev                      # unit tests
+	iproute2 ethtool nftables iputils-ping tcpdump iperf3 python3 procps util-linux netcat-openbsd
+)
+missing=()
+for p in "${packages[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ "${#missing[@]}" -eq 0 ] && exit 0
+if [ "$(id -u)" -ne 0 ]; then
+	echo "install-deps: missing packages (${missing[*]}); run as root to install them" >&2
+	exit 1
+fi
+echo "install-deps: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q
+apt-get install -y -q --no-install-recommends "${missing[@]}"
