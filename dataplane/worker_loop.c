@@ -18,6 +18,7 @@
 #include "client_index.h"
 #include "eth.h"
 #include "iface.h"
+#include "link.h"
 #include "log.h"
 #include "nexthop.h"
 #include "published_config.h"
@@ -60,6 +61,7 @@ int worker_loop(void *arg)
 		}
 		tcp_timer_run(w);
 		session_poll(w);
+		link_poll(w);
 		worker_command_poll(w);
 		client_index_quiescent(w->id);
 		if (now - last_drain > drain_tsc) {

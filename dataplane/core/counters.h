@@ -146,6 +146,15 @@
 	X(link_tx_packets, "IPv6 packets sent to clients")                                    \
 	X(link_tx_bytes, "bytes of IPv6 packets sent to clients")                             \
 	X(link_echo_answered, "ICMPv6 echo requests to the server's link address answered")   \
+	X(link_rs_received, "Router Solicitations from clients")                            \
+	X(link_ra_sent, "Router Advertisements sent to clients (solicited and periodic)")      \
+	X(link_dad_claimed, "DAD probes that claimed a free address for their client") \
+	X(link_dad_defended, "DAD probes for another client's address answered with its NA")  \
+	X(drop_link_spoofed_source, "client packet from an address another client has, or off the link (mode none)") \
+	X(drop_link_address_limit, "client packet from a new address past the per-client limit") \
+	X(drop_link_link_local, "client link-local unicast not to the server (mode none)")     \
+	X(drop_link_multicast, "client multicast other than RS and DAD NS")                    \
+	X(drop_link_bad_nd, "client RS or NS with a bad hop limit, code, length, checksum or group") \
 	X(drop_framer_not_ipv6, "client sent a packet whose version is not 6 (session ended)") \
 	X(drop_framer_jumbogram, "client sent a jumbogram (session ended)")                   \
 	X(drop_framer_too_big, "client sent a packet longer than the link MTU (session ended)") \

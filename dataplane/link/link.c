@@ -1,19 +1,29 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include "link.h"
 
+#include <stdbool.h>
 #include <string.h>
 
 #include <rte_icmp.h>
 #include <rte_ip.h>
 #include <rte_mbuf.h>
 
+#include <errno.h>
+
 #include "appliance_config.h"
 #include "checksum.h"
+#include "client_table.h"
+#include "ipv6_addr.h"
+#include "link_nd.h"
 #include "session.h"
 #include "worker.h"
 
-#define ICMP6_ECHO_REQUEST 128
-#define ICMP6_ECHO_REPLY 129
+enum {
+	ICMP6_ECHO_REQUEST = 128,
+	ICMP6_ECHO_REPLY = 129,
+	ND_TYPE_ROUTER_SOLICITATION = 133,
+	ND_TYPE_NEIGHBOR_SOLICITATION = 135,
+};
 
 void link_start(void)
 {
@@ -55,23 +65,138 @@ static void echo_reply(struct worker *w, struct session *s, struct rte_mbuf *m)
 	session_send_packet(w, s, m);
 }
 
+static bool is_link_local(const uint8_t a[16])
+{
+	return a[0] == 0xfe && (a[1] & 0xc0) == 0x80;
+}
+
+static bool in_client_prefix(const struct worker *w, const uint8_t a[16])
+{
+	return memcmp(a, w->config->iphttps.client_prefix.addr.s6_addr, 8) == 0;
+}
+
+/* A well-formed ND message (RFC 4861 6.1.1, 7.1.1): hop limit 255, code 0, long enough, checksum right. */
+static bool nd_valid(const struct rte_ipv6_hdr *ip, uint32_t len, uint32_t min_len)
+{
+	const uint8_t *icmp = (const uint8_t *)(ip + 1);
+
+	return ip->hop_limits == 255 && len >= min_len && icmp[1] == 0 && checksum_icmp6_ok(ip, icmp, len);
+}
+
+/*
+ * Whether s's client may send from src: an address it owns, or one no other
+ * client owns, which it then owns (the Neighbor Cache learns from traffic).
+ * In authentication mode none, an address another client has, or one that
+ * is neither link-local nor in the client prefix, is a spoofed source
+ * (§3.2.5.2.2: unauthenticated peers must not abuse the link).
+ */
+static bool source_allowed(struct worker *w, struct session *s, const uint8_t src[16])
+{
+	bool none_mode = w->config->iphttps.authentication == CONFIG_AUTH_NONE;
+	int rc;
+
+	if (!is_link_local(src) && !in_client_prefix(w, src)) {
+		if (!none_mode)
+			return true; /* an authenticated client: the router's rules decide (to come) */
+		w->counters.drop_link_spoofed_source++;
+		return false;
+	}
+	rc = client_table_bind_address(w, s, (const struct in6_addr *)src);
+	if (rc == 0)
+		return true;
+	if (rc == -EEXIST) {
+		w->counters.drop_link_spoofed_source++;
+		return false;
+	}
+	w->counters.drop_link_address_limit++;
+	return false;
+}
+
 void link_input(struct worker *w, struct session *s, struct rte_mbuf *m)
 {
-	struct rte_ipv6_hdr *ip;
+	bool none_mode = w->config->iphttps.authentication == CONFIG_AUTH_NONE;
+	const struct rte_ipv6_hdr *ip;
+	const uint8_t *icmp;
+	uint32_t len;
 
 	w->counters.link_rx_packets++;
 	w->counters.link_rx_bytes += m->pkt_len;
 	s->rx_packets++;
-	/* The echo path works on one contiguous buffer: link MTUs up to the mbuf size. */
-	if (m->nb_segs != 1 || m->data_len < sizeof(*ip) + 8) {
+	/* The framer builds each packet in mbufs of the full data room: the IPv6
+	 * header and an ICMPv6 header are in the first one. */
+	if (m->data_len < sizeof(*ip) + 8) {
 		worker_drop(w, m, drop_link_no_route);
 		return;
 	}
-	ip = rte_pktmbuf_mtod(m, struct rte_ipv6_hdr *);
-	if (link_is_server_address(w, (const struct in6_addr *)ip->dst_addr) && ip->proto == IPPROTO_ICMPV6 &&
-	    ((const uint8_t *)(ip + 1))[0] == ICMP6_ECHO_REQUEST) {
-		echo_reply(w, s, m);
+	ip = rte_pktmbuf_mtod(m, const struct rte_ipv6_hdr *);
+	len = rte_be_to_cpu_16(ip->payload_len);
+	icmp = (const uint8_t *)(ip + 1);
+	if (ipv6_addr_is_multicast(ip->dst_addr)) {
+		/* Multicast from a client: Router Solicitations and DAD probes are the
+		 * router's business; in mode none nothing else is allowed on the link
+		 * (in certificates mode the rest will be forwarded to the other
+		 * clients, §3.2.5.2.2, with the router). */
+		if (ip->proto == IPPROTO_ICMPV6 && icmp[0] == ND_TYPE_ROUTER_SOLICITATION) {
+			if (!nd_valid(ip, len, 8)) {
+				worker_drop(w, m, drop_link_bad_nd);
+				return;
+			}
+			if (!ipv6_addr_is_unspecified(ip->src_addr) && !source_allowed(w, s, ip->src_addr)) {
+				rte_pktmbuf_free(m);
+				return;
+			}
+			link_nd_router_solicitation(w, s, m);
+			return;
+		}
+		if (ip->proto == IPPROTO_ICMPV6 && icmp[0] == ND_TYPE_NEIGHBOR_SOLICITATION &&
+		    ipv6_addr_is_unspecified(ip->src_addr)) {
+			uint8_t group[16];
+
+			if (!nd_valid(ip, len, 24)) {
+				worker_drop(w, m, drop_link_bad_nd);
+				return;
+			}
+			ipv6_addr_solicited_node(icmp + 8, group);
+			if (memcmp(group, ip->dst_addr, 16) != 0 || ipv6_addr_is_multicast(icmp + 8)) {
+				worker_drop(w, m, drop_link_bad_nd);
+				return;
+			}
+			link_nd_dad(w, s, m);
+			return;
+		}
+		worker_drop(w, m, drop_link_multicast);
+		return;
+	}
+	if (ipv6_addr_is_unspecified(ip->src_addr) || !source_allowed(w, s, ip->src_addr)) {
+		if (ipv6_addr_is_unspecified(ip->src_addr))
+			w->counters.drop_link_spoofed_source++;
+		rte_pktmbuf_free(m);
+		return;
+	}
+	if (link_is_server_address(w, (const struct in6_addr *)ip->dst_addr)) {
+		if (ip->proto == IPPROTO_ICMPV6 && icmp[0] == ICMP6_ECHO_REQUEST) {
+			echo_reply(w, s, m);
+			return;
+		}
+		if (ip->proto == IPPROTO_ICMPV6 && icmp[0] == ND_TYPE_ROUTER_SOLICITATION) {
+			if (!nd_valid(ip, len, 8)) {
+				worker_drop(w, m, drop_link_bad_nd);
+				return;
+			}
+			link_nd_router_solicitation(w, s, m);
+			return;
+		}
+	}
+	if (none_mode && is_link_local(ip->dst_addr) &&
+	    !link_is_server_address(w, (const struct in6_addr *)ip->dst_addr)) {
+		/* §3.2.5.2.2: link-local unicast only to the server itself. */
+		worker_drop(w, m, drop_link_link_local);
 		return;
 	}
 	worker_drop(w, m, drop_link_no_route);
+}
+
+void link_poll(struct worker *w)
+{
+	link_nd_poll(w);
 }

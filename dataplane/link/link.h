@@ -8,11 +8,15 @@
  * through the handler this layer registers (link_start); the link sends
  * packets down with session_send_packet.
  *
- * The server answers ICMPv6 echo on its link addresses: fe80::1 and the
- * client prefix's ::1 (so a client can check the link end to end before
- * anything else runs). Everything else a client sends is counted and
- * dropped until the router (route, neighbor discovery and multicast rules
- * of [MS-IPHTTPS] §3.2.5.2.2) forwards it.
+ * The server is the link's router ([MS-IPHTTPS] 3.2.3.1): it answers Router
+ * Solicitations and DAD probes and sends Router Advertisements (link_nd.c),
+ * keeps the Neighbor Cache (client address -> session, learned from DAD and
+ * from traffic), and answers ICMPv6 echo on its link addresses fe80::1 and
+ * <client prefix>::1. In authentication mode none it enforces §3.2.5.2.2:
+ * link-local unicast only to the server, multicast only RS and DAD NS, and a
+ * client sends only from addresses it owns. Forwarding to the internal
+ * network and between clients comes with the rest of the router: until then
+ * other packets are counted (drop_link_no_route).
  */
 
 #include <stdbool.h>
@@ -27,6 +31,9 @@ void link_start(void);
 
 /** Whether addr is one of the server's addresses on the link (fe80::1, <client prefix>::1). */
 bool link_is_server_address(const struct worker *w, const struct in6_addr *addr);
+
+/** The link's periodic work (unsolicited Router Advertisements); the worker's loop. */
+void link_poll(struct worker *w);
 
 /** A complete IPv6 packet from the client of s (one mbuf chain, consumed). */
 void link_input(struct worker *w, struct session *s, struct rte_mbuf *m);

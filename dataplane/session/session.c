@@ -347,6 +347,16 @@ static const struct tcp_upcalls session_upcalls = {
 	.closed = session_closed,
 };
 
+void session_foreach_link_up(struct worker *w, int (*fn)(struct worker *w, struct session *s))
+{
+	struct session *s = TAILQ_FIRST(&session_worker_of(w)->idle), *next;
+
+	for (; s; s = next) {
+		next = TAILQ_NEXT(s, idle_link);
+		fn(w, s);
+	}
+}
+
 /* ---- the worker's periodic work ---- */
 
 void session_poll(struct worker *w)

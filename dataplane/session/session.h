@@ -153,6 +153,9 @@ void session_poll(struct worker *w);
  */
 int session_send_packet(struct worker *w, struct session *s, struct rte_mbuf *m);
 
+/** Call fn for every LinkUp session of the worker (fn may close the one it is given). */
+void session_foreach_link_up(struct worker *w, int (*fn)(struct worker *w, struct session *s));
+
 /** End a session: close_notify, FIN, and the Client Table entry goes. */
 void session_close(struct worker *w, struct session *s);
 

@@ -288,6 +288,156 @@ static void test_ticket_keys_rotate(void)
 	fresh();
 }
 
+/* ---- the link: neighbor discovery and mode-none rules ([MS-IPHTTPS] 3.2.5.2.2) ---- */
+
+/* An IPv6 packet carrying one ICMPv6 message, checksum computed here (not by the datapath). */
+static size_t icmp6_packet(uint8_t *p, const char *src, const char *dst, uint8_t hop_limit, uint8_t type,
+			   const uint8_t *body, size_t body_len)
+{
+	size_t len = 4 + body_len;
+	uint16_t sum;
+
+	memset(p, 0, 40 + len);
+	p[0] = 0x60;
+	p[4] = (uint8_t)(len >> 8), p[5] = (uint8_t)len;
+	p[6] = 58;
+	p[7] = hop_limit;
+	inet_pton(AF_INET6, src, p + 8);
+	inet_pton(AF_INET6, dst, p + 24);
+	p[40] = type;
+	memcpy(p + 44, body, body_len);
+	sum = (uint16_t)~reference_checksum(p + 40, len, reference_pseudo_sum(p));
+	p[42] = (uint8_t)(sum >> 8), p[43] = (uint8_t)sum;
+	return 40 + len;
+}
+
+/* A LinkUp session, its 200 read and its plaintext emptied. */
+static struct tls_peer *link_up_peer(void)
+{
+	struct tls_peer *tp = tls_connect();
+
+	pump();
+	tls_send(tp, request, (int)strlen(request));
+	pump();
+	CU_ASSERT_FATAL(got_200(tp));
+	tp->plain_len = 0;
+	return tp;
+}
+
+static bool addr_is(const uint8_t *a, const char *text)
+{
+	uint8_t b[16];
+
+	inet_pton(AF_INET6, text, b);
+	return memcmp(a, b, 16) == 0;
+}
+
+/* A Router Solicitation gets the link's Router Advertisement: from fe80::1
+ * to ff02::1, the client prefix (on-link clear, autonomous set), the link MTU. */
+static void test_router_solicitation_gets_advertisement(void)
+{
+	static const uint8_t rs_body[4];
+	uint8_t pkt[128];
+	const uint8_t *ra, *opt;
+	struct tls_peer *tp;
+
+	fresh();
+	tp = link_up_peer();
+	tls_send(tp, pkt, (int)icmp6_packet(pkt, "::", "ff02::2", 255, 133, rs_body, sizeof(rs_body)));
+	pump();
+	CU_ASSERT_EQUAL(harness.w->counters.link_ra_sent, 1);
+	CU_ASSERT_EQUAL_FATAL(tp->plain_len, 40 + 16 + 32 + 8);
+	ra = tp->plain;
+	CU_ASSERT_TRUE(addr_is(ra + 8, "fe80::1"));
+	CU_ASSERT_TRUE(addr_is(ra + 24, "ff02::1"));
+	CU_ASSERT_EQUAL(ra[7], 255);
+	CU_ASSERT_EQUAL(ra[40], 134);
+	CU_ASSERT_EQUAL(reference_checksum(ra + 40, 56, reference_pseudo_sum(ra)), 0xffff);
+	CU_ASSERT_EQUAL(ra[46] << 8 | ra[47], 1800); /* router lifetime */
+	opt = ra + 56;
+	CU_ASSERT_EQUAL(opt[0], 3);                  /* Prefix Information */
+	CU_ASSERT_EQUAL(opt[2], 64);
+	CU_ASSERT_EQUAL(opt[3], 0x40);               /* L clear, A set */
+	CU_ASSERT_TRUE(memcmp(opt + 16, harness.config.iphttps.client_prefix.addr.s6_addr, 8) == 0);
+	opt += 32;
+	CU_ASSERT_EQUAL(opt[0], 5);                  /* MTU */
+	CU_ASSERT_EQUAL((uint32_t)(opt[4] << 24 | opt[5] << 16 | opt[6] << 8 | opt[7]), 1280);
+	/* One with a hop limit below 255 is no ND message (RFC 4861 6.1.1). */
+	tp->plain_len = 0;
+	tls_send(tp, pkt, (int)icmp6_packet(pkt, "::", "ff02::2", 64, 133, rs_body, sizeof(rs_body)));
+	pump();
+	CU_ASSERT_EQUAL(tp->plain_len, 0);
+	CU_ASSERT_EQUAL(harness.w->counters.drop_link_bad_nd, 1);
+}
+
+/* DAD: a free target becomes the client's (the Neighbor Cache); a second
+ * client probing the same target gets the NA its holder would send, from the
+ * target to ff02::1, Router clear, no Target Link-Layer option; and may not
+ * send from it. */
+static void test_dad_claims_and_defends(void)
+{
+	static const char target[] = "2001:db8:c1::abcd";
+	uint8_t ns[4 + 20] = { 0 }, pkt[128];
+	const uint8_t *na;
+	struct tls_peer *a, *b;
+	struct client_ref ref;
+	struct in6_addr t;
+
+	fresh();
+	a = link_up_peer();
+	b = link_up_peer();
+	inet_pton(AF_INET6, target, ns + 4);
+	tls_send(a, pkt, (int)icmp6_packet(pkt, "::", "ff02::1:ff00:abcd", 255, 135, ns, sizeof(ns)));
+	pump();
+	inet_pton(AF_INET6, target, &t);
+	CU_ASSERT_TRUE_FATAL(client_index_lookup(&t, &ref));
+	CU_ASSERT_EQUAL(ref.slot, session_of(a)->slot);
+	CU_ASSERT_EQUAL(a->plain_len, 0); /* nothing answers a free target */
+	CU_ASSERT_EQUAL(harness.w->counters.link_dad_claimed, 1);
+	tls_send(b, pkt, (int)icmp6_packet(pkt, "::", "ff02::1:ff00:abcd", 255, 135, ns, sizeof(ns)));
+	pump();
+	CU_ASSERT_EQUAL(harness.w->counters.link_dad_defended, 1);
+	CU_ASSERT_EQUAL_FATAL(b->plain_len, 40 + 24);
+	na = b->plain;
+	CU_ASSERT_TRUE(addr_is(na + 8, target));
+	CU_ASSERT_TRUE(addr_is(na + 24, "ff02::1"));
+	CU_ASSERT_EQUAL(na[40], 136);
+	CU_ASSERT_EQUAL(na[44] & 0x80, 0);           /* Router flag clear */
+	CU_ASSERT_EQUAL(na[44] & 0x40, 0);           /* not solicited: multicast */
+	CU_ASSERT_TRUE(addr_is(na + 48, target));
+	CU_ASSERT_EQUAL(reference_checksum(na + 40, 24, reference_pseudo_sum(na)), 0xffff);
+	/* b sending from a's address is a spoofed source. */
+	tls_send(b, pkt, (int)icmp6_packet(pkt, target, "fe80::1", 64, 128, ns, 8));
+	pump();
+	CU_ASSERT_EQUAL(harness.w->counters.drop_link_spoofed_source, 1);
+	CU_ASSERT_EQUAL(harness.w->counters.link_echo_answered, 0);
+}
+
+/* Mode none (§3.2.5.2.2): link-local unicast only to the server, multicast
+ * only RS and DAD NS, sources only on the link and not another client's. */
+static void test_mode_none_rules(void)
+{
+	uint8_t body[8] = { 0 }, pkt[128];
+	struct tls_peer *tp;
+
+	fresh();
+	tp = link_up_peer();
+	tls_send(tp, pkt, (int)icmp6_packet(pkt, "fe80::2", "fe80::5", 64, 128, body, sizeof(body)));
+	tls_send(tp, pkt, (int)icmp6_packet(pkt, "fe80::2", "ff02::1", 64, 128, body, sizeof(body)));
+	tls_send(tp, pkt, (int)icmp6_packet(pkt, "2001:db8:dead::1", "2001:db8:c1::1", 64, 128, body, sizeof(body)));
+	pump();
+	CU_ASSERT_EQUAL(harness.w->counters.drop_link_link_local, 1);
+	CU_ASSERT_EQUAL(harness.w->counters.drop_link_multicast, 1);
+	CU_ASSERT_EQUAL(harness.w->counters.drop_link_spoofed_source, 1);
+	CU_ASSERT_EQUAL(tp->plain_len, 0);
+	/* From an address on the link, to the server: answered, and the address learned. */
+	tls_send(tp, pkt, (int)icmp6_packet(pkt, "2001:db8:c1::77", "2001:db8:c1::1", 64, 128, body, sizeof(body)));
+	pump();
+	CU_ASSERT_EQUAL(harness.w->counters.link_echo_answered, 1);
+	CU_ASSERT_EQUAL(harness.w->counters.link_dad_claimed, 0); /* learned from traffic, not claimed by DAD */
+	CU_ASSERT_EQUAL(session_of(tp)->address_count, 2);              /* fe80::2 and 2001:db8:c1::77 */
+}
+
 static void test_handshake_request_and_echo(void)
 {
 	struct tls_peer *tp;
@@ -473,6 +623,9 @@ int main(void)
 		  test_async_pause_serves_others_then_resumes },
 		{ "a handshake paused past its deadline is not freed under the job; it goes when the job ends",
 		  test_async_paused_past_deadline_is_aborted_on_resume },
+		{ "a Router Solicitation gets the link's Router Advertisement", test_router_solicitation_gets_advertisement },
+		{ "DAD: a free target is claimed, a taken one defended with its holder's NA", test_dad_claims_and_defends },
+		{ "mode none: link-local, multicast and source rules", test_mode_none_rules },
 		{ "session ticket keys rotate: the previous key still opens, the one before does not",
 		  test_ticket_keys_rotate },
 		{ "a Content-Length below 2^64-1 ends the client's half of the link where it says",

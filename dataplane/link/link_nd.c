@@ -1,0 +1,164 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include "link_nd.h"
+
+#include <string.h>
+
+#include <rte_ip.h>
+#include <rte_mbuf.h>
+
+#include "appliance_config.h"
+#include "checksum.h"
+#include "client_table.h"
+#include "ipv6_addr.h"
+#include "link.h"
+#include "session.h"
+#include "worker.h"
+
+enum {
+	ND_ROUTER_SOLICITATION = 133,
+	ND_ROUTER_ADVERTISEMENT = 134,
+	ND_NEIGHBOR_SOLICITATION = 135,
+	ND_NEIGHBOR_ADVERTISEMENT = 136,
+	ND_OPT_PREFIX_INFORMATION = 3,
+	ND_OPT_MTU = 5,
+	RA_BYTES = 16 + 32 + 8,   /* RA header, Prefix Information, MTU */
+	NA_BYTES = 24,            /* NA header and target, no option */
+	NA_FLAG_OVERRIDE = 0x20,
+	PREFIX_FLAG_AUTONOMOUS = 0x40,
+};
+
+/* The server's address on the link, fe80::1, and the all-nodes group. */
+static const uint8_t server_link_local[16] = { 0xfe, 0x80, [15] = 1 };
+static const uint8_t all_nodes[16] = { 0xff, 0x02, [15] = 1 };
+
+/* Per worker: when the next unsolicited RAs go out. */
+static uint64_t next_ra_ms[CONFIG_MAX_WORKERS];
+
+static void put16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)(v >> 8), p[1] = (uint8_t)v;
+}
+
+static void put32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24), p[1] = (uint8_t)(v >> 16), p[2] = (uint8_t)(v >> 8), p[3] = (uint8_t)v;
+}
+
+/* An ICMPv6 message of len bytes from src to dst in a fresh mbuf; body filled by the caller, then sealed. */
+static struct rte_ipv6_hdr *icmp6_new(struct worker *w, struct rte_mbuf **out, const uint8_t src[16],
+				      const uint8_t dst[16], uint16_t len)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(w->pool);
+	struct rte_ipv6_hdr *ip;
+
+	*out = m;
+	if (!m || !(ip = (struct rte_ipv6_hdr *)rte_pktmbuf_append(m, (uint16_t)(sizeof(*ip) + len)))) {
+		rte_pktmbuf_free(m);
+		*out = NULL;
+		w->counters.mbuf_alloc_failed++;
+		return NULL;
+	}
+	memset(ip, 0, sizeof(*ip) + len);
+	ip->vtc_flow = rte_cpu_to_be_32(6u << 28);
+	ip->payload_len = rte_cpu_to_be_16(len);
+	ip->proto = IPPROTO_ICMPV6;
+	ip->hop_limits = LINK_ND_HOP_LIMIT;
+	memcpy(ip->src_addr, src, 16);
+	memcpy(ip->dst_addr, dst, 16);
+	return ip;
+}
+
+static void icmp6_seal(struct rte_ipv6_hdr *ip)
+{
+	uint8_t *icmp = (uint8_t *)(ip + 1);
+	uint16_t len = rte_be_to_cpu_16(ip->payload_len), sum;
+
+	icmp[2] = icmp[3] = 0;
+	sum = checksum_icmp6(ip, icmp, len);
+	memcpy(&icmp[2], &sum, 2); /* the sum is in network order already */
+}
+
+int link_nd_send_ra(struct worker *w, struct session *s)
+{
+	const struct config_iphttps *link = &w->config->iphttps;
+	struct rte_mbuf *m;
+	struct rte_ipv6_hdr *ip = icmp6_new(w, &m, server_link_local, all_nodes, RA_BYTES);
+	uint8_t *ra, *pi, *mtu;
+
+	if (!ip)
+		return -1;
+	ra = (uint8_t *)(ip + 1);
+	ra[0] = ND_ROUTER_ADVERTISEMENT;
+	ra[4] = 64;                                   /* Cur Hop Limit for the clients */
+	put16(&ra[6], LINK_ROUTER_LIFETIME_S);        /* M and O flags clear: SLAAC only */
+	pi = ra + 16;
+	pi[0] = ND_OPT_PREFIX_INFORMATION;
+	pi[1] = 4;
+	pi[2] = 64;
+	pi[3] = PREFIX_FLAG_AUTONOMOUS;               /* on-link clear: every packet goes through the router */
+	put32(&pi[4], LINK_PREFIX_VALID_S);
+	put32(&pi[8], LINK_PREFIX_PREFERRED_S);
+	memcpy(&pi[16], link->client_prefix.addr.s6_addr, 8);
+	mtu = pi + 32;
+	mtu[0] = ND_OPT_MTU;
+	mtu[1] = 1;
+	put32(&mtu[4], link->link_mtu);
+	icmp6_seal(ip);
+	if (session_send_packet(w, s, m) != 0)
+		return -1;
+	w->counters.link_ra_sent++;
+	return 0;
+}
+
+void link_nd_router_solicitation(struct worker *w, struct session *s, struct rte_mbuf *m)
+{
+	w->counters.link_rs_received++;
+	rte_pktmbuf_free(m);
+	link_nd_send_ra(w, s);
+}
+
+/* The NA the holder of target would send to the DAD of another: from the
+ * target to all-nodes, Router clear, Solicited clear, Override set, no option. */
+static void defend(struct worker *w, struct session *s, const uint8_t target[16])
+{
+	struct rte_mbuf *m;
+	struct rte_ipv6_hdr *ip = icmp6_new(w, &m, target, all_nodes, NA_BYTES);
+	uint8_t *na;
+
+	if (!ip)
+		return;
+	na = (uint8_t *)(ip + 1);
+	na[0] = ND_NEIGHBOR_ADVERTISEMENT;
+	na[4] = NA_FLAG_OVERRIDE;
+	memcpy(&na[8], target, 16);
+	icmp6_seal(ip);
+	if (session_send_packet(w, s, m) == 0)
+		w->counters.link_dad_defended++;
+}
+
+void link_nd_dad(struct worker *w, struct session *s, struct rte_mbuf *m)
+{
+	const struct rte_ipv6_hdr *ip = rte_pktmbuf_mtod(m, const struct rte_ipv6_hdr *);
+	uint8_t target[16];
+	int rc;
+
+	memcpy(target, (const uint8_t *)(ip + 1) + 8, 16);
+	rte_pktmbuf_free(m);
+	rc = client_table_bind_address(w, s, (const struct in6_addr *)target);
+	if (rc == 0) {
+		w->counters.link_dad_claimed++;
+	} else if (rc == -EEXIST) {
+		defend(w, s, target); /* another client has it: this one's DAD must fail */
+	} else {
+		w->counters.drop_link_address_limit++;
+	}
+}
+
+void link_nd_poll(struct worker *w)
+{
+	if (w->now_ms < next_ra_ms[w->id])
+		return;
+	if (next_ra_ms[w->id] != 0)
+		session_foreach_link_up(w, link_nd_send_ra);
+	next_ra_ms[w->id] = w->now_ms + (uint64_t)LINK_RA_INTERVAL_S * 1000;
+}
