@@ -45,6 +45,10 @@
 	X(drop_ipv6_bad_payload_length, "IPv6 payload length beyond the frame")              \
 	X(drop_ipv6_bad_source, "IPv6 source is multicast or ours")                           \
 	X(drop_ipv6_not_for_us, "IPv6 to an address that is not ours")                        \
+	X(route_forwarded, "IPv6 packets sent on to the internal network")                     \
+	X(drop_route_no_route, "IPv6 packet for the internal network with no route and no gateway") \
+	X(drop_route_unresolved, "IPv6 packet for a next hop whose MAC is not known (yet)")    \
+	X(drop_route_no_headroom, "IPv6 packet without room for its Ethernet header")          \
 	X(drop_ipv6_extension_header, "IPv6 extension header before the payload")            \
 	X(drop_ipv6_unknown_next_header, "IPv6 next header the appliance does not serve")     \
 	X(drop_icmp6_truncated, "ICMPv6 shorter than its header")                             \
@@ -155,6 +159,16 @@
 	X(drop_link_link_local, "client link-local unicast not to the server (mode none)")     \
 	X(drop_link_multicast, "client multicast other than RS and DAD NS")                    \
 	X(drop_link_bad_nd, "client RS or NS with a bad hop limit, code, length, checksum or group") \
+	X(link_forwarded_to_internal, "client packets routed to the internal network")       \
+	X(link_forwarded_to_client, "packets routed to a client (from the internal network or another client)") \
+	X(link_hop_limit_exceeded, "packets whose hop limit ran out here (Time Exceeded)")    \
+	X(link_packet_too_big, "packets to a client over the link MTU (Packet Too Big)")      \
+	X(link_icmp_errors_sent, "ICMPv6 errors the router sent")                              \
+	X(link_icmp_errors_limited, "ICMPv6 errors not sent: over the per-second limit")      \
+	X(drop_link_no_client, "packet to a client-prefix address no client has (Destination Unreachable)") \
+	X(drop_link_other_worker, "packet for a client on another worker (the rings come with the router)") \
+	X(drop_link_chained, "client packet longer than one mbuf: not forwarded")             \
+	X(drop_link_no_service, "client packet to the server other than echo and ND")         \
 	X(drop_framer_not_ipv6, "client sent a packet whose version is not 6 (session ended)") \
 	X(drop_framer_jumbogram, "client sent a jumbogram (session ended)")                   \
 	X(drop_framer_too_big, "client sent a packet longer than the link MTU (session ended)") \

@@ -14,7 +14,9 @@
 #include "checksum.h"
 #include "client_table.h"
 #include "ipv6_addr.h"
+#include "link_forward.h"
 #include "link_nd.h"
+#include "ipv6_route.h"
 #include "session.h"
 #include "worker.h"
 
@@ -28,6 +30,7 @@ enum {
 void link_start(void)
 {
 	session_set_packet_handler(link_input);
+	ipv6_route_set_forward_handler(link_forward_from_internal);
 }
 
 bool link_is_server_address(const struct worker *w, const struct in6_addr *addr)
@@ -93,6 +96,7 @@ static bool nd_valid(const struct rte_ipv6_hdr *ip, uint32_t len, uint32_t min_l
 static bool source_allowed(struct worker *w, struct session *s, const uint8_t src[16])
 {
 	bool none_mode = w->config->iphttps.authentication == CONFIG_AUTH_NONE;
+	struct in6_addr addr; /* aligned: the index hashes it a word at a time */
 	int rc;
 
 	if (!is_link_local(src) && !in_client_prefix(w, src)) {
@@ -101,7 +105,8 @@ static bool source_allowed(struct worker *w, struct session *s, const uint8_t sr
 		w->counters.drop_link_spoofed_source++;
 		return false;
 	}
-	rc = client_table_bind_address(w, s, (const struct in6_addr *)src);
+	memcpy(&addr, src, sizeof(addr));
+	rc = client_table_bind_address(w, s, &addr);
 	if (rc == 0)
 		return true;
 	if (rc == -EEXIST) {
@@ -186,14 +191,19 @@ void link_input(struct worker *w, struct session *s, struct rte_mbuf *m)
 			link_nd_router_solicitation(w, s, m);
 			return;
 		}
-	}
-	if (none_mode && is_link_local(ip->dst_addr) &&
-	    !link_is_server_address(w, (const struct in6_addr *)ip->dst_addr)) {
-		/* §3.2.5.2.2: link-local unicast only to the server itself. */
-		worker_drop(w, m, drop_link_link_local);
+		worker_drop(w, m, drop_link_no_service); /* for the server, and nothing it serves */
 		return;
 	}
-	worker_drop(w, m, drop_link_no_route);
+	if (is_link_local(ip->dst_addr)) {
+		/* §3.2.5.2.2 (mode none): link-local unicast only to the server
+		 * itself; and a router never forwards link-local (RFC 4291 2.5.6). */
+		if (none_mode)
+			worker_drop(w, m, drop_link_link_local);
+		else
+			worker_drop(w, m, drop_link_no_route);
+		return;
+	}
+	link_forward_from_client(w, s, (struct rte_mbuf *)m);
 }
 
 void link_poll(struct worker *w)

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include "link_nd.h"
 
+#include <errno.h>
 #include <string.h>
+#include <netinet/in.h>
 
 #include <rte_ip.h>
 #include <rte_mbuf.h>
@@ -139,16 +141,16 @@ static void defend(struct worker *w, struct session *s, const uint8_t target[16]
 void link_nd_dad(struct worker *w, struct session *s, struct rte_mbuf *m)
 {
 	const struct rte_ipv6_hdr *ip = rte_pktmbuf_mtod(m, const struct rte_ipv6_hdr *);
-	uint8_t target[16];
+	struct in6_addr target; /* aligned: the index hashes it a word at a time */
 	int rc;
 
-	memcpy(target, (const uint8_t *)(ip + 1) + 8, 16);
+	memcpy(&target, (const uint8_t *)(ip + 1) + 8, 16);
 	rte_pktmbuf_free(m);
-	rc = client_table_bind_address(w, s, (const struct in6_addr *)target);
+	rc = client_table_bind_address(w, s, &target);
 	if (rc == 0) {
 		w->counters.link_dad_claimed++;
 	} else if (rc == -EEXIST) {
-		defend(w, s, target); /* another client has it: this one's DAD must fail */
+		defend(w, s, target.s6_addr); /* another client has it: this one's DAD must fail */
 	} else {
 		w->counters.drop_link_address_limit++;
 	}

@@ -6,6 +6,7 @@
 #include <rte_ip.h>
 
 #include "icmp6.h"
+#include "ipv6_route.h"
 #include "l4_input.h"
 #include "iface.h"
 #include "worker.h"
@@ -37,6 +38,11 @@ void ipv6_input(struct worker *w, const struct iface *ifc, struct rte_mbuf *m)
 		return;
 	}
 	if (unlikely(!iface_accepts_ipv6_dst(ifc, ip->dst_addr))) {
+		if (ifc->role == CONFIG_PORT_INTERNAL && !ipv6_addr_is_multicast(ip->dst_addr)) {
+			/* Not ours: the router's (the client prefix), if anyone's. */
+			ipv6_route_forward(w, ifc, m);
+			return;
+		}
 		worker_drop(w, m, drop_ipv6_not_for_us);
 		return;
 	}

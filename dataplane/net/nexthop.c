@@ -104,6 +104,14 @@ bool nexthop_learn_ipv6(struct worker *w, const struct iface *ifc, const uint8_t
 	return learn(w, ifc, false, ip, mac);
 }
 
+bool nexthop_mac_of_ipv6(enum config_port_role role, const uint8_t addr[16], struct rte_ether_addr *mac)
+{
+	for (unsigned int i = 0; i < table_count; i++)
+		if (table[i].role == role && !table[i].is_ipv4 && memcmp(table[i].addr, addr, 16) == 0)
+			return nexthop_mac(i, mac);
+	return false;
+}
+
 bool nexthop_mac(unsigned int index, struct rte_ether_addr *mac)
 {
 	uint64_t word;

@@ -43,6 +43,9 @@ bool nexthop_learn_ipv4(struct worker *w, const struct iface *ifc, uint32_t ip, 
 bool nexthop_learn_ipv6(struct worker *w, const struct iface *ifc, const uint8_t ip[16],
 			const struct rte_ether_addr *mac);
 
+/** The MAC of the IPv6 next hop addr on the port of role, if it is one and resolved. */
+bool nexthop_mac_of_ipv6(enum config_port_role role, const uint8_t addr[16], struct rte_ether_addr *mac);
+
 /** The MAC of next hop `index` if resolved. */
 bool nexthop_mac(unsigned int index, struct rte_ether_addr *mac);
 

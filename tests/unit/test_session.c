@@ -10,6 +10,7 @@
  * and session_poll resumes the job.
  */
 #define EXT CONFIG_PORT_EXTERNAL
+#define INT CONFIG_PORT_INTERNAL
 
 #include <openssl/async.h>
 #include <openssl/err.h>
@@ -17,6 +18,7 @@
 
 #include "client_table.h"
 #include "link.h"
+#include "nexthop.h"
 #include "session.h"
 #include "tls_context.h"
 #include "tls_ticket_keys.h"
@@ -438,6 +440,137 @@ static void test_mode_none_rules(void)
 	CU_ASSERT_EQUAL(session_of(tp)->address_count, 2);              /* fe80::2 and 2001:db8:c1::77 */
 }
 
+/* ---- the router: client <-> internal network <-> client ---- */
+
+static const struct rte_ether_addr corp_mac = { .addr_bytes = { 0x02, 0, 0, 0, 0xc0, 0x02 } };
+
+/* The internal gateway fd00:c0::2 (lab.yaml: the route fd00::/8 and the gateway) resolved. */
+static void corp_resolved(void)
+{
+	uint8_t corp[16];
+
+	inet_pton(AF_INET6, "fd00:c0::2", corp);
+	CU_ASSERT_TRUE_FATAL(nexthop_learn_ipv6(harness.w, &ifaces[INT], corp, &corp_mac));
+}
+
+/* The next frame sent on the internal port, in buf: its IPv6 packet, or NULL. */
+static const uint8_t *internal_frame(uint8_t *buf, size_t size, int *len)
+{
+	*len = harness_take(INT, buf, size);
+	if (*len < 14 + 40)
+		return NULL;
+	CU_ASSERT_TRUE(memcmp(buf, corp_mac.addr_bytes, 6) == 0);
+	CU_ASSERT_TRUE(memcmp(buf + 6, ifaces[INT].mac.addr_bytes, 6) == 0);
+	CU_ASSERT_EQUAL(buf[12] << 8 | buf[13], 0x86dd);
+	return buf + 14;
+}
+
+/* A frame from corp to the appliance's internal port carrying the IPv6 packet pkt. */
+static void from_corp(const uint8_t *pkt, size_t len)
+{
+	uint8_t f[2100];
+
+	put_eth(f, &ifaces[INT].mac, &corp_mac, 0x86dd);
+	memcpy(f + 14, pkt, len);
+	harness_inject(INT, f, 14 + len);
+}
+
+/* Client -> internal: the hop limit goes down by one and the packet leaves the
+ * internal port for the route's next hop; with the hop limit at 1, Time
+ * Exceeded comes back down the session instead. */
+static void test_client_to_internal(void)
+{
+	uint8_t body[8] = { 0, 7, 0, 1 }, pkt[128], frame[2100];
+	const uint8_t *out;
+	struct tls_peer *tp;
+	int len;
+
+	fresh();
+	harness.w->counters.route_forwarded = 0;
+	tp = link_up_peer();
+	tls_send(tp, pkt, (int)icmp6_packet(pkt, "2001:db8:c1::77", "fd00:c0::2", 64, 128, body, sizeof(body)));
+	pump();
+	CU_ASSERT_EQUAL(harness.w->counters.drop_route_unresolved, 1); /* the next hop's MAC is not known yet */
+	corp_resolved();
+	tls_send(tp, pkt, (int)icmp6_packet(pkt, "2001:db8:c1::77", "fd00:c0::2", 64, 128, body, sizeof(body)));
+	pump();
+	out = internal_frame(frame, sizeof(frame), &len);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(out);
+	CU_ASSERT_EQUAL(len, 14 + 40 + 12);
+	CU_ASSERT_EQUAL(out[7], 63);
+	CU_ASSERT_TRUE(addr_is(out + 8, "2001:db8:c1::77"));
+	CU_ASSERT_TRUE(addr_is(out + 24, "fd00:c0::2"));
+	CU_ASSERT_EQUAL(harness.w->counters.link_forwarded_to_internal, 1);
+	tp->plain_len = 0;
+	tls_send(tp, pkt, (int)icmp6_packet(pkt, "2001:db8:c1::77", "fd00:c0::2", 1, 128, body, sizeof(body)));
+	pump();
+	CU_ASSERT_EQUAL_FATAL(tp->plain_len, 40 + 8 + 40 + 12);
+	CU_ASSERT_EQUAL(tp->plain[40], 3); /* Time Exceeded */
+	CU_ASSERT_TRUE(addr_is(tp->plain + 8, "2001:db8:c1::1"));
+	CU_ASSERT_TRUE(addr_is(tp->plain + 24, "2001:db8:c1::77"));
+	CU_ASSERT_EQUAL(reference_checksum(tp->plain + 40, 60, reference_pseudo_sum(tp->plain)), 0xffff);
+}
+
+/* Internal -> client: down the session of the client that has the address;
+ * to an address no client has, Destination Unreachable; over the link MTU,
+ * Packet Too Big (both back out the internal port). */
+static void test_internal_to_client(void)
+{
+	static uint8_t big[1400 + 40];
+	uint8_t body[8] = { 0, 7, 0, 2 }, pkt[128], frame[2100];
+	const uint8_t *out;
+	struct tls_peer *tp;
+	int len;
+
+	fresh();
+	corp_resolved();
+	tp = link_up_peer();
+	tls_send(tp, pkt, (int)icmp6_packet(pkt, "2001:db8:c1::77", "2001:db8:c1::1", 64, 128, body, sizeof(body)));
+	pump(); /* the client's address is learned from its echo */
+	tp->plain_len = 0;
+	from_corp(pkt, icmp6_packet(pkt, "fd00:c0::2", "2001:db8:c1::77", 64, 128, body, sizeof(body)));
+	pump();
+	CU_ASSERT_EQUAL_FATAL(tp->plain_len, 40 + 12);
+	CU_ASSERT_EQUAL(tp->plain[7], 63);
+	CU_ASSERT_TRUE(addr_is(tp->plain + 8, "fd00:c0::2"));
+	CU_ASSERT_EQUAL(harness.w->counters.link_forwarded_to_client, 1);
+	from_corp(pkt, icmp6_packet(pkt, "fd00:c0::2", "2001:db8:c1::99", 64, 128, body, sizeof(body)));
+	out = internal_frame(frame, sizeof(frame), &len);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(out);
+	CU_ASSERT_EQUAL(out[40], 1); /* Destination Unreachable */
+	CU_ASSERT_EQUAL(out[41], 3); /* address unreachable */
+	CU_ASSERT_TRUE(addr_is(out + 24, "fd00:c0::2"));
+	CU_ASSERT_EQUAL(harness.w->counters.drop_link_no_client, 1);
+	icmp6_packet(big, "fd00:c0::2", "2001:db8:c1::77", 64, 128, body, sizeof(body));
+	big[4] = (uint8_t)(1400 >> 8), big[5] = (uint8_t)1400; /* a 1,440-byte packet */
+	from_corp(big, sizeof(big));
+	out = internal_frame(frame, sizeof(frame), &len);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(out);
+	CU_ASSERT_EQUAL(out[40], 2); /* Packet Too Big */
+	CU_ASSERT_EQUAL((uint32_t)(out[44] << 24 | out[45] << 16 | out[46] << 8 | out[47]), 1280);
+	CU_ASSERT_EQUAL(len, 14 + 1280); /* the error quotes what fits in 1,280 bytes */
+	CU_ASSERT_EQUAL(reference_checksum(out + 40, (size_t)len - 14 - 40, reference_pseudo_sum(out)), 0xffff);
+}
+
+/* Client -> client inside the prefix, through the router. */
+static void test_client_to_client(void)
+{
+	uint8_t body[8] = { 0, 7, 0, 3 }, pkt[128];
+	struct tls_peer *a, *b;
+
+	fresh();
+	a = link_up_peer();
+	b = link_up_peer();
+	tls_send(a, pkt, (int)icmp6_packet(pkt, "2001:db8:c1::a", "2001:db8:c1::1", 64, 128, body, sizeof(body)));
+	pump();
+	a->plain_len = 0;
+	tls_send(b, pkt, (int)icmp6_packet(pkt, "2001:db8:c1::b", "2001:db8:c1::a", 64, 128, body, sizeof(body)));
+	pump();
+	CU_ASSERT_EQUAL_FATAL(a->plain_len, 40 + 12);
+	CU_ASSERT_TRUE(addr_is(a->plain + 8, "2001:db8:c1::b"));
+	CU_ASSERT_EQUAL(a->plain[7], 63);
+}
+
 static void test_handshake_request_and_echo(void)
 {
 	struct tls_peer *tp;
@@ -626,6 +759,9 @@ int main(void)
 		{ "a Router Solicitation gets the link's Router Advertisement", test_router_solicitation_gets_advertisement },
 		{ "DAD: a free target is claimed, a taken one defended with its holder's NA", test_dad_claims_and_defends },
 		{ "mode none: link-local, multicast and source rules", test_mode_none_rules },
+		{ "client to internal: hop limit, route, next hop; Time Exceeded", test_client_to_internal },
+		{ "internal to client: the client's session; Unreachable; Packet Too Big", test_internal_to_client },
+		{ "client to client through the router", test_client_to_client },
 		{ "session ticket keys rotate: the previous key still opens, the one before does not",
 		  test_ticket_keys_rotate },
 		{ "a Content-Length below 2^64-1 ends the client's half of the link where it says",

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef IPHTTPS_LINK_FORWARD_H
+#define IPHTTPS_LINK_FORWARD_H
+
+/*
+ * The router between the IP-HTTPS link and the internal network
+ * ([MS-IPHTTPS] 3.2.3.1: the server "SHOULD then act as a router").
+ *
+ *   client -> internal   hop limit decremented (Time Exceeded when it runs
+ *                        out), then out the internal port by the configured
+ *                        routes (ipv6_route_output)
+ *   internal -> client   the destination looked up in the client index; a
+ *                        packet over the link MTU gets Packet Too Big, an
+ *                        address no client has gets Destination Unreachable
+ *                        (both rate limited), the rest goes down the session
+ *   client -> client     the same lookup, inside the client prefix
+ *
+ * A destination whose session is on another worker is counted
+ * (drop_link_other_worker) until the per-worker rings carry it.
+ */
+
+struct worker;
+struct session;
+struct iface;
+struct rte_mbuf;
+
+enum link_forward_limits {
+	LINK_ICMP_ERRORS_PER_SECOND = 100, /* per worker: Time Exceeded, Packet Too Big, Unreachable */
+};
+
+/** A unicast packet from s's client that is not for the server itself (m consumed). */
+void link_forward_from_client(struct worker *w, struct session *s, struct rte_mbuf *m);
+
+/** A packet from the internal network to an address the appliance does not own (m consumed). */
+void link_forward_from_internal(struct worker *w, const struct iface *ifc, struct rte_mbuf *m);
+
+#endif
