@@ -18,10 +18,36 @@ up)
 		rm -rf "$TOPO_STATE"
 		exit 1
 	fi
+	# The client end of the tunnel: a kernel TUN device in 'client' bridged to a
+	# session (tests/lib/tun_bridge.py, until iphttps-client lands); the kernel
+	# takes its address and route from the appliance's Router Advertisement.
+	ip netns exec client python3 "$TOPO_REPO/tests/lib/tun_bridge.py" 192.0.2.1 \
+		--ca "$TOPO_REPO/config/pki/ca.crt" --tun iphttps0 --seconds 31536000 \
+		> "$TOPO_STATE/tunnel.log" 2>&1 &
+	echo $! > "$TOPO_STATE/tunnel.pid"
+	for _ in $(seq 1 50); do ip netns exec client ip link show iphttps0 >/dev/null 2>&1 && break; sleep 0.1; done
+	ip netns exec client sysctl -qw net.ipv6.conf.iphttps0.addr_gen_mode=3
+	ip netns exec client sysctl -qw net.ipv6.conf.iphttps0.accept_ra=2
+	ip netns exec client ip link set iphttps0 mtu 1280 up
+	tunnel_addr=
+	for _ in $(seq 1 150); do
+		tunnel_addr=$(ip netns exec client ip -6 -o addr show dev iphttps0 scope global 2>/dev/null |
+			awk '{print $4}' | cut -d/ -f1 | head -1)
+		[ -n "$tunnel_addr" ] && break
+		sleep 0.1
+	done
+	if [ -n "$tunnel_addr" ] && ip netns exec client ping -6 -c 2 -W 2 -q fd00:c0::2 >/dev/null 2>&1; then
+		echo "lab: tunnel up: client ${tunnel_addr} pings corp fd00:c0::2 through the appliance"
+	else
+		echo "lab: the tunnel did not come up (see $TOPO_STATE/tunnel.log)" >&2
+	fi
 	cat <<EOT
 
-The lab is up: iphttpsd runs in namespace 'gw' (log: $TOPO_STATE/iphttpsd.log).
+The lab is up: iphttpsd runs in namespace 'gw' (log: $TOPO_STATE/iphttpsd.log), and a tunnel runs
+from 'client' (TUN device iphttps0, address ${tunnel_addr:-none} from the router's advertisement) to 'corp'.
 Try:
+  ip netns exec client ping -6 -c 3 fd00:c0::2         # corp, through the IP-HTTPS tunnel
+  ip netns exec corp iperf3 -s -D && ip netns exec client iperf3 -6 -c fd00:c0::2 -t 5   # iperf3 through it
   ip netns exec client ping -c 3 192.0.2.1            # the appliance's external IPv4
   ip netns exec client ping -6 -c 3 2001:db8:e::1     # its external IPv6
   ip netns exec corp ping -6 -c 3 fd00:c0::1          # its internal IPv6
@@ -42,6 +68,8 @@ down)
 		echo "lab: not up"
 		exit 0
 	fi
+	[ -f "$TOPO_STATE/tunnel.pid" ] && kill "$(cat "$TOPO_STATE/tunnel.pid")" 2>/dev/null
+	ip netns pids corp 2>/dev/null | xargs -r kill 2>/dev/null || true # what was started in corp (iperf3 -D)
 	topo_down
 	rm -rf "$TOPO_STATE"
 	echo "lab: removed"
