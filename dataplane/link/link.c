@@ -15,6 +15,7 @@
 #include "client_table.h"
 #include "ipv6_addr.h"
 #include "link_forward.h"
+#include "link_multicast.h"
 #include "link_nd.h"
 #include "ipv6_route.h"
 #include "session.h"
@@ -166,7 +167,23 @@ void link_input(struct worker *w, struct session *s, struct rte_mbuf *m)
 				worker_drop(w, m, drop_link_bad_nd);
 				return;
 			}
-			link_nd_dad(w, s, m);
+			if (none_mode) {
+				link_nd_dad(w, s, m); /* the server answers for the holder */
+				return;
+			}
+			/* Certificates mode: the probe goes to the holder, who defends
+			 * itself, or to everyone; then a free target becomes the prober's. */
+			memcpy(group, icmp + 8, 16);
+			link_multicast_from_client(w, s, m);
+			link_nd_claim(w, s, group);
+			return;
+		}
+		if (!none_mode) {
+			if (!ipv6_addr_is_unspecified(ip->src_addr) && !source_allowed(w, s, ip->src_addr)) {
+				rte_pktmbuf_free(m);
+				return;
+			}
+			link_multicast_from_client(w, s, m);
 			return;
 		}
 		worker_drop(w, m, drop_link_multicast);

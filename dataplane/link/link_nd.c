@@ -156,6 +156,15 @@ void link_nd_dad(struct worker *w, struct session *s, struct rte_mbuf *m)
 	}
 }
 
+void link_nd_claim(struct worker *w, struct session *s, const uint8_t target[16])
+{
+	struct in6_addr t; /* aligned: the index hashes it a word at a time */
+
+	memcpy(&t, target, sizeof(t));
+	if (client_table_bind_address(w, s, &t) == 0)
+		w->counters.link_dad_claimed++;
+}
+
 void link_nd_poll(struct worker *w)
 {
 	if (w->now_ms < next_ra_ms[w->id])

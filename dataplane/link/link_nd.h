@@ -40,7 +40,10 @@ enum link_nd_limits {
 /** Answer a Router Solicitation from s's client (m consumed). */
 void link_nd_router_solicitation(struct worker *w, struct session *s, struct rte_mbuf *m);
 
-/** A DAD Neighbor Solicitation from s's client (m consumed). */
+/** Claim target for s's client when no client has it (certificates mode's DAD). */
+void link_nd_claim(struct worker *w, struct session *s, const uint8_t target[16]);
+
+/** A DAD Neighbor Solicitation from s's client, mode none (m consumed). */
 void link_nd_dad(struct worker *w, struct session *s, struct rte_mbuf *m);
 
 /** Send a Router Advertisement to s's client. @return 0, or -1 (counted). */

@@ -357,6 +357,17 @@ void session_foreach_link_up(struct worker *w, int (*fn)(struct worker *w, struc
 	}
 }
 
+void session_foreach_link_up_arg(struct worker *w, void (*fn)(struct worker *w, struct session *s, void *arg),
+				 void *arg)
+{
+	struct session *s = TAILQ_FIRST(&session_worker_of(w)->idle), *next;
+
+	for (; s; s = next) {
+		next = TAILQ_NEXT(s, idle_link);
+		fn(w, s, arg);
+	}
+}
+
 /* ---- the worker's periodic work ---- */
 
 void session_poll(struct worker *w)

@@ -156,6 +156,10 @@ int session_send_packet(struct worker *w, struct session *s, struct rte_mbuf *m)
 /** Call fn for every LinkUp session of the worker (fn may close the one it is given). */
 void session_foreach_link_up(struct worker *w, int (*fn)(struct worker *w, struct session *s));
 
+/** The same, with an argument for fn. */
+void session_foreach_link_up_arg(struct worker *w, void (*fn)(struct worker *w, struct session *s, void *arg),
+				 void *arg);
+
 /** End a session: close_notify, FIN, and the Client Table entry goes. */
 void session_close(struct worker *w, struct session *s);
 

@@ -440,6 +440,46 @@ static void test_mode_none_rules(void)
 	CU_ASSERT_EQUAL(session_of(tp)->address_count, 2);              /* fe80::2 and 2001:db8:c1::77 */
 }
 
+/* Certificates mode (§3.2.5.2.2): a client's multicast goes to every other
+ * client; a DAD probe for a target in the Neighbor Cache goes only to the
+ * client that has it (which defends it itself: no NA from the server). */
+static void test_certificates_mode_multicast(void)
+{
+	uint8_t body[8] = { 0 }, ns[4 + 20] = { 0 }, pkt[128];
+	struct tls_peer *a, *b, *c;
+
+	fresh();
+	harness.config.iphttps.authentication = CONFIG_AUTH_CERTIFICATES;
+	a = link_up_peer();
+	b = link_up_peer();
+	c = link_up_peer();
+	tls_send(a, pkt, (int)icmp6_packet(pkt, "2001:db8:c1::a", "ff02::1", 64, 128, body, sizeof(body)));
+	pump();
+	CU_ASSERT_EQUAL(a->plain_len, 0);
+	CU_ASSERT_EQUAL(b->plain_len, 40 + 12);
+	CU_ASSERT_EQUAL(c->plain_len, 40 + 12);
+	CU_ASSERT_EQUAL(harness.w->counters.link_multicast_forwarded, 2);
+	b->plain_len = c->plain_len = 0;
+	/* c probes a's address: only a sees it. */
+	inet_pton(AF_INET6, "2001:db8:c1::a", ns + 4);
+	tls_send(c, pkt, (int)icmp6_packet(pkt, "::", "ff02::1:ff00:a", 255, 135, ns, sizeof(ns)));
+	pump();
+	CU_ASSERT_EQUAL(a->plain_len, 40 + 28 /* the probe as sent */);
+	CU_ASSERT_EQUAL(b->plain_len, 0);
+	CU_ASSERT_EQUAL(c->plain_len, 0);
+	CU_ASSERT_EQUAL(harness.w->counters.link_dad_defended, 0);
+	a->plain_len = 0;
+	/* b probes a free target: everyone else sees it, and it is b's from then on. */
+	inet_pton(AF_INET6, "2001:db8:c1::bb", ns + 4);
+	tls_send(b, pkt, (int)icmp6_packet(pkt, "::", "ff02::1:ff00:bb", 255, 135, ns, sizeof(ns)));
+	pump();
+	CU_ASSERT_EQUAL(a->plain_len, 40 + 28 /* the probe as sent */);
+	CU_ASSERT_EQUAL(c->plain_len, 40 + 28 /* the probe as sent */);
+	CU_ASSERT_EQUAL(b->plain_len, 0);
+	CU_ASSERT_EQUAL(harness.w->counters.link_dad_claimed, 1);
+	harness.config.iphttps.authentication = CONFIG_AUTH_NONE;
+}
+
 /* ---- the router: client <-> internal network <-> client ---- */
 
 static const struct rte_ether_addr corp_mac = { .addr_bytes = { 0x02, 0, 0, 0, 0xc0, 0x02 } };
@@ -759,6 +799,7 @@ int main(void)
 		{ "a Router Solicitation gets the link's Router Advertisement", test_router_solicitation_gets_advertisement },
 		{ "DAD: a free target is claimed, a taken one defended with its holder's NA", test_dad_claims_and_defends },
 		{ "mode none: link-local, multicast and source rules", test_mode_none_rules },
+		{ "mode certificates: multicast to the other clients, DAD to the holder", test_certificates_mode_multicast },
 		{ "client to internal: hop limit, route, next hop; Time Exceeded", test_client_to_internal },
 		{ "internal to client: the client's session; Unreachable; Packet Too Big", test_internal_to_client },
 		{ "client to client through the router", test_client_to_client },
