@@ -5,8 +5,10 @@
 # the router, forms its address from the Router Advertisement's prefix, and
 # routes through the appliance to corp: ping both ways, iperf3 (TCP over
 # IPv6) both ways, and a 1,400-byte packet from corp that gets Packet Too Big
-# and then gets through by path-MTU discovery. (Linux performs no DAD on a
-# TUN device, which is NOARP: DAD over the link is covered by test_session.)
+# and then gets through by path-MTU discovery; and the mode-none rules as the
+# client's kernel breaks them (a source off the link, link-local unicast to
+# another host, a multicast flood). Linux performs no DAD on a TUN device:
+# DAD over the link, and two clients, are covered by test_session.
 #
 #   client ns: kernel IPv6 on iphttps0 (TUN) ── tun_bridge.py ══ TLS ══┐
 #   192.0.2.2 [ext1] ─── [ext0] gw: iphttpsd (the link's router) [int0] ─── [int1] corp fd00:c0::2
@@ -79,5 +81,21 @@ check "and path-MTU discovery then got the large pings through" \
 	bash -c 'grep -Eq "[1-9][0-9]* received" <<<"$1"' _ "$out"
 check "corp's kernel learned the path MTU of 1280" \
 	bash -c 'ip netns exec "$1" ip -6 route get "$2" | grep -q "mtu 1280"' _ "$(topo_ns corp)" "$client_addr"
+# Mode none (§3.2.5.2.2), played by the client's kernel: a source off the
+# link, link-local unicast to another host, a multicast flood. Each dropped
+# and counted; the tunnel carries on.
+spoofed=$(counter drop_link_spoofed_source) link_local=$(counter drop_link_link_local)
+multicast=$(counter drop_link_multicast)
+topo_in client ip -6 addr add 2001:db8:dead::1/128 dev iphttps0 nodad
+topo_in client ping -6 -c 3 -i 0.2 -W 1 -q -I 2001:db8:dead::1 fd00:c0::2 >/dev/null 2>&1
+check "a source address off the link is dropped (spoofed)" \
+	test "$(counter drop_link_spoofed_source)" -ge $((spoofed + 3))
+topo_in client ip -6 addr del 2001:db8:dead::1/128 dev iphttps0 # or the kernel may pick it as a source
+topo_in client ping -6 -c 3 -i 0.2 -W 1 -q fe80::5%iphttps0 >/dev/null 2>&1
+check "link-local unicast to another host is dropped" test "$(counter drop_link_link_local)" -ge $((link_local + 3))
+topo_in client ping -6 -c 300 -i 0.005 -W 1 -q ff02::1%iphttps0 >/dev/null 2>&1
+check "a multicast flood is dropped (300 echo requests to ff02::1)" \
+	test "$(counter drop_link_multicast)" -ge $((multicast + 300))
+check "and the tunnel still carries the client's traffic" topo_in client ping -6 -c 2 -W 2 -q fd00:c0::2
 topo_stop_appliance
 check_finish
