@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "port.h"
 
@@ -39,12 +40,26 @@ int eal_args_build(const struct iphttps_config *config, const struct eal_overrid
 	bool all_virtual = true;
 	int rc = 0;
 
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	bool beyond = eal->main_lcore >= (unsigned long)cpus;
+
 	memset(a, 0, sizeof(*a));
-	snprintf(lcores, sizeof(lcores), "%u", eal->main_lcore);
 	for (unsigned int i = 0; i < eal->worker_count; i++)
-		snprintf(lcores + strlen(lcores), sizeof(lcores) - strlen(lcores), ",%u", eal->worker_lcores[i]);
+		beyond |= eal->worker_lcores[i] >= (unsigned long)cpus;
+	if (!beyond) {
+		snprintf(lcores, sizeof(lcores), "%u", eal->main_lcore);
+		for (unsigned int i = 0; i < eal->worker_count; i++)
+			snprintf(lcores + strlen(lcores), sizeof(lcores) - strlen(lcores), ",%u", eal->worker_lcores[i]);
+	} else {
+		/* More lcores than CPUs (two workers on a two-CPU lab machine): lcore
+		 * L runs on CPU L mod the CPU count, as --lcores L@C says. */
+		snprintf(lcores, sizeof(lcores), "%u@%ld", eal->main_lcore, eal->main_lcore % cpus);
+		for (unsigned int i = 0; i < eal->worker_count; i++)
+			snprintf(lcores + strlen(lcores), sizeof(lcores) - strlen(lcores), ",%u@%ld",
+				 eal->worker_lcores[i], eal->worker_lcores[i] % cpus);
+	}
 	rc |= add(a, "%s", program);
-	rc |= add(a, "-l");
+	rc |= add(a, beyond ? "--lcores" : "-l");
 	rc |= add(a, "%s", lcores);
 	rc |= add(a, "--main-lcore");
 	rc |= add(a, "%u", eal->main_lcore);

@@ -19,6 +19,7 @@
 #include "eth.h"
 #include "iface.h"
 #include "link.h"
+#include "link_forward.h"
 #include "log.h"
 #include "nexthop.h"
 #include "published_config.h"
@@ -26,6 +27,24 @@
 #include "tcp_conn.h"
 #include "worker.h"
 #include "worker_command.h"
+
+/* What other workers handed this one (the only cross-worker path, DESIGN.md). */
+static void drain_inbox(struct worker *w)
+{
+	struct rte_mbuf *burst[WORKER_RX_BURST];
+	unsigned int n = rte_ring_sc_dequeue_burst(w->inbox, (void **)burst, WORKER_RX_BURST, NULL);
+
+	for (unsigned int i = 0; i < n; i++) {
+		switch (burst[i]->hash.usr) {
+		case WORKER_INBOX_TO_CLIENT:
+			link_forward_handed_over(w, burst[i]);
+			break;
+		default:
+			rte_pktmbuf_free(burst[i]);
+			break;
+		}
+	}
+}
 
 int worker_loop(void *arg)
 {
@@ -59,6 +78,7 @@ int worker_loop(void *arg)
 				eth_input(w, ifc, burst[i]);
 			}
 		}
+		drain_inbox(w);
 		tcp_timer_run(w);
 		session_poll(w);
 		link_poll(w);

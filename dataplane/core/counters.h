@@ -167,7 +167,10 @@
 	X(link_icmp_errors_sent, "ICMPv6 errors the router sent")                              \
 	X(link_icmp_errors_limited, "ICMPv6 errors not sent: over the per-second limit")      \
 	X(drop_link_no_client, "packet to a client-prefix address no client has (Destination Unreachable)") \
-	X(drop_link_other_worker, "packet for a client on another worker (the rings come with the router)") \
+	X(drop_link_other_worker, "ND packet for a client on another worker (not handed over)") \
+	X(link_handed_over, "packets handed to the worker that owns their client's session")   \
+	X(link_handover_received, "packets other workers handed to this one for its clients") \
+	X(drop_link_handover_full, "packets not handed over: the owner's inbox was full")     \
 	X(drop_link_chained, "client packet longer than one mbuf: not forwarded")             \
 	X(drop_link_no_service, "client packet to the server other than echo and ND")         \
 	X(drop_framer_not_ipv6, "client sent a packet whose version is not 6 (session ended)") \

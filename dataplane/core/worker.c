@@ -72,6 +72,14 @@ int worker_init(struct worker *w, unsigned int id, unsigned int lcore, struct rt
 		log_error("worker %u: cannot create its command ring: %s", id, rte_strerror(rte_errno));
 		goto err;
 	}
+	snprintf(name, sizeof(name), "worker_inbox_%u", id);
+	w->inbox = rte_ring_lookup(name);
+	if (!w->inbox)
+		w->inbox = rte_ring_create(name, WORKER_INBOX_SIZE, socket, RING_F_SC_DEQ);
+	if (!w->inbox) {
+		log_error("worker %u: cannot create its inbox ring: %s", id, rte_strerror(rte_errno));
+		goto err;
+	}
 	worker_clock_update(w);
 	return 0;
 err:
@@ -86,6 +94,16 @@ void worker_free(struct worker *w)
 		w->tx_buffer[role] = NULL;
 	}
 	/* The command ring stays (worker_init): EAL's cleanup frees it with the rest of its memory. */
+}
+
+int worker_inbox_post(struct worker *to, struct rte_mbuf *m, enum worker_inbox_kind kind)
+{
+	m->hash.usr = kind;
+	if (rte_ring_mp_enqueue(to->inbox, m) != 0) {
+		rte_pktmbuf_free(m);
+		return -1;
+	}
+	return 0;
 }
 
 void worker_flush_tx(struct worker *w)

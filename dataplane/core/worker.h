@@ -40,6 +40,7 @@ enum worker_limits {
 	WORKER_COMMAND_RING_SIZE = 64,     /* control-plane requests waiting per worker (worker_command.h) */
 	WORKER_COMMAND_TIMEOUT_MS = 1000,  /* a polling worker answers within one loop iteration */
 	WORKER_LOG_PEER_LINES_PER_SECOND = 10, /* log lines about peers' failures per worker (log_peer.h) */
+	WORKER_INBOX_SIZE = 4096,          /* packets handed over from other workers, waiting */
 	MBUF_POOL_CACHE_COUNT = 256,       /* per-lcore cache of the shared mbuf pool */
 };
 
@@ -56,6 +57,7 @@ struct worker {
 	 * iteration: the one way configuration reaches the datapath. */
 	const struct iphttps_config *config;
 	struct rte_ring *commands; /* requests from the control plane (worker_command.h) */
+	struct rte_ring *inbox;    /* packets other workers hand this one (worker_inbox_post) */
 	bool running;              /* the loop is polling: commands are answered by it */
 	uint64_t next_housekeeping_tsc;
 	struct rate_budget peer_log; /* log lines about peers this second (log_peer.h) */
@@ -86,6 +88,19 @@ void worker_request_stop(void);
 
 /** Whether a stop was requested. */
 bool worker_stop_requested(void);
+
+/* What a packet handed to another worker is (worker_inbox_post): its owner
+ * dispatches on it (dataplane/worker_loop.c). */
+enum worker_inbox_kind {
+	WORKER_INBOX_TO_CLIENT = 1, /* an IPv6 packet (no Ethernet header) for a client of that worker */
+};
+
+/**
+ * Hand m to worker `to` (another worker's multi-producer inbox ring: the
+ * only way packets cross between workers). Consumes m. @return 0, or -1
+ * when that worker's inbox is full (m freed; the caller counts).
+ */
+int worker_inbox_post(struct worker *to, struct rte_mbuf *m, enum worker_inbox_kind kind);
 
 /** Queue a frame for transmission on the port of `role`; the worker owns m no more. */
 static inline void worker_tx(struct worker *w, unsigned int role, struct rte_mbuf *m)

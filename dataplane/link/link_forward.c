@@ -67,7 +67,7 @@ static void send_error(struct worker *w, struct rte_mbuf *m, const uint8_t src[1
 }
 
 /* The session that has addr, if it is on this worker; *elsewhere when another worker has it. */
-static struct session *owner_of(struct worker *w, const uint8_t addr[16], bool *elsewhere)
+static struct session *owner_of(struct worker *w, const uint8_t addr[16], bool *elsewhere, unsigned int *worker)
 {
 	struct client_ref ref;
 	struct in6_addr key; /* aligned: the hash reads it a word at a time */
@@ -77,7 +77,8 @@ static struct session *owner_of(struct worker *w, const uint8_t addr[16], bool *
 	if (!client_index_lookup(&key, &ref))
 		return NULL;
 	if (ref.worker != w->id) {
-		*elsewhere = true;
+		*elsewhere = ref.worker < worker_count;
+		*worker = ref.worker;
 		return NULL;
 	}
 	return client_table_find(w, ref.slot, ref.generation);
@@ -89,12 +90,24 @@ static void to_client(struct worker *w, struct rte_mbuf *m, struct session *from
 	struct rte_ipv6_hdr *ip = rte_pktmbuf_mtod(m, struct rte_ipv6_hdr *);
 	struct session *s;
 	bool elsewhere;
+	unsigned int owner_worker;
 	uint8_t here[16];
 
-	s = owner_of(w, ip->dst_addr, &elsewhere);
+	if (m->pkt_len > w->config->iphttps.link_mtu) {
+		/* Only from the internal network: a client's packets are framed within the link MTU. */
+		w->counters.link_packet_too_big++;
+		send_error(w, m, internal_side_address(), NULL, ICMP6_PACKET_TOO_BIG, 0, w->config->iphttps.link_mtu);
+		rte_pktmbuf_free(m);
+		return;
+	}
+	s = owner_of(w, ip->dst_addr, &elsewhere, &owner_worker);
 	if (!s || s->state != SESSION_LINK_UP) {
 		if (elsewhere) {
-			worker_drop(w, m, drop_link_other_worker);
+			/* The client's session is on another worker: hand the packet over. */
+			if (worker_inbox_post(&workers[owner_worker], m, WORKER_INBOX_TO_CLIENT) == 0)
+				w->counters.link_handed_over++;
+			else
+				w->counters.drop_link_handover_full++;
 			return;
 		}
 		w->counters.drop_link_no_client++;
@@ -102,13 +115,6 @@ static void to_client(struct worker *w, struct rte_mbuf *m, struct session *from
 			client_side_address(w, here);
 		send_error(w, m, from ? here : internal_side_address(), from, ICMP6_DEST_UNREACHABLE,
 			   UNREACHABLE_ADDRESS, 0);
-		rte_pktmbuf_free(m);
-		return;
-	}
-	if (m->pkt_len > w->config->iphttps.link_mtu) {
-		/* Only from the internal network: a client's packets are framed within the link MTU. */
-		w->counters.link_packet_too_big++;
-		send_error(w, m, internal_side_address(), NULL, ICMP6_PACKET_TOO_BIG, 0, w->config->iphttps.link_mtu);
 		rte_pktmbuf_free(m);
 		return;
 	}
@@ -140,6 +146,32 @@ void link_forward_from_client(struct worker *w, struct session *s, struct rte_mb
 	ip->hop_limits--;
 	if (ipv6_route_output(w, m) == 0)
 		w->counters.link_forwarded_to_internal++;
+}
+
+void link_forward_handed_over(struct worker *w, struct rte_mbuf *m)
+{
+	struct rte_ipv6_hdr *ip = rte_pktmbuf_mtod(m, struct rte_ipv6_hdr *);
+	struct session *s;
+	bool elsewhere;
+	unsigned int owner_worker;
+
+	w->counters.link_handover_received++;
+	if (m->pkt_len > w->config->iphttps.link_mtu) {
+		/* Only from the internal network: a client's packets are framed within the link MTU. */
+		w->counters.link_packet_too_big++;
+		send_error(w, m, internal_side_address(), NULL, ICMP6_PACKET_TOO_BIG, 0, w->config->iphttps.link_mtu);
+		rte_pktmbuf_free(m);
+		return;
+	}
+	s = owner_of(w, ip->dst_addr, &elsewhere, &owner_worker);
+	if (!s || s->state != SESSION_LINK_UP) {
+		/* Gone meanwhile, or moved: not handed on again (no loop between workers). */
+		worker_drop(w, m, drop_link_session_not_up);
+		return;
+	}
+	ip->hop_limits--;
+	w->counters.link_forwarded_to_client++;
+	session_send_packet(w, s, m);
 }
 
 void link_forward_from_internal(struct worker *w, const struct iface *ifc, struct rte_mbuf *m)

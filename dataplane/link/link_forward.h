@@ -15,8 +15,9 @@
  *                        (both rate limited), the rest goes down the session
  *   client -> client     the same lookup, inside the client prefix
  *
- * A destination whose session is on another worker is counted
- * (drop_link_other_worker) until the per-worker rings carry it.
+ * A destination whose session is on another worker crosses to that worker
+ * through its inbox ring (worker_inbox_post), checked (size, hop limit) here
+ * and delivered there by link_forward_handed_over.
  */
 
 struct worker;
@@ -30,6 +31,9 @@ enum link_forward_limits {
 
 /** A unicast packet from s's client that is not for the server itself (m consumed). */
 void link_forward_from_client(struct worker *w, struct session *s, struct rte_mbuf *m);
+
+/** A packet another worker handed over for a client of this one (m consumed). */
+void link_forward_handed_over(struct worker *w, struct rte_mbuf *m);
 
 /** A packet from the internal network to an address the appliance does not own (m consumed). */
 void link_forward_from_internal(struct worker *w, const struct iface *ifc, struct rte_mbuf *m);

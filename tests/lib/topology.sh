@@ -12,7 +12,8 @@
 # prefix (DESIGN.md's names), every test run its own, so runs never collide.
 # State (pid, log, generated config, hugepages taken) lives in $TOPO_STATE.
 #
-# Variables: TOPO_PREFIX, TOPO_STATE (required); TOPO_DEVICE af_xdp|af_packet (default
+# Variables: TOPO_PREFIX, TOPO_STATE (required); TOPO_QUEUES (queues per veth, default 1;
+# more needs af_packet); TOPO_DEVICE af_xdp|af_packet (default
 # af_xdp, the steadier one here: docs/LAB.md); TOPO_HUGEPAGES yes|no (default yes, falls
 # back to --no-huge when pages cannot be reserved).
 
@@ -39,8 +40,11 @@ topo_up() {
 		echo "$ns" >> "$TOPO_STATE/namespaces"
 		ip netns exec "$ns" ip link set lo up
 	done
-	ip link add ext0 netns "$g" type veth peer name ext1 netns "$c" || return 1
-	ip link add int0 netns "$g" type veth peer name int1 netns "$k" || return 1
+	local q=${TOPO_QUEUES:-1}
+	ip link add ext0 netns "$g" numtxqueues "$q" numrxqueues "$q" type veth peer name ext1 netns "$c" \
+		numtxqueues "$q" numrxqueues "$q" || return 1
+	ip link add int0 netns "$g" numtxqueues "$q" numrxqueues "$q" type veth peer name int1 netns "$k" \
+		numtxqueues "$q" numrxqueues "$q" || return 1
 	# The gw kernel must neither answer nor send on the appliance's ports.
 	for ifname in ext0 int0; do
 		topo_in gw sysctl -qw "net.ipv6.conf.$ifname.disable_ipv6=1"
@@ -80,9 +84,14 @@ topo_hugepages_release() {
 	rm -f "$TOPO_STATE/hugepages"
 }
 
-# The lab config with this run's device and absolute PKI paths.
+# The lab config with this run's device and absolute PKI paths; with
+# TOPO_QUEUES > 1 (af_packet: af_xdp is single-queue on veth here), the
+# ports get that many queue pairs.
 topo_config() {
+	local qpairs=
+	[ "${TOPO_QUEUES:-1}" -gt 1 ] && qpairs=",qpairs=$TOPO_QUEUES"
 	sed -e "s#net_af_xdp#net_$TOPO_DEVICE#" -e "s#: pki/#: $TOPO_REPO/config/pki/#" \
+	    -e "s#\(device: net_af_packet[0-9]*,iface=[a-z0-9]*\)#\1$qpairs#" \
 	    "${1:-$TOPO_REPO/config/lab.yaml}" > "$TOPO_STATE/iphttpsd.yaml"
 	echo "$TOPO_STATE/iphttpsd.yaml"
 }
