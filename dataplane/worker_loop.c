@@ -24,6 +24,7 @@
 #include "nexthop.h"
 #include "published_config.h"
 #include "session.h"
+#include "tcp.h"
 #include "tcp_conn.h"
 #include "worker.h"
 #include "worker_command.h"
@@ -35,9 +36,14 @@ static void drain_inbox(struct worker *w)
 	unsigned int n = rte_ring_sc_dequeue_burst(w->inbox, (void **)burst, WORKER_RX_BURST, NULL);
 
 	for (unsigned int i = 0; i < n; i++) {
-		switch (burst[i]->hash.usr) {
+		uint32_t tag = burst[i]->hash.usr;
+
+		switch (tag & WORKER_INBOX_KIND_MASK) {
 		case WORKER_INBOX_TO_CLIENT:
 			link_forward_handed_over(w, burst[i]);
+			break;
+		case WORKER_INBOX_TCP_SEGMENT:
+			tcp_input_handed_over(w, iface_of_port(burst[i]->port), burst[i], tag >> WORKER_INBOX_HOPS_SHIFT);
 			break;
 		default:
 			rte_pktmbuf_free(burst[i]);

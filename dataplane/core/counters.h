@@ -89,6 +89,9 @@
 	X(tcp_ooo_pruned, "out-of-order mbufs freed under pool pressure (the peer sends them again)") \
 	X(drop_tcp_bad_syncookie, "ACK with an invalid or expired SYN cookie")                \
 	X(tcp_rx_segments, "TCP segments received for the appliance")                         \
+	X(tcp_segments_handed_over, "segments for no connection here, handed to the next worker") \
+	X(tcp_segments_received_from_worker, "segments another worker handed over to this one") \
+	X(drop_tcp_handover_full, "segments not handed over: the next worker's inbox was full") \
 	X(tcp_tx_segments, "TCP segments sent")                                               \
 	X(tcp_tx_bytes, "TCP payload bytes sent, retransmissions included")                   \
 	X(tcp_rx_bytes, "TCP payload bytes delivered in order")                               \

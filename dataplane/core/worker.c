@@ -96,7 +96,7 @@ void worker_free(struct worker *w)
 	/* The command ring stays (worker_init): EAL's cleanup frees it with the rest of its memory. */
 }
 
-int worker_inbox_post(struct worker *to, struct rte_mbuf *m, enum worker_inbox_kind kind)
+int worker_inbox_post(struct worker *to, struct rte_mbuf *m, uint32_t kind)
 {
 	m->hash.usr = kind;
 	if (rte_ring_mp_enqueue(to->inbox, m) != 0) {

@@ -92,7 +92,10 @@ bool worker_stop_requested(void);
 /* What a packet handed to another worker is (worker_inbox_post): its owner
  * dispatches on it (dataplane/worker_loop.c). */
 enum worker_inbox_kind {
-	WORKER_INBOX_TO_CLIENT = 1, /* an IPv6 packet (no Ethernet header) for a client of that worker */
+	WORKER_INBOX_TO_CLIENT = 1,   /* an IPv6 packet (no Ethernet header) for a client of that worker */
+	WORKER_INBOX_TCP_SEGMENT = 2, /* a received frame (l2_len, l3_len set) for a connection it may own */
+	WORKER_INBOX_KIND_MASK = 0xff,
+	WORKER_INBOX_HOPS_SHIFT = 8,  /* above the kind: how many workers a TCP segment has been to */
 };
 
 /**
@@ -100,7 +103,7 @@ enum worker_inbox_kind {
  * only way packets cross between workers). Consumes m. @return 0, or -1
  * when that worker's inbox is full (m freed; the caller counts).
  */
-int worker_inbox_post(struct worker *to, struct rte_mbuf *m, enum worker_inbox_kind kind);
+int worker_inbox_post(struct worker *to, struct rte_mbuf *m, uint32_t kind);
 
 /** Queue a frame for transmission on the port of `role`; the worker owns m no more. */
 static inline void worker_tx(struct worker *w, unsigned int role, struct rte_mbuf *m)

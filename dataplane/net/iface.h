@@ -45,6 +45,13 @@ struct iface {
 
 extern struct iface ifaces[CONFIG_PORT_COUNT];
 
+/** The iface of a DPDK port id (a received mbuf's m->port). */
+static inline const struct iface *iface_of_port(uint16_t port_id)
+{
+	return ifaces[CONFIG_PORT_INTERNAL].port_id == port_id ? &ifaces[CONFIG_PORT_INTERNAL]
+							       : &ifaces[CONFIG_PORT_EXTERNAL];
+}
+
 /** Fill an iface from its port config and the MAC the port reports. */
 void iface_init(struct iface *ifc, enum config_port_role role, uint16_t port_id,
 		const struct rte_ether_addr *mac, const struct config_port *config);

@@ -110,6 +110,9 @@ void tcp_abort(struct worker *w, struct tcp_conn *c);
 /** Handle a TCP segment addressed to the appliance (IP layer validated, m->l2_len/l3_len set); consumes m. */
 void tcp_input(struct worker *w, const struct iface *ifc, struct rte_mbuf *m);
 
+/** The same for a segment another worker handed over after `hops` workers missed it (the worker loop). */
+void tcp_input_handed_over(struct worker *w, const struct iface *ifc, struct rte_mbuf *m, unsigned int hops);
+
 /** Register the built-in echo and discard services on their configured ports (0 = off). */
 int tcp_services_start(const struct iphttps_config *config);
 

@@ -36,6 +36,8 @@ struct tcp_seg {
 	struct tcp_opts opts;
 	struct rte_mbuf *m;     /* payload only, or NULL once consumed */
 	struct rte_ether_addr src_mac;
+	uint16_t headers_bytes; /* Ethernet, IP and TCP headers, trimmed off m: restored to hand the frame over */
+	unsigned int hops;      /* workers this segment was handed to already */
 };
 
 
@@ -757,12 +759,37 @@ static bool parse(struct worker *w, struct rte_mbuf *m, struct tcp_key *key, str
 	if (tcp_options_parse((const uint8_t *)(th + 1), header_len - sizeof(*th), &s->opts) != 0)
 		memset(&s->opts, 0, sizeof(s->opts)); /* a broken option list counts as none */
 	/* Keep the payload only: it goes to the receive queue in this very mbuf. */
-	rte_pktmbuf_adj(m, (uint16_t)(m->l2_len + m->l3_len + header_len));
+	s->headers_bytes = (uint16_t)(m->l2_len + m->l3_len + header_len);
+	rte_pktmbuf_adj(m, s->headers_bytes);
 	s->m = m;
 	return true;
 }
 
-void tcp_input(struct worker *w, const struct iface *ifc, struct rte_mbuf *m)
+/*
+ * A segment for no connection of this worker may be for another's: with
+ * several queues the port spreads flows by hash, and af_packet's fanout can
+ * move a flow to another queue when one is full. It goes round the workers
+ * through their inboxes (worker_inbox_post) until its owner takes it; the
+ * last one to see it answers as for no connection. @return whether it was
+ * handed on (s->m consumed).
+ */
+static bool hand_over(struct worker *w, struct tcp_seg *s)
+{
+	struct rte_mbuf *m = s->m;
+
+	if (worker_count < 2 || s->hops + 1 >= worker_count || !m)
+		return false;
+	s->m = NULL;
+	rte_pktmbuf_prepend(m, s->headers_bytes); /* the frame as it came, l2_len and l3_len still set */
+	if (worker_inbox_post(&workers[(w->id + 1) % worker_count], m,
+			      WORKER_INBOX_TCP_SEGMENT | (s->hops + 1) << WORKER_INBOX_HOPS_SHIFT) == 0)
+		w->counters.tcp_segments_handed_over++;
+	else
+		w->counters.drop_tcp_handover_full++;
+	return true;
+}
+
+static void segment_input(struct worker *w, const struct iface *ifc, struct rte_mbuf *m, unsigned int hops)
 {
 	const struct tcp_listener *l;
 	struct tcp_conn *c;
@@ -771,7 +798,11 @@ void tcp_input(struct worker *w, const struct iface *ifc, struct rte_mbuf *m)
 
 	if (!parse(w, m, &key, &s))
 		return;
-	w->counters.tcp_rx_segments++;
+	s.hops = hops;
+	if (hops == 0)
+		w->counters.tcp_rx_segments++;
+	else
+		w->counters.tcp_segments_received_from_worker++;
 	c = tcp_flow_lookup(w, &key);
 	if (c && c->state == TCP_TIME_WAIT && (s.flags & RTE_TCP_SYN_FLAG) && !(s.flags & RTE_TCP_ACK_FLAG) &&
 	    tcp_seq_gt(s.seq, c->rcv_nxt)) {
@@ -785,6 +816,9 @@ void tcp_input(struct worker *w, const struct iface *ifc, struct rte_mbuf *m)
 		return;
 	}
 	l = tcp_listener_find(key.local_port);
+	if (!(s.flags & RTE_TCP_SYN_FLAG) && !(l && (s.flags & RTE_TCP_ACK_FLAG) && syncookies_recent(w)) &&
+	    hand_over(w, &s))
+		return; /* another worker may own it */
 	if (s.flags & RTE_TCP_RST_FLAG) {
 		w->counters.drop_tcp_no_connection++;
 	} else if (!l) {
@@ -801,6 +835,8 @@ void tcp_input(struct worker *w, const struct iface *ifc, struct rte_mbuf *m)
 		case SYNCOOKIE_REFUSED:
 			break;
 		case SYNCOOKIE_INVALID:
+			if (hand_over(w, &s))
+				return; /* not a cookie: maybe another worker's connection */
 			w->counters.drop_tcp_bad_syncookie++;
 			reset_for(w, ifc, &key, &s);
 			break;
@@ -810,6 +846,16 @@ void tcp_input(struct worker *w, const struct iface *ifc, struct rte_mbuf *m)
 		reset_for(w, ifc, &key, &s);
 	}
 	seg_free(&s);
+}
+
+void tcp_input(struct worker *w, const struct iface *ifc, struct rte_mbuf *m)
+{
+	segment_input(w, ifc, m, 0);
+}
+
+void tcp_input_handed_over(struct worker *w, const struct iface *ifc, struct rte_mbuf *m, unsigned int hops)
+{
+	segment_input(w, ifc, m, hops);
 }
 
 int tcp_start(void)

@@ -1171,6 +1171,59 @@ static void test_send_queue_collapses_and_is_bounded(void)
 	CU_ASSERT(tcp_send_space(harness.w, c) > (uint32_t)rte_pktmbuf_tailroom(c->sndq.tail));
 }
 
+/* With two workers, a segment landing on the worker that does not own its
+ * connection (af_packet's fanout rollover) goes to the next worker through
+ * its inbox, and the owner takes it; a segment no worker owns gets its RST
+ * from the last one. */
+static void test_segment_for_another_worker_is_handed_over(void)
+{
+	struct peer p = established(true);
+	struct worker *other = &workers[1];
+	uint16_t port_ids[CONFIG_PORT_COUNT] = { ifaces[0].port_id, ifaces[1].port_id };
+	uint8_t frame[2200];
+	struct rte_mbuf *m;
+	struct seg s, out;
+	void *handed = NULL;
+
+	CU_ASSERT_EQUAL_FATAL(worker_init(other, 1, 0, harness.pool, port_ids), 0);
+	other->config = &harness.config;
+	CU_ASSERT_EQUAL_FATAL(tcp_worker_init(other, &harness.config), 0);
+	worker_count = 2;
+	/* p's data arrives at worker 1, which has no such connection. */
+	s = peer_seg(&p, F_ACK | F_PSH);
+	memcpy(s.payload, "elsewhere", 9);
+	s.len = 9;
+	m = rte_pktmbuf_alloc(harness.pool);
+	memcpy(rte_pktmbuf_append(m, (uint16_t)build_frame(frame, &s)), frame, build_frame(frame, &s));
+	m->port = ifaces[EXT].port_id;
+	eth_input(other, &ifaces[EXT], m);
+	CU_ASSERT_EQUAL(other->counters.tcp_segments_handed_over, 1);
+	CU_ASSERT_EQUAL_FATAL(rte_ring_dequeue(harness.w->inbox, &handed), 0);
+	m = handed;
+	tcp_input_handed_over(harness.w, iface_of_port(m->port), m, m->hash.usr >> WORKER_INBOX_HOPS_SHIFT);
+	CU_ASSERT_EQUAL(harness.w->counters.tcp_segments_received_from_worker, 1);
+	CU_ASSERT_EQUAL(tcp_readable_bytes(conn_of(&p)), 9); /* the owner took it */
+	p.snd_nxt += 9;
+	/* A segment for no connection at all: handed over once, then the RST. */
+	s = peer_seg(&p, F_ACK);
+	s.sport = 9;
+	m = rte_pktmbuf_alloc(harness.pool);
+	memcpy(rte_pktmbuf_append(m, (uint16_t)build_frame(frame, &s)), frame, build_frame(frame, &s));
+	m->port = ifaces[EXT].port_id;
+	eth_input(other, &ifaces[EXT], m);
+	CU_ASSERT_EQUAL_FATAL(rte_ring_dequeue(harness.w->inbox, &handed), 0);
+	m = handed;
+	while (take(&out) == 0)
+		; /* anything p's connection had to send */
+	tcp_input_handed_over(harness.w, iface_of_port(m->port), m, m->hash.usr >> WORKER_INBOX_HOPS_SHIFT);
+	CU_ASSERT_EQUAL_FATAL(take(&out), 0);
+	CU_ASSERT_TRUE(out.flags & F_RST);
+	CU_ASSERT_EQUAL(harness.w->counters.drop_tcp_no_connection, 1);
+	worker_count = 1;
+	tcp_worker_free(other);
+	worker_free(other);
+}
+
 /* An application-limited sender never fills cwnd: it must not grow (RFC 7661). */
 static void test_cwnd_grows_only_when_it_limits(void)
 {
@@ -1821,6 +1874,8 @@ int main(void)
 		{ "a send queue of one-byte mbufs collapses, and takes nothing past the hard limit",
 		  test_send_queue_collapses_and_is_bounded },
 		{ "cwnd grows only while it limits the sender", test_cwnd_grows_only_when_it_limits },
+		{ "two workers: a segment for the other's connection is handed over; one for none gets RST",
+		  test_segment_for_another_worker_is_handed_over },
 	};
 
 	if (harness_start() != 0) {
