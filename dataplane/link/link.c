@@ -54,7 +54,9 @@ static void echo_reply(struct worker *w, struct session *s, struct rte_mbuf *m)
 	struct rte_icmp_hdr *icmp = (struct rte_icmp_hdr *)(ip + 1);
 	uint8_t tmp[16];
 
-	if (!checksum_icmp6_ok(ip, icmp, len)) {
+	/* Answered in place: the whole message in the first mbuf (it is, below
+	 * a link MTU of one mbuf's size). */
+	if (m->nb_segs != 1 || !checksum_icmp6_ok(ip, icmp, len)) {
 		worker_drop(w, m, drop_link_bad_packet);
 		return;
 	}
@@ -79,12 +81,17 @@ static bool in_client_prefix(const struct worker *w, const uint8_t a[16])
 	return memcmp(a, w->config->iphttps.client_prefix.addr.s6_addr, 8) == 0;
 }
 
-/* A well-formed ND message (RFC 4861 6.1.1, 7.1.1): hop limit 255, code 0, long enough, checksum right. */
-static bool nd_valid(const struct rte_ipv6_hdr *ip, uint32_t len, uint32_t min_len)
+/*
+ * A well-formed ND message (RFC 4861 6.1.1, 7.1.1): hop limit 255, code 0,
+ * long enough, checksum right. The message must lie in the first mbuf (a
+ * link MTU beyond one mbuf builds chains; ND messages are small).
+ */
+static bool nd_valid(const struct rte_mbuf *m, const struct rte_ipv6_hdr *ip, uint32_t len, uint32_t min_len)
 {
 	const uint8_t *icmp = (const uint8_t *)(ip + 1);
 
-	return ip->hop_limits == 255 && len >= min_len && icmp[1] == 0 && checksum_icmp6_ok(ip, icmp, len);
+	return m->nb_segs == 1 && ip->hop_limits == 255 && len >= min_len && icmp[1] == 0 &&
+	       checksum_icmp6_ok(ip, icmp, len);
 }
 
 /*
@@ -143,7 +150,7 @@ void link_input(struct worker *w, struct session *s, struct rte_mbuf *m)
 		 * (in certificates mode the rest will be forwarded to the other
 		 * clients, §3.2.5.2.2, with the router). */
 		if (ip->proto == IPPROTO_ICMPV6 && icmp[0] == ND_TYPE_ROUTER_SOLICITATION) {
-			if (!nd_valid(ip, len, 8)) {
+			if (!nd_valid(m, ip, len, 8)) {
 				worker_drop(w, m, drop_link_bad_nd);
 				return;
 			}
@@ -158,7 +165,7 @@ void link_input(struct worker *w, struct session *s, struct rte_mbuf *m)
 		    ipv6_addr_is_unspecified(ip->src_addr)) {
 			uint8_t group[16];
 
-			if (!nd_valid(ip, len, 24)) {
+			if (!nd_valid(m, ip, len, 24)) {
 				worker_drop(w, m, drop_link_bad_nd);
 				return;
 			}
@@ -201,7 +208,7 @@ void link_input(struct worker *w, struct session *s, struct rte_mbuf *m)
 			return;
 		}
 		if (ip->proto == IPPROTO_ICMPV6 && icmp[0] == ND_TYPE_ROUTER_SOLICITATION) {
-			if (!nd_valid(ip, len, 8)) {
+			if (!nd_valid(m, ip, len, 8)) {
 				worker_drop(w, m, drop_link_bad_nd);
 				return;
 			}
