@@ -153,7 +153,10 @@ $(BUILD)/tls_memory_handshake: bench/tls_memory_handshake.c | $(BUILD)
 bench-tls: all $(BUILD)/tls_bench $(BUILD)/tls_memory_handshake
 	bench/bench_tls.sh
 
-bench: bench-tcp bench-tls
+bench-tunnel: all
+	bench/bench_tunnel.sh
+
+bench: bench-tcp bench-tls bench-tunnel
 
 # The lab installs what it needs itself (a fresh Debian 12 machine has no DPDK).
 lab:
@@ -167,4 +170,4 @@ lab-down:
 clean:
 	rm -rf $(BUILD) config/pki
 
-.PHONY: deps print-layer-flags all unit unit-asan fuzz fuzz-build test test-unit lab lab-down clean bench bench-tcp bench-tls
+.PHONY: deps print-layer-flags all unit unit-asan fuzz fuzz-build test test-unit lab lab-down clean bench bench-tcp bench-tls bench-tunnel

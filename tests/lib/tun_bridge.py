@@ -47,6 +47,8 @@ def main():
     ap.add_argument("--tun", default="iphttps0")
     ap.add_argument("--seconds", type=float, default=60)
     ap.add_argument("--uri", default="/IPHTTPS")
+    ap.add_argument("--ciphers", help="TLS 1.2 suites to offer, OpenSSL names (NULL-SHA256 needs @SECLEVEL=0)")
+    ap.add_argument("--tls-max", choices=["1.2", "1.3"], default="1.3")
     args = ap.parse_args()
     stop = []
     signal.signal(signal.SIGTERM, lambda *_: stop.append(1))
@@ -54,6 +56,10 @@ def main():
     tun = open_tun(args.tun)
     ctx = ssl.create_default_context(cafile=args.ca)
     ctx.check_hostname = False
+    if args.tls_max == "1.2":
+        ctx.maximum_version = ssl.TLSVersion.TLSv1_2
+    if args.ciphers:
+        ctx.set_ciphers(args.ciphers)
     raw = socket.create_connection((args.host, args.port), timeout=10)
     raw.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     s = ctx.wrap_socket(raw)
@@ -62,7 +68,7 @@ def main():
     if not status.startswith("HTTP/1.1 200"):
         print(json.dumps({"up": False, "status": status}), flush=True)
         return 1
-    print(json.dumps({"up": True, "tun": args.tun}), flush=True)
+    print(json.dumps({"up": True, "tun": args.tun, "version": s.version(), "cipher": s.cipher()[0]}), flush=True)
     s.setblocking(False)
     deframer = Deframer()
     pending = deframer.feed(rest)

@@ -31,7 +31,7 @@ if ! topo_up || ! TOPO_CONFIG=$TOPO_REPO/tests/netns/configs/sessions-none.yaml 
 	echo "FAIL: lab topology and appliance start"
 	exit 1
 fi
-topo_in client python3 tests/lib/tun_bridge.py 192.0.2.1 --ca "$PKI/ca.crt" --tun iphttps0 --seconds 120 \
+ip netns exec "$(topo_ns client)" python3 tests/lib/tun_bridge.py 192.0.2.1 --ca "$PKI/ca.crt" --tun iphttps0 --seconds 120 \
 	> "$TOPO_STATE/bridge.log" 2>&1 &
 BRIDGE_PID=$!
 for _ in $(seq 1 50); do topo_in client ip link show iphttps0 >/dev/null 2>&1 && break; sleep 0.1; done

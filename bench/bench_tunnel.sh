@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# make bench-tunnel: one iperf3 TCP stream over IPv6 from client to corp through
+# the IP-HTTPS tunnel, both directions, with AES-128-GCM (TLS 1.3) and with
+# NULL-SHA256 (TLS 1.2), beside the lab's DPDK ceiling measured in the same run:
+# the same stream between the same namespaces bridged by dpdk-testpmd io
+# forwarding on the same virtual devices (af_xdp), veths and offloads (none).
+# Also the round-trip time through the tunnel, idle and under the stream, beside
+# the ceiling path's.
+#
+#   ceiling: client [ext1 fd00:c0::9] ── ext0 ═ testpmd io ═ int0 ── [int1 fd00:c0::2] corp
+#   tunnel:  client [TUN iphttps0] ═ TLS ═ ext0 [iphttpsd: the link's router] int0 ── corp
+#
+# The client end of the tunnel is tests/lib/tun_bridge.py (Python's ssl and a
+# kernel TUN device) until iphttps-client lands: its figures are the stand-in's
+# as much as the appliance's (ROUNDS, SECONDS to change the run).
+set -u
+cd "$(dirname "$0")/.."
+TOPO_PREFIX="b$$-"
+. bench/lib.sh
+ROUNDS=${ROUNDS:-3}
+SECONDS_PER_RUN=${SECONDS:-5}
+PKI=$PWD/config/pki
+testpmd_pid="" bridge_pid=""
+bench_before_down() {
+	[ -n "$testpmd_pid" ] && kill "$testpmd_pid" 2>/dev/null
+	[ -n "$bridge_pid" ] && kill "$bridge_pid" 2>/dev/null
+	ip netns pids "$(topo_ns corp)" 2>/dev/null | xargs -r kill 2>/dev/null
+	true
+}
+
+iperf_rate() { # [iperf3 args]: Gbit/s received
+	topo_in client timeout $((SECONDS_PER_RUN + 15)) iperf3 -6 -c fd00:c0::2 -t "$SECONDS_PER_RUN" -J "$@" 2>/dev/null |
+		python3 -c 'import json,sys; print(round(json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"] / 1e9, 3))' \
+		2>/dev/null || echo 0
+}
+rtt_ms() { # median RTT of 20 pings to corp, ms
+	topo_in client ping -6 -c 20 -i 0.05 -W 1 fd00:c0::2 2>/dev/null |
+		awk -F'time=' '/time=/ {split($2, a, " "); print a[1]}' | median
+}
+# One direction's median over ROUNDS, and the RTT under the last round's stream.
+measure() { # label [iperf3 args] -> prints "up|down rate"
+	local i rates=""
+	for i in $(seq 1 "$ROUNDS"); do
+		rates+="$(iperf_rate "$@")"$'\n'
+	done
+	printf '%s' "$rates" | median
+}
+
+topo_up || exit 1
+topo_in corp iperf3 -s -D -B fd00:c0::2 || exit 1
+
+echo "ceiling: dpdk-testpmd io forwarding between ext0 and int0 (af_xdp, lcore 1):" >&2
+topo_hugepages_take || echo "bench-tunnel: no hugepages; testpmd runs with --no-huge" >&2
+huge=(-m 512)
+[ -f "$TOPO_STATE/hugepages" ] || huge=(--no-huge -m 512)
+topo_in client ip -6 addr add fd00:c0::9/64 dev ext1 nodad
+ip netns exec "$(topo_ns gw)" taskset -c 1 dpdk-testpmd -l 0,1 --no-pci --file-prefix "b$$-testpmd" "${huge[@]}" \
+	--vdev net_af_xdp0,iface=ext0 --vdev net_af_xdp1,iface=int0 -- --forward-mode=io --auto-start \
+	--stats-period 60 > "$TOPO_STATE/testpmd.log" 2>&1 &
+testpmd_pid=$!
+for _ in $(seq 1 100); do topo_in client ping -6 -c 1 -W 1 -q fd00:c0::2 >/dev/null 2>&1 && break; sleep 0.2; done
+CEIL_RTT=$(rtt_ms)
+CEIL_UP=$(measure)
+CEIL_DOWN=$(measure -R)
+echo "    up $CEIL_UP Gbit/s, down $CEIL_DOWN Gbit/s, rtt $CEIL_RTT ms" >&2
+kill "$testpmd_pid"; wait "$testpmd_pid" 2>/dev/null; testpmd_pid=""
+rm -f /dev/hugepages/"b$$-testpmd"map_* 2>/dev/null
+topo_in client ip -6 addr del fd00:c0::9/64 dev ext1
+
+tunnel() { # config bridge-args... -> sets UP DOWN RTT LOADED_RTT SUITE
+	local config=$1 addr
+	shift
+	TOPO_CONFIG=$config topo_start_appliance || return 1
+	ip netns exec "$(topo_ns client)" python3 tests/lib/tun_bridge.py 192.0.2.1 --ca "$PKI/ca.crt" --tun iphttps0 \
+		--seconds 3600 "$@" > "$TOPO_STATE/bridge.log" 2>&1 &
+	bridge_pid=$!
+	for _ in $(seq 1 50); do topo_in client ip link show iphttps0 >/dev/null 2>&1 && break; sleep 0.1; done
+	topo_in client sysctl -qw net.ipv6.conf.iphttps0.addr_gen_mode=3
+	topo_in client sysctl -qw net.ipv6.conf.iphttps0.accept_ra=2
+	topo_in client ip link set iphttps0 mtu 1280 up
+	for _ in $(seq 1 150); do
+		addr=$(topo_in client ip -6 -o addr show dev iphttps0 scope global | awk '{print $4}' | head -1)
+		[ -n "$addr" ] && topo_in client ping -6 -c 1 -W 1 -q fd00:c0::2 >/dev/null 2>&1 && break
+		sleep 0.1
+	done
+	SUITE=$(python3 -c 'import json,sys; r=json.loads(open(sys.argv[1]).readline()); print(r["version"], r["cipher"])' \
+		"$TOPO_STATE/bridge.log")
+	RTT=$(rtt_ms)
+	UP=$(measure)
+	DOWN=$(measure -R)
+	topo_in client iperf3 -6 -c fd00:c0::2 -t 4 >/dev/null 2>&1 &
+	sleep 1
+	LOADED_RTT=$(rtt_ms)
+	wait $! 2>/dev/null
+	kill "$bridge_pid"; wait "$bridge_pid" 2>/dev/null; bridge_pid=""
+	topo_stop_appliance
+	echo "    $SUITE: up $UP Gbit/s, down $DOWN Gbit/s, rtt $RTT ms idle, $LOADED_RTT ms under the stream" >&2
+}
+
+echo "tunnel, AES-128-GCM over TLS 1.3 (iphttpsd, af_xdp, one worker on lcore 1):" >&2
+tunnel tests/netns/configs/sessions-none.yaml || exit 1
+AES=("$SUITE" "$UP" "$DOWN" "$RTT" "$LOADED_RTT")
+echo "tunnel, NULL-SHA256 over TLS 1.2:" >&2
+tunnel tests/netns/configs/sessions-null.yaml --tls-max 1.2 --ciphers 'NULL-SHA256:@SECLEVEL=0' || exit 1
+NUL=("$SUITE" "$UP" "$DOWN" "$RTT" "$LOADED_RTT")
+
+python3 - "$CEIL_UP" "$CEIL_DOWN" "$CEIL_RTT" "${AES[@]}" "${NUL[@]}" <<'PY'
+import sys
+a = sys.argv[1:]
+ceil_up, ceil_down, ceil_rtt = float(a[0]), float(a[1]), float(a[2])
+print("bench-tunnel  (medians; ratio = tunnel / the testpmd ceiling measured in this run; target >= 0.80)")
+print(f"  ceiling (testpmd io forwarding, MTU 1500): up {ceil_up:.3f} Gbit/s, down {ceil_down:.3f} Gbit/s, rtt {ceil_rtt:.3f} ms")
+for i in (3, 8):
+    suite, up, down, rtt, loaded = a[i], float(a[i + 1]), float(a[i + 2]), float(a[i + 3]), float(a[i + 4])
+    print(f"  {suite:32s} up {up:.3f} Gbit/s (ratio {up / ceil_up:.2f})   down {down:.3f} Gbit/s (ratio {down / ceil_down:.2f})")
+    print(f"  {'':32s} rtt idle {rtt:.3f} ms (+{rtt - ceil_rtt:.3f} over the ceiling path), under the stream {loaded:.3f} ms")
+print("  (client end: tests/lib/tun_bridge.py, Python, until iphttps-client: its figures bound these)")
+PY
