@@ -88,6 +88,10 @@ $(BUILD)/test_framer: tests/unit/test_framer.c proto/framer.c proto/framer.h tes
 $(BUILD)/test_proxy_protocol: tests/unit/test_proxy_protocol.c proto/proxy_protocol.c proto/proxy_protocol.h tests/unit/unit_runner.h | $(BUILD)
 	$(CC) $(PURE_CFLAGS) -o $@ $(filter %.c,$^) $(CUNIT_LIBS)
 
+# The client's pure modules (client/): no DPDK, no network.
+$(BUILD)/test_reconnect_timer: tests/unit/test_reconnect_timer.c client/reconnect_timer.c client/reconnect_timer.h tests/unit/unit_runner.h | $(BUILD)
+	$(CC) $(CFLAGS_BASE) -Iinclude -Iproto -Iclient $(CFLAGS) -o $@ $(filter %.c,$^) $(CUNIT_LIBS)
+
 # Datapath tests link the whole datapath and the config loader (tests/unit/harness.h);
 # they may look into any layer.
 $(BUILD)/test_%: tests/unit/test_%.c $(wildcard tests/unit/*.h) $(DATAPLANE_OBJ) $(CONFIG_OBJ) $(HEADERS) | $(BUILD)
