@@ -85,6 +85,9 @@ $(BUILD)/test_http_request: tests/unit/test_http_request.c proto/http_request.c 
 $(BUILD)/test_framer: tests/unit/test_framer.c proto/framer.c proto/framer.h tests/unit/unit_runner.h | $(BUILD)
 	$(CC) $(PURE_CFLAGS) -o $@ $(filter %.c,$^) $(CUNIT_LIBS)
 
+$(BUILD)/test_http_status: tests/unit/test_http_status.c proto/http_status.c proto/http_status.h tests/unit/unit_runner.h | $(BUILD)
+	$(CC) $(PURE_CFLAGS) -o $@ $(filter %.c,$^) $(CUNIT_LIBS)
+
 $(BUILD)/test_proxy_protocol: tests/unit/test_proxy_protocol.c proto/proxy_protocol.c proto/proxy_protocol.h tests/unit/unit_runner.h | $(BUILD)
 	$(CC) $(PURE_CFLAGS) -o $@ $(filter %.c,$^) $(CUNIT_LIBS)
 
@@ -111,7 +114,7 @@ unit-asan:
 FUZZ_CC      ?= clang
 FUZZ_FLAGS   := -std=gnu11 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
                 -Wall -Wextra $(WERROR) -D_GNU_SOURCE $(INC_proto)
-FUZZ_TARGETS := $(BUILD)/fuzz_http_request $(BUILD)/fuzz_framer $(BUILD)/fuzz_proxy_protocol
+FUZZ_TARGETS := $(BUILD)/fuzz_http_request $(BUILD)/fuzz_framer $(BUILD)/fuzz_proxy_protocol $(BUILD)/fuzz_http_status
 FUZZ_SECONDS ?= 300
 
 $(BUILD)/fuzz_http_request: tests/fuzz/fuzz_http_request.c proto/http_request.c proto/http_response.c proto/http_request.h | $(BUILD)
@@ -121,6 +124,9 @@ $(BUILD)/fuzz_framer: tests/fuzz/fuzz_framer.c proto/framer.c proto/framer.h | $
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $(filter %.c,$^)
 
 $(BUILD)/fuzz_proxy_protocol: tests/fuzz/fuzz_proxy_protocol.c proto/proxy_protocol.c proto/proxy_protocol.h | $(BUILD)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $(filter %.c,$^)
+
+$(BUILD)/fuzz_http_status: tests/fuzz/fuzz_http_status.c proto/http_status.c proto/http_status.h | $(BUILD)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $(filter %.c,$^)
 
 fuzz-build: $(FUZZ_TARGETS)
