@@ -98,6 +98,9 @@ $(BUILD)/test_reconnect_timer: tests/unit/test_reconnect_timer.c client/reconnec
 $(BUILD)/test_proxy_auth: tests/unit/test_proxy_auth.c client/proxy_auth.c client/proxy_auth.h tests/unit/unit_runner.h | $(BUILD)
 	$(CC) $(CFLAGS_BASE) -Iinclude -Iproto -Iclient $(CFLAGS) -o $@ $(filter %.c,$^) $(SSL_LIBS) $(CUNIT_LIBS)
 
+$(BUILD)/test_socks5: tests/unit/test_socks5.c client/socks5.c client/socks5.h tests/unit/unit_runner.h | $(BUILD)
+	$(CC) $(CFLAGS_BASE) -Iinclude -Iproto -Iclient $(CFLAGS) -o $@ $(filter %.c,$^) $(CUNIT_LIBS)
+
 # Datapath tests link the whole datapath and the config loader (tests/unit/harness.h);
 # they may look into any layer.
 $(BUILD)/test_%: tests/unit/test_%.c $(wildcard tests/unit/*.h) $(DATAPLANE_OBJ) $(CONFIG_OBJ) $(HEADERS) | $(BUILD)
