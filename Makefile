@@ -47,7 +47,7 @@ DATAPLANE_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(DATAPLANE_SRC))
 CONFIG_OBJ    := $(patsubst %.c,$(BUILD)/obj/%.o,$(CONFIG_SRC))
 DAEMON_OBJ    := $(DATAPLANE_OBJ) $(CONFIG_OBJ) $(patsubst %.c,$(BUILD)/obj/%.o,control/eal_args.c control/telemetry.c control/tls_watch.c control/iphttpsd.c)
 
-all: $(BUILD)/iphttpsd $(BUILD)/iphttpsctl config/pki/server.crt
+all: $(BUILD)/iphttpsd $(BUILD)/iphttpsctl $(BUILD)/iphttps-client config/pki/server.crt
 
 $(BUILD):
 	mkdir -p $@
@@ -66,6 +66,11 @@ $(BUILD)/iphttpsd: $(DAEMON_OBJ) | $(BUILD)
 
 $(BUILD)/iphttpsctl: control/iphttpsctl.c $(CONFIG_SRC) $(wildcard include/*.h control/*.h) | $(BUILD)
 	$(CC) $(CFLAGS_BASE) $(INC_ctl) $(CFLAGS) -o $@ control/iphttpsctl.c $(CONFIG_SRC) $(YAML_LIBS) $(LDFLAGS)
+
+# iphttps-client links the pure proto/ code the appliance links, never the datapath.
+CLIENT_SRC := $(wildcard client/*.c) proto/framer.c proto/http_status.c
+$(BUILD)/iphttps-client: $(CLIENT_SRC) $(wildcard client/*.h proto/*.h include/*.h) | $(BUILD)
+	$(CC) $(CFLAGS_BASE) -Iclient $(INC_proto) $(CFLAGS) -o $@ $(CLIENT_SRC) $(SSL_LIBS) $(LDFLAGS)
 
 # The lab's certificates: generated, never committed (config/ examples refer to them).
 config/pki/server.crt: tests/lib/make-pki.sh

@@ -10,16 +10,22 @@
 #   ceiling: client [ext1 fd00:c0::9] ── ext0 ═ testpmd io ═ int0 ── [int1 fd00:c0::2] corp
 #   tunnel:  client [TUN iphttps0] ═ TLS ═ ext0 [iphttpsd: the link's router] int0 ── corp
 #
-# The client end of the tunnel is tests/lib/tun_bridge.py (Python's ssl and a
-# kernel TUN device) until iphttps-client lands: its figures are the stand-in's
-# as much as the appliance's (ROUNDS, SECONDS to change the run).
+# The client end of the tunnel is build/iphttps-client (OpenSSL and a kernel TUN
+# device); CLIENT_END=python runs the Python stand-in tests/lib/tun_bridge.py
+# instead (ROUNDS, RUN_SECONDS to change the run).
 set -u
 cd "$(dirname "$0")/.."
 TOPO_PREFIX="b$$-"
 . bench/lib.sh
 ROUNDS=${ROUNDS:-3}
-SECONDS_PER_RUN=${SECONDS:-5}
+# Not SECONDS: bash counts the script's own run time in that name.
+SECONDS_PER_RUN=${RUN_SECONDS:-5}
 PKI=$PWD/config/pki
+case ${CLIENT_END:-c} in
+c) CLIENT_CMD=("$PWD/build/iphttps-client") CLIENT_NAME="build/iphttps-client (C, OpenSSL)" ;;
+python) CLIENT_CMD=(python3 tests/lib/tun_bridge.py) CLIENT_NAME="tests/lib/tun_bridge.py (Python stand-in)" ;;
+*) echo "CLIENT_END is c or python" >&2; exit 2 ;;
+esac
 testpmd_pid="" bridge_pid=""
 bench_before_down() {
 	[ -n "$testpmd_pid" ] && kill "$testpmd_pid" 2>/dev/null
@@ -71,7 +77,7 @@ tunnel() { # config bridge-args... -> sets UP DOWN RTT LOADED_RTT SUITE
 	local config=$1 addr
 	shift
 	TOPO_CONFIG=$config topo_start_appliance || return 1
-	ip netns exec "$(topo_ns client)" python3 tests/lib/tun_bridge.py 192.0.2.1 --ca "$PKI/ca.crt" --tun iphttps0 \
+	ip netns exec "$(topo_ns client)" "${CLIENT_CMD[@]}" 192.0.2.1 --ca "$PKI/ca.crt" --tun iphttps0 \
 		--seconds 3600 "$@" > "$TOPO_STATE/bridge.log" 2>&1 &
 	bridge_pid=$!
 	for _ in $(seq 1 50); do topo_in client ip link show iphttps0 >/dev/null 2>&1 && break; sleep 0.1; done
@@ -104,9 +110,9 @@ echo "tunnel, NULL-SHA256 over TLS 1.2:" >&2
 tunnel tests/netns/configs/sessions-null.yaml --tls-max 1.2 --ciphers 'NULL-SHA256:@SECLEVEL=0' || exit 1
 NUL=("$SUITE" "$UP" "$DOWN" "$RTT" "$LOADED_RTT")
 
-python3 - "$CEIL_UP" "$CEIL_DOWN" "$CEIL_RTT" "${AES[@]}" "${NUL[@]}" <<'PY'
+python3 - "$CLIENT_NAME" "$CEIL_UP" "$CEIL_DOWN" "$CEIL_RTT" "${AES[@]}" "${NUL[@]}" <<'PY'
 import sys
-a = sys.argv[1:]
+client, a = sys.argv[1], sys.argv[2:]
 ceil_up, ceil_down, ceil_rtt = float(a[0]), float(a[1]), float(a[2])
 print("bench-tunnel  (medians; ratio = tunnel / the testpmd ceiling measured in this run; target >= 0.80)")
 print(f"  ceiling (testpmd io forwarding, MTU 1500): up {ceil_up:.3f} Gbit/s, down {ceil_down:.3f} Gbit/s, rtt {ceil_rtt:.3f} ms")
@@ -114,5 +120,5 @@ for i in (3, 8):
     suite, up, down, rtt, loaded = a[i], float(a[i + 1]), float(a[i + 2]), float(a[i + 3]), float(a[i + 4])
     print(f"  {suite:32s} up {up:.3f} Gbit/s (ratio {up / ceil_up:.2f})   down {down:.3f} Gbit/s (ratio {down / ceil_down:.2f})")
     print(f"  {'':32s} rtt idle {rtt:.3f} ms (+{rtt - ceil_rtt:.3f} over the ceiling path), under the stream {loaded:.3f} ms")
-print("  (client end: tests/lib/tun_bridge.py, Python, until iphttps-client: its figures bound these)")
+print(f"  (client end: {client})")
 PY

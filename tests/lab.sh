@@ -18,11 +18,12 @@ up)
 		rm -rf "$TOPO_STATE"
 		exit 1
 	fi
-	# The client end of the tunnel: a kernel TUN device in 'client' bridged to a
-	# session (tests/lib/tun_bridge.py, until iphttps-client lands); the kernel
-	# takes its address and route from the appliance's Router Advertisement.
-	ip netns exec client python3 "$TOPO_REPO/tests/lib/tun_bridge.py" 192.0.2.1 \
-		--ca "$TOPO_REPO/config/pki/ca.crt" --tun iphttps0 --seconds 31536000 \
+	# The client end of the tunnel: iphttps-client bridges a kernel TUN device in
+	# 'client' to a session, the server's certificate checked against its name;
+	# the kernel takes its address and route from the Router Advertisement
+	# (iphttps-client's own SLAAC comes with the rest of issue #15).
+	ip netns exec client "$TOPO_REPO/build/iphttps-client" 192.0.2.1 --server-name gw.iphttps.test \
+		--ca "$TOPO_REPO/config/pki/ca.crt" --tun iphttps0 \
 		> "$TOPO_STATE/tunnel.log" 2>&1 &
 	echo $! > "$TOPO_STATE/tunnel.pid"
 	for _ in $(seq 1 50); do ip netns exec client ip link show iphttps0 >/dev/null 2>&1 && break; sleep 0.1; done

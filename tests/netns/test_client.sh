@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# iphttps-client (the C client, first cut) against the appliance, real kernels
+# at both ends: it verifies the server's certificate and name, opens the link,
+# and bridges it to a kernel TUN device; the client namespace's kernel takes
+# the Router Advertisement, forms its address and pings and runs iperf3 to
+# corp through it. A server name the certificate does not carry, and a CA that
+# did not sign it, are refused before any request is sent (4.2.3).
+#
+#   client ns: kernel IPv6 on iphttps0 (TUN) ── iphttps-client ══ TLS ══┐
+#   192.0.2.2 [ext1] ─── [ext0] gw: iphttpsd (the link's router) [int0] ─── [int1] corp fd00:c0::2
+. "$(dirname "$0")/../lib/netns_test.sh"
+
+PKI=$TOPO_REPO/config/pki
+CLIENT=$TOPO_REPO/build/iphttps-client
+CLIENT_PID=
+IPERF_PID=
+cleanup_client() {
+	[ -n "$CLIENT_PID" ] && kill "$CLIENT_PID" 2>/dev/null
+	[ -n "$IPERF_PID" ] && kill "$IPERF_PID" 2>/dev/null
+	netns_test_cleanup
+}
+trap cleanup_client EXIT
+counter() { topo_telemetry /iphttps/stats "$1"; }
+
+echo "# iphttps-client through the appliance, namespaces ${TOPO_PREFIX}{client,gw,corp}"
+if [ ! -x "$CLIENT" ] || ! topo_up || ! TOPO_CONFIG=$TOPO_REPO/tests/netns/configs/sessions-none.yaml topo_start_appliance; then
+	echo "FAIL: iphttps-client built, lab topology and appliance start"
+	exit 1
+fi
+
+# Refusals first: no session may come of them.
+sessions_before=$(counter http_requests_accepted)
+out=$(topo_in client timeout 20 "$CLIENT" 192.0.2.1 --ca "$PKI/ca.crt" --server-name rogue.iphttps.test --tun probe0 2>&1)
+rc=$?
+echo "$out" | sed 's/^/    /'
+check "a certificate without the server's name is refused (exit 1)" test "$rc" -eq 1
+check "and the reason names the certificate" grep -q "certificate was refused" <<<"$out"
+out=$(topo_in client timeout 20 "$CLIENT" 192.0.2.1 --ca "$PKI/stranger-ca.crt" --tun probe0 2>&1)
+rc=$?
+echo "$out" | sed 's/^/    /'
+check "a certificate from a CA the client does not trust is refused" \
+	bash -c '[ "$1" -eq 1 ] && grep -q "certificate was refused" <<<"$2"' _ "$rc" "$out"
+check "neither sent a request (no request accepted)" test "$(counter http_requests_accepted)" -eq "$sessions_before"
+out=$(topo_in client timeout 20 "$CLIENT" 192.0.2.1 --ca "$PKI/ca.crt" --uri /elsewhere --tun probe0 2>&1)
+echo "$out" | sed 's/^/    /'
+check "a wrong URI is reported with the server's status" grep -q "answered 404" <<<"$out"
+
+ip netns exec "$(topo_ns client)" "$CLIENT" 192.0.2.1 --ca "$PKI/ca.crt" --server-name gw.iphttps.test \
+	--tun iphttps0 --seconds 120 > "$TOPO_STATE/client.log" 2>&1 &
+CLIENT_PID=$!
+for _ in $(seq 1 50); do topo_in client ip link show iphttps0 >/dev/null 2>&1 && break; sleep 0.1; done
+topo_in client sysctl -qw net.ipv6.conf.iphttps0.addr_gen_mode=3
+topo_in client sysctl -qw net.ipv6.conf.iphttps0.accept_ra=2
+topo_in client ip link set iphttps0 mtu 1280 up
+client_addr=
+for _ in $(seq 1 150); do
+	client_addr=$(topo_in client ip -6 -o addr show dev iphttps0 scope global | awk '{print $4}' | cut -d/ -f1 | head -1)
+	[ -n "$client_addr" ] && break
+	sleep 0.1
+done
+check "the link is up, the certificate checked against gw.iphttps.test" grep -q '"up": true' "$TOPO_STATE/client.log"
+echo "    client address: ${client_addr:-none}"
+check "the client's kernel formed an address in 2001:db8:c1::/64 from the RA" \
+	bash -c '[[ "$1" == 2001:db8:c1:0:* ]]' _ "$client_addr"
+check "the client pings corp through the tunnel" topo_in client ping -6 -c 3 -W 2 -q fd00:c0::2
+check "corp pings the client through the tunnel" topo_in corp ping -6 -c 3 -W 2 -q "$client_addr"
+
+topo_in corp iperf3 -s -B fd00:c0::2 > "$TOPO_STATE/iperf3-server.log" 2>&1 &
+IPERF_PID=$!
+sleep 0.5
+for direction in up down; do
+	flag=; [ "$direction" = down ] && flag=-R
+	out=$(topo_in client timeout 20 iperf3 -6 -c fd00:c0::2 -t 3 -J $flag 2>&1)
+	rate=$(python3 -c 'import json,sys; r=json.loads(sys.argv[1]); print(int(r["end"]["sum_received"]["bits_per_second"]))' "$out" 2>/dev/null || echo 0)
+	echo "    iperf3 $direction: $((rate / 1000000)) Mbit/s"
+	check "iperf3 through the tunnel, $direction" test "$rate" -gt 0
+done
+
+kill "$CLIENT_PID"
+wait "$CLIENT_PID"
+rc=$?
+CLIENT_PID=
+tail -2 "$TOPO_STATE/client.log" | sed 's/^/    /'
+check "SIGTERM ends the client cleanly (exit 0) with its counts" \
+	bash -c '[ "$1" -eq 0 ] && grep -q "\"up_packets\": [1-9]" "$2"' _ "$rc" "$TOPO_STATE/client.log"
+topo_stop_appliance
+check_finish
