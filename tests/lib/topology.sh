@@ -153,7 +153,12 @@ topo_telemetry() { python3 "$TOPO_REPO/tests/lib/telemetry.py" "$(topo_file_pref
 topo_down() {
 	topo_stop_appliance || true
 	if [ -f "$TOPO_STATE/namespaces" ]; then
-		while read -r ns; do ip netns del "$ns" 2>/dev/null || true; done < "$TOPO_STATE/namespaces"
+		# A process left in a namespace (an iperf3 server, a client whose test
+		# failed) would keep it alive unnamed after the delete: end them first.
+		while read -r ns; do
+			ip netns pids "$ns" 2>/dev/null | xargs -r kill 2>/dev/null || true
+			ip netns del "$ns" 2>/dev/null || true
+		done < "$TOPO_STATE/namespaces"
 		rm -f "$TOPO_STATE/namespaces"
 	fi
 	topo_hugepages_release
