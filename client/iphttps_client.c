@@ -18,6 +18,7 @@
  */
 #include "framer.h"
 #include "http_status.h"
+#include "reconnect_timer.h"
 #include "tun_device.h"
 
 #include <arpa/inet.h>
@@ -60,7 +61,9 @@ struct options {
 	const char *ciphers;     /* TLS 1.2 suites, OpenSSL names */
 	int tls_max_12;
 	unsigned int mtu;
-	double seconds;          /* 0: until SIGTERM or the link ends */
+	double seconds;          /* 0: until SIGTERM */
+	int once;                /* one attempt, no reconnect: exit 1 if the link never came up */
+	double schedule_scale;   /* tests only: the reconnect schedule runs this many times faster */
 };
 
 struct link_stats {
@@ -288,12 +291,11 @@ static size_t gather_uplink(int tun, uint8_t *out, size_t used, struct link_stat
 }
 
 /* The bridge. Returns why it ended, in words. */
-static const char *carry_packets(SSL *ssl, int sock, int tun, const struct options *o, struct framer *framer,
+static const char *carry_packets(SSL *ssl, int sock, int tun, double end, struct framer *framer,
 				 struct downlink *down, struct link_stats *stats)
 {
 	static uint8_t out[UPLINK_BATCH_BYTES], in[TLS_READ_BYTES];
 	size_t out_used = 0, out_sent = 0;
-	double end = o->seconds > 0 ? now_seconds() + o->seconds : 0;
 
 	while (!stop_requested) {
 		struct pollfd fds[2] = {
@@ -355,11 +357,12 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{"key", required_argument, NULL, 'k'},     {"tls-max", required_argument, NULL, 'x'},
 		{"ciphers", required_argument, NULL, 'C'}, {"mtu", required_argument, NULL, 'm'},
 		{"seconds", required_argument, NULL, 's'}, {"help", no_argument, NULL, 'h'},
+		{"once", no_argument, NULL, 'o'},          {"schedule-scale", required_argument, NULL, 'S'},
 		{NULL, 0, NULL, 0},
 	};
 	int c;
 
-	*o = (struct options){.port = "443", .tun_name = "iphttps0", .uri = "/IPHTTPS", .mtu = 1280};
+	*o = (struct options){.port = "443", .tun_name = "iphttps0", .uri = "/IPHTTPS", .mtu = 1280, .schedule_scale = 1};
 	while ((c = getopt_long(argc, argv, "h", longs, NULL)) != -1) {
 		switch (c) {
 		case 'a': o->ca_file = optarg; break;
@@ -398,6 +401,17 @@ static int parse_options(int argc, char **argv, struct options *o)
 			}
 			break;
 		}
+		case 'o': o->once = 1; break;
+		case 'S': {
+			char *end;
+
+			o->schedule_scale = strtod(optarg, &end);
+			if (*end != '\0' || o->schedule_scale < 1 || o->schedule_scale > 10000) {
+				fprintf(stderr, "iphttps-client: --schedule-scale is 1..10000, not \"%s\"\n", optarg);
+				return -1;
+			}
+			break;
+		}
 		case 'h': usage(stdout); exit(0);
 		default: usage(stderr); return -1;
 		}
@@ -412,18 +426,71 @@ static int parse_options(int argc, char **argv, struct options *o)
 	return 0;
 }
 
+/*
+ * One connection: TCP, TLS with the server's certificate and name verified,
+ * the request and the 200. Returns NULL with *sslp and *sockp set when the
+ * link is up, or why it failed, in words (printed already where TLS says more).
+ */
+static const char *connect_link(SSL_CTX *ctx, const struct options *o, struct framer *framer,
+				struct downlink *down, SSL **sslp, int *sockp)
+{
+	struct timeval no_timeout = {0};
+	SSL *ssl;
+	int sock;
+
+	sock = connect_tcp(o->server, o->port);
+	if (sock < 0)
+		return "the server cannot be reached";
+	ssl = SSL_new(ctx);
+	if (ssl == NULL || expect_server_name(ssl, o->server_name) != 1 || SSL_set_fd(ssl, sock) != 1) {
+		print_tls_errors("TLS set-up failed");
+		goto fail;
+	}
+	if (SSL_connect(ssl) != 1) {
+		long v = SSL_get_verify_result(ssl);
+
+		if (v != X509_V_OK)
+			fprintf(stderr, "iphttps-client: the server's certificate was refused: %s\n",
+				X509_verify_cert_error_string(v));
+		else
+			print_tls_errors("the TLS handshake failed");
+		goto fail;
+	}
+	framer_init(framer, o->mtu);
+	if (open_link(ssl, o, framer, down) != 0)
+		goto fail;
+	/* From here on both directions are non-blocking, driven by poll. */
+	setsockopt(sock, SOL_SOCKET, SO_SNDTIMEO, &no_timeout, sizeof(no_timeout));
+	setsockopt(sock, SOL_SOCKET, SO_RCVTIMEO, &no_timeout, sizeof(no_timeout));
+	if (fcntl(sock, F_SETFL, O_NONBLOCK) != 0)
+		goto fail;
+	*sslp = ssl;
+	*sockp = sock;
+	return NULL;
+fail:
+	SSL_free(ssl);
+	close(sock);
+	return "the link could not be opened";
+}
+
+/* The reconnect timer's clock: monotonic milliseconds, sped up by --schedule-scale for tests. */
+static uint64_t schedule_now_ms(const struct options *o)
+{
+	return (uint64_t)(now_seconds() * 1000.0 * o->schedule_scale);
+}
+
 int main(int argc, char **argv)
 {
 	static struct downlink down;
 	struct link_stats stats = {0};
+	struct reconnect_timer timer;
 	struct framer framer;
 	struct options o;
 	char error[256];
-	const char *ended;
+	const char *ended = "stopped by a signal";
+	double end;
 	SSL_CTX *ctx;
-	SSL *ssl;
-	int sock, tun;
-	struct timeval no_timeout = {0};
+	int tun, link_ups = 0;
 
 	if (parse_options(argc, argv, &o) != 0)
 		return 2;
@@ -439,51 +506,61 @@ int main(int argc, char **argv)
 	ctx = tls_context(&o);
 	if (ctx == NULL)
 		return 1;
-	sock = connect_tcp(o.server, o.port);
-	if (sock < 0)
-		return 1;
-	ssl = SSL_new(ctx);
-	if (ssl == NULL || expect_server_name(ssl, o.server_name) != 1 || SSL_set_fd(ssl, sock) != 1) {
-		print_tls_errors("TLS set-up failed");
-		return 1;
-	}
-	if (SSL_connect(ssl) != 1) {
-		long v = SSL_get_verify_result(ssl);
-
-		if (v != X509_V_OK)
-			fprintf(stderr, "iphttps-client: the server's certificate was refused: %s\n",
-				X509_verify_cert_error_string(v));
-		else
-			print_tls_errors("the TLS handshake failed");
-		return 1;
-	}
-	framer_init(&framer, o.mtu);
 	down.tun = tun;
 	down.stats = &stats;
-	if (open_link(ssl, &o, &framer, &down) != 0)
-		return 1;
-	printf("{\"up\": true, \"tun\": \"%s\", \"version\": \"%s\", \"cipher\": \"%s\"}\n", o.tun_name,
-	       SSL_get_version(ssl), SSL_get_cipher_name(ssl));
-	fflush(stdout);
+	end = o.seconds > 0 ? now_seconds() + o.seconds : 0;
+	reconnect_timer_init(&timer);
 
-	/* From here on both directions are non-blocking, driven by poll. */
-	setsockopt(sock, SOL_SOCKET, SO_SNDTIMEO, &no_timeout, sizeof(no_timeout));
-	setsockopt(sock, SOL_SOCKET, SO_RCVTIMEO, &no_timeout, sizeof(no_timeout));
-	if (fcntl(sock, F_SETFL, O_NONBLOCK) != 0) {
-		perror("iphttps-client: O_NONBLOCK");
-		return 1;
+	/* Enabled → LinkDown → Established → LinkUp (3.1.1); every failure, and every
+	 * LinkUp connection lost, waits for the reconnect timer (3.1.2.1, 3.1.5.4). */
+	while (!stop_requested) {
+		SSL *ssl = NULL;
+		int sock = -1;
+		const char *failed;
+
+		if (end > 0 && now_seconds() >= end) {
+			ended = "the time given with --seconds passed";
+			break;
+		}
+		if (!reconnect_timer_due(&timer, schedule_now_ms(&o))) {
+			usleep(50 * 1000);
+			continue;
+		}
+		failed = connect_link(ctx, &o, &framer, &down, &ssl, &sock);
+		if (failed != NULL) {
+			if (o.once) {
+				ended = failed;
+				break;
+			}
+			reconnect_timer_failure(&timer, schedule_now_ms(&o));
+			fprintf(stderr, "iphttps-client: %s; next attempt in %.1f s\n", failed,
+				(double)timer.timeout_ms / 1000.0 / o.schedule_scale);
+			continue;
+		}
+		reconnect_timer_success(&timer);
+		link_ups++;
+		printf("{\"up\": true, \"tun\": \"%s\", \"version\": \"%s\", \"cipher\": \"%s\", \"link_ups\": %d}\n",
+		       o.tun_name, SSL_get_version(ssl), SSL_get_cipher_name(ssl), link_ups);
+		fflush(stdout);
+		ended = carry_packets(ssl, sock, tun, end, &framer, &down, &stats);
+		framer_reset(&framer, &downlink_sink, &down);
+		SSL_shutdown(ssl);
+		SSL_free(ssl);
+		close(sock);
+		if (stop_requested || strstr(ended, "--seconds") != NULL || o.once)
+			break;
+		reconnect_timer_failure(&timer, schedule_now_ms(&o));
+		fprintf(stderr, "iphttps-client: link lost: %s; next attempt in %.1f s\n", ended,
+			(double)timer.timeout_ms / 1000.0 / o.schedule_scale);
 	}
-	ended = carry_packets(ssl, sock, tun, &o, &framer, &down, &stats);
 	fprintf(stderr, "iphttps-client: link down: %s\n", ended);
 	printf("{\"up_packets\": %llu, \"up_bytes\": %llu, \"down_packets\": %llu, \"down_bytes\": %llu, "
-	       "\"down_dropped\": %llu}\n",
+	       "\"down_dropped\": %llu, \"link_ups\": %d}\n",
 	       (unsigned long long)stats.up_packets, (unsigned long long)stats.up_bytes,
 	       (unsigned long long)stats.down_packets, (unsigned long long)stats.down_bytes,
-	       (unsigned long long)stats.down_dropped);
-	SSL_shutdown(ssl);
-	SSL_free(ssl);
+	       (unsigned long long)stats.down_dropped, link_ups);
 	SSL_CTX_free(ctx);
-	close(sock);
 	close(tun);
-	return stop_requested || (o.seconds > 0 && strstr(ended, "--seconds")) ? 0 : 1;
+	/* With --once, a link that never came up is a failure; otherwise only a signal or --seconds end it. */
+	return o.once && link_ups == 0 ? 1 : 0;
 }

@@ -4,7 +4,8 @@
 # and bridges it to a kernel TUN device; the client namespace's kernel takes
 # the Router Advertisement, forms its address and pings and runs iperf3 to
 # corp through it. A server name the certificate does not carry, and a CA that
-# did not sign it, are refused before any request is sent (4.2.3).
+# did not sign it, are refused before any request is sent (4.2.3). When the
+# appliance restarts, the link comes back by the reconnect schedule.
 #
 #   client ns: kernel IPv6 on iphttps0 (TUN) ── iphttps-client ══ TLS ══┐
 #   192.0.2.2 [ext1] ─── [ext0] gw: iphttpsd (the link's router) [int0] ─── [int1] corp fd00:c0::2
@@ -30,23 +31,23 @@ fi
 
 # Refusals first: no session may come of them.
 sessions_before=$(counter http_requests_accepted)
-out=$(topo_in client timeout 20 "$CLIENT" 192.0.2.1 --ca "$PKI/ca.crt" --server-name rogue.iphttps.test --tun probe0 2>&1)
+out=$(topo_in client timeout 20 "$CLIENT" 192.0.2.1 --ca "$PKI/ca.crt" --server-name rogue.iphttps.test --tun probe0 --once 2>&1)
 rc=$?
 echo "$out" | sed 's/^/    /'
 check "a certificate without the server's name is refused (exit 1)" test "$rc" -eq 1
 check "and the reason names the certificate" grep -q "certificate was refused" <<<"$out"
-out=$(topo_in client timeout 20 "$CLIENT" 192.0.2.1 --ca "$PKI/stranger-ca.crt" --tun probe0 2>&1)
+out=$(topo_in client timeout 20 "$CLIENT" 192.0.2.1 --ca "$PKI/stranger-ca.crt" --tun probe0 --once 2>&1)
 rc=$?
 echo "$out" | sed 's/^/    /'
 check "a certificate from a CA the client does not trust is refused" \
 	bash -c '[ "$1" -eq 1 ] && grep -q "certificate was refused" <<<"$2"' _ "$rc" "$out"
 check "neither sent a request (no request accepted)" test "$(counter http_requests_accepted)" -eq "$sessions_before"
-out=$(topo_in client timeout 20 "$CLIENT" 192.0.2.1 --ca "$PKI/ca.crt" --uri /elsewhere --tun probe0 2>&1)
+out=$(topo_in client timeout 20 "$CLIENT" 192.0.2.1 --ca "$PKI/ca.crt" --uri /elsewhere --tun probe0 --once 2>&1)
 echo "$out" | sed 's/^/    /'
 check "a wrong URI is reported with the server's status" grep -q "answered 404" <<<"$out"
 
 ip netns exec "$(topo_ns client)" "$CLIENT" 192.0.2.1 --ca "$PKI/ca.crt" --server-name gw.iphttps.test \
-	--tun iphttps0 --seconds 120 > "$TOPO_STATE/client.log" 2>&1 &
+	--tun iphttps0 --seconds 120 --schedule-scale 100 > "$TOPO_STATE/client.log" 2>&1 &
 CLIENT_PID=$!
 for _ in $(seq 1 50); do topo_in client ip link show iphttps0 >/dev/null 2>&1 && break; sleep 0.1; done
 topo_in client sysctl -qw net.ipv6.conf.iphttps0.addr_gen_mode=3
@@ -75,6 +76,25 @@ for direction in up down; do
 	echo "    iperf3 $direction: $((rate / 1000000)) Mbit/s"
 	check "iperf3 through the tunnel, $direction" test "$rate" -gt 0
 done
+
+kill "$IPERF_PID" 2>/dev/null; IPERF_PID=
+
+# The appliance restarts: the client's next packet meets a TCP reset, and the
+# link comes back by the reconnect schedule of 3.1.2.1 (30 s, sped up 100
+# times here by --schedule-scale, a flag for tests only).
+topo_stop_appliance
+if ! TOPO_CONFIG=$TOPO_REPO/tests/netns/configs/sessions-none.yaml topo_start_appliance; then
+	echo "FAIL: appliance restart"
+fi
+for _ in $(seq 1 100); do
+	topo_in client ping -6 -c 1 -W 1 -q fd00:c0::2 >/dev/null 2>&1 && break
+	sleep 0.2
+done
+grep "link lost" "$TOPO_STATE/client.log" | sed 's/^/    /'
+check "the client saw the link lost and gave the schedule's first delay (30 s, scaled: 0.3 s)" \
+	grep -q "link lost: .*next attempt in 0.3 s" "$TOPO_STATE/client.log"
+check "the link came up again on its own" grep -q '"link_ups": 2' "$TOPO_STATE/client.log"
+check "and the client pings corp through the new session" topo_in client ping -6 -c 2 -W 2 -q fd00:c0::2
 
 kill "$CLIENT_PID"
 wait "$CLIENT_PID"
