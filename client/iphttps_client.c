@@ -5,13 +5,15 @@
  * certificate and its name (4.2.3: a rogue server is refused), sends the POST
  * with the 2^64-1 Content-Length, waits for 200 (LinkUp), then carries IPv6
  * packets both ways, delimited in the response body by their Payload Length
- * with the appliance's own framer (proto/framer.c).
+ * with the appliance's own framer (proto/framer.c). A failed attempt, or a
+ * LinkUp connection lost, waits for the reconnect timer (3.1.2.1, 3.1.5.4:
+ * client/reconnect_timer.c).
  *
  * The kernel does the rest for now, as it does behind tests/lib/tun_bridge.py:
  * with accept_ra=2 on the TUN device it takes the server's Router
  * Advertisement, forms its address and routes. Proxies (client/proxy_auth.c,
- * client/socks5.c), the reconnect schedule (client/reconnect_timer.c), SLAAC
- * through netlink and `status` are issue #15's remaining steps.
+ * client/socks5.c), SLAAC through netlink, config and `status` are issue
+ * #15's remaining steps.
  *
  * Prints one JSON line when the link is up ({"up": true, ...}), as
  * tun_bridge.py does, so the tests and benchmarks can run either.
