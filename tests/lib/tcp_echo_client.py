@@ -10,6 +10,7 @@ check their echo. Prints one JSON line with the outcome and the throughput.
 Bounded by --timeout (default 300 s).
 """
 import argparse
+import errno
 import hashlib
 import json
 import os
@@ -86,7 +87,7 @@ def many(host, port, count, per_conn, timeout):
         s = socket.socket(family)
         s.setblocking(False)
         s.connect_ex((host, port))
-        st = {"sock": s, "sent": 0, "recv": bytearray(), "done": False, "id": i, "connected": False}
+        st = {"sock": s, "sent": 0, "recv": bytearray(), "done": False, "id": i, "connected": False, "error": None}
         conns.append(st)
         sel.register(s, selectors.EVENT_WRITE | selectors.EVENT_READ, st)
     pending = count
@@ -100,7 +101,8 @@ def many(host, port, count, per_conn, timeout):
                     st["sent"] += n
                 except (BlockingIOError, InterruptedError):
                     pass
-                except OSError:
+                except OSError as e:
+                    st["error"] = st["error"] or errno.errorcode.get(e.errno, str(e.errno))
                     continue
                 if st["sent"] == per_conn:
                     sel.modify(s, selectors.EVENT_READ, st)
@@ -109,7 +111,8 @@ def many(host, port, count, per_conn, timeout):
                     data = s.recv(65536)
                 except (BlockingIOError, InterruptedError):
                     continue
-                except OSError:
+                except OSError as e:
+                    st["error"] = st["error"] or errno.errorcode.get(e.errno, str(e.errno))
                     data = b""
                 if data:
                     st["recv"] += data
@@ -127,7 +130,25 @@ def many(host, port, count, per_conn, timeout):
                 pass
             st["sock"].close()
     elapsed = time.monotonic() - start
-    return {"connections": count, "echoed_intact": good, "ok": good == count, "seconds": round(elapsed, 3)}
+    # How the others failed, so a failure in CI says where to look.
+    failures = {}
+    for st in conns:
+        if st["done"] and bytes(st["recv"]) == payload:
+            continue
+        if not st["done"]:
+            kind = "unfinished"
+        elif st["error"]:
+            kind = "error " + st["error"]
+        elif len(st["recv"]) < per_conn:
+            kind = "closed early"
+        else:
+            kind = "bytes differ"
+        key = f"{kind} (sent {st['sent']}, received {len(st['recv'])})"
+        failures[key] = failures.get(key, 0) + 1
+    r = {"connections": count, "echoed_intact": good, "ok": good == count, "seconds": round(elapsed, 3)}
+    if failures:
+        r["failures"] = failures
+    return r
 
 
 def main():

@@ -30,7 +30,19 @@ echo_check() { # name host MiB [args]
 	local out
 	out=$(timeout 450 ip netns exec "$(topo_ns client)" python3 tests/lib/tcp_echo_client.py "$host" 7 "$mib" "$@")
 	echo "    $out"
-	grep -q '"ok": true' <<<"$out" && echo "PASS: $name" || { echo "FAIL: $name"; CHECK_FAILED=1; }
+	if grep -q '"ok": true' <<<"$out"; then
+		echo "PASS: $name"
+	else
+		echo "FAIL: $name"
+		CHECK_FAILED=1
+		# The appliance's side of it, for whoever reads the log.
+		local c
+		for c in drop_tcp_conn_limit drop_tcp_source_limit drop_tcp_bad_syncookie tcp_syncookies_sent \
+			tcp_syncookies_accepted drop_tcp_rcv_memory drop_tcp_rcv_pressure drop_tcp_ooo_pressure \
+			tcp_close_timeouts; do
+			echo "    $c: $(topo_telemetry /iphttps/stats "$c")"
+		done
+	fi
 }
 
 echo_check "256 MiB echoed intact over IPv4 (SHA-256 both ways)" 192.0.2.1 256 --timeout 240
