@@ -84,6 +84,31 @@ static struct session *owner_of(struct worker *w, const uint8_t addr[16], bool *
 	return client_table_find(w, ref.slot, ref.generation);
 }
 
+/*
+ * Over the link MTU: Packet Too Big to the sender, and the packet freed. Only
+ * from the internal network (a client's packets are framed within the link
+ * MTU); checked again after a hand-over because a reload may lower the MTU.
+ */
+static bool too_big_for_link(struct worker *w, struct rte_mbuf *m)
+{
+	if (m->pkt_len <= w->config->iphttps.link_mtu)
+		return false;
+	w->counters.link_packet_too_big++;
+	send_error(w, m, internal_side_address(), NULL, ICMP6_PACKET_TOO_BIG, 0, w->config->iphttps.link_mtu);
+	rte_pktmbuf_free(m);
+	return true;
+}
+
+/* Forwarded down the session of the client that has the destination. */
+static void deliver_to_client(struct worker *w, struct session *s, struct rte_mbuf *m)
+{
+	struct rte_ipv6_hdr *ip = rte_pktmbuf_mtod(m, struct rte_ipv6_hdr *);
+
+	ip->hop_limits--;
+	w->counters.link_forwarded_to_client++;
+	session_send_packet(w, s, m);
+}
+
 /* Down the session of the client that has the destination, or an error to the sender. */
 static void to_client(struct worker *w, struct rte_mbuf *m, struct session *from)
 {
@@ -93,13 +118,8 @@ static void to_client(struct worker *w, struct rte_mbuf *m, struct session *from
 	unsigned int owner_worker;
 	uint8_t here[16];
 
-	if (m->pkt_len > w->config->iphttps.link_mtu) {
-		/* Only from the internal network: a client's packets are framed within the link MTU. */
-		w->counters.link_packet_too_big++;
-		send_error(w, m, internal_side_address(), NULL, ICMP6_PACKET_TOO_BIG, 0, w->config->iphttps.link_mtu);
-		rte_pktmbuf_free(m);
+	if (too_big_for_link(w, m))
 		return;
-	}
 	s = owner_of(w, ip->dst_addr, &elsewhere, &owner_worker);
 	if (!s || s->state != SESSION_LINK_UP) {
 		if (elsewhere) {
@@ -118,9 +138,7 @@ static void to_client(struct worker *w, struct rte_mbuf *m, struct session *from
 		rte_pktmbuf_free(m);
 		return;
 	}
-	ip->hop_limits--;
-	w->counters.link_forwarded_to_client++;
-	session_send_packet(w, s, m);
+	deliver_to_client(w, s, m);
 }
 
 void link_forward_from_client(struct worker *w, struct session *s, struct rte_mbuf *m)
@@ -156,22 +174,15 @@ void link_forward_handed_over(struct worker *w, struct rte_mbuf *m)
 	unsigned int owner_worker;
 
 	w->counters.link_handover_received++;
-	if (m->pkt_len > w->config->iphttps.link_mtu) {
-		/* Only from the internal network: a client's packets are framed within the link MTU. */
-		w->counters.link_packet_too_big++;
-		send_error(w, m, internal_side_address(), NULL, ICMP6_PACKET_TOO_BIG, 0, w->config->iphttps.link_mtu);
-		rte_pktmbuf_free(m);
+	if (too_big_for_link(w, m))
 		return;
-	}
 	s = owner_of(w, ip->dst_addr, &elsewhere, &owner_worker);
 	if (!s || s->state != SESSION_LINK_UP) {
 		/* Gone meanwhile, or moved: not handed on again (no loop between workers). */
 		worker_drop(w, m, drop_link_session_not_up);
 		return;
 	}
-	ip->hop_limits--;
-	w->counters.link_forwarded_to_client++;
-	session_send_packet(w, s, m);
+	deliver_to_client(w, s, m);
 }
 
 void link_forward_from_internal(struct worker *w, const struct iface *ifc, struct rte_mbuf *m)
