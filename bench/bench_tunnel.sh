@@ -80,12 +80,8 @@ tunnel() { # config bridge-args... -> sets UP DOWN RTT LOADED_RTT SUITE
 	ip netns exec "$(topo_ns client)" "${CLIENT_CMD[@]}" 192.0.2.1 --ca "$PKI/ca.crt" --tun iphttps0 \
 		--seconds 3600 "$@" > "$TOPO_STATE/bridge.log" 2>&1 &
 	bridge_pid=$!
-	for _ in $(seq 1 50); do topo_in client ip link show iphttps0 >/dev/null 2>&1 && break; sleep 0.1; done
-	topo_in client sysctl -qw net.ipv6.conf.iphttps0.addr_gen_mode=3
-	topo_in client sysctl -qw net.ipv6.conf.iphttps0.accept_ra=2
-	topo_in client ip link set iphttps0 mtu 1280 up
+	addr=$(topo_tunnel_address)
 	for _ in $(seq 1 150); do
-		addr=$(topo_in client ip -6 -o addr show dev iphttps0 scope global | awk '{print $4}' | head -1)
 		[ -n "$addr" ] && topo_in client ping -6 -c 1 -W 1 -q fd00:c0::2 >/dev/null 2>&1 && break
 		sleep 0.1
 	done

@@ -26,17 +26,7 @@ up)
 		--ca "$TOPO_REPO/config/pki/ca.crt" --tun iphttps0 \
 		> "$TOPO_STATE/tunnel.log" 2>&1 &
 	echo $! > "$TOPO_STATE/tunnel.pid"
-	for _ in $(seq 1 50); do ip netns exec client ip link show iphttps0 >/dev/null 2>&1 && break; sleep 0.1; done
-	ip netns exec client sysctl -qw net.ipv6.conf.iphttps0.addr_gen_mode=3
-	ip netns exec client sysctl -qw net.ipv6.conf.iphttps0.accept_ra=2
-	ip netns exec client ip link set iphttps0 mtu 1280 up
-	tunnel_addr=
-	for _ in $(seq 1 150); do
-		tunnel_addr=$(ip netns exec client ip -6 -o addr show dev iphttps0 scope global 2>/dev/null |
-			awk '{print $4}' | cut -d/ -f1 | head -1)
-		[ -n "$tunnel_addr" ] && break
-		sleep 0.1
-	done
+	tunnel_addr=$(topo_tunnel_address)
 	if [ -n "$tunnel_addr" ] && ip netns exec client ping -6 -c 2 -W 2 -q fd00:c0::2 >/dev/null 2>&1; then
 		echo "lab: tunnel up: client ${tunnel_addr} pings corp fd00:c0::2 through the appliance"
 	else

@@ -49,16 +49,7 @@ check "a wrong URI is reported with the server's status" grep -q "answered 404" 
 ip netns exec "$(topo_ns client)" "$CLIENT" 192.0.2.1 --ca "$PKI/ca.crt" --server-name gw.iphttps.test \
 	--tun iphttps0 --seconds 120 --schedule-scale 100 > "$TOPO_STATE/client.log" 2>&1 &
 CLIENT_PID=$!
-for _ in $(seq 1 50); do topo_in client ip link show iphttps0 >/dev/null 2>&1 && break; sleep 0.1; done
-topo_in client sysctl -qw net.ipv6.conf.iphttps0.addr_gen_mode=3
-topo_in client sysctl -qw net.ipv6.conf.iphttps0.accept_ra=2
-topo_in client ip link set iphttps0 mtu 1280 up
-client_addr=
-for _ in $(seq 1 150); do
-	client_addr=$(topo_in client ip -6 -o addr show dev iphttps0 scope global | awk '{print $4}' | cut -d/ -f1 | head -1)
-	[ -n "$client_addr" ] && break
-	sleep 0.1
-done
+client_addr=$(topo_tunnel_address)
 check "the link is up, the certificate checked against gw.iphttps.test" grep -q '"up": true' "$TOPO_STATE/client.log"
 echo "    client address: ${client_addr:-none}"
 check "the client's kernel formed an address in 2001:db8:c1::/64 from the RA" \

@@ -29,16 +29,7 @@ check "the appliance runs two workers" grep -q "2 worker(s)" "$TOPO_STATE/iphttp
 ip netns exec "$(topo_ns client)" python3 tests/lib/tun_bridge.py 192.0.2.1 --ca "$PKI/ca.crt" --tun iphttps0 --seconds 120 \
 	> "$TOPO_STATE/bridge.log" 2>&1 &
 BRIDGE_PID=$!
-for _ in $(seq 1 50); do topo_in client ip link show iphttps0 >/dev/null 2>&1 && break; sleep 0.1; done
-topo_in client sysctl -qw net.ipv6.conf.iphttps0.addr_gen_mode=3
-topo_in client sysctl -qw net.ipv6.conf.iphttps0.accept_ra=2
-topo_in client ip link set iphttps0 mtu 1280 up
-client_addr=
-for _ in $(seq 1 150); do
-	client_addr=$(topo_in client ip -6 -o addr show dev iphttps0 scope global | awk '{print $4}' | cut -d/ -f1 | head -1)
-	[ -n "$client_addr" ] && break
-	sleep 0.1
-done
+client_addr=$(topo_tunnel_address)
 check "the client has its address from the RA" test -n "$client_addr"
 check "the client pings corp (its address is learned by the router)" topo_in client ping -6 -c 2 -W 2 -q fd00:c0::2
 sessions0=$(worker_counter 0 session_link_up) sessions1=$(worker_counter 1 session_link_up)
