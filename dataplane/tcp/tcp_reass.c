@@ -38,13 +38,25 @@ static bool can_take(const struct rte_mbuf *m, uint32_t len)
 	       rte_pktmbuf_tailroom(m) >= len;
 }
 
+/*
+ * Copy len bytes to the end of one waiting segment. Not rte_pktmbuf_append:
+ * that appends to the last mbuf of a chain, and here m->next links the list
+ * of waiting segments, so it wrote the bytes after the last segment in the
+ * list instead (a corrupted stream, seen once in a few thousand connections).
+ */
+static void append_to_segment(struct rte_mbuf *m, const void *src, uint32_t len)
+{
+	memcpy(rte_pktmbuf_mtod_offset(m, uint8_t *, m->data_len), src, len);
+	m->data_len = (uint16_t)(m->data_len + len);
+	m->pkt_len = m->data_len;
+}
+
 /* Move into `into` the bytes of `from`, which begins where `into` ends, and unlink and free `from`. */
 static void merge(struct worker *w, struct tcp_conn *c, struct rte_mbuf *into, struct rte_mbuf **from_link)
 {
 	struct rte_mbuf *from = *from_link;
 
-	memcpy(rte_pktmbuf_append(into, from->data_len), rte_pktmbuf_mtod(from, void *), from->data_len);
-	into->pkt_len = into->data_len;
+	append_to_segment(into, rte_pktmbuf_mtod(from, void *), from->data_len);
 	*from_link = from->next;
 	from->next = NULL;
 	rte_pktmbuf_free(from);
@@ -100,8 +112,7 @@ void tcp_reass_insert(struct worker *w, struct tcp_conn *c, struct rte_mbuf *m, 
 	/* Collapse: a small segment that continues the one before goes into its
 	 * buffer, so a run of tiny segments beyond a hole holds few mbufs. */
 	if (prev && seg_end(prev) == seq && can_take(prev, m->data_len)) {
-		memcpy(rte_pktmbuf_append(prev, m->data_len), rte_pktmbuf_mtod(m, void *), m->data_len);
-		prev->pkt_len = prev->data_len;
+		append_to_segment(prev, rte_pktmbuf_mtod(m, void *), m->data_len);
 		rte_pktmbuf_free(m);
 		if (*link && seg_end(prev) == seg_seq(*link) && can_take(prev, (*link)->data_len))
 			merge(w, c, prev, link);

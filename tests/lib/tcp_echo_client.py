@@ -76,6 +76,16 @@ def one_stream(host, port, total, timeout):
     }
 
 
+def describe_difference(sent, received):
+    """Where the echo differs, and where in what was sent the differing bytes
+    come from (a TCP sequence-accounting bug shows as bytes from another offset)."""
+    first = next(i for i in range(len(sent)) if sent[i] != received[i])
+    last = max(i for i in range(len(sent)) if sent[i] != received[i])
+    probe = received[first:first + 32]
+    found = sent.find(probe) if len(probe) == 32 else -1
+    return f"at {first}..{last}, received there was sent at {found}"
+
+
 def many(host, port, count, per_conn, timeout):
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sel = selectors.DefaultSelector()
@@ -87,7 +97,7 @@ def many(host, port, count, per_conn, timeout):
         s = socket.socket(family)
         s.setblocking(False)
         s.connect_ex((host, port))
-        st = {"sock": s, "sent": 0, "recv": bytearray(), "done": False, "id": i, "connected": False, "error": None}
+        st = {"port": s.getsockname()[1], "sock": s, "sent": 0, "recv": bytearray(), "done": False, "id": i, "connected": False, "error": None}
         conns.append(st)
         sel.register(s, selectors.EVENT_WRITE | selectors.EVENT_READ, st)
     pending = count
@@ -142,7 +152,8 @@ def many(host, port, count, per_conn, timeout):
         elif len(st["recv"]) < per_conn:
             kind = "closed early"
         else:
-            kind = "bytes differ"
+            kind = "bytes differ " + describe_difference(payload, bytes(st["recv"]))
+            kind += f" on local port {st['port']}"
         key = f"{kind} (sent {st['sent']}, received {len(st['recv'])})"
         failures[key] = failures.get(key, 0) + 1
     r = {"connections": count, "echoed_intact": good, "ok": good == count, "seconds": round(elapsed, 3)}
