@@ -76,6 +76,12 @@ uint32_t tcp_readable_bytes(const struct tcp_conn *c);
 /** Copy up to len waiting bytes into buf and consume them (the window opens). @return bytes copied. */
 uint32_t tcp_read(struct worker *w, struct tcp_conn *c, void *buf, uint32_t len);
 
+/** Copy up to len waiting bytes into buf, leaving them waiting. @return bytes copied. */
+uint32_t tcp_peek(struct tcp_conn *c, void *buf, uint32_t len);
+
+/** Consume n waiting bytes (at most tcp_readable_bytes), as tcp_read does after its copy. */
+void tcp_consume(struct worker *w, struct tcp_conn *c, uint32_t n);
+
 /**
  * Take waiting bytes as a chain of mbufs (no copy), for a layer that
  * forwards data as it is. @return the chain (pkt_len = bytes), or NULL.

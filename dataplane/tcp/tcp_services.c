@@ -36,11 +36,12 @@ static void echo_pump(struct worker *w, struct tcp_conn *c)
 		}
 	}
 	if (tcp_readable_bytes(c) > 0 && tcp_send_space(w, c) > 0) {
-		/* Less room than data: copy what fits. */
+		/* Less room than data: copy what fits. Only what the send queue
+		 * took is consumed (an mbuf allocation may still fail). */
 		uint8_t buf[2048];
-		uint32_t n = tcp_read(w, c, buf, RTE_MIN((uint32_t)sizeof(buf), tcp_send_space(w, c)));
+		uint32_t n = tcp_peek(c, buf, RTE_MIN((uint32_t)sizeof(buf), tcp_send_space(w, c)));
 
-		tcp_write(w, c, buf, n);
+		tcp_consume(w, c, tcp_write(w, c, buf, n));
 	}
 	if (tcp_readable_bytes(c) > 0)
 		tcp_want_writable(c); /* the rest when acknowledgements free space */

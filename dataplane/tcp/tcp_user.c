@@ -52,15 +52,29 @@ static void window_opened(struct worker *w, struct tcp_conn *c)
 	}
 }
 
-uint32_t tcp_read(struct worker *w, struct tcp_conn *c, void *buf, uint32_t len)
+uint32_t tcp_peek(struct tcp_conn *c, void *buf, uint32_t len)
 {
 	uint32_t n = RTE_MIN(len, c->rcvq.bytes);
 
+	if (n)
+		tcp_bufq_copy(&c->rcvq, 0, n, buf);
+	return n;
+}
+
+void tcp_consume(struct worker *w, struct tcp_conn *c, uint32_t n)
+{
+	n = RTE_MIN(n, c->rcvq.bytes);
 	if (n == 0)
-		return 0;
-	tcp_bufq_copy(&c->rcvq, 0, n, buf);
+		return;
 	tcp_bufq_drop(&c->rcvq, n);
 	window_opened(w, c);
+}
+
+uint32_t tcp_read(struct worker *w, struct tcp_conn *c, void *buf, uint32_t len)
+{
+	uint32_t n = tcp_peek(c, buf, len);
+
+	tcp_consume(w, c, n);
 	return n;
 }
 
