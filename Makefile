@@ -106,6 +106,9 @@ $(BUILD)/test_proxy_auth: tests/unit/test_proxy_auth.c client/proxy_auth.c clien
 $(BUILD)/test_socks5: tests/unit/test_socks5.c client/socks5.c client/socks5.h tests/unit/unit_runner.h | $(BUILD)
 	$(CC) $(CFLAGS_BASE) -Iinclude -Iproto -Iclient $(CFLAGS) -o $@ $(filter %.c,$^) $(CUNIT_LIBS)
 
+$(BUILD)/test_proxy_url: tests/unit/test_proxy_url.c client/proxy_url.c client/proxy_url.h tests/unit/unit_runner.h | $(BUILD)
+	$(CC) $(CFLAGS_BASE) -Iinclude -Iproto -Iclient $(CFLAGS) -o $@ $(filter %.c,$^) $(CUNIT_LIBS)
+
 # Datapath tests link the whole datapath and the config loader (tests/unit/harness.h);
 # they may look into any layer.
 $(BUILD)/test_%: tests/unit/test_%.c $(wildcard tests/unit/*.h) $(DATAPLANE_OBJ) $(CONFIG_OBJ) $(HEADERS) | $(BUILD)

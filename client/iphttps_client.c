@@ -9,11 +9,15 @@
  * LinkUp connection lost, waits for the reconnect timer (3.1.2.1, 3.1.5.4:
  * client/reconnect_timer.c).
  *
+ * The TCP connection is made directly, through a web proxy (CONNECT, a 407
+ * answered with Basic or Digest credentials) or through SOCKS5, in that
+ * order, whichever of them works (client/server_connect.c); --proxy or
+ * https_proxy names the proxies.
+ *
  * The kernel does the rest for now, as it does behind tests/lib/tun_bridge.py:
  * with accept_ra=2 on the TUN device it takes the server's Router
- * Advertisement, forms its address and routes. Proxies (client/proxy_auth.c,
- * client/socks5.c), SLAAC through netlink, config and `status` are issue
- * #15's remaining steps.
+ * Advertisement, forms its address and routes. SLAAC through netlink, a
+ * config file and `status` are issue #15's remaining steps.
  *
  * Prints one JSON line when the link is up ({"up": true, ...}), as
  * tun_bridge.py does, so the tests and benchmarks can run either.
@@ -21,6 +25,7 @@
 #include "framer.h"
 #include "http_status.h"
 #include "reconnect_timer.h"
+#include "server_connect.h"
 #include "tun_device.h"
 
 #include <arpa/inet.h>
@@ -66,6 +71,8 @@ struct options {
 	double seconds;          /* 0: until SIGTERM */
 	int once;                /* one attempt, no reconnect: exit 1 if the link never came up */
 	double schedule_scale;   /* tests only: the reconnect schedule runs this many times faster */
+	struct server_connect_config reach; /* the ways to the server: direct, web proxy, SOCKS5 */
+	unsigned int way;        /* the way that worked last: tried first */
 };
 
 struct link_stats {
@@ -151,37 +158,6 @@ static void print_tls_errors(const char *what)
 		fprintf(stderr, ": %s", text);
 	}
 	fprintf(stderr, "\n");
-}
-
-static int connect_tcp(const char *host, const char *port)
-{
-	struct addrinfo hints = {.ai_socktype = SOCK_STREAM}, *res, *ai;
-	int fd = -1, rc, one = 1;
-
-	rc = getaddrinfo(host, port, &hints, &res);
-	if (rc != 0) {
-		fprintf(stderr, "iphttps-client: %s: %s\n", host, gai_strerror(rc));
-		return -1;
-	}
-	for (ai = res; ai != NULL; ai = ai->ai_next) {
-		struct timeval tv = {.tv_sec = CONNECT_TIMEOUT_MS / 1000};
-
-		fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
-		if (fd < 0)
-			continue;
-		/* Bounded: connect and the handshake below give up after the timeout. */
-		setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
-		setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-		if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0)
-			break;
-		fprintf(stderr, "iphttps-client: connect %s port %s: %s\n", host, port, strerror(errno));
-		close(fd);
-		fd = -1;
-	}
-	freeaddrinfo(res);
-	if (fd >= 0)
-		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-	return fd;
 }
 
 static SSL_CTX *tls_context(const struct options *o)
@@ -347,7 +323,9 @@ static void usage(FILE *f)
 {
 	fprintf(f, "usage: iphttps-client SERVER --ca FILE [--port 443] [--server-name NAME] [--tun iphttps0]\n"
 		   "         [--uri /IPHTTPS] [--cert FILE [--key FILE]] [--tls-max 1.2|1.3] [--ciphers LIST]\n"
-		   "         [--mtu 1280] [--seconds S]\n");
+		   "         [--mtu 1280] [--seconds S] [--proxy URL]... [--no-direct] [--connect-timeout S]\n"
+		   "  --proxy http://[user:password@]host[:port] or socks5://...: tried after a direct\n"
+		   "  connection, web proxy first; without one, https_proxy (or HTTPS_PROXY) names the web proxy\n");
 }
 
 static int parse_options(int argc, char **argv, struct options *o)
@@ -360,9 +338,14 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{"ciphers", required_argument, NULL, 'C'}, {"mtu", required_argument, NULL, 'm'},
 		{"seconds", required_argument, NULL, 's'}, {"help", no_argument, NULL, 'h'},
 		{"once", no_argument, NULL, 'o'},          {"schedule-scale", required_argument, NULL, 'S'},
+		{"proxy", required_argument, NULL, 'P'},   {"no-direct", no_argument, NULL, 'D'},
+		{"connect-timeout", required_argument, NULL, 'T'},
 		{NULL, 0, NULL, 0},
 	};
-	int c;
+	struct proxy_url http_proxy, socks_proxy;
+	int c, have_http = 0, have_socks = 0, direct = 1;
+	double connect_timeout = 10;
+	const char *env;
 
 	*o = (struct options){.port = "443", .tun_name = "iphttps0", .uri = "/IPHTTPS", .mtu = 1280, .schedule_scale = 1};
 	while ((c = getopt_long(argc, argv, "h", longs, NULL)) != -1) {
@@ -404,6 +387,31 @@ static int parse_options(int argc, char **argv, struct options *o)
 			break;
 		}
 		case 'o': o->once = 1; break;
+		case 'D': direct = 0; break;
+		case 'P': {
+			struct proxy_url u;
+			const char *err = proxy_url_parse(optarg, &u);
+
+			if (err != NULL) {
+				fprintf(stderr, "iphttps-client: --proxy \"%s\": %s\n", optarg, err);
+				return -1;
+			}
+			if (u.kind == PROXY_SOCKS5)
+				socks_proxy = u, have_socks = 1;
+			else
+				http_proxy = u, have_http = 1;
+			break;
+		}
+		case 'T': {
+			char *end;
+
+			connect_timeout = strtod(optarg, &end);
+			if (*end != '\0' || connect_timeout < 0.1 || connect_timeout > 300) {
+				fprintf(stderr, "iphttps-client: --connect-timeout is 0.1..300 seconds, not \"%s\"\n", optarg);
+				return -1;
+			}
+			break;
+		}
 		case 'S': {
 			char *end;
 
@@ -425,6 +433,31 @@ static int parse_options(int argc, char **argv, struct options *o)
 	o->server = argv[optind];
 	if (o->server_name == NULL)
 		o->server_name = o->server;
+	/* The web proxy the environment names, as curl and most tools take it. */
+	if (!have_http && ((env = getenv("https_proxy")) != NULL || (env = getenv("HTTPS_PROXY")) != NULL) && *env) {
+		const char *err = proxy_url_parse(env, &http_proxy);
+
+		if (err != NULL) {
+			fprintf(stderr, "iphttps-client: https_proxy \"%s\": %s\n", env, err);
+			return -1;
+		}
+		if (http_proxy.kind == PROXY_SOCKS5)
+			socks_proxy = http_proxy, have_socks = 1;
+		else
+			have_http = 1;
+	}
+	o->reach = (struct server_connect_config){.host = o->server, .port = o->port,
+						  .timeout_ms = (unsigned int)(connect_timeout * 1000)};
+	if (direct)
+		o->reach.ways[o->reach.way_count++] = (struct server_way){.kind = WAY_DIRECT};
+	if (have_http)
+		o->reach.ways[o->reach.way_count++] = (struct server_way){.kind = WAY_HTTP_PROXY, .proxy = http_proxy};
+	if (have_socks)
+		o->reach.ways[o->reach.way_count++] = (struct server_way){.kind = WAY_SOCKS5, .proxy = socks_proxy};
+	if (o->reach.way_count == 0) {
+		fprintf(stderr, "iphttps-client: --no-direct and no proxy: no way to the server\n");
+		return -1;
+	}
 	return 0;
 }
 
@@ -433,16 +466,21 @@ static int parse_options(int argc, char **argv, struct options *o)
  * the request and the 200. Returns NULL with *sslp and *sockp set when the
  * link is up, or why it failed, in words (printed already where TLS says more).
  */
-static const char *connect_link(SSL_CTX *ctx, const struct options *o, struct framer *framer,
+static const char *connect_link(SSL_CTX *ctx, struct options *o, struct framer *framer,
 				struct downlink *down, SSL **sslp, int *sockp)
 {
 	struct timeval no_timeout = {0};
+	char why[SERVER_CONNECT_WHY_MAX_BYTES];
 	SSL *ssl;
 	int sock;
 
-	sock = connect_tcp(o->server, o->port);
-	if (sock < 0)
+	sock = server_connect(&o->reach, &o->way, why, sizeof(why));
+	if (sock < 0) {
+		fprintf(stderr, "iphttps-client: the server cannot be reached: %s\n", why);
 		return "the server cannot be reached";
+	}
+	if (why[0] != '\0') /* the ways tried before the one that worked */
+		fprintf(stderr, "iphttps-client: reached the server after: %s\n", why);
 	ssl = SSL_new(ctx);
 	if (ssl == NULL || expect_server_name(ssl, o->server_name) != 1 || SSL_set_fd(ssl, sock) != 1) {
 		print_tls_errors("TLS set-up failed");
@@ -488,7 +526,7 @@ int main(int argc, char **argv)
 	struct reconnect_timer timer;
 	struct framer framer;
 	struct options o;
-	char error[256];
+	char error[256], via[320];
 	const char *ended = "stopped by a signal";
 	double end;
 	SSL_CTX *ctx;
@@ -541,8 +579,10 @@ int main(int argc, char **argv)
 		}
 		reconnect_timer_success(&timer);
 		link_ups++;
-		printf("{\"up\": true, \"tun\": \"%s\", \"version\": \"%s\", \"cipher\": \"%s\", \"link_ups\": %d}\n",
-		       o.tun_name, SSL_get_version(ssl), SSL_get_cipher_name(ssl), link_ups);
+		server_way_describe(&o.reach.ways[o.way], via, sizeof(via));
+		printf("{\"up\": true, \"tun\": \"%s\", \"version\": \"%s\", \"cipher\": \"%s\", \"via\": \"%s\", "
+		       "\"link_ups\": %d}\n",
+		       o.tun_name, SSL_get_version(ssl), SSL_get_cipher_name(ssl), via, link_ups);
 		fflush(stdout);
 		ended = carry_packets(ssl, sock, tun, end, &framer, &down, &stats);
 		framer_reset(&framer, &downlink_sink, &down);
