@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # iphttps-client through the proxies of a network that blocks direct HTTPS:
 # squid asking for Basic credentials, squid asking for Digest ones, and a
-# SOCKS5 server (dante). nftables in the client namespace rejects port 443
+# SOCKS5 server (dante), without and with a user name. nftables in the client namespace rejects port 443
 # for the client's own connections (uid 0), not for the proxies' (they run as
 # other users), so every link here that comes up came through a proxy, and
 # the proxy's log says so. Wrong or missing credentials are refused with the
@@ -10,16 +10,21 @@
 #
 #   client ns: iphttps-client ── 127.0.0.1:3128 squid (Basic) ──┐
 #                             ── 127.0.0.1:3129 squid (Digest) ─┼── 192.0.2.2 [ext1] ── gw: iphttpsd 192.0.2.1:443
-#                             ── 127.0.0.1:1080 danted ─────────┘
+#                             ── 127.0.0.1:1080 danted ─────────┤
+#                             ── 127.0.0.1:1081 danted (users) ─┘
 . "$(dirname "$0")/../lib/netns_test.sh"
 
 PKI=$TOPO_REPO/config/pki
 CLIENT=$TOPO_REPO/build/iphttps-client
 PROXY_DIR=$TOPO_STATE/proxies
 CLIENT_PID=
+# dante checks SOCKS user names and passwords against the system's accounts:
+# one is made for this run and removed, whatever happens.
+SOCKS_USER=iphttps-socks-$$
 cleanup_proxies() {
 	[ -n "$CLIENT_PID" ] && kill "$CLIENT_PID" 2>/dev/null
 	netns_test_cleanup # topo_down stops every process in the namespaces: squid, danted
+	userdel "$SOCKS_USER" 2>/dev/null || true
 }
 trap cleanup_proxies EXIT
 
@@ -87,19 +92,40 @@ socks pass {
 }
 CONF
 
+cat > "$PROXY_DIR/danted-users.conf" <<CONF
+logoutput: $PROXY_DIR/danted-users.log
+internal: 127.0.0.1 port = 1081
+external: 192.0.2.2
+socksmethod: username
+clientmethod: none
+user.privileged: root
+user.unprivileged: nobody
+client pass { from: 127.0.0.0/8 to: 0.0.0.0/0 }
+socks pass {
+	from: 127.0.0.0/8 to: 0.0.0.0/0
+	command: connect
+	log: connect
+}
+CONF
+useradd --no-create-home --shell /usr/sbin/nologin "$SOCKS_USER" &&
+	echo "$SOCKS_USER:s0cks-pass" | chpasswd
+
 topo_in client ip link set lo up
 for name in basic digest; do
 	topo_in client squid -N -f "$PROXY_DIR/$name.conf" > "$PROXY_DIR/$name.out" 2>&1 &
 done
-topo_in client danted -f "$PROXY_DIR/danted.conf" -p "$PROXY_DIR/danted.pid" > "$PROXY_DIR/danted.out" 2>&1 &
+for name in danted danted-users; do
+	topo_in client danted -f "$PROXY_DIR/$name.conf" -p "$PROXY_DIR/$name.pid" > "$PROXY_DIR/$name.out" 2>&1 &
+done
 listening() { topo_in client ss -Htln "sport = :$1" | grep -q .; }
 for _ in $(seq 1 100); do
-	listening 3128 && listening 3129 && listening 1080 && break
+	listening 3128 && listening 3129 && listening 1080 && listening 1081 && break
 	sleep 0.1
 done
 check "squid (Basic) listens on 3128" listening 3128
 check "squid (Digest) listens on 3129" listening 3129
 check "danted (SOCKS5) listens on 1080" listening 1080
+check "danted (SOCKS5 with user names) listens on 1081" listening 1081
 
 # The network: the client's own HTTPS (uid 0) is refused; the proxies' is not.
 topo_in client nft -f - <<'NFT'
@@ -155,6 +181,17 @@ out=$(attempt --proxy socks5://127.0.0.1:1080)
 echo "$out" | sed 's/^/    /'
 check "through dante (SOCKS5)" came_up_via "$out" "socks5 127.0.0.1:1080"
 check "dante logged the connection to the server" grep -q "192.0.2.1.443" "$PROXY_DIR/danted.log"
+
+out=$(attempt --proxy "socks5://$SOCKS_USER:s0cks-pass@127.0.0.1:1081")
+echo "$out" | sed 's/^/    /'
+check "through dante with a user name and password (RFC 1929)" came_up_via "$out" "socks5 127.0.0.1:1081"
+out=$(attempt --proxy "socks5://$SOCKS_USER:wrong@127.0.0.1:1081")
+echo "$out" | sed 's/^/    /'
+check "a wrong SOCKS password is refused, in words" \
+	bash -c '! grep -q "\"up\": true" <<<"$1" && grep -q "refused the user name or password" <<<"$1"' _ "$out"
+out=$(attempt --proxy socks5://127.0.0.1:1081)
+echo "$out" | sed 's/^/    /'
+check "no SOCKS credentials where they are wanted: said so" grep -q "wants credentials and none were given" <<<"$out"
 
 # The order: direct, then the web proxy, then SOCKS5, each failure said.
 out=$(attempt --proxy http://alice:s3cret@127.0.0.1:3999 --proxy socks5://127.0.0.1:1080)
