@@ -10,6 +10,8 @@ CFLAGS_BASE := -std=gnu11 -O2 -g -Wall -Wextra $(WERROR) -Wno-address-of-packed-
 DPDK_CFLAGS := $(shell pkg-config --cflags libdpdk 2>/dev/null) -march=native
 DPDK_LIBS   := $(shell pkg-config --libs libdpdk 2>/dev/null)
 SSL_LIBS    := $(shell pkg-config --libs openssl 2>/dev/null)
+# jansson: the client's status file (JSON), written by the client and read by `iphttps-client status`.
+JSON_LIBS   := $(shell pkg-config --libs jansson 2>/dev/null)
 YAML_LIBS   := $(shell pkg-config --libs yaml-0.1 2>/dev/null)
 CUNIT_LIBS  := $(shell pkg-config --libs cunit 2>/dev/null)
 
@@ -70,7 +72,7 @@ $(BUILD)/iphttpsctl: control/iphttpsctl.c $(CONFIG_SRC) $(wildcard include/*.h c
 # iphttps-client links the pure proto/ code the appliance links, never the datapath.
 CLIENT_SRC := $(wildcard client/*.c) proto/framer.c proto/http_status.c
 $(BUILD)/iphttps-client: $(CLIENT_SRC) $(wildcard client/*.h proto/*.h include/*.h) | $(BUILD)
-	$(CC) $(CFLAGS_BASE) -Iclient $(INC_proto) $(CFLAGS) -o $@ $(CLIENT_SRC) $(SSL_LIBS) $(LDFLAGS)
+	$(CC) $(CFLAGS_BASE) -Iclient $(INC_proto) $(CFLAGS) -o $@ $(CLIENT_SRC) $(SSL_LIBS) $(JSON_LIBS) $(LDFLAGS)
 
 # The lab's certificates: generated, never committed (config/ examples refer to them).
 config/pki/server.crt: tests/lib/make-pki.sh
@@ -105,6 +107,9 @@ $(BUILD)/test_proxy_auth: tests/unit/test_proxy_auth.c client/proxy_auth.c clien
 
 $(BUILD)/test_socks5: tests/unit/test_socks5.c client/socks5.c client/socks5.h tests/unit/unit_runner.h | $(BUILD)
 	$(CC) $(CFLAGS_BASE) -Iinclude -Iproto -Iclient $(CFLAGS) -o $@ $(filter %.c,$^) $(CUNIT_LIBS)
+
+$(BUILD)/test_client_status: tests/unit/test_client_status.c client/client_status.c client/client_status.h tests/unit/unit_runner.h | $(BUILD)
+	$(CC) $(CFLAGS_BASE) -Iinclude -Iproto -Iclient $(CFLAGS) -o $@ $(filter %.c,$^) $(JSON_LIBS) $(CUNIT_LIBS)
 
 $(BUILD)/test_proxy_url: tests/unit/test_proxy_url.c client/proxy_url.c client/proxy_url.h tests/unit/unit_runner.h | $(BUILD)
 	$(CC) $(CFLAGS_BASE) -Iinclude -Iproto -Iclient $(CFLAGS) -o $@ $(filter %.c,$^) $(CUNIT_LIBS)

@@ -22,6 +22,7 @@
  * Prints one JSON line when the link is up ({"up": true, ...}), as
  * tun_bridge.py does, so the tests and benchmarks can run either.
  */
+#include "client_status.h"
 #include "framer.h"
 #include "http_status.h"
 #include "reconnect_timer.h"
@@ -32,6 +33,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <ifaddrs.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -45,6 +47,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -71,6 +74,8 @@ struct options {
 	double seconds;          /* 0: until SIGTERM */
 	int once;                /* one attempt, no reconnect: exit 1 if the link never came up */
 	double schedule_scale;   /* tests only: the reconnect schedule runs this many times faster */
+	const char *status_file; /* where `status` finds us: /run/iphttps-client/TUN.json */
+	char status_path[256];
 	struct server_connect_config reach; /* the ways to the server: direct, web proxy, SOCKS5 */
 	unsigned int way;        /* the way that worked last: tried first */
 };
@@ -147,17 +152,81 @@ static const struct framer_sink downlink_sink = {
 	.begin = sink_begin, .append = sink_append, .end = sink_end, .abandon = sink_abandon,
 };
 
+/* What OpenSSL says went wrong, drained from its queue: the first error, in words. */
+static const char *tls_error_text(char *out, size_t len)
+{
+	unsigned long e = ERR_get_error();
+
+	if (e == 0)
+		snprintf(out, len, "the connection closed");
+	else
+		ERR_error_string_n(e, out, len);
+	ERR_clear_error();
+	return out;
+}
+
 static void print_tls_errors(const char *what)
 {
-	unsigned long e;
 	char text[256];
 
-	fprintf(stderr, "iphttps-client: %s", what);
-	while ((e = ERR_get_error()) != 0) {
-		ERR_error_string_n(e, text, sizeof(text));
-		fprintf(stderr, ": %s", text);
+	fprintf(stderr, "iphttps-client: %s: %s\n", what, tls_error_text(text, sizeof(text)));
+}
+
+/* ---- what a person sees: the state, in the log and in the status file ---- */
+
+static struct client_status status;
+static const char *status_path;
+
+static void status_save(void)
+{
+	if (status_path != NULL && client_status_save(status_path, &status) != 0)
+		fprintf(stderr, "iphttps-client: cannot write %s: %s\n", status_path, strerror(errno));
+}
+
+/*
+ * Enter a state (3.1.1), saying so in the log; reason is why, when it is a
+ * failure or an end; retry_s > 0 is when the reconnect timer tries again.
+ */
+static void set_state_retry(enum client_state state, const char *reason, double retry_s)
+{
+	char retry[64] = "";
+
+	if (retry_s > 0)
+		snprintf(retry, sizeof(retry), "; next attempt in %.1f s", retry_s);
+	if (state != status.state || retry_s > 0)
+		fprintf(stderr, "iphttps-client: %s -> %s%s%s%s\n", client_state_name(status.state),
+			client_state_name(state), reason && *reason ? ": " : "", reason ? reason : "", retry);
+	status.state = state;
+	status.since = (int64_t)time(NULL);
+	if (reason != NULL)
+		snprintf(status.reason, sizeof(status.reason), "%s", reason);
+	status.next_attempt = retry_s > 0 ? status.since + (int64_t)(retry_s + 0.5) : 0;
+	status_save();
+}
+
+static void set_state(enum client_state state, const char *reason)
+{
+	set_state_retry(state, reason, 0);
+}
+
+/* The TUN device's global IPv6 address, formed by SLAAC from the server's RA. */
+static void read_link_address(const char *tun, char *out, size_t len)
+{
+	struct ifaddrs *list, *a;
+
+	out[0] = '\0';
+	if (getifaddrs(&list) != 0)
+		return;
+	for (a = list; a != NULL; a = a->ifa_next) {
+		const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *)a->ifa_addr;
+
+		if (a->ifa_addr == NULL || a->ifa_addr->sa_family != AF_INET6 || strcmp(a->ifa_name, tun) != 0 ||
+		    IN6_IS_ADDR_LINKLOCAL(&sin6->sin6_addr))
+			continue;
+		inet_ntop(AF_INET6, &sin6->sin6_addr, out, (socklen_t)len);
+		break;
 	}
-	fprintf(stderr, "\n");
+	freeifaddrs(list);
 }
 
 static SSL_CTX *tls_context(const struct options *o)
@@ -207,11 +276,13 @@ static int expect_server_name(SSL *ssl, const char *name)
 
 /*
  * The request of 3.1.5.1 and the server's answer. Returns 0 on 200 with any
- * body bytes that came with the head pushed through the framer.
+ * body bytes that came with the head pushed through the framer; else -1
+ * with why, in words.
  */
-static int open_link(SSL *ssl, const struct options *o, struct framer *framer, struct downlink *down)
+static int open_link(SSL *ssl, const struct options *o, struct framer *framer, struct downlink *down, char *why,
+		     size_t why_len)
 {
-	char request[1024], head[HTTP_STATUS_HEAD_MAX_BYTES];
+	char request[1024], head[HTTP_STATUS_HEAD_MAX_BYTES], tls[256];
 	static struct http_status st;
 	size_t have = 0;
 	int n;
@@ -220,13 +291,14 @@ static int open_link(SSL *ssl, const struct options *o, struct framer *framer, s
 		     "POST %s HTTP/1.1\r\nHost: %s\r\nContent-Length: 18446744073709551615\r\n\r\n", o->uri,
 		     o->server_name);
 	if (n <= 0 || (size_t)n >= sizeof(request) || SSL_write(ssl, request, n) != n) {
-		print_tls_errors("the request could not be sent");
+		snprintf(why, why_len, "the request could not be sent: %s", tls_error_text(tls, sizeof(tls)));
 		return -1;
 	}
 	for (;;) {
 		n = SSL_read(ssl, head + have, (int)(sizeof(head) - have));
 		if (n <= 0) {
-			print_tls_errors("the server closed the connection before its answer");
+			snprintf(why, why_len, "the server closed the connection before its answer: %s",
+				 tls_error_text(tls, sizeof(tls)));
 			return -1;
 		}
 		have += (size_t)n;
@@ -234,22 +306,24 @@ static int open_link(SSL *ssl, const struct options *o, struct framer *framer, s
 			break;
 	}
 	if (st.error != HTTP_STATUS_OK) {
-		fprintf(stderr, "iphttps-client: the server's answer is malformed: %s\n",
-			http_status_error_text(st.error));
+		snprintf(why, why_len, "the server's answer is malformed: %s", http_status_error_text(st.error));
 		return -1;
 	}
 	if (st.code != 200) {
-		fprintf(stderr, "iphttps-client: the server answered %u, not 200\n", st.code);
+		snprintf(why, why_len, "the server answered %u, not 200 (is the URI %s right?)", st.code, o->uri);
 		return -1;
 	}
 	if (have > st.head_bytes &&
 	    framer_push(framer, (const uint8_t *)head + st.head_bytes, have - st.head_bytes, &downlink_sink, down) !=
 		    FRAMER_OK) {
-		fprintf(stderr, "iphttps-client: the server sent something that is not an IPv6 packet\n");
+		snprintf(why, why_len, "the server sent something that is not an IPv6 packet");
 		return -1;
 	}
 	return 0;
 }
+
+struct link_stats;
+static void status_refresh(const struct options *o, const struct link_stats *stats);
 
 /* Reads TUN packets into `out` while a whole packet still fits. */
 static size_t gather_uplink(int tun, uint8_t *out, size_t used, struct link_stats *stats)
@@ -269,13 +343,18 @@ static size_t gather_uplink(int tun, uint8_t *out, size_t used, struct link_stat
 }
 
 /* The bridge. Returns why it ended, in words. */
-static const char *carry_packets(SSL *ssl, int sock, int tun, double end, struct framer *framer,
-				 struct downlink *down, struct link_stats *stats)
+static const char *carry_packets(const struct options *o, SSL *ssl, int sock, int tun, double end,
+				 struct framer *framer, struct downlink *down, struct link_stats *stats)
 {
 	static uint8_t out[UPLINK_BATCH_BYTES], in[TLS_READ_BYTES];
 	size_t out_used = 0, out_sent = 0;
+	double next_refresh = 0;
 
 	while (!stop_requested) {
+		if (now_seconds() >= next_refresh) {
+			status_refresh(o, stats);
+			next_refresh = now_seconds() + 1;
+		}
 		struct pollfd fds[2] = {
 			{.fd = sock, .events = POLLIN | (out_sent < out_used ? POLLOUT : 0)},
 			{.fd = tun, .events = out_used == 0 ? POLLIN : 0},
@@ -324,6 +403,8 @@ static void usage(FILE *f)
 	fprintf(f, "usage: iphttps-client SERVER --ca FILE [--port 443] [--server-name NAME] [--tun iphttps0]\n"
 		   "         [--uri /IPHTTPS] [--cert FILE [--key FILE]] [--tls-max 1.2|1.3] [--ciphers LIST]\n"
 		   "         [--mtu 1280] [--seconds S] [--proxy URL]... [--no-direct] [--connect-timeout S]\n"
+		   "         [--status-file PATH]\n"
+		   "       iphttps-client status [--tun NAME | --status-file PATH] [--json]\n"
 		   "  --proxy http://[user:password@]host[:port] or socks5://...: tried after a direct\n"
 		   "  connection, web proxy first; without one, https_proxy (or HTTPS_PROXY) names the web proxy\n");
 }
@@ -339,7 +420,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{"seconds", required_argument, NULL, 's'}, {"help", no_argument, NULL, 'h'},
 		{"once", no_argument, NULL, 'o'},          {"schedule-scale", required_argument, NULL, 'S'},
 		{"proxy", required_argument, NULL, 'P'},   {"no-direct", no_argument, NULL, 'D'},
-		{"connect-timeout", required_argument, NULL, 'T'},
+		{"connect-timeout", required_argument, NULL, 'T'}, {"status-file", required_argument, NULL, 'F'},
 		{NULL, 0, NULL, 0},
 	};
 	struct proxy_url http_proxy, socks_proxy;
@@ -388,6 +469,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		}
 		case 'o': o->once = 1; break;
 		case 'D': direct = 0; break;
+		case 'F': o->status_file = optarg; break;
 		case 'P': {
 			struct proxy_url u;
 			const char *err = proxy_url_parse(optarg, &u);
@@ -462,42 +544,46 @@ static int parse_options(int argc, char **argv, struct options *o)
 }
 
 /*
- * One connection: TCP, TLS with the server's certificate and name verified,
- * the request and the 200. Returns NULL with *sslp and *sockp set when the
- * link is up, or why it failed, in words (printed already where TLS says more).
+ * One connection: TCP (directly or through a proxy), TLS with the server's
+ * certificate and name verified (LinkDown -> Established), the request and
+ * the 200. Returns 0 with *sslp and *sockp set when the link is up, or -1
+ * with why, in words.
  */
-static const char *connect_link(SSL_CTX *ctx, struct options *o, struct framer *framer,
-				struct downlink *down, SSL **sslp, int *sockp)
+static int connect_link(SSL_CTX *ctx, struct options *o, struct framer *framer, struct downlink *down,
+			SSL **sslp, int *sockp, char *why, size_t why_len)
 {
 	struct timeval no_timeout = {0};
-	char why[SERVER_CONNECT_WHY_MAX_BYTES];
+	char reach_why[SERVER_CONNECT_WHY_MAX_BYTES], tls[256];
 	SSL *ssl;
 	int sock;
 
-	sock = server_connect(&o->reach, &o->way, why, sizeof(why));
+	sock = server_connect(&o->reach, &o->way, reach_why, sizeof(reach_why));
 	if (sock < 0) {
-		fprintf(stderr, "iphttps-client: the server cannot be reached: %s\n", why);
-		return "the server cannot be reached";
+		snprintf(why, why_len, "the server cannot be reached: %s", reach_why);
+		return -1;
 	}
-	if (why[0] != '\0') /* the ways tried before the one that worked */
-		fprintf(stderr, "iphttps-client: reached the server after: %s\n", why);
+	if (reach_why[0] != '\0') /* the ways tried before the one that worked */
+		fprintf(stderr, "iphttps-client: reached the server after: %s\n", reach_why);
 	ssl = SSL_new(ctx);
 	if (ssl == NULL || expect_server_name(ssl, o->server_name) != 1 || SSL_set_fd(ssl, sock) != 1) {
-		print_tls_errors("TLS set-up failed");
+		snprintf(why, why_len, "TLS set-up failed: %s", tls_error_text(tls, sizeof(tls)));
 		goto fail;
 	}
 	if (SSL_connect(ssl) != 1) {
 		long v = SSL_get_verify_result(ssl);
 
 		if (v != X509_V_OK)
-			fprintf(stderr, "iphttps-client: the server's certificate was refused: %s\n",
-				X509_verify_cert_error_string(v));
+			snprintf(why, why_len, "the server's certificate was refused: %s (expected name %s)",
+				 X509_verify_cert_error_string(v), o->server_name);
 		else
-			print_tls_errors("the TLS handshake failed");
+			snprintf(why, why_len, "the TLS handshake failed: %s", tls_error_text(tls, sizeof(tls)));
 		goto fail;
 	}
+	server_way_describe(&o->reach.ways[o->way], status.via, sizeof(status.via));
+	snprintf(status.transport, sizeof(status.transport), "%s %s", SSL_get_version(ssl), SSL_get_cipher_name(ssl));
+	set_state(CLIENT_ESTABLISHED, NULL);
 	framer_init(framer, o->mtu);
-	if (open_link(ssl, o, framer, down) != 0)
+	if (open_link(ssl, o, framer, down, why, why_len) != 0)
 		goto fail;
 	/* From here on both directions are non-blocking, driven by poll. */
 	setsockopt(sock, SOL_SOCKET, SO_SNDTIMEO, &no_timeout, sizeof(no_timeout));
@@ -506,17 +592,82 @@ static const char *connect_link(SSL_CTX *ctx, struct options *o, struct framer *
 		goto fail;
 	*sslp = ssl;
 	*sockp = sock;
-	return NULL;
+	return 0;
 fail:
 	SSL_free(ssl);
 	close(sock);
-	return "the link could not be opened";
+	return -1;
 }
 
 /* The reconnect timer's clock: monotonic milliseconds, sped up by --schedule-scale for tests. */
 static uint64_t schedule_now_ms(const struct options *o)
 {
 	return (uint64_t)(now_seconds() * 1000.0 * o->schedule_scale);
+}
+
+/* The counters and the address into the status, saved: each second while LinkUp, and at every change. */
+static void status_refresh(const struct options *o, const struct link_stats *stats)
+{
+	status.up_bytes = stats->up_bytes;
+	status.up_packets = stats->up_packets;
+	status.down_bytes = stats->down_bytes;
+	status.down_packets = stats->down_packets;
+	read_link_address(o->tun_name, status.address, sizeof(status.address));
+	status_save();
+}
+
+/* `iphttps-client status [--tun NAME | --status-file PATH] [--json]`: what the client is doing, for a person. */
+static int status_command(int argc, char **argv)
+{
+	static const struct option longs[] = {
+		{"tun", required_argument, NULL, 't'},
+		{"status-file", required_argument, NULL, 'f'},
+		{"json", no_argument, NULL, 'j'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *tun = "iphttps0", *file = NULL;
+	char path[256], why[512];
+	struct client_status st;
+	int c, json = 0, running;
+
+	while ((c = getopt_long(argc, argv, "", longs, NULL)) != -1) {
+		switch (c) {
+		case 't': tun = optarg; break;
+		case 'f': file = optarg; break;
+		case 'j': json = 1; break;
+		default:
+			fprintf(stderr, "usage: iphttps-client status [--tun NAME | --status-file PATH] [--json]\n");
+			return 2;
+		}
+	}
+	if (file == NULL) {
+		snprintf(path, sizeof(path), "/run/iphttps-client/%s.json", tun);
+		file = path;
+	}
+	if (access(file, F_OK) != 0) {
+		printf("no client has run for %s (no %s)\n", tun, file);
+		return 3;
+	}
+	if (client_status_load(file, &st, why, sizeof(why)) != 0) {
+		fprintf(stderr, "iphttps-client: %s\n", why);
+		return 1;
+	}
+	running = st.state != CLIENT_DISABLED && st.pid > 0 && (kill(st.pid, 0) == 0 || errno == EPERM);
+	if (json) {
+		FILE *f = fopen(file, "r");
+		char buf[4096];
+		size_t n;
+
+		while (f != NULL && (n = fread(buf, 1, sizeof(buf), f)) > 0)
+			fwrite(buf, 1, n, stdout);
+		if (f != NULL)
+			fclose(f);
+		printf("\n");
+	} else {
+		client_status_print(stdout, &st, time(NULL), running);
+	}
+	/* As systemctl is-active: 0 when the link is up, 3 otherwise. */
+	return running && st.state == CLIENT_LINK_UP ? 0 : 3;
 }
 
 int main(int argc, char **argv)
@@ -526,37 +677,55 @@ int main(int argc, char **argv)
 	struct reconnect_timer timer;
 	struct framer framer;
 	struct options o;
-	char error[256], via[320];
+	char error[256], why[1024];
 	const char *ended = "stopped by a signal";
 	double end;
 	SSL_CTX *ctx;
 	int tun, link_ups = 0;
 
+	if (argc > 1 && strcmp(argv[1], "status") == 0)
+		return status_command(argc - 1, argv + 1);
 	if (parse_options(argc, argv, &o) != 0)
 		return 2;
 	signal(SIGTERM, on_signal);
 	signal(SIGINT, on_signal);
 	signal(SIGPIPE, SIG_IGN);
 
+	/* Enabled (3.1.1): the preconditions are a TUN device, a TLS context and the status file. */
+	status.state = CLIENT_ENABLED;
+	status.pid = (int)getpid();
+	snprintf(status.server, sizeof(status.server), "%s port %s (certificate name %s, URI %s)", o.server, o.port,
+		 o.server_name, o.uri);
+	if (o.status_file != NULL) {
+		status_path = o.status_file;
+	} else {
+		mkdir("/run/iphttps-client", 0755);
+		snprintf(o.status_path, sizeof(o.status_path), "/run/iphttps-client/%s.json", o.tun_name);
+		status_path = o.status_path;
+	}
+	set_state(CLIENT_ENABLED, "starting");
 	tun = tun_device_open(o.tun_name, error, sizeof(error));
 	if (tun < 0) {
 		fprintf(stderr, "iphttps-client: %s\n", error);
+		set_state(CLIENT_DISABLED, error);
 		return 1;
 	}
 	ctx = tls_context(&o);
-	if (ctx == NULL)
+	if (ctx == NULL) {
+		set_state(CLIENT_DISABLED, "the TLS settings cannot be used (see the log)");
 		return 1;
+	}
 	down.tun = tun;
 	down.stats = &stats;
 	end = o.seconds > 0 ? now_seconds() + o.seconds : 0;
 	reconnect_timer_init(&timer);
+	set_state(CLIENT_LINK_DOWN, "");
 
-	/* Enabled → LinkDown → Established → LinkUp (3.1.1); every failure, and every
+	/* Enabled -> LinkDown -> Established -> LinkUp (3.1.1); every failure, and every
 	 * LinkUp connection lost, waits for the reconnect timer (3.1.2.1, 3.1.5.4). */
 	while (!stop_requested) {
 		SSL *ssl = NULL;
 		int sock = -1;
-		const char *failed;
 
 		if (end > 0 && now_seconds() >= end) {
 			ended = "the time given with --seconds passed";
@@ -566,35 +735,38 @@ int main(int argc, char **argv)
 			usleep(50 * 1000);
 			continue;
 		}
-		failed = connect_link(ctx, &o, &framer, &down, &ssl, &sock);
-		if (failed != NULL) {
+		if (connect_link(ctx, &o, &framer, &down, &ssl, &sock, why, sizeof(why)) != 0) {
 			if (o.once) {
-				ended = failed;
+				set_state(CLIENT_LINK_DOWN, why);
+				ended = why;
 				break;
 			}
 			reconnect_timer_failure(&timer, schedule_now_ms(&o));
-			fprintf(stderr, "iphttps-client: %s; next attempt in %.1f s\n", failed,
-				(double)timer.timeout_ms / 1000.0 / o.schedule_scale);
+			set_state_retry(CLIENT_LINK_DOWN, why, (double)timer.timeout_ms / 1000.0 / o.schedule_scale);
 			continue;
 		}
 		reconnect_timer_success(&timer);
 		link_ups++;
-		server_way_describe(&o.reach.ways[o.way], via, sizeof(via));
+		status.link_ups = (unsigned int)link_ups;
+		set_state(CLIENT_LINK_UP, NULL);
 		printf("{\"up\": true, \"tun\": \"%s\", \"version\": \"%s\", \"cipher\": \"%s\", \"via\": \"%s\", "
 		       "\"link_ups\": %d}\n",
-		       o.tun_name, SSL_get_version(ssl), SSL_get_cipher_name(ssl), via, link_ups);
+		       o.tun_name, SSL_get_version(ssl), SSL_get_cipher_name(ssl), status.via, link_ups);
 		fflush(stdout);
-		ended = carry_packets(ssl, sock, tun, end, &framer, &down, &stats);
+		ended = carry_packets(&o, ssl, sock, tun, end, &framer, &down, &stats);
 		framer_reset(&framer, &downlink_sink, &down);
 		SSL_shutdown(ssl);
 		SSL_free(ssl);
 		close(sock);
+		status_refresh(&o, &stats);
 		if (stop_requested || strstr(ended, "--seconds") != NULL || o.once)
 			break;
 		reconnect_timer_failure(&timer, schedule_now_ms(&o));
-		fprintf(stderr, "iphttps-client: link lost: %s; next attempt in %.1f s\n", ended,
-			(double)timer.timeout_ms / 1000.0 / o.schedule_scale);
+		snprintf(why, sizeof(why), "link lost: %s", ended);
+		set_state_retry(CLIENT_LINK_DOWN, why, (double)timer.timeout_ms / 1000.0 / o.schedule_scale);
 	}
+	status_refresh(&o, &stats);
+	set_state(CLIENT_DISABLED, ended);
 	fprintf(stderr, "iphttps-client: link down: %s\n", ended);
 	printf("{\"up_packets\": %llu, \"up_bytes\": %llu, \"down_packets\": %llu, \"down_bytes\": %llu, "
 	       "\"down_dropped\": %llu, \"link_ups\": %d}\n",

@@ -31,23 +31,47 @@ fi
 
 # Refusals first: no session may come of them.
 sessions_before=$(counter http_requests_accepted)
-out=$(topo_in client timeout 20 "$CLIENT" 192.0.2.1 --ca "$PKI/ca.crt" --server-name rogue.iphttps.test --tun probe0 --once 2>&1)
+out=$(topo_in client timeout 20 "$CLIENT" 192.0.2.1 --ca "$PKI/ca.crt" --server-name rogue.iphttps.test --tun probe0 --once \
+	--status-file "$TOPO_STATE/rogue.json" 2>&1)
 rc=$?
 echo "$out" | sed 's/^/    /'
 check "a certificate without the server's name is refused (exit 1)" test "$rc" -eq 1
 check "and the reason names the certificate" grep -q "certificate was refused" <<<"$out"
-out=$(topo_in client timeout 20 "$CLIENT" 192.0.2.1 --ca "$PKI/stranger-ca.crt" --tun probe0 --once 2>&1)
+out=$(topo_in client timeout 20 "$CLIENT" 192.0.2.1 --ca "$PKI/stranger-ca.crt" --tun probe0 --once \
+	--status-file "$TOPO_STATE/refused.json" 2>&1)
 rc=$?
 echo "$out" | sed 's/^/    /'
 check "a certificate from a CA the client does not trust is refused" \
 	bash -c '[ "$1" -eq 1 ] && grep -q "certificate was refused" <<<"$2"' _ "$rc" "$out"
+out=$(topo_in client "$CLIENT" status --status-file "$TOPO_STATE/refused.json")
+rc=$?
+echo "$out" | sed 's/^/    /'
+check "status after the refusal: Disabled, the certificate's fault in words, exit 3" \
+	bash -c '[ "$1" -eq 3 ] && grep -q "state:      Disabled" <<<"$2" && grep -q "why: .*certificate was refused" <<<"$2"' \
+	_ "$rc" "$out"
 check "neither sent a request (no request accepted)" test "$(counter http_requests_accepted)" -eq "$sessions_before"
-out=$(topo_in client timeout 20 "$CLIENT" 192.0.2.1 --ca "$PKI/ca.crt" --uri /elsewhere --tun probe0 --once 2>&1)
+out=$(topo_in client timeout 20 "$CLIENT" 192.0.2.1 --ca "$PKI/ca.crt" --uri /elsewhere --tun probe0 --once \
+	--status-file "$TOPO_STATE/404.json" 2>&1)
 echo "$out" | sed 's/^/    /'
 check "a wrong URI is reported with the server's status" grep -q "answered 404" <<<"$out"
 
+# A server port where nothing listens: LinkDown, the reason, the next attempt 30 s away (3.1.2.1).
+ip netns exec "$(topo_ns client)" "$CLIENT" 192.0.2.1 --port 444 --ca "$PKI/ca.crt" --tun probe0 --seconds 30 \
+	--status-file "$TOPO_STATE/down.json" > "$TOPO_STATE/down.log" 2>&1 &
+DOWN_PID=$!
+for _ in $(seq 1 50); do grep -q "next attempt" "$TOPO_STATE/down.log" && break; sleep 0.1; done
+out=$(topo_in client "$CLIENT" status --status-file "$TOPO_STATE/down.json")
+echo "$out" | sed 's/^/    /'
+check "status while the server cannot be reached: LinkDown, why, and the next try in about 30 s" \
+	bash -c 'grep -q "state:      LinkDown" <<<"$1" && grep -q "why: .*port 444: Connection refused" <<<"$1" &&
+		 grep -Eq "next try:   in (29|30) s" <<<"$1"' _ "$out"
+kill "$DOWN_PID"; wait "$DOWN_PID" 2>/dev/null
+out=$(topo_in client "$CLIENT" status --status-file "$TOPO_STATE/down.json")
+check "and after it stops: Disabled, stopped by a signal" grep -q "why: .*stopped by a signal" <<<"$out"
+
 ip netns exec "$(topo_ns client)" "$CLIENT" 192.0.2.1 --ca "$PKI/ca.crt" --server-name gw.iphttps.test \
-	--tun iphttps0 --seconds 120 --schedule-scale 100 > "$TOPO_STATE/client.log" 2>&1 &
+	--tun iphttps0 --seconds 120 --schedule-scale 100 --status-file "$TOPO_STATE/up.json" \
+	> "$TOPO_STATE/client.log" 2>&1 &
 CLIENT_PID=$!
 client_addr=$(topo_tunnel_address)
 check "the link is up, the certificate checked against gw.iphttps.test" grep -q '"up": true' "$TOPO_STATE/client.log"
@@ -56,6 +80,15 @@ check "the client's kernel formed an address in 2001:db8:c1::/64 from the RA" \
 	bash -c '[[ "$1" == 2001:db8:c1:0:* ]]' _ "$client_addr"
 check "the client pings corp through the tunnel" topo_in client ping -6 -c 3 -W 2 -q fd00:c0::2
 check "corp pings the client through the tunnel" topo_in corp ping -6 -c 3 -W 2 -q "$client_addr"
+
+sleep 1.2 # the status is saved each second while LinkUp
+out=$(topo_in client "$CLIENT" status --status-file "$TOPO_STATE/up.json")
+rc=$?
+echo "$out" | sed 's/^/    /'
+check "status: LinkUp (exit 0), direct, over TLS, with the address the RA gave and the pings counted" \
+	bash -c '[ "$1" -eq 0 ] && grep -q "state:      LinkUp" <<<"$2" && grep -q "via:        direct" <<<"$2" &&
+		 grep -q "transport:  TLSv1" <<<"$2" && grep -q "address:    $3" <<<"$2" &&
+		 grep -Eq "traffic:    [1-9][0-9]* bytes" <<<"$2"' _ "$rc" "$out" "${client_addr:-none}"
 
 topo_in corp iperf3 -s -B fd00:c0::2 > "$TOPO_STATE/iperf3-server.log" 2>&1 &
 IPERF_PID=$!
@@ -83,7 +116,7 @@ for _ in $(seq 1 100); do
 done
 grep "link lost" "$TOPO_STATE/client.log" | sed 's/^/    /'
 check "the client saw the link lost and gave the schedule's first delay (30 s, scaled: 0.3 s)" \
-	grep -q "link lost: .*next attempt in 0.3 s" "$TOPO_STATE/client.log"
+	grep -q "LinkUp -> LinkDown: link lost: .*next attempt in 0.3 s" "$TOPO_STATE/client.log"
 check "the link came up again on its own" grep -q '"link_ups": 2' "$TOPO_STATE/client.log"
 check "and the client pings corp through the new session" topo_in client ping -6 -c 2 -W 2 -q fd00:c0::2
 

@@ -138,7 +138,7 @@ blocked() { topo_in client nft list chain inet firewall out | awk '/packets/ {fo
 # One attempt: the link comes up (or not) and the client stops after a second.
 attempt() { # args...: prints the client's output; exit status is the client's
 	topo_in client timeout 30 "$CLIENT" 192.0.2.1 --ca "$PKI/ca.crt" --server-name gw.iphttps.test \
-		--tun probe0 --once --seconds 1 --connect-timeout 2 "$@" 2>&1
+		--tun probe0 --once --seconds 1 --connect-timeout 2 --status-file "$TOPO_STATE/attempt.json" "$@" 2>&1
 }
 came_up_via() { # output way
 	grep -q "\"up\": true.*\"via\": \"$2" <<<"$1"
@@ -212,6 +212,7 @@ table inet firewall {
 NFT
 ip netns exec "$(topo_ns client)" "$CLIENT" 192.0.2.1 --ca "$PKI/ca.crt" --server-name gw.iphttps.test \
 	--tun iphttps0 --seconds 60 --connect-timeout 2 --proxy http://alice:s3cret@127.0.0.1:3129 \
+	--status-file "$TOPO_STATE/client.json" \
 	> "$TOPO_STATE/client.log" 2>&1 &
 CLIENT_PID=$!
 client_addr=$(topo_tunnel_address)
