@@ -25,8 +25,10 @@
 #include "client_status.h"
 #include "framer.h"
 #include "http_status.h"
+#include "link_stream.h"
 #include "reconnect_timer.h"
 #include "server_connect.h"
+#include "tls_null_suites.h"
 #include "tun_device.h"
 
 #include <arpa/inet.h>
@@ -69,6 +71,8 @@ struct options {
 	const char *tun_name;
 	const char *uri;
 	const char *ciphers;     /* TLS 1.2 suites, OpenSSL names */
+	int offer_null;          /* offer the NULL suites after the encrypted ones, as Windows 8+ does */
+	int plain_http;          /* no TLS: a server behind a TLS-offloading front */
 	int tls_max_12;
 	unsigned int mtu;
 	double seconds;          /* 0: until SIGTERM */
@@ -245,7 +249,22 @@ static SSL_CTX *tls_context(const struct options *o)
 		print_tls_errors("the CA file cannot be read");
 		goto fail;
 	}
-	if (o->ciphers != NULL && SSL_CTX_set_cipher_list(ctx, o->ciphers) != 1) {
+	if (o->offer_null) {
+		/* After the encrypted suites, as Windows 8+ offers them: a server that
+		 * prefers NULL (the inner traffic is IPsec) picks it; one that does not,
+		 * an encrypted one. TLS 1.3 has no NULL suite: the offer means 1.2.
+		 * Not "DEFAULT": it ends in "!eNULL", and '!' deletes for good; this is
+		 * the same list with '-', which lets the two come back at the end. */
+		char list[1024];
+
+		snprintf(list, sizeof(list), "%s:" TLS_NULL_SUITES,
+			 o->ciphers ? o->ciphers : "ALL:-COMPLEMENTOFDEFAULT:-eNULL");
+		tls_admit_null_suites(ctx);
+		if (SSL_CTX_set_cipher_list(ctx, list) != 1) {
+			print_tls_errors("no usable suite in --ciphers");
+			goto fail;
+		}
+	} else if (o->ciphers != NULL && SSL_CTX_set_cipher_list(ctx, o->ciphers) != 1) {
 		print_tls_errors("no usable suite in --ciphers");
 		goto fail;
 	}
@@ -279,8 +298,8 @@ static int expect_server_name(SSL *ssl, const char *name)
  * body bytes that came with the head pushed through the framer; else -1
  * with why, in words.
  */
-static int open_link(SSL *ssl, const struct options *o, struct framer *framer, struct downlink *down, char *why,
-		     size_t why_len)
+static int open_link(struct link_stream *stream, const struct options *o, struct framer *framer,
+		     struct downlink *down, char *why, size_t why_len)
 {
 	char request[1024], head[HTTP_STATUS_HEAD_MAX_BYTES], tls[256];
 	static struct http_status st;
@@ -290,12 +309,12 @@ static int open_link(SSL *ssl, const struct options *o, struct framer *framer, s
 	n = snprintf(request, sizeof(request),
 		     "POST %s HTTP/1.1\r\nHost: %s\r\nContent-Length: 18446744073709551615\r\n\r\n", o->uri,
 		     o->server_name);
-	if (n <= 0 || (size_t)n >= sizeof(request) || SSL_write(ssl, request, n) != n) {
+	if (n <= 0 || (size_t)n >= sizeof(request) || link_stream_write(stream, request, (size_t)n) != n) {
 		snprintf(why, why_len, "the request could not be sent: %s", tls_error_text(tls, sizeof(tls)));
 		return -1;
 	}
 	for (;;) {
-		n = SSL_read(ssl, head + have, (int)(sizeof(head) - have));
+		n = link_stream_read(stream, head + have, sizeof(head) - have);
 		if (n <= 0) {
 			snprintf(why, why_len, "the server closed the connection before its answer: %s",
 				 tls_error_text(tls, sizeof(tls)));
@@ -343,7 +362,7 @@ static size_t gather_uplink(int tun, uint8_t *out, size_t used, struct link_stat
 }
 
 /* The bridge. Returns why it ended, in words. */
-static const char *carry_packets(const struct options *o, SSL *ssl, int sock, int tun, double end,
+static const char *carry_packets(const struct options *o, struct link_stream *stream, int tun, double end,
 				 struct framer *framer, struct downlink *down, struct link_stats *stats)
 {
 	static uint8_t out[UPLINK_BATCH_BYTES], in[TLS_READ_BYTES];
@@ -351,46 +370,40 @@ static const char *carry_packets(const struct options *o, SSL *ssl, int sock, in
 	double next_refresh = 0;
 
 	while (!stop_requested) {
+		struct pollfd fds[2] = {
+			{.fd = stream->fd, .events = POLLIN | (out_sent < out_used ? POLLOUT : 0)},
+			{.fd = tun, .events = out_used == 0 ? POLLIN : 0},
+		};
+
 		if (now_seconds() >= next_refresh) {
 			status_refresh(o, stats);
 			next_refresh = now_seconds() + 1;
 		}
-		struct pollfd fds[2] = {
-			{.fd = sock, .events = POLLIN | (out_sent < out_used ? POLLOUT : 0)},
-			{.fd = tun, .events = out_used == 0 ? POLLIN : 0},
-		};
-
 		if (end > 0 && now_seconds() >= end)
 			return "the time given with --seconds passed";
-		if (SSL_pending(ssl) == 0 && poll(fds, 2, 200) < 0 && errno != EINTR)
+		if (!link_stream_pending(stream) && poll(fds, 2, 200) < 0 && errno != EINTR)
 			return "poll failed";
 		if (out_used == 0)
 			out_used = gather_uplink(tun, out, 0, stats);
 		while (out_sent < out_used) {
-			int n = SSL_write(ssl, out + out_sent, (int)(out_used - out_sent));
+			int n = link_stream_write(stream, out + out_sent, out_used - out_sent);
 
-			if (n <= 0) {
-				int e = SSL_get_error(ssl, n);
-
-				if (e == SSL_ERROR_WANT_WRITE || e == SSL_ERROR_WANT_READ)
-					break;
+			if (n == LINK_STREAM_AGAIN)
+				break;
+			if (n < 0)
 				return "the connection failed while sending";
-			}
 			out_sent += (size_t)n;
 		}
 		if (out_sent == out_used)
 			out_sent = out_used = 0;
 		for (int i = 0; i < 64; i++) {
-			int n = SSL_read(ssl, in, sizeof(in));
+			int n = link_stream_read(stream, in, sizeof(in));
 
-			if (n <= 0) {
-				int e = SSL_get_error(ssl, n);
-
-				if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE)
-					break;
-				return e == SSL_ERROR_ZERO_RETURN ? "the server closed the link"
-								  : "the connection failed while receiving";
-			}
+			if (n == LINK_STREAM_AGAIN)
+				break;
+			if (n < 0)
+				return n == LINK_STREAM_CLOSED ? "the server closed the link"
+							       : "the connection failed while receiving";
 			if (framer_push(framer, in, (size_t)n, &downlink_sink, down) != FRAMER_OK)
 				return "the server sent something that is not an IPv6 packet of the link's MTU";
 		}
@@ -403,7 +416,9 @@ static void usage(FILE *f)
 	fprintf(f, "usage: iphttps-client SERVER --ca FILE [--port 443] [--server-name NAME] [--tun iphttps0]\n"
 		   "         [--uri /IPHTTPS] [--cert FILE [--key FILE]] [--tls-max 1.2|1.3] [--ciphers LIST]\n"
 		   "         [--mtu 1280] [--seconds S] [--proxy URL]... [--no-direct] [--connect-timeout S]\n"
-		   "         [--status-file PATH]\n"
+		   "         [--status-file PATH] [--offer-null] [--plain-http]\n"
+		   "  --offer-null: offer TLS_RSA_WITH_NULL_SHA256/_SHA after the encrypted suites (TLS 1.2),\n"
+		   "  as Windows 8+ does; --plain-http: no TLS, for a server behind a TLS-offloading front\n"
 		   "       iphttps-client status [--tun NAME | --status-file PATH] [--json]\n"
 		   "  --proxy http://[user:password@]host[:port] or socks5://...: tried after a direct\n"
 		   "  connection, web proxy first; without one, https_proxy (or HTTPS_PROXY) names the web proxy\n");
@@ -421,6 +436,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{"once", no_argument, NULL, 'o'},          {"schedule-scale", required_argument, NULL, 'S'},
 		{"proxy", required_argument, NULL, 'P'},   {"no-direct", no_argument, NULL, 'D'},
 		{"connect-timeout", required_argument, NULL, 'T'}, {"status-file", required_argument, NULL, 'F'},
+		{"offer-null", no_argument, NULL, 'N'},    {"plain-http", no_argument, NULL, 'H'},
 		{NULL, 0, NULL, 0},
 	};
 	struct proxy_url http_proxy, socks_proxy;
@@ -470,6 +486,8 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case 'o': o->once = 1; break;
 		case 'D': direct = 0; break;
 		case 'F': o->status_file = optarg; break;
+		case 'N': o->offer_null = 1; break;
+		case 'H': o->plain_http = 1; break;
 		case 'P': {
 			struct proxy_url u;
 			const char *err = proxy_url_parse(optarg, &u);
@@ -545,57 +563,61 @@ static int parse_options(int argc, char **argv, struct options *o)
 
 /*
  * One connection: TCP (directly or through a proxy), TLS with the server's
- * certificate and name verified (LinkDown -> Established), the request and
- * the 200. Returns 0 with *sslp and *sockp set when the link is up, or -1
- * with why, in words.
+ * certificate and name verified unless plain HTTP is configured (LinkDown ->
+ * Established), the request and the 200. Returns 0 with *stream open when
+ * the link is up, or -1 with why, in words.
  */
 static int connect_link(SSL_CTX *ctx, struct options *o, struct framer *framer, struct downlink *down,
-			SSL **sslp, int *sockp, char *why, size_t why_len)
+			struct link_stream *stream, char *why, size_t why_len)
 {
 	struct timeval no_timeout = {0};
 	char reach_why[SERVER_CONNECT_WHY_MAX_BYTES], tls[256];
-	SSL *ssl;
-	int sock;
 
-	sock = server_connect(&o->reach, &o->way, reach_why, sizeof(reach_why));
-	if (sock < 0) {
+	*stream = (struct link_stream){.ssl = NULL, .fd = -1};
+	stream->fd = server_connect(&o->reach, &o->way, reach_why, sizeof(reach_why));
+	if (stream->fd < 0) {
 		snprintf(why, why_len, "the server cannot be reached: %s", reach_why);
 		return -1;
 	}
 	if (reach_why[0] != '\0') /* the ways tried before the one that worked */
 		fprintf(stderr, "iphttps-client: reached the server after: %s\n", reach_why);
-	ssl = SSL_new(ctx);
-	if (ssl == NULL || expect_server_name(ssl, o->server_name) != 1 || SSL_set_fd(ssl, sock) != 1) {
-		snprintf(why, why_len, "TLS set-up failed: %s", tls_error_text(tls, sizeof(tls)));
-		goto fail;
-	}
-	if (SSL_connect(ssl) != 1) {
-		long v = SSL_get_verify_result(ssl);
+	if (!o->plain_http) {
+		SSL *ssl = SSL_new(ctx);
 
-		if (v != X509_V_OK)
-			snprintf(why, why_len, "the server's certificate was refused: %s (expected name %s)",
-				 X509_verify_cert_error_string(v), o->server_name);
-		else
-			snprintf(why, why_len, "the TLS handshake failed: %s", tls_error_text(tls, sizeof(tls)));
-		goto fail;
+		stream->ssl = ssl;
+		if (ssl == NULL || expect_server_name(ssl, o->server_name) != 1 || SSL_set_fd(ssl, stream->fd) != 1) {
+			snprintf(why, why_len, "TLS set-up failed: %s", tls_error_text(tls, sizeof(tls)));
+			goto fail;
+		}
+		if (SSL_connect(ssl) != 1) {
+			long v = SSL_get_verify_result(ssl);
+
+			if (v != X509_V_OK)
+				snprintf(why, why_len, "the server's certificate was refused: %s (expected name %s)",
+					 X509_verify_cert_error_string(v), o->server_name);
+			else
+				snprintf(why, why_len, "the TLS handshake failed: %s", tls_error_text(tls, sizeof(tls)));
+			goto fail;
+		}
 	}
 	server_way_describe(&o->reach.ways[o->way], status.via, sizeof(status.via));
-	snprintf(status.transport, sizeof(status.transport), "%s %s", SSL_get_version(ssl), SSL_get_cipher_name(ssl));
+	link_stream_describe(stream, status.transport, sizeof(status.transport));
 	set_state(CLIENT_ESTABLISHED, NULL);
 	framer_init(framer, o->mtu);
-	if (open_link(ssl, o, framer, down, why, why_len) != 0)
+	if (open_link(stream, o, framer, down, why, why_len) != 0)
 		goto fail;
 	/* From here on both directions are non-blocking, driven by poll. */
-	setsockopt(sock, SOL_SOCKET, SO_SNDTIMEO, &no_timeout, sizeof(no_timeout));
-	setsockopt(sock, SOL_SOCKET, SO_RCVTIMEO, &no_timeout, sizeof(no_timeout));
-	if (fcntl(sock, F_SETFL, O_NONBLOCK) != 0)
+	setsockopt(stream->fd, SOL_SOCKET, SO_SNDTIMEO, &no_timeout, sizeof(no_timeout));
+	setsockopt(stream->fd, SOL_SOCKET, SO_RCVTIMEO, &no_timeout, sizeof(no_timeout));
+	if (fcntl(stream->fd, F_SETFL, O_NONBLOCK) != 0)
 		goto fail;
-	*sslp = ssl;
-	*sockp = sock;
 	return 0;
 fail:
-	SSL_free(ssl);
-	close(sock);
+	if (stream->ssl != NULL) { /* no close_notify on a handshake that failed */
+		SSL_free(stream->ssl);
+		stream->ssl = NULL;
+	}
+	link_stream_close(stream);
 	return -1;
 }
 
@@ -724,8 +746,7 @@ int main(int argc, char **argv)
 	/* Enabled -> LinkDown -> Established -> LinkUp (3.1.1); every failure, and every
 	 * LinkUp connection lost, waits for the reconnect timer (3.1.2.1, 3.1.5.4). */
 	while (!stop_requested) {
-		SSL *ssl = NULL;
-		int sock = -1;
+		struct link_stream stream;
 
 		if (end > 0 && now_seconds() >= end) {
 			ended = "the time given with --seconds passed";
@@ -735,7 +756,7 @@ int main(int argc, char **argv)
 			usleep(50 * 1000);
 			continue;
 		}
-		if (connect_link(ctx, &o, &framer, &down, &ssl, &sock, why, sizeof(why)) != 0) {
+		if (connect_link(ctx, &o, &framer, &down, &stream, why, sizeof(why)) != 0) {
 			if (o.once) {
 				set_state(CLIENT_LINK_DOWN, why);
 				ended = why;
@@ -751,13 +772,12 @@ int main(int argc, char **argv)
 		set_state(CLIENT_LINK_UP, NULL);
 		printf("{\"up\": true, \"tun\": \"%s\", \"version\": \"%s\", \"cipher\": \"%s\", \"via\": \"%s\", "
 		       "\"link_ups\": %d}\n",
-		       o.tun_name, SSL_get_version(ssl), SSL_get_cipher_name(ssl), status.via, link_ups);
+		       o.tun_name, stream.ssl ? SSL_get_version(stream.ssl) : "plain HTTP",
+		       stream.ssl ? SSL_get_cipher_name(stream.ssl) : "none", status.via, link_ups);
 		fflush(stdout);
-		ended = carry_packets(&o, ssl, sock, tun, end, &framer, &down, &stats);
+		ended = carry_packets(&o, &stream, tun, end, &framer, &down, &stats);
 		framer_reset(&framer, &downlink_sink, &down);
-		SSL_shutdown(ssl);
-		SSL_free(ssl);
-		close(sock);
+		link_stream_close(&stream);
 		status_refresh(&o, &stats);
 		if (stop_requested || strstr(ended, "--seconds") != NULL || o.once)
 			break;

@@ -9,32 +9,9 @@
 #include <openssl/x509_vfy.h>
 
 #include "appliance_config.h"
+#include "tls_null_suites.h"
 #include "tls_error.h"
 #include "tls_ticket_keys.h"
-
-/* The two suites Windows 8+ offers for IPsec-protected inner traffic, by their OpenSSL names. */
-static const char null_suites[] = "NULL-SHA256:NULL-SHA";
-
-/* Windows 8+'s NULL suites by their IANA numbers: TLS_RSA_WITH_NULL_SHA256, TLS_RSA_WITH_NULL_SHA. */
-static bool is_windows_null_suite(const SSL_CIPHER *c)
-{
-	uint16_t id = SSL_CIPHER_get_protocol_id(c);
-
-	return id == 0x003b || id == 0x0002;
-}
-
-/* OpenSSL's own security callback, which the NULL-suite one defers to for everything else. */
-static int (*default_security)(const SSL *s, const SSL_CTX *ctx, int op, int bits, int nid, void *other, void *ex);
-
-/* The security level stays where the system put it (client certificate keys,
- * signatures, groups keep level 1 or more); only the two NULL suites, which
- * carry no encryption bits and so fail every level above 0, are admitted. */
-static int admit_null_suites(const SSL *s, const SSL_CTX *ctx, int op, int bits, int nid, void *other, void *ex)
-{
-	if ((op & SSL_SECOP_OTHER_TYPE) == SSL_SECOP_OTHER_CIPHER && other && is_windows_null_suite(other))
-		return 1;
-	return default_security(s, ctx, op, bits, nid, other, ex);
-}
 
 /* The context new handshakes use; one reference owned here. */
 static SSL_CTX *current;
@@ -94,7 +71,7 @@ static int require_client_certificates(SSL_CTX *ctx, const struct config_tls *tl
 SSL_CTX *tls_context_create(const struct iphttps_config *config, char *err, size_t err_len)
 {
 	const struct config_tls *tls = &config->tls;
-	char ciphers[CONFIG_CIPHERS_MAX_BYTES + sizeof(null_suites) + 2];
+	char ciphers[CONFIG_CIPHERS_MAX_BYTES + sizeof(TLS_NULL_SUITES) + 2];
 	SSL_CTX *ctx;
 
 	ERR_clear_error();
@@ -109,14 +86,11 @@ SSL_CTX *tls_context_create(const struct iphttps_config *config, char *err, size
 	 * picks NULL when it is enabled (the inner traffic is IPsec). So with the
 	 * switch on, NULL comes first and wins whenever it is offered; a client
 	 * without it (Windows 7) gets the best of tls.ciphers. */
-	snprintf(ciphers, sizeof(ciphers), "%s%s%s", tls->null_encryption ? null_suites : "",
+	snprintf(ciphers, sizeof(ciphers), "%s%s%s", tls->null_encryption ? TLS_NULL_SUITES : "",
 		 tls->null_encryption ? ":" : "", tls->ciphers);
 	SSL_CTX_set_options(ctx, SSL_OP_CIPHER_SERVER_PREFERENCE);
-	if (tls->null_encryption) {
-		if (!default_security)
-			default_security = SSL_CTX_get_security_callback(ctx);
-		SSL_CTX_set_security_callback(ctx, admit_null_suites);
-	}
+	if (tls->null_encryption)
+		tls_admit_null_suites(ctx);
 	if (SSL_CTX_set_cipher_list(ctx, ciphers) != 1)
 		return fail(ctx, err, err_len, "tls.ciphers: no usable cipher");
 	if (SSL_CTX_set_ciphersuites(ctx, tls->ciphersuites) != 1)

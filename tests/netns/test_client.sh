@@ -3,9 +3,11 @@
 # at both ends: it verifies the server's certificate and name, opens the link,
 # and bridges it to a kernel TUN device; the client namespace's kernel takes
 # the Router Advertisement, forms its address and pings and runs iperf3 to
-# corp through it. A server name the certificate does not carry, and a CA that
-# did not sign it, are refused before any request is sent (4.2.3). When the
-# appliance restarts, the link comes back by the reconnect schedule.
+# corp through it; `iphttps-client status` says what is going on at each step.
+# A server name the certificate does not carry, and a CA that did not sign
+# it, are refused before any request is sent (4.2.3). When the appliance
+# restarts, the link comes back by the reconnect schedule. Then plain HTTP,
+# and the NULL suites offered after the encrypted ones as Windows 8+ does.
 #
 #   client ns: kernel IPv6 on iphttps0 (TUN) ── iphttps-client ══ TLS ══┐
 #   192.0.2.2 [ext1] ─── [ext0] gw: iphttpsd (the link's router) [int0] ─── [int1] corp fd00:c0::2
@@ -127,5 +129,30 @@ CLIENT_PID=
 tail -2 "$TOPO_STATE/client.log" | sed 's/^/    /'
 check "SIGTERM ends the client cleanly (exit 0) with its counts" \
 	bash -c '[ "$1" -eq 0 ] && grep -q "\"up_packets\": [1-9]" "$2"' _ "$rc" "$TOPO_STATE/client.log"
+
+# Plain HTTP, for a server behind a TLS-offloading front: the appliance's plain listener on 82.
+brief() { # args...: one attempt that keeps the link a second, on probe0
+	topo_in client timeout 20 "$CLIENT" 192.0.2.1 --ca "$PKI/ca.crt" --server-name gw.iphttps.test --tun probe0 \
+		--once --seconds 1 --status-file "$TOPO_STATE/brief.json" "$@" 2>&1
+}
+out=$(brief --plain-http --port 82)
+echo "$out" | sed 's/^/    /'
+check "--plain-http: the link comes up over plain HTTP" grep -q '"up": true, .*"version": "plain HTTP"' <<<"$out"
+
+# With the appliance's NULL switch on (TLS 1.2), a client offering the NULL
+# suites after the encrypted ones, as Windows 8+ does, gets one; without the
+# offer, an encrypted suite.
+topo_stop_appliance
+if ! TOPO_CONFIG=$TOPO_REPO/tests/netns/configs/sessions-null.yaml topo_start_appliance; then
+	echo "FAIL: appliance start with tls.null_encryption"
+fi
+out=$(brief --offer-null)
+echo "$out" | sed 's/^/    /'
+check "--offer-null: the server picks NULL-SHA256 over TLS 1.2" \
+	grep -q '"up": true, .*"version": "TLSv1.2", "cipher": "NULL-SHA256"' <<<"$out"
+out=$(brief)
+echo "$out" | sed 's/^/    /'
+check "without the offer: an encrypted suite" \
+	bash -c 'grep -q "\"up\": true" <<<"$1" && ! grep -q "NULL" <<<"$1"' _ "$out"
 topo_stop_appliance
 check_finish
