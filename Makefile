@@ -70,9 +70,10 @@ $(BUILD)/iphttpsctl: control/iphttpsctl.c $(CONFIG_SRC) $(wildcard include/*.h c
 	$(CC) $(CFLAGS_BASE) $(INC_ctl) $(CFLAGS) -o $@ control/iphttpsctl.c $(CONFIG_SRC) $(YAML_LIBS) $(LDFLAGS)
 
 # iphttps-client links the pure proto/ code the appliance links, never the datapath.
-CLIENT_SRC := $(wildcard client/*.c) proto/framer.c proto/http_status.c
-$(BUILD)/iphttps-client: $(CLIENT_SRC) $(wildcard client/*.h proto/*.h include/*.h) | $(BUILD)
-	$(CC) $(CFLAGS_BASE) -Iclient $(INC_proto) $(CFLAGS) -o $@ $(CLIENT_SRC) $(SSL_LIBS) $(JSON_LIBS) $(LDFLAGS)
+# It also links the appliance's YAML schema walker, so its config errors read the same.
+CLIENT_SRC := $(wildcard client/*.c) proto/framer.c proto/http_status.c control/config_yaml.c
+$(BUILD)/iphttps-client: $(CLIENT_SRC) $(wildcard client/*.h proto/*.h include/*.h) control/config_yaml.h | $(BUILD)
+	$(CC) $(CFLAGS_BASE) -Iclient $(INC_proto) -Icontrol $(CFLAGS) -o $@ $(CLIENT_SRC) $(SSL_LIBS) $(JSON_LIBS) $(YAML_LIBS) $(LDFLAGS)
 
 # The lab's certificates: generated, never committed (config/ examples refer to them).
 config/pki/server.crt: tests/lib/make-pki.sh
@@ -110,6 +111,9 @@ $(BUILD)/test_socks5: tests/unit/test_socks5.c client/socks5.c client/socks5.h t
 
 $(BUILD)/test_client_status: tests/unit/test_client_status.c client/client_status.c client/client_status.h tests/unit/unit_runner.h | $(BUILD)
 	$(CC) $(CFLAGS_BASE) -Iinclude -Iproto -Iclient $(CFLAGS) -o $@ $(filter %.c,$^) $(JSON_LIBS) $(CUNIT_LIBS)
+
+$(BUILD)/test_client_config: tests/unit/test_client_config.c client/client_config.c client/client_config.h client/proxy_url.c control/config_yaml.c control/config_yaml.h tests/unit/unit_runner.h | $(BUILD)
+	$(CC) $(CFLAGS_BASE) -Iinclude -Iproto -Iclient -Icontrol $(CFLAGS) -o $@ $(filter %.c,$^) $(YAML_LIBS) $(CUNIT_LIBS)
 
 $(BUILD)/test_proxy_url: tests/unit/test_proxy_url.c client/proxy_url.c client/proxy_url.h tests/unit/unit_runner.h | $(BUILD)
 	$(CC) $(CFLAGS_BASE) -Iinclude -Iproto -Iclient $(CFLAGS) -o $@ $(filter %.c,$^) $(CUNIT_LIBS)

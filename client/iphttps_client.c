@@ -22,6 +22,7 @@
  * Prints one JSON line when the link is up ({"up": true, ...}), as
  * tun_bridge.py does, so the tests and benchmarks can run either.
  */
+#include "client_config.h"
 #include "client_status.h"
 #include "framer.h"
 #include "http_status.h"
@@ -73,6 +74,7 @@ struct options {
 	const char *ciphers;     /* TLS 1.2 suites, OpenSSL names */
 	int offer_null;          /* offer the NULL suites after the encrypted ones, as Windows 8+ does */
 	int plain_http;          /* no TLS: a server behind a TLS-offloading front */
+	int check;               /* read the config, set up TLS, say what would be done, and exit */
 	int tls_max_12;
 	unsigned int mtu;
 	double seconds;          /* 0: until SIGTERM */
@@ -413,13 +415,16 @@ static const char *carry_packets(const struct options *o, struct link_stream *st
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: iphttps-client SERVER --ca FILE [--port 443] [--server-name NAME] [--tun iphttps0]\n"
+	fprintf(f, "usage: iphttps-client [SERVER] [--config FILE] [--ca FILE] [--port 443] [--server-name NAME]\n"
+		   "         [--tun iphttps0]\n"
 		   "         [--uri /IPHTTPS] [--cert FILE [--key FILE]] [--tls-max 1.2|1.3] [--ciphers LIST]\n"
 		   "         [--mtu 1280] [--seconds S] [--proxy URL]... [--no-direct] [--connect-timeout S]\n"
 		   "         [--status-file PATH] [--offer-null] [--plain-http]\n"
 		   "  --offer-null: offer TLS_RSA_WITH_NULL_SHA256/_SHA after the encrypted suites (TLS 1.2),\n"
 		   "  as Windows 8+ does; --plain-http: no TLS, for a server behind a TLS-offloading front\n"
 		   "       iphttps-client status [--tun NAME | --status-file PATH] [--json]\n"
+		   "  --config FILE: YAML (deploy/iphttps-client.yaml); options given here override it\n"
+		   "  --check: read the configuration and the TLS files, say what would be done, exit\n"
 		   "  --proxy http://[user:password@]host[:port] or socks5://...: tried after a direct\n"
 		   "  connection, web proxy first; without one, https_proxy (or HTTPS_PROXY) names the web proxy\n");
 }
@@ -437,14 +442,55 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{"proxy", required_argument, NULL, 'P'},   {"no-direct", no_argument, NULL, 'D'},
 		{"connect-timeout", required_argument, NULL, 'T'}, {"status-file", required_argument, NULL, 'F'},
 		{"offer-null", no_argument, NULL, 'N'},    {"plain-http", no_argument, NULL, 'H'},
+		{"config", required_argument, NULL, 'f'},  {"check", no_argument, NULL, 'K'},
 		{NULL, 0, NULL, 0},
 	};
+	static struct client_config file;
+	static struct config_errors errors;
+	static char port_text[8];
 	struct proxy_url http_proxy, socks_proxy;
 	int c, have_http = 0, have_socks = 0, direct = 1;
 	double connect_timeout = 10;
-	const char *env;
+	const char *env, *config_path = NULL;
 
 	*o = (struct options){.port = "443", .tun_name = "iphttps0", .uri = "/IPHTTPS", .mtu = 1280, .schedule_scale = 1};
+	/* The file first, the command line over it: find --config before the rest. */
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--config") == 0 && i + 1 < argc)
+			config_path = argv[i + 1];
+		else if (strncmp(argv[i], "--config=", 9) == 0)
+			config_path = argv[i] + 9;
+	}
+	if (config_path != NULL) {
+		if (client_config_load(config_path, &file, &errors) != 0) {
+			for (unsigned int i = 0; i < errors.count; i++)
+				fprintf(stderr, "iphttps-client: %s\n", errors.error[i].message);
+			if (errors.dropped)
+				fprintf(stderr, "iphttps-client: and %u more\n", errors.dropped);
+			return -1;
+		}
+		snprintf(port_text, sizeof(port_text), "%u", file.port);
+		o->server = file.server;
+		o->port = port_text;
+		o->server_name = file.server_name[0] ? file.server_name : NULL;
+		o->uri = file.uri;
+		o->ca_file = file.ca;
+		o->cert_file = file.certificate[0] ? file.certificate : NULL;
+		o->key_file = file.private_key[0] ? file.private_key : NULL;
+		o->tun_name = file.tun;
+		o->mtu = file.mtu;
+		o->status_file = file.status_file[0] ? file.status_file : NULL;
+		o->tls_max_12 = file.tls.max_version == CLIENT_TLS_1_2;
+		o->ciphers = file.tls.ciphers[0] ? file.tls.ciphers : NULL;
+		o->offer_null = file.tls.offer_null;
+		o->plain_http = file.tls.plain_http;
+		connect_timeout = file.connect_timeout_ms / 1000.0;
+		direct = file.proxies.direct;
+		if (file.proxies.http[0] && proxy_url_parse(file.proxies.http, &http_proxy) == NULL)
+			have_http = 1;
+		if (file.proxies.socks5[0] && proxy_url_parse(file.proxies.socks5, &socks_proxy) == NULL)
+			have_socks = 1;
+	}
 	while ((c = getopt_long(argc, argv, "h", longs, NULL)) != -1) {
 		switch (c) {
 		case 'a': o->ca_file = optarg; break;
@@ -488,6 +534,8 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case 'F': o->status_file = optarg; break;
 		case 'N': o->offer_null = 1; break;
 		case 'H': o->plain_http = 1; break;
+		case 'f': break; /* read above */
+		case 'K': o->check = 1; break;
 		case 'P': {
 			struct proxy_url u;
 			const char *err = proxy_url_parse(optarg, &u);
@@ -526,11 +574,12 @@ static int parse_options(int argc, char **argv, struct options *o)
 		default: usage(stderr); return -1;
 		}
 	}
-	if (optind != argc - 1 || o->ca_file == NULL) {
+	if (optind < argc - 1 || (optind == argc && o->server == NULL) || o->ca_file == NULL) {
 		usage(stderr);
 		return -1;
 	}
-	o->server = argv[optind];
+	if (optind == argc - 1)
+		o->server = argv[optind];
 	if (o->server_name == NULL)
 		o->server_name = o->server;
 	/* The web proxy the environment names, as curl and most tools take it. */
@@ -713,6 +762,21 @@ int main(int argc, char **argv)
 	signal(SIGINT, on_signal);
 	signal(SIGPIPE, SIG_IGN);
 
+	if (o.check) {
+		char way[320];
+
+		ctx = o.plain_http ? NULL : tls_context(&o);
+		if (!o.plain_http && ctx == NULL)
+			return 1;
+		printf("configuration OK: server %s port %s, certificate name %s, URI %s, %s, TUN %s (MTU %u)\n",
+		       o.server, o.port, o.server_name, o.uri, o.plain_http ? "plain HTTP" : "TLS", o.tun_name, o.mtu);
+		for (unsigned int i = 0; i < o.reach.way_count; i++) {
+			server_way_describe(&o.reach.ways[i], way, sizeof(way));
+			printf("  way %u: %s\n", i + 1, way);
+		}
+		SSL_CTX_free(ctx);
+		return 0;
+	}
 	/* Enabled (3.1.1): the preconditions are a TUN device, a TLS context and the status file. */
 	status.state = CLIENT_ENABLED;
 	status.pid = (int)getpid();

@@ -11,6 +11,7 @@ packages=(
 	curl gnutls-bin haproxy            # real clients and a TLS-offloading front in the session tests
 	libyaml-dev                        # config loader
 	libjansson-dev                     # JSON: the client's status file
+	systemd                            # systemd-analyze verifies deploy/iphttps-client.service
 	squid dante-server                 # the web proxy (Basic, Digest) and SOCKS5 server the client goes through
 	libcunit1-dev                      # unit tests
 	iproute2 ethtool nftables iputils-ping tcpdump iperf3 python3 procps util-linux netcat-openbsd

@@ -135,6 +135,20 @@ brief() { # args...: one attempt that keeps the link a second, on probe0
 	topo_in client timeout 20 "$CLIENT" 192.0.2.1 --ca "$PKI/ca.crt" --server-name gw.iphttps.test --tun probe0 \
 		--once --seconds 1 --status-file "$TOPO_STATE/brief.json" "$@" 2>&1
 }
+# The same from a YAML file (deploy/iphttps-client.yaml's keys), an option overriding it.
+cat > "$TOPO_STATE/client.yaml" <<YAML
+server: 192.0.2.1
+server_name: gw.iphttps.test
+ca: $PKI/ca.crt
+tun: probe0
+status_file: $TOPO_STATE/from-file.json
+YAML
+out=$(topo_in client timeout 20 "$CLIENT" --config "$TOPO_STATE/client.yaml" --once --seconds 1 2>&1)
+echo "$out" | sed 's/^/    /'
+check "--config: the link comes up from the YAML file alone" grep -q '"up": true' <<<"$out"
+out=$(topo_in client timeout 20 "$CLIENT" --config "$TOPO_STATE/client.yaml" --uri /elsewhere --once 2>&1)
+check "an option overrides the file (--uri: the server answers 404)" grep -q "answered 404" <<<"$out"
+
 out=$(brief --plain-http --port 82)
 echo "$out" | sed 's/^/    /'
 check "--plain-http: the link comes up over plain HTTP" grep -q '"up": true, .*"version": "plain HTTP"' <<<"$out"

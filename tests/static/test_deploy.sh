@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# What deploy/ ships for the client works as shipped: systemd accepts the unit
+# (systemd-analyze verify, with the binary at this build's path; a unit it
+# warns about fails), the unit's ExecStartPre (--check) passes on the shipped
+# YAML once its CA path names a file, and --check refuses a broken file with
+# file:line:col.
+# usage: tests/static/test_deploy.sh [BUILD_DIR]
+set -u
+cd "$(dirname "$0")/../.."
+build=${1:-build}
+source tests/lib/check.sh
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+client=$PWD/$build/iphttps-client
+
+sed "s#/usr/local/sbin/iphttps-client#$client#g; s#/etc/iphttps-client/iphttps-client.yaml#$tmp/client.yaml#g" \
+	deploy/iphttps-client.service > "$tmp/iphttps-client.service"
+out=$(systemd-analyze verify "$tmp/iphttps-client.service" 2>&1)
+rc=$?
+[ -n "$out" ] && echo "$out" | sed 's/^/    /'
+check "systemd-analyze verify accepts deploy/iphttps-client.service, without a warning" \
+	bash -c '[ "$1" -eq 0 ] && [ -z "$2" ]' _ "$rc" "$out"
+
+sed "s#ca: /etc/iphttps-client/ca.crt#ca: $PWD/config/pki/ca.crt#" deploy/iphttps-client.yaml > "$tmp/client.yaml"
+out=$("$client" --config "$tmp/client.yaml" --check 2>&1)
+echo "$out" | sed 's/^/    /'
+check "the unit's ExecStartPre (--check) passes on the shipped YAML" \
+	grep -q "configuration OK: server gw.example.com port 443" <<<"$out"
+out=$("$client" --config "$tmp/client.yaml" --check --port 8443 --proxy socks5://127.0.0.1:1080 2>&1)
+check "options given on the command line override the file" \
+	bash -c 'grep -q "port 8443" <<<"$1" && grep -q "way 2: socks5 127.0.0.1:1080" <<<"$1"' _ "$out"
+printf 'server: x\nca: %s\nmtu: 9\n' "$PWD/config/pki/ca.crt" > "$tmp/bad.yaml"
+out=$("$client" --config "$tmp/bad.yaml" --check 2>&1)
+rc=$?
+echo "$out" | sed 's/^/    /'
+check "--check refuses a broken file (exit 2), saying file:line:col" \
+	bash -c '[ "$1" -eq 2 ] && grep -q "bad.yaml:3:6: .mtu. must be between 1280 and 65535" <<<"$2"' _ "$rc" "$out"
+check_finish
