@@ -12,6 +12,8 @@ DPDK_LIBS   := $(shell pkg-config --libs libdpdk 2>/dev/null)
 SSL_LIBS    := $(shell pkg-config --libs openssl 2>/dev/null)
 # jansson: the client's status file (JSON), written by the client and read by `iphttps-client status`.
 JSON_LIBS   := $(shell pkg-config --libs jansson 2>/dev/null)
+# libmnl: the client's rtnetlink (its address, routes and TUN settings), not `ip` run as a program.
+MNL_LIBS    := $(shell pkg-config --libs libmnl 2>/dev/null)
 YAML_LIBS   := $(shell pkg-config --libs yaml-0.1 2>/dev/null)
 CUNIT_LIBS  := $(shell pkg-config --libs cunit 2>/dev/null)
 
@@ -73,7 +75,7 @@ $(BUILD)/iphttpsctl: control/iphttpsctl.c $(CONFIG_SRC) $(wildcard include/*.h c
 # It also links the appliance's YAML schema walker, so its config errors read the same.
 CLIENT_SRC := $(wildcard client/*.c) proto/framer.c proto/http_status.c control/config_yaml.c
 $(BUILD)/iphttps-client: $(CLIENT_SRC) $(wildcard client/*.h proto/*.h include/*.h) control/config_yaml.h | $(BUILD)
-	$(CC) $(CFLAGS_BASE) -Iclient $(INC_proto) -Icontrol $(CFLAGS) -o $@ $(CLIENT_SRC) $(SSL_LIBS) $(JSON_LIBS) $(YAML_LIBS) $(LDFLAGS)
+	$(CC) $(CFLAGS_BASE) -Iclient $(INC_proto) -Icontrol $(CFLAGS) -o $@ $(CLIENT_SRC) $(SSL_LIBS) $(JSON_LIBS) $(YAML_LIBS) $(MNL_LIBS) $(LDFLAGS)
 
 # The lab's certificates: generated, never committed (config/ examples refer to them).
 config/pki/server.crt: tests/lib/make-pki.sh
@@ -114,6 +116,9 @@ $(BUILD)/test_client_status: tests/unit/test_client_status.c client/client_statu
 
 $(BUILD)/test_client_config: tests/unit/test_client_config.c client/client_config.c client/client_config.h client/proxy_url.c control/config_yaml.c control/config_yaml.h tests/unit/unit_runner.h | $(BUILD)
 	$(CC) $(CFLAGS_BASE) -Iinclude -Iproto -Iclient -Icontrol $(CFLAGS) -o $@ $(filter %.c,$^) $(YAML_LIBS) $(CUNIT_LIBS)
+
+$(BUILD)/test_nd_packets: tests/unit/test_nd_packets.c client/nd_packets.c client/nd_packets.h tests/unit/unit_runner.h | $(BUILD)
+	$(CC) $(CFLAGS_BASE) -Iinclude -Iproto -Iclient $(CFLAGS) -o $@ $(filter %.c,$^) $(CUNIT_LIBS)
 
 $(BUILD)/test_proxy_url: tests/unit/test_proxy_url.c client/proxy_url.c client/proxy_url.h tests/unit/unit_runner.h | $(BUILD)
 	$(CC) $(CFLAGS_BASE) -Iinclude -Iproto -Iclient $(CFLAGS) -o $@ $(filter %.c,$^) $(CUNIT_LIBS)

@@ -22,8 +22,8 @@ ROUNDS=${ROUNDS:-3}
 SECONDS_PER_RUN=${RUN_SECONDS:-5}
 PKI=$PWD/config/pki
 case ${CLIENT_END:-c} in
-c) CLIENT_CMD=("$PWD/build/iphttps-client") CLIENT_NAME="build/iphttps-client (C, OpenSSL)" ;;
-python) CLIENT_CMD=(python3 tests/lib/tun_bridge.py) CLIENT_NAME="tests/lib/tun_bridge.py (Python stand-in)" ;;
+c) CLIENT_CMD=("$PWD/build/iphttps-client") CLIENT_NAME="build/iphttps-client (C, OpenSSL)" SLAAC=client ;;
+python) CLIENT_CMD=(python3 tests/lib/tun_bridge.py) CLIENT_NAME="tests/lib/tun_bridge.py (Python stand-in)" SLAAC=kernel ;;
 *) echo "CLIENT_END is c or python" >&2; exit 2 ;;
 esac
 testpmd_pid="" bridge_pid=""
@@ -80,12 +80,12 @@ tunnel() { # config bridge-args... -> sets UP DOWN RTT LOADED_RTT SUITE
 	ip netns exec "$(topo_ns client)" "${CLIENT_CMD[@]}" 192.0.2.1 --ca "$PKI/ca.crt" --tun iphttps0 \
 		--seconds 3600 "$@" > "$TOPO_STATE/bridge.log" 2>&1 &
 	bridge_pid=$!
-	addr=$(topo_tunnel_address)
+	addr=$(topo_tunnel_address "$SLAAC")
 	for _ in $(seq 1 150); do
 		[ -n "$addr" ] && topo_in client ping -6 -c 1 -W 1 -q fd00:c0::2 >/dev/null 2>&1 && break
 		sleep 0.1
 	done
-	SUITE=$(python3 -c 'import json,sys; r=json.loads(open(sys.argv[1]).readline()); print(r["version"], r["cipher"])' \
+	SUITE=$(python3 -c 'import json,sys; r=json.loads(next(l for l in open(sys.argv[1]) if l.startswith("{"))); print(r["version"], r["cipher"])' \
 		"$TOPO_STATE/bridge.log")
 	RTT=$(rtt_ms)
 	UP=$(measure)

@@ -29,6 +29,7 @@
 #include "link_stream.h"
 #include "reconnect_timer.h"
 #include "server_connect.h"
+#include "slaac.h"
 #include "tls_null_suites.h"
 #include "tun_device.h"
 
@@ -75,6 +76,8 @@ struct options {
 	int offer_null;          /* offer the NULL suites after the encrypted ones, as Windows 8+ does */
 	int plain_http;          /* no TLS: a server behind a TLS-offloading front */
 	int check;               /* read the config, set up TLS, say what would be done, and exit */
+	int kernel_slaac;        /* leave RAs to the kernel (tests that set accept_ra themselves) */
+	const char *first_iid;   /* tests only: the first interface identifier SLAAC tries */
 	int tls_max_12;
 	unsigned int mtu;
 	double seconds;          /* 0: until SIGTERM */
@@ -96,6 +99,7 @@ struct downlink {
 	uint8_t packet[PACKET_MAX_BYTES];
 	uint32_t have, want;
 	struct link_stats *stats;
+	struct slaac *slaac; /* NULL with --kernel-slaac */
 };
 
 static volatile sig_atomic_t stop_requested;
@@ -139,6 +143,11 @@ static void sink_end(void *ctx, void *packet)
 	struct downlink *d = ctx;
 
 	(void)packet;
+	if (d->have == d->want && d->slaac && slaac_downlink(d->slaac, d->packet, d->have, now_seconds())) {
+		d->stats->down_packets++; /* an RA, or the NA that ends a DAD: SLAAC's */
+		d->stats->down_bytes += d->have;
+		return;
+	}
 	/* A full TUN queue drops the packet, as a full NIC ring would: IP copes. */
 	if (d->have == d->want && write(d->tun, d->packet, d->have) == (ssize_t)d->have) {
 		d->stats->down_packets++;
@@ -347,8 +356,17 @@ struct link_stats;
 static void status_refresh(const struct options *o, const struct link_stats *stats);
 
 /* Reads TUN packets into `out` while a whole packet still fits. */
-static size_t gather_uplink(int tun, uint8_t *out, size_t used, struct link_stats *stats)
+static size_t gather_uplink(int tun, struct slaac *slaac, uint8_t *out, size_t used, struct link_stats *stats)
 {
+	size_t n_slaac;
+
+	/* SLAAC's own packets for the server (RS, DAD NS) first. */
+	while (slaac && used + ND_PACKET_MAX_BYTES <= UPLINK_BATCH_BYTES &&
+	       (n_slaac = slaac_next_uplink(slaac, out + used)) > 0) {
+		used += n_slaac;
+		stats->up_packets++;
+		stats->up_bytes += n_slaac;
+	}
 	while (used + PACKET_MAX_BYTES <= UPLINK_BATCH_BYTES) {
 		ssize_t n = read(tun, out + used, PACKET_MAX_BYTES);
 
@@ -385,8 +403,10 @@ static const char *carry_packets(const struct options *o, struct link_stream *st
 			return "the time given with --seconds passed";
 		if (!link_stream_pending(stream) && poll(fds, 2, 200) < 0 && errno != EINTR)
 			return "poll failed";
+		if (down->slaac)
+			slaac_poll(down->slaac, now_seconds());
 		if (out_used == 0)
-			out_used = gather_uplink(tun, out, 0, stats);
+			out_used = gather_uplink(tun, down->slaac, out, 0, stats);
 		while (out_sent < out_used) {
 			int n = link_stream_write(stream, out + out_sent, out_used - out_sent);
 
@@ -425,6 +445,7 @@ static void usage(FILE *f)
 		   "       iphttps-client status [--tun NAME | --status-file PATH] [--json]\n"
 		   "  --config FILE: YAML (deploy/iphttps-client.yaml); options given here override it\n"
 		   "  --check: read the configuration and the TLS files, say what would be done, exit\n"
+		   "  --kernel-slaac: pass RAs to the kernel instead of configuring the address itself\n"
 		   "  --proxy http://[user:password@]host[:port] or socks5://...: tried after a direct\n"
 		   "  connection, web proxy first; without one, https_proxy (or HTTPS_PROXY) names the web proxy\n");
 }
@@ -443,6 +464,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{"connect-timeout", required_argument, NULL, 'T'}, {"status-file", required_argument, NULL, 'F'},
 		{"offer-null", no_argument, NULL, 'N'},    {"plain-http", no_argument, NULL, 'H'},
 		{"config", required_argument, NULL, 'f'},  {"check", no_argument, NULL, 'K'},
+		{"kernel-slaac", no_argument, NULL, 'L'},  {"first-interface-id", required_argument, NULL, 'I'},
 		{NULL, 0, NULL, 0},
 	};
 	static struct client_config file;
@@ -536,6 +558,8 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case 'H': o->plain_http = 1; break;
 		case 'f': break; /* read above */
 		case 'K': o->check = 1; break;
+		case 'L': o->kernel_slaac = 1; break;
+		case 'I': o->first_iid = optarg; break;
 		case 'P': {
 			struct proxy_url u;
 			const char *err = proxy_url_parse(optarg, &u);
@@ -796,8 +820,28 @@ int main(int argc, char **argv)
 		set_state(CLIENT_DISABLED, error);
 		return 1;
 	}
-	ctx = tls_context(&o);
-	if (ctx == NULL) {
+	if (!o.kernel_slaac) {
+		static struct slaac slaac;
+
+		if (slaac_start(&slaac, o.tun_name, o.mtu, error, sizeof(error)) != 0) {
+			fprintf(stderr, "iphttps-client: %s\n", error);
+			set_state(CLIENT_DISABLED, error);
+			return 1;
+		}
+		if (o.first_iid != NULL) { /* "::1234:5678:9abc:def0" */
+			struct in6_addr a;
+
+			if (inet_pton(AF_INET6, o.first_iid, &a) != 1) {
+				fprintf(stderr, "iphttps-client: --first-interface-id is an IPv6 address such as ::1:2:3:4\n");
+				return 2;
+			}
+			memcpy(slaac.first_iid, &a.s6_addr[8], 8);
+			slaac.has_first_iid = true;
+		}
+		down.slaac = &slaac;
+	}
+	ctx = o.plain_http ? NULL : tls_context(&o);
+	if (!o.plain_http && ctx == NULL) {
 		set_state(CLIENT_DISABLED, "the TLS settings cannot be used (see the log)");
 		return 1;
 	}
@@ -834,12 +878,16 @@ int main(int argc, char **argv)
 		link_ups++;
 		status.link_ups = (unsigned int)link_ups;
 		set_state(CLIENT_LINK_UP, NULL);
+		if (down.slaac)
+			slaac_link_up(down.slaac, now_seconds());
 		printf("{\"up\": true, \"tun\": \"%s\", \"version\": \"%s\", \"cipher\": \"%s\", \"via\": \"%s\", "
 		       "\"link_ups\": %d}\n",
 		       o.tun_name, stream.ssl ? SSL_get_version(stream.ssl) : "plain HTTP",
 		       stream.ssl ? SSL_get_cipher_name(stream.ssl) : "none", status.via, link_ups);
 		fflush(stdout);
 		ended = carry_packets(&o, &stream, tun, end, &framer, &down, &stats);
+		if (down.slaac)
+			slaac_link_down(down.slaac);
 		framer_reset(&framer, &downlink_sink, &down);
 		link_stream_close(&stream);
 		status_refresh(&o, &stats);

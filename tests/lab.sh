@@ -19,9 +19,9 @@ up)
 		exit 1
 	fi
 	# The client end of the tunnel: iphttps-client bridges a kernel TUN device in
-	# 'client' to a session, the server's certificate checked against its name;
-	# the kernel takes its address and route from the Router Advertisement
-	# (iphttps-client's own SLAAC comes with the rest of issue #15).
+	# 'client' to a session, the server's certificate checked against its name,
+	# and configures the device from the Router Advertisement itself (SLAAC
+	# with DAD through the tunnel; address and route through netlink).
 	ip netns exec client "$TOPO_REPO/build/iphttps-client" 192.0.2.1 --server-name gw.iphttps.test \
 		--ca "$TOPO_REPO/config/pki/ca.crt" --tun iphttps0 \
 		> "$TOPO_STATE/tunnel.log" 2>&1 &

@@ -11,6 +11,7 @@ packages=(
 	curl gnutls-bin haproxy            # real clients and a TLS-offloading front in the session tests
 	libyaml-dev                        # config loader
 	libjansson-dev                     # JSON: the client's status file
+	libmnl-dev                         # rtnetlink: the client's own SLAAC (address, route, TUN settings)
 	systemd                            # systemd-analyze verifies deploy/iphttps-client.service
 	squid dante-server                 # the web proxy (Basic, Digest) and SOCKS5 server the client goes through
 	libcunit1-dev                      # unit tests

@@ -25,16 +25,20 @@ TOPO_HUGEPAGE_COUNT=320   # 2 MiB pages: eal.memory_mb (512) + headroom
 topo_ns() { echo "${TOPO_PREFIX}$1"; }
 topo_in() { local ns; ns=$(topo_ns "$1"); shift; ip netns exec "$ns" "$@"; }
 # The client end of a tunnel, once an IP-HTTPS client has opened its TUN
-# device `iphttps0` in 'client': the kernel takes the Router Advertisement
+# device `iphttps0` in 'client'. iphttps-client configures it itself (its own
+# SLAAC, through netlink): this only waits. With `kernel` (tun_bridge.py, or
+# iphttps-client --kernel-slaac) the kernel takes the Router Advertisement
 # (accept_ra=2) and forms a random interface identifier (RFC 8981 style,
-# addr_gen_mode=3) at the link MTU of 1280. Prints the global address it
-# formed, or nothing after 15 s.
-topo_tunnel_address() {
+# addr_gen_mode=3) at the link MTU of 1280. Prints the global address, or
+# nothing after 15 s.
+topo_tunnel_address() { # [kernel]
 	local addr= _
 	for _ in $(seq 1 50); do topo_in client ip link show iphttps0 >/dev/null 2>&1 && break; sleep 0.1; done
-	topo_in client sysctl -qw net.ipv6.conf.iphttps0.addr_gen_mode=3
-	topo_in client sysctl -qw net.ipv6.conf.iphttps0.accept_ra=2
-	topo_in client ip link set iphttps0 mtu 1280 up
+	if [ "${1:-}" = kernel ]; then
+		topo_in client sysctl -qw net.ipv6.conf.iphttps0.addr_gen_mode=3
+		topo_in client sysctl -qw net.ipv6.conf.iphttps0.accept_ra=2
+		topo_in client ip link set iphttps0 mtu 1280 up
+	fi
 	for _ in $(seq 1 150); do
 		addr=$(topo_in client ip -6 -o addr show dev iphttps0 scope global 2>/dev/null |
 			awk '{print $4}' | cut -d/ -f1 | head -1)

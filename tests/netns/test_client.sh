@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
-# iphttps-client (the C client, first cut) against the appliance, real kernels
-# at both ends: it verifies the server's certificate and name, opens the link,
-# and bridges it to a kernel TUN device; the client namespace's kernel takes
-# the Router Advertisement, forms its address and pings and runs iperf3 to
-# corp through it; `iphttps-client status` says what is going on at each step.
+# iphttps-client against the appliance, real kernels at both ends: it
+# verifies the server's certificate and name, opens the link, bridges it to a
+# kernel TUN device and configures it from the Router Advertisement (its own
+# SLAAC: a random identifier, DAD through the tunnel, address and route by
+# netlink; a second client made to collide gets another address); the client
+# namespace pings and runs iperf3 to corp through it; `iphttps-client status` says what is going on at each step.
 # A server name the certificate does not carry, and a CA that did not sign
 # it, are refused before any request is sent (4.2.3). When the appliance
 # restarts, the link comes back by the reconnect schedule. Then plain HTTP,
 # and the NULL suites offered after the encrypted ones as Windows 8+ does.
 #
-#   client ns: kernel IPv6 on iphttps0 (TUN) ── iphttps-client ══ TLS ══┐
+#   client ns: kernel IPv6 on iphttps0 (TUN) ── iphttps-client ══ TLS ══┐   (iphttps1: a second client)
 #   192.0.2.2 [ext1] ─── [ext0] gw: iphttpsd (the link's router) [int0] ─── [int1] corp fd00:c0::2
 . "$(dirname "$0")/../lib/netns_test.sh"
 
@@ -20,6 +21,7 @@ IPERF_PID=
 cleanup_client() {
 	[ -n "$CLIENT_PID" ] && kill "$CLIENT_PID" 2>/dev/null
 	[ -n "$IPERF_PID" ] && kill "$IPERF_PID" 2>/dev/null
+	[ -n "${SECOND_PID:-}" ] && kill "$SECOND_PID" 2>/dev/null
 	netns_test_cleanup
 }
 trap cleanup_client EXIT
@@ -78,10 +80,37 @@ CLIENT_PID=$!
 client_addr=$(topo_tunnel_address)
 check "the link is up, the certificate checked against gw.iphttps.test" grep -q '"up": true' "$TOPO_STATE/client.log"
 echo "    client address: ${client_addr:-none}"
-check "the client's kernel formed an address in 2001:db8:c1::/64 from the RA" \
+check "the client formed an address in 2001:db8:c1::/64 from the RA (its own SLAAC, through netlink)" \
 	bash -c '[[ "$1" == 2001:db8:c1:0:* ]]' _ "$client_addr"
+check "and the default route via the server's fe80::1, as learned from an RA" \
+	bash -c 'ip netns exec "$1" ip -6 route show default | grep -q "via fe80::1 dev iphttps0 proto ra"' _ "$(topo_ns client)"
+check "the kernel formed no address of its own there (one link-local, one global: the client's)" \
+	test "$(topo_in client ip -6 -o addr show dev iphttps0 | wc -l)" -eq 2
+for _ in $(seq 1 30); do [ "$(counter link_dad_claimed)" -ge 1 ] && break; sleep 0.1; done
+check "its DAD went through the tunnel: the appliance bound the address to the session" \
+	test "$(counter link_dad_claimed)" -ge 1
 check "the client pings corp through the tunnel" topo_in client ping -6 -c 3 -W 2 -q fd00:c0::2
 check "corp pings the client through the tunnel" topo_in corp ping -6 -c 3 -W 2 -q "$client_addr"
+
+# A second client made to try the first one's interface identifier first:
+# its DAD gets the appliance's defence, and it takes another address.
+iid=$(python3 -c 'import ipaddress,sys; print(ipaddress.IPv6Address(int(ipaddress.IPv6Address(sys.argv[1])) & (2**64 - 1)))' \
+	"${client_addr:-::1}")
+ip netns exec "$(topo_ns client)" "$CLIENT" 192.0.2.1 --ca "$PKI/ca.crt" --server-name gw.iphttps.test \
+	--tun iphttps1 --seconds 20 --first-interface-id "$iid" --status-file "$TOPO_STATE/second.json" \
+	> "$TOPO_STATE/second.log" 2>&1 &
+SECOND_PID=$!
+for _ in $(seq 1 50); do grep -q "SLAAC: .* passed DAD" "$TOPO_STATE/second.log" && break; sleep 0.1; done
+grep SLAAC "$TOPO_STATE/second.log" | sed 's/^/    /'
+check "a second client trying the first one's address hears it is taken (DAD through the tunnel)" \
+	grep -q "SLAAC: $client_addr is taken by another client" "$TOPO_STATE/second.log"
+check "and the appliance defended it" test "$(counter link_dad_defended)" -ge 1
+second_addr=$(topo_in client ip -6 -o addr show dev iphttps1 scope global | awk '{print $4}' | cut -d/ -f1)
+check "the second client took another address in the prefix, which passed DAD" \
+	bash -c '[[ "$1" == 2001:db8:c1:0:* && "$1" != "$2" ]] && grep -q "SLAAC: $1 passed DAD" "$3"' \
+	_ "$second_addr" "$client_addr" "$TOPO_STATE/second.log"
+check "the first client still pings corp" topo_in client ping -6 -c 2 -W 2 -q -I "$client_addr" fd00:c0::2
+kill "$SECOND_PID"; wait "$SECOND_PID" 2>/dev/null
 
 sleep 1.2 # the status is saved each second while LinkUp
 out=$(topo_in client "$CLIENT" status --status-file "$TOPO_STATE/up.json")

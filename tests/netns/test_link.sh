@@ -34,7 +34,7 @@ fi
 ip netns exec "$(topo_ns client)" python3 tests/lib/tun_bridge.py 192.0.2.1 --ca "$PKI/ca.crt" --tun iphttps0 --seconds 120 \
 	> "$TOPO_STATE/bridge.log" 2>&1 &
 BRIDGE_PID=$!
-client_addr=$(topo_tunnel_address)
+client_addr=$(topo_tunnel_address kernel)
 check "the session is up" grep -q '"up": true' "$TOPO_STATE/bridge.log"
 echo "    client address: ${client_addr:-none}"
 check "the client formed an address in the advertised prefix 2001:db8:c1::/64" \

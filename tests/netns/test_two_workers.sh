@@ -29,7 +29,7 @@ check "the appliance runs two workers" grep -q "2 worker(s)" "$TOPO_STATE/iphttp
 ip netns exec "$(topo_ns client)" python3 tests/lib/tun_bridge.py 192.0.2.1 --ca "$PKI/ca.crt" --tun iphttps0 --seconds 120 \
 	> "$TOPO_STATE/bridge.log" 2>&1 &
 BRIDGE_PID=$!
-client_addr=$(topo_tunnel_address)
+client_addr=$(topo_tunnel_address kernel)
 check "the client has its address from the RA" test -n "$client_addr"
 check "the client pings corp (its address is learned by the router)" topo_in client ping -6 -c 2 -W 2 -q fd00:c0::2
 sessions0=$(worker_counter 0 session_link_up) sessions1=$(worker_counter 1 session_link_up)

@@ -1,0 +1,130 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include "nd_packets.h"
+
+#include <string.h>
+
+enum {
+	IPV6_HEADER = 40,
+	PROTO_ICMPV6 = 58,
+	ND_RS = 133, ND_RA = 134, ND_NS = 135, ND_NA = 136,
+	OPT_PREFIX = 3, OPT_MTU = 5,
+	PREFIX_AUTONOMOUS = 0x40,
+};
+
+static uint16_t get16(const uint8_t *p) { return (uint16_t)(p[0] << 8 | p[1]); }
+static uint32_t get32(const uint8_t *p) { return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3]; }
+
+/* The ICMPv6 checksum over the pseudo-header and the message (RFC 4443 2.3). */
+static uint16_t icmp6_checksum(const uint8_t *pkt, size_t icmp_len)
+{
+	uint32_t sum = 0;
+	const uint8_t *icmp = pkt + IPV6_HEADER;
+
+	for (int i = 8; i < 40; i += 2) /* source and destination */
+		sum += get16(pkt + i);
+	sum += (uint32_t)(icmp_len >> 16) + (uint32_t)(icmp_len & 0xffff) + PROTO_ICMPV6;
+	for (size_t i = 0; i + 1 < icmp_len; i += 2)
+		sum += get16(icmp + i);
+	if (icmp_len & 1)
+		sum += (uint32_t)icmp[icmp_len - 1] << 8;
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)~sum;
+}
+
+static size_t seal(uint8_t *out, size_t icmp_len, const struct in6_addr *src, const struct in6_addr *dst)
+{
+	uint16_t c;
+
+	memset(out, 0, IPV6_HEADER);
+	out[0] = 0x60;
+	out[4] = (uint8_t)(icmp_len >> 8);
+	out[5] = (uint8_t)icmp_len;
+	out[6] = PROTO_ICMPV6;
+	out[7] = 255; /* RFC 4861: ND is link-local only, and proves it by hop limit 255 */
+	memcpy(out + 8, src, 16);
+	memcpy(out + 24, dst, 16);
+	out[IPV6_HEADER + 2] = out[IPV6_HEADER + 3] = 0;
+	c = icmp6_checksum(out, icmp_len);
+	out[IPV6_HEADER + 2] = (uint8_t)(c >> 8);
+	out[IPV6_HEADER + 3] = (uint8_t)c;
+	return IPV6_HEADER + icmp_len;
+}
+
+size_t nd_build_router_solicitation(uint8_t *out, const struct in6_addr *src)
+{
+	static const struct in6_addr all_routers = {{{0xff, 0x02, [15] = 0x02}}};
+	uint8_t *icmp = out + IPV6_HEADER;
+
+	memset(icmp, 0, 8);
+	icmp[0] = ND_RS; /* no Source Link-Layer Address option: a TUN link has no link-layer address */
+	return seal(out, 8, src, &all_routers);
+}
+
+size_t nd_build_dad_solicitation(uint8_t *out, const struct in6_addr *target)
+{
+	struct in6_addr group = {{{0xff, 0x02, [11] = 0x01, [12] = 0xff}}};
+	static const struct in6_addr unspecified;
+	uint8_t *icmp = out + IPV6_HEADER;
+
+	memcpy(&group.s6_addr[13], &target->s6_addr[13], 3);
+	memset(icmp, 0, 24);
+	icmp[0] = ND_NS;
+	memcpy(icmp + 8, target, 16);
+	return seal(out, 24, &unspecified, &group);
+}
+
+/* The common checks: IPv6, ICMPv6 of the given type, hop limit 255, length and checksum right. */
+static const uint8_t *nd_message(const uint8_t *pkt, size_t len, uint8_t type, size_t min_len, size_t *icmp_len)
+{
+	size_t payload;
+
+	if (len < IPV6_HEADER + min_len || (pkt[0] >> 4) != 6 || pkt[6] != PROTO_ICMPV6 || pkt[7] != 255)
+		return NULL;
+	payload = get16(pkt + 4);
+	if (payload < min_len || IPV6_HEADER + payload > len || pkt[IPV6_HEADER] != type || pkt[IPV6_HEADER + 1] != 0)
+		return NULL;
+	if (icmp6_checksum(pkt, payload) != 0)
+		return NULL;
+	*icmp_len = payload;
+	return pkt + IPV6_HEADER;
+}
+
+bool nd_parse_router_advert(const uint8_t *pkt, size_t len, struct nd_router_advert *ra)
+{
+	size_t icmp_len, off;
+	const uint8_t *icmp = nd_message(pkt, len, ND_RA, 16, &icmp_len);
+
+	if (icmp == NULL || pkt[8] != 0xfe || (pkt[9] & 0xc0) != 0x80) /* RFC 4861 6.1.2: from a link-local address */
+		return false;
+	memset(ra, 0, sizeof(*ra));
+	memcpy(&ra->router, pkt + 8, 16);
+	ra->router_lifetime_s = get16(icmp + 6);
+	for (off = 16; off + 2 <= icmp_len; off += (size_t)icmp[off + 1] * 8) {
+		const uint8_t *opt = icmp + off;
+
+		if (opt[1] == 0 || off + (size_t)opt[1] * 8 > icmp_len)
+			return false; /* a zero or overlong option: the whole RA is invalid (RFC 4861 6.1.2) */
+		/* RFC 4862 5.5.3: autonomous, a preferred lifetime within the valid one, not
+		 * the link-local prefix; 64 bits, as our interface identifiers are. */
+		if (opt[0] == OPT_PREFIX && opt[1] == 4 && opt[2] == 64 && (opt[3] & PREFIX_AUTONOMOUS) &&
+		    !ra->has_prefix && get32(opt + 8) <= get32(opt + 4) && !(opt[16] == 0xfe && (opt[17] & 0xc0) == 0x80)) {
+			ra->has_prefix = true;
+			ra->valid_s = get32(opt + 4);
+			ra->preferred_s = get32(opt + 8);
+			memset(&ra->prefix, 0, sizeof(ra->prefix));
+			memcpy(&ra->prefix, opt + 16, 8);
+		} else if (opt[0] == OPT_MTU && opt[1] == 1) {
+			ra->mtu = get32(opt + 4);
+		}
+	}
+	return off == icmp_len;
+}
+
+bool nd_is_advert_for(const uint8_t *pkt, size_t len, const struct in6_addr *target)
+{
+	size_t icmp_len;
+	const uint8_t *icmp = nd_message(pkt, len, ND_NA, 24, &icmp_len);
+
+	return icmp != NULL && memcmp(icmp + 8, target, 16) == 0;
+}

@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef IPHTTPS_ND_PACKETS_H
+#define IPHTTPS_ND_PACKETS_H
+
+/*
+ * The Neighbor Discovery packets (RFC 4861) the client's SLAAC sends into
+ * the tunnel and reads out of it, as whole IPv6 packets: the Router
+ * Solicitation, the DAD Neighbor Solicitation (RFC 4862 5.4.2: from ::, to
+ * the target's solicited-node group), the Router Advertisement it learns its
+ * prefix, MTU and router from, and the Neighbor Advertisement that says its
+ * address is taken. Pure: bytes in, bytes out, with bounds.
+ */
+
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum { ND_PACKET_MAX_BYTES = 40 + 32 };
+
+struct nd_router_advert {
+	struct in6_addr router;      /* its source: the server's link-local address */
+	uint16_t router_lifetime_s;  /* 0: not a default router */
+	bool has_prefix;             /* a Prefix Information option with A set and length 64 */
+	struct in6_addr prefix;
+	uint32_t valid_s, preferred_s;
+	uint32_t mtu;                /* 0: no MTU option */
+};
+
+/** An RS from src (a link-local address, or :: without a source option) to ff02::2. @return bytes. */
+size_t nd_build_router_solicitation(uint8_t *out, const struct in6_addr *src);
+
+/** The DAD NS for target: from ::, to ff02::1:ffXX:XXXX, hop limit 255. @return bytes. */
+size_t nd_build_dad_solicitation(uint8_t *out, const struct in6_addr *target);
+
+/**
+ * Parse an RA (hop limit 255, ICMPv6 checksum right, from a link-local
+ * address, options well formed). @return true and *ra filled, or false when
+ * the packet is not a valid RA.
+ */
+bool nd_parse_router_advert(const uint8_t *pkt, size_t len, struct nd_router_advert *ra);
+
+/** Whether pkt is a valid NA (hop limit 255, checksum right) for target. */
+bool nd_is_advert_for(const uint8_t *pkt, size_t len, const struct in6_addr *target);
+
+#endif

@@ -1,0 +1,187 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The ND packets of the client's SLAAC (client/nd_packets.c): the RS and the
+ * DAD NS byte by byte (addresses, hop limit 255, a checksum that verifies),
+ * an RA as the appliance sends it parsed into prefix, lifetimes, MTU and
+ * router, and every RA or NA RFC 4861 says to ignore, ignored.
+ */
+#include <arpa/inet.h>
+#include <string.h>
+
+#include "nd_packets.h"
+#include "unit_runner.h"
+
+#include <CUnit/Basic.h>
+
+/* The checksum recomputed independently: the one's complement sum over the
+ * pseudo-header and the message, which a right checksum makes 0xffff. */
+static uint16_t sum_packet(const uint8_t *p, size_t len)
+{
+	uint32_t sum = 0;
+	size_t icmp_len = len - 40;
+
+	for (size_t i = 8; i < 40; i += 2)
+		sum += (uint32_t)(p[i] << 8 | p[i + 1]);
+	sum += (uint32_t)icmp_len + 58;
+	for (size_t i = 40; i + 1 < len; i += 2)
+		sum += (uint32_t)(p[i] << 8 | p[i + 1]);
+	if (icmp_len & 1)
+		sum += (uint32_t)p[len - 1] << 8;
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)sum;
+}
+
+static void fix_checksum(uint8_t *p, size_t len)
+{
+	uint16_t c;
+
+	p[42] = p[43] = 0;
+	c = (uint16_t)~sum_packet(p, len);
+	p[42] = (uint8_t)(c >> 8);
+	p[43] = (uint8_t)c;
+}
+
+static struct in6_addr addr(const char *text)
+{
+	struct in6_addr a;
+
+	inet_pton(AF_INET6, text, &a);
+	return a;
+}
+
+static void test_router_solicitation(void)
+{
+	uint8_t p[ND_PACKET_MAX_BYTES];
+	struct in6_addr ll = addr("fe80::1234:5678:9abc:def0"), all_routers = addr("ff02::2");
+	size_t n = nd_build_router_solicitation(p, &ll);
+
+	CU_ASSERT_EQUAL_FATAL(n, 48);
+	CU_ASSERT_EQUAL(p[0], 0x60);
+	CU_ASSERT_EQUAL(p[5], 8);  /* payload length */
+	CU_ASSERT_EQUAL(p[6], 58); /* ICMPv6 */
+	CU_ASSERT_EQUAL(p[7], 255);
+	CU_ASSERT(memcmp(p + 8, &ll, 16) == 0);
+	CU_ASSERT(memcmp(p + 24, &all_routers, 16) == 0);
+	CU_ASSERT_EQUAL(p[40], 133);
+	CU_ASSERT_EQUAL(sum_packet(p, n), 0xffff);
+}
+
+static void test_dad_solicitation(void)
+{
+	uint8_t p[ND_PACKET_MAX_BYTES];
+	struct in6_addr target = addr("2001:db8:c1::aa:bbcc:ddee"), group = addr("ff02::1:ffcc:ddee");
+	static const struct in6_addr unspecified;
+	size_t n = nd_build_dad_solicitation(p, &target);
+
+	CU_ASSERT_EQUAL_FATAL(n, 64);
+	CU_ASSERT(memcmp(p + 8, &unspecified, 16) == 0); /* RFC 4862 5.4.2: from :: */
+	CU_ASSERT(memcmp(p + 24, &group, 16) == 0);      /* to the solicited-node group */
+	CU_ASSERT_EQUAL(p[40], 135);
+	CU_ASSERT(memcmp(p + 48, &target, 16) == 0);
+	CU_ASSERT_EQUAL(p[7], 255);
+	CU_ASSERT_EQUAL(sum_packet(p, n), 0xffff);
+}
+
+/* An RA as link_nd.c sends it: router lifetime 1800, a /64 with A set, the MTU. */
+static size_t appliance_ra(uint8_t *p)
+{
+	struct in6_addr src = addr("fe80::1"), dst = addr("ff02::1"), prefix = addr("2001:db8:c1::");
+	uint8_t *icmp = p + 40, *pi = icmp + 16, *mtu = pi + 32;
+	size_t len = 40 + 16 + 32 + 8;
+
+	memset(p, 0, len);
+	p[0] = 0x60;
+	p[5] = (uint8_t)(len - 40);
+	p[6] = 58;
+	p[7] = 255;
+	memcpy(p + 8, &src, 16);
+	memcpy(p + 24, &dst, 16);
+	icmp[0] = 134;
+	icmp[6] = 1800 >> 8;
+	icmp[7] = 1800 & 0xff;
+	pi[0] = 3, pi[1] = 4, pi[2] = 64, pi[3] = 0x40;
+	pi[4] = 0, pi[5] = 0x27, pi[6] = 0x8d, pi[7] = 0;  /* valid 2,592,000 s */
+	pi[8] = 0, pi[9] = 0x09, pi[10] = 0x3a, pi[11] = 0x80; /* preferred 604,800 s */
+	memcpy(pi + 16, &prefix, 16);
+	mtu[0] = 5, mtu[1] = 1;
+	mtu[6] = 1280 >> 8, mtu[7] = 1280 & 0xff;
+	fix_checksum(p, len);
+	return len;
+}
+
+static void test_router_advert_parsed(void)
+{
+	uint8_t p[256];
+	size_t n = appliance_ra(p);
+	struct nd_router_advert ra;
+	struct in6_addr router = addr("fe80::1"), prefix = addr("2001:db8:c1::");
+
+	CU_ASSERT_FATAL(nd_parse_router_advert(p, n, &ra));
+	CU_ASSERT(memcmp(&ra.router, &router, 16) == 0);
+	CU_ASSERT_EQUAL(ra.router_lifetime_s, 1800);
+	CU_ASSERT(ra.has_prefix);
+	CU_ASSERT(memcmp(&ra.prefix, &prefix, 16) == 0);
+	CU_ASSERT_EQUAL(ra.valid_s, 2592000);
+	CU_ASSERT_EQUAL(ra.preferred_s, 604800);
+	CU_ASSERT_EQUAL(ra.mtu, 1280);
+}
+
+static void test_what_rfc_4861_ignores(void)
+{
+	uint8_t p[256];
+	size_t n;
+	struct nd_router_advert ra;
+
+	n = appliance_ra(p), p[7] = 254, fix_checksum(p, n); /* forwarded: not from the link */
+	CU_ASSERT(!nd_parse_router_advert(p, n, &ra));
+	n = appliance_ra(p), p[60] ^= 1;                    /* a bit flipped: the checksum fails */
+	CU_ASSERT(!nd_parse_router_advert(p, n, &ra));
+	n = appliance_ra(p), p[8] = 0x20, p[9] = 0x01, fix_checksum(p, n); /* from a global address */
+	CU_ASSERT(!nd_parse_router_advert(p, n, &ra));
+	n = appliance_ra(p), p[40 + 16 + 1] = 0, fix_checksum(p, n); /* a zero-length option */
+	CU_ASSERT(!nd_parse_router_advert(p, n, &ra));
+	n = appliance_ra(p), p[40 + 16 + 1] = 9, fix_checksum(p, n); /* an option past the end */
+	CU_ASSERT(!nd_parse_router_advert(p, n, &ra));
+	n = appliance_ra(p), p[40 + 16 + 3] = 0x80, fix_checksum(p, n); /* on-link only, not autonomous */
+	CU_ASSERT(nd_parse_router_advert(p, n, &ra) && !ra.has_prefix);
+	n = appliance_ra(p), p[40 + 16 + 2] = 48, fix_checksum(p, n); /* not a /64 */
+	CU_ASSERT(nd_parse_router_advert(p, n, &ra) && !ra.has_prefix);
+	n = appliance_ra(p), p[40 + 16 + 11] = 0xff, p[40 + 16 + 9] = 0xff, fix_checksum(p, n); /* preferred > valid */
+	CU_ASSERT(nd_parse_router_advert(p, n, &ra) && !ra.has_prefix);
+	n = appliance_ra(p), p[40 + 16 + 16] = 0xfe, p[40 + 16 + 17] = 0x80, fix_checksum(p, n); /* fe80::/64 */
+	CU_ASSERT(nd_parse_router_advert(p, n, &ra) && !ra.has_prefix);
+	CU_ASSERT(!nd_parse_router_advert(p, 39, &ra)); /* truncated */
+}
+
+static void test_neighbor_advert_for_a_target(void)
+{
+	uint8_t p[40 + 24];
+	struct in6_addr src = addr("2001:db8:c1::5"), dst = addr("ff02::1"), other = addr("2001:db8:c1::6");
+
+	memset(p, 0, sizeof(p));
+	p[0] = 0x60, p[5] = 24, p[6] = 58, p[7] = 255;
+	memcpy(p + 8, &src, 16);
+	memcpy(p + 24, &dst, 16);
+	p[40] = 136;
+	p[44] = 0x20; /* Override */
+	memcpy(p + 48, &src, 16);
+	fix_checksum(p, sizeof(p));
+	CU_ASSERT(nd_is_advert_for(p, sizeof(p), &src));
+	CU_ASSERT(!nd_is_advert_for(p, sizeof(p), &other));
+	p[7] = 64, fix_checksum(p, sizeof(p));
+	CU_ASSERT(!nd_is_advert_for(p, sizeof(p), &src));
+}
+
+int main(void)
+{
+	static const struct unit_test tests[] = {
+		{ "the Router Solicitation, byte by byte", test_router_solicitation },
+		{ "the DAD Neighbor Solicitation: from ::, to the solicited-node group", test_dad_solicitation },
+		{ "an RA as the appliance sends it: prefix, lifetimes, MTU, router", test_router_advert_parsed },
+		{ "every RA RFC 4861 and 4862 say to ignore, ignored", test_what_rfc_4861_ignores },
+		{ "an NA for the target, and only from the link", test_neighbor_advert_for_a_target },
+	};
+
+	return unit_run("nd_packets", tests, sizeof(tests) / sizeof(tests[0]));
+}
