@@ -194,7 +194,10 @@ bench-tls: all $(BUILD)/tls_bench $(BUILD)/tls_memory_handshake
 bench-tunnel: all
 	bench/bench_tunnel.sh
 
-bench: bench-tcp bench-tls bench-tunnel
+bench-setup: all
+	bench/bench_setup.sh
+
+bench: bench-tcp bench-tls bench-tunnel bench-setup
 
 # The lab installs what it needs itself (a fresh Debian 12 machine has no DPDK).
 lab:
@@ -208,4 +211,4 @@ lab-down:
 clean:
 	rm -rf $(BUILD) config/pki
 
-.PHONY: deps print-layer-flags all unit unit-asan fuzz fuzz-build test test-unit lab lab-down clean bench bench-tcp bench-tls bench-tunnel
+.PHONY: deps print-layer-flags all unit unit-asan fuzz fuzz-build test test-unit lab lab-down clean bench bench-tcp bench-tls bench-tunnel bench-setup

@@ -401,7 +401,9 @@ static const char *carry_packets(const struct options *o, struct link_stream *st
 		}
 		if (end > 0 && now_seconds() >= end)
 			return "the time given with --seconds passed";
-		if (!link_stream_pending(stream) && poll(fds, 2, 200) < 0 && errno != EINTR)
+		/* No wait while SLAAC has a packet for the server (the RS at LinkUp, a DAD NS). */
+		if (!link_stream_pending(stream) &&
+		    poll(fds, 2, down->slaac && down->slaac->pending_count ? 0 : 200) < 0 && errno != EINTR)
 			return "poll failed";
 		if (down->slaac)
 			slaac_poll(down->slaac, now_seconds());
