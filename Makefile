@@ -73,7 +73,7 @@ $(BUILD)/iphttpsctl: control/iphttpsctl.c $(CONFIG_SRC) $(wildcard include/*.h c
 
 # iphttps-client links the pure proto/ code the appliance links, never the datapath.
 # It also links the appliance's YAML schema walker, so its config errors read the same.
-CLIENT_SRC := $(wildcard client/*.c) proto/framer.c proto/http_status.c control/config_yaml.c
+CLIENT_SRC := $(wildcard client/*.c) proto/framer.c proto/http_status.c proto/client_request.c control/config_yaml.c
 $(BUILD)/iphttps-client: $(CLIENT_SRC) $(wildcard client/*.h proto/*.h include/*.h) control/config_yaml.h | $(BUILD)
 	$(CC) $(CFLAGS_BASE) -Iclient $(INC_proto) -Icontrol $(CFLAGS) -o $@ $(CLIENT_SRC) $(SSL_LIBS) $(JSON_LIBS) $(YAML_LIBS) $(MNL_LIBS) $(LDFLAGS)
 
@@ -93,6 +93,9 @@ $(BUILD)/test_http_request: tests/unit/test_http_request.c proto/http_request.c 
 	$(CC) $(PURE_CFLAGS) -o $@ $(filter %.c,$^) $(CUNIT_LIBS)
 
 $(BUILD)/test_framer: tests/unit/test_framer.c proto/framer.c proto/framer.h tests/unit/unit_runner.h | $(BUILD)
+	$(CC) $(PURE_CFLAGS) -o $@ $(filter %.c,$^) $(CUNIT_LIBS)
+
+$(BUILD)/test_client_request: tests/unit/test_client_request.c proto/client_request.c proto/client_request.h tests/unit/unit_runner.h | $(BUILD)
 	$(CC) $(PURE_CFLAGS) -o $@ $(filter %.c,$^) $(CUNIT_LIBS)
 
 $(BUILD)/test_http_status: tests/unit/test_http_status.c proto/http_status.c proto/http_status.h tests/unit/unit_runner.h | $(BUILD)

@@ -23,6 +23,7 @@
  * tun_bridge.py does, so the tests and benchmarks can run either.
  */
 #include "client_config.h"
+#include "client_request.h"
 #include "client_status.h"
 #include "framer.h"
 #include "http_status.h"
@@ -317,10 +318,13 @@ static int open_link(struct link_stream *stream, const struct options *o, struct
 	size_t have = 0;
 	int n;
 
-	n = snprintf(request, sizeof(request),
-		     "POST %s HTTP/1.1\r\nHost: %s\r\nContent-Length: 18446744073709551615\r\n\r\n", o->uri,
-		     o->server_name);
-	if (n <= 0 || (size_t)n >= sizeof(request) || link_stream_write(stream, request, (size_t)n) != n) {
+	n = client_request_post(request, sizeof(request), o->uri, o->server_name);
+	if (n < 0) {
+		snprintf(why, why_len, "the URI \"%s\" or server name \"%s\" cannot go into a request line", o->uri,
+			 o->server_name);
+		return -1;
+	}
+	if (link_stream_write(stream, request, (size_t)n) != n) {
 		snprintf(why, why_len, "the request could not be sent: %s", tls_error_text(tls, sizeof(tls)));
 		return -1;
 	}

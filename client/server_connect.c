@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include "server_connect.h"
 
+#include "client_request.h"
 #include "http_status.h"
 #include "proxy_auth.h"
 #include "socks5.h"
@@ -182,10 +183,8 @@ static int http_connect_once(const struct server_connect_config *cfg, const stru
 	fd = tcp_connect(proxy->host, proxy->port, cfg->timeout_ms, why, why_len);
 	if (fd < 0)
 		return -1;
-	n = snprintf(request, sizeof(request), "CONNECT %s HTTP/1.1\r\nHost: %s\r\n%s%s%s\r\n", target, target,
-		     authorization ? "Proxy-Authorization: " : "", authorization ? authorization : "",
-		     authorization ? "\r\n" : "");
-	if (n <= 0 || (size_t)n >= sizeof(request) || send_all(fd, request, (size_t)n) != 0) {
+	n = client_request_connect(request, sizeof(request), target, authorization);
+	if (n < 0 || send_all(fd, request, (size_t)n) != 0) {
 		say(why, why_len, "the CONNECT request could not be sent");
 		close(fd);
 		return -1;

@@ -8,7 +8,8 @@
 # A server name the certificate does not carry, and a CA that did not sign
 # it, are refused before any request is sent (4.2.3). When the appliance
 # restarts, the link comes back by the reconnect schedule. Then plain HTTP,
-# and the NULL suites offered after the encrypted ones as Windows 8+ does.
+# the NULL suites offered after the encrypted ones as Windows 8+ does, and a
+# client certificate for a server that wants one (none, or a revoked one: refused).
 #
 #   client ns: kernel IPv6 on iphttps0 (TUN) ── iphttps-client ══ TLS ══┐   (iphttps1: a second client)
 #   192.0.2.2 [ext1] ─── [ext0] gw: iphttpsd (the link's router) [int0] ─── [int1] corp fd00:c0::2
@@ -197,5 +198,21 @@ out=$(brief)
 echo "$out" | sed 's/^/    /'
 check "without the offer: an encrypted suite" \
 	bash -c 'grep -q "\"up\": true" <<<"$1" && ! grep -q "NULL" <<<"$1"' _ "$out"
+
+# An appliance that wants client certificates (authentication: certificates).
+topo_stop_appliance
+if ! TOPO_CONFIG=$TOPO_REPO/tests/netns/configs/sessions-certificates.yaml topo_start_appliance; then
+	echo "FAIL: appliance start in certificates mode"
+fi
+out=$(brief --cert "$PKI/client.crt" --key "$PKI/client.key")
+echo "$out" | sed 's/^/    /'
+check "--cert/--key: the link comes up where the server wants a client certificate" grep -q '"up": true' <<<"$out"
+out=$(brief)
+echo "$out" | sed 's/^/    /'
+check "without one: refused, and the reason says the TLS handshake failed" \
+	bash -c '! grep -q "\"up\": true" <<<"$1" && grep -q "Disabled: the TLS handshake failed\|Disabled: the server closed" <<<"$1"' _ "$out"
+out=$(brief --cert "$PKI/revoked.crt" --key "$PKI/revoked.key")
+echo "$out" | sed 's/^/    /'
+check "with a revoked certificate: refused" bash -c '! grep -q "\"up\": true" <<<"$1"' _ "$out"
 topo_stop_appliance
 check_finish
