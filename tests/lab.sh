@@ -38,6 +38,7 @@ The lab is up: iphttpsd runs in namespace 'gw' (log: $TOPO_STATE/iphttpsd.log), 
 from 'client' (TUN device iphttps0, address ${tunnel_addr:-none} from the router's advertisement) to 'corp'.
 Try:
   ip netns exec client ping -6 -c 3 fd00:c0::2         # corp, through the IP-HTTPS tunnel
+  ip netns exec client build/iphttps-client status     # the client: state, way, address, traffic
   ip netns exec corp iperf3 -s -D && ip netns exec client iperf3 -6 -c fd00:c0::2 -t 5   # iperf3 through it
   ip netns exec client ping -c 3 192.0.2.1            # the appliance's external IPv4
   ip netns exec client ping -6 -c 3 2001:db8:e::1     # its external IPv6
