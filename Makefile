@@ -145,7 +145,8 @@ unit-asan:
 FUZZ_CC      ?= clang
 FUZZ_FLAGS   := -std=gnu11 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
                 -Wall -Wextra $(WERROR) -D_GNU_SOURCE $(INC_proto)
-FUZZ_TARGETS := $(BUILD)/fuzz_http_request $(BUILD)/fuzz_framer $(BUILD)/fuzz_proxy_protocol $(BUILD)/fuzz_http_status
+FUZZ_TARGETS := $(BUILD)/fuzz_http_request $(BUILD)/fuzz_framer $(BUILD)/fuzz_proxy_protocol $(BUILD)/fuzz_http_status \
+                $(BUILD)/fuzz_client_replies
 FUZZ_SECONDS ?= 300
 
 $(BUILD)/fuzz_http_request: tests/fuzz/fuzz_http_request.c proto/http_request.c proto/http_response.c proto/http_request.h | $(BUILD)
@@ -159,6 +160,9 @@ $(BUILD)/fuzz_proxy_protocol: tests/fuzz/fuzz_proxy_protocol.c proto/proxy_proto
 
 $(BUILD)/fuzz_http_status: tests/fuzz/fuzz_http_status.c proto/http_status.c proto/http_status.h | $(BUILD)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $(filter %.c,$^)
+
+$(BUILD)/fuzz_client_replies: tests/fuzz/fuzz_client_replies.c client/socks5.c client/nd_packets.c client/socks5.h client/nd_packets.h | $(BUILD)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -Iclient -o $@ $(filter %.c,$^)
 
 fuzz-build: $(FUZZ_TARGETS)
 
