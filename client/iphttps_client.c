@@ -33,6 +33,7 @@
 #include "slaac.h"
 #include "tls_null_suites.h"
 #include "tun_device.h"
+#include "tun_offload.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -79,6 +80,7 @@ struct options {
 	int check;               /* read the config, set up TLS, say what would be done, and exit */
 	int kernel_slaac;        /* leave RAs to the kernel (tests that set accept_ra themselves) */
 	const char *first_iid;   /* tests only: the first interface identifier SLAAC tries */
+	int no_tun_offload;      /* one packet per TUN read and write (no virtio-net header, no GSO) */
 	int tls_max_12;
 	unsigned int mtu;
 	double seconds;          /* 0: until SIGTERM */
@@ -91,7 +93,7 @@ struct options {
 };
 
 struct link_stats {
-	uint64_t up_packets, up_bytes, down_packets, down_bytes, down_dropped;
+	uint64_t up_packets, up_bytes, up_dropped, down_packets, down_bytes, down_dropped;
 };
 
 /* The framer hands over one packet at a time: a single buffer is its sink. */
@@ -101,6 +103,11 @@ struct downlink {
 	uint32_t have, want;
 	struct link_stats *stats;
 	struct slaac *slaac; /* NULL with --kernel-slaac */
+	int offload;         /* the device takes virtio-net headers: segments are joined (tun_offload.h) */
+	struct tun_coalescer joiner;
+	unsigned int joined_packets;
+	uint64_t joined_bytes;
+	uint8_t frame[TUN_VNET_HDR_BYTES + PACKET_MAX_BYTES]; /* a lone packet with its header */
 };
 
 static volatile sig_atomic_t stop_requested;
@@ -139,6 +146,44 @@ static void sink_append(void *ctx, void *packet, const uint8_t *data, uint32_t l
 	}
 }
 
+/* What the joiner holds, written as one frame: a GSO super-packet, or one segment with a zero header. */
+static void downlink_flush(struct downlink *d)
+{
+	const uint8_t *frame;
+	size_t len = d->offload ? tun_coalesce_take(&d->joiner, &frame) : 0;
+
+	if (len == 0)
+		return;
+	if (write(d->tun, frame, len) == (ssize_t)len) {
+		d->stats->down_packets += d->joined_packets;
+		d->stats->down_bytes += d->joined_bytes;
+	} else {
+		d->stats->down_dropped += d->joined_packets;
+	}
+	d->joined_packets = 0;
+	d->joined_bytes = 0;
+}
+
+/* A packet for the kernel through an offloading device: joined to the segments before it when it can be. */
+static void deliver_offloaded(struct downlink *d)
+{
+	size_t len;
+
+	if (tun_coalesce_offer(&d->joiner, d->packet, d->have) ||
+	    (downlink_flush(d), tun_coalesce_offer(&d->joiner, d->packet, d->have))) {
+		d->joined_packets++;
+		d->joined_bytes += d->have;
+		return;
+	}
+	len = tun_plain_frame(d->frame, d->packet, d->have);
+	if (write(d->tun, d->frame, len) == (ssize_t)len) {
+		d->stats->down_packets++;
+		d->stats->down_bytes += d->have;
+	} else {
+		d->stats->down_dropped++;
+	}
+}
+
 static void sink_end(void *ctx, void *packet)
 {
 	struct downlink *d = ctx;
@@ -149,8 +194,16 @@ static void sink_end(void *ctx, void *packet)
 		d->stats->down_bytes += d->have;
 		return;
 	}
+	if (d->have != d->want) {
+		d->stats->down_dropped++;
+		return;
+	}
+	if (d->offload) {
+		deliver_offloaded(d);
+		return;
+	}
 	/* A full TUN queue drops the packet, as a full NIC ring would: IP copes. */
-	if (d->have == d->want && write(d->tun, d->packet, d->have) == (ssize_t)d->have) {
+	if (write(d->tun, d->packet, d->have) == (ssize_t)d->have) {
 		d->stats->down_packets++;
 		d->stats->down_bytes += d->have;
 	} else {
@@ -360,8 +413,47 @@ struct link_stats;
 static void status_refresh(const struct options *o, const struct link_stats *stats);
 
 /* Reads TUN packets into `out` while a whole packet still fits. */
-static size_t gather_uplink(int tun, struct slaac *slaac, uint8_t *out, size_t used, struct link_stats *stats)
+struct uplink_batch {
+	uint8_t *out;
+	size_t used;
+	struct link_stats *stats;
+};
+
+/* One link packet from a split super-packet, into the batch (3.1.5.3: only IPv6 crosses the link). */
+static void uplink_emit(void *ctx, const uint8_t *packet, size_t len)
 {
+	struct uplink_batch *b = ctx;
+
+	if ((packet[0] >> 4) != 6 || b->used + len > UPLINK_BATCH_BYTES)
+		return;
+	memcpy(b->out + b->used, packet, len);
+	b->used += len;
+	b->stats->up_packets++;
+	b->stats->up_bytes += len;
+}
+
+/* With offload: reads of up to 64 KiB, split into link packets of at most mtu bytes. */
+static size_t gather_offloaded(int tun, unsigned int mtu, uint8_t *out, size_t used, struct link_stats *stats)
+{
+	static uint8_t frame[TUN_VNET_HDR_BYTES + PACKET_MAX_BYTES];
+	struct uplink_batch b = {.out = out, .used = used, .stats = stats};
+
+	/* Room for the worst split: every segment repeats the headers. */
+	while (b.used + 2 * PACKET_MAX_BYTES <= UPLINK_BATCH_BYTES) {
+		ssize_t n = read(tun, frame, sizeof(frame));
+
+		if (n <= 0)
+			break;
+		if (tun_offload_split(frame, (size_t)n, mtu, uplink_emit, &b) < 0)
+			stats->up_dropped++;
+	}
+	return b.used;
+}
+
+static size_t gather_uplink(int tun, struct downlink *down, unsigned int mtu, uint8_t *out, size_t used,
+			    struct link_stats *stats)
+{
+	struct slaac *slaac = down->slaac;
 	size_t n_slaac;
 
 	/* SLAAC's own packets for the server (RS, DAD NS) first. */
@@ -371,6 +463,8 @@ static size_t gather_uplink(int tun, struct slaac *slaac, uint8_t *out, size_t u
 		stats->up_packets++;
 		stats->up_bytes += n_slaac;
 	}
+	if (down->offload)
+		return gather_offloaded(tun, slaac ? slaac->mtu : mtu, out, used, stats);
 	while (used + PACKET_MAX_BYTES <= UPLINK_BATCH_BYTES) {
 		ssize_t n = read(tun, out + used, PACKET_MAX_BYTES);
 
@@ -412,7 +506,7 @@ static const char *carry_packets(const struct options *o, struct link_stream *st
 		if (down->slaac)
 			slaac_poll(down->slaac, now_seconds());
 		if (out_used == 0)
-			out_used = gather_uplink(tun, down->slaac, out, 0, stats);
+			out_used = gather_uplink(tun, down, o->mtu, out, 0, stats);
 		while (out_sent < out_used) {
 			int n = link_stream_write(stream, out + out_sent, out_used - out_sent);
 
@@ -435,6 +529,7 @@ static const char *carry_packets(const struct options *o, struct link_stream *st
 			if (framer_push(framer, in, (size_t)n, &downlink_sink, down) != FRAMER_OK)
 				return "the server sent something that is not an IPv6 packet of the link's MTU";
 		}
+		downlink_flush(down); /* what was joined goes to the kernel before the next wait */
 	}
 	return "stopped by a signal";
 }
@@ -452,6 +547,7 @@ static void usage(FILE *f)
 		   "  --config FILE: YAML (deploy/iphttps-client.yaml); options given here override it\n"
 		   "  --check: read the configuration and the TLS files, say what would be done, exit\n"
 		   "  --kernel-slaac: pass RAs to the kernel instead of configuring the address itself\n"
+		   "  --no-tun-offload: one packet per TUN read and write (no TSO split, no GSO joining)\n"
 		   "  --proxy http://[user:password@]host[:port] or socks5://...: tried after a direct\n"
 		   "  connection, web proxy first; without one, https_proxy (or HTTPS_PROXY) names the web proxy\n");
 }
@@ -471,6 +567,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{"offer-null", no_argument, NULL, 'N'},    {"plain-http", no_argument, NULL, 'H'},
 		{"config", required_argument, NULL, 'f'},  {"check", no_argument, NULL, 'K'},
 		{"kernel-slaac", no_argument, NULL, 'L'},  {"first-interface-id", required_argument, NULL, 'I'},
+		{"no-tun-offload", no_argument, NULL, 'G'},
 		{NULL, 0, NULL, 0},
 	};
 	static struct client_config file;
@@ -566,6 +663,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case 'K': o->check = 1; break;
 		case 'L': o->kernel_slaac = 1; break;
 		case 'I': o->first_iid = optarg; break;
+		case 'G': o->no_tun_offload = 1; break;
 		case 'P': {
 			struct proxy_url u;
 			const char *err = proxy_url_parse(optarg, &u);
@@ -820,7 +918,8 @@ int main(int argc, char **argv)
 		status_path = o.status_path;
 	}
 	set_state(CLIENT_ENABLED, "starting");
-	tun = tun_device_open(o.tun_name, error, sizeof(error));
+	down.offload = !o.no_tun_offload;
+	tun = tun_device_open(o.tun_name, &down.offload, error, sizeof(error));
 	if (tun < 0) {
 		fprintf(stderr, "iphttps-client: %s\n", error);
 		set_state(CLIENT_DISABLED, error);
@@ -906,9 +1005,10 @@ int main(int argc, char **argv)
 	status_refresh(&o, &stats);
 	set_state(CLIENT_DISABLED, ended);
 	fprintf(stderr, "iphttps-client: link down: %s\n", ended);
-	printf("{\"up_packets\": %llu, \"up_bytes\": %llu, \"down_packets\": %llu, \"down_bytes\": %llu, "
-	       "\"down_dropped\": %llu, \"link_ups\": %d}\n",
+	printf("{\"up_packets\": %llu, \"up_bytes\": %llu, \"up_dropped\": %llu, \"down_packets\": %llu, "
+	       "\"down_bytes\": %llu, \"down_dropped\": %llu, \"link_ups\": %d}\n",
 	       (unsigned long long)stats.up_packets, (unsigned long long)stats.up_bytes,
+	       (unsigned long long)stats.up_dropped,
 	       (unsigned long long)stats.down_packets, (unsigned long long)stats.down_bytes,
 	       (unsigned long long)stats.down_dropped, link_ups);
 	SSL_CTX_free(ctx);

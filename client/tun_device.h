@@ -9,9 +9,12 @@
  */
 
 /**
- * Open (or attach to) the TUN device `name`, non-blocking.
+ * Open (or attach to) the TUN device `name`, non-blocking. With *offload
+ * set, ask for a virtio-net header and IPv6 TCP segmentation offload
+ * (tun_offload.h); *offload says on return whether the device took it (an
+ * older kernel may not: then every read and write is one bare packet).
  * @return the file descriptor, or -1 with `error` (size `error_len`) saying why.
  */
-int tun_device_open(const char *name, char *error, unsigned int error_len);
+int tun_device_open(const char *name, int *offload, char *error, unsigned int error_len);
 
 #endif
