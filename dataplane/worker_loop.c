@@ -90,6 +90,7 @@ int worker_loop(void *arg)
 		link_poll(w);
 		worker_command_poll(w);
 		client_index_quiescent(w->id);
+		session_flush_sends(w); /* each session's packets of this iteration as one TLS write */
 		if (now - last_drain > drain_tsc) {
 			worker_flush_tx(w);
 			last_drain = now;

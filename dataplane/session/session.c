@@ -57,6 +57,7 @@ static void session_detach(struct worker *w, struct session *s)
 	client_table_remove(w, s);
 	session_request_free(s);
 	session_packets_reset(s);
+	session_packets_forget_sends(w, s);
 }
 
 void session_close(struct worker *w, struct session *s)

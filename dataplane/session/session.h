@@ -64,6 +64,7 @@ enum session_limits {
 	/* Bytes a TLS record adds to its plaintext at most, for the suites we
 	 * allow (TLS 1.2 CBC with SHA-384: 5 header + 16 IV + 48 MAC + 16 padding). */
 	SESSION_TLS_RECORD_OVERHEAD_MAX_BYTES = 128,
+	SESSION_TX_BATCH_BYTES = 16384,           /* the most plaintext one TLS record carries */
 	/* The request buffer holds a PROXY header and then the HTTP header section. */
 	SESSION_REQUEST_BUFFER_BYTES = HTTP_HEADER_SECTION_MAX_BYTES + PROXY_V2_MAX_BYTES,
 };
@@ -113,7 +114,14 @@ struct session_worker {
 	struct session_list async_paused;
 	struct session_list idle;                /* LinkUp sessions by last activity */
 	uint8_t scratch[SESSION_RECORD_PLAINTEXT_MAX_BYTES];  /* one TLS record's plaintext at a time */
-	uint8_t scratch_send[IPHTTPS_LINK_MTU_MAX_BYTES];     /* a chained packet made contiguous for TLS */
+	/* Packets for one LinkUp session, gathered during a loop iteration and
+	 * written as one TLS write (one record of up to 16 KiB instead of one per
+	 * packet) by session_flush_sends; a packet for another session, or one
+	 * that does not fit, writes out what is held first. */
+	struct session *tx_batch_session; /* whose packets are held, or NULL */
+	uint32_t tx_batch_bytes;
+	uint32_t tx_batch_packets;
+	uint8_t tx_batch[SESSION_TX_BATCH_BYTES];
 } __rte_cache_aligned;
 
 extern struct session_worker session_workers[CONFIG_MAX_WORKERS];
@@ -148,10 +156,14 @@ void session_worker_free(struct worker *w);
 void session_poll(struct worker *w);
 
 /**
- * Send one IPv6 packet to the client (the response body). Consumes m.
- * @return 0, or -1 when it was dropped (counted).
+ * Send one IPv6 packet to the client (the response body). Consumes m. Over
+ * TLS it is held with the session's other packets of this loop iteration
+ * until session_flush_sends. @return 0, or -1 when it was dropped (counted).
  */
 int session_send_packet(struct worker *w, struct session *s, struct rte_mbuf *m);
+
+/** Write what session_send_packet holds (the worker loop, once per iteration). */
+void session_flush_sends(struct worker *w);
 
 /** Call fn for every LinkUp session of the worker (fn may close the one it is given). */
 void session_foreach_link_up(struct worker *w, int (*fn)(struct worker *w, struct session *s));

@@ -37,4 +37,7 @@ void session_body_input(struct worker *w, struct session *s, const uint8_t *data
 void session_packets_input(struct worker *w, struct session *s, const uint8_t *data, uint32_t len);
 void session_packets_reset(struct session *s);
 
+/* Drop the packets session_send_packet holds for s, if any (counted): s is closing. */
+void session_packets_forget_sends(struct worker *w, struct session *s);
+
 #endif

@@ -113,6 +113,36 @@ void session_packets_reset(struct session *s)
 	framer_reset(&s->framer, &packet_sink, s);
 }
 
+void session_flush_sends(struct worker *w)
+{
+	struct session_worker *sw = session_worker_of(w);
+	struct session *s = sw->tx_batch_session;
+	uint32_t bytes = sw->tx_batch_bytes;
+
+	if (s == NULL)
+		return;
+	sw->tx_batch_session = NULL;
+	sw->tx_batch_bytes = 0;
+	sw->tx_batch_packets = 0;
+	if (!tls_session_write(&s->tls, sw->tx_batch, bytes)) {
+		w->counters.tls_errors++;
+		session_close(w, s);
+	}
+}
+
+/* A session that closes or goes takes its held packets with it (they would find no link). */
+void session_packets_forget_sends(struct worker *w, struct session *s)
+{
+	struct session_worker *sw = session_worker_of(w);
+
+	if (sw->tx_batch_session != s)
+		return;
+	w->counters.drop_link_session_not_up += sw->tx_batch_packets;
+	sw->tx_batch_session = NULL;
+	sw->tx_batch_bytes = 0;
+	sw->tx_batch_packets = 0;
+}
+
 int session_send_packet(struct worker *w, struct session *s, struct rte_mbuf *m)
 {
 	uint32_t len = m->pkt_len;
@@ -121,21 +151,29 @@ int session_send_packet(struct worker *w, struct session *s, struct rte_mbuf *m)
 		worker_drop(w, m, drop_link_session_not_up);
 		return -1;
 	}
-	if (tcp_send_space(w, s->conn) < len + (s->tls.ssl ? SESSION_TLS_RECORD_OVERHEAD_MAX_BYTES : 0)) {
-		/* Like a full interface queue: drop and count, never block the worker. */
-		worker_drop(w, m, drop_link_send_queue_full);
-		return -1;
-	}
 	if (s->tls.ssl) {
-		const void *data = rte_pktmbuf_read(m, 0, len, session_worker_of(w)->scratch_send);
-		bool written = tls_session_write(&s->tls, data, len);
+		struct session_worker *sw = session_worker_of(w);
+		uint8_t *at;
+		const void *data;
 
-		rte_pktmbuf_free(m);
-		if (!written) {
-			w->counters.tls_errors++;
-			session_close(w, s);
+		if (sw->tx_batch_session != s || sw->tx_batch_bytes + len > SESSION_TX_BATCH_BYTES)
+			session_flush_sends(w);
+		if (tcp_send_space(w, s->conn) < sw->tx_batch_bytes + len + SESSION_TLS_RECORD_OVERHEAD_MAX_BYTES) {
+			/* Like a full interface queue: drop and count, never block the worker. */
+			worker_drop(w, m, drop_link_send_queue_full);
 			return -1;
 		}
+		at = sw->tx_batch + sw->tx_batch_bytes;
+		data = rte_pktmbuf_read(m, 0, len, at);
+		if (data != at)
+			memcpy(at, data, len); /* contiguous in the mbuf: rte_pktmbuf_read gave its pointer */
+		sw->tx_batch_session = s;
+		sw->tx_batch_bytes += len;
+		sw->tx_batch_packets++;
+		rte_pktmbuf_free(m);
+	} else if (tcp_send_space(w, s->conn) < len) {
+		worker_drop(w, m, drop_link_send_queue_full);
+		return -1;
 	} else if (tcp_write_mbuf(w, s->conn, m) != 0) {
 		worker_drop(w, m, drop_link_send_queue_full);
 		return -1;

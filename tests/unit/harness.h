@@ -33,6 +33,7 @@
 #include "appliance_config.h"
 #include "nexthop.h"
 #include "published_config.h"
+#include "session.h"
 #include "tcp.h"
 #include "tcp_conn.h"
 #include "worker.h"
@@ -114,6 +115,13 @@ static size_t put_eth(uint8_t *f, const struct rte_ether_addr *dst, const struct
 	return 14;
 }
 
+/* What the worker loop does at the end of an iteration before its TX buffers
+ * go out: each session's held packets written (session_flush_sends). */
+static inline void harness_end_iteration(void)
+{
+	session_flush_sends(harness.w);
+}
+
 /* Drain and free anything still queued, and zero the counters. */
 static void harness_reset(void)
 {
@@ -135,6 +143,7 @@ static void harness_inject(enum config_port_role role, const void *frame, size_t
 
 	memcpy(data, frame, len);
 	eth_input(harness.w, &ifaces[role], m);
+	harness_end_iteration();
 }
 
 /* Copy the next frame the datapath sent on the port of role into buf; its length, or -1 if none. */
@@ -143,6 +152,7 @@ static int harness_take(enum config_port_role role, uint8_t *buf, size_t size)
 	struct rte_mbuf *m;
 	int len;
 
+	harness_end_iteration();
 	rte_eth_tx_buffer_flush(ifaces[role].port_id, 0, harness.w->tx_buffer[role]);
 	if (rte_ring_dequeue(harness.tx_ring[role], (void **)&m) != 0)
 		return -1;
@@ -159,6 +169,7 @@ static inline struct rte_mbuf *harness_take_mbuf(enum config_port_role role)
 {
 	struct rte_mbuf *m;
 
+	harness_end_iteration();
 	rte_eth_tx_buffer_flush(ifaces[role].port_id, 0, harness.w->tx_buffer[role]);
 	return rte_ring_dequeue(harness.tx_ring[role], (void **)&m) == 0 ? m : NULL;
 }
@@ -166,6 +177,7 @@ static inline struct rte_mbuf *harness_take_mbuf(enum config_port_role role)
 /* Frames waiting on the port of role. */
 static unsigned int harness_pending(enum config_port_role role)
 {
+	harness_end_iteration();
 	rte_eth_tx_buffer_flush(ifaces[role].port_id, 0, harness.w->tx_buffer[role]);
 	return rte_ring_count(harness.tx_ring[role]);
 }
