@@ -536,20 +536,35 @@ static const char *carry_packets(const struct options *o, struct link_stream *st
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: iphttps-client [SERVER] [--config FILE] [--ca FILE] [--port 443] [--server-name NAME]\n"
-		   "         [--tun iphttps0]\n"
-		   "         [--uri /IPHTTPS] [--cert FILE [--key FILE]] [--tls-max 1.2|1.3] [--ciphers LIST]\n"
-		   "         [--mtu 1280] [--seconds S] [--proxy URL]... [--no-direct] [--connect-timeout S]\n"
-		   "         [--status-file PATH] [--offer-null] [--plain-http]\n"
-		   "  --offer-null: offer TLS_RSA_WITH_NULL_SHA256/_SHA after the encrypted suites (TLS 1.2),\n"
-		   "  as Windows 8+ does; --plain-http: no TLS, for a server behind a TLS-offloading front\n"
-		   "       iphttps-client status [--tun NAME | --status-file PATH] [--json]\n"
-		   "  --config FILE: YAML (deploy/iphttps-client.yaml); options given here override it\n"
-		   "  --check: read the configuration and the TLS files, say what would be done, exit\n"
-		   "  --kernel-slaac: pass RAs to the kernel instead of configuring the address itself\n"
-		   "  --no-tun-offload: one packet per TUN read and write (no TSO split, no GSO joining)\n"
-		   "  --proxy http://[user:password@]host[:port] or socks5://...: tried after a direct\n"
-		   "  connection, web proxy first; without one, https_proxy (or HTTPS_PROXY) names the web proxy\n");
+	fprintf(f,
+		"usage: iphttps-client [SERVER] [options]       bring up the link (docs/CLIENT.md)\n"
+		"       iphttps-client status [--tun NAME | --status-file PATH] [--json]\n"
+		"\n"
+		"  --config FILE         YAML (deploy/iphttps-client.yaml); the options below override it\n"
+		"  --check               read the configuration and TLS files, say what would be done, exit\n"
+		"server:\n"
+		"  SERVER                the IP-HTTPS server's name or address (or `server:` in the file)\n"
+		"  --port N              443\n"
+		"  --server-name NAME    the name its certificate must carry (default: SERVER)\n"
+		"  --uri PATH            /IPHTTPS\n"
+		"  --ca FILE             the CA that signed its certificate (required)\n"
+		"  --cert FILE [--key FILE]   a client certificate, when the server asks for one\n"
+		"transport:\n"
+		"  --tls-max 1.2|1.3     1.3;  --ciphers LIST   TLS 1.2 suites, OpenSSL names\n"
+		"  --offer-null          offer the NULL suites after the encrypted ones, as Windows 8+ does\n"
+		"  --plain-http          no TLS: only for a server behind a TLS-offloading front\n"
+		"ways to the server (tried in this order, from the one that worked last):\n"
+		"  direct                unless --no-direct\n"
+		"  --proxy http://[user:password@]host[:port]     a web proxy (CONNECT; Basic or Digest);\n"
+		"                        without it, https_proxy (or HTTPS_PROXY) names one\n"
+		"  --proxy socks5://[user:password@]host[:port]   SOCKS5\n"
+		"  --connect-timeout S   each connect and each proxy's answer (10)\n"
+		"link:\n"
+		"  --tun NAME            iphttps0;  --mtu N   1280\n"
+		"  --kernel-slaac        leave RAs to the kernel instead of configuring the address itself\n"
+		"  --no-tun-offload      one packet per TUN read and write (no TSO split, no GSO joining)\n"
+		"  --status-file PATH    /run/iphttps-client/TUN.json, what `status` reads\n"
+		"  --seconds S           stop after S seconds;  --once   one attempt, exit 1 if it failed\n");
 }
 
 static int parse_options(int argc, char **argv, struct options *o)
