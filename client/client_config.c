@@ -3,7 +3,6 @@
 
 #include <stddef.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "config_yaml.h"
@@ -63,17 +62,6 @@ void client_config_defaults(struct client_config *c)
 	c->proxies.direct = true;
 }
 
-static int compare_position(const void *a, const void *b)
-{
-	const struct config_error *x = a, *y = b;
-
-	if (x->line != y->line)
-		return x->line < y->line ? -1 : 1;
-	if (x->column != y->column)
-		return x->column < y->column ? -1 : 1;
-	return x->order < y->order ? -1 : x->order > y->order;
-}
-
 /* A proxy URL must parse, and be of the kind its key says. */
 static void check_proxy(struct config_yaml_ctx *ctx, const char *text, enum proxy_kind kind, const char *key)
 {
@@ -107,6 +95,6 @@ int client_config_load(const char *path, struct client_config *c, struct config_
 		config_yaml_error(&ctx, 1, 1, "'proxies.direct' is false and no proxy is given: no way to the server");
 	if (c->private_key[0] && !c->certificate[0])
 		config_yaml_error_at(&ctx, c->private_key, "'private_key' without 'certificate'");
-	qsort(errors->error, errors->count, sizeof(errors->error[0]), compare_position);
+	config_yaml_sort_errors(errors);
 	return errors->count == 0 ? 0 : -1;
 }

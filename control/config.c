@@ -387,18 +387,6 @@ static void validate(struct config_yaml_ctx *ctx, const struct iphttps_config *c
 		config_yaml_error_at(ctx, c->control.socket, "'control.socket' is longer than 107 bytes");
 }
 
-/* Cross-key checks run after the walk; sorting puts every error in file order. */
-static int compare_position(const void *a, const void *b)
-{
-	const struct config_error *x = a, *y = b;
-
-	if (x->line != y->line)
-		return x->line < y->line ? -1 : 1;
-	if (x->column != y->column)
-		return x->column < y->column ? -1 : 1;
-	return x->order < y->order ? -1 : x->order > y->order;
-}
-
 int config_load(const char *path, struct iphttps_config *config, struct config_errors *errors)
 {
 	struct config_yaml_ctx ctx;
@@ -412,7 +400,7 @@ int config_load(const char *path, struct iphttps_config *config, struct config_e
 	config_yaml_load(&ctx, root_fields, config);
 	if (errors->count == 0 || ctx.mark_count > 0)
 		validate(&ctx, config);
-	qsort(errors->error, errors->count, sizeof(errors->error[0]), compare_position);
+	config_yaml_sort_errors(errors);
 	return errors->count == 0 ? 0 : -1;
 }
 

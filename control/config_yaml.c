@@ -619,3 +619,19 @@ int config_yaml_load(struct config_yaml_ctx *ctx, const struct field *schema, vo
 	fclose(fp);
 	return rc;
 }
+
+static int compare_position(const void *a, const void *b)
+{
+	const struct config_error *x = a, *y = b;
+
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	if (x->column != y->column)
+		return x->column < y->column ? -1 : 1;
+	return x->order < y->order ? -1 : x->order > y->order;
+}
+
+void config_yaml_sort_errors(struct config_errors *errors)
+{
+	qsort(errors->error, errors->count, sizeof(errors->error[0]), compare_position);
+}

@@ -80,4 +80,7 @@ void config_yaml_error_at(struct config_yaml_ctx *ctx, const void *field, const 
 /** Whether the value at `field` was given in the file. */
 int config_yaml_was_set(const struct config_yaml_ctx *ctx, const void *field);
 
+/** Put the errors in file order (line, column, then the order found): cross-key checks run after the walk. */
+void config_yaml_sort_errors(struct config_errors *errors);
+
 #endif
