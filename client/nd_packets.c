@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include "ipv6_checksum.h"
+
 enum {
 	IPV6_HEADER = 40,
 	PROTO_ICMPV6 = 58,
@@ -10,27 +12,6 @@ enum {
 	OPT_PREFIX = 3, OPT_MTU = 5,
 	PREFIX_AUTONOMOUS = 0x40,
 };
-
-static uint16_t get16(const uint8_t *p) { return (uint16_t)(p[0] << 8 | p[1]); }
-static uint32_t get32(const uint8_t *p) { return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3]; }
-
-/* The ICMPv6 checksum over the pseudo-header and the message (RFC 4443 2.3). */
-static uint16_t icmp6_checksum(const uint8_t *pkt, size_t icmp_len)
-{
-	uint32_t sum = 0;
-	const uint8_t *icmp = pkt + IPV6_HEADER;
-
-	for (int i = 8; i < 40; i += 2) /* source and destination */
-		sum += get16(pkt + i);
-	sum += (uint32_t)(icmp_len >> 16) + (uint32_t)(icmp_len & 0xffff) + PROTO_ICMPV6;
-	for (size_t i = 0; i + 1 < icmp_len; i += 2)
-		sum += get16(icmp + i);
-	if (icmp_len & 1)
-		sum += (uint32_t)icmp[icmp_len - 1] << 8;
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)~sum;
-}
 
 static size_t seal(uint8_t *out, size_t icmp_len, const struct in6_addr *src, const struct in6_addr *dst)
 {
@@ -44,10 +25,9 @@ static size_t seal(uint8_t *out, size_t icmp_len, const struct in6_addr *src, co
 	out[7] = 255; /* RFC 4861: ND is link-local only, and proves it by hop limit 255 */
 	memcpy(out + 8, src, 16);
 	memcpy(out + 24, dst, 16);
-	out[IPV6_HEADER + 2] = out[IPV6_HEADER + 3] = 0;
-	c = icmp6_checksum(out, icmp_len);
-	out[IPV6_HEADER + 2] = (uint8_t)(c >> 8);
-	out[IPV6_HEADER + 3] = (uint8_t)c;
+	/* RFC 4443 2.3: over the pseudo-header and the message. */
+	c = ipv6_upper_checksum(out, out + IPV6_HEADER, icmp_len, PROTO_ICMPV6, 2);
+	ipv6_put16(out + IPV6_HEADER + 2, c);
 	return IPV6_HEADER + icmp_len;
 }
 
@@ -81,10 +61,10 @@ static const uint8_t *nd_message(const uint8_t *pkt, size_t len, uint8_t type, s
 
 	if (len < IPV6_HEADER + min_len || (pkt[0] >> 4) != 6 || pkt[6] != PROTO_ICMPV6 || pkt[7] != 255)
 		return NULL;
-	payload = get16(pkt + 4);
+	payload = ipv6_get16(pkt + 4);
 	if (payload < min_len || IPV6_HEADER + payload > len || pkt[IPV6_HEADER] != type || pkt[IPV6_HEADER + 1] != 0)
 		return NULL;
-	if (icmp6_checksum(pkt, payload) != 0)
+	if (!ipv6_upper_checksum_ok(pkt, pkt + IPV6_HEADER, payload, PROTO_ICMPV6))
 		return NULL;
 	*icmp_len = payload;
 	return pkt + IPV6_HEADER;
@@ -99,7 +79,7 @@ bool nd_parse_router_advert(const uint8_t *pkt, size_t len, struct nd_router_adv
 		return false;
 	memset(ra, 0, sizeof(*ra));
 	memcpy(&ra->router, pkt + 8, 16);
-	ra->router_lifetime_s = get16(icmp + 6);
+	ra->router_lifetime_s = ipv6_get16(icmp + 6);
 	for (off = 16; off + 2 <= icmp_len; off += (size_t)icmp[off + 1] * 8) {
 		const uint8_t *opt = icmp + off;
 
@@ -108,14 +88,14 @@ bool nd_parse_router_advert(const uint8_t *pkt, size_t len, struct nd_router_adv
 		/* RFC 4862 5.5.3: autonomous, a preferred lifetime within the valid one, not
 		 * the link-local prefix; 64 bits, as our interface identifiers are. */
 		if (opt[0] == OPT_PREFIX && opt[1] == 4 && opt[2] == 64 && (opt[3] & PREFIX_AUTONOMOUS) &&
-		    !ra->has_prefix && get32(opt + 8) <= get32(opt + 4) && !(opt[16] == 0xfe && (opt[17] & 0xc0) == 0x80)) {
+		    !ra->has_prefix && ipv6_get32(opt + 8) <= ipv6_get32(opt + 4) && !(opt[16] == 0xfe && (opt[17] & 0xc0) == 0x80)) {
 			ra->has_prefix = true;
-			ra->valid_s = get32(opt + 4);
-			ra->preferred_s = get32(opt + 8);
+			ra->valid_s = ipv6_get32(opt + 4);
+			ra->preferred_s = ipv6_get32(opt + 8);
 			memset(&ra->prefix, 0, sizeof(ra->prefix));
 			memcpy(&ra->prefix, opt + 16, 8);
 		} else if (opt[0] == OPT_MTU && opt[1] == 1) {
-			ra->mtu = get32(opt + 4);
+			ra->mtu = ipv6_get32(opt + 4);
 		}
 	}
 	return off == icmp_len;

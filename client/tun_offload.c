@@ -4,6 +4,8 @@
 #include <linux/virtio_net.h>
 #include <string.h>
 
+#include "ipv6_checksum.h"
+
 enum {
 	IPV6 = 40,
 	PROTO_TCP = 6,
@@ -12,44 +14,10 @@ enum {
 	TCP_CHECKSUM_AT = 16,
 };
 
-static uint16_t get16(const uint8_t *p) { return (uint16_t)(p[0] << 8 | p[1]); }
-static uint32_t get32(const uint8_t *p) { return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3]; }
-static void put16(uint8_t *p, uint16_t v) { p[0] = (uint8_t)(v >> 8); p[1] = (uint8_t)v; }
-static void put32(uint8_t *p, uint32_t v) { p[0] = (uint8_t)(v >> 24); p[1] = (uint8_t)(v >> 16); p[2] = (uint8_t)(v >> 8); p[3] = (uint8_t)v; }
-
-/* The one's complement sum of len bytes, added to sum (RFC 1071), not folded. */
-static uint64_t sum_bytes(uint64_t sum, const uint8_t *p, size_t len)
-{
-	size_t i = 0;
-
-	for (; i + 1 < len; i += 2)
-		sum += get16(p + i);
-	if (len & 1)
-		sum += (uint32_t)p[len - 1] << 8;
-	return sum;
-}
-
-static uint16_t fold(uint64_t sum)
-{
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)sum;
-}
-
-/* The IPv6 pseudo-header (RFC 8200 8.1) for an upper-layer length and protocol. */
-static uint64_t pseudo_header(const uint8_t *ip, uint32_t upper_len, uint8_t proto)
-{
-	return sum_bytes(0, ip + 8, 32) + (upper_len >> 16) + (upper_len & 0xffff) + proto;
-}
-
 /* A TCP segment's checksum, computed over what is there (the field taken as zero). */
 static uint16_t tcp_checksum(const uint8_t *ip, const uint8_t *tcp, size_t tcp_len)
 {
-	uint64_t sum = pseudo_header(ip, (uint32_t)tcp_len, PROTO_TCP);
-
-	sum = sum_bytes(sum, tcp, TCP_CHECKSUM_AT);
-	sum = sum_bytes(sum, tcp + TCP_CHECKSUM_AT + 2, tcp_len - TCP_CHECKSUM_AT - 2);
-	return (uint16_t)~fold(sum);
+	return ipv6_upper_checksum(ip, tcp, tcp_len, PROTO_TCP, TCP_CHECKSUM_AT);
 }
 
 /* ---- upstream ---- */
@@ -73,7 +41,7 @@ int tun_offload_split(uint8_t *frame, size_t len, unsigned int mtu, tun_emit_fn 
 
 			if (h.csum_start >= ip_len || at + 2 > ip_len)
 				return -1;
-			put16(ip + at, (uint16_t)~fold(sum_bytes(0, ip + h.csum_start, ip_len - h.csum_start)));
+			ipv6_put16(ip + at, (uint16_t)~ipv6_fold(ipv6_sum(0, ip + h.csum_start, ip_len - h.csum_start)));
 		}
 		if (ip_len > mtu)
 			return -1;
@@ -91,7 +59,7 @@ int tun_offload_split(uint8_t *frame, size_t len, unsigned int mtu, tun_emit_fn 
 	if (hdrs + h.gso_size > mtu || hdrs + h.gso_size > sizeof(seg))
 		return -1;
 	payload = ip_len - hdrs;
-	seq = get32(tcp + 4);
+	seq = ipv6_get32(tcp + 4);
 	for (size_t off = 0; off < payload || (payload == 0 && off == 0); off += h.gso_size) {
 		size_t n = payload - off < h.gso_size ? payload - off : h.gso_size;
 		uint8_t *st = seg + IPV6;
@@ -99,13 +67,13 @@ int tun_offload_split(uint8_t *frame, size_t len, unsigned int mtu, tun_emit_fn 
 
 		memcpy(seg, ip, hdrs);
 		memcpy(seg + hdrs, tcp + tcp_hlen + off, n);
-		put16(seg + 4, (uint16_t)(tcp_hlen + n));
-		put32(st + 4, seq + (uint32_t)off);
+		ipv6_put16(seg + 4, (uint16_t)(tcp_hlen + n));
+		ipv6_put32(st + 4, seq + (uint32_t)off);
 		if (!last)
 			st[13] &= (uint8_t)~(TCP_FIN | TCP_PSH);
 		if (!first)
 			st[13] &= (uint8_t)~TCP_CWR;
-		put16(st + TCP_CHECKSUM_AT, tcp_checksum(seg, st, tcp_hlen + n));
+		ipv6_put16(st + TCP_CHECKSUM_AT, tcp_checksum(seg, st, tcp_hlen + n));
 		emit(ctx, seg, hdrs + n);
 		count++;
 		if (payload == 0)
@@ -128,14 +96,14 @@ static bool joinable(const uint8_t *p, size_t len, size_t *tcp_hlen)
 {
 	const uint8_t *tcp = p + IPV6;
 
-	if (len < IPV6 + 20 || (p[0] >> 4) != 6 || p[6] != PROTO_TCP || get16(p + 4) != len - IPV6)
+	if (len < IPV6 + 20 || (p[0] >> 4) != 6 || p[6] != PROTO_TCP || ipv6_get16(p + 4) != len - IPV6)
 		return false;
 	*tcp_hlen = (size_t)(tcp[12] >> 4) * 4;
 	if (*tcp_hlen < 20 || IPV6 + *tcp_hlen >= len)
 		return false;
 	if ((tcp[13] & ~TCP_PSH) != TCP_ACK)
 		return false;
-	return tcp_checksum(p, tcp, len - IPV6) == get16(tcp + TCP_CHECKSUM_AT);
+	return tcp_checksum(p, tcp, len - IPV6) == ipv6_get16(tcp + TCP_CHECKSUM_AT);
 }
 
 bool tun_coalesce_offer(struct tun_coalescer *c, const uint8_t *p, size_t len)
@@ -152,7 +120,7 @@ bool tun_coalesce_offer(struct tun_coalescer *c, const uint8_t *p, size_t len)
 		c->len = len;
 		c->segments = 1;
 		c->segment_payload = (uint16_t)payload;
-		c->next_seq = get32(tcp + 4) + (uint32_t)payload;
+		c->next_seq = ipv6_get32(tcp + 4) + (uint32_t)payload;
 		c->closed = (tcp[13] & TCP_PSH) != 0;
 		return true;
 	}
@@ -162,7 +130,7 @@ bool tun_coalesce_offer(struct tun_coalescer *c, const uint8_t *p, size_t len)
 	if (c->closed || memcmp(held, p, 4) != 0 || held[7] != p[7] || memcmp(held + 8, p + 8, 32) != 0 ||
 	    (size_t)(ht[12] >> 4) * 4 != tcp_hlen || memcmp(ht, tcp, 4) != 0 || memcmp(ht + 8, tcp + 8, 4) != 0 ||
 	    memcmp(ht + 14, tcp + 14, 2) != 0 || memcmp(ht + 20, tcp + 20, tcp_hlen - 20) != 0 ||
-	    get32(tcp + 4) != c->next_seq || payload > c->segment_payload || c->len + payload > TUN_SUPER_PACKET_MAX_BYTES)
+	    ipv6_get32(tcp + 4) != c->next_seq || payload > c->segment_payload || c->len + payload > TUN_SUPER_PACKET_MAX_BYTES)
 		return false;
 	memcpy(held + c->len, tcp + tcp_hlen, payload);
 	c->len += payload;
@@ -186,14 +154,14 @@ size_t tun_coalesce_take(struct tun_coalescer *c, const uint8_t **frame)
 	if (c->segments > 1) {
 		/* GSO: the kernel takes the checksum as already right (CHECKSUM_PARTIAL on
 		 * receive), the field holding the pseudo-header sum as a sender's would. */
-		put16(held + 4, (uint16_t)(len - IPV6));
+		ipv6_put16(held + 4, (uint16_t)(len - IPV6));
 		h.flags = VIRTIO_NET_HDR_F_NEEDS_CSUM;
 		h.gso_type = VIRTIO_NET_HDR_GSO_TCPV6;
 		h.hdr_len = (uint16_t)(IPV6 + tcp_hlen);
 		h.gso_size = c->segment_payload;
 		h.csum_start = IPV6;
 		h.csum_offset = TCP_CHECKSUM_AT;
-		put16(ht + TCP_CHECKSUM_AT, fold(pseudo_header(held, (uint32_t)(len - IPV6), PROTO_TCP)));
+		ipv6_put16(ht + TCP_CHECKSUM_AT, ipv6_fold(ipv6_pseudo_sum(held, (uint32_t)(len - IPV6), PROTO_TCP)));
 	}
 	memcpy(c->frame, &h, sizeof(h));
 	*frame = c->frame;

@@ -76,11 +76,12 @@ squid_config basic 3128 \
 squid_config digest 3129 \
 	"auth_param digest program /usr/lib/squid/digest_file_auth $PROXY_DIR/digest.passwd" \
 	"auth_param digest realm iphttps-test" > "$PROXY_DIR/digest.conf"
-cat > "$PROXY_DIR/danted.conf" <<CONF
-logoutput: $PROXY_DIR/danted.log
-internal: 127.0.0.1 port = 1080
+danted_config() { # name port socksmethod
+	cat <<CONF
+logoutput: $PROXY_DIR/$1.log
+internal: 127.0.0.1 port = $2
 external: 192.0.2.2
-socksmethod: none
+socksmethod: $3
 clientmethod: none
 user.privileged: root
 user.unprivileged: nobody
@@ -91,22 +92,10 @@ socks pass {
 	log: connect
 }
 CONF
+}
+danted_config danted 1080 none > "$PROXY_DIR/danted.conf"
+danted_config danted-users 1081 username > "$PROXY_DIR/danted-users.conf"
 
-cat > "$PROXY_DIR/danted-users.conf" <<CONF
-logoutput: $PROXY_DIR/danted-users.log
-internal: 127.0.0.1 port = 1081
-external: 192.0.2.2
-socksmethod: username
-clientmethod: none
-user.privileged: root
-user.unprivileged: nobody
-client pass { from: 127.0.0.0/8 to: 0.0.0.0/0 }
-socks pass {
-	from: 127.0.0.0/8 to: 0.0.0.0/0
-	command: connect
-	log: connect
-}
-CONF
 useradd --no-create-home --shell /usr/sbin/nologin "$SOCKS_USER" &&
 	echo "$SOCKS_USER:s0cks-pass" | chpasswd
 
