@@ -567,6 +567,29 @@ static void usage(FILE *f)
 		"  --seconds S           stop after S seconds;  --once   one attempt, exit 1 if it failed\n");
 }
 
+/* The proxies named so far: at most one web proxy and one SOCKS5 server, the later naming winning. */
+struct proxies_named {
+	struct proxy_url http, socks;
+	int have_http, have_socks;
+};
+
+/* A proxy URL from source (--proxy, https_proxy, the file) into the slot its scheme says. @return 0 or -1 (said). */
+static int name_proxy(struct proxies_named *p, const char *source, const char *text)
+{
+	struct proxy_url u;
+	const char *err = proxy_url_parse(text, &u);
+
+	if (err != NULL) {
+		fprintf(stderr, "iphttps-client: %s \"%s\": %s\n", source, text, err);
+		return -1;
+	}
+	if (u.kind == PROXY_SOCKS5)
+		p->socks = u, p->have_socks = 1;
+	else
+		p->http = u, p->have_http = 1;
+	return 0;
+}
+
 static int parse_options(int argc, char **argv, struct options *o)
 {
 	static const struct option longs[] = {
@@ -588,8 +611,8 @@ static int parse_options(int argc, char **argv, struct options *o)
 	static struct client_config file;
 	static struct config_errors errors;
 	static char port_text[8];
-	struct proxy_url http_proxy, socks_proxy;
-	int c, have_http = 0, have_socks = 0, direct = 1;
+	struct proxies_named proxies = {0};
+	int c, direct = 1;
 	double connect_timeout = 10;
 	const char *env, *config_path = NULL;
 
@@ -626,10 +649,10 @@ static int parse_options(int argc, char **argv, struct options *o)
 		o->plain_http = file.tls.plain_http;
 		connect_timeout = file.connect_timeout_ms / 1000.0;
 		direct = file.proxies.direct;
-		if (file.proxies.http[0] && proxy_url_parse(file.proxies.http, &http_proxy) == NULL)
-			have_http = 1;
-		if (file.proxies.socks5[0] && proxy_url_parse(file.proxies.socks5, &socks_proxy) == NULL)
-			have_socks = 1;
+		/* Checked by the loader: each is of the kind its key says. */
+		if ((file.proxies.http[0] && name_proxy(&proxies, "proxies.http", file.proxies.http) != 0) ||
+		    (file.proxies.socks5[0] && name_proxy(&proxies, "proxies.socks5", file.proxies.socks5) != 0))
+			return -1;
 	}
 	while ((c = getopt_long(argc, argv, "h", longs, NULL)) != -1) {
 		switch (c) {
@@ -679,20 +702,10 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case 'L': o->kernel_slaac = 1; break;
 		case 'I': o->first_iid = optarg; break;
 		case 'G': o->no_tun_offload = 1; break;
-		case 'P': {
-			struct proxy_url u;
-			const char *err = proxy_url_parse(optarg, &u);
-
-			if (err != NULL) {
-				fprintf(stderr, "iphttps-client: --proxy \"%s\": %s\n", optarg, err);
+		case 'P':
+			if (name_proxy(&proxies, "--proxy", optarg) != 0)
 				return -1;
-			}
-			if (u.kind == PROXY_SOCKS5)
-				socks_proxy = u, have_socks = 1;
-			else
-				http_proxy = u, have_http = 1;
 			break;
-		}
 		case 'T': {
 			char *end;
 
@@ -726,26 +739,17 @@ static int parse_options(int argc, char **argv, struct options *o)
 	if (o->server_name == NULL)
 		o->server_name = o->server;
 	/* The web proxy the environment names, as curl and most tools take it. */
-	if (!have_http && ((env = getenv("https_proxy")) != NULL || (env = getenv("HTTPS_PROXY")) != NULL) && *env) {
-		const char *err = proxy_url_parse(env, &http_proxy);
-
-		if (err != NULL) {
-			fprintf(stderr, "iphttps-client: https_proxy \"%s\": %s\n", env, err);
-			return -1;
-		}
-		if (http_proxy.kind == PROXY_SOCKS5)
-			socks_proxy = http_proxy, have_socks = 1;
-		else
-			have_http = 1;
-	}
+	if (!proxies.have_http && ((env = getenv("https_proxy")) != NULL || (env = getenv("HTTPS_PROXY")) != NULL) &&
+	    *env && name_proxy(&proxies, "https_proxy", env) != 0)
+		return -1;
 	o->reach = (struct server_connect_config){.host = o->server, .port = o->port,
 						  .timeout_ms = (unsigned int)(connect_timeout * 1000)};
 	if (direct)
 		o->reach.ways[o->reach.way_count++] = (struct server_way){.kind = WAY_DIRECT};
-	if (have_http)
-		o->reach.ways[o->reach.way_count++] = (struct server_way){.kind = WAY_HTTP_PROXY, .proxy = http_proxy};
-	if (have_socks)
-		o->reach.ways[o->reach.way_count++] = (struct server_way){.kind = WAY_SOCKS5, .proxy = socks_proxy};
+	if (proxies.have_http)
+		o->reach.ways[o->reach.way_count++] = (struct server_way){.kind = WAY_HTTP_PROXY, .proxy = proxies.http};
+	if (proxies.have_socks)
+		o->reach.ways[o->reach.way_count++] = (struct server_way){.kind = WAY_SOCKS5, .proxy = proxies.socks};
 	if (o->reach.way_count == 0) {
 		fprintf(stderr, "iphttps-client: --no-direct and no proxy: no way to the server\n");
 		return -1;
