@@ -410,7 +410,7 @@ static int open_link(struct link_stream *stream, const struct options *o, struct
 }
 
 struct link_stats;
-static void status_refresh(const struct options *o, const struct link_stats *stats);
+static void status_refresh(const struct options *o, const struct downlink *down);
 
 /* Reads TUN packets into `out` while a whole packet still fits. */
 struct uplink_batch {
@@ -494,7 +494,7 @@ static const char *carry_packets(const struct options *o, struct link_stream *st
 		};
 
 		if (now_seconds() >= next_refresh) {
-			status_refresh(o, stats);
+			status_refresh(o, down);
 			next_refresh = now_seconds() + 1;
 		}
 		if (end > 0 && now_seconds() >= end)
@@ -824,13 +824,19 @@ static uint64_t schedule_now_ms(const struct options *o)
 }
 
 /* The counters and the address into the status, saved: each second while LinkUp, and at every change. */
-static void status_refresh(const struct options *o, const struct link_stats *stats)
+static void status_refresh(const struct options *o, const struct downlink *down)
 {
+	const struct link_stats *stats = down->stats;
+
 	status.up_bytes = stats->up_bytes;
 	status.up_packets = stats->up_packets;
 	status.down_bytes = stats->down_bytes;
 	status.down_packets = stats->down_packets;
-	read_link_address(o->tun_name, status.address, sizeof(status.address));
+	/* The client's own SLAAC knows its address; only the kernel's must be asked for (a netlink dump). */
+	if (down->slaac)
+		snprintf(status.address, sizeof(status.address), "%s", down->slaac->has_address ? down->slaac->text : "");
+	else
+		read_link_address(o->tun_name, status.address, sizeof(status.address));
 	status_save();
 }
 
@@ -1014,14 +1020,14 @@ int main(int argc, char **argv)
 			slaac_link_down(down.slaac);
 		framer_reset(&framer, &downlink_sink, &down);
 		link_stream_close(&stream);
-		status_refresh(&o, &stats);
+		status_refresh(&o, &down);
 		if (stop_requested || strstr(ended, "--seconds") != NULL || o.once)
 			break;
 		reconnect_timer_failure(&timer, schedule_now_ms(&o));
 		snprintf(why, sizeof(why), "link lost: %s", ended);
 		set_state_retry(CLIENT_LINK_DOWN, why, (double)timer.timeout_ms / 1000.0 / o.schedule_scale);
 	}
-	status_refresh(&o, &stats);
+	status_refresh(&o, &down);
 	set_state(CLIENT_DISABLED, ended);
 	fprintf(stderr, "iphttps-client: link down: %s\n", ended);
 	printf("{\"up_packets\": %llu, \"up_bytes\": %llu, \"up_dropped\": %llu, \"down_packets\": %llu, "
