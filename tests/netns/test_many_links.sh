@@ -12,12 +12,7 @@
 PKI=$TOPO_REPO/config/pki
 CLIENT=$TOPO_REPO/build/iphttps-client
 MANY=1000
-PIDS=()
-cleanup_many() {
-	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
-	netns_test_cleanup
-}
-trap cleanup_many EXIT
+# Everything runs in the namespaces: topo_down ends it with them.
 counter() { topo_telemetry /iphttps/stats "$1"; }
 clients() { topo_telemetry /iphttps/clients "$1"; }
 
@@ -34,7 +29,6 @@ ip netns exec "$(topo_ns client)" bash -c 'ulimit -n 4096 && exec python3 "$@"' 
 	"$TOPO_REPO/tests/lib/many_links.py" 192.0.2.1 gw.iphttps.test "$PKI/ca.crt" "$MANY" 5 25 \
 	> "$TOPO_STATE/many.json" 2> "$TOPO_STATE/many.err" &
 MANY_PID=$!
-PIDS+=("$MANY_PID")
 for _ in $(seq 1 600); do
 	[ "$(clients addresses 2>/dev/null || echo 0)" -ge $((MANY * 4)) ] && break
 	sleep 0.1
@@ -49,7 +43,6 @@ check "the claims were counted" test "$(counter link_dad_claimed)" -ge $((claime
 # A real client while they are held.
 ip netns exec "$(topo_ns client)" "$CLIENT" 192.0.2.1 --ca "$PKI/ca.crt" --server-name gw.iphttps.test \
 	--tun iphttps0 --seconds 60 --status-file "$TOPO_STATE/real.json" > "$TOPO_STATE/real.log" 2>&1 &
-PIDS+=($!)
 real_addr=$(topo_tunnel_address)
 check "a real client still comes up and forms its address" bash -c '[[ "$1" == 2001:db8:c1:0:* ]]' _ "$real_addr"
 check "and pings corp through the tunnel while the $MANY are held" \

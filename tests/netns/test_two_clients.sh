@@ -14,12 +14,7 @@
 
 PKI=$TOPO_REPO/config/pki
 CLIENT=$TOPO_REPO/build/iphttps-client
-PIDS=()
-cleanup_two() {
-	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
-	netns_test_cleanup
-}
-trap cleanup_two EXIT
+# The clients run in the namespaces: topo_down ends them with everything else there.
 counter() { topo_telemetry /iphttps/stats "$1"; }
 
 echo "# two clients through the appliance, namespaces ${TOPO_PREFIX}{client,client2,gw,corp}"
@@ -43,7 +38,6 @@ check "the second namespace reaches the appliance through the first (IPv4 routed
 start_client() { # ns status-name
 	ip netns exec "$1" "$CLIENT" 192.0.2.1 --ca "$PKI/ca.crt" --server-name gw.iphttps.test --tun iphttps0 \
 		--seconds 120 --status-file "$TOPO_STATE/$2.json" > "$TOPO_STATE/$2.log" 2>&1 &
-	PIDS+=($!)
 }
 address_in() { # ns: the global address on iphttps0, waited for
 	local a= _
