@@ -49,7 +49,9 @@ HEADERS       := $(wildcard include/*.h proto/*.h dataplane/*.h dataplane/*/*.h 
 # test link (each object depends on every header: simple, and never stale).
 DATAPLANE_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(DATAPLANE_SRC))
 CONFIG_OBJ    := $(patsubst %.c,$(BUILD)/obj/%.o,$(CONFIG_SRC))
-DAEMON_OBJ    := $(DATAPLANE_OBJ) $(CONFIG_OBJ) $(patsubst %.c,$(BUILD)/obj/%.o,control/eal_args.c control/telemetry.c control/tls_watch.c control/iphttpsd.c)
+# The control plane: every control/ file but the two other programs' mains.
+CONTROL_SRC   := $(filter-out $(CONFIG_SRC) control/iphttpsctl.c,$(wildcard control/*.c))
+DAEMON_OBJ    := $(DATAPLANE_OBJ) $(CONFIG_OBJ) $(patsubst %.c,$(BUILD)/obj/%.o,$(CONTROL_SRC))
 
 all: $(BUILD)/iphttpsd $(BUILD)/iphttpsctl $(BUILD)/iphttps-client config/pki/server.crt
 
@@ -66,10 +68,12 @@ $(BUILD)/obj/proto/%.o: proto/%.c $(wildcard include/*.h proto/*.h)
 	$(CC) $(CFLAGS_BASE) $(INC_proto) $(CFLAGS) -c -o $@ $<
 
 $(BUILD)/iphttpsd: $(DAEMON_OBJ) | $(BUILD)
-	$(CC) -o $@ $(DAEMON_OBJ) $(DPDK_LIBS) $(SSL_LIBS) $(YAML_LIBS) $(LDFLAGS)
+	$(CC) -o $@ $(DAEMON_OBJ) $(DPDK_LIBS) $(SSL_LIBS) $(YAML_LIBS) $(JSON_LIBS) $(LDFLAGS)
 
-$(BUILD)/iphttpsctl: control/iphttpsctl.c $(CONFIG_SRC) $(wildcard include/*.h control/*.h) | $(BUILD)
-	$(CC) $(CFLAGS_BASE) $(INC_ctl) $(CFLAGS) -o $@ control/iphttpsctl.c $(CONFIG_SRC) $(YAML_LIBS) $(LDFLAGS)
+# iphttpsctl: the config loader (check) and the control protocol, never the datapath.
+CTL_SRC := control/iphttpsctl.c control/control_protocol.c $(CONFIG_SRC)
+$(BUILD)/iphttpsctl: $(CTL_SRC) $(wildcard include/*.h control/*.h) | $(BUILD)
+	$(CC) $(CFLAGS_BASE) $(INC_ctl) $(CFLAGS) -o $@ $(CTL_SRC) $(YAML_LIBS) $(JSON_LIBS) $(LDFLAGS)
 
 # iphttps-client links the pure proto/ code the appliance links, never the datapath.
 # It also links the appliance's YAML schema walker, so its config errors read the same.
@@ -86,6 +90,13 @@ UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/%,$(wildcard tests/unit/test_*.
 
 $(BUILD)/test_config: tests/unit/test_config.c $(CONFIG_SRC) $(wildcard include/*.h control/*.h) | $(BUILD)
 	$(CC) $(CFLAGS_BASE) $(INC_ctl) $(CFLAGS) -o $@ tests/unit/test_config.c $(CONFIG_SRC) $(YAML_LIBS) $(CUNIT_LIBS)
+
+# The control plane's pure parts: the protocol, and the reload diff with the config loader.
+$(BUILD)/test_control_protocol: tests/unit/test_control_protocol.c control/control_protocol.c include/control_protocol.h tests/unit/unit_runner.h | $(BUILD)
+	$(CC) $(CFLAGS_BASE) $(INC_ctl) $(CFLAGS) -o $@ $(filter %.c,$^) $(JSON_LIBS) $(CUNIT_LIBS)
+
+$(BUILD)/test_config_diff: tests/unit/test_config_diff.c control/config_diff.c $(CONFIG_SRC) $(wildcard include/*.h control/*.h) tests/unit/unit_runner.h | $(BUILD)
+	$(CC) $(CFLAGS_BASE) $(INC_ctl) $(CFLAGS) -o $@ $(filter %.c,$^) $(YAML_LIBS) $(CUNIT_LIBS)
 
 # Tests of the pure parsers link only the module they test.
 PURE_CFLAGS = $(CFLAGS_BASE) $(INC_proto) $(CFLAGS)

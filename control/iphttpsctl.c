@@ -1,27 +1,61 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * iphttpsctl: the operator's command line. Commands come from one table that
- * drives both dispatch and usage; a unique prefix of a command is accepted.
- * Today: `check FILE` validates a config without touching a running daemon.
- * The control-socket commands (show, clients, reload, ...) join this table
- * with the control-plane issue.
+ * iphttpsctl: the operator's command line, in the manner of wg. Commands
+ * come from one table that drives dispatch and usage; a unique prefix of a
+ * command is accepted. `check FILE` works without a daemon; every other
+ * command is one request on iphttpsd's control socket
+ * (include/control_protocol.h). Read commands print for people, or the
+ * daemon's JSON with --json; errors echo the bad input and exit non-zero.
  */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <jansson.h>
 
 #include "appliance_config.h"
+#include "control_protocol.h"
+
+enum { CTL_REPLY_TIMEOUT_S = 60 }; /* an auth-mode change of 10,000 sessions answers well within it */
+
+struct options {
+	const char *socket;
+	bool json;
+};
 
 struct command {
 	const char *name;
 	const char *args;
-	int (*run)(int argc, char **argv);
+	int (*run)(const struct options *o, int argc, char **argv);
 	const char *help;
 };
 
-static int cmd_check(int argc, char **argv);
-static int cmd_help(int argc, char **argv);
+static int cmd_show(const struct options *o, int argc, char **argv);
+static int cmd_clients(const struct options *o, int argc, char **argv);
+static int cmd_disconnect(const struct options *o, int argc, char **argv);
+static int cmd_reload(const struct options *o, int argc, char **argv);
+static int cmd_auth_mode(const struct options *o, int argc, char **argv);
+static int cmd_link(const struct options *o, int argc, char **argv);
+static int cmd_shutdown(const struct options *o, int argc, char **argv);
+static int cmd_check(const struct options *o, int argc, char **argv);
+static int cmd_help(const struct options *o, int argc, char **argv);
 
 static const struct command commands[] = {
+	{ "show", "", cmd_show, "state, auth mode, listeners, load, sessions, rates, drops, certificates (default)" },
+	{ "clients", "", cmd_clients, "every session: id, addresses, outer address, worker, uptime, bytes, TLS" },
+	{ "disconnect", "ADDR|ID", cmd_disconnect, "end the sessions of a client address, outer address or id" },
+	{ "reload", "[FILE]", cmd_reload, "re-read the config (or FILE) and apply it without a restart" },
+	{ "auth-mode", "certificates|none", cmd_auth_mode, "change the authentication mode; disconnects every client" },
+	{ "link", "enable|disable", cmd_link, "disable: disconnect everyone, accept no one; enable: accept again" },
+	{ "shutdown", "[--drain SECONDS]", cmd_shutdown, "disconnect everyone and stop (after a drain if asked)" },
 	{ "check", "FILE", cmd_check, "validate a config file; print every error as file:line:col: message" },
 	{ "help", "", cmd_help, "show this help" },
 };
@@ -30,24 +64,409 @@ static const struct command commands[] = {
 
 static void usage(FILE *out)
 {
-	fprintf(out, "usage: iphttpsctl COMMAND [ARGS]\n\ncommands:\n");
+	fprintf(out, "usage: iphttpsctl [-s SOCKET] [--json] [COMMAND [ARGS]]\n\n"
+		     "  -s, --socket PATH  iphttpsd's control socket (default %s)\n"
+		     "      --json         print the daemon's answer as JSON\n\ncommands:\n",
+		CONTROL_SOCKET_DEFAULT);
 	for (size_t i = 0; i < COMMAND_COUNT; i++)
-		fprintf(out, "  %-6s %-6s %s\n", commands[i].name, commands[i].args, commands[i].help);
+		fprintf(out, "  %-10s %-18s %s\n", commands[i].name, commands[i].args, commands[i].help);
 }
 
-static int cmd_help(int argc, char **argv)
+static int cmd_help(const struct options *o, int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
+	(void)o, (void)argc, (void)argv;
 	usage(stdout);
 	return 0;
 }
 
-static int cmd_check(int argc, char **argv)
+/* Send one request, read the whole answer. @return the reply object, or NULL (said why on stderr). */
+static json_t *exchange(const struct options *o, const struct control_request *req)
+{
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	struct timeval timeout = { .tv_sec = CTL_REPLY_TIMEOUT_S };
+	char *line = control_request_format(req), *buf = NULL;
+	size_t len = 0, cap = 0;
+	json_error_t jerr;
+	json_t *reply = NULL;
+	int fd = -1;
+
+	if (!line)
+		return NULL;
+	if (strlen(o->socket) >= sizeof(addr.sun_path)) {
+		fprintf(stderr, "iphttpsctl: socket path '%s' is too long\n", o->socket);
+		goto out;
+	}
+	snprintf(addr.sun_path, sizeof(addr.sun_path), "%s", o->socket);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&addr, sizeof(addr)) != 0) {
+		fprintf(stderr, "iphttpsctl: cannot connect to %s: %s (is iphttpsd running? -s names its socket)\n",
+			o->socket, strerror(errno));
+		goto out;
+	}
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout));
+	if (write(fd, line, strlen(line)) != (ssize_t)strlen(line)) {
+		fprintf(stderr, "iphttpsctl: %s: cannot send the request: %s\n", o->socket, strerror(errno));
+		goto out;
+	}
+	for (;;) {
+		ssize_t n;
+
+		if (cap - len < 65536) {
+			char *more = realloc(buf, cap + 262144);
+
+			if (!more)
+				goto out;
+			buf = more;
+			cap += 262144;
+		}
+		n = read(fd, buf + len, cap - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			fprintf(stderr, "iphttpsctl: %s: no answer: %s\n", o->socket, strerror(errno));
+			goto out;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	reply = json_loadb(buf, len, 0, &jerr);
+	if (!json_is_object(reply)) {
+		fprintf(stderr, "iphttpsctl: %s: the answer is not a JSON object: %s\n", o->socket, jerr.text);
+		json_decref(reply);
+		reply = NULL;
+	}
+out:
+	if (fd >= 0)
+		close(fd);
+	free(line);
+	free(buf);
+	return reply;
+}
+
+/* Run a request; print the error, or hand the result to print (or print JSON). @return exit status. */
+static int request(const struct options *o, const struct control_request *req, void (*print)(json_t *result))
+{
+	json_t *reply = exchange(o, req), *result;
+	int rc = 1;
+
+	if (!reply)
+		return 1;
+	if (!json_is_true(json_object_get(reply, "ok"))) {
+		const char *message = json_string_value(json_object_get(reply, "error"));
+
+		fprintf(stderr, "iphttpsctl: %s: %s\n", control_command_name(req->command), message ? message : "failed");
+		if (o->json)
+			json_dumpf(reply, stdout, JSON_INDENT(2)), putchar('\n');
+		goto out;
+	}
+	result = json_object_get(reply, "result");
+	if (o->json) {
+		json_dumpf(result, stdout, JSON_INDENT(2));
+		putchar('\n');
+	} else if (print) {
+		print(result);
+	}
+	rc = 0;
+out:
+	json_decref(reply);
+	return rc;
+}
+
+/* ---- printing for people ---- */
+
+static const char *str(json_t *obj, const char *key)
+{
+	const char *s = json_string_value(json_object_get(obj, key));
+
+	return s ? s : "";
+}
+
+static long long num(json_t *obj, const char *key)
+{
+	return json_integer_value(json_object_get(obj, key));
+}
+
+static double real(json_t *obj, const char *key)
+{
+	return json_number_value(json_object_get(obj, key));
+}
+
+static void duration(char *out, size_t size, long long s)
+{
+	if (s >= 86400)
+		snprintf(out, size, "%lldd %02lldh %02lldm", s / 86400, s % 86400 / 3600, s % 3600 / 60);
+	else if (s >= 3600)
+		snprintf(out, size, "%lldh %02lldm %02llds", s / 3600, s % 3600 / 60, s % 60);
+	else if (s >= 60)
+		snprintf(out, size, "%lldm %02llds", s / 60, s % 60);
+	else
+		snprintf(out, size, "%llds", s);
+}
+
+static void bits(char *out, size_t size, double b)
+{
+	if (b >= 1e9)
+		snprintf(out, size, "%.2f Gbit/s", b / 1e9);
+	else if (b >= 1e6)
+		snprintf(out, size, "%.2f Mbit/s", b / 1e6);
+	else
+		snprintf(out, size, "%.1f kbit/s", b / 1e3);
+}
+
+static void bytes(char *out, size_t size, long long b)
+{
+	if (b >= 1LL << 30)
+		snprintf(out, size, "%.2f GiB", (double)b / (1LL << 30));
+	else if (b >= 1LL << 20)
+		snprintf(out, size, "%.2f MiB", (double)b / (1LL << 20));
+	else if (b >= 1LL << 10)
+		snprintf(out, size, "%.1f KiB", (double)b / (1LL << 10));
+	else
+		snprintf(out, size, "%lld B", b);
+}
+
+static void print_date(const char *label, json_t *d)
+{
+	if (!json_is_object(d))
+		return;
+	printf("  %-12s %s, %s %s (%lld days)%s\n", label, str(d, "subject"),
+	       strcmp(label, "client CRL") == 0 ? "next update" : "expires", str(d, "expires"), num(d, "days_left"),
+	       num(d, "days_left") < 30 ? "  << renew" : "");
+}
+
+static void print_show(json_t *r)
+{
+	json_t *sessions = json_object_get(r, "sessions"), *rates = json_object_get(r, "rates"), *v;
+	json_t *certs = json_object_get(r, "certificates"), *drops = json_object_get(r, "drops");
+	const char *key;
+	char up[32], rx[32], tx[32];
+	size_t i;
+
+	duration(up, sizeof(up), num(r, "uptime_s"));
+	printf("state:          %s\n", str(r, "state"));
+	printf("authentication: %s\n", str(r, "authentication"));
+	printf("config:         %s (%lld reload%s)\n", str(r, "config"), num(r, "reloads"),
+	       num(r, "reloads") == 1 ? "" : "s");
+	printf("uptime:         %s\n", up);
+	printf("listeners:     ");
+	json_array_foreach(json_object_get(r, "listeners"), i, v)
+		printf(" %lld/%s%s%s", num(v, "port"), str(v, "protocol"),
+		       strcmp(str(v, "proxy_protocol"), "none") ? " proxy-" : "",
+		       strcmp(str(v, "proxy_protocol"), "none") ? str(v, "proxy_protocol") : "");
+	printf("\nsessions:       %lld open, %lld clients (max %lld)\n", num(sessions, "open"),
+	       num(sessions, "clients"), num(sessions, "max_clients"));
+	bits(rx, sizeof(rx), real(rates, "rx_bits_per_s"));
+	bits(tx, sizeof(tx), real(rates, "tx_bits_per_s"));
+	printf("rates:          %.1f handshakes/s; from clients %s, to clients %s; ports rx %.0f tx %.0f packets/s\n",
+	       real(rates, "handshakes_per_s"), rx, tx, real(rates, "rx_packets_per_s"),
+	       real(rates, "tx_packets_per_s"));
+	printf("workers:\n");
+	json_array_foreach(json_object_get(r, "workers"), i, v)
+		printf("  worker %lld (lcore %lld): %5.1f%% busy, %lld sessions\n", num(v, "id"), num(v, "lcore"),
+		       real(v, "busy_percent"), num(v, "sessions"));
+	printf("certificates:\n");
+	print_date("server", json_object_get(certs, "server"));
+	print_date("client CA", json_object_get(certs, "client_ca"));
+	print_date("client CRL", json_object_get(certs, "client_crl"));
+	printf("drops:%s\n", json_object_size(drops) ? "" : "          none");
+	json_object_foreach(drops, key, v)
+		printf("  %-40s %" JSON_INTEGER_FORMAT "\n", key, json_integer_value(v));
+}
+
+static void print_clients(json_t *r)
+{
+	json_t *list = json_object_get(r, "clients"), *c;
+	size_t i;
+
+	printf("%-12s %-3s %-13s %-28s %-24s %-10s %-10s %-10s %s\n", "ID", "W", "STATE", "ADDRESS", "OUTER",
+	       "UPTIME", "RX", "TX", "TLS");
+	json_array_foreach(list, i, c) {
+		json_t *addresses = json_object_get(c, "addresses");
+		char outer[64], up[32], rx[32], tx[32], tls[128];
+		const char *first = json_string_value(json_array_get(addresses, json_array_size(addresses) - 1));
+
+		snprintf(outer, sizeof(outer), "%s:%lld", str(c, "outer_address"), num(c, "outer_port"));
+		duration(up, sizeof(up), num(c, "uptime_s"));
+		bytes(rx, sizeof(rx), num(c, "rx_bytes"));
+		bytes(tx, sizeof(tx), num(c, "tx_bytes"));
+		snprintf(tls, sizeof(tls), "%s %s", str(c, "tls_version"), str(c, "tls_suite"));
+		printf("%-12lld %-3lld %-13s %-28s %-24s %-10s %-10s %-10s %s\n", num(c, "id"), num(c, "worker"),
+		       str(c, "state"), first ? first : "-", outer, up, rx, tx, tls[1] ? tls : "plain");
+		if (*str(c, "certificate_subject"))
+			printf("%-12s certificate %s\n", "", str(c, "certificate_subject"));
+	}
+	if (!json_array_size(list))
+		printf("(no sessions)\n");
+}
+
+static void print_disconnect(json_t *r)
+{
+	printf("%lld session(s) disconnected\n", num(r, "disconnected"));
+}
+
+static void print_reload(json_t *r)
+{
+	json_t *v;
+	size_t i;
+
+	printf("%s: applied; authentication %s", str(r, "file"), str(r, "authentication"));
+	if (json_array_size(json_object_get(r, "changed"))) {
+		printf("; changed:");
+		json_array_foreach(json_object_get(r, "changed"), i, v)
+			printf(" %s", json_string_value(v));
+	} else {
+		printf("; no setting changed (TLS files re-read)");
+	}
+	printf("\n");
+	if (num(r, "disconnected"))
+		printf("%lld session(s) disconnected by the authentication-mode change\n", num(r, "disconnected"));
+}
+
+static void print_auth_mode(json_t *r)
+{
+	if (json_is_false(json_object_get(r, "changed")))
+		printf("authentication is already %s; nothing changed\n", str(r, "authentication"));
+	else
+		printf("authentication now %s; %lld session(s) disconnected\n", str(r, "authentication"),
+		       num(r, "disconnected"));
+}
+
+static void print_link(json_t *r)
+{
+	printf("link %s", str(r, "link"));
+	if (strcmp(str(r, "link"), "disabled") == 0)
+		printf("; %lld session(s) disconnected; new connections are reset", num(r, "disconnected"));
+	printf("\n");
+}
+
+static void print_shutdown(json_t *r)
+{
+	if (strcmp(str(r, "state"), "draining") == 0)
+		printf("draining: no new clients; iphttpsd stops when the last leaves or in %lld s\n",
+		       num(r, "drain_seconds"));
+	else
+		printf("iphttpsd is stopping\n");
+}
+
+/* ---- the commands ---- */
+
+static int no_arguments(const char *name, int argc)
+{
+	if (argc == 1)
+		return 0;
+	fprintf(stderr, "iphttpsctl: %s takes no arguments\n", name);
+	return 2;
+}
+
+static int cmd_show(const struct options *o, int argc, char **argv)
+{
+	struct control_request req = { .command = CONTROL_SHOW };
+
+	(void)argv;
+	return no_arguments("show", argc) ?: request(o, &req, print_show);
+}
+
+static int cmd_clients(const struct options *o, int argc, char **argv)
+{
+	struct control_request req = { .command = CONTROL_CLIENTS };
+
+	(void)argv;
+	return no_arguments("clients", argc) ?: request(o, &req, print_clients);
+}
+
+static int cmd_disconnect(const struct options *o, int argc, char **argv)
+{
+	struct control_request req = { .command = CONTROL_DISCONNECT };
+
+	if (argc != 2 || strlen(argv[1]) >= sizeof(req.target) || !argv[1][0]) {
+		fprintf(stderr, "iphttpsctl: disconnect takes one ADDR or ID%s%s%s\n", argc == 2 ? ", not '" : "",
+			argc == 2 ? argv[1] : "", argc == 2 ? "'" : "");
+		return 2;
+	}
+	snprintf(req.target, sizeof(req.target), "%s", argv[1]);
+	return request(o, &req, print_disconnect);
+}
+
+static int cmd_reload(const struct options *o, int argc, char **argv)
+{
+	struct control_request req = { .command = CONTROL_RELOAD };
+	char full[PATH_MAX];
+
+	if (argc > 2) {
+		fprintf(stderr, "iphttpsctl: reload takes at most one FILE\n");
+		return 2;
+	}
+	if (argc == 2) {
+		/* The daemon's working directory is not ours: send an absolute path. */
+		if (!realpath(argv[1], full)) {
+			fprintf(stderr, "iphttpsctl: reload: '%s': %s\n", argv[1], strerror(errno));
+			return 1;
+		}
+		if (strlen(full) >= sizeof(req.file)) {
+			fprintf(stderr, "iphttpsctl: reload: '%s': path too long\n", full);
+			return 2;
+		}
+		snprintf(req.file, sizeof(req.file), "%s", full);
+	}
+	return request(o, &req, print_reload);
+}
+
+static int cmd_auth_mode(const struct options *o, int argc, char **argv)
+{
+	struct control_request req = { .command = CONTROL_AUTH_MODE };
+
+	if (argc != 2 || (strcmp(argv[1], "certificates") != 0 && strcmp(argv[1], "none") != 0)) {
+		fprintf(stderr, "iphttpsctl: auth-mode takes 'certificates' or 'none'%s%s%s\n",
+			argc == 2 ? ", not '" : "", argc == 2 ? argv[1] : "", argc == 2 ? "'" : "");
+		return 2;
+	}
+	req.auth_certificates = strcmp(argv[1], "certificates") == 0;
+	return request(o, &req, print_auth_mode);
+}
+
+static int cmd_link(const struct options *o, int argc, char **argv)
+{
+	struct control_request req = { .command = CONTROL_LINK };
+
+	if (argc != 2 || (strcmp(argv[1], "enable") != 0 && strcmp(argv[1], "disable") != 0)) {
+		fprintf(stderr, "iphttpsctl: link takes 'enable' or 'disable'%s%s%s\n", argc == 2 ? ", not '" : "",
+			argc == 2 ? argv[1] : "", argc == 2 ? "'" : "");
+		return 2;
+	}
+	req.enable = strcmp(argv[1], "enable") == 0;
+	return request(o, &req, print_link);
+}
+
+static int cmd_shutdown(const struct options *o, int argc, char **argv)
+{
+	struct control_request req = { .command = CONTROL_SHUTDOWN };
+	char *end;
+	unsigned long v;
+
+	if (argc == 1)
+		return request(o, &req, print_shutdown);
+	if (argc != 3 || strcmp(argv[1], "--drain") != 0) {
+		fprintf(stderr, "iphttpsctl: shutdown takes nothing or --drain SECONDS\n");
+		return 2;
+	}
+	errno = 0;
+	v = strtoul(argv[2], &end, 10);
+	if (!argv[2][0] || *end || errno || argv[2][0] == '-' || v > CONTROL_DRAIN_MAX_SECONDS) {
+		fprintf(stderr, "iphttpsctl: shutdown --drain: '%s' is not a number of seconds from 0 to %d\n", argv[2],
+			CONTROL_DRAIN_MAX_SECONDS);
+		return 2;
+	}
+	req.drain_seconds = (uint32_t)v;
+	return request(o, &req, print_shutdown);
+}
+
+static int cmd_check(const struct options *o, int argc, char **argv)
 {
 	static struct iphttps_config config;
 	static struct config_errors errors;
 
+	(void)o;
 	if (argc != 2) {
 		fprintf(stderr, "iphttpsctl: check takes one FILE\n");
 		return 2;
@@ -65,22 +484,50 @@ static int cmd_check(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+	static const struct option long_options[] = {
+		{ "socket", required_argument, NULL, 's' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct options o = { .socket = CONTROL_SOCKET_DEFAULT };
 	const struct command *match = NULL;
+	char *show_argv[] = { (char *)"show", NULL };
 	size_t len;
+	int opt;
 
-	if (argc < 2) {
-		usage(stderr);
-		return 2;
+	/* Options come before the command ("+"): the command's own arguments may start with '-'. */
+	while ((opt = getopt_long(argc, argv, "+s:h", long_options, NULL)) != -1) {
+		switch (opt) {
+		case 's': o.socket = optarg; break;
+		case 'j': o.json = true; break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 2;
+		}
 	}
-	len = strlen(argv[1]);
+	argc -= optind;
+	argv += optind;
+	if (argc == 0) {
+		argc = 1;
+		argv = show_argv; /* bare iphttpsctl = show, as bare wg */
+	}
+	/* --json may also follow the command, as operators type it. */
+	for (int i = 1; i < argc; i++)
+		if (strcmp(argv[i], "--json") == 0) {
+			o.json = true;
+			memmove(&argv[i], &argv[i + 1], sizeof(*argv) * (size_t)(argc - i));
+			argc--;
+			i--;
+		}
+	len = strlen(argv[0]);
 	for (size_t i = 0; i < COMMAND_COUNT; i++) {
-		if (strcmp(commands[i].name, argv[1]) == 0) {
+		if (strcmp(commands[i].name, argv[0]) == 0) {
 			match = &commands[i];
 			break;
 		}
-		if (strncmp(commands[i].name, argv[1], len) == 0) {
+		if (len && strncmp(commands[i].name, argv[0], len) == 0) {
 			if (match) {
-				fprintf(stderr, "iphttpsctl: '%s' is ambiguous: %s, %s\n", argv[1], match->name,
+				fprintf(stderr, "iphttpsctl: '%s' is ambiguous: %s, %s\n", argv[0], match->name,
 					commands[i].name);
 				return 2;
 			}
@@ -88,9 +535,9 @@ int main(int argc, char **argv)
 		}
 	}
 	if (!match) {
-		fprintf(stderr, "iphttpsctl: unknown command '%s'\n", argv[1]);
+		fprintf(stderr, "iphttpsctl: unknown command '%s'\n", argv[0]);
 		usage(stderr);
 		return 2;
 	}
-	return match->run(argc - 1, argv + 1);
+	return match->run(&o, argc, argv);
 }

@@ -2,7 +2,13 @@
 /*
  * iphttpsd: the appliance. The main lcore is the control plane: it loads the
  * config, initialises EAL from it, starts the datapath on the worker lcores,
- * and waits for a signal. SIGINT/SIGTERM stop the workers, the ports and EAL.
+ * and then serves the control socket (iphttpsctl), reloads on SIGHUP, and
+ * watches the TLS files and the counters' rates.
+ *
+ * Stopping (§3.2.7.3): SIGINT/SIGTERM or `iphttpsctl shutdown` disconnect
+ * every client (close_notify and FIN, so they reconnect elsewhere at once,
+ * waiting at most STOP_DISCONNECT_WAIT_MS for the closes), then stop the
+ * workers, the ports and EAL. A second signal stops at once.
  */
 #include <getopt.h>
 #include <signal.h>
@@ -15,28 +21,77 @@
 #include <rte_eal.h>
 #include <rte_lcore.h>
 
+#include "appliance_config.h"
+#include "appliance_state.h"
+#include "config_reload.h"
+#include "control_commands.h"
+#include "control_server.h"
 #include "datapath.h"
 #include "eal_args.h"
-#include "appliance_config.h"
 #include "log.h"
+#include "session_admin.h"
+#include "stats_sampler.h"
 #include "telemetry.h"
 #include "tls_watch.h"
 #include "worker.h"
 
-static volatile sig_atomic_t stop_signal;
+enum {
+	MAIN_LOOP_POLL_MS = 50,         /* the control socket's wait: also the pace of the checks below */
+	STOP_DISCONNECT_WAIT_MS = 500,  /* for the clients' connections to close before the ports stop */
+};
 
-static void on_signal(int sig)
+static volatile sig_atomic_t stop_signal, reload_signal;
+
+static void on_stop_signal(int sig)
 {
+	if (stop_signal)
+		worker_request_stop(); /* the second signal: stop now */
 	stop_signal = sig;
-	worker_request_stop();
+}
+
+static void on_reload_signal(int sig)
+{
+	(void)sig;
+	reload_signal = 1;
 }
 
 static void usage(FILE *out)
 {
-	fprintf(out, "usage: iphttpsd -c FILE [--no-huge] [--file-prefix NAME]\n"
-		     "  -c, --config FILE     the appliance's YAML config (see docs/CONFIG.md)\n"
-		     "      --no-huge         run EAL without hugepages (lab fallback)\n"
-		     "      --file-prefix N   EAL runtime-file prefix, overriding eal.file_prefix\n");
+	fprintf(out, "usage: iphttpsd -c FILE [--no-huge] [--file-prefix NAME] [--control-socket PATH]\n"
+		     "  -c, --config FILE        the appliance's YAML config (see docs/CONFIG.md)\n"
+		     "      --no-huge            run EAL without hugepages (lab fallback)\n"
+		     "      --file-prefix N      EAL runtime-file prefix, overriding eal.file_prefix\n"
+		     "      --control-socket P   the control socket, overriding control.socket (kept over reloads)\n"
+		     "signals: SIGHUP reloads the config; SIGTERM/SIGINT disconnect every client and stop\n");
+}
+
+static void reload_on_signal(void)
+{
+	char err[4096];
+	json_t *result = NULL;
+
+	/* config_reload logs what it applied or why it refused, line and column included. */
+	if (config_reload(NULL, &result, err, sizeof(err)) == 0)
+		json_decref(result);
+	else
+		fprintf(stderr, "%s\n", err);
+}
+
+/* A drain ends when the last session has gone or its time is up. */
+static void check_drain(uint64_t now_ms)
+{
+	int open;
+
+	if (!appliance.draining || appliance.stop)
+		return;
+	open = session_admin_count(NULL);
+	if (open == 0) {
+		log_info("drain: the last session has gone; stopping");
+		appliance.stop = true;
+	} else if (now_ms >= appliance.drain_deadline_ms) {
+		log_info("drain: time is up with %d session(s) open; stopping", open);
+		appliance.stop = true;
+	}
 }
 
 int main(int argc, char **argv)
@@ -45,15 +100,17 @@ int main(int argc, char **argv)
 		{ "config", required_argument, NULL, 'c' },
 		{ "no-huge", no_argument, NULL, 'H' },
 		{ "file-prefix", required_argument, NULL, 'P' },
+		{ "control-socket", required_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	static struct iphttps_config config;
 	static struct config_errors errors;
 	static struct eal_args eal;
 	struct eal_overrides overrides = { 0 };
 	const char *config_path = NULL;
+	struct iphttps_config *config;
 	struct sigaction sa;
+	char err[512];
 	int opt;
 
 	while ((opt = getopt_long(argc, argv, "c:h", options, NULL)) != -1) {
@@ -61,6 +118,14 @@ int main(int argc, char **argv)
 		case 'c': config_path = optarg; break;
 		case 'H': overrides.no_huge = true; break;
 		case 'P': overrides.file_prefix = optarg; break;
+		case 'S':
+			if (strlen(optarg) >= sizeof(appliance.control_socket_override)) {
+				fprintf(stderr, "iphttpsd: --control-socket: path too long\n");
+				return 2;
+			}
+			snprintf(appliance.control_socket_override, sizeof(appliance.control_socket_override), "%s",
+				 optarg);
+			break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
@@ -69,39 +134,70 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	if (config_load(config_path, &config, &errors) != 0) {
+	config = calloc(1, sizeof(*config));
+	if (!config)
+		return 1;
+	if (config_load(config_path, config, &errors) != 0) {
 		for (unsigned int i = 0; i < errors.count; i++)
 			fprintf(stderr, "%s\n", errors.error[i].message);
 		fprintf(stderr, "iphttpsd: %s: %u error(s); not starting\n", config_path, errors.count + errors.dropped);
 		return 1;
 	}
-	if (eal_args_build(&config, &overrides, argv[0], &eal) != 0)
+	if (appliance.control_socket_override[0])
+		snprintf(config->control.socket, sizeof(config->control.socket), "%s",
+			 appliance.control_socket_override);
+	appliance.config = config;
+	snprintf(appliance.config_path, sizeof(appliance.config_path), "%s", config_path);
+	if (eal_args_build(config, &overrides, argv[0], &eal) != 0)
 		return 1;
 	if (rte_eal_init(eal.argc, eal.argv) < 0)
 		rte_exit(EXIT_FAILURE, "EAL initialisation failed: %s\n", rte_strerror(rte_errno));
 
 	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
+	sa.sa_handler = on_stop_signal;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	sa.sa_handler = on_reload_signal;
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN); /* a control client that goes away mid-answer is not our end */
 
 	if (telemetry_register() != 0)
 		log_warn("telemetry commands not registered; statistics are not readable");
-	datapath_start(&config);
-	log_info("iphttpsd running: config %s, %u worker(s), auth mode %s", config_path, config.eal.worker_count,
-		 config_auth_mode_name(config.iphttps.authentication));
-
-	tls_watch_start(&config);
-	while (!stop_signal) {
-		struct timespec now;
-
-		usleep(50 * 1000);
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		tls_watch_tick(&config, (uint64_t)now.tv_sec * 1000 + (uint64_t)now.tv_nsec / 1000000);
+	datapath_start(config);
+	if (control_server_open(&config->control, err, sizeof(err)) != 0) {
+		log_error("%s; not starting", err);
+		datapath_stop();
+		rte_eal_cleanup();
+		return 1;
 	}
-	log_info("signal %d: stopping", (int)stop_signal);
+	appliance.started_ms = appliance_now_ms();
+	appliance.started_at = time(NULL);
+	log_info("iphttpsd running: config %s, %u worker(s), auth mode %s, control socket %s", config_path,
+		 config->eal.worker_count, config_auth_mode_name(config->iphttps.authentication),
+		 config->control.socket);
+
+	tls_watch_start(config);
+	while (!stop_signal && !appliance.stop) {
+		uint64_t now_ms;
+
+		control_server_poll(MAIN_LOOP_POLL_MS);
+		now_ms = appliance_now_ms();
+		if (reload_signal) {
+			reload_signal = 0;
+			reload_on_signal();
+		}
+		tls_watch_tick(appliance.config, now_ms);
+		stats_sampler_tick(now_ms);
+		check_drain(now_ms);
+	}
+	if (stop_signal)
+		log_info("signal %d: stopping", (int)stop_signal);
+	appliance.stop = true;
+	control_disconnect_everyone(STOP_DISCONNECT_WAIT_MS);
+	control_server_close();
 	datapath_stop();
 	rte_eal_cleanup();
+	free(appliance.config);
 	log_info("stopped");
 	return 0;
 }

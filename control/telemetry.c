@@ -18,6 +18,7 @@
 #include "iface.h"
 #include "nexthop.h"
 #include "session.h"
+#include "stats_sampler.h"
 #include "tcp_conn.h"
 #include "tcp_memory.h"
 #include "worker.h"
@@ -31,11 +32,6 @@
 
 enum { TELEMETRY_LIST_MAX = 200 }; /* connections or sessions listed per worker */
 
-static void copy_counters(struct worker *w, void *arg)
-{
-	*(struct worker_counters *)arg = w->counters;
-}
-
 /* A copy of `size` bytes made by fn on worker id, in memory the caller frees; NULL when it did not answer. */
 static void *worker_copy(unsigned int id, worker_command_fn fn, size_t size)
 {
@@ -48,32 +44,11 @@ static void *worker_copy(unsigned int id, worker_command_fn fn, size_t size)
 	return copy;
 }
 
-/* A worker's counters as of now. @return 0, or -EAGAIN when the worker did not answer. */
-static int worker_counters_snapshot(unsigned int id, struct worker_counters *c)
-{
-	return worker_command_run(&workers[id], copy_counters, c, WORKER_COMMAND_TIMEOUT_MS) == 0 ? 0 : -EAGAIN;
-}
-
 static void add_counters(struct rte_tel_data *d, const struct worker_counters *c)
 {
 #define ADD_COUNTER(name, help) rte_tel_data_add_dict_u64(d, #name, c->name);
 	WORKER_COUNTERS(ADD_COUNTER)
 #undef ADD_COUNTER
-}
-
-static int sum_counters(struct worker_counters *sum)
-{
-	memset(sum, 0, sizeof(*sum));
-	for (unsigned int i = 0; i < worker_count; i++) {
-		struct worker_counters c;
-
-		if (worker_counters_snapshot(i, &c) != 0)
-			return -EAGAIN;
-#define SUM_COUNTER(name, help) sum->name += c.name;
-		WORKER_COUNTERS(SUM_COUNTER)
-#undef SUM_COUNTER
-	}
-	return 0;
 }
 
 static int cmd_stats(const char *cmd, const char *params, struct rte_tel_data *d)
@@ -82,7 +57,7 @@ static int cmd_stats(const char *cmd, const char *params, struct rte_tel_data *d
 
 	(void)cmd;
 	(void)params;
-	if (sum_counters(&sum) != 0)
+	if (stats_counters_sum(&sum) != 0)
 		return -EAGAIN;
 	rte_tel_data_start_dict(d);
 	rte_tel_data_add_dict_u64(d, "workers", worker_count);
@@ -116,7 +91,7 @@ static int cmd_worker_stats(const char *cmd, const char *params, struct rte_tel_
 
 	if (!params || !*params || worker_param(params, &id) != 0)
 		return -EINVAL;
-	if (worker_counters_snapshot(id, &c) != 0)
+	if (stats_counters_snapshot(id, &c) != 0)
 		return -EAGAIN;
 	rte_tel_data_start_dict(d);
 	add_counters(d, &c);

@@ -52,7 +52,7 @@ void tls_watch_start(const struct iphttps_config *config)
 	next_check_ms = last_rotation_ms = 0;
 }
 
-static void reload(const struct iphttps_config *config, const char *why)
+static void reload(const struct iphttps_config *config, const char *why, bool client_trust)
 {
 	char err[512];
 	SSL_CTX *ctx = tls_context_create(config, err, sizeof(err)), *old;
@@ -64,6 +64,9 @@ static void reload(const struct iphttps_config *config, const char *why)
 	/* Once every worker has passed a quiescent point none is between reading
 	 * the old pointer and SSL_new (which takes its own reference): free it. */
 	old = tls_context_swap(ctx);
+	/* A new CA or CRL: tickets sealed under the old ones must not resume (a revoked client would). */
+	if (client_trust)
+		tls_ticket_keys_forget();
 	datapath_wait_quiescent();
 	tls_context_free(old);
 	log_info("TLS: %s changed: new handshakes use it; established sessions keep theirs", why);
@@ -72,6 +75,7 @@ static void reload(const struct iphttps_config *config, const char *why)
 void tls_watch_tick(const struct iphttps_config *config, uint64_t now_ms)
 {
 	const char *why = NULL;
+	bool client_trust = false;
 
 	if (!tls_context_current() || now_ms < next_check_ms)
 		return;
@@ -86,8 +90,9 @@ void tls_watch_tick(const struct iphttps_config *config, uint64_t now_ms)
 	for (unsigned int i = 0; i < WATCHED_FILES; i++)
 		if (changed(&files[i])) {
 			why = files[i].path;
+			client_trust |= i >= 2; /* client_ca, client_crl */
 			look(&files[i]);
 		}
 	if (why)
-		reload(config, why);
+		reload(config, why, client_trust);
 }

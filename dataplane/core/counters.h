@@ -122,6 +122,8 @@
 	X(nexthop_requests_sent, "ARP requests and NS sent to resolve next hops")             \
 	X(nexthop_learned, "next-hop MAC addresses learned or confirmed")                     \
 	X(session_accepted, "connections taken by an IP-HTTPS listener")                      \
+	X(session_refused_not_accepting, "connections reset: the link is disabled or the appliance drains") \
+	X(session_disconnected_by_operator, "sessions ended by the control plane (disconnect, auth-mode, link disable, shutdown)") \
 	X(drop_session_pool_full, "connection refused: the worker's session pool is full")    \
 	X(tls_handshakes, "TLS handshakes completed")                                         \
 	X(tls_handshake_failed, "TLS handshakes that failed (bad hello, no or bad certificate)") \

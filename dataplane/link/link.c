@@ -135,6 +135,7 @@ void link_input(struct worker *w, struct session *s, struct rte_mbuf *m)
 	w->counters.link_rx_packets++;
 	w->counters.link_rx_bytes += m->pkt_len;
 	s->rx_packets++;
+	s->rx_bytes += m->pkt_len;
 	/* The framer builds each packet in mbufs of the full data room: the IPv6
 	 * header and an ICMPv6 header are in the first one. */
 	if (m->data_len < sizeof(*ip) + 8) {

@@ -18,6 +18,7 @@
 #include "client_table.h"
 #include "log.h"
 #include "log_peer.h"
+#include "session_admin.h"
 #include "session_internal.h"
 #include "session_timers.h"
 #include "tcp.h"
@@ -218,12 +219,15 @@ void session_on_handshake_expired(struct worker *w, struct session *s)
 
 void session_on_async_resume(struct worker *w, struct session *s)
 {
-	if (s->orphaned) {
-		/* The connection is gone: run the job to its end, then free. */
-		if (tls_session_finish_job(&s->tls))
+	if (s->orphaned || s->close_requested) {
+		/* The connection is gone, or the control plane ended the session: run
+		 * the job to its end, then free (and reset a connection still there). */
+		if (!tls_session_finish_job(&s->tls))
+			session_timers_async_paused(w, s);
+		else if (s->orphaned)
 			session_free(w, s);
 		else
-			session_timers_async_paused(w, s);
+			session_abort(w, s);
 		return;
 	}
 	if (session_timers_handshake_overdue(w, s)) {
@@ -271,12 +275,18 @@ static void *session_accepted(struct worker *w, struct tcp_conn *c, void *listen
 			return NULL; /* reset */
 		}
 	}
+	if (!session_admission_open()) {
+		w->counters.session_refused_not_accepting++;
+		return NULL; /* reset: the link is disabled or the appliance drains */
+	}
 	s = client_table_session_alloc(w);
 	if (!s) {
 		w->counters.drop_session_pool_full++;
 		return NULL;
 	}
 	s->conn = c;
+	s->id = ++session_worker_of(w)->sessions_accepted * CONFIG_MAX_WORKERS + w->id;
+	s->accepted_ms = w->now_ms;
 	s->listener = l;
 	s->tls.transport.w = w;
 	s->tls.transport.conn = c;

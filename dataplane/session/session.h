@@ -86,6 +86,7 @@ struct session {
 	bool on_deadline_list;
 	bool on_idle_list;
 	bool orphaned; /* its connection went while an async job was paused: freed when the job ends */
+	bool close_requested; /* the control plane disconnected it while an async job was paused */
 	uint8_t deadline_kind; /* which list: the handshake's or the request's (session_timers.c) */
 	uint64_t deadline_ms;
 	TAILQ_ENTRY(session) deadline_link;
@@ -101,8 +102,11 @@ struct session {
 	uint16_t client_port;
 	struct in6_addr addresses[CLIENT_INDEX_ADDRESSES_PER_CLIENT]; /* in the client index */
 	uint8_t address_count;
+	uint64_t id;          /* unique in the appliance's run: what `iphttpsctl disconnect ID` names */
+	uint64_t accepted_ms; /* worker clock */
 	uint64_t link_up_ms;
 	uint64_t rx_packets, tx_packets;
+	uint64_t rx_bytes, tx_bytes; /* inner IPv6 packets, as framed */
 };
 
 TAILQ_HEAD(session_list, session);
@@ -118,6 +122,7 @@ struct session_worker {
 	 * written as one TLS write (one record of up to 16 KiB instead of one per
 	 * packet) by session_flush_sends; a packet for another session, or one
 	 * that does not fit, writes out what is held first. */
+	uint64_t sessions_accepted; /* numbers the sessions: session ids */
 	struct session *tx_batch_session; /* whose packets are held, or NULL */
 	uint32_t tx_batch_bytes;
 	uint32_t tx_batch_packets;

@@ -181,5 +181,6 @@ int session_send_packet(struct worker *w, struct session *s, struct rte_mbuf *m)
 	w->counters.link_tx_packets++;
 	w->counters.link_tx_bytes += len;
 	s->tx_packets++;
+	s->tx_bytes += len;
 	return 0;
 }

@@ -1,7 +1,11 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include "tls_session.h"
 
+#include <stdio.h>
+#include <string.h>
+
 #include <openssl/err.h>
+#include <openssl/x509.h>
 #include <rte_cycles.h>
 
 #include "log_peer.h"
@@ -148,4 +152,27 @@ void tls_session_free(struct tls_session *t)
 {
 	SSL_free(t->ssl);
 	t->ssl = NULL;
+}
+
+void tls_session_describe(const struct tls_session *t, struct tls_session_description *d)
+{
+	X509 *peer;
+
+	memset(d, 0, sizeof(*d));
+	if (!t->ssl || !SSL_is_init_finished(t->ssl))
+		return;
+	snprintf(d->version, sizeof(d->version), "%s", SSL_get_version(t->ssl));
+	snprintf(d->suite, sizeof(d->suite), "%s", SSL_CIPHER_get_name(SSL_get_current_cipher(t->ssl)));
+	peer = SSL_get0_peer_certificate(t->ssl);
+	if (peer) {
+		BIO *bio = BIO_new(BIO_s_mem());
+
+		if (bio && X509_NAME_print_ex(bio, X509_get_subject_name(peer), 0, XN_FLAG_RFC2253) >= 0) {
+			int n = BIO_read(bio, d->peer_subject, sizeof(d->peer_subject) - 1);
+
+			d->peer_subject[n > 0 ? n : 0] = '\0';
+		}
+		BIO_free(bio);
+	}
+	ERR_clear_error();
 }

@@ -71,6 +71,16 @@ void tls_session_detach_transport(struct tls_session *t);
  */
 bool tls_session_finish_job(struct tls_session *t);
 
+/* What the operator sees of a session's TLS (`iphttpsctl clients`). */
+struct tls_session_description {
+	char version[16];  /* "TLSv1.3"; empty before the handshake ends */
+	char suite[64];    /* "TLS_AES_128_GCM_SHA256", "NULL-SHA256" */
+	char peer_subject[256]; /* the client certificate's subject (RFC 2253), empty without one */
+};
+
+/** Describe t (on its worker's lcore: the SSL is the worker's). */
+void tls_session_describe(const struct tls_session *t, struct tls_session_description *d);
+
 /** Free the SSL (no job paused in it). */
 void tls_session_free(struct tls_session *t);
 

@@ -45,6 +45,12 @@ int tls_ticket_keys_rotate(void)
 	return 0;
 }
 
+int tls_ticket_keys_forget(void)
+{
+	/* Two new keys: the one in use until now is neither current nor previous. */
+	return tls_ticket_keys_rotate() == 0 && tls_ticket_keys_rotate() == 0 ? 0 : -1;
+}
+
 static int set_hmac_key(EVP_MAC_CTX *hctx, unsigned char *key)
 {
 	OSSL_PARAM params[] = {

@@ -28,6 +28,14 @@ int tls_ticket_keys_init(void);
 /** Seal new tickets with a new key; the current one becomes the previous (control plane). @return 0 or -1. */
 int tls_ticket_keys_rotate(void);
 
+/**
+ * Make every ticket sealed so far unopenable (two rotations): after the
+ * client CA, the CRL or the authentication mode changed, a ticket must not
+ * resume a session the new rules would refuse. The caller waits until every
+ * worker passed a quiescent point before it rotates again. @return 0 or -1.
+ */
+int tls_ticket_keys_forget(void);
+
 /** Make ctx seal and open its tickets with these keys. @return 0 or -1. */
 int tls_ticket_keys_attach(SSL_CTX *ctx);
 

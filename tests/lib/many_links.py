@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Many IP-HTTPS links at once, as one hostile host would open them (test_many_links.sh).
 
-usage: many_links.py SERVER NAME CA SESSIONS CLAIMS HOLD_S [--prefix P]
+usage: many_links.py SERVER NAME CA SESSIONS CLAIMS HOLD_S [--prefix P] [--cert CRT --key KEY]
 
 Opens SESSIONS TLS sessions (asyncio, 100 handshakes in flight at a time),
 sends the IP-HTTPS POST on each and waits for its 200 (LinkUp); then each
@@ -84,6 +84,8 @@ async def main():
     args = {"server": server, "name": name, "claims": int(claims), "hold": float(hold),
             "prefix": sys.argv[sys.argv.index("--prefix") + 1] if "--prefix" in sys.argv else "2001:db8:c1::"}
     ctx = ssl.create_default_context(cafile=ca)
+    if "--cert" in sys.argv:  # a client certificate, for certificates mode
+        ctx.load_cert_chain(sys.argv[sys.argv.index("--cert") + 1], sys.argv[sys.argv.index("--key") + 1])
     out = {"sessions": int(sessions), "link_up": 0, "refused": {}, "failed": {}, "echo_replies": 0,
            "closed_by_server": 0}
     gate = asyncio.Semaphore(100)

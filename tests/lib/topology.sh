@@ -133,7 +133,7 @@ topo_start_appliance() {
 	: > "$TOPO_STATE/iphttpsd.log"
 	# Started directly (not through a shell function) so that $! is iphttpsd itself.
 	ip netns exec "$(topo_ns gw)" "$TOPO_REPO/build/iphttpsd" -c "$config" --file-prefix "$(topo_file_prefix)" \
-		"${args[@]}" "$@" > "$TOPO_STATE/iphttpsd.log" 2>&1 &
+		--control-socket "$TOPO_STATE/control.sock" "${args[@]}" "$@" > "$TOPO_STATE/iphttpsd.log" 2>&1 &
 	echo $! > "$TOPO_STATE/iphttpsd.pid"
 	for i in $(seq 1 200); do
 		grep -q "iphttpsd running" "$TOPO_STATE/iphttpsd.log" && return 0
@@ -143,6 +143,11 @@ topo_start_appliance() {
 	echo "iphttpsd did not start; its log:" >&2
 	cat "$TOPO_STATE/iphttpsd.log" >&2
 	return 1
+}
+
+# iphttpsctl on the run's appliance (its control socket is per run, under $TOPO_STATE).
+topo_ctl() {
+	"$TOPO_REPO/build/iphttpsctl" -s "$TOPO_STATE/control.sock" "$@"
 }
 
 # Stop iphttpsd with SIG (default TERM), SIGKILL after 5 s; the seconds it took go to

@@ -20,6 +20,7 @@
 #include "link.h"
 #include "nexthop.h"
 #include "session.h"
+#include "session_admin.h"
 #include "tls_context.h"
 #include "tls_ticket_keys.h"
 #include "tcp_script.h"
@@ -182,6 +183,7 @@ static bool got_200(const struct tls_peer *tp)
 
 static void fresh(void)
 {
+	session_admission_set(true); /* a test that failed half-way may have left it closed */
 	for (unsigned int i = 0; i < peer_count; i++) {
 		struct session *s = session_of(&peers[i]);
 
@@ -642,6 +644,75 @@ static void test_handshake_request_and_echo(void)
 	CU_ASSERT_EQUAL(tp->plain[39], 2); /* to fe80::2 */
 }
 
+/* The control plane's view and actions: the listing, disconnect by id and by address, admission. */
+static void test_session_admin_list_disconnect_admission(void)
+{
+	struct tls_peer *a, *b;
+	struct session *sa, *sb;
+	struct session_view *views;
+	struct session_filter f = { .kind = SESSION_FILTER_ID };
+	struct peer peer;
+	struct seg syn, out;
+	uint32_t count;
+	uint64_t refused;
+
+	fresh();
+	a = link_up_peer();
+	b = link_up_peer();
+	sa = session_of(a);
+	sb = session_of(b);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(sa);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(sb);
+	CU_ASSERT_NOT_EQUAL(sa->id, sb->id);
+	CU_ASSERT_EQUAL(session_admin_count(NULL), 2);
+	CU_ASSERT_EQUAL_FATAL(session_admin_list(&views, &count), 0);
+	CU_ASSERT_EQUAL_FATAL(count, 2);
+	for (uint32_t i = 0; i < count; i++) {
+		CU_ASSERT_EQUAL(views[i].state, SESSION_LINK_UP);
+		CU_ASSERT_STRING_EQUAL(views[i].tls.version, "TLSv1.3");
+		CU_ASSERT_TRUE(views[i].tls.suite[0] != '\0');
+		CU_ASSERT_TRUE(views[i].id == sa->id || views[i].id == sb->id);
+	}
+	free(views);
+
+	/* By id: only that one. */
+	f.id = sa->id;
+	CU_ASSERT_EQUAL(session_admin_disconnect(&f), 1);
+	CU_ASSERT_EQUAL(sa->state, SESSION_CLOSING);
+	CU_ASSERT_EQUAL(sb->state, SESSION_LINK_UP);
+	CU_ASSERT_EQUAL(session_admin_disconnect(&f), 0); /* closing already: not counted twice */
+	/* By an address it bound: b's link-local, learned from its traffic. */
+	f.kind = SESSION_FILTER_ADDRESS;
+	inet_pton(AF_INET6, "2001:db8:c1::dead", &f.address);
+	CU_ASSERT_EQUAL(session_admin_disconnect(&f), 0);
+	CU_ASSERT_EQUAL(sb->state, SESSION_LINK_UP);
+	f.address = sb->client; /* its outer address */
+	CU_ASSERT_EQUAL(session_admin_disconnect(&f), 1);
+	CU_ASSERT_EQUAL(sb->state, SESSION_CLOSING);
+	CU_ASSERT_EQUAL(harness.w->counters.session_disconnected_by_operator, 2);
+
+	/* Admission closed: a new connection is reset when it completes, counted. */
+	pump(); /* the two closes go out first */
+	while (take(&out) == 0)
+		;
+	refused = harness.w->counters.session_refused_not_accepting;
+	session_admission_set(false);
+	peer = (struct peer){ .family = 4, .sport = ++peer_port, .dport = 443, .iss = 9000000, .win = 65535 };
+	peer.snd_nxt = peer.iss;
+	syn = peer_seg(&peer, F_SYN);
+	syn.ack = 0;
+	inject(&syn);
+	peer.snd_nxt++;
+	CU_ASSERT_EQUAL(take(&out), 0);
+	CU_ASSERT_EQUAL(out.flags, F_SYN | F_ACK);
+	peer.rcv_nxt = out.seq + 1;
+	peer_send(&peer, F_ACK, NULL, 0);
+	CU_ASSERT_EQUAL(take(&out), 0);
+	CU_ASSERT_TRUE((out.flags & F_RST) != 0);
+	CU_ASSERT_EQUAL(harness.w->counters.session_refused_not_accepting, refused + 1);
+	session_admission_set(true);
+}
+
 static void test_idle_session_closed_after_timeout(void)
 {
 	struct tls_peer *tp;
@@ -790,6 +861,8 @@ int main(void)
 {
 	static const struct harness_test tests[] = {
 		{ "TLS handshake, 200 OK, and a framed echo through the datapath", test_handshake_request_and_echo },
+		{ "control plane: sessions listed, disconnected by id and address; admission closed resets",
+		  test_session_admin_list_disconnect_admission },
 		{ "a LinkUp session silent for the idle timeout is closed; activity restarts the clock",
 		  test_idle_session_closed_after_timeout },
 		{ "SSL_ERROR_WANT_ASYNC: a paused handshake waits, another client is served, then it resumes",

@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include "appliance_state.h"
+
+#include "session_admin.h"
+
+struct appliance_state appliance = { .link_enabled = true };
+
+uint64_t appliance_now_ms(void)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (uint64_t)now.tv_sec * 1000 + (uint64_t)now.tv_nsec / 1000000;
+}
+
+void appliance_update_admission(void)
+{
+	session_admission_set(appliance.link_enabled && !appliance.draining && !appliance.stop);
+}
+
+const char *appliance_state_name(void)
+{
+	if (appliance.stop)
+		return "stopping";
+	if (appliance.draining)
+		return "draining";
+	return appliance.link_enabled ? "running" : "link disabled";
+}

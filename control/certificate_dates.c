@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include "certificate_dates.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include <openssl/asn1.h>
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+
+#include "appliance_config.h"
+
+static bool to_time(const ASN1_TIME *t, time_t *out)
+{
+	struct tm tm;
+
+	if (!t || ASN1_TIME_to_tm(t, &tm) != 1)
+		return false;
+	*out = timegm(&tm);
+	return true;
+}
+
+static void name_of(const X509_NAME *name, char *out, size_t size)
+{
+	BIO *bio = BIO_new(BIO_s_mem());
+	int n;
+
+	out[0] = '\0';
+	if (bio && X509_NAME_print_ex(bio, name, 0, XN_FLAG_RFC2253) >= 0) {
+		n = BIO_read(bio, out, (int)size - 1);
+		out[n > 0 ? n : 0] = '\0';
+	}
+	BIO_free(bio);
+}
+
+static void read_certificate(const char *path, struct certificate_date *d)
+{
+	FILE *f = path[0] ? fopen(path, "r") : NULL;
+	X509 *x;
+
+	memset(d, 0, sizeof(*d));
+	if (!f)
+		return;
+	x = PEM_read_X509(f, NULL, NULL, NULL);
+	fclose(f);
+	if (x && to_time(X509_get0_notAfter(x), &d->expires)) {
+		d->present = true;
+		name_of(X509_get_subject_name(x), d->subject, sizeof(d->subject));
+	}
+	X509_free(x);
+	ERR_clear_error();
+}
+
+static void read_crl(const char *path, struct certificate_date *d)
+{
+	FILE *f = path[0] ? fopen(path, "r") : NULL;
+	X509_CRL *crl;
+
+	memset(d, 0, sizeof(*d));
+	if (!f)
+		return;
+	crl = PEM_read_X509_CRL(f, NULL, NULL, NULL);
+	fclose(f);
+	if (crl && to_time(X509_CRL_get0_nextUpdate(crl), &d->expires)) {
+		d->present = true;
+		name_of(X509_CRL_get_issuer(crl), d->subject, sizeof(d->subject));
+	}
+	X509_CRL_free(crl);
+	ERR_clear_error();
+}
+
+void certificate_dates_read(const struct config_tls *tls, struct certificate_dates *dates)
+{
+	read_certificate(tls->certificate, &dates->server);
+	read_certificate(tls->client_ca, &dates->client_ca);
+	read_crl(tls->client_crl, &dates->client_crl);
+}

@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef IPHTTPS_CERTIFICATE_DATES_H
+#define IPHTTPS_CERTIFICATE_DATES_H
+
+/*
+ * When the appliance's TLS files run out: the server certificate's and the
+ * client CA's notAfter, the CRL's nextUpdate (after which OpenSSL refuses
+ * every client in certificates mode). Read from the files on the main lcore
+ * for `show` and the metrics; tls_watch warns from CERTIFICATE_WARN_DAYS ahead.
+ */
+
+#include <stdbool.h>
+#include <time.h>
+
+enum { CERTIFICATE_WARN_DAYS = 30 };
+
+struct certificate_date {
+	bool present;       /* the file is configured and was read */
+	time_t expires;     /* notAfter, or the CRL's nextUpdate */
+	char subject[256];  /* RFC 2253; the issuer for a CRL */
+};
+
+struct certificate_dates {
+	struct certificate_date server, client_ca, client_crl;
+};
+
+struct config_tls;
+
+/** Read the dates of the configured files; a file that does not read is left not present. */
+void certificate_dates_read(const struct config_tls *tls, struct certificate_dates *dates);
+
+#endif

@@ -1,0 +1,258 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include "control_commands.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "appliance_state.h"
+#include "certificate_dates.h"
+#include "client_table.h"
+#include "config_reload.h"
+#include "log.h"
+#include "session_admin.h"
+#include "stats_sampler.h"
+#include "worker.h"
+
+static const char *const listener_protocols[] = { [CONFIG_LISTENER_HTTPS] = "https", [CONFIG_LISTENER_HTTP] = "http" };
+static const char *const proxy_protocols[] = {
+	[CONFIG_PROXY_NONE] = "none", [CONFIG_PROXY_V1] = "v1", [CONFIG_PROXY_V2] = "v2", [CONFIG_PROXY_ANY] = "any",
+};
+
+/* An address as text: IPv4 for a v4-mapped one. */
+static json_t *address_json(const struct in6_addr *a)
+{
+	char text[INET6_ADDRSTRLEN];
+
+	if (IN6_IS_ADDR_V4MAPPED(a))
+		inet_ntop(AF_INET, &a->s6_addr[12], text, sizeof(text));
+	else
+		inet_ntop(AF_INET6, a, text, sizeof(text));
+	return json_string(text);
+}
+
+static json_t *date_json(const struct certificate_date *d, time_t now)
+{
+	char when[32];
+	struct tm tm;
+
+	if (!d->present)
+		return json_null();
+	gmtime_r(&d->expires, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return json_pack("{ss ss sI}", "subject", d->subject, "expires", when, "days_left",
+			 (json_int_t)((d->expires - now) / 86400));
+}
+
+static json_t *show(char *err, size_t err_len)
+{
+	const struct iphttps_config *config = appliance.config;
+	struct worker_counters sum;
+	struct stats_rates rates;
+	struct certificate_dates dates;
+	uint32_t per_worker[CONFIG_MAX_WORKERS] = { 0 };
+	json_t *listeners = json_array(), *load = json_array(), *drops = json_object();
+	int open;
+	time_t now = time(NULL);
+
+	open = session_admin_count(per_worker);
+	if (open < 0 || stats_counters_sum(&sum) != 0) {
+		snprintf(err, err_len, "a worker did not answer within %d ms", WORKER_COMMAND_TIMEOUT_MS);
+		json_decref(listeners), json_decref(load), json_decref(drops);
+		return NULL;
+	}
+	stats_sampler_rates(&rates);
+	certificate_dates_read(&config->tls, &dates);
+	for (unsigned int i = 0; i < config->listener_count; i++)
+		json_array_append_new(listeners, json_pack("{si ss ss}", "port", config->listeners[i].port, "protocol",
+							   listener_protocols[config->listeners[i].protocol],
+							   "proxy_protocol",
+							   proxy_protocols[config->listeners[i].proxy_protocol]));
+	for (unsigned int i = 0; i < worker_count; i++)
+		json_array_append_new(load, json_pack("{si si sf si}", "id", i, "lcore", workers[i].lcore,
+						      "busy_percent", rates.busy_percent[i], "sessions",
+						      per_worker[i]));
+#define ADD_DROP(name, help)                                                              \
+	if (strncmp(#name, "drop_", 5) == 0 && sum.name)                                  \
+		json_object_set_new(drops, #name + 5, json_integer((json_int_t)sum.name));
+	WORKER_COUNTERS(ADD_DROP)
+#undef ADD_DROP
+	return json_pack("{ss ss ss sI sI s{si si si} so so s{sI sf sf sf sf sf} so s{so so so} s{sI sI sI sI}}",
+			 "state", appliance_state_name(), "authentication",
+			 config_auth_mode_name(config->iphttps.authentication), "config", appliance.config_path,
+			 "uptime_s", (json_int_t)((appliance_now_ms() - appliance.started_ms) / 1000), "reloads",
+			 (json_int_t)appliance.reloads,
+			 "sessions", "open", open, "clients", client_table_entries(), "max_clients",
+			 config->limits.max_clients,
+			 "listeners", listeners, "workers", load,
+			 "rates", "interval_ms", (json_int_t)rates.interval_ms, "handshakes_per_s", rates.handshakes,
+			 "rx_packets_per_s", rates.rx_packets, "tx_packets_per_s", rates.tx_packets,
+			 "rx_bits_per_s", rates.link_rx_bits, "tx_bits_per_s", rates.link_tx_bits,
+			 "drops", drops,
+			 "certificates", "server", date_json(&dates.server, now), "client_ca",
+			 date_json(&dates.client_ca, now), "client_crl", date_json(&dates.client_crl, now),
+			 "totals", "sessions_accepted", (json_int_t)sum.session_accepted, "link_up",
+			 (json_int_t)sum.session_link_up, "handshakes", (json_int_t)sum.tls_handshakes,
+			 "handshakes_failed", (json_int_t)sum.tls_handshake_failed);
+}
+
+static json_t *clients(char *err, size_t err_len)
+{
+	struct session_view *views;
+	uint32_t count;
+	json_t *list;
+
+	if (session_admin_list(&views, &count) != 0) {
+		snprintf(err, err_len, "a worker did not answer within %d ms", WORKER_COMMAND_TIMEOUT_MS);
+		return NULL;
+	}
+	list = json_array();
+	for (uint32_t i = 0; i < count; i++) {
+		const struct session_view *v = &views[i];
+		json_t *addresses = json_array();
+
+		for (unsigned int a = 0; a < v->address_count; a++)
+			json_array_append_new(addresses, address_json(&v->addresses[a]));
+		json_array_append_new(
+			list, json_pack("{sI si ss so so si sI sI sI sI sI sI ss ss ss}", "id", (json_int_t)v->id,
+					"worker", v->worker, "state", session_state_name(v->state), "addresses",
+					addresses, "outer_address", address_json(&v->outer_address), "outer_port",
+					v->outer_port, "uptime_s", (json_int_t)(v->age_ms / 1000), "link_up_s",
+					(json_int_t)(v->link_up_ms / 1000), "rx_packets", (json_int_t)v->rx_packets,
+					"tx_packets", (json_int_t)v->tx_packets, "rx_bytes", (json_int_t)v->rx_bytes,
+					"tx_bytes", (json_int_t)v->tx_bytes, "tls_version", v->tls.version,
+					"tls_suite", v->tls.suite, "certificate_subject", v->tls.peer_subject));
+	}
+	free(views);
+	return json_pack("{so}", "clients", list);
+}
+
+/* A session id (digits) or an address (IPv6, or IPv4 for an outer address). */
+static int parse_target(const char *target, struct session_filter *f, char *err, size_t err_len)
+{
+	struct in_addr v4;
+	char *end;
+
+	memset(f, 0, sizeof(*f));
+	if (inet_pton(AF_INET6, target, &f->address) == 1) {
+		f->kind = SESSION_FILTER_ADDRESS;
+		return 0;
+	}
+	if (inet_pton(AF_INET, target, &v4) == 1) {
+		f->kind = SESSION_FILTER_ADDRESS;
+		f->address.s6_addr[10] = f->address.s6_addr[11] = 0xff;
+		memcpy(&f->address.s6_addr[12], &v4, 4);
+		return 0;
+	}
+	errno = 0;
+	f->id = strtoull(target, &end, 10);
+	if (target[0] >= '0' && target[0] <= '9' && *end == '\0' && errno == 0) {
+		f->kind = SESSION_FILTER_ID;
+		return 0;
+	}
+	snprintf(err, err_len, "'%s' is neither an address nor a session id (see `iphttpsctl clients`)", target);
+	return -1;
+}
+
+static json_t *disconnect(const char *target, char *err, size_t err_len)
+{
+	struct session_filter f;
+	int n;
+
+	if (parse_target(target, &f, err, err_len) != 0)
+		return NULL;
+	n = session_admin_disconnect(&f);
+	if (n < 0) {
+		snprintf(err, err_len, "a worker did not answer within %d ms", WORKER_COMMAND_TIMEOUT_MS);
+		return NULL;
+	}
+	if (n == 0) {
+		snprintf(err, err_len, "no session matches '%s'", target);
+		return NULL;
+	}
+	log_info("disconnect %s: %d session(s) ended", target, n);
+	return json_pack("{si}", "disconnected", n);
+}
+
+static int disconnect_all(void)
+{
+	struct session_filter all = { .kind = SESSION_FILTER_ALL };
+
+	return session_admin_disconnect(&all);
+}
+
+static json_t *link_switch(bool enable)
+{
+	int disconnected = 0;
+
+	appliance.link_enabled = enable;
+	appliance_update_admission();
+	if (!enable)
+		disconnected = disconnect_all(); /* §3.2.4.2: disable = disconnect everyone, accept no one */
+	log_info("link %s by command%s", enable ? "enabled" : "disabled",
+		 enable ? "" : ": every client disconnected, new connections reset");
+	return json_pack("{ss si}", "link", enable ? "enabled" : "disabled", "disconnected",
+			 disconnected < 0 ? 0 : disconnected);
+}
+
+void control_disconnect_everyone(unsigned int wait_ms)
+{
+	uint64_t until = appliance_now_ms() + wait_ms;
+	int n;
+
+	session_admission_set(false);
+	n = disconnect_all();
+	log_info("%d session(s) disconnected", n < 0 ? 0 : n);
+	/* Let close_notify and FIN reach the clients, so they reconnect at once, not on a timeout. */
+	while (session_admin_count(NULL) > 0 && appliance_now_ms() < until)
+		usleep(20 * 1000);
+}
+
+static json_t *shutdown_command(uint32_t drain_seconds)
+{
+	if (drain_seconds) {
+		appliance.draining = true;
+		appliance.drain_deadline_ms = appliance_now_ms() + (uint64_t)drain_seconds * 1000;
+		appliance_update_admission();
+		log_info("draining: no new clients; stopping when the last leaves or in %u s", drain_seconds);
+		return json_pack("{ss si}", "state", "draining", "drain_seconds", drain_seconds);
+	}
+	appliance.stop = true;
+	log_info("shutdown by command");
+	return json_pack("{ss}", "state", "stopping");
+}
+
+json_t *control_commands_run(const struct control_request *req, char *err, size_t err_len)
+{
+	json_t *result = NULL;
+
+	switch (req->command) {
+	case CONTROL_SHOW:
+		return show(err, err_len);
+	case CONTROL_CLIENTS:
+		return clients(err, err_len);
+	case CONTROL_DISCONNECT:
+		return disconnect(req->target, err, err_len);
+	case CONTROL_RELOAD:
+		return config_reload(req->file, &result, err, err_len) == 0 ? result : NULL;
+	case CONTROL_AUTH_MODE:
+		if ((appliance.config->iphttps.authentication == CONFIG_AUTH_CERTIFICATES) == req->auth_certificates)
+			return json_pack("{ss si sb}", "authentication",
+					 config_auth_mode_name(appliance.config->iphttps.authentication),
+					 "disconnected", 0, "changed", 0);
+		return config_reload_auth_mode(req->auth_certificates ? CONFIG_AUTH_CERTIFICATES : CONFIG_AUTH_NONE,
+					       &result, err, err_len) == 0 ? result : NULL;
+	case CONTROL_LINK:
+		return link_switch(req->enable);
+	case CONTROL_SHUTDOWN:
+		return shutdown_command(req->drain_seconds);
+	case CONTROL_COMMAND_COUNT:
+		break;
+	}
+	snprintf(err, err_len, "unknown command");
+	return NULL;
+}

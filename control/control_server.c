@@ -1,0 +1,323 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include "control_server.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <poll.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "appliance_config.h"
+#include "appliance_state.h"
+#include "control_commands.h"
+#include "control_protocol.h"
+#include "log.h"
+
+struct control_connection {
+	int fd; /* -1: free */
+	uint64_t deadline_ms;
+	struct ucred peer;
+	size_t in_len;
+	char in[CONTROL_REQUEST_MAX_BYTES + 1];
+	char *out; /* the response, once made */
+	size_t out_len, out_sent;
+	/* Answered: our side is shut, what the client still sends is read and
+	 * dropped until it closes (closing on unread input would reset the
+	 * connection, and the client could lose the answer). */
+	bool answered;
+};
+
+static int listen_fd = -1;
+static char socket_path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+static struct control_connection connections[CONTROL_MAX_CONNECTIONS];
+
+/* Make the directory the socket lives in (one level, as /run/iphttps). */
+static int make_parent(const char *path, char *err, size_t err_len)
+{
+	char dir[sizeof(socket_path)];
+	char *slash;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	slash = strrchr(dir, '/');
+	if (!slash || slash == dir)
+		return 0;
+	*slash = '\0';
+	if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
+		snprintf(err, err_len, "control.socket: cannot create %s: %s", dir, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* Whether a daemon answers on path (then its socket is not ours to replace). */
+static bool socket_in_use(const struct sockaddr_un *addr)
+{
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	bool live;
+
+	if (fd < 0)
+		return false;
+	live = connect(fd, (const struct sockaddr *)addr, sizeof(*addr)) == 0;
+	close(fd);
+	return live;
+}
+
+int control_server_open(const struct config_control *control, char *err, size_t err_len)
+{
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	struct stat st;
+
+	for (unsigned int i = 0; i < CONTROL_MAX_CONNECTIONS; i++)
+		connections[i].fd = -1;
+	if (strlen(control->socket) >= sizeof(addr.sun_path)) {
+		snprintf(err, err_len, "control.socket: '%s' is too long for a socket path", control->socket);
+		return -1;
+	}
+	snprintf(addr.sun_path, sizeof(addr.sun_path), "%s", control->socket);
+	if (make_parent(control->socket, err, err_len) != 0)
+		return -1;
+	if (lstat(control->socket, &st) == 0) {
+		if (!S_ISSOCK(st.st_mode)) {
+			snprintf(err, err_len, "control.socket: %s exists and is not a socket", control->socket);
+			return -1;
+		}
+		if (socket_in_use(&addr)) {
+			snprintf(err, err_len, "control.socket: %s is in use by a running iphttpsd", control->socket);
+			return -1;
+		}
+		unlink(control->socket); /* left by a daemon that did not stop cleanly */
+	}
+	listen_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (listen_fd < 0 || bind(listen_fd, (struct sockaddr *)&addr, sizeof(addr)) != 0 ||
+	    listen(listen_fd, 64) != 0) {
+		snprintf(err, err_len, "control.socket: %s: %s", control->socket, strerror(errno));
+		goto fail;
+	}
+	snprintf(socket_path, sizeof(socket_path), "%s", control->socket);
+	if (chmod(socket_path, control->socket_mode) != 0) {
+		snprintf(err, err_len, "control.socket: chmod %o %s: %s", control->socket_mode, socket_path,
+			 strerror(errno));
+		goto fail;
+	}
+	if (control->socket_group[0]) {
+		struct group *g = getgrnam(control->socket_group);
+
+		if (!g || chown(socket_path, (uid_t)-1, g->gr_gid) != 0) {
+			snprintf(err, err_len, "control.socket_group: '%s': %s", control->socket_group,
+				 g ? strerror(errno) : "no such group");
+			goto fail;
+		}
+	}
+	return 0;
+fail:
+	if (listen_fd >= 0)
+		close(listen_fd);
+	if (socket_path[0])
+		unlink(socket_path);
+	listen_fd = -1;
+	socket_path[0] = '\0';
+	return -1;
+}
+
+static void drop(struct control_connection *c)
+{
+	close(c->fd);
+	free(c->out);
+	c->fd = -1;
+	c->out = NULL;
+	c->in_len = c->out_len = c->out_sent = 0;
+	c->answered = false;
+}
+
+static void respond(struct control_connection *c, json_t *reply)
+{
+	char *text = json_dumps(reply, JSON_COMPACT);
+
+	json_decref(reply);
+	if (!text || asprintf(&c->out, "%s\n", text) < 0) {
+		c->out = NULL;
+		free(text);
+		drop(c);
+		return;
+	}
+	free(text);
+	c->out_len = strlen(c->out);
+	c->out_sent = 0;
+}
+
+static void respond_error(struct control_connection *c, const char *message)
+{
+	respond(c, json_pack("{sbss}", "ok", 0, "error", message));
+}
+
+/* A whole request has come (or the client finished sending): run it. */
+static void serve(struct control_connection *c)
+{
+	struct control_request req;
+	char err[4096];
+	json_t *result;
+	size_t len = c->in_len;
+
+	while (len && (c->in[len - 1] == '\n' || c->in[len - 1] == '\r'))
+		len--;
+	if (control_request_parse(c->in, len, &req, err, sizeof(err)) != 0) {
+		log_info("control: request from pid %d uid %u refused: %s", (int)c->peer.pid, c->peer.uid, err);
+		respond_error(c, err);
+		return;
+	}
+	if (req.command != CONTROL_SHOW && req.command != CONTROL_CLIENTS)
+		log_info("control: %s from pid %d uid %u", control_command_name(req.command), (int)c->peer.pid,
+			 c->peer.uid);
+	result = control_commands_run(&req, err, sizeof(err));
+	if (!result)
+		respond_error(c, err);
+	else
+		respond(c, json_pack("{sbso}", "ok", 1, "result", result));
+}
+
+/* After the answer: drop what comes until the client closes. */
+static void discard_input(struct control_connection *c)
+{
+	ssize_t n = read(c->fd, c->in, sizeof(c->in));
+
+	if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR))
+		drop(c);
+}
+
+static void on_readable(struct control_connection *c)
+{
+	ssize_t n = read(c->fd, c->in + c->in_len, sizeof(c->in) - c->in_len);
+	char message[96];
+
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (n <= 0) {
+		if (n == 0 && c->in_len)
+			serve(c); /* the client closed its side after the request */
+		else
+			drop(c);
+		return;
+	}
+	c->in_len += (size_t)n;
+	if (memchr(c->in + c->in_len - (size_t)n, '\n', (size_t)n)) {
+		serve(c);
+	} else if (c->in_len == sizeof(c->in)) {
+		snprintf(message, sizeof(message), "request longer than %d bytes", CONTROL_REQUEST_MAX_BYTES);
+		log_info("control: request from pid %d refused: %s", (int)c->peer.pid, message);
+		respond_error(c, message);
+	}
+}
+
+static void on_writable(struct control_connection *c)
+{
+	ssize_t n = write(c->fd, c->out + c->out_sent, c->out_len - c->out_sent);
+
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (n <= 0) {
+		drop(c);
+		return;
+	}
+	c->out_sent += (size_t)n;
+	if (c->out_sent == c->out_len) {
+		free(c->out);
+		c->out = NULL;
+		c->answered = true;
+		shutdown(c->fd, SHUT_WR);
+	}
+}
+
+static void accept_new(uint64_t now_ms)
+{
+	for (unsigned int i = 0; i < CONTROL_MAX_CONNECTIONS; i++) {
+		struct control_connection *c = &connections[i];
+		socklen_t len = sizeof(c->peer);
+
+		if (c->fd >= 0)
+			continue;
+		c->fd = accept4(listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (c->fd < 0) {
+			c->fd = -1;
+			return;
+		}
+		if (getsockopt(c->fd, SOL_SOCKET, SO_PEERCRED, &c->peer, &len) != 0)
+			memset(&c->peer, 0, sizeof(c->peer));
+		c->deadline_ms = now_ms + CONTROL_EXCHANGE_TIMEOUT_MS;
+		c->in_len = 0;
+	}
+}
+
+void control_server_poll(unsigned int timeout_ms)
+{
+	struct pollfd fds[CONTROL_MAX_CONNECTIONS + 1];
+	struct control_connection *of[CONTROL_MAX_CONNECTIONS + 1];
+	unsigned int n = 0, free_slots = 0;
+	uint64_t now_ms;
+
+	for (unsigned int i = 0; i < CONTROL_MAX_CONNECTIONS; i++) {
+		struct control_connection *c = &connections[i];
+
+		if (c->fd < 0) {
+			free_slots++;
+			continue;
+		}
+		fds[n] = (struct pollfd){ .fd = c->fd, .events = c->out ? POLLOUT : POLLIN };
+		/* (an answered connection waits for POLLIN: the client's end of stream) */
+		of[n++] = c;
+	}
+	if (listen_fd >= 0 && free_slots) {
+		fds[n] = (struct pollfd){ .fd = listen_fd, .events = POLLIN };
+		of[n++] = NULL;
+	}
+	if (poll(fds, n, (int)timeout_ms) <= 0 && n == 0)
+		return;
+	now_ms = appliance_now_ms();
+	for (unsigned int i = 0; i < n; i++) {
+		struct control_connection *c = of[i];
+
+		if (!c) {
+			if (fds[i].revents & POLLIN)
+				accept_new(now_ms);
+			continue;
+		}
+		if (fds[i].revents & (POLLERR | POLLNVAL)) {
+			drop(c);
+		} else if (c->answered) {
+			if (fds[i].revents & (POLLIN | POLLHUP))
+				discard_input(c);
+		} else if (fds[i].revents & (POLLIN | POLLHUP) && !c->out) {
+			on_readable(c);
+			if (c->fd >= 0 && c->out)
+				on_writable(c); /* most answers go out at once */
+		} else if (fds[i].revents & (POLLOUT | POLLHUP)) {
+			on_writable(c);
+		}
+		if (c->fd >= 0 && now_ms > c->deadline_ms) {
+			log_info("control: connection from pid %d closed: no exchange within %d ms",
+				 (int)c->peer.pid, CONTROL_EXCHANGE_TIMEOUT_MS);
+			drop(c);
+		}
+	}
+}
+
+void control_server_close(void)
+{
+	for (unsigned int i = 0; i < CONTROL_MAX_CONNECTIONS; i++)
+		if (connections[i].fd >= 0)
+			drop(&connections[i]);
+	if (listen_fd >= 0)
+		close(listen_fd);
+	if (socket_path[0])
+		unlink(socket_path);
+	listen_fd = -1;
+	socket_path[0] = '\0';
+}

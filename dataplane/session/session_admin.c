@@ -1,0 +1,159 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include "session_admin.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "client_table.h"
+#include "session_internal.h"
+#include "worker.h"
+#include "worker_command.h"
+
+static bool admission_closed;
+
+void session_admission_set(bool open)
+{
+	__atomic_store_n(&admission_closed, !open, __ATOMIC_RELEASE);
+}
+
+bool session_admission_open(void)
+{
+	return !__atomic_load_n(&admission_closed, __ATOMIC_RELAXED);
+}
+
+/* The slots of a worker's shard that hold a session (any state). */
+#define FOREACH_SESSION(w, s)                                                                         \
+	for (struct session *s = client_table_shard_of(w)->slots,                                     \
+			    *s##_end = s ? s + client_table_shard_of(w)->capacity : NULL;             \
+	     s && s < s##_end; s++)                                                                   \
+		if (s->conn)
+
+static void count_sessions(struct worker *w, void *arg)
+{
+	const struct client_table_shard *t = client_table_shard_of(w);
+
+	*(uint32_t *)arg = t->slots ? t->capacity - t->free_count : 0;
+}
+
+int session_admin_count(uint32_t *per_worker)
+{
+	uint32_t total = 0;
+
+	for (unsigned int i = 0; i < worker_count; i++) {
+		uint32_t n;
+
+		if (worker_command_run(&workers[i], count_sessions, &n, WORKER_COMMAND_TIMEOUT_MS) != 0)
+			return -EAGAIN;
+		total += n;
+		if (per_worker)
+			per_worker[i] = n;
+	}
+	return (int)total;
+}
+
+struct list_request {
+	struct session_view *views;
+	uint32_t max, count;
+};
+
+static void list_sessions(struct worker *w, void *arg)
+{
+	struct list_request *req = arg;
+
+	FOREACH_SESSION(w, s) {
+		struct session_view *v;
+
+		if (req->count == req->max)
+			return;
+		v = &req->views[req->count++];
+		memset(v, 0, sizeof(*v));
+		v->id = s->id;
+		v->worker = w->id;
+		v->state = s->state;
+		v->outer_address = s->client;
+		v->outer_port = s->client_port;
+		v->address_count = s->address_count;
+		memcpy(v->addresses, s->addresses, sizeof(v->addresses));
+		v->age_ms = w->now_ms - s->accepted_ms;
+		v->link_up_ms = s->state == SESSION_LINK_UP ? w->now_ms - s->link_up_ms : 0;
+		v->rx_packets = s->rx_packets;
+		v->tx_packets = s->tx_packets;
+		v->rx_bytes = s->rx_bytes;
+		v->tx_bytes = s->tx_bytes;
+		tls_session_describe(&s->tls, &v->tls);
+	}
+}
+
+int session_admin_list(struct session_view **views, uint32_t *count)
+{
+	struct list_request req = { 0 };
+	int open = session_admin_count(NULL);
+
+	*views = NULL;
+	*count = 0;
+	if (open < 0)
+		return open;
+	/* Room for what opens between counting and copying, a little: a listing is a snapshot. */
+	req.max = (uint32_t)open + 64;
+	req.views = calloc(req.max, sizeof(*req.views));
+	if (!req.views)
+		return -ENOMEM;
+	for (unsigned int i = 0; i < worker_count; i++)
+		if (worker_command_run(&workers[i], list_sessions, &req, WORKER_COMMAND_TIMEOUT_MS) != 0) {
+			free(req.views);
+			return -EAGAIN;
+		}
+	*views = req.views;
+	*count = req.count;
+	return 0;
+}
+
+bool session_filter_match(const struct session_filter *f, const struct session *s)
+{
+	switch (f->kind) {
+	case SESSION_FILTER_ALL:
+		return true;
+	case SESSION_FILTER_ID:
+		return s->id == f->id;
+	case SESSION_FILTER_ADDRESS:
+		if (memcmp(&s->client, &f->address, sizeof(f->address)) == 0)
+			return true;
+		for (unsigned int i = 0; i < s->address_count; i++)
+			if (memcmp(&s->addresses[i], &f->address, sizeof(f->address)) == 0)
+				return true;
+		return false;
+	}
+	return false;
+}
+
+struct disconnect_request {
+	const struct session_filter *filter;
+	uint32_t ended;
+};
+
+static void disconnect_sessions(struct worker *w, void *arg)
+{
+	struct disconnect_request *req = arg;
+
+	FOREACH_SESSION(w, s) {
+		if (s->state == SESSION_CLOSING || s->close_requested || !session_filter_match(req->filter, s))
+			continue;
+		req->ended++;
+		w->counters.session_disconnected_by_operator++;
+		if (s->on_async_list)
+			s->close_requested = true; /* ended when its job resumes (session_on_async_resume) */
+		else
+			session_close(w, s);
+	}
+}
+
+int session_admin_disconnect(const struct session_filter *f)
+{
+	struct disconnect_request req = { .filter = f };
+
+	for (unsigned int i = 0; i < worker_count; i++)
+		if (worker_command_run(&workers[i], disconnect_sessions, &req, WORKER_COMMAND_TIMEOUT_MS) != 0)
+			return -EAGAIN;
+	return (int)req.ended;
+}

@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef IPHTTPS_SESSION_ADMIN_H
+#define IPHTTPS_SESSION_ADMIN_H
+
+/*
+ * What the control plane asks of the sessions, on every worker: whether new
+ * connections are admitted (link disable, drain), a listing of the sessions
+ * (`iphttpsctl clients`), and ending the sessions that match a filter
+ * (`disconnect`, an authentication-mode change, link disable, shutdown).
+ *
+ * Called from the main lcore only. Each worker's sessions are read and
+ * closed by that worker, through its command ring (worker_command.h): the
+ * control plane never touches a session itself.
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <netinet/in.h>
+
+#include "client_index.h"
+#include "session.h"
+#include "tls_session.h"
+
+/** Admit new connections or not; a refused one is reset (session_refused_not_accepting). */
+void session_admission_set(bool open);
+
+/** Whether new connections are admitted (every accept reads it: one relaxed load). */
+bool session_admission_open(void);
+
+/* One session as the operator sees it, copied by its worker. */
+struct session_view {
+	uint64_t id;
+	unsigned int worker;
+	enum session_state state;
+	struct in6_addr outer_address; /* the TCP peer or the PROXY header's client; IPv4 v4-mapped */
+	uint16_t outer_port;
+	uint8_t address_count;
+	struct in6_addr addresses[CLIENT_INDEX_ADDRESSES_PER_CLIENT]; /* in the client prefix, learned */
+	uint64_t age_ms;     /* since the connection was accepted */
+	uint64_t link_up_ms; /* time in LinkUp; 0 before */
+	uint64_t rx_packets, tx_packets, rx_bytes, tx_bytes;
+	struct tls_session_description tls;
+};
+
+enum session_filter_kind {
+	SESSION_FILTER_ALL,
+	SESSION_FILTER_ID,      /* the session with this id */
+	SESSION_FILTER_ADDRESS, /* sessions whose inner (bound) or outer address is this */
+};
+
+struct session_filter {
+	enum session_filter_kind kind;
+	uint64_t id;
+	struct in6_addr address; /* IPv4 v4-mapped */
+};
+
+/**
+ * Every session of every worker, in *views (malloc'd; the caller frees).
+ * @return 0, -ENOMEM, or -EAGAIN when a worker did not answer.
+ */
+int session_admin_list(struct session_view **views, uint32_t *count);
+
+/**
+ * End every session that matches f (close_notify and FIN), on every worker.
+ * @return how many were ended, or -EAGAIN when a worker did not answer.
+ */
+int session_admin_disconnect(const struct session_filter *f);
+
+/** Whether session s matches f (exposed for the unit tests). */
+bool session_filter_match(const struct session_filter *f, const struct session *s);
+
+/**
+ * Sessions open on every worker (any state); per_worker (NULL or
+ * worker_count entries) receives each worker's. @return count, or -EAGAIN.
+ */
+int session_admin_count(uint32_t *per_worker);
+
+#endif

@@ -1,0 +1,202 @@
+#!/usr/bin/env bash
+# The control plane with real sessions: iphttpsctl on iphttpsd's control
+# socket, two workers, 200 live IP-HTTPS sessions. A reload with a bad file
+# and one that needs a restart change nothing and drop no one; a reload of
+# limits and the server header, and a certificate rotation, apply live with
+# all 200 still up; an authentication-mode change disconnects all 200 on both
+# workers, after which only clients of the new mode get in; disconnect one
+# client; link disable and enable; malformed control requests; shutdown after
+# a drain.
+#
+#   client ns: many_links.py (TLS sessions), curl, openssl ── [ext0] gw: iphttpsd, 2 workers ── corp
+. "$(dirname "$0")/../lib/netns_test.sh"
+
+PKI=$TOPO_REPO/config/pki
+export TOPO_DEVICE=af_packet TOPO_QUEUES=2
+MANY=200
+SOCK=$TOPO_STATE/control.sock
+CTL=$TOPO_REPO/build/iphttpsctl # for checks run through bash -c, where topo_ctl (a function) is not defined
+CONFIG=$TOPO_STATE/iphttpsd.yaml
+worker_counter() { topo_telemetry "/iphttps/worker_stats,$1" "$2"; }
+# Sessions as iphttpsctl lists them: "how many link_up", "their ids", "how many per worker".
+clients_json() { topo_ctl clients --json; }
+link_up_count() { clients_json | python3 -c 'import json,sys; print(sum(c["state"] == "link_up" for c in json.load(sys.stdin)["clients"]))'; }
+link_up_ids() { clients_json | python3 -c 'import json,sys; print(" ".join(sorted(str(c["id"]) for c in json.load(sys.stdin)["clients"] if c["state"] == "link_up")))'; }
+workers_used() { clients_json | python3 -c 'import json,sys; print(len({c["worker"] for c in json.load(sys.stdin)["clients"]}))'; }
+show_field() { topo_ctl show --json | python3 -c 'import functools,json,sys; print(functools.reduce(lambda d, k: d[k], sys.argv[1].split("."), json.load(sys.stdin)))' "$1"; }
+# SESSIONS HOLD_S OUT [many_links.py options]: TLS sessions from the client namespace, in the background.
+links() {
+	local n=$1 hold=$2 out=$3
+	shift 3
+	ip netns exec "$(topo_ns client)" python3 "$TOPO_REPO/tests/lib/many_links.py" 192.0.2.1 gw.iphttps.test \
+		"$PKI/ca.crt" "$n" 1 "$hold" "$@" > "$out" 2> "$out.err" &
+}
+wait_link_up() { # COUNT: until iphttpsctl lists COUNT sessions in LinkUp (30 s at most)
+	for _ in $(seq 1 300); do
+		[ "$(link_up_count 2>/dev/null || echo -1)" -eq "$1" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+json_field() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$1" "$2"; }
+server_fingerprint() {
+	topo_in client timeout 10 openssl s_client -connect 192.0.2.1:443 -servername gw.iphttps.test </dev/null 2>/dev/null |
+		openssl x509 -noout -fingerprint -sha256
+}
+
+echo "# the control plane, namespaces ${TOPO_PREFIX}{client,gw,corp}"
+if ! topo_up || ! TOPO_CONFIG=$TOPO_REPO/tests/netns/configs/control.yaml topo_start_appliance; then
+	echo "FAIL: lab topology and appliance start"
+	exit 1
+fi
+
+# ---- show, and what a bare iphttpsctl prints
+check "the control socket is where --control-socket put it" test -S "$SOCK"
+check "bare iphttpsctl shows the state (running, auth mode none)" \
+	bash -c 'out=$("$@") && grep -q "^state: *running" <<<"$out" && grep -q "^authentication: *none" <<<"$out"' _ "$CTL" -s "$SOCK"
+check "show --json lists two workers" test "$(topo_ctl show --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["workers"]))')" -eq 2
+check "show names the server certificate and when it expires" \
+	bash -c '"$0" -s "$1" show --json | python3 -c "import json,sys; c=json.load(sys.stdin)[\"certificates\"][\"server\"]; sys.exit(not (c[\"subject\"] == \"CN=gw.iphttps.test\" and c[\"days_left\"] > 30))"' \
+	"$TOPO_REPO/build/iphttpsctl" "$SOCK"
+
+# ---- malformed requests: answered with an error, nothing disturbed
+for kind in garbage oversize unknown not-object extra-key; do
+	answer=$(python3 tests/lib/control_raw.py "$SOCK" "$kind")
+	echo "    $kind -> $answer"
+	check "a $kind request gets ok=false with a reason" \
+		python3 -c 'import json,sys; a=json.loads(sys.argv[1]); sys.exit(not (a["ok"] is False and a["error"]))' "$answer"
+done
+check "a client that sends nothing is closed after the exchange timeout" \
+	test "$(python3 tests/lib/control_raw.py "$SOCK" silent)" = closed
+check "an unknown command on the command line is refused, exit 2" \
+	bash -c '"$@"; test $? -eq 2' _ "$CTL" -s "$SOCK" frobnicate
+check "auth-mode with a bad mode echoes it and exits 2" \
+	bash -c '"$@" 2>&1 | grep -q "not '"'"'maybe'"'"'"; test ${PIPESTATUS[0]} -eq 2' _ "$CTL" -s "$SOCK" auth-mode maybe
+
+# ---- 200 live sessions across both workers
+links $MANY 120 "$TOPO_STATE/many.json"
+MANY_PID=$!
+check "$MANY sessions reach LinkUp" wait_link_up $MANY
+check "they are spread over both workers" test "$(workers_used)" -eq 2
+ids_before=$(link_up_ids)
+
+# ---- reload with a bad file: error with line and column, nothing changes
+cp "$CONFIG" "$TOPO_STATE/bad.yaml"
+sed -i 's/^log_level: info/log_level: loud/' "$TOPO_STATE/bad.yaml"
+bad_line=$(grep -n '^log_level: loud' "$TOPO_STATE/bad.yaml" | cut -d: -f1)
+topo_ctl reload "$TOPO_STATE/bad.yaml" > "$TOPO_STATE/reload-bad.out" 2>&1
+rc=$?
+sed 's/^/    /' "$TOPO_STATE/reload-bad.out"
+check "a reload with a bad file fails (exit 1)" test "$rc" -eq 1
+check "its error names the file, line $bad_line and the column" grep -q "bad.yaml:$bad_line:[0-9]*: " "$TOPO_STATE/reload-bad.out"
+check "all $MANY sessions survive it, the same ones" test "$(link_up_ids)" = "$ids_before"
+
+# ---- a change that needs a restart is refused, saying so
+sed 's/port: 82$/port: 83/' "$CONFIG" > "$TOPO_STATE/restart.yaml"
+check "a reload that moves a listener is refused: needs a restart" \
+	bash -c '"$@" 2>&1 | grep -q "listeners.*needs a restart"' _ "$CTL" -s "$SOCK" reload "$TOPO_STATE/restart.yaml"
+check "and drops no one" test "$(link_up_ids)" = "$ids_before"
+
+# ---- live changes: limits and the server header
+check "before: HTTP answers carry 'Server: iphttps'" \
+	bash -c 'ip netns exec "$0" curl -s --max-time 5 -D - -o /dev/null http://192.0.2.1:82/nothing | grep -qi "^server: iphttps\s*$"' "$(topo_ns client)"
+sed -e 's/http_request_timeout_ms: 1500/http_request_timeout_ms: 2500/' \
+    -e 's#^  uri: /IPHTTPS#  uri: /IPHTTPS\n  server_header: iphttps-reloaded#' "$CONFIG" > "$TOPO_STATE/live.yaml"
+topo_ctl reload "$TOPO_STATE/live.yaml" > "$TOPO_STATE/reload-live.out" 2>&1
+rc=$?
+sed 's/^/    /' "$TOPO_STATE/reload-live.out"
+check "a reload of limits and the server header applies (exit 0)" test "$rc" -eq 0
+check "it reports what changed" grep -q "changed: limits iphttps.server_header" "$TOPO_STATE/reload-live.out"
+check "all $MANY sessions survive it" test "$(link_up_ids)" = "$ids_before"
+check "new HTTP answers carry the new server header" \
+	bash -c 'ip netns exec "$0" curl -s --max-time 5 -D - -o /dev/null http://192.0.2.1:82/nothing | grep -qi "^server: iphttps-reloaded"' "$(topo_ns client)"
+check "show counts the reloads" test "$(show_field reloads)" -eq 1
+
+# ---- certificate rotation: SIGHUP after the file names the ECDSA certificate
+old_fp=$(server_fingerprint)
+sed -i -e 's#pki/server.crt#pki/server-ecdsa.crt#' -e 's#pki/server.key#pki/server-ecdsa.key#' "$TOPO_STATE/live.yaml"
+kill -HUP "$(cat "$TOPO_STATE/iphttpsd.pid")"
+for _ in $(seq 1 50); do
+	[ "$(show_field reloads)" -ge 2 ] && break
+	sleep 0.1
+done
+new_fp=$(server_fingerprint)
+want_fp=$(openssl x509 -noout -fingerprint -sha256 -in "$PKI/server-ecdsa.crt")
+echo "    before: $old_fp"
+echo "    after:  $new_fp"
+check "SIGHUP reloads (show counts it)" test "$(show_field reloads)" -eq 2
+check "new handshakes see the new certificate" test "$new_fp" = "$want_fp"
+check "and it is not the old one" test "$new_fp" != "$old_fp"
+check "all $MANY sessions survive the rotation" test "$(link_up_ids)" = "$ids_before"
+check "show names the file the appliance now runs from" test "$(show_field config)" = "$TOPO_STATE/live.yaml"
+
+# ---- authentication-mode change: everyone goes, on both workers
+before0=$(worker_counter 0 session_disconnected_by_operator)
+before1=$(worker_counter 1 session_disconnected_by_operator)
+out=$(topo_ctl --json auth-mode certificates)
+echo "    $out" | tr -d '\n'; echo
+check "auth-mode certificates disconnects all $MANY" \
+	python3 -c 'import json,sys; r=json.loads(sys.argv[1]); sys.exit(not (r["disconnected"] == int(sys.argv[2]) and r["authentication"] == "certificates"))' "$out" "$MANY"
+check "on both workers" bash -c '[ "$1" -gt "$2" ] && [ "$3" -gt "$4" ]' _ \
+	"$(worker_counter 0 session_disconnected_by_operator)" "$before0" "$(worker_counter 1 session_disconnected_by_operator)" "$before1"
+wait "$MANY_PID"
+echo "    $(cat "$TOPO_STATE/many.json")"
+check "every one of the $MANY saw the server close it" test "$(json_field "$TOPO_STATE/many.json" closed_by_server)" -eq $MANY
+check "the Client Table is empty" wait_link_up 0
+check "show says certificates" test "$(show_field authentication)" = certificates
+links 5 1 "$TOPO_STATE/nocert.json"
+wait $!
+check "a client without a certificate is refused now" test "$(json_field "$TOPO_STATE/nocert.json" link_up)" -eq 0
+links 5 1 "$TOPO_STATE/cert.json" --cert "$PKI/client.crt" --key "$PKI/client.key"
+wait $!
+check "a client with a certificate gets in" test "$(json_field "$TOPO_STATE/cert.json" link_up)" -eq 5
+check "auth-mode to the mode in force changes nothing" \
+	bash -c '"$@" | grep -q "already certificates"' _ "$CTL" -s "$SOCK" auth-mode certificates
+check "auth-mode none back (exit 0)" topo_ctl auth-mode none
+
+# ---- disconnect one client
+links 3 60 "$TOPO_STATE/three.json"
+THREE_PID=$!
+check "three sessions up" wait_link_up 3
+victim=$(clients_json | python3 -c 'import json,sys; print(json.load(sys.stdin)["clients"][0]["id"])')
+check "disconnect $victim ends one session" bash -c '"$@" | grep -q "^1 session(s) disconnected"' _ "$CTL" -s "$SOCK" disconnect "$victim"
+check "the other two stay" wait_link_up 2
+check "disconnect of an id nobody has says so, exit 1" bash -c '"$@" 2>&1 | grep -q "no session matches"; test ${PIPESTATUS[0]} -eq 1' _ "$CTL" -s "$SOCK" disconnect 999999999
+check "disconnect of junk echoes it, exit 1" bash -c '"$@" 2>&1 | grep -q "not-an-address"; test ${PIPESTATUS[0]} -eq 1' _ "$CTL" -s "$SOCK" disconnect not-an-address
+
+# ---- link disable / enable (§3.2.4.2)
+out=$(topo_ctl link disable)
+echo "    $out"
+check "link disable disconnects the two" grep -q "2 session(s) disconnected" <<<"$out"
+check "show says link disabled" test "$(show_field state)" = "link disabled"
+wait "$THREE_PID"
+links 3 1 "$TOPO_STATE/disabled.json"
+wait $!
+check "while disabled, new clients do not get in" test "$(json_field "$TOPO_STATE/disabled.json" link_up)" -eq 0
+check "and are counted as refused" test "$(topo_telemetry /iphttps/stats session_refused_not_accepting)" -ge 3
+check "link enable (exit 0)" topo_ctl link enable
+links 3 1 "$TOPO_STATE/enabled.json"
+wait $!
+check "enabled again, new clients get in" test "$(json_field "$TOPO_STATE/enabled.json" link_up)" -eq 3
+
+# ---- shutdown after a drain (§3.2.7.3)
+links 3 6 "$TOPO_STATE/drain.json"
+DRAIN_PID=$!
+check "three sessions up before the drain" wait_link_up 3
+check "shutdown --drain 60 starts a drain" bash -c '"$@" | grep -q "^draining"' _ "$CTL" -s "$SOCK" shutdown --drain 60
+check "show says draining" test "$(show_field state)" = draining
+links 2 1 "$TOPO_STATE/late.json"
+wait $!
+check "no new client gets in during the drain" test "$(json_field "$TOPO_STATE/late.json" link_up)" -eq 0
+wait "$DRAIN_PID"
+check "the drained sessions ended on their own (not cut by the server)" \
+	test "$(json_field "$TOPO_STATE/drain.json" closed_by_server)" -eq 0
+pid=$(cat "$TOPO_STATE/iphttpsd.pid")
+for _ in $(seq 1 100); do
+	kill -0 "$pid" 2>/dev/null || break
+	sleep 0.1
+done
+check "when the last left, iphttpsd stopped" bash -c '! kill -0 "$1" 2>/dev/null' _ "$pid"
+check "its log says why" grep -q "the last session has gone" "$TOPO_STATE/iphttpsd.log"
+check "and the control socket is gone" test ! -e "$SOCK"
+check_finish
