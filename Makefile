@@ -14,6 +14,8 @@ SSL_LIBS    := $(shell pkg-config --libs openssl 2>/dev/null)
 JSON_LIBS   := $(shell pkg-config --libs jansson 2>/dev/null)
 # libmnl: the client's rtnetlink (its address, routes and TUN settings), not `ip` run as a program.
 MNL_LIBS    := $(shell pkg-config --libs libmnl 2>/dev/null)
+# libmicrohttpd: the appliance's management HTTP (/metrics, /health), polled by the main lcore.
+MHD_LIBS    := $(shell pkg-config --libs libmicrohttpd 2>/dev/null)
 YAML_LIBS   := $(shell pkg-config --libs yaml-0.1 2>/dev/null)
 CUNIT_LIBS  := $(shell pkg-config --libs cunit 2>/dev/null)
 
@@ -68,7 +70,7 @@ $(BUILD)/obj/proto/%.o: proto/%.c $(wildcard include/*.h proto/*.h)
 	$(CC) $(CFLAGS_BASE) $(INC_proto) $(CFLAGS) -c -o $@ $<
 
 $(BUILD)/iphttpsd: $(DAEMON_OBJ) | $(BUILD)
-	$(CC) -o $@ $(DAEMON_OBJ) $(DPDK_LIBS) $(SSL_LIBS) $(YAML_LIBS) $(JSON_LIBS) $(LDFLAGS)
+	$(CC) -o $@ $(DAEMON_OBJ) $(DPDK_LIBS) $(SSL_LIBS) $(YAML_LIBS) $(JSON_LIBS) $(MHD_LIBS) $(LDFLAGS)
 
 # iphttpsctl: the config loader (check) and the control protocol, never the datapath.
 CTL_SRC := control/iphttpsctl.c control/control_protocol.c $(CONFIG_SRC)

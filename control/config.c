@@ -7,6 +7,7 @@
 #include "appliance_config.h"
 
 #include <arpa/inet.h>
+#include <sys/socket.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -182,6 +183,8 @@ static const struct field control_fields[] = {
 	{ .key = "socket", .kind = FIELD_STRING, FIELD_OF(struct config_control, socket) },
 	{ .key = "socket_mode", .kind = FIELD_OCTAL_MODE, FIELD_OF(struct config_control, socket_mode) },
 	{ .key = "socket_group", .kind = FIELD_STRING, FIELD_OF(struct config_control, socket_group) },
+	{ .key = "http_listen", .kind = FIELD_STRING, FIELD_OF(struct config_control, http_listen) },
+	{ .key = "accounting_file", .kind = FIELD_STRING, FIELD_OF(struct config_control, accounting_file) },
 	{ 0 },
 };
 
@@ -245,6 +248,52 @@ void config_set_defaults(struct iphttps_config *c)
 	snprintf(c->control.socket, sizeof(c->control.socket), "/run/iphttps/iphttpsd.sock");
 	c->control.socket_mode = 0660;
 	c->log_level = CONFIG_LOG_INFO;
+}
+
+int config_parse_listen(const char *text, struct sockaddr_storage *addr)
+{
+	char host[INET6_ADDRSTRLEN + 2];
+	const char *colon, *port_text;
+	char *end;
+	unsigned long port;
+	size_t host_len;
+
+	memset(addr, 0, sizeof(*addr));
+	if (text[0] == '[') {
+		const char *close = strchr(text, ']');
+
+		if (!close || close[1] != ':')
+			return -1;
+		host_len = (size_t)(close - text - 1);
+		if (host_len >= sizeof(host))
+			return -1;
+		memcpy(host, text + 1, host_len);
+		port_text = close + 2;
+	} else {
+		colon = strrchr(text, ':');
+		if (!colon || (size_t)(colon - text) >= sizeof(host))
+			return -1;
+		host_len = (size_t)(colon - text);
+		memcpy(host, text, host_len);
+		port_text = colon + 1;
+	}
+	host[host_len] = '\0';
+	port = strtoul(port_text, &end, 10);
+	if (!*port_text || *end || port == 0 || port > 65535)
+		return -1;
+	if (text[0] == '[') {
+		struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)addr;
+
+		a6->sin6_family = AF_INET6;
+		a6->sin6_port = htons((uint16_t)port);
+		return inet_pton(AF_INET6, host, &a6->sin6_addr) == 1 ? 0 : -1;
+	} else {
+		struct sockaddr_in *a4 = (struct sockaddr_in *)addr;
+
+		a4->sin_family = AF_INET;
+		a4->sin_port = htons((uint16_t)port);
+		return inet_pton(AF_INET, host, &a4->sin_addr) == 1 ? 0 : -1;
+	}
 }
 
 static int ipv4_same_subnet(struct in_addr a, struct config_ipv4_prefix p)
@@ -352,6 +401,8 @@ static void validate_listeners(struct config_yaml_ctx *ctx, const struct iphttps
 
 static void validate(struct config_yaml_ctx *ctx, const struct iphttps_config *c)
 {
+	struct sockaddr_storage listen;
+
 	validate_eal(ctx, &c->eal);
 	validate_port(ctx, &c->ports[CONFIG_PORT_EXTERNAL], "external");
 	validate_port(ctx, &c->ports[CONFIG_PORT_INTERNAL], "internal");
@@ -385,6 +436,12 @@ static void validate(struct config_yaml_ctx *ctx, const struct iphttps_config *c
 		config_yaml_error_at(ctx, c->control.socket, "'control.socket' must be an absolute path");
 	if (strlen(c->control.socket) >= 108)
 		config_yaml_error_at(ctx, c->control.socket, "'control.socket' is longer than 107 bytes");
+	if (c->control.http_listen[0] && config_parse_listen(c->control.http_listen, &listen) != 0)
+		config_yaml_error_at(ctx, c->control.http_listen,
+				     "'control.http_listen' must be ADDR:PORT or [ADDR]:PORT with a port from 1 to 65535; got '%s'",
+				     c->control.http_listen);
+	if (config_yaml_was_set(ctx, c->control.accounting_file) && c->control.accounting_file[0] != '/')
+		config_yaml_error_at(ctx, c->control.accounting_file, "'control.accounting_file' must be an absolute path");
 }
 
 int config_load(const char *path, struct iphttps_config *config, struct config_errors *errors)

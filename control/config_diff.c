@@ -39,7 +39,18 @@ void config_diff(const struct iphttps_config *now, const struct iphttps_config *
 		note(diff->restart, &diff->restart_count, "listeners");
 	}
 	RESTART(tcp_services, "tcp_services");
-	RESTART(control, "control");
+	{
+		/* The accounting file is reopened on every reload: it may move. */
+		struct config_control now_control = now->control, next_control = next->control;
+
+		memset(now_control.accounting_file, 0, sizeof(now_control.accounting_file));
+		memset(next_control.accounting_file, 0, sizeof(next_control.accounting_file));
+		if (memcmp(&now_control, &next_control, sizeof(now_control)) != 0) {
+			note(diff->changed, &diff->changed_count, "control");
+			note(diff->restart, &diff->restart_count, "control");
+		}
+		LIVE(control.accounting_file, "control.accounting_file");
+	}
 	RESTART(iphttps.client_prefix, "iphttps.client_prefix");
 	if (now->limits.max_clients != next->limits.max_clients) {
 		note(diff->changed, &diff->changed_count, limit_sizes[0]);

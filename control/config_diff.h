@@ -7,11 +7,12 @@
  * appliance applies live: TLS (certificate, key, CA, CRL, versions, suites),
  * the authentication mode (every client is disconnected, §3.2.7.1), limits
  * and timeouts, the URI, the server header, the link MTU (new sessions and
- * RAs), the workers' idle sleep and the log level. What was sized or bound
- * at start needs a restart: EAL (lcores, memory, mbufs), ports and
- * addresses, listeners, the TCP services, the control socket, the client
- * prefix (clients hold addresses in it) and the two table sizes
- * (limits.max_clients, limits.max_connections_per_worker).
+ * RAs), the workers' idle sleep, the log level and the accounting file.
+ * What was sized or bound at start needs a restart: EAL (lcores, memory,
+ * mbufs), ports and addresses, listeners, the TCP services, the control
+ * socket and HTTP endpoint, the client prefix (clients hold addresses in it)
+ * and the two table sizes (limits.max_clients,
+ * limits.max_connections_per_worker).
  *
  * A reload always rebuilds the TLS context: the files behind unchanged paths
  * may have been replaced.

@@ -256,10 +256,10 @@ static void accept_new(uint64_t now_ms)
 	}
 }
 
-void control_server_poll(unsigned int timeout_ms)
+void control_server_poll(unsigned int timeout_ms, int wake_fd)
 {
-	struct pollfd fds[CONTROL_MAX_CONNECTIONS + 1];
-	struct control_connection *of[CONTROL_MAX_CONNECTIONS + 1];
+	struct pollfd fds[CONTROL_MAX_CONNECTIONS + 2];
+	struct control_connection *of[CONTROL_MAX_CONNECTIONS + 2];
 	unsigned int n = 0, free_slots = 0;
 	uint64_t now_ms;
 
@@ -278,6 +278,10 @@ void control_server_poll(unsigned int timeout_ms)
 		fds[n] = (struct pollfd){ .fd = listen_fd, .events = POLLIN };
 		of[n++] = NULL;
 	}
+	if (wake_fd >= 0) {
+		fds[n] = (struct pollfd){ .fd = wake_fd, .events = POLLIN };
+		of[n++] = NULL;
+	}
 	if (poll(fds, n, (int)timeout_ms) <= 0 && n == 0)
 		return;
 	now_ms = appliance_now_ms();
@@ -285,7 +289,7 @@ void control_server_poll(unsigned int timeout_ms)
 		struct control_connection *c = of[i];
 
 		if (!c) {
-			if (fds[i].revents & POLLIN)
+			if (fds[i].fd == listen_fd && fds[i].revents & POLLIN)
 				accept_new(now_ms);
 			continue;
 		}

@@ -21,8 +21,12 @@ struct config_control;
  */
 int control_server_open(const struct config_control *control, char *err, size_t err_len);
 
-/** Wait up to timeout_ms for control traffic, and serve what came. */
-void control_server_poll(unsigned int timeout_ms);
+/**
+ * Wait up to timeout_ms for control traffic, and serve what came. The wait
+ * also ends when wake_fd (another of the main lcore's descriptors, -1 for
+ * none) becomes readable; serving it is the caller's.
+ */
+void control_server_poll(unsigned int timeout_ms, int wake_fd);
 
 /** Close every connection and remove the socket. */
 void control_server_close(void);

@@ -29,6 +29,7 @@
 #include "datapath.h"
 #include "eal_args.h"
 #include "log.h"
+#include "management_http.h"
 #include "session_admin.h"
 #include "stats_sampler.h"
 #include "telemetry.h"
@@ -164,8 +165,10 @@ int main(int argc, char **argv)
 	if (telemetry_register() != 0)
 		log_warn("telemetry commands not registered; statistics are not readable");
 	datapath_start(config);
-	if (control_server_open(&config->control, err, sizeof(err)) != 0) {
+	if (control_server_open(&config->control, err, sizeof(err)) != 0 ||
+	    management_http_start(config->control.http_listen, err, sizeof(err)) != 0) {
 		log_error("%s; not starting", err);
+		control_server_close();
 		datapath_stop();
 		rte_eal_cleanup();
 		return 1;
@@ -180,7 +183,8 @@ int main(int argc, char **argv)
 	while (!stop_signal && !appliance.stop) {
 		uint64_t now_ms;
 
-		control_server_poll(MAIN_LOOP_POLL_MS);
+		control_server_poll(MAIN_LOOP_POLL_MS, management_http_fd());
+		management_http_run();
 		now_ms = appliance_now_ms();
 		if (reload_signal) {
 			reload_signal = 0;
@@ -195,6 +199,7 @@ int main(int argc, char **argv)
 	appliance.stop = true;
 	control_disconnect_everyone(STOP_DISCONNECT_WAIT_MS);
 	control_server_close();
+	management_http_stop();
 	datapath_stop();
 	rte_eal_cleanup();
 	free(appliance.config);

@@ -139,6 +139,12 @@ struct config_control {
 	char socket[CONFIG_PATH_MAX_BYTES];
 	uint32_t socket_mode;
 	char socket_group[CONFIG_NAME_MAX_BYTES];
+	/* The management HTTP endpoint, "ADDR:PORT" or "[ADDR]:PORT" (empty: off):
+	 * /metrics (Prometheus text) and /health (for load balancers). On the
+	 * host's own stack, served by the main lcore. */
+	char http_listen[CONFIG_NAME_MAX_BYTES];
+	/* One JSON line per ended session (empty: off); reopened on every reload (log rotation). */
+	char accounting_file[CONFIG_PATH_MAX_BYTES];
 };
 
 struct iphttps_config {
@@ -186,6 +192,13 @@ int config_load(const char *path, struct iphttps_config *config, struct config_e
 
 /** Fill a config with every default (what an empty file yields). */
 void config_set_defaults(struct iphttps_config *config);
+
+/**
+ * Parse "ADDR:PORT" (IPv4) or "[ADDR]:PORT" (IPv6) into *addr.
+ * @return 0, or -1 when it is not one.
+ */
+struct sockaddr_storage;
+int config_parse_listen(const char *text, struct sockaddr_storage *addr);
 
 /* Names both the datapath and the control plane print: here, so the datapath
  * links no control/ object. */

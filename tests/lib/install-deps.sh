@@ -10,8 +10,10 @@ packages=(
 	clang libclang-rt-14-dev           # libFuzzer harnesses (-fsanitize=fuzzer,address,undefined)
 	curl gnutls-bin haproxy            # real clients and a TLS-offloading front in the session tests
 	libyaml-dev                        # config loader
-	libjansson-dev                     # JSON: the client's status file
+	libjansson-dev                     # JSON: the client's status file, the control protocol
 	libmnl-dev                         # rtnetlink: the client's own SLAAC (address, route, TUN settings)
+	libmicrohttpd-dev                  # the appliance's management HTTP: /metrics (Prometheus) and /health
+	python3-prometheus-client          # the tests parse /metrics with Prometheus's own parser
 	systemd                            # systemd-analyze verifies deploy/iphttps-client.service
 	squid dante-server                 # the web proxy (Basic, Digest) and SOCKS5 server the client goes through
 	libcunit1-dev                      # unit tests

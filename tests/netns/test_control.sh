@@ -6,7 +6,7 @@
 # all 200 still up; an authentication-mode change disconnects all 200 on both
 # workers, after which only clients of the new mode get in; disconnect one
 # client; link disable and enable; malformed control requests; shutdown after
-# a drain.
+# a drain; /health through each state; /metrics parsed by Prometheus's parser.
 #
 #   client ns: many_links.py (TLS sessions), curl, openssl ── [ext0] gw: iphttpsd, 2 workers ── corp
 . "$(dirname "$0")/../lib/netns_test.sh"
@@ -38,6 +38,17 @@ wait_link_up() { # COUNT: until iphttpsctl lists COUNT sessions in LinkUp (30 s 
 	done
 	return 1
 }
+# The management endpoint, from gw's own stack (the management network).
+health() { ip netns exec "$(topo_ns gw)" curl -s --max-time 5 -o - -w ' %{http_code}' http://127.0.0.1:9464/health | tr -d '\n'; }
+scrape() { ip netns exec "$(topo_ns gw)" curl -sf --max-time 5 http://127.0.0.1:9464/metrics > "$1"; }
+wait_health() { # "WORD CODE": until /health says it (5 s at most)
+	for _ in $(seq 1 50); do
+		[ "$(health)" = "$1" ] && return 0
+		sleep 0.1
+	done
+	echo "    /health says '$(health)'"
+	return 1
+}
 json_field() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$1" "$2"; }
 server_fingerprint() {
 	topo_in client timeout 10 openssl s_client -connect 192.0.2.1:443 -servername gw.iphttps.test </dev/null 2>/dev/null |
@@ -59,6 +70,12 @@ check "show names the server certificate and when it expires" \
 	bash -c '"$0" -s "$1" show --json | python3 -c "import json,sys; c=json.load(sys.stdin)[\"certificates\"][\"server\"]; sys.exit(not (c[\"subject\"] == \"CN=gw.iphttps.test\" and c[\"days_left\"] > 30))"' \
 	"$TOPO_REPO/build/iphttpsctl" "$SOCK"
 
+check "/health says ok (200) while clients are welcome" wait_health "ok 200"
+check "/metrics answers 404 for other paths" \
+	test "$(ip netns exec "$(topo_ns gw)" curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:9464/other)" = 404
+check "and 405 for POST" \
+	test "$(ip netns exec "$(topo_ns gw)" curl -s -o /dev/null -w '%{http_code}' -X POST -d x http://127.0.0.1:9464/metrics)" = 405
+
 # ---- malformed requests: answered with an error, nothing disturbed
 for kind in garbage oversize unknown not-object extra-key; do
 	answer=$(python3 tests/lib/control_raw.py "$SOCK" "$kind")
@@ -78,6 +95,26 @@ links $MANY 120 "$TOPO_STATE/many.json"
 MANY_PID=$!
 check "$MANY sessions reach LinkUp" wait_link_up $MANY
 check "they are spread over both workers" test "$(workers_used)" -eq 2
+
+# ---- metrics with 200 clients, scraped and parsed by Prometheus's own parser
+scrape "$TOPO_STATE/metrics.txt"
+check "/metrics parses, and counts the $MANY clients, their sessions on both workers and the certificate" \
+	/usr/bin/python3 tests/lib/scrape_metrics.py "$TOPO_STATE/metrics.txt" "iphttps_clients == $MANY" \
+	"iphttps_session_link_up_total >= $MANY" "iphttps_session_link_up_total{worker=0} > 0" \
+	"iphttps_session_link_up_total{worker=1} > 0" "iphttps_sessions >= $MANY" \
+	"iphttps_state{state=running} == 1" "iphttps_authentication_mode{mode=none} == 1" \
+	"iphttps_certificate_expiry_timestamp_seconds{file=server} > $(date +%s)" "iphttps_accepting_clients == 1"
+/usr/bin/python3 tests/lib/scrape_metrics.py "$TOPO_STATE/metrics.txt" | sed 's/^/    /'
+check "the metrics name every counter the telemetry has" \
+	test "$(grep -c '^# TYPE iphttps_.*_total counter' "$TOPO_STATE/metrics.txt")" -eq \
+	"$(python3 tests/lib/telemetry.py "$(topo_file_prefix)" /iphttps/stats 2>/dev/null | python3 -c 'import json,sys; print(len(json.load(sys.stdin)) - 1)')"
+
+# ---- /health says full at max_clients (203)
+links 3 60 "$TOPO_STATE/fill.json"
+FILL_PID=$!
+check "three more fill the Client Table to max_clients" wait_link_up $((MANY + 3))
+check "/health says full (503) at max_clients" wait_health "full 503"
+ALL=$((MANY + 3))
 ids_before=$(link_up_ids)
 
 # ---- reload with a bad file: error with line and column, nothing changes
@@ -89,7 +126,7 @@ rc=$?
 sed 's/^/    /' "$TOPO_STATE/reload-bad.out"
 check "a reload with a bad file fails (exit 1)" test "$rc" -eq 1
 check "its error names the file, line $bad_line and the column" grep -q "bad.yaml:$bad_line:[0-9]*: " "$TOPO_STATE/reload-bad.out"
-check "all $MANY sessions survive it, the same ones" test "$(link_up_ids)" = "$ids_before"
+check "all $ALL sessions survive it, the same ones" test "$(link_up_ids)" = "$ids_before"
 
 # ---- a change that needs a restart is refused, saying so
 sed 's/port: 82$/port: 83/' "$CONFIG" > "$TOPO_STATE/restart.yaml"
@@ -107,7 +144,7 @@ rc=$?
 sed 's/^/    /' "$TOPO_STATE/reload-live.out"
 check "a reload of limits and the server header applies (exit 0)" test "$rc" -eq 0
 check "it reports what changed" grep -q "changed: limits iphttps.server_header" "$TOPO_STATE/reload-live.out"
-check "all $MANY sessions survive it" test "$(link_up_ids)" = "$ids_before"
+check "all $ALL sessions survive it" test "$(link_up_ids)" = "$ids_before"
 check "new HTTP answers carry the new server header" \
 	bash -c 'ip netns exec "$0" curl -s --max-time 5 -D - -o /dev/null http://192.0.2.1:82/nothing | grep -qi "^server: iphttps-reloaded"' "$(topo_ns client)"
 check "show counts the reloads" test "$(show_field reloads)" -eq 1
@@ -127,7 +164,7 @@ echo "    after:  $new_fp"
 check "SIGHUP reloads (show counts it)" test "$(show_field reloads)" -eq 2
 check "new handshakes see the new certificate" test "$new_fp" = "$want_fp"
 check "and it is not the old one" test "$new_fp" != "$old_fp"
-check "all $MANY sessions survive the rotation" test "$(link_up_ids)" = "$ids_before"
+check "all $ALL sessions survive the rotation" test "$(link_up_ids)" = "$ids_before"
 check "show names the file the appliance now runs from" test "$(show_field config)" = "$TOPO_STATE/live.yaml"
 
 # ---- authentication-mode change: everyone goes, on both workers
@@ -135,14 +172,16 @@ before0=$(worker_counter 0 session_disconnected_by_operator)
 before1=$(worker_counter 1 session_disconnected_by_operator)
 out=$(topo_ctl --json auth-mode certificates)
 echo "    $out" | tr -d '\n'; echo
-check "auth-mode certificates disconnects all $MANY" \
-	python3 -c 'import json,sys; r=json.loads(sys.argv[1]); sys.exit(not (r["disconnected"] == int(sys.argv[2]) and r["authentication"] == "certificates"))' "$out" "$MANY"
+check "auth-mode certificates disconnects all $ALL" \
+	python3 -c 'import json,sys; r=json.loads(sys.argv[1]); sys.exit(not (r["disconnected"] == int(sys.argv[2]) and r["authentication"] == "certificates"))' "$out" "$ALL"
 check "on both workers" bash -c '[ "$1" -gt "$2" ] && [ "$3" -gt "$4" ]' _ \
 	"$(worker_counter 0 session_disconnected_by_operator)" "$before0" "$(worker_counter 1 session_disconnected_by_operator)" "$before1"
 wait "$MANY_PID"
 echo "    $(cat "$TOPO_STATE/many.json")"
 check "every one of the $MANY saw the server close it" test "$(json_field "$TOPO_STATE/many.json" closed_by_server)" -eq $MANY
+wait "$FILL_PID"
 check "the Client Table is empty" wait_link_up 0
+check "/health says ok again" wait_health "ok 200"
 check "show says certificates" test "$(show_field authentication)" = certificates
 links 5 1 "$TOPO_STATE/nocert.json"
 wait $!
@@ -169,6 +208,7 @@ out=$(topo_ctl link disable)
 echo "    $out"
 check "link disable disconnects the two" grep -q "2 session(s) disconnected" <<<"$out"
 check "show says link disabled" test "$(show_field state)" = "link disabled"
+check "/health says link disabled (503)" wait_health "link disabled 503"
 wait "$THREE_PID"
 links 3 1 "$TOPO_STATE/disabled.json"
 wait $!
@@ -185,6 +225,7 @@ DRAIN_PID=$!
 check "three sessions up before the drain" wait_link_up 3
 check "shutdown --drain 60 starts a drain" bash -c '"$@" | grep -q "^draining"' _ "$CTL" -s "$SOCK" shutdown --drain 60
 check "show says draining" test "$(show_field state)" = draining
+check "/health says draining (503)" wait_health "draining 503"
 links 2 1 "$TOPO_STATE/late.json"
 wait $!
 check "no new client gets in during the drain" test "$(json_field "$TOPO_STATE/late.json" link_up)" -eq 0
