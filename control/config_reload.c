@@ -5,7 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "accounting.h"
 #include "appliance_state.h"
+#include "event_feed.h"
 #include "config_diff.h"
 #include "datapath.h"
 #include "log.h"
@@ -82,13 +84,14 @@ static int apply(struct iphttps_config *next, const char *why, json_t **result, 
 		struct session_filter all = { .kind = SESSION_FILTER_ALL };
 
 		/* §3.2.7.1: every client goes; they come back under the new mode. */
-		disconnected = session_admin_disconnect(&all);
+		disconnected = session_admin_disconnect(&all, SESSION_END_AUTH_MODE_CHANGE);
 		appliance_update_admission();
 		log_info("authentication mode now %s: %d session(s) disconnected",
 			 config_auth_mode_name(next->iphttps.authentication), disconnected);
 	}
 	appliance.reloads++;
 	appliance.last_reload_at = time(NULL);
+	accounting_open(next->control.accounting_file); /* reopened every time: log rotation */
 	changed = json_array();
 	for (unsigned int i = 0; i < diff.changed_count; i++)
 		json_array_append_new(changed, json_string(diff.changed[i]));
@@ -96,6 +99,7 @@ static int apply(struct iphttps_config *next, const char *why, json_t **result, 
 	*result = json_pack("{ss so si ss}", "file", next->source_file, "changed", changed, "disconnected",
 			    disconnected < 0 ? 0 : disconnected, "authentication",
 			    config_auth_mode_name(next->iphttps.authentication));
+	event_feed_note(diff.auth_mode ? "auth_mode" : "reload", json_deep_copy(*result));
 	return 0;
 }
 

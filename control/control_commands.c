@@ -13,6 +13,7 @@
 #include "certificate_dates.h"
 #include "client_table.h"
 #include "config_reload.h"
+#include "event_feed.h"
 #include "log.h"
 #include "session_admin.h"
 #include "stats_sampler.h"
@@ -165,7 +166,7 @@ static json_t *disconnect(const char *target, char *err, size_t err_len)
 
 	if (parse_target(target, &f, err, err_len) != 0)
 		return NULL;
-	n = session_admin_disconnect(&f);
+	n = session_admin_disconnect(&f, SESSION_END_DISCONNECTED);
 	if (n < 0) {
 		snprintf(err, err_len, "a worker did not answer within %d ms", WORKER_COMMAND_TIMEOUT_MS);
 		return NULL;
@@ -178,11 +179,11 @@ static json_t *disconnect(const char *target, char *err, size_t err_len)
 	return json_pack("{si}", "disconnected", n);
 }
 
-static int disconnect_all(void)
+static int disconnect_all(enum session_end_reason reason)
 {
 	struct session_filter all = { .kind = SESSION_FILTER_ALL };
 
-	return session_admin_disconnect(&all);
+	return session_admin_disconnect(&all, reason);
 }
 
 static json_t *link_switch(bool enable)
@@ -192,9 +193,11 @@ static json_t *link_switch(bool enable)
 	appliance.link_enabled = enable;
 	appliance_update_admission();
 	if (!enable)
-		disconnected = disconnect_all(); /* §3.2.4.2: disable = disconnect everyone, accept no one */
+		disconnected = disconnect_all(SESSION_END_LINK_DISABLED); /* §3.2.4.2: disable = disconnect everyone, accept no one */
 	log_info("link %s by command%s", enable ? "enabled" : "disabled",
 		 enable ? "" : ": every client disconnected, new connections reset");
+	event_feed_note("link", json_pack("{ss si}", "state", enable ? "enabled" : "disabled", "disconnected",
+					  disconnected < 0 ? 0 : disconnected));
 	return json_pack("{ss si}", "link", enable ? "enabled" : "disabled", "disconnected",
 			 disconnected < 0 ? 0 : disconnected);
 }
@@ -205,7 +208,7 @@ void control_disconnect_everyone(unsigned int wait_ms)
 	int n;
 
 	session_admission_set(false);
-	n = disconnect_all();
+	n = disconnect_all(SESSION_END_SHUTDOWN);
 	log_info("%d session(s) disconnected", n < 0 ? 0 : n);
 	/* Let close_notify and FIN reach the clients, so they reconnect at once, not on a timeout. */
 	while (session_admin_count(NULL) > 0 && appliance_now_ms() < until)
@@ -219,10 +222,12 @@ static json_t *shutdown_command(uint32_t drain_seconds)
 		appliance.drain_deadline_ms = appliance_now_ms() + (uint64_t)drain_seconds * 1000;
 		appliance_update_admission();
 		log_info("draining: no new clients; stopping when the last leaves or in %u s", drain_seconds);
+		event_feed_note("drain", json_pack("{si}", "drain_seconds", drain_seconds));
 		return json_pack("{ss si}", "state", "draining", "drain_seconds", drain_seconds);
 	}
 	appliance.stop = true;
 	log_info("shutdown by command");
+	event_feed_note("shutdown", json_object());
 	return json_pack("{ss}", "state", "stopping");
 }
 
@@ -250,6 +255,9 @@ json_t *control_commands_run(const struct control_request *req, char *err, size_
 		return link_switch(req->enable);
 	case CONTROL_SHUTDOWN:
 		return shutdown_command(req->drain_seconds);
+	case CONTROL_MONITOR:
+		/* The server keeps the connection and writes the events to it (control_server.c). */
+		return json_pack("{sb}", "monitoring", 1);
 	case CONTROL_COMMAND_COUNT:
 		break;
 	}

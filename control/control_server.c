@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <inttypes.h>
 #include <poll.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -11,6 +12,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -24,16 +26,18 @@
 
 struct control_connection {
 	int fd; /* -1: free */
-	uint64_t deadline_ms;
+	uint64_t deadline_ms; /* the exchange's; a monitor has none */
 	struct ucred peer;
 	size_t in_len;
 	char in[CONTROL_REQUEST_MAX_BYTES + 1];
-	char *out; /* the response, once made */
-	size_t out_len, out_sent;
+	char *out; /* what waits to be written */
+	size_t out_len, out_sent, out_cap;
 	/* Answered: our side is shut, what the client still sends is read and
 	 * dropped until it closes (closing on unread input would reset the
 	 * connection, and the client could lose the answer). */
 	bool answered;
+	bool monitoring;   /* `monitor`: events are written to it until it closes */
+	uint64_t lost;     /* events a slow monitor missed, told when it catches up */
 };
 
 static int listen_fd = -1;
@@ -132,10 +136,35 @@ static void drop(struct control_connection *c)
 {
 	close(c->fd);
 	free(c->out);
+	memset(c, 0, sizeof(*c));
 	c->fd = -1;
-	c->out = NULL;
-	c->in_len = c->out_len = c->out_sent = 0;
-	c->answered = false;
+}
+
+static bool pending(const struct control_connection *c)
+{
+	return c->out_sent < c->out_len;
+}
+
+/* Queue text (and a newline) for the client. @return 0, or -1 when memory ran out. */
+static int append(struct control_connection *c, const char *text)
+{
+	size_t len = strlen(text);
+
+	if (c->out_sent == c->out_len)
+		c->out_sent = c->out_len = 0;
+	if (c->out_len + len + 1 > c->out_cap) {
+		size_t cap = c->out_len + len + 1 + 4096;
+		char *more = realloc(c->out, cap);
+
+		if (!more)
+			return -1;
+		c->out = more;
+		c->out_cap = cap;
+	}
+	memcpy(c->out + c->out_len, text, len);
+	c->out[c->out_len + len] = '\n';
+	c->out_len += len + 1;
+	return 0;
 }
 
 static void respond(struct control_connection *c, json_t *reply)
@@ -143,20 +172,37 @@ static void respond(struct control_connection *c, json_t *reply)
 	char *text = json_dumps(reply, JSON_COMPACT);
 
 	json_decref(reply);
-	if (!text || asprintf(&c->out, "%s\n", text) < 0) {
-		c->out = NULL;
-		free(text);
+	if (!text || append(c, text) != 0)
 		drop(c);
-		return;
-	}
 	free(text);
-	c->out_len = strlen(c->out);
-	c->out_sent = 0;
 }
 
 static void respond_error(struct control_connection *c, const char *message)
 {
 	respond(c, json_pack("{sbss}", "ok", 0, "error", message));
+}
+
+void control_server_publish(const char *line)
+{
+	for (unsigned int i = 0; i < CONTROL_MAX_CONNECTIONS; i++) {
+		struct control_connection *c = &connections[i];
+
+		if (c->fd < 0 || !c->monitoring)
+			continue;
+		/* A monitor that does not read loses events, not the appliance's memory. */
+		if (c->out_len - c->out_sent + strlen(line) > CONTROL_MONITOR_BUFFER_BYTES) {
+			c->lost++;
+			continue;
+		}
+		if (c->lost && !pending(c)) {
+			char note[96];
+
+			snprintf(note, sizeof(note), "{\"event\":\"lost\",\"count\":%" PRIu64 "}", c->lost);
+			append(c, note);
+			c->lost = 0;
+		}
+		append(c, line);
+	}
 }
 
 /* A whole request has come (or the client finished sending): run it. */
@@ -178,13 +224,16 @@ static void serve(struct control_connection *c)
 		log_info("control: %s from pid %d uid %u", control_command_name(req.command), (int)c->peer.pid,
 			 c->peer.uid);
 	result = control_commands_run(&req, err, sizeof(err));
-	if (!result)
+	if (!result) {
 		respond_error(c, err);
-	else
-		respond(c, json_pack("{sbso}", "ok", 1, "result", result));
+		return;
+	}
+	respond(c, json_pack("{sbso}", "ok", 1, "result", result));
+	if (req.command == CONTROL_MONITOR && c->fd >= 0)
+		c->monitoring = true; /* from here on it gets every event, with no deadline */
 }
 
-/* After the answer: drop what comes until the client closes. */
+/* After the answer (or while monitoring): drop what comes until the client closes. */
 static void discard_input(struct control_connection *c)
 {
 	ssize_t n = read(c->fd, c->in, sizeof(c->in));
@@ -228,9 +277,7 @@ static void on_writable(struct control_connection *c)
 		return;
 	}
 	c->out_sent += (size_t)n;
-	if (c->out_sent == c->out_len) {
-		free(c->out);
-		c->out = NULL;
+	if (!pending(c) && !c->monitoring) {
 		c->answered = true;
 		shutdown(c->fd, SHUT_WR);
 	}
@@ -270,8 +317,9 @@ void control_server_poll(unsigned int timeout_ms, int wake_fd)
 			free_slots++;
 			continue;
 		}
-		fds[n] = (struct pollfd){ .fd = c->fd, .events = c->out ? POLLOUT : POLLIN };
-		/* (an answered connection waits for POLLIN: the client's end of stream) */
+		/* POLLIN also while writing to a monitor: its end of stream ends it. */
+		fds[n] = (struct pollfd){ .fd = c->fd,
+					  .events = pending(c) ? (POLLOUT | (c->monitoring ? POLLIN : 0)) : POLLIN };
 		of[n++] = c;
 	}
 	if (listen_fd >= 0 && free_slots) {
@@ -295,17 +343,19 @@ void control_server_poll(unsigned int timeout_ms, int wake_fd)
 		}
 		if (fds[i].revents & (POLLERR | POLLNVAL)) {
 			drop(c);
-		} else if (c->answered) {
-			if (fds[i].revents & (POLLIN | POLLHUP))
+		} else if (c->answered || c->monitoring) {
+			if (fds[i].revents & POLLOUT)
+				on_writable(c);
+			if (c->fd >= 0 && fds[i].revents & (POLLIN | POLLHUP))
 				discard_input(c);
-		} else if (fds[i].revents & (POLLIN | POLLHUP) && !c->out) {
+		} else if (fds[i].revents & (POLLIN | POLLHUP) && !pending(c)) {
 			on_readable(c);
-			if (c->fd >= 0 && c->out)
+			if (c->fd >= 0 && pending(c))
 				on_writable(c); /* most answers go out at once */
 		} else if (fds[i].revents & (POLLOUT | POLLHUP)) {
 			on_writable(c);
 		}
-		if (c->fd >= 0 && now_ms > c->deadline_ms) {
+		if (c->fd >= 0 && !c->monitoring && now_ms > c->deadline_ms) {
 			log_info("control: connection from pid %d closed: no exchange within %d ms",
 				 (int)c->peer.pid, CONTROL_EXCHANGE_TIMEOUT_MS);
 			drop(c);
@@ -315,9 +365,20 @@ void control_server_poll(unsigned int timeout_ms, int wake_fd)
 
 void control_server_close(void)
 {
-	for (unsigned int i = 0; i < CONTROL_MAX_CONNECTIONS; i++)
-		if (connections[i].fd >= 0)
-			drop(&connections[i]);
+	for (unsigned int i = 0; i < CONTROL_MAX_CONNECTIONS; i++) {
+		struct control_connection *c = &connections[i];
+		struct timeval wait = { .tv_sec = 1 };
+
+		if (c->fd < 0)
+			continue;
+		/* The last events (the stop's disconnects) reach the monitors: a second at most. */
+		if (c->monitoring && pending(c) && fcntl(c->fd, F_SETFL, 0) == 0 &&
+		    setsockopt(c->fd, SOL_SOCKET, SO_SNDTIMEO, &wait, sizeof(wait)) == 0)
+			while (pending(c) && c->fd >= 0)
+				on_writable(c);
+		if (c->fd >= 0)
+			drop(c);
+	}
 	if (listen_fd >= 0)
 		close(listen_fd);
 	if (socket_path[0])

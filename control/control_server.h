@@ -7,7 +7,8 @@
  * lcore: non-blocking, at most CONTROL_MAX_CONNECTIONS at once, each with
  * CONTROL_EXCHANGE_TIMEOUT_MS to send its request and read the answer. A
  * request is handed to control_commands_run; whatever a client sends, the
- * workers never see it.
+ * workers never see it. A `monitor` connection stays open and receives
+ * every event (event_feed.h), at most CONTROL_MONITOR_BUFFER_BYTES waiting.
  */
 
 #include <stddef.h>
@@ -27,6 +28,9 @@ int control_server_open(const struct config_control *control, char *err, size_t 
  * none) becomes readable; serving it is the caller's.
  */
 void control_server_poll(unsigned int timeout_ms, int wake_fd);
+
+/** Write one event line to every `monitor` connection (a slow one loses events, counted and told). */
+void control_server_publish(const char *line);
 
 /** Close every connection and remove the socket. */
 void control_server_close(void);

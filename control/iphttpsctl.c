@@ -45,6 +45,7 @@ static int cmd_reload(const struct options *o, int argc, char **argv);
 static int cmd_auth_mode(const struct options *o, int argc, char **argv);
 static int cmd_link(const struct options *o, int argc, char **argv);
 static int cmd_shutdown(const struct options *o, int argc, char **argv);
+static int cmd_monitor(const struct options *o, int argc, char **argv);
 static int cmd_check(const struct options *o, int argc, char **argv);
 static int cmd_help(const struct options *o, int argc, char **argv);
 
@@ -56,6 +57,7 @@ static const struct command commands[] = {
 	{ "auth-mode", "certificates|none", cmd_auth_mode, "change the authentication mode; disconnects every client" },
 	{ "link", "enable|disable", cmd_link, "disable: disconnect everyone, accept no one; enable: accept again" },
 	{ "shutdown", "[--drain SECONDS]", cmd_shutdown, "disconnect everyone and stop (after a drain if asked)" },
+	{ "monitor", "", cmd_monitor, "print events as they happen: connect, disconnect (and why), reload, ..." },
 	{ "check", "FILE", cmd_check, "validate a config file; print every error as file:line:col: message" },
 	{ "help", "", cmd_help, "show this help" },
 };
@@ -79,35 +81,52 @@ static int cmd_help(const struct options *o, int argc, char **argv)
 	return 0;
 }
 
-/* Send one request, read the whole answer. @return the reply object, or NULL (said why on stderr). */
-static json_t *exchange(const struct options *o, const struct control_request *req)
+/* Connect to the daemon and send the request. @return the socket, or -1 (said why on stderr). */
+static int send_request(const struct options *o, const struct control_request *req)
 {
 	struct sockaddr_un addr = { .sun_family = AF_UNIX };
-	struct timeval timeout = { .tv_sec = CTL_REPLY_TIMEOUT_S };
-	char *line = control_request_format(req), *buf = NULL;
-	size_t len = 0, cap = 0;
-	json_error_t jerr;
-	json_t *reply = NULL;
+	char *line = control_request_format(req);
 	int fd = -1;
 
 	if (!line)
-		return NULL;
+		return -1;
 	if (strlen(o->socket) >= sizeof(addr.sun_path)) {
 		fprintf(stderr, "iphttpsctl: socket path '%s' is too long\n", o->socket);
-		goto out;
+		goto fail;
 	}
 	snprintf(addr.sun_path, sizeof(addr.sun_path), "%s", o->socket);
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0 || connect(fd, (struct sockaddr *)&addr, sizeof(addr)) != 0) {
 		fprintf(stderr, "iphttpsctl: cannot connect to %s: %s (is iphttpsd running? -s names its socket)\n",
 			o->socket, strerror(errno));
-		goto out;
+		goto fail;
 	}
-	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout));
 	if (write(fd, line, strlen(line)) != (ssize_t)strlen(line)) {
 		fprintf(stderr, "iphttpsctl: %s: cannot send the request: %s\n", o->socket, strerror(errno));
-		goto out;
+		goto fail;
 	}
+	free(line);
+	return fd;
+fail:
+	if (fd >= 0)
+		close(fd);
+	free(line);
+	return -1;
+}
+
+/* Send one request, read the whole answer. @return the reply object, or NULL (said why on stderr). */
+static json_t *exchange(const struct options *o, const struct control_request *req)
+{
+	struct timeval timeout = { .tv_sec = CTL_REPLY_TIMEOUT_S };
+	char *buf = NULL;
+	size_t len = 0, cap = 0;
+	json_error_t jerr;
+	json_t *reply = NULL;
+	int fd = send_request(o, req);
+
+	if (fd < 0)
+		return NULL;
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout));
 	for (;;) {
 		ssize_t n;
 
@@ -137,9 +156,7 @@ static json_t *exchange(const struct options *o, const struct control_request *r
 		reply = NULL;
 	}
 out:
-	if (fd >= 0)
-		close(fd);
-	free(line);
+	close(fd);
 	free(buf);
 	return reply;
 }
@@ -459,6 +476,93 @@ static int cmd_shutdown(const struct options *o, int argc, char **argv)
 	}
 	req.drain_seconds = (uint32_t)v;
 	return request(o, &req, print_shutdown);
+}
+
+/* One event for people: its time, its kind, and what matters of it. */
+static void print_event(json_t *e)
+{
+	const char *kind = str(e, "event");
+	char rx[32], tx[32], up[32];
+
+	printf("%s %-10s", str(e, "time"), kind);
+	if (strcmp(kind, "connect") == 0) {
+		printf(" id %lld from %s:%lld on worker %lld, %s %s", num(e, "id"), str(e, "outer_address"),
+		       num(e, "outer_port"), num(e, "worker"), *str(e, "tls_version") ? str(e, "tls_version") : "plain",
+		       str(e, "tls_suite"));
+		if (*str(e, "certificate_subject"))
+			printf(", certificate %s", str(e, "certificate_subject"));
+	} else if (strcmp(kind, "disconnect") == 0) {
+		json_t *addresses = json_object_get(e, "addresses");
+		const char *last = json_string_value(json_array_get(addresses, json_array_size(addresses) - 1));
+
+		bytes(rx, sizeof(rx), num(e, "rx_bytes"));
+		bytes(tx, sizeof(tx), num(e, "tx_bytes"));
+		duration(up, sizeof(up), (long long)real(e, "duration_s"));
+		printf(" id %lld %s (%s:%lld): %s after %s, from client %s, to client %s", num(e, "id"),
+		       last ? last : "-", str(e, "outer_address"), num(e, "outer_port"), str(e, "reason"), up, rx, tx);
+	} else if (strcmp(kind, "reload") == 0 || strcmp(kind, "auth_mode") == 0) {
+		printf(" %s: authentication %s, %lld disconnected", str(e, "file"), str(e, "authentication"),
+		       num(e, "disconnected"));
+	} else if (strcmp(kind, "link") == 0) {
+		printf(" %s, %lld disconnected", str(e, "state"), num(e, "disconnected"));
+	} else if (strcmp(kind, "drain") == 0) {
+		printf(" for at most %lld s", num(e, "drain_seconds"));
+	} else if (strcmp(kind, "lost") == 0) {
+		printf(" %lld events not shown: this monitor read too slowly", num(e, "count"));
+	}
+	printf("\n");
+}
+
+static int cmd_monitor(const struct options *o, int argc, char **argv)
+{
+	struct control_request req = { .command = CONTROL_MONITOR };
+	FILE *in;
+	char *line = NULL;
+	size_t cap = 0;
+	bool first = true;
+	int fd;
+
+	(void)argv;
+	if (no_arguments("monitor", argc))
+		return 2;
+	fd = send_request(o, &req);
+	if (fd < 0)
+		return 1;
+	in = fdopen(fd, "r");
+	if (!in) {
+		close(fd);
+		return 1;
+	}
+	setvbuf(stdout, NULL, _IOLBF, 0); /* one event per line, as it comes */
+	while (getline(&line, &cap, in) > 0) {
+		json_error_t jerr;
+		json_t *e = json_loads(line, 0, &jerr);
+
+		if (!json_is_object(e)) {
+			fprintf(stderr, "iphttpsctl: monitor: a line that is not JSON: %s\n", jerr.text);
+			json_decref(e);
+			continue;
+		}
+		if (first) { /* the answer to the request */
+			first = false;
+			if (!json_is_true(json_object_get(e, "ok"))) {
+				fprintf(stderr, "iphttpsctl: monitor: %s\n", str(e, "error"));
+				json_decref(e);
+				fclose(in);
+				free(line);
+				return 1;
+			}
+		} else if (o->json) {
+			fputs(line, stdout);
+		} else {
+			print_event(e);
+		}
+		json_decref(e);
+	}
+	fprintf(stderr, "iphttpsctl: monitor: iphttpsd closed the connection\n");
+	fclose(in);
+	free(line);
+	return 0;
 }
 
 static int cmd_check(const struct options *o, int argc, char **argv)

@@ -21,6 +21,7 @@
 #include <rte_eal.h>
 #include <rte_lcore.h>
 
+#include "accounting.h"
 #include "appliance_config.h"
 #include "appliance_state.h"
 #include "config_reload.h"
@@ -28,6 +29,7 @@
 #include "control_server.h"
 #include "datapath.h"
 #include "eal_args.h"
+#include "event_feed.h"
 #include "log.h"
 #include "management_http.h"
 #include "session_admin.h"
@@ -180,6 +182,7 @@ int main(int argc, char **argv)
 		 config->control.socket);
 
 	tls_watch_start(config);
+	accounting_open(config->control.accounting_file);
 	while (!stop_signal && !appliance.stop) {
 		uint64_t now_ms;
 
@@ -190,6 +193,7 @@ int main(int argc, char **argv)
 			reload_signal = 0;
 			reload_on_signal();
 		}
+		event_feed_poll();
 		tls_watch_tick(appliance.config, now_ms);
 		stats_sampler_tick(now_ms);
 		check_drain(now_ms);
@@ -198,6 +202,9 @@ int main(int argc, char **argv)
 		log_info("signal %d: stopping", (int)stop_signal);
 	appliance.stop = true;
 	control_disconnect_everyone(STOP_DISCONNECT_WAIT_MS);
+	event_feed_poll(); /* the records of the sessions just ended */
+	event_feed_free();
+	accounting_close();
 	control_server_close();
 	management_http_stop();
 	datapath_stop();

@@ -15,9 +15,13 @@
  *               {"command": "auth-mode", "mode": "certificates" | "none"}
  *               {"command": "link", "enable": true | false}
  *               {"command": "shutdown"}          {"command": "shutdown", "drain_seconds": 30}
+ *               {"command": "monitor"}
  *   response  one JSON object, then the server closes:
  *               {"ok": true, "result": {...}}
  *               {"ok": false, "error": "what was wrong, naming the bad input"}
+ *             except `monitor`: after {"ok": true, ...} one JSON event per line
+ *             ({"event": "connect"|"disconnect"|"reload"|..., "time": ...})
+ *             until the client closes.
  *
  * A request that is not JSON, is too long, names an unknown command, lacks
  * an argument or carries one the command does not take, is answered with
@@ -36,6 +40,7 @@ enum control_protocol_limits {
 	CONTROL_EXCHANGE_TIMEOUT_MS = 5000,
 	CONTROL_MAX_CONNECTIONS = 16, /* served at once; more wait in the listen backlog */
 	CONTROL_DRAIN_MAX_SECONDS = 86400,
+	CONTROL_MONITOR_BUFFER_BYTES = 1 << 20, /* events waiting for a slow monitor; more are lost (and told) */
 };
 
 /* The socket when the config names none and iphttpsctl is given none. */
@@ -49,7 +54,8 @@ enum control_protocol_limits {
 	X(CONTROL_RELOAD, "reload", "re-read the config (or another file) and apply it live") \
 	X(CONTROL_AUTH_MODE, "auth-mode", "change the authentication mode; disconnects everyone") \
 	X(CONTROL_LINK, "link", "enable or disable the IP-HTTPS link")                 \
-	X(CONTROL_SHUTDOWN, "shutdown", "stop the appliance, after a drain if asked")
+	X(CONTROL_SHUTDOWN, "shutdown", "stop the appliance, after a drain if asked") \
+	X(CONTROL_MONITOR, "monitor", "stream events: connect, disconnect (with reason), reload, auth-mode, link")
 
 enum control_command {
 #define CONTROL_ENUM(id, name, help) id,

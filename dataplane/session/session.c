@@ -19,6 +19,7 @@
 #include "log.h"
 #include "log_peer.h"
 #include "session_admin.h"
+#include "session_events.h"
 #include "session_internal.h"
 #include "session_timers.h"
 #include "tcp.h"
@@ -42,6 +43,16 @@ const char *session_state_name(enum session_state state)
 	return state < SESSION_STATE_COUNT ? names[state] : "?";
 }
 
+const char *session_end_reason_name(enum session_end_reason reason)
+{
+	static const char *const names[SESSION_END_REASON_COUNT] = {
+#define SESSION_END_NAME(id, name) [id] = name,
+		SESSION_END_REASONS(SESSION_END_NAME)
+#undef SESSION_END_NAME
+	};
+	return reason < SESSION_END_REASON_COUNT ? names[reason] : "?";
+}
+
 bool session_write(struct session *s, const void *buf, uint32_t len)
 {
 	if (s->tls.ssl)
@@ -55,10 +66,19 @@ bool session_write(struct session *s, const void *buf, uint32_t len)
 static void session_detach(struct worker *w, struct session *s)
 {
 	session_timers_closing(w, s);
+	if (s->in_client_table)
+		session_events_post(w, s, SESSION_EVENT_DOWN); /* accounting: the entry ends here */
 	client_table_remove(w, s);
 	session_request_free(s);
 	session_packets_reset(s);
 	session_packets_forget_sends(w, s);
+}
+
+void session_end(struct worker *w, struct session *s, enum session_end_reason reason)
+{
+	if (s->state != SESSION_CLOSING)
+		s->end_reason = reason;
+	session_close(w, s);
 }
 
 void session_close(struct worker *w, struct session *s)
@@ -130,7 +150,7 @@ void session_body_input(struct worker *w, struct session *s, const uint8_t *data
 		if (len > take)
 			w->counters.session_bytes_after_body++;
 		w->counters.session_body_complete++;
-		session_close(w, s);
+		session_end(w, s, SESSION_END_BODY_COMPLETE);
 	}
 }
 
@@ -166,14 +186,14 @@ static int session_read(struct worker *w, struct session *s, uint8_t *buf, uint3
 		uint32_t got = tcp_read(w, s->conn, buf, len);
 
 		if (got == 0 && tcp_peer_closed(s->conn)) {
-			session_close(w, s);
+			session_end(w, s, SESSION_END_CLIENT_CLOSED);
 			return -1;
 		}
 		return (int)got;
 	}
 	n = tls_session_read(&s->tls, buf, len);
 	if (n < 0) { /* end of stream or a bad record: this side closes too */
-		session_close(w, s);
+		session_end(w, s, n == TLS_SESSION_READ_EOF ? SESSION_END_CLIENT_CLOSED : SESSION_END_TLS_ERROR);
 		return -1;
 	}
 	return n;
@@ -409,6 +429,10 @@ int session_listeners_start(const struct iphttps_config *config, char *err, size
 {
 	bool need_tls = false;
 
+	if (session_events_init() != 0) {
+		snprintf(err, err_len, "cannot create the session event ring");
+		return -1;
+	}
 	for (unsigned int i = 0; i < config->listener_count; i++)
 		need_tls |= config->listeners[i].protocol == CONFIG_LISTENER_HTTPS;
 	if (need_tls) {
@@ -442,4 +466,5 @@ int session_listeners_start(const struct iphttps_config *config, char *err, size
 void session_listeners_stop(void)
 {
 	tls_context_free(tls_context_swap(NULL));
+	session_events_free();
 }

@@ -57,6 +57,28 @@ enum session_state {
 	SESSION_STATE_COUNT
 };
 
+/* Why a session ended, as the accounting record and `iphttpsctl monitor`
+ * say it. The first close decides; a session whose connection just went
+ * (a reset, or TCP gave up) keeps the first, zero. */
+#define SESSION_END_REASONS(X)                                                                    \
+	X(SESSION_END_CONNECTION_LOST, "connection_lost")   /* reset, or TCP retransmissions gave up */ \
+	X(SESSION_END_CLIENT_CLOSED, "client_closed")       /* close_notify or FIN from the client */ \
+	X(SESSION_END_BODY_COMPLETE, "body_complete")       /* the request body ended where it said */ \
+	X(SESSION_END_IDLE_TIMEOUT, "idle_timeout")         /* limits.idle_session_timeout_s */ \
+	X(SESSION_END_BAD_PACKET, "bad_packet")             /* a framed packet not IPv6 or too big (§3.2.5.2.2) */ \
+	X(SESSION_END_TLS_ERROR, "tls_error")               /* a bad record, or a write TLS refused */ \
+	X(SESSION_END_DISCONNECTED, "disconnected")         /* iphttpsctl disconnect */ \
+	X(SESSION_END_AUTH_MODE_CHANGE, "auth_mode_change") /* §3.2.7.1 */ \
+	X(SESSION_END_LINK_DISABLED, "link_disabled")       /* §3.2.4.2 */ \
+	X(SESSION_END_SHUTDOWN, "shutdown")                 /* §3.2.7.3 */
+
+enum session_end_reason {
+#define SESSION_END_ENUM(id, name) id,
+	SESSION_END_REASONS(SESSION_END_ENUM)
+#undef SESSION_END_ENUM
+	SESSION_END_REASON_COUNT
+};
+
 /* The session layer's fixed sizes. */
 enum session_limits {
 	/* One TLS record's plaintext at most (RFC 8446 5.1). */
@@ -87,6 +109,7 @@ struct session {
 	bool on_idle_list;
 	bool orphaned; /* its connection went while an async job was paused: freed when the job ends */
 	bool close_requested; /* the control plane disconnected it while an async job was paused */
+	uint8_t end_reason;   /* enum session_end_reason */
 	uint8_t deadline_kind; /* which list: the handshake's or the request's (session_timers.c) */
 	uint64_t deadline_ms;
 	TAILQ_ENTRY(session) deadline_link;
@@ -180,6 +203,11 @@ void session_foreach_link_up_arg(struct worker *w, void (*fn)(struct worker *w, 
 /** End a session: close_notify, FIN, and the Client Table entry goes. */
 void session_close(struct worker *w, struct session *s);
 
+/** The same, saying why (the first reason given is the one recorded). */
+void session_end(struct worker *w, struct session *s, enum session_end_reason reason);
+
 const char *session_state_name(enum session_state state);
+
+const char *session_end_reason_name(enum session_end_reason reason);
 
 #endif

@@ -129,6 +129,7 @@ bool session_filter_match(const struct session_filter *f, const struct session *
 
 struct disconnect_request {
 	const struct session_filter *filter;
+	enum session_end_reason reason;
 	uint32_t ended;
 };
 
@@ -144,13 +145,13 @@ static void disconnect_sessions(struct worker *w, void *arg)
 		if (s->on_async_list)
 			s->close_requested = true; /* ended when its job resumes (session_on_async_resume) */
 		else
-			session_close(w, s);
+			session_end(w, s, req->reason);
 	}
 }
 
-int session_admin_disconnect(const struct session_filter *f)
+int session_admin_disconnect(const struct session_filter *f, enum session_end_reason reason)
 {
-	struct disconnect_request req = { .filter = f };
+	struct disconnect_request req = { .filter = f, .reason = reason };
 
 	for (unsigned int i = 0; i < worker_count; i++)
 		if (worker_command_run(&workers[i], disconnect_sessions, &req, WORKER_COMMAND_TIMEOUT_MS) != 0)

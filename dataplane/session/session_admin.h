@@ -61,10 +61,10 @@ struct session_filter {
 int session_admin_list(struct session_view **views, uint32_t *count);
 
 /**
- * End every session that matches f (close_notify and FIN), on every worker.
- * @return how many were ended, or -EAGAIN when a worker did not answer.
+ * End every session that matches f (close_notify and FIN), on every worker,
+ * recording why. @return how many were ended, or -EAGAIN when a worker did not answer.
  */
-int session_admin_disconnect(const struct session_filter *f);
+int session_admin_disconnect(const struct session_filter *f, enum session_end_reason reason);
 
 /** Whether session s matches f (exposed for the unit tests). */
 bool session_filter_match(const struct session_filter *f, const struct session *s);

@@ -105,7 +105,7 @@ void session_packets_input(struct worker *w, struct session *s, const uint8_t *d
 	case FRAMER_ERROR_TOO_BIG: w->counters.drop_framer_too_big++; break;
 	}
 	/* §3.2.5.2.2: discard, and terminate this client's session (only this one). */
-	session_close(w, s);
+	session_end(w, s, SESSION_END_BAD_PACKET);
 }
 
 void session_packets_reset(struct session *s)
@@ -126,7 +126,7 @@ void session_flush_sends(struct worker *w)
 	sw->tx_batch_packets = 0;
 	if (!tls_session_write(&s->tls, sw->tx_batch, bytes)) {
 		w->counters.tls_errors++;
-		session_close(w, s);
+		session_end(w, s, SESSION_END_TLS_ERROR);
 	}
 }
 

@@ -16,6 +16,7 @@
 #include "http_response.h"
 #include "log_peer.h"
 #include "proxy_protocol.h"
+#include "session_events.h"
 #include "session_internal.h"
 #include "session_timers.h"
 #include "worker.h"
@@ -109,13 +110,14 @@ static void link_up(struct worker *w, struct session *s, const struct http_reque
 	}
 	n = http_response_format(response, 200, w->config->iphttps.server_header, time(NULL));
 	if (!session_write(s, response, (uint32_t)n)) {
-		session_close(w, s);
+		session_end(w, s, SESSION_END_TLS_ERROR);
 		return;
 	}
 	w->counters.http_requests_accepted++;
 	w->counters.session_link_up++;
 	s->state = SESSION_LINK_UP;
 	s->link_up_ms = w->now_ms;
+	session_events_post(w, s, SESSION_EVENT_UP);
 	s->body_remaining = req->content_length;
 	session_timers_link_up(w, s);
 	if (body_len) {

@@ -165,7 +165,7 @@ void session_timers_run(struct worker *w)
 	}
 	while (idle_ms && (s = TAILQ_FIRST(&sw->idle)) != NULL && s->last_active_ms + idle_ms <= now) {
 		w->counters.session_idle_timeouts++;
-		session_close(w, s);
+		session_end(w, s, SESSION_END_IDLE_TIMEOUT);
 	}
 }
 

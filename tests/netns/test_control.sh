@@ -61,6 +61,13 @@ if ! topo_up || ! TOPO_CONFIG=$TOPO_REPO/tests/netns/configs/control.yaml topo_s
 	exit 1
 fi
 
+# Two monitors for the whole run: JSON and the human form. They end when iphttpsd does.
+topo_ctl monitor --json > "$TOPO_STATE/monitor.jsonl" 2> "$TOPO_STATE/monitor.err" &
+MONITOR_PID=$!
+topo_ctl monitor > "$TOPO_STATE/monitor.txt" 2>&1 &
+MONITOR_TEXT_PID=$!
+ACCOUNTING=$TOPO_STATE/accounting.jsonl
+
 # ---- show, and what a bare iphttpsctl prints
 check "the control socket is where --control-socket put it" test -S "$SOCK"
 check "bare iphttpsctl shows the state (running, auth mode none)" \
@@ -110,7 +117,7 @@ check "the metrics name every counter the telemetry has" \
 	"$(python3 tests/lib/telemetry.py "$(topo_file_prefix)" /iphttps/stats 2>/dev/null | python3 -c 'import json,sys; print(len(json.load(sys.stdin)) - 1)')"
 
 # ---- /health says full at max_clients (203)
-links 3 60 "$TOPO_STATE/fill.json"
+links 3 60 "$TOPO_STATE/fill.json" --prefix 2001:db8:c1:0:1:: # addresses of their own
 FILL_PID=$!
 check "three more fill the Client Table to max_clients" wait_link_up $((MANY + 3))
 check "/health says full (503) at max_clients" wait_health "full 503"
@@ -137,13 +144,14 @@ check "and drops no one" test "$(link_up_ids)" = "$ids_before"
 # ---- live changes: limits and the server header
 check "before: HTTP answers carry 'Server: iphttps'" \
 	bash -c 'ip netns exec "$0" curl -s --max-time 5 -D - -o /dev/null http://192.0.2.1:82/nothing | grep -qi "^server: iphttps\s*$"' "$(topo_ns client)"
-sed -e 's/http_request_timeout_ms: 1500/http_request_timeout_ms: 2500/' \
+sed -e 's/http_request_timeout_ms: 1500/http_request_timeout_ms: 2500/' -e "s#^control:#control:\n  accounting_file: $ACCOUNTING#" \
     -e 's#^  uri: /IPHTTPS#  uri: /IPHTTPS\n  server_header: iphttps-reloaded#' "$CONFIG" > "$TOPO_STATE/live.yaml"
 topo_ctl reload "$TOPO_STATE/live.yaml" > "$TOPO_STATE/reload-live.out" 2>&1
 rc=$?
 sed 's/^/    /' "$TOPO_STATE/reload-live.out"
 check "a reload of limits and the server header applies (exit 0)" test "$rc" -eq 0
-check "it reports what changed" grep -q "changed: limits iphttps.server_header" "$TOPO_STATE/reload-live.out"
+check "it reports what changed (the accounting file too, which applies live)" \
+	grep -q "changed: control.accounting_file limits iphttps.server_header" "$TOPO_STATE/reload-live.out"
 check "all $ALL sessions survive it" test "$(link_up_ids)" = "$ids_before"
 check "new HTTP answers carry the new server header" \
 	bash -c 'ip netns exec "$0" curl -s --max-time 5 -D - -o /dev/null http://192.0.2.1:82/nothing | grep -qi "^server: iphttps-reloaded"' "$(topo_ns client)"
@@ -185,6 +193,17 @@ check "/health says ok again" wait_health "ok 200"
 check "show says certificates" test "$(show_field authentication)" = certificates
 links 5 1 "$TOPO_STATE/nocert.json"
 wait $!
+# The accounting records of the $ALL, written when they ended.
+check "the accounting file has a record for each of the $ALL, reason auth_mode_change" \
+	test "$(grep -c '"reason":"auth_mode_change"' "$ACCOUNTING")" -eq "$ALL"
+head -1 "$ACCOUNTING" | sed 's/^/    /'
+check "each record holds both ends: start, end, addresses, outer address, bytes, TLS" \
+	python3 -c '
+import json, sys
+records = [json.loads(l) for l in open(sys.argv[1])]
+ok = all(r["start"] and r["end"] > r["start"] and r["client_addresses"] and r["outer_address"] == "192.0.2.2"
+         and r["rx_bytes"] > 0 and r["tx_bytes"] > 0 and r["tls_version"] == "TLSv1.3" for r in records)
+sys.exit(not ok)' "$ACCOUNTING"
 check "a client without a certificate is refused now" test "$(json_field "$TOPO_STATE/nocert.json" link_up)" -eq 0
 links 5 1 "$TOPO_STATE/cert.json" --cert "$PKI/client.crt" --key "$PKI/client.key"
 wait $!
@@ -240,4 +259,23 @@ done
 check "when the last left, iphttpsd stopped" bash -c '! kill -0 "$1" 2>/dev/null' _ "$pid"
 check "its log says why" grep -q "the last session has gone" "$TOPO_STATE/iphttpsd.log"
 check "and the control socket is gone" test ! -e "$SOCK"
+
+# ---- what the monitors saw, and the accounting file over the whole run
+wait "$MONITOR_PID" "$MONITOR_TEXT_PID"
+count_events() { python3 -c 'import json,sys; print(sum(all(e.get(k) == v for k, v in (kv.split("=") for kv in sys.argv[2:])) for e in map(json.loads, open(sys.argv[1]))))' "$TOPO_STATE/monitor.jsonl" "$@"; }
+echo "    monitor: $(wc -l < "$TOPO_STATE/monitor.jsonl") events; $(count_events event=connect) connects, $(count_events event=disconnect) disconnects"
+check "monitor saw every connect (at least $((ALL + 5 + 3 + 3 + 3)))" test "$(count_events event=connect)" -ge $((ALL + 14))
+check "and the $ALL disconnects of the auth-mode change, with their reason" \
+	test "$(count_events event=disconnect reason=auth_mode_change)" -eq "$ALL"
+check "the one disconnected by command" test "$(count_events event=disconnect reason=disconnected)" -eq 1
+check "the two of link disable" test "$(count_events event=disconnect reason=link_disabled)" -eq 2
+check "the two reloads applied (the refused ones are not events)" test "$(count_events event=reload)" -eq 2
+check "the two auth-mode changes" test "$(count_events event=auth_mode)" -eq 2
+check "link disable and enable" test "$(count_events event=link)" -eq 2
+check "and the drain" test "$(count_events event=drain)" -eq 1
+check "the human monitor names each disconnect and its reason" grep -q "disconnect .*: auth_mode_change after" "$TOPO_STATE/monitor.txt"
+check "every session that was a client has one accounting record (as many as monitor's disconnects)" \
+	test "$(wc -l < "$ACCOUNTING")" -eq "$(count_events event=disconnect)"
+check "the drained clients' records say they closed themselves" \
+	test "$(grep -c '"reason":"client_closed"' "$ACCOUNTING")" -ge 3
 check_finish

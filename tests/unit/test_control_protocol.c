@@ -44,6 +44,8 @@ static void test_every_command_parses(void)
 	CU_ASSERT_EQUAL(req.drain_seconds, 0);
 	CU_ASSERT_EQUAL(parse("{\"command\": \"shutdown\", \"drain_seconds\": 30}"), 0);
 	CU_ASSERT_EQUAL(req.drain_seconds, 30);
+	CU_ASSERT_EQUAL(parse("{\"command\": \"monitor\"}"), 0);
+	CU_ASSERT_EQUAL(req.command, CONTROL_MONITOR);
 }
 
 static void test_format_then_parse_round_trips(void)
@@ -55,6 +57,7 @@ static void test_format_then_parse_round_trips(void)
 		{ .command = CONTROL_AUTH_MODE, .auth_certificates = true },
 		{ .command = CONTROL_LINK, .enable = true },
 		{ .command = CONTROL_SHUTDOWN, .drain_seconds = 86400 },
+		{ .command = CONTROL_MONITOR },
 	};
 
 	for (size_t i = 0; i < sizeof(in) / sizeof(in[0]); i++) {
@@ -96,6 +99,7 @@ static void test_bad_requests_are_refused_with_the_reason(void)
 		{ "{\"command\": \"shutdown\", \"drain_seconds\": 1.5}", "drain_seconds" },
 		{ "{\"command\": \"shutdown\", \"drain_seconds\": 999999999}", "drain_seconds" },
 		{ "{\"command\": \"reload\", \"file\": [\"a\"]}", "file" },
+		{ "{\"command\": \"monitor\", \"filter\": \"connect\"}", "filter" },
 	};
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {

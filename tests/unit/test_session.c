@@ -677,17 +677,17 @@ static void test_session_admin_list_disconnect_admission(void)
 
 	/* By id: only that one. */
 	f.id = sa->id;
-	CU_ASSERT_EQUAL(session_admin_disconnect(&f), 1);
+	CU_ASSERT_EQUAL(session_admin_disconnect(&f, SESSION_END_DISCONNECTED), 1);
 	CU_ASSERT_EQUAL(sa->state, SESSION_CLOSING);
 	CU_ASSERT_EQUAL(sb->state, SESSION_LINK_UP);
-	CU_ASSERT_EQUAL(session_admin_disconnect(&f), 0); /* closing already: not counted twice */
+	CU_ASSERT_EQUAL(session_admin_disconnect(&f, SESSION_END_DISCONNECTED), 0); /* closing already: not counted twice */
 	/* By an address it bound: b's link-local, learned from its traffic. */
 	f.kind = SESSION_FILTER_ADDRESS;
 	inet_pton(AF_INET6, "2001:db8:c1::dead", &f.address);
-	CU_ASSERT_EQUAL(session_admin_disconnect(&f), 0);
+	CU_ASSERT_EQUAL(session_admin_disconnect(&f, SESSION_END_DISCONNECTED), 0);
 	CU_ASSERT_EQUAL(sb->state, SESSION_LINK_UP);
 	f.address = sb->client; /* its outer address */
-	CU_ASSERT_EQUAL(session_admin_disconnect(&f), 1);
+	CU_ASSERT_EQUAL(session_admin_disconnect(&f, SESSION_END_DISCONNECTED), 1);
 	CU_ASSERT_EQUAL(sb->state, SESSION_CLOSING);
 	CU_ASSERT_EQUAL(harness.w->counters.session_disconnected_by_operator, 2);
 

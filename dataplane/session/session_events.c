@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include "session_events.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <rte_ring.h>
+
+#include "worker.h"
+
+static struct rte_ring *events;
+
+int session_events_init(void)
+{
+	if (events)
+		return 0;
+	events = rte_ring_create("session_events", SESSION_EVENTS_RING_SIZE, SOCKET_ID_ANY, RING_F_SC_DEQ);
+	return events ? 0 : -1;
+}
+
+void session_events_free(void)
+{
+	struct session_event *e;
+
+	while ((e = session_events_take()) != NULL)
+		free(e);
+	rte_ring_free(events);
+	events = NULL;
+}
+
+void session_events_post(struct worker *w, const struct session *s, enum session_event_kind kind)
+{
+	struct session_event *e;
+	struct timespec now;
+
+	if (!events)
+		return;
+	e = calloc(1, sizeof(*e));
+	if (!e) {
+		w->counters.session_events_dropped++;
+		return;
+	}
+	clock_gettime(CLOCK_REALTIME, &now);
+	e->kind = kind;
+	e->reason = (enum session_end_reason)s->end_reason;
+	e->id = s->id;
+	e->worker = w->id;
+	e->time_ms = (uint64_t)now.tv_sec * 1000 + (uint64_t)now.tv_nsec / 1000000;
+	e->outer_address = s->client;
+	e->outer_port = s->client_port;
+	if (kind == SESSION_EVENT_UP) {
+		tls_session_describe(&s->tls, &e->tls);
+	} else {
+		e->link_up_ms = s->link_up_ms ? w->now_ms - s->link_up_ms : 0;
+		e->address_count = s->address_count;
+		memcpy(e->addresses, s->addresses, sizeof(e->addresses));
+		e->rx_bytes = s->rx_bytes;
+		e->tx_bytes = s->tx_bytes;
+		e->rx_packets = s->rx_packets;
+		e->tx_packets = s->tx_packets;
+	}
+	if (rte_ring_mp_enqueue(events, e) != 0) {
+		w->counters.session_events_dropped++;
+		free(e);
+	}
+}
+
+struct session_event *session_events_take(void)
+{
+	void *e;
+
+	if (!events || rte_ring_sc_dequeue(events, &e) != 0)
+		return NULL;
+	return e;
+}
