@@ -10,6 +10,8 @@
 #include <openssl/x509.h>
 
 #include "appliance_config.h"
+#include "log.h"
+#include "tls_ocsp_staple.h"
 
 static bool to_time(const ASN1_TIME *t, time_t *out)
 {
@@ -75,4 +77,36 @@ void certificate_dates_read(const struct config_tls *tls, struct certificate_dat
 	read_certificate(tls->certificate, &dates->server);
 	read_certificate(tls->client_ca, &dates->client_ca);
 	read_crl(tls->client_crl, &dates->client_crl);
+	memset(&dates->ocsp_response, 0, sizeof(dates->ocsp_response));
+	if (tls->ocsp_response[0] && tls_ocsp_next_update(tls->ocsp_response, &dates->ocsp_response.expires) == 0) {
+		dates->ocsp_response.present = true;
+		snprintf(dates->ocsp_response.subject, sizeof(dates->ocsp_response.subject), "%s",
+			 tls->ocsp_response);
+	}
+}
+
+static bool warn(const char *what, const char *event, const struct certificate_date *d, time_t now)
+{
+	char when[32];
+	struct tm tm;
+	long days = (long)((d->expires - now) / 86400);
+
+	if (!d->present || d->expires - now > (time_t)CERTIFICATE_WARN_DAYS * 86400)
+		return false;
+	gmtime_r(&d->expires, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%d %H:%M UTC", &tm);
+	if (d->expires <= now)
+		log_warn("TLS: %s (%s) %s on %s: renew it now", what, d->subject, event[0] == 'e' ? "expired" : "was due",
+			 when);
+	else
+		log_warn("TLS: %s (%s) %s on %s, in %ld day(s): renew it", what, d->subject, event, when, days);
+	return true;
+}
+
+unsigned int certificate_dates_warn(const struct certificate_dates *dates, time_t now)
+{
+	return warn("the server certificate", "expires", &dates->server, now) +
+	       warn("the client CA", "expires", &dates->client_ca, now) +
+	       warn("the CRL's next update", "is due", &dates->client_crl, now) +
+	       warn("the stapled OCSP response", "expires", &dates->ocsp_response, now);
 }

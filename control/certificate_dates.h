@@ -5,7 +5,8 @@
 /*
  * When the appliance's TLS files run out: the server certificate's and the
  * client CA's notAfter, the CRL's nextUpdate (after which OpenSSL refuses
- * every client in certificates mode). Read from the files on the main lcore
+ * every client in certificates mode), the stapled OCSP response's
+ * nextUpdate. Read from the files on the main lcore
  * for `show` and the metrics; tls_watch warns from CERTIFICATE_WARN_DAYS ahead.
  */
 
@@ -21,12 +22,15 @@ struct certificate_date {
 };
 
 struct certificate_dates {
-	struct certificate_date server, client_ca, client_crl;
+	struct certificate_date server, client_ca, client_crl, ocsp_response;
 };
 
 struct config_tls;
 
 /** Read the dates of the configured files; a file that does not read is left not present. */
 void certificate_dates_read(const struct config_tls *tls, struct certificate_dates *dates);
+
+/** Log a warning for each date within CERTIFICATE_WARN_DAYS of now (or past). @return how many. */
+unsigned int certificate_dates_warn(const struct certificate_dates *dates, time_t now);
 
 #endif

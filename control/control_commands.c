@@ -82,7 +82,7 @@ static json_t *show(char *err, size_t err_len)
 		json_object_set_new(drops, #name + 5, json_integer((json_int_t)sum.name));
 	WORKER_COUNTERS(ADD_DROP)
 #undef ADD_DROP
-	return json_pack("{ss ss ss sI sI s{si si si} so so s{sI sf sf sf sf sf} so s{so so so} s{sI sI sI sI}}",
+	return json_pack("{ss ss ss sI sI s{si si si} so so s{sI sf sf sf sf sf} so s{so so so so} s{sI sI sI sI}}",
 			 "state", appliance_state_name(), "authentication",
 			 config_auth_mode_name(config->iphttps.authentication), "config", appliance.config_path,
 			 "uptime_s", (json_int_t)((appliance_now_ms() - appliance.started_ms) / 1000), "reloads",
@@ -96,6 +96,7 @@ static json_t *show(char *err, size_t err_len)
 			 "drops", drops,
 			 "certificates", "server", date_json(&dates.server, now), "client_ca",
 			 date_json(&dates.client_ca, now), "client_crl", date_json(&dates.client_crl, now),
+			 "ocsp_response", date_json(&dates.ocsp_response, now),
 			 "totals", "sessions_accepted", (json_int_t)sum.session_accepted, "link_up",
 			 (json_int_t)sum.session_link_up, "handshakes", (json_int_t)sum.tls_handshakes,
 			 "handshakes_failed", (json_int_t)sum.tls_handshake_failed);

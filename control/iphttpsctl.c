@@ -248,7 +248,7 @@ static void print_date(const char *label, json_t *d)
 	if (!json_is_object(d))
 		return;
 	printf("  %-12s %s, %s %s (%lld days)%s\n", label, str(d, "subject"),
-	       strcmp(label, "client CRL") == 0 ? "next update" : "expires", str(d, "expires"), num(d, "days_left"),
+	       strcmp(label, "server") && strcmp(label, "client CA") ? "next update" : "expires", str(d, "expires"), num(d, "days_left"),
 	       num(d, "days_left") < 30 ? "  << renew" : "");
 }
 
@@ -286,6 +286,7 @@ static void print_show(json_t *r)
 	print_date("server", json_object_get(certs, "server"));
 	print_date("client CA", json_object_get(certs, "client_ca"));
 	print_date("client CRL", json_object_get(certs, "client_crl"));
+	print_date("OCSP staple", json_object_get(certs, "ocsp_response"));
 	printf("drops:%s\n", json_object_size(drops) ? "" : "          none");
 	json_object_foreach(drops, key, v)
 		printf("  %-40s %" JSON_INTEGER_FORMAT "\n", key, json_integer_value(v));

@@ -94,11 +94,12 @@ char *metrics_render(size_t *len)
 		gauge(f, "iphttps_mbufs_in_use", "Buffers of the shared pool in use",
 		      rte_mempool_in_use_count(workers[0].pool));
 	fprintf(f, "# HELP iphttps_certificate_expiry_timestamp_seconds When the server certificate, the client CA "
-		   "and the CRL (next update) run out (Unix time)\n"
+		   "the CRL and the stapled OCSP response (next update) run out (Unix time)\n"
 		   "# TYPE iphttps_certificate_expiry_timestamp_seconds gauge\n");
 	certificate(f, "server", &dates.server);
 	certificate(f, "client_ca", &dates.client_ca);
 	certificate(f, "client_crl", &dates.client_crl);
+	certificate(f, "ocsp_response", &dates.ocsp_response);
 	if (fclose(f) != 0) {
 		free(text);
 		text = NULL;

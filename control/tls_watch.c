@@ -4,14 +4,16 @@
 #include <stdbool.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "appliance_config.h"
+#include "certificate_dates.h"
 #include "datapath.h"
 #include "log.h"
 #include "tls_context.h"
 #include "tls_ticket_keys.h"
 
-enum { WATCHED_FILES = 4 };
+enum { WATCHED_FILES = 5, EXPIRY_CHECK_INTERVAL_MS = 3600 * 1000 };
 
 /* What a file looked like: a change in any of these means it was replaced or rewritten. */
 struct file_seen {
@@ -21,7 +23,7 @@ struct file_seen {
 };
 
 static struct file_seen files[WATCHED_FILES];
-static uint64_t next_check_ms, last_rotation_ms;
+static uint64_t next_check_ms, last_rotation_ms, next_expiry_check_ms;
 
 static void look(struct file_seen *f)
 {
@@ -43,13 +45,13 @@ static bool changed(const struct file_seen *f)
 void tls_watch_start(const struct iphttps_config *config)
 {
 	const char *paths[WATCHED_FILES] = { config->tls.certificate, config->tls.private_key, config->tls.client_ca,
-					     config->tls.client_crl };
+					     config->tls.client_crl, config->tls.ocsp_response };
 
 	for (unsigned int i = 0; i < WATCHED_FILES; i++) {
 		files[i].path = paths[i];
 		look(&files[i]);
 	}
-	next_check_ms = last_rotation_ms = 0;
+	next_check_ms = last_rotation_ms = next_expiry_check_ms = 0; /* the expiry dates are looked at at once */
 }
 
 static void reload(const struct iphttps_config *config, const char *why, bool client_trust)
@@ -90,9 +92,19 @@ void tls_watch_tick(const struct iphttps_config *config, uint64_t now_ms)
 	for (unsigned int i = 0; i < WATCHED_FILES; i++)
 		if (changed(&files[i])) {
 			why = files[i].path;
-			client_trust |= i >= 2; /* client_ca, client_crl */
+			client_trust |= i == 2 || i == 3; /* client_ca, client_crl */
 			look(&files[i]);
 		}
-	if (why)
+	if (why) {
 		reload(config, why, client_trust);
+		next_expiry_check_ms = 0;
+	}
+	if (now_ms >= next_expiry_check_ms) {
+		struct certificate_dates dates;
+
+		/* Hourly: an operator who misses one line sees the next. */
+		certificate_dates_read(&config->tls, &dates);
+		certificate_dates_warn(&dates, time(NULL));
+		next_expiry_check_ms = now_ms + EXPIRY_CHECK_INTERVAL_MS;
+	}
 }

@@ -5,13 +5,15 @@
 /*
  * The main lcore's watch over TLS state that changes while the appliance
  * runs. Every TLS_WATCH_INTERVAL_MS it looks at the files behind the TLS
- * context (certificate, key, client CA, CRL): when one has changed, a new
+ * context (certificate, key, client CA, CRL, OCSP response): when one has changed, a new
  * context is built from them and swapped in for new handshakes, while the
  * sessions on the old one keep it until they end; a file that no longer
  * loads changes nothing and is logged. So a CRL re-issued before its
  * next-update is taken without a restart (on its next-update an old CRL
- * would refuse every client). And every TLS_TICKET_KEY_ROTATE_S the ticket
- * keys rotate (tls_ticket_keys.h).
+ * would refuse every client); so is a refreshed OCSP response. Every
+ * TLS_TICKET_KEY_ROTATE_S the ticket keys rotate (tls_ticket_keys.h). Every
+ * hour (and after each change) it warns in the log of each certificate, CRL
+ * or OCSP response within CERTIFICATE_WARN_DAYS of running out.
  */
 
 #include <stdint.h>

@@ -10,6 +10,7 @@
 
 #include "appliance_config.h"
 #include "tls_null_suites.h"
+#include "tls_ocsp_staple.h"
 #include "tls_error.h"
 #include "tls_ticket_keys.h"
 
@@ -101,6 +102,10 @@ SSL_CTX *tls_context_create(const struct iphttps_config *config, char *err, size
 		return fail(ctx, err, err_len, "tls.private_key: cannot load");
 	if (SSL_CTX_check_private_key(ctx) != 1)
 		return fail(ctx, err, err_len, "tls.private_key: does not match tls.certificate");
+	if (tls->ocsp_response[0] && tls_ocsp_staple_attach(ctx, tls->ocsp_response, err, err_len) != 0) {
+		SSL_CTX_free(ctx);
+		return NULL;
+	}
 	if (config->iphttps.authentication == CONFIG_AUTH_CERTIFICATES &&
 	    require_client_certificates(ctx, tls, err, err_len) != 0) {
 		SSL_CTX_free(ctx);

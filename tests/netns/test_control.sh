@@ -175,6 +175,56 @@ check "and it is not the old one" test "$new_fp" != "$old_fp"
 check "all $ALL sessions survive the rotation" test "$(link_up_ids)" = "$ids_before"
 check "show names the file the appliance now runs from" test "$(show_field config)" = "$TOPO_STATE/live.yaml"
 
+# ---- a short-lived certificate from an intermediate, with an OCSP staple: the chain is sent, the
+# staple is served, the log warns of the expiry; a staple for another certificate is refused
+RUN_PKI=$TOPO_STATE/pki
+mkdir -p "$RUN_PKI"
+(
+	cd "$RUN_PKI" || exit 1
+	openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=iphttps lab intermediate" \
+		-keyout inter.key -out inter.csr
+	printf 'basicConstraints=critical,CA:true\nkeyUsage=critical,keyCertSign,cRLSign,digitalSignature\n' > inter.ext
+	openssl x509 -req -in inter.csr -CA "$PKI/ca.crt" -CAkey "$PKI/ca.key" -set_serial "0x$(openssl rand -hex 8)" \
+		-days 30 -extfile inter.ext -out inter.crt
+	openssl req -new -newkey rsa:2048 -nodes -subj "/CN=gw.iphttps.test" -keyout leaf.key -out leaf.csr
+	printf 'subjectAltName=DNS:gw.iphttps.test,IP:192.0.2.1\nextendedKeyUsage=serverAuth\n' > leaf.ext
+	openssl x509 -req -in leaf.csr -CA inter.crt -CAkey inter.key -set_serial "0x$(openssl rand -hex 8)" \
+		-days 10 -extfile leaf.ext -out leaf.crt
+	cat leaf.crt inter.crt > chain.crt
+	printf 'V\t%s\t\t%s\tunknown\t/CN=gw.iphttps.test\n' "$(date -u -d '+10 days' +%y%m%d%H%M%SZ)" \
+		"$(openssl x509 -in leaf.crt -noout -serial | cut -d= -f2)" > index.txt
+	openssl ocsp -issuer inter.crt -cert leaf.crt -no_nonce -reqout leaf.req
+	openssl ocsp -index index.txt -rsigner inter.crt -rkey inter.key -CA inter.crt \
+		-reqin leaf.req -respout leaf.ocsp -ndays 7
+	: > other-index.txt
+	openssl ocsp -issuer "$PKI/ca.crt" -cert "$PKI/server.crt" -no_nonce -reqout other.req
+	openssl ocsp -index other-index.txt -rsigner "$PKI/ca.crt" -rkey "$PKI/ca.key" -CA "$PKI/ca.crt" \
+		-reqin other.req -respout other.ocsp -ndays 7
+) > "$TOPO_STATE/pki.log" 2>&1
+check "the lab makes a leaf under the intermediate and OCSP responses" test -s "$RUN_PKI/leaf.ocsp" -a -s "$RUN_PKI/other.ocsp"
+sed -i -e "s#^  certificate: .*#  certificate: $RUN_PKI/chain.crt#" -e "s#^  private_key: .*#  private_key: $RUN_PKI/leaf.key#" \
+	-e "s#^tls:#tls:\n  ocsp_response: $RUN_PKI/other.ocsp#" "$TOPO_STATE/live.yaml"
+topo_ctl reload > "$TOPO_STATE/reload-ocsp-bad.out" 2>&1
+rc=$?
+sed 's/^/    /' "$TOPO_STATE/reload-ocsp-bad.out"
+check "a staple for another certificate is refused (exit 1), naming the file and why" \
+	bash -c '[ "$1" -eq 1 ] && grep -q "tls.ocsp_response: .*other.ocsp: it holds no status for the server certificate" "$2"' _ \
+	"$rc" "$TOPO_STATE/reload-ocsp-bad.out"
+sed -i "s#other.ocsp#leaf.ocsp#" "$TOPO_STATE/live.yaml"
+check "with the leaf's own staple the reload applies" topo_ctl reload
+status=$(topo_in client timeout 10 openssl s_client -connect 192.0.2.1:443 -servername gw.iphttps.test -status -showcerts \
+	</dev/null 2>/dev/null)
+check "new handshakes get the whole chain (leaf, then the intermediate)" \
+	bash -c 'grep -q "^ 0 s:CN = gw.iphttps.test" <<<"$1" && grep -q "^ 1 s:CN = iphttps lab intermediate" <<<"$1"' _ "$status"
+check "and the OCSP staple: successful, good" \
+	bash -c 'grep -q "OCSP Response Status: successful" <<<"$1" && grep -q "Cert Status: good" <<<"$1"' _ "$status"
+check "the log warns that the server certificate expires within 30 days" \
+	grep -q "the server certificate (CN=gw.iphttps.test) expires on .* in [0-9]* day(s): renew it" "$TOPO_STATE/iphttpsd.log"
+check "show gives the days left and the staple's next update" \
+	bash -c '"$0" -s "$1" show --json | python3 -c "import json,sys; c=json.load(sys.stdin)[\"certificates\"]; sys.exit(not (c[\"server\"][\"days_left\"] < 30 and c[\"ocsp_response\"][\"days_left\"] >= 6))"' \
+	"$CTL" "$SOCK"
+check "all $ALL sessions survive both" test "$(link_up_ids)" = "$ids_before"
+
 # ---- authentication-mode change: everyone goes, on both workers
 before0=$(worker_counter 0 session_disconnected_by_operator)
 before1=$(worker_counter 1 session_disconnected_by_operator)
@@ -269,7 +319,7 @@ check "and the $ALL disconnects of the auth-mode change, with their reason" \
 	test "$(count_events event=disconnect reason=auth_mode_change)" -eq "$ALL"
 check "the one disconnected by command" test "$(count_events event=disconnect reason=disconnected)" -eq 1
 check "the two of link disable" test "$(count_events event=disconnect reason=link_disabled)" -eq 2
-check "the two reloads applied (the refused ones are not events)" test "$(count_events event=reload)" -eq 2
+check "the three reloads applied (the refused ones are not events)" test "$(count_events event=reload)" -eq 3
 check "the two auth-mode changes" test "$(count_events event=auth_mode)" -eq 2
 check "link disable and enable" test "$(count_events event=link)" -eq 2
 check "and the drain" test "$(count_events event=drain)" -eq 1
