@@ -220,7 +220,10 @@ bench-tunnel: all
 bench-setup: all
 	bench/bench_setup.sh
 
-bench: bench-tcp bench-tls bench-tunnel bench-setup
+bench-control: all
+	bench/bench_control.sh
+
+bench: bench-tcp bench-tls bench-tunnel bench-setup bench-control
 
 # The lab installs what it needs itself (a fresh Debian 12 machine has no DPDK).
 lab:
@@ -234,4 +237,4 @@ lab-down:
 clean:
 	rm -rf $(BUILD) config/pki
 
-.PHONY: deps print-layer-flags all unit unit-asan fuzz fuzz-build test test-unit lab lab-down clean bench bench-tcp bench-tls bench-tunnel bench-setup
+.PHONY: deps print-layer-flags all unit unit-asan fuzz fuzz-build test test-unit lab lab-down clean bench bench-tcp bench-tls bench-tunnel bench-setup bench-control

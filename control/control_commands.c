@@ -17,6 +17,7 @@
 #include "log.h"
 #include "session_admin.h"
 #include "stats_sampler.h"
+#include "tls_watch.h"
 #include "worker.h"
 
 static const char *const listener_protocols[] = { [CONFIG_LISTENER_HTTPS] = "https", [CONFIG_LISTENER_HTTP] = "http" };
@@ -54,7 +55,7 @@ static json_t *show(char *err, size_t err_len)
 	const struct iphttps_config *config = appliance.config;
 	struct worker_counters sum;
 	struct stats_rates rates;
-	struct certificate_dates dates;
+	const struct certificate_dates *dates = tls_watch_dates();
 	uint32_t per_worker[CONFIG_MAX_WORKERS] = { 0 };
 	json_t *listeners = json_array(), *load = json_array(), *drops = json_object();
 	int open;
@@ -67,7 +68,6 @@ static json_t *show(char *err, size_t err_len)
 		return NULL;
 	}
 	stats_sampler_rates(&rates);
-	certificate_dates_read(&config->tls, &dates);
 	for (unsigned int i = 0; i < config->listener_count; i++)
 		json_array_append_new(listeners, json_pack("{si ss ss}", "port", config->listeners[i].port, "protocol",
 							   listener_protocols[config->listeners[i].protocol],
@@ -94,9 +94,9 @@ static json_t *show(char *err, size_t err_len)
 			 "rx_packets_per_s", rates.rx_packets, "tx_packets_per_s", rates.tx_packets,
 			 "rx_bits_per_s", rates.link_rx_bits, "tx_bits_per_s", rates.link_tx_bits,
 			 "drops", drops,
-			 "certificates", "server", date_json(&dates.server, now), "client_ca",
-			 date_json(&dates.client_ca, now), "client_crl", date_json(&dates.client_crl, now),
-			 "ocsp_response", date_json(&dates.ocsp_response, now),
+			 "certificates", "server", date_json(&dates->server, now), "client_ca",
+			 date_json(&dates->client_ca, now), "client_crl", date_json(&dates->client_crl, now),
+			 "ocsp_response", date_json(&dates->ocsp_response, now),
 			 "totals", "sessions_accepted", (json_int_t)sum.session_accepted, "link_up",
 			 (json_int_t)sum.session_link_up, "handshakes", (json_int_t)sum.tls_handshakes,
 			 "handshakes_failed", (json_int_t)sum.tls_handshake_failed);

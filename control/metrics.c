@@ -14,6 +14,7 @@
 #include "client_table.h"
 #include "session_admin.h"
 #include "stats_sampler.h"
+#include "tls_watch.h"
 #include "worker.h"
 
 const char *health_status(unsigned int *http_status)
@@ -45,7 +46,7 @@ char *metrics_render(size_t *len)
 {
 	struct worker_counters *per_worker = calloc(worker_count ? worker_count : 1, sizeof(*per_worker));
 	uint32_t sessions[CONFIG_MAX_WORKERS] = { 0 };
-	struct certificate_dates dates;
+	const struct certificate_dates *dates = tls_watch_dates();
 	struct stats_rates rates;
 	const char *state = appliance_state_name();
 	char *text = NULL;
@@ -60,7 +61,6 @@ char *metrics_render(size_t *len)
 	if (session_admin_count(sessions) < 0)
 		goto out;
 	stats_sampler_rates(&rates);
-	certificate_dates_read(&appliance.config->tls, &dates);
 	f = open_memstream(&text, len);
 	if (!f)
 		goto out;
@@ -96,10 +96,10 @@ char *metrics_render(size_t *len)
 	fprintf(f, "# HELP iphttps_certificate_expiry_timestamp_seconds When the server certificate, the client CA "
 		   "the CRL and the stapled OCSP response (next update) run out (Unix time)\n"
 		   "# TYPE iphttps_certificate_expiry_timestamp_seconds gauge\n");
-	certificate(f, "server", &dates.server);
-	certificate(f, "client_ca", &dates.client_ca);
-	certificate(f, "client_crl", &dates.client_crl);
-	certificate(f, "ocsp_response", &dates.ocsp_response);
+	certificate(f, "server", &dates->server);
+	certificate(f, "client_ca", &dates->client_ca);
+	certificate(f, "client_crl", &dates->client_crl);
+	certificate(f, "ocsp_response", &dates->ocsp_response);
 	if (fclose(f) != 0) {
 		free(text);
 		text = NULL;

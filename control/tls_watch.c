@@ -24,6 +24,13 @@ struct file_seen {
 
 static struct file_seen files[WATCHED_FILES];
 static uint64_t next_check_ms, last_rotation_ms, next_expiry_check_ms;
+/* Read from the files when they change, not per scrape: parsing PEM at 10 Hz is a cost the tunnel would pay. */
+static struct certificate_dates dates;
+
+const struct certificate_dates *tls_watch_dates(void)
+{
+	return &dates;
+}
 
 static void look(struct file_seen *f)
 {
@@ -51,7 +58,8 @@ void tls_watch_start(const struct iphttps_config *config)
 		files[i].path = paths[i];
 		look(&files[i]);
 	}
-	next_check_ms = last_rotation_ms = next_expiry_check_ms = 0; /* the expiry dates are looked at at once */
+	next_check_ms = last_rotation_ms = next_expiry_check_ms = 0; /* and warned of at the first tick */
+	certificate_dates_read(&config->tls, &dates);
 }
 
 static void reload(const struct iphttps_config *config, const char *why, bool client_trust)
@@ -100,8 +108,6 @@ void tls_watch_tick(const struct iphttps_config *config, uint64_t now_ms)
 		next_expiry_check_ms = 0;
 	}
 	if (now_ms >= next_expiry_check_ms) {
-		struct certificate_dates dates;
-
 		/* Hourly: an operator who misses one line sees the next. */
 		certificate_dates_read(&config->tls, &dates);
 		certificate_dates_warn(&dates, time(NULL));

@@ -22,8 +22,13 @@ struct iphttps_config;
 
 enum tls_watch_limits { TLS_WATCH_INTERVAL_MS = 1000 };
 
-/** Note the files as they are now (after the datapath started). */
+/** Note the files as they are now, and read their dates (after the datapath started, and after a reload). */
 void tls_watch_start(const struct iphttps_config *config);
+
+struct certificate_dates;
+
+/** The dates of the TLS files in force, as last read (at start, on a change, hourly): show and the metrics. */
+const struct certificate_dates *tls_watch_dates(void);
 
 /** Look again if the interval has passed; reload and rotate as due. now_ms: a monotonic clock. */
 void tls_watch_tick(const struct iphttps_config *config, uint64_t now_ms);

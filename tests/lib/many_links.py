@@ -9,7 +9,8 @@ session sends CLAIMS DAD Neighbor Solicitations for addresses of its own in the
 client prefix (the appliance binds at most 4 per client) and a burst of 20
 echo requests to the server's link address from the first of them; then all
 are held HOLD_S seconds and closed. Prints one JSON line: how many reached
-LinkUp, how many were refused (and how), how many echo replies came back.
+LinkUp, how many were refused (and how), how many echo replies came back, how
+many the server closed and when the last of those saw its close (Unix time).
 """
 import asyncio
 import ipaddress
@@ -71,6 +72,7 @@ async def one(i, args, ctx, gate, out):
             break
         if not data:
             out["closed_by_server"] += 1
+            out["last_closed_by_server_unix"] = max(out["last_closed_by_server_unix"], time.time())
             break
         for p in deframer.feed(data):
             if parse_echo_reply(p):
@@ -87,7 +89,7 @@ async def main():
     if "--cert" in sys.argv:  # a client certificate, for certificates mode
         ctx.load_cert_chain(sys.argv[sys.argv.index("--cert") + 1], sys.argv[sys.argv.index("--key") + 1])
     out = {"sessions": int(sessions), "link_up": 0, "refused": {}, "failed": {}, "echo_replies": 0,
-           "closed_by_server": 0}
+           "closed_by_server": 0, "last_closed_by_server_unix": 0}
     gate = asyncio.Semaphore(100)
     start = time.monotonic()
     await asyncio.gather(*(one(i, args, ctx, gate, out) for i in range(int(sessions))))
