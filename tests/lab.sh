@@ -48,6 +48,9 @@ Try:
       -H 'Content-Length: 18446744073709551615' --data-binary '' https://192.0.2.1/IPHTTPS   # 200 OK, then the tunnel
   ip netns exec client python3 tests/lib/iphttps_client.py session 192.0.2.1 --ca config/pki/ca.crt
                                                         # a session: framed pings to fe80::1 echoed
+  build/iphttpsctl -s $TOPO_STATE/control.sock          # the appliance: state, load, rates, certificates
+  build/iphttpsctl -s $TOPO_STATE/control.sock clients  # every session (also: monitor, disconnect, reload, ...)
+  ip netns exec gw curl -s http://127.0.0.1:9464/metrics | grep iphttps_clients    # Prometheus; /health too
   python3 tests/lib/telemetry.py $(topo_file_prefix) /iphttps/sessions,0  # sessions and their clients
   python3 tests/lib/telemetry.py $(topo_file_prefix) /iphttps/stats      # counters
   python3 tests/lib/telemetry.py $(topo_file_prefix) /iphttps/nexthops   # resolved gateways

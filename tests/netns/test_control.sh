@@ -116,6 +116,17 @@ check "the metrics name every counter the telemetry has" \
 	test "$(grep -c '^# TYPE iphttps_.*_total counter' "$TOPO_STATE/metrics.txt")" -eq \
 	"$(python3 tests/lib/telemetry.py "$(topo_file_prefix)" /iphttps/stats 2>/dev/null | python3 -c 'import json,sys; print(len(json.load(sys.stdin)) - 1)')"
 
+check "every metric deploy/grafana-iphttps.json queries is in the scrape" \
+	python3 -c '
+import json, re, sys
+dash = json.load(open(sys.argv[1]))
+scraped = {l.split("{")[0].split()[0] for l in open(sys.argv[2]) if l.startswith("iphttps_")}
+wanted = {n for p in dash["panels"] for t in p["targets"] for n in re.findall(r"iphttps_[a-z0-9_]+", t["expr"])}
+wanted -= {"iphttps_drop_"}  # the regex over every drop counter
+missing = wanted - scraped
+print("    dashboard queries %d metrics; missing: %s" % (len(wanted), sorted(missing) or "none"))
+sys.exit(1 if missing else 0)' deploy/grafana-iphttps.json "$TOPO_STATE/metrics.txt"
+
 # ---- /health says full at max_clients (203)
 links 3 60 "$TOPO_STATE/fill.json" --prefix 2001:db8:c1:0:1:: # addresses of their own
 FILL_PID=$!

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# What deploy/ ships for the client works as shipped: systemd accepts the unit
+# What deploy/ ships works as shipped: the appliance's unit and dashboard, and for the client: systemd accepts the unit
 # (systemd-analyze verify, with the binary at this build's path; a unit it
 # warns about fails), the unit's ExecStartPre (--check) passes on the shipped
 # YAML once its CA path names a file, and --check refuses a broken file with
@@ -21,6 +21,19 @@ rc=$?
 [ -n "$out" ] && echo "$out" | sed 's/^/    /'
 check "systemd-analyze verify accepts deploy/iphttps-client.service, without a warning" \
 	bash -c '[ "$1" -eq 0 ] && [ -z "$2" ]' _ "$rc" "$out"
+
+# The appliance's unit, with this build's binaries.
+sed "s#/usr/local/sbin/#$PWD/$build/#g" deploy/iphttpsd.service > "$tmp/iphttpsd.service"
+out=$(MANPATH=$PWD/man: systemd-analyze verify "$tmp/iphttpsd.service" 2>&1)
+rc=$?
+[ -n "$out" ] && echo "$out" | sed 's/^/    /'
+check "systemd-analyze verify accepts deploy/iphttpsd.service, without a warning" \
+	bash -c '[ "$1" -eq 0 ] && [ -z "$2" ]' _ "$rc" "$out"
+check "its ExecStartPre (iphttpsctl check) passes on the shipped example config" \
+	"$PWD/$build/iphttpsctl" check config/iphttpsd.yaml
+check "the Grafana dashboard is JSON with panels and queries" \
+	python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(not (d["panels"] and all(t["expr"] for p in d["panels"] for t in p["targets"])))' \
+	deploy/grafana-iphttps.json
 
 sed "s#ca: /etc/iphttps-client/ca.crt#ca: $PWD/config/pki/ca.crt#" deploy/iphttps-client.yaml > "$tmp/client.yaml"
 out=$("$client" --config "$tmp/client.yaml" --check 2>&1)
