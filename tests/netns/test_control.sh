@@ -153,16 +153,25 @@ check "a reload that moves a listener is refused: needs a restart" \
 check "and drops no one" test "$(link_up_ids)" = "$ids_before"
 
 # ---- live changes: limits and the server header
+bad_handshake() { topo_in client timeout 5 openssl s_client -connect 192.0.2.1:443 -tls1_1 </dev/null >/dev/null 2>&1; }
+bad_handshake
+sleep 0.2
+check "at log level info a failed handshake is not logged" test "$(grep -c 'peer 192.0.2.2 port' "$TOPO_STATE/iphttpsd.log")" -eq 0
 check "before: HTTP answers carry 'Server: iphttps'" \
 	bash -c 'ip netns exec "$0" curl -s --max-time 5 -D - -o /dev/null http://192.0.2.1:82/nothing | grep -qi "^server: iphttps\s*$"' "$(topo_ns client)"
 sed -e 's/http_request_timeout_ms: 1500/http_request_timeout_ms: 2500/' -e "s#^control:#control:\n  accounting_file: $ACCOUNTING#" \
+    -e 's/^log_level: info/log_level: debug/' \
     -e 's#^  uri: /IPHTTPS#  uri: /IPHTTPS\n  server_header: iphttps-reloaded#' "$CONFIG" > "$TOPO_STATE/live.yaml"
 topo_ctl reload "$TOPO_STATE/live.yaml" > "$TOPO_STATE/reload-live.out" 2>&1
 rc=$?
 sed 's/^/    /' "$TOPO_STATE/reload-live.out"
 check "a reload of limits and the server header applies (exit 0)" test "$rc" -eq 0
-check "it reports what changed (the accounting file too, which applies live)" \
-	grep -q "changed: control.accounting_file limits iphttps.server_header" "$TOPO_STATE/reload-live.out"
+check "it reports what changed (the accounting file and the log level too, which apply live)" \
+	grep -q "changed: control.accounting_file limits iphttps.server_header log_level" "$TOPO_STATE/reload-live.out"
+bad_handshake
+sleep 0.2
+check "at log level debug now, a failed handshake is logged with the peer" \
+	grep -q "peer 192.0.2.2 port [0-9]*: " "$TOPO_STATE/iphttpsd.log"
 check "all $ALL sessions survive it" test "$(link_up_ids)" = "$ids_before"
 check "new HTTP answers carry the new server header" \
 	bash -c 'ip netns exec "$0" curl -s --max-time 5 -D - -o /dev/null http://192.0.2.1:82/nothing | grep -qi "^server: iphttps-reloaded"' "$(topo_ns client)"
