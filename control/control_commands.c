@@ -14,6 +14,7 @@
 #include "client_table.h"
 #include "config_reload.h"
 #include "event_feed.h"
+#include "json_values.h"
 #include "log.h"
 #include "session_admin.h"
 #include "stats_sampler.h"
@@ -25,28 +26,11 @@ static const char *const proxy_protocols[] = {
 	[CONFIG_PROXY_NONE] = "none", [CONFIG_PROXY_V1] = "v1", [CONFIG_PROXY_V2] = "v2", [CONFIG_PROXY_ANY] = "any",
 };
 
-/* An address as text: IPv4 for a v4-mapped one. */
-static json_t *address_json(const struct in6_addr *a)
-{
-	char text[INET6_ADDRSTRLEN];
-
-	if (IN6_IS_ADDR_V4MAPPED(a))
-		inet_ntop(AF_INET, &a->s6_addr[12], text, sizeof(text));
-	else
-		inet_ntop(AF_INET6, a, text, sizeof(text));
-	return json_string(text);
-}
-
 static json_t *date_json(const struct certificate_date *d, time_t now)
 {
-	char when[32];
-	struct tm tm;
-
 	if (!d->present)
 		return json_null();
-	gmtime_r(&d->expires, &tm);
-	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	return json_pack("{ss ss sI}", "subject", d->subject, "expires", when, "days_left",
+	return json_pack("{ss so sI}", "subject", d->subject, "expires", json_time_s(d->expires), "days_left",
 			 (json_int_t)((d->expires - now) / 86400));
 }
 
@@ -118,11 +102,11 @@ static json_t *clients(char *err, size_t err_len)
 		json_t *addresses = json_array();
 
 		for (unsigned int a = 0; a < v->address_count; a++)
-			json_array_append_new(addresses, address_json(&v->addresses[a]));
+			json_array_append_new(addresses, json_address(&v->addresses[a]));
 		json_array_append_new(
 			list, json_pack("{sI si ss so so si sI sI sI sI sI sI ss ss ss}", "id", (json_int_t)v->id,
 					"worker", v->worker, "state", session_state_name(v->state), "addresses",
-					addresses, "outer_address", address_json(&v->outer_address), "outer_port",
+					addresses, "outer_address", json_address(&v->outer_address), "outer_port",
 					v->outer_port, "uptime_s", (json_int_t)(v->age_ms / 1000), "link_up_s",
 					(json_int_t)(v->link_up_ms / 1000), "rx_packets", (json_int_t)v->rx_packets,
 					"tx_packets", (json_int_t)v->tx_packets, "rx_bytes", (json_int_t)v->rx_bytes,

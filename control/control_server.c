@@ -75,6 +75,17 @@ static bool socket_in_use(const struct sockaddr_un *addr)
 	return live;
 }
 
+/* Close the listening socket and remove its file. */
+static void close_listener(void)
+{
+	if (listen_fd >= 0)
+		close(listen_fd);
+	if (socket_path[0])
+		unlink(socket_path);
+	listen_fd = -1;
+	socket_path[0] = '\0';
+}
+
 int control_server_open(const struct config_control *control, char *err, size_t err_len)
 {
 	struct sockaddr_un addr = { .sun_family = AF_UNIX };
@@ -123,12 +134,7 @@ int control_server_open(const struct config_control *control, char *err, size_t 
 	}
 	return 0;
 fail:
-	if (listen_fd >= 0)
-		close(listen_fd);
-	if (socket_path[0])
-		unlink(socket_path);
-	listen_fd = -1;
-	socket_path[0] = '\0';
+	close_listener();
 	return -1;
 }
 
@@ -379,10 +385,5 @@ void control_server_close(void)
 		if (c->fd >= 0)
 			drop(c);
 	}
-	if (listen_fd >= 0)
-		close(listen_fd);
-	if (socket_path[0])
-		unlink(socket_path);
-	listen_fd = -1;
-	socket_path[0] = '\0';
+	close_listener();
 }

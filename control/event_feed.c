@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include "event_feed.h"
 
-#include <arpa/inet.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,20 +8,10 @@
 
 #include "accounting.h"
 #include "control_server.h"
+#include "json_values.h"
 #include "session_events.h"
 
 static json_t *connected; /* session id (decimal) -> its connect event */
-
-static json_t *time_json(uint64_t unix_ms)
-{
-	time_t s = (time_t)(unix_ms / 1000);
-	struct tm tm;
-	char text[40];
-
-	gmtime_r(&s, &tm);
-	strftime(text, sizeof(text), "%Y-%m-%dT%H:%M:%S", &tm);
-	return json_sprintf("%s.%03uZ", text, (unsigned int)(unix_ms % 1000));
-}
 
 static uint64_t now_unix_ms(void)
 {
@@ -30,17 +19,6 @@ static uint64_t now_unix_ms(void)
 
 	clock_gettime(CLOCK_REALTIME, &now);
 	return (uint64_t)now.tv_sec * 1000 + (uint64_t)now.tv_nsec / 1000000;
-}
-
-static json_t *address_json(const struct in6_addr *a)
-{
-	char text[INET6_ADDRSTRLEN];
-
-	if (IN6_IS_ADDR_V4MAPPED(a))
-		inet_ntop(AF_INET, &a->s6_addr[12], text, sizeof(text));
-	else
-		inet_ntop(AF_INET6, a, text, sizeof(text));
-	return json_string(text);
 }
 
 /* To the monitors as one line. */
@@ -55,9 +33,9 @@ static void publish(json_t *event)
 
 static void on_connect(const struct session_event *e, const char *key)
 {
-	json_t *event = json_pack("{ss so sI si so si ss ss ss}", "event", "connect", "time", time_json(e->time_ms),
+	json_t *event = json_pack("{ss so sI si so si ss ss ss}", "event", "connect", "time", json_time_ms(e->time_ms),
 				  "id", (json_int_t)e->id, "worker", e->worker, "outer_address",
-				  address_json(&e->outer_address), "outer_port", e->outer_port, "tls_version",
+				  json_address(&e->outer_address), "outer_port", e->outer_port, "tls_version",
 				  e->tls.version, "tls_suite", e->tls.suite, "certificate_subject", e->tls.peer_subject);
 
 	if (!event)
@@ -71,11 +49,11 @@ static void on_disconnect(const struct session_event *e, const char *key)
 	json_t *connect = json_object_get(connected, key), *addresses = json_array(), *event, *record;
 
 	for (unsigned int i = 0; i < e->address_count; i++)
-		json_array_append_new(addresses, address_json(&e->addresses[i]));
+		json_array_append_new(addresses, json_address(&e->addresses[i]));
 	event = json_pack("{ss so sI si ss so so si sf sI sI sI sI}", "event", "disconnect", "time",
-			  time_json(e->time_ms), "id", (json_int_t)e->id, "worker", e->worker, "reason",
+			  json_time_ms(e->time_ms), "id", (json_int_t)e->id, "worker", e->worker, "reason",
 			  session_end_reason_name(e->reason), "addresses", addresses, "outer_address",
-			  address_json(&e->outer_address), "outer_port", e->outer_port, "duration_s",
+			  json_address(&e->outer_address), "outer_port", e->outer_port, "duration_s",
 			  (double)e->link_up_ms / 1000.0, "rx_bytes", (json_int_t)e->rx_bytes, "tx_bytes",
 			  (json_int_t)e->tx_bytes, "rx_packets", (json_int_t)e->rx_packets, "tx_packets",
 			  (json_int_t)e->tx_packets);
@@ -127,7 +105,7 @@ void event_feed_note(const char *event, json_t *fields)
 	if (!fields)
 		return;
 	json_object_set_new(fields, "event", json_string(event));
-	json_object_set_new(fields, "time", time_json(now_unix_ms()));
+	json_object_set_new(fields, "time", json_time_ms(now_unix_ms()));
 	publish(fields);
 	json_decref(fields);
 }

@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include "json_values.h"
+
+#include <arpa/inet.h>
+
+json_t *json_address(const struct in6_addr *a)
+{
+	char text[INET6_ADDRSTRLEN];
+
+	if (IN6_IS_ADDR_V4MAPPED(a))
+		inet_ntop(AF_INET, &a->s6_addr[12], text, sizeof(text));
+	else
+		inet_ntop(AF_INET6, a, text, sizeof(text));
+	return json_string(text);
+}
+
+json_t *json_time_ms(uint64_t unix_ms)
+{
+	time_t s = (time_t)(unix_ms / 1000);
+	struct tm tm;
+	char text[40];
+
+	gmtime_r(&s, &tm);
+	strftime(text, sizeof(text), "%Y-%m-%dT%H:%M:%S", &tm);
+	return json_sprintf("%s.%03uZ", text, (unsigned int)(unix_ms % 1000));
+}
+
+json_t *json_time_s(time_t t)
+{
+	struct tm tm;
+	char text[32];
+
+	gmtime_r(&t, &tm);
+	strftime(text, sizeof(text), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return json_string(text);
+}
