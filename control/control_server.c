@@ -211,6 +211,16 @@ void control_server_publish(const char *line)
 	}
 }
 
+/* The `monitor` streams open now. */
+static unsigned int monitors(void)
+{
+	unsigned int n = 0;
+
+	for (unsigned int i = 0; i < CONTROL_MAX_CONNECTIONS; i++)
+		n += connections[i].fd >= 0 && connections[i].monitoring;
+	return n;
+}
+
 /* A whole request has come (or the client finished sending): run it. */
 static void serve(struct control_connection *c)
 {
@@ -229,6 +239,11 @@ static void serve(struct control_connection *c)
 	if (req.command != CONTROL_SHOW && req.command != CONTROL_CLIENTS)
 		log_info("control: %s from pid %d uid %u", control_command_name(req.command), (int)c->peer.pid,
 			 c->peer.uid);
+	if (req.command == CONTROL_MONITOR && monitors() >= CONTROL_MAX_MONITORS) {
+		snprintf(err, sizeof(err), "%d monitors are connected already; that is the most", CONTROL_MAX_MONITORS);
+		respond_error(c, err);
+		return;
+	}
 	result = control_commands_run(&req, err, sizeof(err));
 	if (!result) {
 		respond_error(c, err);
@@ -289,15 +304,49 @@ static void on_writable(struct control_connection *c)
 	}
 }
 
-static void accept_new(uint64_t now_ms)
+/*
+ * A slot for a new connection: a free one, or else the one still waiting
+ * for its request that has waited longest. So clients that connect and say
+ * nothing cannot keep the operator out: each new connection pushes the
+ * oldest silent one out. NULL when every slot is busy answering or
+ * monitoring.
+ */
+static struct control_connection *slot_for_new(void)
 {
+	struct control_connection *oldest = NULL;
+
 	for (unsigned int i = 0; i < CONTROL_MAX_CONNECTIONS; i++) {
 		struct control_connection *c = &connections[i];
-		socklen_t len = sizeof(c->peer);
 
-		if (c->fd >= 0)
+		if (c->fd < 0)
+			return c;
+		if (!c->monitoring && !c->answered && !pending(c) && (!oldest || c->deadline_ms < oldest->deadline_ms))
+			oldest = c;
+	}
+	if (oldest) {
+		log_debug("control: connection from pid %d closed before its request: a new one needs its slot",
+			 (int)oldest->peer.pid);
+		drop(oldest);
+	}
+	return oldest;
+}
+
+static void accept_new(uint64_t now_ms)
+{
+	for (unsigned int accepted = 0; accepted < CONTROL_MAX_CONNECTIONS; accepted++) {
+		struct control_connection *c;
+		socklen_t len;
+		int fd = accept4(listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+
+		if (fd < 0)
+			return;
+		c = slot_for_new();
+		if (!c) {
+			close(fd); /* every slot is answering or monitoring: the client may try again */
 			continue;
-		c->fd = accept4(listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		}
+		len = sizeof(c->peer);
+		c->fd = fd;
 		if (c->fd < 0) {
 			c->fd = -1;
 			return;
@@ -313,22 +362,20 @@ void control_server_poll(unsigned int timeout_ms, int wake_fd)
 {
 	struct pollfd fds[CONTROL_MAX_CONNECTIONS + 2];
 	struct control_connection *of[CONTROL_MAX_CONNECTIONS + 2];
-	unsigned int n = 0, free_slots = 0;
+	unsigned int n = 0;
 	uint64_t now_ms;
 
 	for (unsigned int i = 0; i < CONTROL_MAX_CONNECTIONS; i++) {
 		struct control_connection *c = &connections[i];
 
-		if (c->fd < 0) {
-			free_slots++;
+		if (c->fd < 0)
 			continue;
-		}
 		/* POLLIN also while writing to a monitor: its end of stream ends it. */
 		fds[n] = (struct pollfd){ .fd = c->fd,
 					  .events = pending(c) ? (POLLOUT | (c->monitoring ? POLLIN : 0)) : POLLIN };
 		of[n++] = c;
 	}
-	if (listen_fd >= 0 && free_slots) {
+	if (listen_fd >= 0) { /* even when full: a silent connection gives way (slot_for_new) */
 		fds[n] = (struct pollfd){ .fd = listen_fd, .events = POLLIN };
 		of[n++] = NULL;
 	}

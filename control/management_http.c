@@ -81,6 +81,7 @@ int management_http_start(const char *listen, char *err, size_t err_len)
 					       (addr.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0),
 				       0, NULL, NULL, answer, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
 				       MHD_OPTION_CONNECTION_LIMIT, (unsigned int)MANAGEMENT_HTTP_MAX_CONNECTIONS,
+				       MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)MANAGEMENT_HTTP_MAX_PER_ADDRESS,
 				       MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)MANAGEMENT_HTTP_TIMEOUT_S,
 				       MHD_OPTION_END);
 	if (!daemon_http) {

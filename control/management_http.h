@@ -8,13 +8,18 @@
  * with the control socket's and runs it there, so no other thread reads the
  * control plane's state and no worker ever serves a request. GET /metrics
  * and GET /health (metrics.h); anything else is 404 or 405. At most
- * MANAGEMENT_HTTP_MAX_CONNECTIONS at once, each timed out after
- * MANAGEMENT_HTTP_TIMEOUT_S.
+ * MANAGEMENT_HTTP_MAX_CONNECTIONS at once (MANAGEMENT_HTTP_MAX_PER_ADDRESS
+ * from one address), each timed out after MANAGEMENT_HTTP_TIMEOUT_S.
  */
 
 #include <stddef.h>
 
-enum { MANAGEMENT_HTTP_MAX_CONNECTIONS = 32, MANAGEMENT_HTTP_TIMEOUT_S = 10 };
+enum {
+	MANAGEMENT_HTTP_MAX_CONNECTIONS = 32,
+	/* One host cannot take them all: the balancers' health checks and Prometheus still get in. */
+	MANAGEMENT_HTTP_MAX_PER_ADDRESS = 8,
+	MANAGEMENT_HTTP_TIMEOUT_S = 10,
+};
 
 /** Listen on "ADDR:PORT"/"[ADDR]:PORT". @return 0, or -1 with the reason in err. */
 int management_http_start(const char *listen, char *err, size_t err_len);

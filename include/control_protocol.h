@@ -38,7 +38,8 @@ enum control_protocol_limits {
 	CONTROL_REQUEST_MAX_BYTES = 4096,
 	/* A client has this long to send its request and read the answer. */
 	CONTROL_EXCHANGE_TIMEOUT_MS = 5000,
-	CONTROL_MAX_CONNECTIONS = 16, /* served at once; more wait in the listen backlog */
+	CONTROL_MAX_CONNECTIONS = 16, /* served at once; a new one pushes out the oldest that sent nothing yet */
+	CONTROL_MAX_MONITORS = 8,     /* of them, `monitor` streams: the others stay for commands */
 	CONTROL_DRAIN_MAX_SECONDS = 86400,
 	CONTROL_MONITOR_BUFFER_BYTES = 1 << 20, /* events waiting for a slow monitor; more are lost (and told) */
 };

@@ -97,6 +97,22 @@ check "an unknown command on the command line is refused, exit 2" \
 check "auth-mode with a bad mode echoes it and exits 2" \
 	bash -c '"$@" 2>&1 | grep -q "not '"'"'maybe'"'"'"; test ${PIPESTATUS[0]} -eq 2' _ "$CTL" -s "$SOCK" auth-mode maybe
 
+# ---- peers that connect and say nothing cannot keep the operator out
+python3 tests/lib/control_raw.py "$SOCK" hold 300 20 > "$TOPO_STATE/hold.out" 2>&1 &
+HOLD_PID=$!
+for _ in $(seq 1 100); do grep -q held "$TOPO_STATE/hold.out" && break; sleep 0.1; done
+echo "    control socket: $(cat "$TOPO_STATE/hold.out") silent connections"
+check "with hundreds of silent connections on the control socket, show still answers at once" \
+	timeout 3 "$CTL" -s "$SOCK" show
+kill "$HOLD_PID" 2>/dev/null
+ip netns exec "$(topo_ns gw)" python3 tests/lib/control_raw.py tcp-hold 127.0.0.2 127.0.0.1 9464 100 20 \
+	> "$TOPO_STATE/tcp-hold.out" 2>&1 &
+HOLD_PID=$!
+for _ in $(seq 1 100); do grep -q held "$TOPO_STATE/tcp-hold.out" && break; sleep 0.1; done
+echo "    management HTTP: $(cat "$TOPO_STATE/tcp-hold.out") connections from 127.0.0.2"
+check "with 100 connections held from one address, /health still answers another" wait_health "ok 200"
+kill "$HOLD_PID" 2>/dev/null
+
 # ---- 200 live sessions across both workers
 links $MANY 120 "$TOPO_STATE/many.json"
 MANY_PID=$!
