@@ -21,6 +21,7 @@
 #include "nexthop.h"
 #include "session.h"
 #include "session_admin.h"
+#include "session_events.h"
 #include "tls_context.h"
 #include "tls_ticket_keys.h"
 #include "tcp_script.h"
@@ -179,6 +180,15 @@ static bool got_200(const struct tls_peer *tp)
 {
 	return tp->plain_len >= 15 && memcmp(tp->plain, "HTTP/1.1 200 OK", 15) == 0 &&
 	       memmem(tp->plain, tp->plain_len, "\r\n\r\n", 4) != NULL;
+}
+
+/* Forget the session events the tests before posted (the control plane would take them). */
+static void drain_events(void)
+{
+	struct session_event *e;
+
+	while ((e = session_events_take()) != NULL)
+		free(e);
 }
 
 static void fresh(void)
@@ -713,6 +723,49 @@ static void test_session_admin_list_disconnect_admission(void)
 	session_admission_set(true);
 }
 
+/* The control plane hears of each session twice: at LinkUp, and when its entry ends, with the reason. */
+static void test_session_events_up_and_down(void)
+{
+	struct tls_peer *tp;
+	struct session *s;
+	struct session_event *e;
+	struct session_filter f = { .kind = SESSION_FILTER_ID };
+	uint8_t pkt[48 + 8];
+	uint64_t id;
+
+	fresh();
+	drain_events();
+	tp = link_up_peer();
+	s = session_of(tp);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	id = s->id;
+	e = session_events_take();
+	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+	CU_ASSERT_EQUAL(e->kind, SESSION_EVENT_UP);
+	CU_ASSERT_EQUAL(e->id, id);
+	CU_ASSERT_STRING_EQUAL(e->tls.version, "TLSv1.3");
+	CU_ASSERT_TRUE(e->time_ms > 1700000000000ull); /* wall clock, in ms */
+	free(e);
+	echo_request(pkt);
+	tls_send(tp, pkt, (int)sizeof(pkt));
+	pump();
+	f.id = id;
+	CU_ASSERT_EQUAL(session_admin_disconnect(&f, SESSION_END_AUTH_MODE_CHANGE), 1);
+	e = session_events_take();
+	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+	CU_ASSERT_EQUAL(e->kind, SESSION_EVENT_DOWN);
+	CU_ASSERT_EQUAL(e->id, id);
+	CU_ASSERT_EQUAL(e->reason, SESSION_END_AUTH_MODE_CHANGE);
+	CU_ASSERT_STRING_EQUAL(session_end_reason_name(e->reason), "auth_mode_change");
+	CU_ASSERT_EQUAL(e->rx_packets, 1);
+	CU_ASSERT_EQUAL(e->rx_bytes, sizeof(pkt));
+	CU_ASSERT_EQUAL(e->tx_packets, 1);
+	free(e);
+	CU_ASSERT_PTR_NULL(session_events_take()); /* one each: closing again posts nothing */
+	session_close(harness.w, s);
+	CU_ASSERT_PTR_NULL(session_events_take());
+}
+
 static void test_idle_session_closed_after_timeout(void)
 {
 	struct tls_peer *tp;
@@ -863,6 +916,8 @@ int main(void)
 		{ "TLS handshake, 200 OK, and a framed echo through the datapath", test_handshake_request_and_echo },
 		{ "control plane: sessions listed, disconnected by id and address; admission closed resets",
 		  test_session_admin_list_disconnect_admission },
+		{ "control plane: a session's LinkUp and its end (with the reason) are posted once each",
+		  test_session_events_up_and_down },
 		{ "a LinkUp session silent for the idle timeout is closed; activity restarts the clock",
 		  test_idle_session_closed_after_timeout },
 		{ "SSL_ERROR_WANT_ASYNC: a paused handshake waits, another client is served, then it resumes",
@@ -900,7 +955,9 @@ int main(void)
 	SSL_CTX_set_cert_cb(tls_context_current(), pausing_cert_cb, NULL);
 	client_ctx = SSL_CTX_new(TLS_client_method());
 	SSL_CTX_set_verify(client_ctx, SSL_VERIFY_NONE, NULL);
-	rc = harness_run("session", tests, sizeof(tests) / sizeof(tests[0]));
+	rc = unit_run("session", tests, sizeof(tests) / sizeof(tests[0]));
+	session_events_free(); /* what the last tests posted */
+	rte_eal_cleanup();
 	SSL_CTX_free(client_ctx);
 	OPENSSL_thread_stop(); /* this thread was the worker: its pool of asynchronous jobs goes */
 	return rc;
