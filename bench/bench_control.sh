@@ -106,6 +106,12 @@ if [ -z "$up_at" ]; then
 fi
 SETUP_S=$(python3 -c "print(round($up_at - $start, 3))")
 echo "    all up in $SETUP_S s" >&2
+l0=$(now)
+ctl --json clients > "$TOPO_STATE/clients.json"
+l1=$(now)
+LISTED=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["clients"]))' "$TOPO_STATE/clients.json")
+LIST_MS=$(python3 -c "print(round(($l1 - $l0) * 1000))")
+echo "    iphttpsctl clients listed $LISTED sessions in $LIST_MS ms" >&2
 t0=$(now)
 ctl --json auth-mode certificates > "$TOPO_STATE/auth.json"
 t1=$(now)
@@ -120,7 +126,7 @@ echo "    $(tr -d '\n ' < "$TOPO_STATE/auth.json")" >&2
 echo "    clients: $MANY" >&2
 
 python3 - "$PLAIN" "$SCRAPED" "$scrape_out" "$SESSIONS" "$SETUP_S" "$t0" "$t1" "${gone_at:-0}" "$MANY" "$TOPO_STATE/auth.json" "$ROUNDS" \
-	"$PAIR_RATIOS" "$IDLE_NS" "$SCRAPE_NS" "$SCRAPES" "$SCRAPE_SECONDS" <<'PY'
+	"$PAIR_RATIOS" "$IDLE_NS" "$SCRAPE_NS" "$SCRAPES" "$SCRAPE_SECONDS" "$LISTED" "$LIST_MS" <<'PY'
 import json, sys
 plain, scraped, scrape = float(sys.argv[1]), float(sys.argv[2]), json.loads(sys.argv[3] or "{}")
 sessions, setup_s, t0, t1, gone, many = int(sys.argv[4]), float(sys.argv[5]), float(sys.argv[6]), float(sys.argv[7]), float(sys.argv[8]), json.loads(sys.argv[9])
@@ -152,8 +158,9 @@ if gone:
 if last:
     print(f"    the last client saw its close:                          {(last - t0) * 1000:.0f} ms "
           f"({many['closed_by_server']} of {many['link_up']} saw it)")
+print(f"    (before it: iphttpsctl clients listed {sys.argv[17]} sessions in {sys.argv[18]} ms, in chunks of 1,024 per worker command)")
 print(f"    baseline, the same sessions coming up:                    {setup_s * 1000:.0f} ms "
       f"(teardown/setup ratio {(t1 - t0) / setup_s:.3f})")
-ok = auth.get("disconnected") == sessions and many.get("closed_by_server") == sessions
+ok = auth.get("disconnected") == sessions and many.get("closed_by_server") == sessions and int(sys.argv[17]) >= sessions
 sys.exit(0 if ok else 1)
 PY

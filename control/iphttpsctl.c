@@ -297,7 +297,7 @@ static void print_clients(json_t *r)
 	json_t *list = json_object_get(r, "clients"), *c;
 	size_t i;
 
-	printf("%-12s %-3s %-13s %-28s %-24s %-10s %-10s %-10s %s\n", "ID", "W", "STATE", "ADDRESS", "OUTER",
+	printf("%-12s %-3s %-13s %-39s %-24s %-10s %-10s %-10s %s\n", "ID", "W", "STATE", "ADDRESS", "OUTER",
 	       "UPTIME", "RX", "TX", "TLS");
 	json_array_foreach(list, i, c) {
 		json_t *addresses = json_object_get(c, "addresses");
@@ -309,7 +309,7 @@ static void print_clients(json_t *r)
 		bytes(rx, sizeof(rx), num(c, "rx_bytes"));
 		bytes(tx, sizeof(tx), num(c, "tx_bytes"));
 		snprintf(tls, sizeof(tls), "%s %s", str(c, "tls_version"), str(c, "tls_suite"));
-		printf("%-12lld %-3lld %-13s %-28s %-24s %-10s %-10s %-10s %s\n", num(c, "id"), num(c, "worker"),
+		printf("%-12lld %-3lld %-13s %-39s %-24s %-10s %-10s %-10s %s\n", num(c, "id"), num(c, "worker"),
 		       str(c, "state"), first ? first : "-", outer, up, rx, tx, tls[1] ? tls : "plain");
 		if (*str(c, "certificate_subject"))
 			printf("%-12s certificate %s\n", "", str(c, "certificate_subject"));

@@ -22,13 +22,6 @@ bool session_admission_open(void)
 	return !__atomic_load_n(&admission_closed, __ATOMIC_RELAXED);
 }
 
-/* The slots of a worker's shard that hold a session (any state). */
-#define FOREACH_SESSION(w, s)                                                                         \
-	for (struct session *s = client_table_shard_of(w)->slots,                                     \
-			    *s##_end = s ? s + client_table_shard_of(w)->capacity : NULL;             \
-	     s && s < s##_end; s++)                                                                   \
-		if (s->conn)
-
 static void count_sessions(struct worker *w, void *arg)
 {
 	const struct client_table_shard *t = client_table_shard_of(w);
@@ -52,7 +45,26 @@ int session_admin_count(uint32_t *per_worker)
 	return (int)total;
 }
 
+/* Where a chunked walk over a worker's slots is (SESSION_ADMIN_CHUNK sessions per command). */
+struct slot_cursor {
+	uint32_t next_slot;
+	bool done;
+};
+
+/* The next session from the cursor on, or NULL at the end of the shard (the cursor then says done). */
+static struct session *next_session(struct worker *w, struct slot_cursor *cur)
+{
+	const struct client_table_shard *t = client_table_shard_of(w);
+
+	for (; t->slots && cur->next_slot < t->capacity; cur->next_slot++)
+		if (t->slots[cur->next_slot].conn)
+			return &t->slots[cur->next_slot++];
+	cur->done = true;
+	return NULL;
+}
+
 struct list_request {
+	struct slot_cursor cur;
 	struct session_view *views;
 	uint32_t max, count;
 };
@@ -60,13 +72,12 @@ struct list_request {
 static void list_sessions(struct worker *w, void *arg)
 {
 	struct list_request *req = arg;
+	struct session *s;
 
-	FOREACH_SESSION(w, s) {
-		struct session_view *v;
+	for (unsigned int n = 0; n < SESSION_ADMIN_CHUNK && req->count < req->max && (s = next_session(w, &req->cur));
+	     n++) {
+		struct session_view *v = &req->views[req->count++];
 
-		if (req->count == req->max)
-			return;
-		v = &req->views[req->count++];
 		memset(v, 0, sizeof(*v));
 		v->id = s->id;
 		v->worker = w->id;
@@ -88,22 +99,29 @@ static void list_sessions(struct worker *w, void *arg)
 int session_admin_list(struct session_view **views, uint32_t *count)
 {
 	struct list_request req = { 0 };
-	int open = session_admin_count(NULL);
 
 	*views = NULL;
 	*count = 0;
-	if (open < 0)
-		return open;
-	/* Room for what opens between counting and copying, a little: a listing is a snapshot. */
-	req.max = (uint32_t)open + 64;
-	req.views = calloc(req.max, sizeof(*req.views));
-	if (!req.views)
-		return -ENOMEM;
-	for (unsigned int i = 0; i < worker_count; i++)
-		if (worker_command_run(&workers[i], list_sessions, &req, WORKER_COMMAND_TIMEOUT_MS) != 0) {
-			free(req.views);
-			return -EAGAIN;
+	for (unsigned int i = 0; i < worker_count; i++) {
+		req.cur = (struct slot_cursor){ 0 };
+		while (!req.cur.done) {
+			/* Room for one more chunk; the worker polls its ports between chunks. */
+			if (req.max - req.count < SESSION_ADMIN_CHUNK) {
+				struct session_view *more = realloc(req.views, (req.max + SESSION_ADMIN_CHUNK * 4) * sizeof(*more));
+
+				if (!more) {
+					free(req.views);
+					return -ENOMEM;
+				}
+				req.views = more;
+				req.max += SESSION_ADMIN_CHUNK * 4;
+			}
+			if (worker_command_run(&workers[i], list_sessions, &req, WORKER_COMMAND_TIMEOUT_MS) != 0) {
+				free(req.views);
+				return -EAGAIN;
+			}
 		}
+	}
 	*views = req.views;
 	*count = req.count;
 	return 0;
@@ -128,6 +146,7 @@ bool session_filter_match(const struct session_filter *f, const struct session *
 }
 
 struct disconnect_request {
+	struct slot_cursor cur;
 	const struct session_filter *filter;
 	enum session_end_reason reason;
 	uint32_t ended;
@@ -136,10 +155,14 @@ struct disconnect_request {
 static void disconnect_sessions(struct worker *w, void *arg)
 {
 	struct disconnect_request *req = arg;
+	struct session *s;
 
-	FOREACH_SESSION(w, s) {
+	/* At most a chunk of matches per command: closing 100,000 sessions in one go would stop this
+	 * worker's ports for seconds. */
+	for (unsigned int n = 0; n < SESSION_ADMIN_CHUNK && (s = next_session(w, &req->cur));) {
 		if (s->state == SESSION_CLOSING || s->close_requested || !session_filter_match(req->filter, s))
 			continue;
+		n++;
 		req->ended++;
 		w->counters.session_disconnected_by_operator++;
 		if (s->on_async_list)
@@ -153,8 +176,11 @@ int session_admin_disconnect(const struct session_filter *f, enum session_end_re
 {
 	struct disconnect_request req = { .filter = f, .reason = reason };
 
-	for (unsigned int i = 0; i < worker_count; i++)
-		if (worker_command_run(&workers[i], disconnect_sessions, &req, WORKER_COMMAND_TIMEOUT_MS) != 0)
-			return -EAGAIN;
+	for (unsigned int i = 0; i < worker_count; i++) {
+		req.cur = (struct slot_cursor){ 0 };
+		while (!req.cur.done)
+			if (worker_command_run(&workers[i], disconnect_sessions, &req, WORKER_COMMAND_TIMEOUT_MS) != 0)
+				return -EAGAIN;
+	}
 	return (int)req.ended;
 }

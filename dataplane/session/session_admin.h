@@ -10,7 +10,10 @@
  *
  * Called from the main lcore only. Each worker's sessions are read and
  * closed by that worker, through its command ring (worker_command.h): the
- * control plane never touches a session itself.
+ * control plane never touches a session itself. Big shards go in chunks of
+ * SESSION_ADMIN_CHUNK, so a listing or a disconnect of everyone never holds
+ * a worker off its ports for long; a listing is therefore a snapshot per
+ * chunk, not of the whole appliance at one instant.
  */
 
 #include <stdbool.h>
@@ -20,6 +23,9 @@
 #include "client_index.h"
 #include "session.h"
 #include "tls_session.h"
+
+/* Sessions a worker lists or closes per command: it polls its ports between two chunks. */
+enum { SESSION_ADMIN_CHUNK = 1024 };
 
 /** Admit new connections or not; a refused one is reset (session_refused_not_accepting). */
 void session_admission_set(bool open);
