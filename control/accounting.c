@@ -35,7 +35,7 @@ void accounting_write(json_t *record)
 {
 	if (!file)
 		return;
-	if (json_dumpf(record, file, JSON_COMPACT) != 0 || fputc('\n', file) == EOF || fflush(file) != 0)
+	if (json_dumpf(record, file, JSON_COMPACT | JSON_REAL_PRECISION(10)) != 0 || fputc('\n', file) == EOF || fflush(file) != 0)
 		log_warn("accounting file %s: write failed: %s", file_path, strerror(errno));
 }
 

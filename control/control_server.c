@@ -175,7 +175,7 @@ static int append(struct control_connection *c, const char *text)
 
 static void respond(struct control_connection *c, json_t *reply)
 {
-	char *text = json_dumps(reply, JSON_COMPACT);
+	char *text = json_dumps(reply, JSON_COMPACT | JSON_REAL_PRECISION(10));
 
 	json_decref(reply);
 	if (!text || append(c, text) != 0)

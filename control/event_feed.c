@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include "event_feed.h"
 
-#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
@@ -10,8 +9,6 @@
 #include "control_server.h"
 #include "json_values.h"
 #include "session_events.h"
-
-static json_t *connected; /* session id (decimal) -> its connect event */
 
 static uint64_t now_unix_ms(void)
 {
@@ -24,14 +21,14 @@ static uint64_t now_unix_ms(void)
 /* To the monitors as one line. */
 static void publish(json_t *event)
 {
-	char *line = json_dumps(event, JSON_COMPACT);
+	char *line = json_dumps(event, JSON_COMPACT | JSON_REAL_PRECISION(10));
 
 	if (line)
 		control_server_publish(line);
 	free(line);
 }
 
-static void on_connect(const struct session_event *e, const char *key)
+static void on_connect(const struct session_event *e)
 {
 	json_t *event = json_pack("{ss so sI si so si ss ss ss}", "event", "connect", "time", json_time_ms(e->time_ms),
 				  "id", (json_int_t)e->id, "worker", e->worker, "outer_address",
@@ -41,12 +38,12 @@ static void on_connect(const struct session_event *e, const char *key)
 	if (!event)
 		return;
 	publish(event);
-	json_object_set_new(connected, key, event);
+	json_decref(event);
 }
 
-static void on_disconnect(const struct session_event *e, const char *key)
+static void on_disconnect(const struct session_event *e)
 {
-	json_t *connect = json_object_get(connected, key), *addresses = json_array(), *event, *record;
+	json_t *addresses = json_array(), *event, *record;
 
 	for (unsigned int i = 0; i < e->address_count; i++)
 		json_array_append_new(addresses, json_address(&e->addresses[i]));
@@ -60,42 +57,31 @@ static void on_disconnect(const struct session_event *e, const char *key)
 	if (!event)
 		return;
 	publish(event);
-	/* The accounting record: both ends of the session in one line. */
+	/* The accounting record: the disconnect carries the whole session (start = end - its time up). */
 	record = json_deep_copy(event);
 	json_object_del(record, "event");
-	json_object_del(record, "time");
 	json_object_set(record, "end", json_object_get(event, "time"));
-	json_object_set_new(record, "client_addresses", json_object_get(record, "addresses") ?
-				json_incref(json_object_get(record, "addresses")) : json_array());
+	json_object_del(record, "time");
+	json_object_set(record, "client_addresses", json_object_get(event, "addresses"));
 	json_object_del(record, "addresses");
-	if (connect) {
-		json_object_set(record, "start", json_object_get(connect, "time"));
-		json_object_set(record, "certificate_subject", json_object_get(connect, "certificate_subject"));
-		json_object_set(record, "tls_version", json_object_get(connect, "tls_version"));
-		json_object_set(record, "tls_suite", json_object_get(connect, "tls_suite"));
-	} else {
-		json_object_set_new(record, "start", json_null()); /* its connect was lost (session_events_dropped) */
-	}
+	json_object_set_new(record, "start", json_time_ms(e->time_ms - e->link_up_ms));
+	json_object_set_new(record, "certificate_subject", json_string(e->tls.peer_subject));
+	json_object_set_new(record, "tls_version", json_string(e->tls.version));
+	json_object_set_new(record, "tls_suite", json_string(e->tls.suite));
 	accounting_write(record);
 	json_decref(record);
 	json_decref(event);
-	json_object_del(connected, key);
 }
 
 void event_feed_poll(void)
 {
 	struct session_event *e;
 
-	if (!connected)
-		connected = json_object();
 	while ((e = session_events_take()) != NULL) {
-		char key[24];
-
-		snprintf(key, sizeof(key), "%" PRIu64, e->id);
 		if (e->kind == SESSION_EVENT_UP)
-			on_connect(e, key);
+			on_connect(e);
 		else
-			on_disconnect(e, key);
+			on_disconnect(e);
 		free(e);
 	}
 }
@@ -108,10 +94,4 @@ void event_feed_note(const char *event, json_t *fields)
 	json_object_set_new(fields, "time", json_time_ms(now_unix_ms()));
 	publish(fields);
 	json_decref(fields);
-}
-
-void event_feed_free(void)
-{
-	json_decref(connected);
-	connected = NULL;
 }

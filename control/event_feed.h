@@ -10,9 +10,9 @@
  * auth-mode change, link enable/disable, drain, shutdown). Each event is one
  * JSON object with "event" and "time" (UTC, ms).
  *
- * A connect is kept (by session id) until its disconnect, so the accounting
- * record holds both ends: start, certificate subject and TLS from the one,
- * addresses, bytes and reason from the other.
+ * A disconnect carries the whole session (addresses, bytes, reason, TLS,
+ * certificate subject, time up), so its accounting record needs nothing
+ * kept from the connect: the control plane holds no state per session.
  */
 
 #include <jansson.h>
@@ -22,8 +22,5 @@ void event_feed_poll(void);
 
 /** A control-plane event: fields (stolen) get "event" and "time" added, then go to the monitors. */
 void event_feed_note(const char *event, json_t *fields);
-
-/** Forget the connects still held (at exit). */
-void event_feed_free(void);
 
 #endif

@@ -203,7 +203,6 @@ int main(int argc, char **argv)
 	appliance.stop = true;
 	control_disconnect_everyone(STOP_DISCONNECT_WAIT_MS);
 	event_feed_poll(); /* the records of the sessions just ended */
-	event_feed_free();
 	accounting_close();
 	control_server_close();
 	management_http_stop();

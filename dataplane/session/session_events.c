@@ -49,9 +49,9 @@ void session_events_post(struct worker *w, const struct session *s, enum session
 	e->time_ms = (uint64_t)now.tv_sec * 1000 + (uint64_t)now.tv_nsec / 1000000;
 	e->outer_address = s->client;
 	e->outer_port = s->client_port;
-	if (kind == SESSION_EVENT_UP) {
-		tls_session_describe(&s->tls, &e->tls);
-	} else {
+	/* Both carry the TLS description: a disconnect is then a whole accounting record by itself. */
+	tls_session_describe(&s->tls, &e->tls);
+	if (kind == SESSION_EVENT_DOWN) {
 		e->link_up_ms = s->link_up_ms ? w->now_ms - s->link_up_ms : 0;
 		e->address_count = s->address_count;
 		memcpy(e->addresses, s->addresses, sizeof(e->addresses));

@@ -36,7 +36,7 @@ struct session_event {
 	uint8_t address_count; /* DOWN: the addresses it had bound */
 	struct in6_addr addresses[CLIENT_INDEX_ADDRESSES_PER_CLIENT];
 	uint64_t rx_bytes, tx_bytes, rx_packets, tx_packets; /* DOWN */
-	struct tls_session_description tls; /* UP */
+	struct tls_session_description tls;
 };
 
 /** Create the ring (start-up). @return 0 or -1. */
