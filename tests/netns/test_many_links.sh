@@ -65,4 +65,6 @@ check "when they closed, their entries and addresses went with them (the real cl
 	bash -c '[ "$1" -eq 1 ] && [ "$2" -eq "$3" ] && [ "$3" -ge 1 ]' _ "$(clients entries)" "$(clients addresses)" \
 	"$real_addresses"
 check "the real client still pings corp" topo_in client ping -6 -c 2 -W 2 -q fd00:c0::2
+check "their 2,000 LinkUp and end events all reached the control plane (none dropped at the ring's 65,536)" \
+	test "$(counter session_events_dropped)" -eq 0
 check_finish
