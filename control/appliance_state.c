@@ -1,9 +1,18 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include "appliance_state.h"
 
+#include <stdio.h>
+
 #include "session_admin.h"
 
 struct appliance_state appliance = { .link_enabled = true };
+
+void appliance_apply_overrides(struct iphttps_config *config)
+{
+	if (appliance.control_socket_override[0])
+		snprintf(config->control.socket, sizeof(config->control.socket), "%s",
+			 appliance.control_socket_override);
+}
 
 uint64_t appliance_now_ms(void)
 {

@@ -32,6 +32,9 @@ struct appliance_state {
 
 extern struct appliance_state appliance;
 
+/** Give a loaded config the command line's settings (at start and on every reload). */
+void appliance_apply_overrides(struct iphttps_config *config);
+
 /** The monotonic clock in ms. */
 uint64_t appliance_now_ms(void);
 

@@ -12,6 +12,7 @@
 #include "appliance_config.h"
 #include "log.h"
 #include "tls_ocsp_staple.h"
+#include "tls_session.h"
 
 static bool to_time(const ASN1_TIME *t, time_t *out)
 {
@@ -21,19 +22,6 @@ static bool to_time(const ASN1_TIME *t, time_t *out)
 		return false;
 	*out = timegm(&tm);
 	return true;
-}
-
-static void name_of(const X509_NAME *name, char *out, size_t size)
-{
-	BIO *bio = BIO_new(BIO_s_mem());
-	int n;
-
-	out[0] = '\0';
-	if (bio && X509_NAME_print_ex(bio, name, 0, XN_FLAG_RFC2253) >= 0) {
-		n = BIO_read(bio, out, (int)size - 1);
-		out[n > 0 ? n : 0] = '\0';
-	}
-	BIO_free(bio);
 }
 
 static void read_certificate(const char *path, struct certificate_date *d)
@@ -48,7 +36,7 @@ static void read_certificate(const char *path, struct certificate_date *d)
 	fclose(f);
 	if (x && to_time(X509_get0_notAfter(x), &d->expires)) {
 		d->present = true;
-		name_of(X509_get_subject_name(x), d->subject, sizeof(d->subject));
+		tls_x509_name_text(X509_get_subject_name(x), d->subject, sizeof(d->subject));
 	}
 	X509_free(x);
 	ERR_clear_error();
@@ -66,7 +54,7 @@ static void read_crl(const char *path, struct certificate_date *d)
 	fclose(f);
 	if (crl && to_time(X509_CRL_get0_nextUpdate(crl), &d->expires)) {
 		d->present = true;
-		name_of(X509_CRL_get_issuer(crl), d->subject, sizeof(d->subject));
+		tls_x509_name_text(X509_CRL_get_issuer(crl), d->subject, sizeof(d->subject));
 	}
 	X509_CRL_free(crl);
 	ERR_clear_error();

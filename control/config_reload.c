@@ -27,14 +27,6 @@ void config_apply_log_level(enum config_log_level level)
 	rte_log_set_level(RTE_LOGTYPE_IPHTTPS, levels[level]);
 }
 
-static bool serves_tls(const struct iphttps_config *config)
-{
-	for (unsigned int i = 0; i < config->listener_count; i++)
-		if (config->listeners[i].protocol == CONFIG_LISTENER_HTTPS)
-			return true;
-	return false;
-}
-
 /* Apply next (malloc'd; owned from here on) over the config in force. */
 static int apply(struct iphttps_config *next, const char *why, json_t **result, char *err, size_t err_len)
 {
@@ -55,7 +47,7 @@ static int apply(struct iphttps_config *next, const char *why, json_t **result, 
 		free(next);
 		return -1;
 	}
-	if (serves_tls(next)) {
+	if (config_has_https_listener(next)) {
 		char tls_err[512];
 
 		ctx = tls_context_create(next, tls_err, sizeof(tls_err));
@@ -81,10 +73,8 @@ static int apply(struct iphttps_config *next, const char *why, json_t **result, 
 	if (diff.log_level)
 		config_apply_log_level(next->log_level);
 	if (diff.auth_mode) {
-		struct session_filter all = { .kind = SESSION_FILTER_ALL };
-
 		/* §3.2.7.1: every client goes; they come back under the new mode. */
-		disconnected = session_admin_disconnect(&all, SESSION_END_AUTH_MODE_CHANGE);
+		disconnected = session_admin_disconnect_all(SESSION_END_AUTH_MODE_CHANGE);
 		appliance_update_admission();
 		log_info("authentication mode now %s: %d session(s) disconnected",
 			 config_auth_mode_name(next->iphttps.authentication), disconnected);
@@ -101,13 +91,6 @@ static int apply(struct iphttps_config *next, const char *why, json_t **result, 
 			    config_auth_mode_name(next->iphttps.authentication));
 	event_feed_note(diff.auth_mode ? "auth_mode" : "reload", json_deep_copy(*result));
 	return 0;
-}
-
-static void apply_overrides(struct iphttps_config *config)
-{
-	if (appliance.control_socket_override[0])
-		snprintf(config->control.socket, sizeof(config->control.socket), "%s",
-			 appliance.control_socket_override);
 }
 
 int config_reload(const char *path, json_t **result, char *err, size_t err_len)
@@ -139,7 +122,7 @@ int config_reload(const char *path, json_t **result, char *err, size_t err_len)
 		return -1;
 	}
 	free(errors);
-	apply_overrides(next);
+	appliance_apply_overrides(next);
 	rc = apply(next, "reload", result, err, err_len);
 	if (rc == 0 && path != appliance.config_path)
 		snprintf(appliance.config_path, sizeof(appliance.config_path), "%s", path);

@@ -164,13 +164,6 @@ static json_t *disconnect(const char *target, char *err, size_t err_len)
 	return json_pack("{si}", "disconnected", n);
 }
 
-static int disconnect_all(enum session_end_reason reason)
-{
-	struct session_filter all = { .kind = SESSION_FILTER_ALL };
-
-	return session_admin_disconnect(&all, reason);
-}
-
 static json_t *link_switch(bool enable)
 {
 	int disconnected = 0;
@@ -178,7 +171,7 @@ static json_t *link_switch(bool enable)
 	appliance.link_enabled = enable;
 	appliance_update_admission();
 	if (!enable)
-		disconnected = disconnect_all(SESSION_END_LINK_DISABLED); /* §3.2.4.2: disable = disconnect everyone, accept no one */
+		disconnected = session_admin_disconnect_all(SESSION_END_LINK_DISABLED); /* §3.2.4.2: disable = disconnect everyone, accept no one */
 	log_info("link %s by command%s", enable ? "enabled" : "disabled",
 		 enable ? "" : ": every client disconnected, new connections reset");
 	event_feed_note("link", json_pack("{ss si}", "state", enable ? "enabled" : "disabled", "disconnected",
@@ -193,7 +186,7 @@ void control_disconnect_everyone(unsigned int wait_ms)
 	int n;
 
 	session_admission_set(false);
-	n = disconnect_all(SESSION_END_SHUTDOWN);
+	n = session_admin_disconnect_all(SESSION_END_SHUTDOWN);
 	log_info("%d session(s) disconnected", n < 0 ? 0 : n);
 	/* Let close_notify and FIN reach the clients, so they reconnect at once, not on a timeout. */
 	while (session_admin_count(NULL) > 0 && appliance_now_ms() < until)

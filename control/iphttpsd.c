@@ -146,9 +146,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "iphttpsd: %s: %u error(s); not starting\n", config_path, errors.count + errors.dropped);
 		return 1;
 	}
-	if (appliance.control_socket_override[0])
-		snprintf(config->control.socket, sizeof(config->control.socket), "%s",
-			 appliance.control_socket_override);
+	appliance_apply_overrides(config);
 	appliance.config = config;
 	snprintf(appliance.config_path, sizeof(appliance.config_path), "%s", config_path);
 	if (eal_args_build(config, &overrides, argv[0], &eal) != 0)

@@ -1,17 +1,13 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include "json_values.h"
 
-#include <arpa/inet.h>
+#include "log_peer.h"
 
 json_t *json_address(const struct in6_addr *a)
 {
 	char text[INET6_ADDRSTRLEN];
 
-	if (IN6_IS_ADDR_V4MAPPED(a))
-		inet_ntop(AF_INET, &a->s6_addr[12], text, sizeof(text));
-	else
-		inet_ntop(AF_INET6, a, text, sizeof(text));
-	return json_string(text);
+	return json_string(log_peer_address(a, text)); /* as the log names it */
 }
 
 json_t *json_time_ms(uint64_t unix_ms)

@@ -16,6 +16,7 @@
 #include "client_index.h"
 #include "client_table.h"
 #include "iface.h"
+#include "log_peer.h"
 #include "nexthop.h"
 #include "session.h"
 #include "stats_sampler.h"
@@ -249,10 +250,7 @@ static int cmd_sessions(const char *cmd, const char *params, struct rte_tel_data
 		const struct session_view *se = &copy->session[i];
 		char key[32], addr[INET6_ADDRSTRLEN], value[RTE_TEL_MAX_STRING_LEN];
 
-		if (IN6_IS_ADDR_V4MAPPED(&se->client))
-			inet_ntop(AF_INET, &se->client.s6_addr[12], addr, sizeof(addr));
-		else
-			inet_ntop(AF_INET6, &se->client, addr, sizeof(addr));
+		log_peer_address(&se->client, addr);
 		snprintf(key, sizeof(key), "session%u", se->slot);
 		snprintf(value, sizeof(value), "%s client %s port %u %s rx %" PRIu64 " tx %" PRIu64,
 			 session_state_name(se->state), addr, se->client_port, se->tls ? "tls" : "plain",

@@ -208,6 +208,15 @@ static inline const char *config_auth_mode_name(enum config_auth_mode mode)
 	return mode == CONFIG_AUTH_CERTIFICATES ? "certificates" : "none";
 }
 
+/* Whether any listener is https: then a TLS context is built (start-up and reload). */
+static inline bool config_has_https_listener(const struct iphttps_config *config)
+{
+	for (unsigned int i = 0; i < config->listener_count; i++)
+		if (config->listeners[i].protocol == CONFIG_LISTENER_HTTPS)
+			return true;
+	return false;
+}
+
 static inline const char *config_port_role_name(enum config_port_role role)
 {
 	return role == CONFIG_PORT_EXTERNAL ? "external" : "internal";

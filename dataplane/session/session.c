@@ -427,15 +427,11 @@ void session_worker_free(struct worker *w)
 
 int session_listeners_start(const struct iphttps_config *config, char *err, size_t err_len)
 {
-	bool need_tls = false;
-
 	if (session_events_init() != 0) {
 		snprintf(err, err_len, "cannot create the session event ring");
 		return -1;
 	}
-	for (unsigned int i = 0; i < config->listener_count; i++)
-		need_tls |= config->listeners[i].protocol == CONFIG_LISTENER_HTTPS;
-	if (need_tls) {
+	if (config_has_https_listener(config)) {
 		SSL_CTX *ctx;
 
 		if (tls_bio_init() != 0 || tls_ticket_keys_init() != 0) {

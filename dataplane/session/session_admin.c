@@ -184,3 +184,10 @@ int session_admin_disconnect(const struct session_filter *f, enum session_end_re
 	}
 	return (int)req.ended;
 }
+
+int session_admin_disconnect_all(enum session_end_reason reason)
+{
+	static const struct session_filter all = { .kind = SESSION_FILTER_ALL };
+
+	return session_admin_disconnect(&all, reason);
+}

@@ -72,6 +72,9 @@ int session_admin_list(struct session_view **views, uint32_t *count);
  */
 int session_admin_disconnect(const struct session_filter *f, enum session_end_reason reason);
 
+/** End every session on every worker, recording why. @return how many, or -EAGAIN. */
+int session_admin_disconnect_all(enum session_end_reason reason);
+
 /** Whether session s matches f (exposed for the unit tests). */
 bool session_filter_match(const struct session_filter *f, const struct session *s);
 

@@ -154,6 +154,20 @@ void tls_session_free(struct tls_session *t)
 	t->ssl = NULL;
 }
 
+void tls_x509_name_text(const X509_NAME *name, char *out, size_t size)
+{
+	BIO *bio = BIO_new(BIO_s_mem());
+
+	out[0] = '\0';
+	if (bio && X509_NAME_print_ex(bio, name, 0, XN_FLAG_RFC2253) >= 0) {
+		int n = BIO_read(bio, out, (int)size - 1);
+
+		out[n > 0 ? n : 0] = '\0';
+	}
+	BIO_free(bio);
+	ERR_clear_error();
+}
+
 void tls_session_describe(const struct tls_session *t, struct tls_session_description *d)
 {
 	X509 *peer;
@@ -164,15 +178,7 @@ void tls_session_describe(const struct tls_session *t, struct tls_session_descri
 	snprintf(d->version, sizeof(d->version), "%s", SSL_get_version(t->ssl));
 	snprintf(d->suite, sizeof(d->suite), "%s", SSL_CIPHER_get_name(SSL_get_current_cipher(t->ssl)));
 	peer = SSL_get0_peer_certificate(t->ssl);
-	if (peer) {
-		BIO *bio = BIO_new(BIO_s_mem());
-
-		if (bio && X509_NAME_print_ex(bio, X509_get_subject_name(peer), 0, XN_FLAG_RFC2253) >= 0) {
-			int n = BIO_read(bio, d->peer_subject, sizeof(d->peer_subject) - 1);
-
-			d->peer_subject[n > 0 ? n : 0] = '\0';
-		}
-		BIO_free(bio);
-	}
+	if (peer)
+		tls_x509_name_text(X509_get_subject_name(peer), d->peer_subject, sizeof(d->peer_subject));
 	ERR_clear_error();
 }

@@ -78,6 +78,9 @@ struct tls_session_description {
 	char peer_subject[256]; /* the client certificate's subject (RFC 2253), empty without one */
 };
 
+/** A certificate name as RFC 2253 text into out (size bytes, terminated; empty when it does not print). */
+void tls_x509_name_text(const X509_NAME *name, char *out, size_t size);
+
 /** Describe t (on its worker's lcore: the SSL is the worker's). */
 void tls_session_describe(const struct tls_session *t, struct tls_session_description *d);
 
