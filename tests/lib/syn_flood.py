@@ -7,6 +7,7 @@ Sources are spread over 198.18.0.0/15 (the benchmarking range, RFC 2544),
 so nobody answers the SYN-ACKs: every one leaves a half-open connection or
 a SYN cookie behind. Prints the number sent and the rate as JSON.
 """
+import errno
 import json
 import random
 import socket
@@ -51,6 +52,11 @@ def main():
         try:
             s.send(eth + ip + tcp)
         except BlockingIOError:
+            time.sleep(0.001)
+            continue
+        except OSError as e:
+            if e.errno != errno.ENOBUFS:  # the device's queue is full, as above: wait and send it again
+                raise
             time.sleep(0.001)
             continue
         sent += 1
