@@ -108,6 +108,9 @@ $(BUILD)/test_http_request: tests/unit/test_http_request.c proto/http_request.c 
 $(BUILD)/test_framer: tests/unit/test_framer.c proto/framer.c proto/framer.h tests/unit/unit_runner.h | $(BUILD)
 	$(CC) $(PURE_CFLAGS) -o $@ $(filter %.c,$^) $(CUNIT_LIBS)
 
+$(BUILD)/test_internet_checksum: tests/unit/test_internet_checksum.c proto/internet_checksum.h tests/unit/unit_runner.h | $(BUILD)
+	$(CC) $(PURE_CFLAGS) -o $@ $(filter %.c,$^) $(CUNIT_LIBS)
+
 $(BUILD)/test_client_request: tests/unit/test_client_request.c proto/client_request.c proto/client_request.h tests/unit/unit_runner.h | $(BUILD)
 	$(CC) $(PURE_CFLAGS) -o $@ $(filter %.c,$^) $(CUNIT_LIBS)
 

@@ -709,15 +709,11 @@ static bool parse(struct worker *w, struct rte_mbuf *m, struct tcp_key *key, str
 		worker_drop(w, m, drop_tcp_bad_header_length);
 		return false;
 	}
-	if ((m->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK) != RTE_MBUF_F_RX_L4_CKSUM_GOOD) {
-		uint32_t pseudo = (l3[0] >> 4) == 4 ? rte_ipv4_phdr_cksum((const struct rte_ipv4_hdr *)l3, 0)
-						    : rte_ipv6_phdr_cksum((const struct rte_ipv6_hdr *)l3, 0);
-
-		if ((m->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK) == RTE_MBUF_F_RX_L4_CKSUM_BAD ||
-		    checksum_fold((uint32_t)rte_raw_cksum(th, l4_len) + pseudo) != 0xffff) {
-			worker_drop(w, m, drop_tcp_bad_checksum);
-			return false;
-		}
+	if ((m->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK) != RTE_MBUF_F_RX_L4_CKSUM_GOOD &&
+	    ((m->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK) == RTE_MBUF_F_RX_L4_CKSUM_BAD ||
+	     !checksum_tcp_ok(l3, th, l4_len))) {
+		worker_drop(w, m, drop_tcp_bad_checksum);
+		return false;
 	}
 	/* TCP is unicast: a segment to a group the appliance listens on (all-nodes,
 	 * its solicited-node group; IPv4 broadcast and multicast never get past

@@ -16,6 +16,7 @@
 #include <rte_ip.h>
 #include <rte_tcp.h>
 
+#include "checksum.h"
 #include "eth.h"
 #include "iface.h"
 #include "tcp_conn.h"
@@ -225,7 +226,7 @@ static void emit(struct worker *w, uint8_t role, const struct tcp_key *key, cons
 		m->ol_flags |= RTE_MBUF_F_TX_TCP_CKSUM | (v4 ? RTE_MBUF_F_TX_IPV4 : RTE_MBUF_F_TX_IPV6);
 		th->cksum = v4 ? rte_ipv4_phdr_cksum(ip, m->ol_flags) : rte_ipv6_phdr_cksum(ip, m->ol_flags);
 	} else {
-		th->cksum = v4 ? rte_ipv4_udptcp_cksum(ip, th) : rte_ipv6_udptcp_cksum(ip, th);
+		th->cksum = checksum_tcp(ip, th, l4_len + payload_len);
 	}
 	if (v4) {
 		if (ifc->tx_offloads & RTE_ETH_TX_OFFLOAD_IPV4_CKSUM)
