@@ -518,11 +518,15 @@ static const char *carry_packets(const struct options *o, struct link_stream *st
 		}
 		if (out_sent == out_used)
 			out_sent = out_used = 0;
+		int drained = 0;
+
 		for (int i = 0; i < 64; i++) {
 			int n = link_stream_read(stream, in, sizeof(in));
 
-			if (n == LINK_STREAM_AGAIN)
+			if (n == LINK_STREAM_AGAIN) {
+				drained = 1;
 				break;
+			}
 			if (n < 0)
 				return n == LINK_STREAM_CLOSED ? "the server closed the link"
 							       : "the connection failed while receiving";
@@ -530,6 +534,7 @@ static const char *carry_packets(const struct options *o, struct link_stream *st
 				return "the server sent something that is not an IPv6 packet of the link's MTU";
 		}
 		downlink_flush(down); /* what was joined goes to the kernel before the next wait */
+		link_stream_wake_on_progress(stream, drained);
 	}
 	return "stopped by a signal";
 }
@@ -807,6 +812,7 @@ static int connect_link(SSL_CTX *ctx, struct options *o, struct framer *framer, 
 	setsockopt(stream->fd, SOL_SOCKET, SO_RCVTIMEO, &no_timeout, sizeof(no_timeout));
 	if (fcntl(stream->fd, F_SETFL, O_NONBLOCK) != 0)
 		goto fail;
+	link_stream_watch_reads(stream);
 	return 0;
 fail:
 	if (stream->ssl != NULL) { /* no close_notify on a handshake that failed */

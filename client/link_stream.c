@@ -48,6 +48,48 @@ int link_stream_write(struct link_stream *s, const void *buf, size_t len)
 	return plain_result(send(s->fd, buf, len, MSG_NOSIGNAL));
 }
 
+/*
+ * OpenSSL without read-ahead (its default) asks the BIO for exactly the rest
+ * of the record header or body it is reading; a read that would block
+ * therefore says how many bytes the record still lacks.
+ */
+static long note_bytes_wanted(BIO *bio, int oper, const char *argp, size_t len, int argi, long argl, int ret,
+			      size_t *processed)
+{
+	(void)argp, (void)argi, (void)argl, (void)processed;
+	if (oper == (BIO_CB_READ | BIO_CB_RETURN) && ret <= 0 && BIO_should_retry(bio)) {
+		struct link_stream *s = (struct link_stream *)BIO_get_callback_arg(bio);
+
+		s->tls_bytes_wanted = len;
+	}
+	return ret;
+}
+
+void link_stream_watch_reads(struct link_stream *s)
+{
+	BIO *rbio = s->ssl != NULL ? SSL_get_rbio(s->ssl) : NULL;
+
+	if (rbio == NULL)
+		return;
+	BIO_set_callback_arg(rbio, (char *)s);
+	BIO_set_callback_ex(rbio, note_bytes_wanted);
+}
+
+void link_stream_wake_on_progress(struct link_stream *s, int drained)
+{
+	/* A TLS record is at most 2^14 bytes and 2,048 of expansion (RFC 5246 6.2.3). */
+	int want = 1;
+
+	if (s->ssl == NULL)
+		return;
+	if (drained && s->tls_bytes_wanted > 0)
+		want = s->tls_bytes_wanted < 16384 + 2048 + 5 ? (int)s->tls_bytes_wanted : 16384 + 2048 + 5;
+	if (want == (s->wake_at_bytes ? s->wake_at_bytes : 1))
+		return;
+	if (setsockopt(s->fd, SOL_SOCKET, SO_RCVLOWAT, &want, sizeof(want)) == 0)
+		s->wake_at_bytes = want;
+}
+
 int link_stream_pending(const struct link_stream *s)
 {
 	return s->ssl != NULL && SSL_pending(s->ssl) > 0;
