@@ -163,6 +163,8 @@ static const struct field limits_fields[] = {
 		   1024 * 1024),
 	UINT_FIELD("tcp_send_queue_bytes", struct config_limits, tcp_send_queue_bytes, LIMIT_QUEUE_BYTES_MIN,
 		   LIMIT_QUEUE_BYTES_MAX),
+	UINT_FIELD("tcp_send_queue_max_bytes", struct config_limits, tcp_send_queue_max_bytes, LIMIT_QUEUE_BYTES_MIN,
+		   LIMIT_QUEUE_BYTES_MAX),
 	UINT_FIELD("tcp_recv_queue_bytes", struct config_limits, tcp_recv_queue_bytes, LIMIT_QUEUE_BYTES_MIN,
 		   LIMIT_QUEUE_BYTES_MAX),
 	UINT_FIELD("syn_cookie_threshold", struct config_limits, syn_cookie_threshold, 0, 16 * 1024 * 1024),
@@ -241,6 +243,7 @@ void config_set_defaults(struct iphttps_config *c)
 	c->limits.max_connections_per_worker = LIMIT_CONNECTIONS_PER_WORKER_DEFAULT;
 	c->limits.max_connections_per_source = LIMIT_CONNECTIONS_PER_SOURCE_DEFAULT;
 	c->limits.tcp_send_queue_bytes = LIMIT_SEND_QUEUE_DEFAULT_BYTES;
+	c->limits.tcp_send_queue_max_bytes = LIMIT_SEND_QUEUE_MAX_DEFAULT_BYTES;
 	c->limits.tcp_recv_queue_bytes = LIMIT_RECV_QUEUE_DEFAULT_BYTES;
 	c->limits.syn_cookie_threshold = LIMIT_SYN_COOKIE_THRESHOLD_DEFAULT;
 	c->limits.tls_handshake_timeout_ms = TIMEOUT_TLS_HANDSHAKE_DEFAULT_MS;
@@ -425,6 +428,12 @@ static void validate(struct config_yaml_ctx *ctx, const struct iphttps_config *c
 	    config_yaml_was_set(ctx, &c->iphttps.authentication) && !config_yaml_was_set(ctx, c->tls.client_ca))
 		config_yaml_error_at(ctx, &c->iphttps.authentication,
 				     "authentication 'certificates' needs 'tls.client_ca'");
+	if (config_yaml_was_set(ctx, &c->limits.tcp_send_queue_max_bytes) &&
+	    c->limits.tcp_send_queue_max_bytes < c->limits.tcp_send_queue_bytes)
+		config_yaml_error_at(ctx, &c->limits.tcp_send_queue_max_bytes,
+				     "'limits.tcp_send_queue_max_bytes' (%u) is below 'limits.tcp_send_queue_bytes' (%u), "
+				     "where a send queue starts",
+				     c->limits.tcp_send_queue_max_bytes, c->limits.tcp_send_queue_bytes);
 	if (c->tls.min_version > c->tls.max_version)
 		config_yaml_error_at(ctx, &c->tls.max_version, "'tls.max_version' is lower than 'tls.min_version'");
 	/* Also when max_version is left at its default: a client able to do 1.3

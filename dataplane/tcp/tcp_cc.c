@@ -41,6 +41,9 @@ void tcp_cc_ack(struct tcp_conn *c, uint32_t acked, uint32_t flight_before)
 
 		c->cwnd += add ? add : 1;
 	}
+	/* The send queue follows: what is in flight and as much again waiting (tcp_memory_snd_cap). */
+	if (c->cwnd <= UINT32_MAX / 2 && 2 * c->cwnd > c->sndq_grown)
+		c->sndq_grown = 2 * c->cwnd;
 }
 
 /*

@@ -132,6 +132,7 @@ struct tcp_conn {
 
 	/* Congestion control (NewReno, RFC 5681 / 6582) and SACK recovery (RFC 6675). */
 	uint32_t cwnd, ssthresh, recover;
+	uint32_t sndq_grown; /* twice the largest cwnd so far: what the send queue may grow to (tcp_memory.c) */
 	uint32_t high_rxt;  /* RFC 6675 HighRxt: end of the highest retransmission in this recovery */
 	uint8_t sacked_count;
 	uint32_t sacked[TCP_SCOREBOARD_BLOCKS][2]; /* SACKed ranges above snd_una, sorted, disjoint */

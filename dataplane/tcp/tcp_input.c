@@ -366,8 +366,13 @@ static bool ack_input(struct worker *w, struct tcp_conn *c, struct tcp_seg *s)
 		c->retries = 0;
 		if (!(c->flags & TCPF_IN_RECOVERY) || !tcp_cc_recovery_ack(w, c, acked)) {
 			c->dupacks = 0;
-			if (!(c->flags & TCPF_IN_RECOVERY))
+			if (!(c->flags & TCPF_IN_RECOVERY)) {
+				uint32_t start = w->config->limits.tcp_send_queue_bytes, grown = c->sndq_grown;
+
 				tcp_cc_ack(c, acked, flight_before);
+				if (grown <= start && c->sndq_grown > start)
+					w->counters.tcp_send_queue_grown++;
+			}
 		}
 		if (c->snd_una == c->snd_max) {
 			c->t_rexmt = 0;

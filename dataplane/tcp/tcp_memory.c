@@ -90,10 +90,20 @@ bool tcp_memory_ooo_allowed(struct worker *w, struct tcp_conn *c)
 	return true;
 }
 
+uint32_t tcp_memory_snd_cap(const struct worker *w, const struct tcp_conn *c)
+{
+	const struct tcp_worker *t = tcp_worker_of(w);
+	const struct config_limits *limits = &w->config->limits;
+
+	if (c->sndq_grown <= limits->tcp_send_queue_bytes || t->queued_mbufs >= t->mbuf_high_water)
+		return limits->tcp_send_queue_bytes;
+	return RTE_MAX(limits->tcp_send_queue_bytes, RTE_MIN(c->sndq_grown, limits->tcp_send_queue_max_bytes));
+}
+
 uint32_t tcp_memory_snd_room(const struct worker *w, const struct tcp_conn *c)
 {
 	const struct tcp_worker *t = tcp_worker_of(w);
-	uint32_t cap = mbufs_for(t, 2 * w->config->limits.tcp_send_queue_bytes);
+	uint32_t cap = mbufs_for(t, 2 * tcp_memory_snd_cap(w, c));
 	uint32_t room = c->sndq.segments >= cap ? 0 : cap - c->sndq.segments;
 
 	if (t->queued_mbufs >= t->mbuf_hard_limit)

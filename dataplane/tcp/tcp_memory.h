@@ -11,7 +11,9 @@
  *
  *   per connection  its receive side (in order and out of order) may hold
  *                   2 x limits.tcp_recv_queue_bytes of mbufs, its send queue
- *                   2 x limits.tcp_send_queue_bytes (full-sized segments use
+ *                   2 x its cap (tcp_memory_snd_cap: limits.tcp_send_queue_bytes,
+ *                   grown with cwnd up to limits.tcp_send_queue_max_bytes
+ *                   below the high-water mark; full-sized segments use
  *                   about 0.63 of an mbuf, so honest peers never reach it);
  *                   small segments are collapsed into their neighbours'
  *                   buffers (tcp_bufq.c, tcp_reass.c).
@@ -44,6 +46,17 @@ bool tcp_memory_rcv_allowed(struct worker *w, const struct tcp_conn *c);
 
 /** Whether c may keep one more out-of-order mbuf; under pressure, prunes c's (counted when not). */
 bool tcp_memory_ooo_allowed(struct worker *w, struct tcp_conn *c);
+
+/**
+ * The bytes c's send queue may hold: limits.tcp_send_queue_bytes to start
+ * with, grown with the congestion window to twice its largest value so far
+ * (what is in flight and as much again waiting, as Linux's send buffer
+ * follows cwnd), up to limits.tcp_send_queue_max_bytes. A fixed cap would
+ * bound every client's downstream to cap / RTT: 256 KiB over 50 ms is 42
+ * Mbit/s. Past the worker's high-water mark every queue is back to the
+ * starting cap, and tcp_memory_snd_room still charges the mbufs.
+ */
+uint32_t tcp_memory_snd_cap(const struct worker *w, const struct tcp_conn *c);
 
 /** How many more mbufs c's send queue may take. */
 uint32_t tcp_memory_snd_room(const struct worker *w, const struct tcp_conn *c);

@@ -89,7 +89,7 @@ struct rte_mbuf *tcp_take(struct worker *w, struct tcp_conn *c)
 
 uint32_t tcp_send_space(const struct worker *w, const struct tcp_conn *c)
 {
-	uint32_t cap = w->config->limits.tcp_send_queue_bytes;
+	uint32_t cap = tcp_memory_snd_cap(w, c);
 
 	if (c->state != TCP_ESTABLISHED && c->state != TCP_CLOSE_WAIT)
 		return 0;

@@ -15,6 +15,13 @@ usage: hostile_peer.py IFACE GW_MAC MODE [options]
   mcast-syn --port P
         A SYN to ff02::1 (and to the appliance's solicited-node group): nothing
         must come back.
+  grow-stall --src IP --port P --conns N [--grow-bytes G] [--stall-bytes S] [--outstanding O] [--hold H]
+        N connections with window scaling to the echo port P. Each sends data and
+        acknowledges every echoed segment until G echoed bytes came back (the
+        server's congestion window, and with it its send queue's cap, grows),
+        then stops acknowledging and sends S more bytes: the server now holds a
+        full send queue and receive queue for each. Held until H seconds pass,
+        then each is reset.
   zero-window --src IP --port P
         A connection that advertises a zero window from its SYN on, sends a bad
         HTTP request so the server answers and closes, and then stays silent.
@@ -51,7 +58,10 @@ class Wire:
     def __init__(self, ifname, gw_mac):
         self.s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(ETH_P_ALL))
         self.s.bind((ifname, 0))
-        self.s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 24)
+        # FORCE: SO_RCVBUF alone stops at net.core.rmem_max (208 KiB), which
+        # the server's bursts overflow, and a frame lost here looks like loss
+        # on the path to the server (its cwnd halves).
+        self.s.setsockopt(socket.SOL_SOCKET, 33, 1 << 25)  # SO_RCVBUFFORCE (Python has no name for it)
         self.me = self.s.getsockname()[4][:6]
         self.gw = bytes.fromhex(gw_mac.replace(":", ""))
 
@@ -114,12 +124,12 @@ def tcp(sport, dport, seq, ack, flags, win=65535, payload=b"", opts=b""):
                        (5 + len(opts) // 4) << 4, flags, win, 0, 0) + opts + payload
 
 
-def handshake(wire, src, port, sports, win=65535, timeout=10.0):
+def handshake(wire, src, port, sports, win=65535, timeout=10.0, wscale=None):
     """SYN from every source port, then ACK every SYN-ACK. Returns {sport: (our_next, their_next)}."""
     rng = random.Random(11)
     isn = {sp: rng.getrandbits(32) for sp in sports}
     conns = {}
-    mss = b"\x02\x04\x05\xb4"
+    mss = b"\x02\x04\x05\xb4" + (b"\x01\x03\x03" + bytes([wscale]) if wscale is not None else b"")
     for sp in sports:
         wire.send_v4(src, APPLIANCE_V4, tcp(sp, port, isn[sp], 0, F_SYN, win, opts=mss))
     deadline = time.monotonic() + timeout
@@ -216,6 +226,75 @@ def mode_mcast_syn(wire, args):
     return 0
 
 
+def seq_after(a, b):
+    """Whether sequence number a is after b (modulo 2^32)."""
+    return 0 < ((a - b) & 0xFFFFFFFF) < 0x80000000
+
+
+def mode_grow_stall(wire, args):
+    src, port, n = opt(args, "--src"), opt(args, "--port", kind=int), opt(args, "--conns", kind=int)
+    grow, stall = opt(args, "--grow-bytes", 400000, int), opt(args, "--stall-bytes", 262144, int)
+    hold, base = opt(args, "--hold", 0.0, float), opt(args, "--first-port", 40000, int)
+    # Ours unacknowledged at most: --outstanding stays under the server's
+    # window (a segment beyond it is dropped, and an ACK riding on it with
+    # it), and must exceed half the cwnd that makes the server's send queue
+    # outgrow its starting cap (cwnd grows only while it limits the sender).
+    mss, outstanding = 1400, opt(args, "--outstanding", 61440, int)
+    start = time.monotonic()
+    conns = handshake(wire, src, port, list(range(base, base + n)), wscale=7)  # our 65535 is 8 MiB
+    st = {sp: {"ours": o, "acked": o, "theirs": t, "echoed": 0} for sp, (o, t) in conns.items()}
+
+    def top_up(sp, s):
+        while (s["ours"] - s["acked"]) & 0xFFFFFFFF < outstanding:
+            wire.send_v4(src, APPLIANCE_V4, tcp(sp, port, s["ours"], s["theirs"], F_ACK | F_PSH, 65535, bytes(mss)))
+            s["ours"] = (s["ours"] + mss) & 0xFFFFFFFF
+
+    for sp, s in st.items():
+        top_up(sp, s)
+    growing, deadline = set(st), start + 120
+    while growing and time.monotonic() < deadline:
+        for a, d, sp, dp, seq, ack, flags, w, payload, ts in wire.recv_v4_tcp(0.5):
+            if d != src or sp != port or dp not in growing:
+                continue
+            s = st[dp]
+            if seq_after(ack, s["acked"]) and not seq_after(ack, s["ours"]):
+                s["acked"] = ack
+            if not payload:
+                continue  # its acknowledgement of our data: answering it would be a duplicate ACK
+            if seq == s["theirs"]:
+                s["theirs"] = (seq + len(payload)) & 0xFFFFFFFF
+                s["echoed"] += len(payload)
+            else:
+                s["out_of_order"] = s.get("out_of_order", 0) + 1
+            # Every segment acknowledged on its own: slow start adds an MSS for each.
+            wire.send_v4(src, APPLIANCE_V4, tcp(dp, port, s["ours"], s["theirs"], F_ACK, 65535))
+            if s["echoed"] >= grow:
+                growing.discard(dp)
+            else:
+                top_up(dp, s)
+            if not growing or time.monotonic() > deadline:
+                break
+    grown_at = time.monotonic()
+    # The stall: acknowledgements stop (ours stay at `theirs`), data keeps coming.
+    for sp, s in st.items():
+        for _ in range(stall // mss):
+            wire.send_v4(src, APPLIANCE_V4, tcp(sp, port, s["ours"], s["theirs"], F_ACK | F_PSH, 65535, bytes(mss)))
+            s["ours"] = (s["ours"] + mss) & 0xFFFFFFFF
+    print(json.dumps({"connections": len(conns), "grown": sum(1 for s in st.values() if s["echoed"] >= grow),
+                      "echoed_bytes": sum(s["echoed"] for s in st.values()),
+                      "out_of_order": sum(s.get("out_of_order", 0) for s in st.values()),
+                      "grow_s": round(grown_at - start, 2)}), flush=True)
+    # Held: the server's retransmissions say how far it took our data (its
+    # rcv_nxt), which is where a reset must be to count (RFC 5961 3.2).
+    while time.monotonic() - start < hold:
+        for a, d, sp, dp, seq, ack, flags, w, payload, ts in wire.recv_v4_tcp(0.5):
+            if d == src and sp == port and dp in st and seq_after(ack, st[dp]["acked"]):
+                st[dp]["acked"] = ack
+    for sp, s in st.items():
+        wire.send_v4(src, APPLIANCE_V4, tcp(sp, port, s["acked"], 0, F_RST, 0))
+    return 0 if len(conns) == n else 1
+
+
 def mode_zero_window(wire, args):
     src, port = opt(args, "--src"), opt(args, "--port", kind=int)
     conns = handshake(wire, src, port, [30000], win=0)
@@ -233,7 +312,8 @@ def main():
         print(__doc__, file=sys.stderr)
         return 2
     wire = Wire(sys.argv[1], sys.argv[2])
-    modes = {"ooo": mode_ooo, "paws": mode_paws, "mcast-syn": mode_mcast_syn, "zero-window": mode_zero_window}
+    modes = {"ooo": mode_ooo, "paws": mode_paws, "mcast-syn": mode_mcast_syn, "zero-window": mode_zero_window,
+             "grow-stall": mode_grow_stall}
     if sys.argv[3] not in modes:
         print(__doc__, file=sys.stderr)
         return 2

@@ -3,6 +3,9 @@
 # (tests/lib/hostile_peer.py), against the lab appliance:
 #   - a peer whose window is shut from its SYN on, sent a refusal the server
 #     then closes on: the connection is gone by the close deadline;
+#   - 32 connections grow their send queues with their congestion windows
+#     (past limits.tcp_send_queue_bytes), then stop acknowledging: TCP stays
+#     within its budget, the reserve holds, a fresh client still gets in;
 #   - 1,024 connections from one source each send 256 one-byte segments
 #     beyond a one-byte gap, first in one run (collapsed into few mbufs),
 #     then a byte apart (each its own mbuf): during the attack a fresh client
@@ -34,13 +37,6 @@ HARD_LIMIT=$(memory mbuf_hard_limit)
 echo "    pool $POOL mbufs, reserve $RESERVE, TCP's hard limit $HARD_LIMIT"
 check "the pool keeps a reserve beside what TCP may hold" test "$((RESERVE + HARD_LIMIT))" -le "$POOL"
 
-# --- a zero-window peer after the server closes (the deadline is checked at the end) ---
-out=$(hostile zero-window --src 192.0.2.78 --port 82)
-echo "    $out"
-check "the zero-window peer is connected and refused" grep -q '"connected": true' <<<"$out"
-zero_window_start=$(date +%s)
-
-# --- 1,024 connections from one source, one-byte out-of-order segments ---
 sample_memory() { # writes the highest mbufs_in_use and queued_mbufs seen until the file $1 exists
 	local max_in_use=0 max_queued=0 in_use queued
 	while [ ! -f "$1" ]; do
@@ -52,6 +48,58 @@ sample_memory() { # writes the highest mbufs_in_use and queued_mbufs seen until 
 	done
 	echo "$max_in_use $max_queued"
 }
+
+# --- send queues grown with the congestion window, then stalled ---
+# A send queue may grow past limits.tcp_send_queue_bytes with its cwnd (up to
+# tcp_send_queue_max_bytes): peers that grow theirs and then stop reading
+# must still find the worker's budget and the pool's reserve in force.
+echo "# 32 connections grow their send queues with their congestion windows, then stop acknowledging"
+grown_before=$(counter tcp_send_queue_grown)
+queued_before=$(memory queued_mbufs)
+done_flag=$TOPO_STATE/attack-done-grow
+sample_memory "$done_flag" > "$TOPO_STATE/memory-grow" &
+sampler=$!
+hostile grow-stall --src 192.0.2.79 --port 7 --conns 32 --grow-bytes 200000 --hold 30 \
+	> "$TOPO_STATE/attack-grow" 2>&1 &
+attacker=$!
+for _ in $(seq 1 1500); do
+	[ -s "$TOPO_STATE/attack-grow" ] && break
+	sleep 0.1
+done
+echo "    $(cat "$TOPO_STATE/attack-grow")"
+check "32 connections each had 200 kB echoed and acknowledged, then stalled" \
+	grep -q '"connections": 32, "grown": 32' "$TOPO_STATE/attack-grow"
+grown=$(( $(counter tcp_send_queue_grown) - grown_before ))
+check "their send queues outgrew limits.tcp_send_queue_bytes with their congestion windows ($grown of 32 counted)" \
+	test "$grown" -ge 16
+sleep 2 # the stall's data lands in the queues
+out=$(topo_in client python3 tests/lib/iphttps_client.py session 192.0.2.1 --ca "$PKI/ca.crt" --timeout 20 2>&1 | tail -1)
+echo "    $out"
+check "with the stalled queues held, a fresh client completes a TLS handshake and its echo" \
+	python3 -c 'import json,sys; sys.exit(0 if json.loads(sys.argv[1])["ok"] else 1)' "$out"
+check "and the appliance answers ping" topo_in client ping -c 2 -W 2 -q 192.0.2.1
+touch "$done_flag"
+wait "$sampler"
+read -r max_in_use max_queued < "$TOPO_STATE/memory-grow"
+echo "    highest mbufs in use $max_in_use of $POOL; highest held by TCP $max_queued (hard limit $HARD_LIMIT)"
+check "TCP never held more than its hard limit" test "$max_queued" -le "$HARD_LIMIT"
+check "the pool never ran dry (at least half of TCP_MEMORY_RESERVE_MBUFS stayed free)" \
+	test "$max_in_use" -le $((POOL - 256))
+wait "$attacker" 2>/dev/null # it resets its connections when its hold ends
+for _ in $(seq 1 50); do
+	[ "$(memory queued_mbufs)" -le "$queued_before" ] && break
+	sleep 0.2
+done
+check "once the stalled peers reset, TCP holds no more than before them" \
+	test "$(memory queued_mbufs)" -le "$queued_before"
+
+# --- a zero-window peer after the server closes (the deadline is checked at the end) ---
+out=$(hostile zero-window --src 192.0.2.78 --port 82)
+echo "    $out"
+check "the zero-window peer is connected and refused" grep -q '"connected": true' <<<"$out"
+zero_window_start=$(date +%s)
+
+# --- 1,024 connections from one source, one-byte out-of-order segments ---
 for spacing in 1 2; do
 	echo "# one-byte segments beyond a gap, ${spacing} byte(s) apart"
 	done_flag=$TOPO_STATE/attack-done-$spacing
@@ -119,5 +167,6 @@ check "and within the 60 s close deadline (and a margin)" test "$elapsed" -le 75
 # pruned, so in-order data and new handshakes keep their room.
 check "what the idle attackers still hold is under the high-water mark" \
 	test "$(memory queued_mbufs)" -le "$(memory mbuf_high_water)"
+
 topo_stop_appliance
 check_finish

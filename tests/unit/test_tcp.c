@@ -9,6 +9,7 @@
 #define INT CONFIG_PORT_INTERNAL
 
 #include "harness.h"
+#include "tcp_memory.h"
 #include "tcp_script.h"
 
 enum { TEST_PORT = 443, CLOSED_PORT = 444, T0_MS = 1000000 };
@@ -1263,6 +1264,54 @@ static void test_send_queue_collapses_and_is_bounded(void)
 	CU_ASSERT(tcp_send_space(harness.w, c) > (uint32_t)rte_pktmbuf_tailroom(c->sndq.tail));
 }
 
+/*
+ * A send queue starts at limits.tcp_send_queue_bytes and grows with the
+ * congestion window (to twice it) while the peer keeps acknowledging, up to
+ * limits.tcp_send_queue_max_bytes; past the worker's high-water mark every
+ * queue is back to its starting cap, and a loss (cwnd halved) does not
+ * shrink it.
+ */
+static void test_send_queue_grows_with_cwnd_to_its_max(void)
+{
+	struct peer p = established(true);
+	struct tcp_conn *c = conn_of(&p);
+	struct tcp_worker *t = tcp_worker_of(harness.w);
+	struct config_limits saved = harness.config.limits;
+	uint32_t high_water = t->mbuf_high_water, most_queued = 0;
+	uint64_t grown_before = harness.w->counters.tcp_send_queue_grown;
+	static const uint8_t data[1024];
+	struct seg out;
+
+	harness.config.limits.tcp_send_queue_bytes = 16384;
+	harness.config.limits.tcp_send_queue_max_bytes = 65536;
+	CU_ASSERT_EQUAL(tcp_memory_snd_cap(harness.w, c), 16384);
+	/* The application always has more; the peer acknowledges every segment. */
+	for (int i = 0; i < 3000; i++) {
+		while (tcp_write(harness.w, c, data, sizeof(data)) > 0)
+			;
+		if (c->sndq.bytes > most_queued)
+			most_queued = c->sndq.bytes;
+		if (take(&out) != 0)
+			break;
+		p.rcv_nxt = out.seq + out.len;
+		peer_send(&p, F_ACK, NULL, 0);
+	}
+	CU_ASSERT(c->cwnd >= 32768);
+	CU_ASSERT_EQUAL(tcp_memory_snd_cap(harness.w, c), 65536);
+	CU_ASSERT(most_queued > 16384);
+	CU_ASSERT(most_queued <= 65536);
+	CU_ASSERT_EQUAL(harness.w->counters.tcp_send_queue_grown - grown_before, 1); /* once per connection */
+	/* A loss halves cwnd; the queue keeps what it grew to. */
+	c->cwnd /= 2;
+	CU_ASSERT_EQUAL(tcp_memory_snd_cap(harness.w, c), 65536);
+	/* Memory pressure: back to the start, for every connection. */
+	t->mbuf_high_water = t->queued_mbufs;
+	CU_ASSERT_EQUAL(tcp_memory_snd_cap(harness.w, c), 16384);
+	CU_ASSERT_EQUAL(tcp_send_space(harness.w, c), 0);
+	t->mbuf_high_water = high_water;
+	harness.config.limits = saved;
+}
+
 /* With two workers, a segment landing on the worker that does not own its
  * connection (af_packet's fanout rollover) goes to the next worker through
  * its inbox, and the owner takes it; a segment no worker owns gets its RST
@@ -1970,6 +2019,8 @@ int main(void)
 		  test_closing_connection_has_a_deadline },
 		{ "a send queue of one-byte mbufs collapses, and takes nothing past the hard limit",
 		  test_send_queue_collapses_and_is_bounded },
+		{ "a send queue grows with cwnd to limits.tcp_send_queue_max_bytes, back to its start under pressure",
+		  test_send_queue_grows_with_cwnd_to_its_max },
 		{ "cwnd grows only while it limits the sender", test_cwnd_grows_only_when_it_limits },
 		{ "two workers: a segment for the other's connection is handed over; one for none gets RST",
 		  test_segment_for_another_worker_is_handed_over },
