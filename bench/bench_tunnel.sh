@@ -34,8 +34,13 @@ bench_before_down() {
 	true
 }
 
+# Every stream uses CUBIC, Debian's default, whatever this host's default is:
+# under BBR (v1) a single stream keeps sending into a full queue and loses a
+# quarter of its packets at any bottleneck (the tunnel's send queue, as a
+# router's interface queue), so the figure would measure BBR, not the path.
+CC=${CC:-cubic}
 iperf_rate() { # [iperf3 args]: Gbit/s received
-	topo_in client timeout $((SECONDS_PER_RUN + 15)) iperf3 -6 -c fd00:c0::2 -t "$SECONDS_PER_RUN" -J "$@" 2>/dev/null |
+	topo_in client timeout $((SECONDS_PER_RUN + 15)) iperf3 -6 -c fd00:c0::2 -t "$SECONDS_PER_RUN" -C "$CC" -J "$@" 2>/dev/null |
 		python3 -c 'import json,sys; print(round(json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"] / 1e9, 3))' \
 		2>/dev/null || echo 0
 }
@@ -52,6 +57,10 @@ measure() { # label [iperf3 args] -> prints "up|down rate"
 	printf '%s' "$rates" | median
 }
 
+# CPU time the hypervisor took from this VM over the run (/proc/stat "steal"):
+# on a shared host it moves every figure; printed so a reader can tell.
+cpu_ticks() { awk '/^cpu / {print $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9, $9}' /proc/stat; }
+read -r TICKS0 STEAL0 < <(cpu_ticks)
 topo_up || exit 1
 topo_in corp iperf3 -s -D -B fd00:c0::2 || exit 1
 
@@ -90,7 +99,7 @@ tunnel() { # config bridge-args... -> sets UP DOWN RTT LOADED_RTT SUITE
 	RTT=$(rtt_ms)
 	UP=$(measure)
 	DOWN=$(measure -R)
-	topo_in client iperf3 -6 -c fd00:c0::2 -t 4 >/dev/null 2>&1 &
+	topo_in client iperf3 -6 -c fd00:c0::2 -t 4 -C "$CC" >/dev/null 2>&1 &
 	sleep 1
 	LOADED_RTT=$(rtt_ms)
 	wait $! 2>/dev/null
@@ -106,9 +115,11 @@ echo "tunnel, NULL-SHA256 over TLS 1.2:" >&2
 tunnel tests/netns/configs/sessions-null.yaml --tls-max 1.2 --ciphers 'NULL-SHA256:@SECLEVEL=0' || exit 1
 NUL=("$SUITE" "$UP" "$DOWN" "$RTT" "$LOADED_RTT")
 
-python3 - "$CLIENT_NAME" "$CEIL_UP" "$CEIL_DOWN" "$CEIL_RTT" "${AES[@]}" "${NUL[@]}" <<'PY'
+read -r TICKS1 STEAL1 < <(cpu_ticks)
+STEAL_PCT=$(( (STEAL1 - STEAL0) * 100 / (TICKS1 - TICKS0 > 0 ? TICKS1 - TICKS0 : 1) ))
+python3 - "$CLIENT_NAME" "$CC" "$STEAL_PCT" "$CEIL_UP" "$CEIL_DOWN" "$CEIL_RTT" "${AES[@]}" "${NUL[@]}" <<'PY'
 import sys
-client, a = sys.argv[1], sys.argv[2:]
+client, cc, steal, a = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
 ceil_up, ceil_down, ceil_rtt = float(a[0]), float(a[1]), float(a[2])
 print("bench-tunnel  (medians; ratio = tunnel / the testpmd ceiling measured in this run; target >= 0.80)")
 print(f"  ceiling (testpmd io forwarding, MTU 1500): up {ceil_up:.3f} Gbit/s, down {ceil_down:.3f} Gbit/s, rtt {ceil_rtt:.3f} ms")
@@ -116,5 +127,5 @@ for i in (3, 8):
     suite, up, down, rtt, loaded = a[i], float(a[i + 1]), float(a[i + 2]), float(a[i + 3]), float(a[i + 4])
     print(f"  {suite:32s} up {up:.3f} Gbit/s (ratio {up / ceil_up:.2f})   down {down:.3f} Gbit/s (ratio {down / ceil_down:.2f})")
     print(f"  {'':32s} rtt idle {rtt:.3f} ms (+{rtt - ceil_rtt:.3f} over the ceiling path), under the stream {loaded:.3f} ms")
-print(f"  (client end: {client})")
+print(f"  (client end: {client}; every stream {cc}; the hypervisor took {steal}% of this VM's CPU time during the run)")
 PY

@@ -85,6 +85,7 @@ int worker_loop(void *arg)
 			}
 		}
 		drain_inbox(w);
+		tcp_input_batch_end(w); /* each connection's ACK and data of this batch, once */
 		tcp_timer_run(w);
 		session_poll(w);
 		link_poll(w);

@@ -116,6 +116,17 @@ void tcp_abort(struct worker *w, struct tcp_conn *c);
 /** Handle a TCP segment addressed to the appliance (IP layer validated, m->l2_len/l3_len set); consumes m. */
 void tcp_input(struct worker *w, const struct iface *ifc, struct rte_mbuf *m);
 
+/**
+ * The end of a receive batch (the loop iteration's RX bursts and inbox), as
+ * Linux's GRO ends at the close of a NAPI poll: each connection that took
+ * segments hears of its in-order data once and sends once, so one ACK
+ * answers a burst of a stream's segments instead of every second one, and
+ * the layer above reads a burst's worth of data (a whole TLS record) at a
+ * time. What must not wait (a duplicate ACK for out-of-order data, a
+ * challenge ACK, data before a FIN or RST) is not deferred.
+ */
+void tcp_input_batch_end(struct worker *w);
+
 /** The same for a segment another worker handed over after `hops` workers missed it (the worker loop). */
 void tcp_input_handed_over(struct worker *w, const struct iface *ifc, struct rte_mbuf *m, unsigned int hops);
 

@@ -76,6 +76,7 @@ enum tcp_limits {
 	TCP_MEMORY_MIN_BUDGET_MBUFS = 256, /* per worker, when the pool is too small for its reserve */
 	TCP_MEMORY_MIN_SNDQ_MBUFS = 4,  /* a send queue may grow to this past the budget (a handshake flight) */
 	TCP_MEMORY_PRUNE_SCAN_SLOTS = 1024, /* connection slots looked at per loop iteration under pressure */
+	TCP_BATCH_CONNS = 256, /* connections a receive batch defers (more are served at once) */
 };
 
 enum tcp_flags_internal {
@@ -92,6 +93,10 @@ enum tcp_flags_internal {
 	TCPF_IN_RECOVERY = 1 << 10, /* fast recovery (RFC 6582 / 6675) */
 	TCPF_RTT_TIMING = 1 << 11, /* rtt_seq is being timed (no timestamps) */
 	TCPF_TLP_PENDING = 1 << 12, /* t_rexmt is a tail loss probe timeout (RFC 8985 7) */
+	/* The receive batch (tcp_input_batch_end): */
+	TCPF_BATCHED = 1 << 13,         /* on the worker's list, run at the end of the batch */
+	TCPF_READABLE_PENDING = 1 << 14, /* in-order data came: the layer above hears once, at the end */
+	TCPF_ACK_BATCH = 1 << 15,       /* a second segment came: one ACK at the end covers the batch */
 };
 
 struct tcp_key {
@@ -189,6 +194,9 @@ struct tcp_worker {
 	uint32_t mbuf_high_water, mbuf_budget, mbuf_hard_limit;
 	uint32_t mbuf_truesize; /* what one mbuf costs: buffer and header */
 	uint32_t prune_cursor;
+	/* Connections that took segments in this receive batch (slots in conns). */
+	uint32_t batch[TCP_BATCH_CONNS];
+	uint32_t batch_count;
 } __rte_cache_aligned;
 
 extern struct tcp_worker tcp_workers[CONFIG_MAX_WORKERS];

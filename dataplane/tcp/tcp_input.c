@@ -468,12 +468,62 @@ static void data_input(struct worker *w, struct tcp_conn *c, struct tcp_seg *s)
 		tcp_reass_pull(w, c);
 		c->flags |= TCPF_ACK_NOW; /* a hole filled: tell the peer now (RFC 5681 4.2) */
 	} else if (c->flags & TCPF_DELACK) {
-		c->flags |= TCPF_ACK_NOW; /* every second segment */
+		c->flags |= TCPF_ACK_BATCH; /* every second segment, at the end of the batch */
 	} else {
 		c->flags |= TCPF_DELACK;
 		c->t_delack = w->now_ms + TCP_DELACK_MS;
 	}
+	c->flags |= TCPF_READABLE_PENDING;
+}
+
+/* The layer above hears of the batch's in-order data (it may close or write). */
+static void deliver_readable(struct worker *w, struct tcp_conn *c)
+{
+	c->flags &= (uint16_t)~TCPF_READABLE_PENDING;
 	tcp_notify_readable(w, c);
+}
+
+/* What the batch deferred for c: its data to the layer above, then what is to send. */
+static void batch_run(struct worker *w, struct tcp_conn *c)
+{
+	c->flags &= (uint16_t)~TCPF_BATCHED;
+	if (c->flags & TCPF_READABLE_PENDING) {
+		deliver_readable(w, c);
+		if (c->state == TCP_CLOSED)
+			return;
+	}
+	if (c->flags & TCPF_ACK_BATCH)
+		c->flags |= TCPF_ACK_NOW;
+	tcp_output(w, c);
+}
+
+static void batch_add(struct worker *w, struct tcp_conn *c)
+{
+	struct tcp_worker *t = tcp_worker_of(w);
+
+	if (c->flags & TCPF_BATCHED)
+		return;
+	if (t->batch_count == TCP_BATCH_CONNS) {
+		batch_run(w, c); /* the list is full: this one now */
+		return;
+	}
+	c->flags |= TCPF_BATCHED;
+	t->batch[t->batch_count++] = (uint32_t)(c - t->conns);
+}
+
+void tcp_input_batch_end(struct worker *w)
+{
+	struct tcp_worker *t = tcp_worker_of(w);
+
+	/* A slot closed during the batch lost its flags; one reused by a new
+	 * connection is run by its own entry. */
+	for (uint32_t i = 0; i < t->batch_count; i++) {
+		struct tcp_conn *c = &t->conns[t->batch[i]];
+
+		if ((c->flags & TCPF_BATCHED) && c->state != TCP_CLOSED)
+			batch_run(w, c);
+	}
+	t->batch_count = 0;
 }
 
 static void fin_input(struct worker *w, struct tcp_conn *c)
@@ -615,6 +665,13 @@ static void conn_segment(struct worker *w, struct tcp_conn *c, struct tcp_seg *s
 			return;
 		/* The completing ACK may carry data or FIN: go on as ESTABLISHED. */
 	}
+	/* What the batch holds for c goes up before a FIN, RST or SYN can change its state. */
+	if ((s->flags & (RTE_TCP_FIN_FLAG | RTE_TCP_RST_FLAG | RTE_TCP_SYN_FLAG)) &&
+	    (c->flags & TCPF_READABLE_PENDING)) {
+		deliver_readable(w, c);
+		if (c->state == TCP_CLOSED)
+			return;
+	}
 	if (paws_reject(w, c, s)) {
 		w->counters.drop_tcp_paws++;
 		c->flags |= TCPF_ACK_NOW;
@@ -666,6 +723,11 @@ static void conn_segment(struct worker *w, struct tcp_conn *c, struct tcp_seg *s
 			return;
 	}
 	if ((s->flags & RTE_TCP_FIN_FLAG) && s->seq + s->len == c->rcv_nxt && !c->ooo) {
+		if (c->flags & TCPF_READABLE_PENDING) { /* this segment's data before its FIN */
+			deliver_readable(w, c);
+			if (c->state == TCP_CLOSED)
+				return;
+		}
 		fin_input(w, c);
 		if (c->state == TCP_CLOSED)
 			return;
@@ -675,8 +737,13 @@ static void conn_segment(struct worker *w, struct tcp_conn *c, struct tcp_seg *s
 	}
 out:
 	seg_free(s);
-	if (c->state != TCP_CLOSED)
+	if (c->state == TCP_CLOSED)
+		return;
+	/* What must answer this segment goes now (a duplicate or challenge ACK, a
+	 * hole's news); the rest waits for the end of the batch. */
+	if (c->flags & TCPF_ACK_NOW)
 		tcp_output(w, c);
+	batch_add(w, c);
 }
 
 /* A segment for a connection. Whatever path it takes (a RST that ends the

@@ -262,7 +262,7 @@ static uint16_t advertise(struct worker *w, struct tcp_conn *c)
 	c->rcv_adv = c->rcv_nxt + (scaled << c->rcv_wscale);
 	c->last_ack_sent = c->rcv_nxt;
 	/* Whatever goes out now acknowledges everything received. */
-	c->flags &= (uint16_t)~(TCPF_ACK_NOW | TCPF_DELACK);
+	c->flags &= (uint16_t)~(TCPF_ACK_NOW | TCPF_DELACK | TCPF_ACK_BATCH);
 	c->t_delack = 0;
 	return (uint16_t)scaled;
 }

@@ -116,9 +116,11 @@ static size_t put_eth(uint8_t *f, const struct rte_ether_addr *dst, const struct
 }
 
 /* What the worker loop does at the end of an iteration before its TX buffers
- * go out: each session's held packets written (session_flush_sends). */
+ * go out: the receive batch ended (tcp_input_batch_end), each session's held
+ * packets written (session_flush_sends). */
 static inline void harness_end_iteration(void)
 {
+	tcp_input_batch_end(harness.w);
 	session_flush_sends(harness.w);
 }
 

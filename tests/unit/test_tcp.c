@@ -321,6 +321,86 @@ static void test_data_in_order_with_delayed_ack(void)
 	CU_ASSERT(memcmp(buf, "hello", 5) == 0);
 }
 
+/* Segments that arrive in one receive batch (one loop iteration), without ending it. */
+static void inject_in_batch(const struct seg *s)
+{
+	uint8_t f[2200];
+	struct rte_mbuf *m = rte_pktmbuf_alloc(harness.pool);
+	uint16_t len = (uint16_t)build_frame(f, s);
+
+	memcpy(rte_pktmbuf_append(m, len), f, len);
+	eth_input(harness.w, &ifaces[EXT], m);
+}
+
+/* Frames sent so far, without ending the batch (harness_pending ends it). */
+static unsigned int sent_in_batch(void)
+{
+	return harness.w->tx_buffer[EXT]->length + rte_ring_count(harness.tx_ring[EXT]);
+}
+
+/*
+ * A batch of in-order segments (as one RX burst brings them) is answered by
+ * one ACK at its end, and the layer above hears once; an out-of-order segment
+ * in a batch is still answered at once (a duplicate ACK), and data in the
+ * batch goes up before the FIN that follows it in the same batch.
+ */
+static void test_receive_batch_acks_once(void)
+{
+	struct peer p;
+	struct seg out, s;
+
+	fresh();
+	p = new_peer(4, true);
+	handshake(&p, 7);
+	for (int i = 0; i < 8; i++) {
+		s = peer_seg(&p, F_ACK);
+		memcpy(s.payload, "0123456789", 10);
+		s.len = 10;
+		inject_in_batch(&s);
+		p.snd_nxt += 10;
+	}
+	CU_ASSERT_EQUAL(sent_in_batch(), 0); /* nothing before the batch ends */
+	CU_ASSERT_EQUAL(app.readable, 0);
+	tcp_input_batch_end(harness.w);
+	CU_ASSERT_EQUAL(app.readable, 1);
+	CU_ASSERT_EQUAL(tcp_readable_bytes(conn_of(&p)), 80);
+	CU_ASSERT_EQUAL_FATAL(take(&out), 0);
+	CU_ASSERT_EQUAL(out.flags, F_ACK);
+	CU_ASSERT_EQUAL(out.ack, p.snd_nxt);
+	CU_ASSERT_EQUAL(take(&out), -1); /* one ACK for eight segments */
+
+	/* Out of order inside a batch: its duplicate ACK does not wait. */
+	s = peer_seg(&p, F_ACK);
+	s.seq = p.snd_nxt + 100;
+	s.len = 10;
+	inject_in_batch(&s);
+	CU_ASSERT_EQUAL(sent_in_batch(), 1);
+	tcp_input_batch_end(harness.w);
+	CU_ASSERT_EQUAL_FATAL(take(&out), 0);
+	CU_ASSERT_EQUAL(out.ack, p.snd_nxt);
+
+	/* Data, then a FIN, in one batch (another connection: this one has a hole): the data goes up first. */
+	struct peer q = new_peer(4, true);
+
+	q.sport = (uint16_t)(p.sport + 1);
+	app.accepted = 0;
+	handshake(&q, 7);
+	app.readable = 0;
+	s = peer_seg(&q, F_ACK);
+	memcpy(s.payload, "last", 4);
+	s.len = 4;
+	inject_in_batch(&s);
+	q.snd_nxt += 4;
+	CU_ASSERT_EQUAL(app.readable, 0);
+	s = peer_seg(&q, F_ACK | F_FIN);
+	inject_in_batch(&s);
+	q.snd_nxt += 1;
+	CU_ASSERT_EQUAL(app.readable, 1);
+	CU_ASSERT_EQUAL(app.peer_fin, 1);
+	tcp_input_batch_end(harness.w);
+	CU_ASSERT_EQUAL(tcp_readable_bytes(conn_of(&q)), 4);
+}
+
 static void test_second_segment_acked_at_once(void)
 {
 	struct peer p;
@@ -2019,6 +2099,8 @@ int main(void)
 		  test_closing_connection_has_a_deadline },
 		{ "a send queue of one-byte mbufs collapses, and takes nothing past the hard limit",
 		  test_send_queue_collapses_and_is_bounded },
+		{ "a receive batch of in-order segments: one ACK at its end, one readable; out of order answered at once; data before FIN",
+		  test_receive_batch_acks_once },
 		{ "a send queue grows with cwnd to limits.tcp_send_queue_max_bytes, back to its start under pressure",
 		  test_send_queue_grows_with_cwnd_to_its_max },
 		{ "cwnd grows only while it limits the sender", test_cwnd_grows_only_when_it_limits },
