@@ -48,6 +48,30 @@ rtt_ms() { # median RTT of 20 pings to corp, ms
 	topo_in client ping -6 -c 20 -i 0.05 -W 1 fd00:c0::2 2>/dev/null |
 		awk -F'time=' '/time=/ {split($2, a, " "); print a[1]}' | median
 }
+# Where the worker's core goes (PROFILE=0 skips it; needs perf): one more
+# stream, with 3 s of `perf record` on lcore 1 in its middle. Prints the rate
+# and the share of lcore 1's samples spent in the kernel: on veth, af_xdp's
+# copy-mode TX runs the receiving peer's whole stack inside the worker's
+# sendto, and its RX copies every frame on that core too. So the kernel's
+# share is the lab's device at work, the rest is the forwarder (testpmd or
+# the appliance) itself.
+core1_kernel_share() { # [iperf3 args] -> "rate kernel_share"
+	local data=$TOPO_STATE/perf-$$.data rate
+	if [ "${PROFILE:-1}" = 0 ] || ! command -v perf >/dev/null; then
+		echo "0 0"
+		return
+	fi
+	topo_in client timeout 20 iperf3 -6 -c fd00:c0::2 -t 6 -C "$CC" -J "$@" > "$TOPO_STATE/profiled.json" 2>/dev/null &
+	sleep 1.5
+	perf record -q -C 1 -o "$data" -- sleep 3 >/dev/null 2>&1
+	wait $!
+	rate=$(python3 -c 'import json,sys; print(round(json.load(open(sys.argv[1]))["end"]["sum_received"]["bits_per_second"] / 1e9, 3))' \
+		"$TOPO_STATE/profiled.json" 2>/dev/null || echo 0)
+	echo "$rate $(perf report -q -i "$data" --sort dso --stdio 2>/dev/null |
+		awk '/\[kernel/ {gsub("%", "", $1); k += $1} END {printf "%.3f", k / 100}')"
+	rm -f "$data"
+}
+
 # One direction's median over ROUNDS, and the RTT under the last round's stream.
 measure() { # label [iperf3 args] -> prints "up|down rate"
 	local i rates=""
@@ -77,6 +101,7 @@ for _ in $(seq 1 100); do topo_in client ping -6 -c 1 -W 1 -q fd00:c0::2 >/dev/n
 CEIL_RTT=$(rtt_ms)
 CEIL_UP=$(measure)
 CEIL_DOWN=$(measure -R)
+CEIL_PROFILE=("$(core1_kernel_share)" "$(core1_kernel_share -R)")
 echo "    up $CEIL_UP Gbit/s, down $CEIL_DOWN Gbit/s, rtt $CEIL_RTT ms" >&2
 kill "$testpmd_pid"; wait "$testpmd_pid" 2>/dev/null; testpmd_pid=""
 rm -f /dev/hugepages/"b$$-testpmd"map_* 2>/dev/null
@@ -99,6 +124,7 @@ tunnel() { # config bridge-args... -> sets UP DOWN RTT LOADED_RTT SUITE
 	RTT=$(rtt_ms)
 	UP=$(measure)
 	DOWN=$(measure -R)
+	PROFILED=("$(core1_kernel_share)" "$(core1_kernel_share -R)")
 	topo_in client iperf3 -6 -c fd00:c0::2 -t 4 -C "$CC" >/dev/null 2>&1 &
 	sleep 1
 	LOADED_RTT=$(rtt_ms)
@@ -111,15 +137,18 @@ tunnel() { # config bridge-args... -> sets UP DOWN RTT LOADED_RTT SUITE
 echo "tunnel, AES-128-GCM over TLS 1.3 (iphttpsd, af_xdp, one worker on lcore 1):" >&2
 tunnel tests/netns/configs/sessions-none.yaml || exit 1
 AES=("$SUITE" "$UP" "$DOWN" "$RTT" "$LOADED_RTT")
+AES_PROFILE=("${PROFILED[@]}")
 echo "tunnel, NULL-SHA256 over TLS 1.2:" >&2
 tunnel tests/netns/configs/sessions-null.yaml --tls-max 1.2 --ciphers 'NULL-SHA256:@SECLEVEL=0' || exit 1
 NUL=("$SUITE" "$UP" "$DOWN" "$RTT" "$LOADED_RTT")
 
 read -r TICKS1 STEAL1 < <(cpu_ticks)
 STEAL_PCT=$(( (STEAL1 - STEAL0) * 100 / (TICKS1 - TICKS0 > 0 ? TICKS1 - TICKS0 : 1) ))
-python3 - "$CLIENT_NAME" "$CC" "$STEAL_PCT" "$CEIL_UP" "$CEIL_DOWN" "$CEIL_RTT" "${AES[@]}" "${NUL[@]}" <<'PY'
+python3 - "$CLIENT_NAME" "$CC" "$STEAL_PCT" "${CEIL_PROFILE[@]}" "${AES_PROFILE[@]}" "$CEIL_UP" "$CEIL_DOWN" "$CEIL_RTT" "${AES[@]}" "${NUL[@]}" <<'PY'
 import sys
-client, cc, steal, a = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
+client, cc, steal = sys.argv[1], sys.argv[2], sys.argv[3]
+profiles = [tuple(map(float, p.split())) for p in sys.argv[4:8]]  # ceiling up, down; AES up, down: (rate, kernel share)
+a = sys.argv[8:]
 ceil_up, ceil_down, ceil_rtt = float(a[0]), float(a[1]), float(a[2])
 print("bench-tunnel  (medians; ratio = tunnel / the testpmd ceiling measured in this run; target >= 0.80)")
 print(f"  ceiling (testpmd io forwarding, MTU 1500): up {ceil_up:.3f} Gbit/s, down {ceil_down:.3f} Gbit/s, rtt {ceil_rtt:.3f} ms")
@@ -128,4 +157,15 @@ for i in (3, 8):
     print(f"  {suite:32s} up {up:.3f} Gbit/s (ratio {up / ceil_up:.2f})   down {down:.3f} Gbit/s (ratio {down / ceil_down:.2f})")
     print(f"  {'':32s} rtt idle {rtt:.3f} ms (+{rtt - ceil_rtt:.3f} over the ceiling path), under the stream {loaded:.3f} ms")
 print(f"  (client end: {client}; every stream {cc}; the hypervisor took {steal}% of this VM's CPU time during the run)")
+if all(rate > 0 and share > 0 for rate, share in profiles):
+    print("where the worker's core (lcore 1) goes, perf, one more stream each (AES-128-GCM for the tunnel):")
+    for i, way in enumerate(("up", "down")):
+        (c_rate, c_k), (t_rate, t_k) = profiles[i], profiles[2 + i]
+        ceil = (ceil_up, ceil_down)[i]
+        # With the forwarder's own work at zero, lcore 1 would carry only the device's kernel work:
+        # the tunnel's rate then is its rate over its kernel share.
+        print(f"  {way:4s} ceiling {c_rate:.3f} Gbit/s, kernel {c_k:.0%} of lcore 1 ({c_k / c_rate:.3f} of the core per Gbit/s);"
+              f" tunnel {t_rate:.3f} Gbit/s, kernel {t_k:.0%}, appliance {1 - t_k:.0%} ({t_k / t_rate:.3f} per Gbit/s)")
+        print(f"       the device's work alone caps the tunnel at {t_rate / t_k:.2f} Gbit/s: ratio {t_rate / t_k / ceil:.2f}"
+              f" even if the appliance cost nothing")
 PY
