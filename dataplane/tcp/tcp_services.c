@@ -10,6 +10,8 @@
 #include "appliance_config.h"
 #include "log.h"
 #include "tcp.h"
+#include "tcp_conn.h"
+#include "tcp_memory.h"
 #include "worker.h"
 
 static int service_marker; /* a non-NULL context: these services keep no state */
@@ -26,12 +28,17 @@ static void *service_accepted(struct worker *w, struct tcp_conn *c, void *listen
 static void echo_pump(struct worker *w, struct tcp_conn *c)
 {
 	while (tcp_readable_bytes(c) > 0 && tcp_send_space(w, c) >= tcp_readable_bytes(c)) {
-		struct rte_mbuf *m = tcp_take(w, c);
+		/* As many mbufs as the send queue has room for: near the worker's TCP
+		 * budget that is a few, fewer than the bytes alone suggest (a chain of
+		 * small out-of-order leftovers), and a chain that did not fit would
+		 * be lost from the echo. */
+		uint32_t room = tcp_memory_snd_room(w, c);
+		struct rte_mbuf *m = tcp_take_up_to(w, c, (uint16_t)RTE_MIN(room, (uint32_t)TCP_TAKE_MAX_SEGMENTS));
 
 		if (!m)
 			break;
 		if (tcp_write_mbuf(w, c, m) != 0) {
-			rte_pktmbuf_free(m); /* cannot happen: space was checked */
+			rte_pktmbuf_free(m); /* cannot happen: bytes and mbufs were both checked */
 			break;
 		}
 	}

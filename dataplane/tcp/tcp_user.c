@@ -78,13 +78,18 @@ uint32_t tcp_read(struct worker *w, struct tcp_conn *c, void *buf, uint32_t len)
 	return n;
 }
 
-struct rte_mbuf *tcp_take(struct worker *w, struct tcp_conn *c)
+struct rte_mbuf *tcp_take_up_to(struct worker *w, struct tcp_conn *c, uint16_t max_segments)
 {
-	struct rte_mbuf *m = tcp_bufq_take(&c->rcvq, TCP_TAKE_MAX_SEGMENTS);
+	struct rte_mbuf *m = max_segments ? tcp_bufq_take(&c->rcvq, max_segments) : NULL;
 
 	if (m)
 		window_opened(w, c);
 	return m;
+}
+
+struct rte_mbuf *tcp_take(struct worker *w, struct tcp_conn *c)
+{
+	return tcp_take_up_to(w, c, TCP_TAKE_MAX_SEGMENTS);
 }
 
 uint32_t tcp_send_space(const struct worker *w, const struct tcp_conn *c)
