@@ -50,13 +50,6 @@ static inline uint64_t ipv6_sum(uint64_t sum, const uint8_t *p, size_t len)
 	return sum + ntohs(internet_checksum_fold(internet_checksum_add(0, p, len)));
 }
 
-static inline uint16_t ipv6_fold(uint64_t sum)
-{
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)sum;
-}
-
 /** The pseudo-header's sum: the packet's source and destination (ip is its IPv6 header), length, protocol. */
 static inline uint64_t ipv6_pseudo_sum(const uint8_t *ip, uint32_t upper_len, uint8_t proto)
 {
@@ -75,13 +68,13 @@ static inline uint16_t ipv6_upper_checksum(const uint8_t *ip, const uint8_t *upp
 
 	sum = ipv6_sum(sum, upper, checksum_at);
 	sum = ipv6_sum(sum, upper + checksum_at + 2, len - checksum_at - 2);
-	return (uint16_t)~ipv6_fold(sum);
+	return (uint16_t)~internet_checksum_fold(sum);
 }
 
 /** Whether an upper-layer message with its checksum in place sums to all ones (it is right). */
 static inline int ipv6_upper_checksum_ok(const uint8_t *ip, const uint8_t *upper, size_t len, uint8_t proto)
 {
-	return ipv6_fold(ipv6_sum(ipv6_pseudo_sum(ip, (uint32_t)len, proto), upper, len)) == 0xffff;
+	return internet_checksum_fold(ipv6_sum(ipv6_pseudo_sum(ip, (uint32_t)len, proto), upper, len)) == 0xffff;
 }
 
 #endif

@@ -75,15 +75,17 @@ void link_stream_watch_reads(struct link_stream *s)
 	BIO_set_callback_ex(rbio, note_bytes_wanted);
 }
 
+/* A TLS record: a 5-byte header, at most 2^14 bytes and 2,048 of expansion (RFC 5246 6.2.3). */
+enum { TLS_RECORD_MAX_BYTES = 5 + 16384 + 2048 };
+
 void link_stream_wake_on_progress(struct link_stream *s, int drained)
 {
-	/* A TLS record is at most 2^14 bytes and 2,048 of expansion (RFC 5246 6.2.3). */
 	int want = 1;
 
 	if (s->ssl == NULL)
 		return;
 	if (drained && s->tls_bytes_wanted > 0)
-		want = s->tls_bytes_wanted < 16384 + 2048 + 5 ? (int)s->tls_bytes_wanted : 16384 + 2048 + 5;
+		want = s->tls_bytes_wanted < TLS_RECORD_MAX_BYTES ? (int)s->tls_bytes_wanted : TLS_RECORD_MAX_BYTES;
 	if (want == (s->wake_at_bytes ? s->wake_at_bytes : 1))
 		return;
 	if (setsockopt(s->fd, SOL_SOCKET, SO_RCVLOWAT, &want, sizeof(want)) == 0)

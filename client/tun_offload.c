@@ -41,7 +41,7 @@ int tun_offload_split(uint8_t *frame, size_t len, unsigned int mtu, tun_emit_fn 
 
 			if (h.csum_start >= ip_len || at + 2 > ip_len)
 				return -1;
-			ipv6_put16(ip + at, (uint16_t)~ipv6_fold(ipv6_sum(0, ip + h.csum_start, ip_len - h.csum_start)));
+			ipv6_put16(ip + at, (uint16_t)~internet_checksum_fold(ipv6_sum(0, ip + h.csum_start, ip_len - h.csum_start)));
 		}
 		if (ip_len > mtu)
 			return -1;
@@ -161,7 +161,7 @@ size_t tun_coalesce_take(struct tun_coalescer *c, const uint8_t **frame)
 		h.gso_size = c->segment_payload;
 		h.csum_start = IPV6;
 		h.csum_offset = TCP_CHECKSUM_AT;
-		ipv6_put16(ht + TCP_CHECKSUM_AT, ipv6_fold(ipv6_pseudo_sum(held, (uint32_t)(len - IPV6), PROTO_TCP)));
+		ipv6_put16(ht + TCP_CHECKSUM_AT, internet_checksum_fold(ipv6_pseudo_sum(held, (uint32_t)(len - IPV6), PROTO_TCP)));
 	}
 	memcpy(c->frame, &h, sizeof(h));
 	*frame = c->frame;

@@ -14,15 +14,10 @@
 
 #include "internet_checksum.h"
 
-static inline uint16_t checksum_fold(uint64_t sum)
-{
-	return internet_checksum_fold(sum);
-}
-
 /* Sum of an upper-layer message and the pseudo-header of ip (no extension headers). */
 static inline uint16_t checksum_ipv6_upper(const struct rte_ipv6_hdr *ip, const void *l4, uint32_t len)
 {
-	return checksum_fold(internet_checksum_add(rte_ipv6_phdr_cksum(ip, 0), l4, len));
+	return internet_checksum_fold(internet_checksum_add(rte_ipv6_phdr_cksum(ip, 0), l4, len));
 }
 
 /**
@@ -33,7 +28,7 @@ static inline uint16_t checksum_tcp(const void *l3, const void *l4, uint32_t len
 {
 	uint64_t pseudo = (*(const uint8_t *)l3 >> 4) == 4 ? rte_ipv4_phdr_cksum(l3, 0) : rte_ipv6_phdr_cksum(l3, 0);
 
-	return (uint16_t)~checksum_fold(internet_checksum_add(pseudo, l4, len));
+	return (uint16_t)~internet_checksum_fold(internet_checksum_add(pseudo, l4, len));
 }
 
 /** Whether a TCP segment with its checksum in place is right (see checksum_tcp). */
@@ -57,13 +52,13 @@ static inline uint16_t checksum_icmp6(const struct rte_ipv6_hdr *ip, const void 
 /** Whether an ICMP (v4) message's checksum is right. */
 static inline int checksum_icmp_ok(const void *icmp, uint32_t len)
 {
-	return checksum_fold(internet_checksum_add(0, icmp, len)) == 0xffff;
+	return internet_checksum_fold(internet_checksum_add(0, icmp, len)) == 0xffff;
 }
 
 /** The value to store in an ICMP checksum field that currently holds 0. */
 static inline uint16_t checksum_icmp(const void *icmp, uint32_t len)
 {
-	return (uint16_t)~checksum_fold(internet_checksum_add(0, icmp, len));
+	return (uint16_t)~internet_checksum_fold(internet_checksum_add(0, icmp, len));
 }
 
 #endif

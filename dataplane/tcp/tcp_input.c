@@ -665,9 +665,8 @@ static void conn_segment(struct worker *w, struct tcp_conn *c, struct tcp_seg *s
 			return;
 		/* The completing ACK may carry data or FIN: go on as ESTABLISHED. */
 	}
-	/* What the batch holds for c goes up before a FIN, RST or SYN can change its state. */
-	if ((s->flags & (RTE_TCP_FIN_FLAG | RTE_TCP_RST_FLAG | RTE_TCP_SYN_FLAG)) &&
-	    (c->flags & TCPF_READABLE_PENDING)) {
+	/* What the batch holds for c goes up before a RST can end it (a FIN's data: below). */
+	if ((s->flags & RTE_TCP_RST_FLAG) && (c->flags & TCPF_READABLE_PENDING)) {
 		deliver_readable(w, c);
 		if (c->state == TCP_CLOSED)
 			return;
@@ -723,7 +722,7 @@ static void conn_segment(struct worker *w, struct tcp_conn *c, struct tcp_seg *s
 			return;
 	}
 	if ((s->flags & RTE_TCP_FIN_FLAG) && s->seq + s->len == c->rcv_nxt && !c->ooo) {
-		if (c->flags & TCPF_READABLE_PENDING) { /* this segment's data before its FIN */
+		if (c->flags & TCPF_READABLE_PENDING) { /* the batch's data, this segment's too, before its FIN */
 			deliver_readable(w, c);
 			if (c->state == TCP_CLOSED)
 				return;

@@ -95,7 +95,7 @@ uint32_t tcp_memory_snd_cap(const struct worker *w, const struct tcp_conn *c)
 	const struct tcp_worker *t = tcp_worker_of(w);
 	const struct config_limits *limits = &w->config->limits;
 
-	if (c->sndq_grown <= limits->tcp_send_queue_bytes || t->queued_mbufs >= t->mbuf_high_water)
+	if (t->queued_mbufs >= t->mbuf_high_water)
 		return limits->tcp_send_queue_bytes;
 	return RTE_MAX(limits->tcp_send_queue_bytes, RTE_MIN(c->sndq_grown, limits->tcp_send_queue_max_bytes));
 }
