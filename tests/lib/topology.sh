@@ -15,7 +15,9 @@
 # Variables: TOPO_PREFIX, TOPO_STATE (required); TOPO_QUEUES (queues per veth, default 1;
 # more needs af_packet); TOPO_DEVICE af_xdp|af_packet (default
 # af_xdp, the steadier one here: docs/LAB.md); TOPO_HUGEPAGES yes|no (default yes, falls
-# back to --no-huge when pages cannot be reserved).
+# back to --no-huge when pages cannot be reserved); TOPO_DEVARGS (options appended to
+# every port's device string, e.g. ",busy_budget=0" or ",qdisc_bypass=1": the
+# PMDs' knobs, for the benchmarks that compare them).
 
 TOPO_REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 TOPO_DEVICE=${TOPO_DEVICE:-af_xdp}
@@ -115,6 +117,7 @@ topo_config() {
 	[ "${TOPO_QUEUES:-1}" -gt 1 ] && qpairs=",qpairs=$TOPO_QUEUES"
 	sed -e "s#net_af_xdp#net_$TOPO_DEVICE#" -e "s#: pki/#: $TOPO_REPO/config/pki/#" \
 	    -e "s#\(device: net_af_packet[0-9]*,iface=[a-z0-9]*\)#\1$qpairs#" \
+	    -e "s#\(device: net_[a-z_]*[0-9]*,iface=[a-z0-9]*[^ ]*\)#\1${TOPO_DEVARGS:-}#" \
 	    "${1:-$TOPO_REPO/config/lab.yaml}" > "$TOPO_STATE/iphttpsd.yaml"
 	echo "$TOPO_STATE/iphttpsd.yaml"
 }
