@@ -167,6 +167,8 @@ static const struct field limits_fields[] = {
 		   LIMIT_QUEUE_BYTES_MAX),
 	UINT_FIELD("tcp_recv_queue_bytes", struct config_limits, tcp_recv_queue_bytes, LIMIT_QUEUE_BYTES_MIN,
 		   LIMIT_QUEUE_BYTES_MAX),
+	UINT_FIELD("tcp_recv_queue_max_bytes", struct config_limits, tcp_recv_queue_max_bytes, LIMIT_QUEUE_BYTES_MIN,
+		   LIMIT_QUEUE_BYTES_MAX),
 	UINT_FIELD("syn_cookie_threshold", struct config_limits, syn_cookie_threshold, 0, 16 * 1024 * 1024),
 	UINT_FIELD("tls_handshake_timeout_ms", struct config_limits, tls_handshake_timeout_ms, TIMEOUT_MIN_MS,
 		   TIMEOUT_MAX_MS),
@@ -245,6 +247,7 @@ void config_set_defaults(struct iphttps_config *c)
 	c->limits.tcp_send_queue_bytes = LIMIT_SEND_QUEUE_DEFAULT_BYTES;
 	c->limits.tcp_send_queue_max_bytes = LIMIT_SEND_QUEUE_MAX_DEFAULT_BYTES;
 	c->limits.tcp_recv_queue_bytes = LIMIT_RECV_QUEUE_DEFAULT_BYTES;
+	c->limits.tcp_recv_queue_max_bytes = LIMIT_RECV_QUEUE_MAX_DEFAULT_BYTES;
 	c->limits.syn_cookie_threshold = LIMIT_SYN_COOKIE_THRESHOLD_DEFAULT;
 	c->limits.tls_handshake_timeout_ms = TIMEOUT_TLS_HANDSHAKE_DEFAULT_MS;
 	c->limits.http_request_timeout_ms = TIMEOUT_HTTP_REQUEST_DEFAULT_MS;
@@ -434,6 +437,12 @@ static void validate(struct config_yaml_ctx *ctx, const struct iphttps_config *c
 				     "'limits.tcp_send_queue_max_bytes' (%u) is below 'limits.tcp_send_queue_bytes' (%u), "
 				     "where a send queue starts",
 				     c->limits.tcp_send_queue_max_bytes, c->limits.tcp_send_queue_bytes);
+	if (config_yaml_was_set(ctx, &c->limits.tcp_recv_queue_max_bytes) &&
+	    c->limits.tcp_recv_queue_max_bytes < c->limits.tcp_recv_queue_bytes)
+		config_yaml_error_at(ctx, &c->limits.tcp_recv_queue_max_bytes,
+				     "'limits.tcp_recv_queue_max_bytes' (%u) is below 'limits.tcp_recv_queue_bytes' (%u), "
+				     "where a receive window starts",
+				     c->limits.tcp_recv_queue_max_bytes, c->limits.tcp_recv_queue_bytes);
 	if (c->tls.min_version > c->tls.max_version)
 		config_yaml_error_at(ctx, &c->tls.max_version, "'tls.max_version' is lower than 'tls.min_version'");
 	/* Also when max_version is left at its default: a client able to do 1.3

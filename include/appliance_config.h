@@ -107,7 +107,8 @@ struct config_limits {
 	uint32_t max_connections_per_source;
 	uint32_t tcp_send_queue_bytes;     /* a send queue's cap to start with */
 	uint32_t tcp_send_queue_max_bytes; /* what it may grow to with the congestion window */
-	uint32_t tcp_recv_queue_bytes;
+	uint32_t tcp_recv_queue_bytes;     /* the receive window's cap to start with */
+	uint32_t tcp_recv_queue_max_bytes; /* what it may grow to while the peer fills it */
 	uint32_t syn_cookie_threshold; /* half-open connections per worker */
 	uint32_t tls_handshake_timeout_ms;
 	uint32_t http_request_timeout_ms;

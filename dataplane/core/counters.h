@@ -87,6 +87,7 @@
 	X(drop_tcp_rcv_memory, "segment refused: the connection's receive mbufs at their cap (2 x the queue)") \
 	X(drop_tcp_rcv_pressure, "in-order segment refused: the worker's TCP mbufs at their budget") \
 	X(tcp_ooo_pruned, "out-of-order mbufs freed under pool pressure (the peer sends them again)") \
+	X(tcp_recv_window_grown, "connections whose receive window outgrew limits.tcp_recv_queue_bytes as the peer filled it") \
 	X(tcp_send_queue_grown, "connections whose send queue outgrew limits.tcp_send_queue_bytes with their cwnd") \
 	X(drop_tcp_bad_syncookie, "ACK with an invalid or expired SYN cookie")                \
 	X(tcp_rx_segments, "TCP segments received for the appliance")                         \

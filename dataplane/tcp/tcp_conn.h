@@ -16,6 +16,7 @@
 
 #include "tcp.h"
 #include "tcp_bufq.h"
+#include "tcp_memory.h"
 #include "worker.h"
 
 struct iphttps_config; /* TCP reads its limits through a pointer; the header stays out */
@@ -69,6 +70,7 @@ enum tcp_limits {
 	TCP_CHALLENGE_ACK_INTERVAL_MS = 500,  /* one challenge ACK per connection per this, at most */
 	TCP_SYNCOOKIE_PERIOD_MS = 64000, /* a cookie's time counter ticks this often; it lives 1-2 periods */
 	TCP_TS_RECENT_MAX_AGE_MS = 24u * 24 * 3600 * 1000, /* RFC 7323 5.5: 24 days */
+	TCP_RCV_RTT_MAX_MS = 10000,     /* a longer echo is no RTT (an old or forged TSecr) */
 	TCP_TTL = 64,                   /* hop limit of the segments we send */
 	TCP_TAKE_MAX_SEGMENTS = 512,    /* mbufs tcp_take hands up in one chain */
 	/* What TCP may hold of the mbuf pool (tcp_memory.h). */
@@ -124,6 +126,9 @@ struct tcp_conn {
 	uint32_t max_snd_wnd; /* the largest window the peer offered: RFC 5961 5.2's ACK range */
 	/* Receive sequence space. */
 	uint32_t irs, rcv_nxt, rcv_adv; /* rcv_adv: the right edge we last advertised */
+	uint32_t rcvq_grown;            /* what the receive window's cap grew to (tcp_memory.c) */
+	uint32_t rcv_epoch_seq, rcv_epoch_us; /* where and when the current RTT's measure began */
+	uint32_t rcv_rtt_us;            /* the receiver's RTT, from our echoed TSvals (0: none yet) */
 
 	/* RFC 7323 timestamps. */
 	uint32_t ts_recent, ts_recent_age_ms, last_ack_sent;
@@ -206,7 +211,7 @@ static inline struct tcp_worker *tcp_worker_of(const struct worker *w)
 	return &tcp_workers[w->id];
 }
 
-/* Our window-scale shift: the smallest that fits limits.tcp_recv_queue_bytes in 16 bits. */
+/* Our window-scale shift: the smallest that fits the largest window we may offer in 16 bits. */
 uint8_t tcp_rcv_wscale(const struct worker *w);
 
 #define TCP_NO_INDEX UINT32_MAX
@@ -251,6 +256,12 @@ void tcp_timer_update(struct worker *w, struct tcp_conn *c);
 void tcp_timer_remove(struct worker *w, struct tcp_conn *c);
 void tcp_timer_run(struct worker *w);
 void tcp_rtt_sample(struct tcp_conn *c, uint32_t rtt_us);
+/*
+ * The receiver's RTT (rcv_rtt_us), from the TSval of ours that a data
+ * segment echoes, as Linux's tcp_rcv_rtt_measure_ts: a peer that only sends
+ * gives the sender's estimate (srtt_us) no samples after the handshake.
+ */
+void tcp_rcv_rtt_sample(struct worker *w, struct tcp_conn *c, uint32_t tsecr);
 void tcp_rexmt_restart(struct worker *w, struct tcp_conn *c);
 void tcp_rexmt_arm(struct worker *w, struct tcp_conn *c);
 
@@ -309,7 +320,7 @@ void tcp_notify_writable(struct worker *w, struct tcp_conn *c);
 /* The receive window we can offer now, in bytes. */
 static inline uint32_t tcp_rcv_space(const struct worker *w, const struct tcp_conn *c)
 {
-	uint32_t used = c->rcvq.bytes, cap = w->config->limits.tcp_recv_queue_bytes;
+	uint32_t used = c->rcvq.bytes, cap = tcp_memory_rcv_cap(w, c);
 
 	return used >= cap ? 0 : cap - used;
 }

@@ -65,7 +65,8 @@ const char *tcp_state_name(enum tcp_state state)
 
 uint8_t tcp_rcv_wscale(const struct worker *w)
 {
-	uint32_t bytes = w->config->limits.tcp_recv_queue_bytes;
+	/* Chosen at the SYN for the largest the window may grow to: it cannot change later. */
+	uint32_t bytes = RTE_MAX(w->config->limits.tcp_recv_queue_bytes, w->config->limits.tcp_recv_queue_max_bytes);
 	uint8_t shift = 0;
 
 	while (shift < TCP_MAX_WSCALE && (bytes >> shift) > 0xffff)

@@ -176,6 +176,8 @@ static struct tcp_conn *conn_open(struct worker *w, const struct iface *ifc, con
 	c->listener = l;
 	c->irs = irs;
 	c->rcv_nxt = irs + 1;
+	c->rcv_epoch_seq = c->rcv_nxt;
+	c->rcv_epoch_us = (uint32_t)w->now_us;
 	c->iss = iss;
 	c->snd_una = iss;
 	c->snd_nxt = c->snd_max = iss + 1;
@@ -492,6 +494,7 @@ static void batch_run(struct worker *w, struct tcp_conn *c)
 		if (c->state == TCP_CLOSED)
 			return;
 	}
+	tcp_memory_rcv_measure(w, c); /* before tcp_output: a grown window goes out with this ACK */
 	if (c->flags & TCPF_ACK_BATCH)
 		c->flags |= TCPF_ACK_NOW;
 	tcp_output(w, c);
@@ -643,7 +646,7 @@ static bool trim_to_window(struct worker *w, struct tcp_conn *c, struct tcp_seg 
 			 * number lies within the largest window we can ever offer (which keeps
 			 * a blind attacker guessing), and the RFC 5961 ACK range still applies.
 			 */
-			return tcp_seq_lt(s->seq, c->rcv_nxt + RTE_MAX(w->config->limits.tcp_recv_queue_bytes, 1u));
+			return tcp_seq_lt(s->seq, c->rcv_nxt + RTE_MAX(tcp_memory_rcv_cap(w, c), 1u));
 		}
 		rte_pktmbuf_trim(s->m, (uint16_t)beyond);
 		s->len -= beyond;
@@ -708,6 +711,8 @@ static void conn_segment(struct worker *w, struct tcp_conn *c, struct tcp_seg *s
 		c->ts_recent = s->opts.tsval;
 		c->ts_recent_age_ms = (uint32_t)w->now_ms;
 	}
+	if (in_window && s->len && (c->flags & TCPF_TS_OK) && s->opts.has_ts && s->opts.tsecr)
+		tcp_rcv_rtt_sample(w, c, s->opts.tsecr);
 	if (!ack_input(w, c, s))
 		goto out;
 	if ((c->state == TCP_ESTABLISHED || c->state == TCP_CLOSE_WAIT) && !(c->flags & TCPF_FIN_QUEUED)) {

@@ -44,12 +44,22 @@ uint32_t tcp_memory_reserve_mbufs(void)
 	return reserve_mbufs;
 }
 
-/* Mbufs c's receive side may hold: 2 x the receive queue cap (tcp_memory.h). */
+/* The window's cap c has grown to, whatever the pressure. */
+static uint32_t rcv_cap_grown(const struct config_limits *limits, const struct tcp_conn *c)
+{
+	return RTE_MAX(limits->tcp_recv_queue_bytes, RTE_MIN(c->rcvq_grown, limits->tcp_recv_queue_max_bytes));
+}
+
+/*
+ * Mbufs c's receive side may hold: 2 x the cap it has grown to (tcp_memory.h).
+ * Not the cap under pressure: data inside a window already advertised stays
+ * welcome, and the worker's budget still bounds the sum.
+ */
 static bool rcv_side_full(const struct worker *w, const struct tcp_conn *c)
 {
 	const struct tcp_worker *t = tcp_worker_of(w);
 
-	return c->rcvq.segments + c->ooo_count + 1u > mbufs_for(t, 2 * w->config->limits.tcp_recv_queue_bytes);
+	return c->rcvq.segments + c->ooo_count + 1u > mbufs_for(t, 2 * rcv_cap_grown(&w->config->limits, c));
 }
 
 bool tcp_memory_rcv_allowed(struct worker *w, const struct tcp_conn *c)
@@ -98,6 +108,43 @@ uint32_t tcp_memory_snd_cap(const struct worker *w, const struct tcp_conn *c)
 	if (t->queued_mbufs >= t->mbuf_high_water)
 		return limits->tcp_send_queue_bytes;
 	return RTE_MAX(limits->tcp_send_queue_bytes, RTE_MIN(c->sndq_grown, limits->tcp_send_queue_max_bytes));
+}
+
+uint32_t tcp_memory_rcv_cap(const struct worker *w, const struct tcp_conn *c)
+{
+	const struct tcp_worker *t = tcp_worker_of(w);
+
+	if (t->queued_mbufs >= t->mbuf_high_water)
+		return w->config->limits.tcp_recv_queue_bytes;
+	return rcv_cap_grown(&w->config->limits, c);
+}
+
+void tcp_memory_rcv_measure(struct worker *w, struct tcp_conn *c)
+{
+	const struct tcp_worker *t = tcp_worker_of(w);
+	const struct config_limits *limits = &w->config->limits;
+	uint32_t elapsed_us = (uint32_t)w->now_us - c->rcv_epoch_us;
+	uint32_t cap = rcv_cap_grown(limits, c);
+	uint32_t taken_seq = c->rcv_nxt - c->rcvq.bytes; /* the first byte the layer above has not taken */
+	/* The receiver's own RTT when the peer echoes timestamps; else the sender's (the handshake's, at least). */
+	uint32_t rtt_us = c->rcv_rtt_us ? c->rcv_rtt_us : c->srtt_us;
+	uint64_t per_rtt;
+
+	if (rtt_us == 0 || elapsed_us < rtt_us)
+		return;
+	/*
+	 * What the layer above took since the epoch began, scaled to one RTT (an
+	 * idle spell is not a rate). Taken, not arrived: a reader that stops
+	 * leaves its data in the window, and the window does not grow for it.
+	 */
+	per_rtt = (uint64_t)(taken_seq - c->rcv_epoch_seq) * rtt_us / elapsed_us;
+	c->rcv_epoch_seq = taken_seq;
+	c->rcv_epoch_us = (uint32_t)w->now_us;
+	if (cap >= limits->tcp_recv_queue_max_bytes || 2 * per_rtt <= cap || t->queued_mbufs >= t->mbuf_high_water)
+		return;
+	if (c->rcvq_grown <= limits->tcp_recv_queue_bytes)
+		w->counters.tcp_recv_window_grown++;
+	c->rcvq_grown = (uint32_t)RTE_MIN(2 * per_rtt, (uint64_t)limits->tcp_recv_queue_max_bytes);
 }
 
 uint32_t tcp_memory_snd_room(const struct worker *w, const struct tcp_conn *c)

@@ -10,8 +10,10 @@
  * payload bytes, since a one-byte segment pins a whole mbuf.
  *
  *   per connection  its receive side (in order and out of order) may hold
- *                   2 x limits.tcp_recv_queue_bytes of mbufs, its send queue
- *                   2 x its cap (tcp_memory_snd_cap: limits.tcp_send_queue_bytes,
+ *                   2 x its window's cap of mbufs (tcp_memory_rcv_cap:
+ *                   limits.tcp_recv_queue_bytes, grown while the peer fills
+ *                   the window up to limits.tcp_recv_queue_max_bytes), its
+ *                   send queue 2 x its cap (tcp_memory_snd_cap: limits.tcp_send_queue_bytes,
  *                   grown with cwnd up to limits.tcp_send_queue_max_bytes
  *                   below the high-water mark; full-sized segments use
  *                   about 0.63 of an mbuf, so honest peers never reach it);
@@ -57,6 +59,28 @@ bool tcp_memory_ooo_allowed(struct worker *w, struct tcp_conn *c);
  * starting cap, and tcp_memory_snd_room still charges the mbufs.
  */
 uint32_t tcp_memory_snd_cap(const struct worker *w, const struct tcp_conn *c);
+
+/**
+ * The receive window c may offer: limits.tcp_recv_queue_bytes to start with,
+ * grown by tcp_memory_rcv_measure while the peer fills it, up to
+ * limits.tcp_recv_queue_max_bytes. A fixed window bounds every client's
+ * upstream to window / RTT, as a fixed send queue bounds its downstream.
+ * Past the worker's high-water mark every connection offers no more than the
+ * starting cap again (an edge already advertised is kept: tcp_output.c).
+ */
+uint32_t tcp_memory_rcv_cap(const struct worker *w, const struct tcp_conn *c);
+
+/**
+ * Once per RTT (the receiver's, from the TSvals of ours that the peer's
+ * data echoes, else the sender's srtt), after a batch's data went up: how
+ * much data the layer above took in that RTT. When that is more than half the window, the
+ * peer's sending is bounded by our window rather than by its congestion
+ * window or by our reader (data left waiting is not counted): the cap grows
+ * to twice that, as Linux's receive buffer follows what the application
+ * copies per RTT (tcp_rcv_space_adjust). So a window-bound peer sees it
+ * double each RTT; a slower peer, or one whose data is not read, does not.
+ */
+void tcp_memory_rcv_measure(struct worker *w, struct tcp_conn *c);
 
 /** How many more mbufs c's send queue may take. */
 uint32_t tcp_memory_snd_room(const struct worker *w, const struct tcp_conn *c);

@@ -120,6 +120,17 @@ void tcp_timer_update(struct worker *w, struct tcp_conn *c)
 }
 
 /* RFC 6298 2.2-2.4 (times in µs; RTO in ms, clamped). */
+void tcp_rcv_rtt_sample(struct worker *w, struct tcp_conn *c, uint32_t tsecr)
+{
+	uint32_t elapsed_ms = tcp_tsval(w) - tsecr, sample_us;
+
+	if (elapsed_ms > TCP_RCV_RTT_MAX_MS)
+		return; /* not a TSval of ours this connection could echo: ignored */
+	/* Our TSval ticks in milliseconds: a sub-millisecond RTT reads as one tick. */
+	sample_us = (elapsed_ms ? elapsed_ms : 1) * 1000;
+	c->rcv_rtt_us = c->rcv_rtt_us ? c->rcv_rtt_us - c->rcv_rtt_us / 8 + sample_us / 8 : sample_us;
+}
+
 void tcp_rtt_sample(struct tcp_conn *c, uint32_t rtt_us)
 {
 	uint32_t rto_us;

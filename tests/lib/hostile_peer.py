@@ -22,6 +22,13 @@ usage: hostile_peer.py IFACE GW_MAC MODE [options]
         then stops acknowledging and sends S more bytes: the server now holds a
         full send queue and receive queue for each. Held until H seconds pass,
         then each is reset.
+  grow-ooo --src IP --port P --conns N [--window-bytes W] [--hold H]
+        N connections with timestamps and window scaling to the discard port P,
+        each a window-bound sender: it sends all the window the server offers,
+        and more as each acknowledgement moves it, echoing the server's TSval,
+        until the server offers W bytes (its receive window grew with what it
+        took per RTT). Then each leaves a one-byte hole and fills the rest of
+        that window out of order. Held until H seconds pass, then each is reset.
   zero-window --src IP --port P
         A connection that advertises a zero window from its SYN on, sends a bad
         HTTP request so the server answers and closes, and then stays silent.
@@ -64,6 +71,7 @@ class Wire:
         self.s.setsockopt(socket.SOL_SOCKET, 33, 1 << 25)  # SO_RCVBUFFORCE (Python has no name for it)
         self.me = self.s.getsockname()[4][:6]
         self.gw = bytes.fromhex(gw_mac.replace(":", ""))
+        self.syn_wscale = {}  # (server address, its port, our port) -> the window scale its SYN-ACK sent
 
     def send_v4(self, src, dst, tcp):
         s, d = socket.inet_aton(src), socket.inet_aton(dst)
@@ -114,6 +122,8 @@ class Wire:
                     break
                 if opts[i] == 8 and opts[i + 1] == 10:
                     tsval = struct.unpack("!II", opts[i + 2:i + 10])
+                if opts[i] == 3 and opts[i + 1] == 3 and flags & F_SYN:
+                    self.syn_wscale[(socket.inet_ntoa(f[26:30]), sport, dport)] = opts[i + 2]
                 i += opts[i + 1]
             yield (socket.inet_ntoa(f[26:30]), socket.inet_ntoa(f[30:34]), sport, dport, seq, ack, flags, win,
                    t[(off >> 4) * 4:], tsval)
@@ -124,12 +134,17 @@ def tcp(sport, dport, seq, ack, flags, win=65535, payload=b"", opts=b""):
                        (5 + len(opts) // 4) << 4, flags, win, 0, 0) + opts + payload
 
 
-def handshake(wire, src, port, sports, win=65535, timeout=10.0, wscale=None):
+def timestamps_option(tsval, tsecr):
+    return b"\x01\x01\x08\x0a" + struct.pack("!II", tsval & 0xFFFFFFFF, tsecr & 0xFFFFFFFF)
+
+
+def handshake(wire, src, port, sports, win=65535, timeout=10.0, wscale=None, with_ts=False):
     """SYN from every source port, then ACK every SYN-ACK. Returns {sport: (our_next, their_next)}."""
     rng = random.Random(11)
     isn = {sp: rng.getrandbits(32) for sp in sports}
     conns = {}
     mss = b"\x02\x04\x05\xb4" + (b"\x01\x03\x03" + bytes([wscale]) if wscale is not None else b"")
+    mss += timestamps_option(1, 0) if with_ts else b""
     for sp in sports:
         wire.send_v4(src, APPLIANCE_V4, tcp(sp, port, isn[sp], 0, F_SYN, win, opts=mss))
     deadline = time.monotonic() + timeout
@@ -139,7 +154,8 @@ def handshake(wire, src, port, sports, win=65535, timeout=10.0, wscale=None):
                 continue
             if flags & (F_SYN | F_ACK) == F_SYN | F_ACK and ack == (isn[dp] + 1) & 0xFFFFFFFF and dp not in conns:
                 conns[dp] = (isn[dp] + 1, seq + 1)
-                wire.send_v4(src, APPLIANCE_V4, tcp(dp, port, isn[dp] + 1, seq + 1, F_ACK, win))
+                echo = timestamps_option(2, ts[0]) if with_ts and ts else b""
+                wire.send_v4(src, APPLIANCE_V4, tcp(dp, port, isn[dp] + 1, seq + 1, F_ACK, win, opts=echo))
             if len(conns) == len(sports):
                 break
     return conns
@@ -295,6 +311,68 @@ def mode_grow_stall(wire, args):
     return 0 if len(conns) == n else 1
 
 
+def mode_grow_ooo(wire, args):
+    src, port, n = opt(args, "--src"), opt(args, "--port", kind=int), opt(args, "--conns", kind=int)
+    target, hold = opt(args, "--window-bytes", 1 << 20, int), opt(args, "--hold", 0.0, float)
+    base, mss = opt(args, "--first-port", 41000, int), 1400
+    start = time.monotonic()
+    conns = handshake(wire, src, port, list(range(base, base + n)), wscale=7, with_ts=True)
+    st = {}
+    for sp, (ours, theirs) in conns.items():
+        scale = wire.syn_wscale.get((APPLIANCE_V4, port, sp), 0)
+        # The SYN-ACK's window is never scaled: the first ACK gives the real edge.
+        st[sp] = {"ours": ours, "acked": ours, "edge": ours + 65535 // 2, "theirs": theirs, "scale": scale,
+                  "echo": 0, "tsval": 3, "offered": 0}
+
+    def send(sp, s, seq, length):
+        s["tsval"] += 1
+        wire.send_v4(src, APPLIANCE_V4, tcp(sp, port, seq, s["theirs"], F_ACK | F_PSH, 65535, bytes(length),
+                                            opts=timestamps_option(s["tsval"], s["echo"])))
+
+    growing, deadline, sent = set(st), start + 90, 0
+    while growing and time.monotonic() < deadline:
+        for sp in growing:  # all the window offered, as a window-bound sender
+            s = st[sp]
+            while ((s["edge"] - s["ours"]) & 0xFFFFFFFF) >= mss and not seq_after(s["ours"], s["edge"]):
+                send(sp, s, s["ours"], mss)
+                s["ours"] = (s["ours"] + mss) & 0xFFFFFFFF
+                sent += 1
+        for a, d, sp, dp, seq, ack, flags, w, payload, ts in wire.recv_v4_tcp(0.02):
+            if d != src or sp != port or dp not in st:
+                continue
+            s = st[dp]
+            if seq_after(ack, s["acked"]) and not seq_after(ack, s["ours"]):
+                s["acked"] = ack
+            edge = (ack + (w << s["scale"])) & 0xFFFFFFFF
+            if seq_after(edge, s["edge"]):
+                s["edge"] = edge
+            s["offered"] = max(s["offered"], (edge - ack) & 0xFFFFFFFF)
+            if ts:
+                s["echo"] = ts[0]
+            if s["offered"] >= target:
+                growing.discard(dp)
+    grown_at = time.monotonic()
+    # The flood: a one-byte hole where the server waits, then the rest of the window beyond it.
+    ooo = 0
+    for sp, s in st.items():
+        seq = (s["acked"] + 1) & 0xFFFFFFFF
+        while ((s["edge"] - seq) & 0xFFFFFFFF) >= mss and not seq_after(seq, s["edge"]):
+            send(sp, s, seq, mss)
+            seq = (seq + mss) & 0xFFFFFFFF
+            ooo += 1
+    print(json.dumps({"connections": len(conns), "grown": sum(1 for s in st.values() if s["offered"] >= target),
+                      "smallest_window": min((s["offered"] for s in st.values()), default=0),
+                      "in_order_segments": sent, "out_of_order_segments": ooo,
+                      "grow_s": round(grown_at - start, 2)}), flush=True)
+    while time.monotonic() - start < hold:
+        for a, d, sp, dp, seq, ack, flags, w, payload, ts in wire.recv_v4_tcp(0.5):
+            if d == src and sp == port and dp in st and seq_after(ack, st[dp]["acked"]):
+                st[dp]["acked"] = ack
+    for sp, s in st.items():
+        wire.send_v4(src, APPLIANCE_V4, tcp(sp, port, s["acked"], 0, F_RST, 0))
+    return 0 if len(conns) == n else 1
+
+
 def mode_zero_window(wire, args):
     src, port = opt(args, "--src"), opt(args, "--port", kind=int)
     conns = handshake(wire, src, port, [30000], win=0)
@@ -313,7 +391,7 @@ def main():
         return 2
     wire = Wire(sys.argv[1], sys.argv[2])
     modes = {"ooo": mode_ooo, "paws": mode_paws, "mcast-syn": mode_mcast_syn, "zero-window": mode_zero_window,
-             "grow-stall": mode_grow_stall}
+             "grow-stall": mode_grow_stall, "grow-ooo": mode_grow_ooo}
     if sys.argv[3] not in modes:
         print(__doc__, file=sys.stderr)
         return 2

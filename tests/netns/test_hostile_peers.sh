@@ -6,6 +6,9 @@
 #   - 32 connections grow their send queues with their congestion windows
 #     (past limits.tcp_send_queue_bytes), then stop acknowledging: TCP stays
 #     within its budget, the reserve holds, a fresh client still gets in;
+#   - 32 connections grow their receive windows (window-bound senders to the
+#     discard port, past limits.tcp_recv_queue_bytes), then fill them out of
+#     order behind a one-byte hole: the same bounds hold;
 #   - 1,024 connections from one source each send 256 one-byte segments
 #     beyond a one-byte gap, first in one run (collapsed into few mbufs),
 #     then a byte apart (each its own mbuf): during the attack a fresh client
@@ -17,7 +20,7 @@
 #
 #   client ns: hostile_peer.py (raw, from 192.0.2.77/.78: nobody's address, so
 #              the client kernel stays out), iphttps_client.py, ping ──┐
-#   192.0.2.2 [ext1] ═══ veth ═══ [ext0] gw: iphttpsd :443 https, :82 http, :7 echo
+#   192.0.2.2 [ext1] ═══ veth ═══ [ext0] gw: iphttpsd :443 https, :82 http, :7 echo, :9 discard
 . "$(dirname "$0")/../lib/netns_test.sh"
 
 PKI=$TOPO_REPO/config/pki
@@ -91,6 +94,51 @@ for _ in $(seq 1 50); do
 	sleep 0.2
 done
 check "once the stalled peers reset, TCP holds no more than before them" \
+	test "$(memory queued_mbufs)" -le "$queued_before"
+
+# --- receive windows grown by window-bound senders, then filled out of order ---
+# A receive window may grow past limits.tcp_recv_queue_bytes (up to
+# tcp_recv_queue_max_bytes) when the peer fills it each RTT: peers that grow
+# theirs and then fill them behind a hole must meet the same bounds.
+echo "# 32 connections grow their receive windows to 1 MiB, then fill them out of order behind a one-byte hole"
+grown_before=$(counter tcp_recv_window_grown)
+pruned_before=$(( $(counter tcp_ooo_pruned) + $(counter drop_tcp_ooo_pressure) ))
+queued_before=$(memory queued_mbufs)
+done_flag=$TOPO_STATE/attack-done-window
+sample_memory "$done_flag" > "$TOPO_STATE/memory-window" &
+sampler=$!
+hostile grow-ooo --src 192.0.2.76 --port 9 --conns 32 --window-bytes 1048576 --hold 30 \
+	> "$TOPO_STATE/attack-window" 2>&1 &
+attacker=$!
+for _ in $(seq 1 1500); do
+	[ -s "$TOPO_STATE/attack-window" ] && break
+	sleep 0.1
+done
+echo "    $(cat "$TOPO_STATE/attack-window")"
+check "32 connections were offered windows of 1 MiB or more, and filled them out of order" \
+	grep -q '"connections": 32, "grown": 32' "$TOPO_STATE/attack-window"
+grown=$(( $(counter tcp_recv_window_grown) - grown_before ))
+check "their receive windows outgrew limits.tcp_recv_queue_bytes ($grown of 32 counted)" test "$grown" -eq 32
+sleep 2 # the flood lands
+pruned=$(( $(counter tcp_ooo_pruned) + $(counter drop_tcp_ooo_pressure) - pruned_before ))
+check "the out-of-order flood met the high-water mark: $pruned segments refused or pruned" test "$pruned" -gt 0
+out=$(topo_in client python3 tests/lib/iphttps_client.py session 192.0.2.1 --ca "$PKI/ca.crt" --timeout 20 2>&1 | tail -1)
+echo "    $out"
+check "with the grown windows filled, a fresh client completes a TLS handshake and its echo" \
+	python3 -c 'import json,sys; sys.exit(0 if json.loads(sys.argv[1])["ok"] else 1)' "$out"
+touch "$done_flag"
+wait "$sampler"
+read -r max_in_use max_queued < "$TOPO_STATE/memory-window"
+echo "    highest mbufs in use $max_in_use of $POOL; highest held by TCP $max_queued (hard limit $HARD_LIMIT)"
+check "TCP never held more than its hard limit" test "$max_queued" -le "$HARD_LIMIT"
+check "the pool never ran dry (at least half of TCP_MEMORY_RESERVE_MBUFS stayed free)" \
+	test "$max_in_use" -le $((POOL - 256))
+wait "$attacker" 2>/dev/null # it resets its connections when its hold ends
+for _ in $(seq 1 50); do
+	[ "$(memory queued_mbufs)" -le "$queued_before" ] && break
+	sleep 0.2
+done
+check "once those peers reset, TCP holds no more than before them" \
 	test "$(memory queued_mbufs)" -le "$queued_before"
 
 # --- a zero-window peer after the server closes (the deadline is checked at the end) ---

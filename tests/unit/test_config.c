@@ -130,6 +130,9 @@ static const struct bad_case bad_cases[] = {
 	{ "send queue max below its start", BASE "limits: {tcp_send_queue_bytes: 1048576, tcp_send_queue_max_bytes: 65536}\n",
 	  "6:67: 'limits.tcp_send_queue_max_bytes' (65536) is below 'limits.tcp_send_queue_bytes' (1048576), where a send "
 	  "queue starts" },
+	{ "receive window max below its start", BASE "limits: {tcp_recv_queue_bytes: 1048576, tcp_recv_queue_max_bytes: 65536}\n",
+	  "6:67: 'limits.tcp_recv_queue_max_bytes' (65536) is below 'limits.tcp_recv_queue_bytes' (1048576), where a "
+	  "receive window starts" },
 	{ "NULL suites with TLS 1.3 max", BASE "tls: {null_encryption: true, max_version: \"1.3\"}\n",
 	  "6:24: 'tls.null_encryption' needs 'tls.max_version: \"1.2\"': the NULL suites do not exist in TLS 1.3" },
 	{ "NULL suites with the default TLS 1.3 max", BASE "tls: {null_encryption: true}\n",
@@ -289,6 +292,8 @@ static void test_defaults_and_values(void)
 	CU_ASSERT_EQUAL(config.limits.max_clients, LIMIT_MAX_CLIENTS_DEFAULT);
 	CU_ASSERT_EQUAL(config.limits.tcp_send_queue_bytes, 256 * 1024);
 	CU_ASSERT_EQUAL(config.limits.tcp_send_queue_max_bytes, 4 * 1024 * 1024);
+	CU_ASSERT_EQUAL(config.limits.tcp_recv_queue_bytes, 256 * 1024);
+	CU_ASSERT_EQUAL(config.limits.tcp_recv_queue_max_bytes, 4 * 1024 * 1024);
 	CU_ASSERT_EQUAL(config.tcp_services.echo_port, 0);
 }
 

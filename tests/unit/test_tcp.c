@@ -21,6 +21,7 @@ struct app {
 	int accepted, readable, writable, peer_fin, closed, reset, timed_out;
 	bool refuse;
 	bool autoclose; /* shut down when the peer does */
+	bool drain;     /* take everything as it becomes readable, as the session layer does */
 	const char *reply_on_fin; /* written just before that shutdown (a TLS alert, say) */
 };
 
@@ -39,8 +40,12 @@ static void *app_accepted(struct worker *w, struct tcp_conn *c, void *listener_c
 
 static void app_readable(struct worker *w, struct tcp_conn *c, void *ctx)
 {
-	(void)w, (void)c, (void)ctx;
+	static uint8_t sink[64 * 1024];
+
+	(void)ctx;
 	app.readable++;
+	while (app.drain && tcp_read(w, c, sink, sizeof(sink)) > 0)
+		;
 }
 
 static void app_writable(struct worker *w, struct tcp_conn *c, void *ctx)
@@ -1393,6 +1398,122 @@ static void test_send_queue_grows_with_cwnd_to_its_max(void)
 }
 
 /*
+ * One RTT of a peer that sends all the window lets it (or that many
+ * sixteenths of it) in one receive batch, echoing the TSval of the ACK it
+ * had; returns the right edge of the window the appliance then advertised.
+ */
+static uint32_t window_round(struct peer *p, uint32_t *edge, uint32_t srtt_ms, uint32_t fraction_of_16)
+{
+	static const uint8_t chunk[1400];
+	struct tcp_conn *c = conn_of(p);
+	uint32_t budget = (uint32_t)(((uint64_t)(*edge - p->snd_nxt) * fraction_of_16) / 16);
+	struct seg s, out;
+
+	clock_set_ms(harness.w->now_ms + srtt_ms);
+	while (budget >= sizeof(chunk)) {
+		s = peer_seg(p, F_ACK);
+		memcpy(s.payload, chunk, sizeof(chunk));
+		s.len = sizeof(chunk);
+		inject_in_batch(&s);
+		p->snd_nxt += sizeof(chunk);
+		budget -= (uint32_t)sizeof(chunk);
+	}
+	tcp_input_batch_end(harness.w); /* two segments or more: the batch's ACK goes now */
+	while (take(&out) == 0) {
+		*edge = out.ack + ((uint32_t)out.win << c->rcv_wscale);
+		if (out.opts.has_ts)
+			p->last_tsval_seen = out.opts.tsval; /* echoed by the next round's data: one RTT */
+		CU_ASSERT_EQUAL(out.ack, p->snd_nxt); /* everything sent inside the window was taken */
+	}
+	return *edge;
+}
+
+/*
+ * A receive window starts at limits.tcp_recv_queue_bytes and grows while the
+ * peer fills it and the layer above takes the data: once per RTT, to twice
+ * what was taken in that RTT, up to limits.tcp_recv_queue_max_bytes (the
+ * window scale sent at the SYN covers the max). A peer that sends a quarter
+ * of the window per RTT, or whose data is not read, leaves it where it is;
+ * past the worker's high-water mark no window offers more than the start,
+ * and an edge already advertised is never taken back.
+ */
+static void test_receive_window_grows_while_the_peer_fills_it(void)
+{
+	struct tcp_worker *t = tcp_worker_of(harness.w);
+	struct config_limits saved = harness.config.limits;
+	uint32_t high_water = t->mbuf_high_water, edge, grain, before;
+	struct peer p;
+	struct tcp_conn *c;
+
+	harness.config.limits.tcp_recv_queue_bytes = 16384;
+	harness.config.limits.tcp_recv_queue_max_bytes = 131072;
+	p = established(true);
+	c = conn_of(&p);
+	grain = 1u << c->rcv_wscale;
+	CU_ASSERT(0xffffu << c->rcv_wscale >= 131072); /* chosen at the SYN for the max */
+	CU_ASSERT(0x7fffu << c->rcv_wscale < 131072);  /* and no larger than it needs */
+	c->srtt_us = 10000;
+	app.drain = true;
+	edge = p.snd_nxt + 16384; /* the SYN-ACK's window */
+	/* Window-bound: it doubles every RTT until the max. */
+	for (int round = 0; round < 8; round++) {
+		window_round(&p, &edge, 10, 16);
+	}
+	CU_ASSERT_EQUAL(tcp_memory_rcv_cap(harness.w, c), 131072);
+	CU_ASSERT(edge - p.snd_nxt >= 131072 - grain);
+	CU_ASSERT(edge - p.snd_nxt <= 131072);
+	CU_ASSERT_EQUAL(harness.w->counters.tcp_recv_window_grown, 1); /* once per connection */
+	CU_ASSERT(c->rcv_rtt_us >= 9000 && c->rcv_rtt_us <= 11000); /* the receiver's RTT, from the echoes */
+
+	/* Memory pressure: the cap is back at the start; the edge advertised stays. */
+	before = edge;
+	t->mbuf_high_water = t->queued_mbufs;
+	CU_ASSERT_EQUAL(tcp_memory_rcv_cap(harness.w, c), 16384);
+	window_round(&p, &edge, 10, 4);
+	CU_ASSERT(tcp_seq_geq(edge, before));
+	CU_ASSERT_EQUAL(c->rcvq_grown, 131072);
+	t->mbuf_high_water = high_water;
+
+	/* A peer bound by its own cwnd (a quarter of the window per RTT): no growth. */
+	harness.w->counters.tcp_recv_window_grown = 0;
+	p = established(true);
+	c = conn_of(&p);
+	c->srtt_us = 10000;
+	app.drain = true;
+	edge = p.snd_nxt + 16384;
+	for (int round = 0; round < 8; round++)
+		window_round(&p, &edge, 10, 4);
+	CU_ASSERT_EQUAL(tcp_memory_rcv_cap(harness.w, c), 16384);
+	CU_ASSERT(edge - p.snd_nxt <= 16384);
+
+	/* Without timestamps the sender's RTT stands in: window-bound, it still grows. */
+	p = established(false);
+	c = conn_of(&p);
+	c->srtt_us = 10000;
+	app.drain = true;
+	edge = p.snd_nxt + 16384;
+	for (int round = 0; round < 8; round++)
+		window_round(&p, &edge, 10, 16);
+	CU_ASSERT_EQUAL(c->rcv_rtt_us, 0);
+	CU_ASSERT_EQUAL(tcp_memory_rcv_cap(harness.w, c), 131072);
+	harness.w->counters.tcp_recv_window_grown = 0;
+
+	/* A reader that stops: the peer fills the window, which closes, and does not grow. */
+	p = established(true);
+	c = conn_of(&p);
+	c->srtt_us = 10000;
+	app.drain = false;
+	edge = p.snd_nxt + 16384;
+	for (int round = 0; round < 4; round++)
+		window_round(&p, &edge, 10, 16);
+	CU_ASSERT_EQUAL(tcp_memory_rcv_cap(harness.w, c), 16384);
+	CU_ASSERT(tcp_readable_bytes(c) >= 16384 - 1400);
+	CU_ASSERT(edge - p.snd_nxt < 1400 + grain);
+	CU_ASSERT_EQUAL(harness.w->counters.tcp_recv_window_grown, 0);
+	harness.config.limits = saved;
+}
+
+/*
  * The echo service near the worker's TCP budget: a send queue may then grow
  * only to TCP_MEMORY_MIN_SNDQ_MBUFS mbufs, fewer than a batch of received
  * segments fills though their bytes would fit. The echo takes what fits and
@@ -2181,6 +2302,8 @@ int main(void)
 		  test_send_queue_collapses_and_is_bounded },
 		{ "a receive batch of in-order segments: one ACK at its end, one readable; out of order answered at once; data before FIN",
 		  test_receive_batch_acks_once },
+		{ "a receive window grows while the peer fills it, to limits.tcp_recv_queue_max_bytes; not for a slow peer or reader",
+		  test_receive_window_grows_while_the_peer_fills_it },
 		{ "a send queue grows with cwnd to limits.tcp_send_queue_max_bytes, back to its start under pressure",
 		  test_send_queue_grows_with_cwnd_to_its_max },
 		{ "cwnd grows only while it limits the sender", test_cwnd_grows_only_when_it_limits },
