@@ -224,13 +224,17 @@ bench-tunnel: all
 bench-pmd-options: all
 	bench/bench_pmd_options.sh
 
+# A client 40 ms away (a delay line): windows and send queues that grow, beside them fixed.
+bench-far-client: all
+	bench/bench_far_client.sh
+
 bench-setup: all
 	bench/bench_setup.sh
 
 bench-control: all
 	bench/bench_control.sh
 
-bench: bench-tcp bench-tls bench-tunnel bench-setup bench-control
+bench: bench-tcp bench-tls bench-tunnel bench-far-client bench-setup bench-control
 
 # The lab installs what it needs itself (a fresh Debian 12 machine has no DPDK).
 lab:
@@ -244,4 +248,4 @@ lab-down:
 clean:
 	rm -rf $(BUILD) config/pki
 
-.PHONY: deps print-layer-flags all unit unit-asan fuzz fuzz-build test test-unit lab lab-down clean bench bench-tcp bench-tls bench-tunnel bench-pmd-options bench-setup bench-control
+.PHONY: deps print-layer-flags all unit unit-asan fuzz fuzz-build test test-unit lab lab-down clean bench bench-tcp bench-tls bench-tunnel bench-pmd-options bench-far-client bench-setup bench-control

@@ -47,6 +47,8 @@ bench_before_down() {
 # under BBR (v1) a single stream keeps sending into a full queue and loses a
 # quarter of its packets at any bottleneck (the tunnel's send queue, as a
 # router's interface queue), so the figure would measure BBR, not the path.
+# iperf3 gets -C; the client's outer TLS socket follows the host's default,
+# which bench_pin_cubic (bench/lib.sh) sets to CUBIC for the run.
 CC=${CC:-cubic}
 iperf_rate() { # [iperf3 args]: Gbit/s received
 	topo_in client timeout $((SECONDS_PER_RUN + 15)) iperf3 -6 -c fd00:c0::2 -t "$SECONDS_PER_RUN" -C "$CC" -J "$@" 2>/dev/null |
@@ -94,6 +96,7 @@ measure() { # label [iperf3 args] -> prints "up|down rate"
 # on a shared host it moves every figure; printed so a reader can tell.
 cpu_ticks() { awk '/^cpu / {print $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9, $9}' /proc/stat; }
 read -r TICKS0 STEAL0 < <(cpu_ticks)
+bench_pin_cubic
 topo_up || exit 1
 topo_in corp iperf3 -s -D -B fd00:c0::2 || exit 1
 

@@ -8,7 +8,21 @@ TOPO_STATE=$(mktemp -d /tmp/iphttps-bench-XXXXXX)
 bench_cleanup() {
 	declare -F bench_before_down > /dev/null && bench_before_down
 	topo_down
+	[ -f "$TOPO_STATE/host_cc" ] && sysctl -qw net.ipv4.tcp_congestion_control="$(cat "$TOPO_STATE/host_cc")"
 	rm -rf "$TOPO_STATE"
+}
+
+# Every kernel TCP socket of the run uses CUBIC, the default of Debian and of
+# the Windows clients in the field, whatever this host's default is (one of
+# these machines defaults to BBR, whose single stream keeps sending into a
+# full queue). A namespace may not choose its own, so the host's default is
+# set for the run and put back by bench_cleanup. iperf3 streams also get -C.
+bench_pin_cubic() {
+	local now
+	now=$(sysctl -n net.ipv4.tcp_congestion_control)
+	[ "$now" = cubic ] && return 0
+	echo "$now" > "$TOPO_STATE/host_cc"
+	sysctl -qw net.ipv4.tcp_congestion_control=cubic
 }
 trap bench_cleanup EXIT
 trap 'exit 130' INT TERM
