@@ -82,7 +82,7 @@
 	X(drop_tcp_rst_out_of_window, "RST outside the window")                               \
 	X(drop_tcp_bad_syn_ack_ack, "ACK completing a handshake with the wrong number")      \
 	X(drop_tcp_rcvq_full, "payload beyond the receive queue (window violated)")          \
-	X(drop_tcp_ooo_full, "out-of-order segment beyond the per-connection limit")          \
+	X(drop_tcp_ooo_full, "out-of-order segment whose place lies too far into the list of those waiting") \
 	X(drop_tcp_ooo_pressure, "out-of-order segment refused: the worker's TCP mbufs past the high-water mark") \
 	X(drop_tcp_rcv_memory, "segment refused: the connection's receive mbufs at their cap (2 x the queue)") \
 	X(drop_tcp_rcv_pressure, "in-order segment refused: the worker's TCP mbufs at their budget") \

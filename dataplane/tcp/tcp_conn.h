@@ -63,7 +63,10 @@ enum tcp_limits {
 	TCP_TIMER_WHEEL_SLOTS = 4096,   /* one per ms: a 4 s horizon; later deadlines wait in the last slot */
 	TCP_MAX_LISTENERS = 16,
 	TCP_MAX_SACK_BLOCKS = 4,
-	TCP_OOO_MAX_SEGMENTS = 256,     /* out-of-order segments kept per connection */
+	/* The most out-of-order segments one insertion or one SACK option walks
+	 * (tcp_reass.c): what keeps a hostile peer's segments cheap, while the
+	 * list itself may hold a grown window's worth (bounded by its mbufs). */
+	TCP_OOO_WALK_MAX_SEGMENTS = 256,
 	TCP_SCOREBOARD_BLOCKS = 6,      /* SACKed ranges the sender remembers (RFC 6675 scoreboard) */
 	TCP_TSO_MAX_BYTES = 65000,      /* payload of one TSO super-segment, under the 64 KiB IP limit */
 	TCP_CHALLENGE_ACKS_PER_SECOND = 1000, /* RFC 5961 7: a worker's challenge ACKs a second, on average */
@@ -151,6 +154,8 @@ struct tcp_conn {
 	struct tcp_bufq sndq; /* from snd_una: unacknowledged, then unsent */
 	struct tcp_bufq rcvq; /* in-order bytes not yet taken by the layer above */
 	struct rte_mbuf *ooo;  /* out-of-order segments, sorted, linked by ->next, seq in ->hash.usr */
+	struct rte_mbuf *ooo_tail; /* the last of them: where the rest of a window after a hole goes */
+	uint32_t ooo_tail_run; /* where the contiguous run ending at ooo_tail begins (or a later point of it) */
 	uint16_t ooo_count;
 	uint32_t ooo_last_seq; /* seq of the latest out-of-order arrival: the first SACK block (RFC 2018 4) */
 

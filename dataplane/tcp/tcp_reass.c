@@ -8,6 +8,16 @@
  * out-of-order data is refused first (tcp_memory.c). When the hole fills
  * they move to the receive queue. The list also yields the SACK blocks (RFC 2018) we send.
  * A segment's sequence number rides in m->hash.usr while it waits.
+ *
+ * The list may hold a grown window's worth (limited by the connection's
+ * mbufs, tcp_memory.c): after one loss in a window of 4 MiB, the rest of the
+ * window, ~2,900 segments, arrives in order beyond the hole. Those go to the
+ * tail at once (ooo_tail). Anything else walks from the head, and no walk
+ * goes further than TCP_OOO_WALK_MAX_SEGMENTS: a segment whose place lies
+ * further in is dropped (the peer sends it again once the holes before it
+ * have filled), and a SACK option reports what the walk saw and the run at
+ * the tail. So no order of arrival makes one segment cost more than that
+ * walk, as a sorted list walked in full would let a hostile peer do.
  */
 #include <string.h>
 
@@ -64,23 +74,53 @@ static void merge(struct worker *w, struct tcp_conn *c, struct rte_mbuf *into, s
 	tcp_worker_of(w)->queued_mbufs--;
 }
 
+/*
+ * After an insertion: the segment now holding the new bytes may have become
+ * the last. old_tail is the last before it, or NULL if the insertion freed it.
+ */
+static void note_tail(struct tcp_conn *c, struct rte_mbuf *holder, struct rte_mbuf *old_tail)
+{
+	if (holder->next)
+		return;
+	/* Right after the old tail and touching it, it continues that run; else
+	 * its own start is a point of its run, which is all a SACK block needs. */
+	if (holder != old_tail && !(old_tail && old_tail->next == holder && seg_end(old_tail) == seg_seq(holder)))
+		c->ooo_tail_run = seg_seq(holder);
+	c->ooo_tail = holder;
+}
+
 void tcp_reass_insert(struct worker *w, struct tcp_conn *c, struct rte_mbuf *m, uint32_t seq)
 {
 	struct tcp_worker *t = tcp_worker_of(w);
-	struct rte_mbuf **link = &c->ooo, *prev = NULL, *next;
+	struct rte_mbuf **link = &c->ooo, *prev = NULL, *next, *old_tail = c->ooo_tail;
+	unsigned int walked = 0;
 
 	if (!tcp_memory_ooo_allowed(w, c)) {
 		worker_drop(w, m, drop_tcp_ooo_pressure);
 		return;
 	}
+	if (c->ooo_count == UINT16_MAX) {
+		worker_drop(w, m, drop_tcp_ooo_full);
+		return;
+	}
 	m->hash.usr = seq;
 	m->next = NULL;
-	c->ooo_last_seq = seq;
-	/* Skip segments that end before this one starts. */
-	while (*link && tcp_seq_leq(seg_end(*link), seq)) {
-		prev = *link;
-		link = &(*link)->next;
+	if (old_tail && tcp_seq_geq(seq, seg_end(old_tail))) {
+		/* Beyond everything waiting: the rest of a window after a hole. */
+		prev = old_tail;
+		link = &old_tail->next;
+	} else {
+		/* Skip segments that end before this one starts, so far and no further. */
+		while (*link && tcp_seq_leq(seg_end(*link), seq)) {
+			if (++walked > TCP_OOO_WALK_MAX_SEGMENTS) {
+				worker_drop(w, m, drop_tcp_ooo_full);
+				return;
+			}
+			prev = *link;
+			link = &(*link)->next;
+		}
 	}
+	c->ooo_last_seq = seq;
 	/* The previous one may cover our front; this one may then start inside it. */
 	if (*link && tcp_seq_leq(seg_seq(*link), seq)) {
 		uint32_t covered = seg_end(*link) - seq;
@@ -97,6 +137,8 @@ void tcp_reass_insert(struct worker *w, struct tcp_conn *c, struct rte_mbuf *m, 
 	/* Remove the ones we cover entirely; trim our tail where the next begins. */
 	while ((next = *link) != NULL && tcp_seq_lt(seg_seq(next), seg_end(m))) {
 		if (tcp_seq_leq(seg_end(next), seg_end(m))) {
+			if (next == old_tail)
+				old_tail = NULL;
 			*link = next->next;
 			next->next = NULL;
 			rte_pktmbuf_free(next);
@@ -114,21 +156,25 @@ void tcp_reass_insert(struct worker *w, struct tcp_conn *c, struct rte_mbuf *m, 
 	if (prev && seg_end(prev) == seq && can_take(prev, m->data_len)) {
 		append_to_segment(prev, rte_pktmbuf_mtod(m, void *), m->data_len);
 		rte_pktmbuf_free(m);
-		if (*link && seg_end(prev) == seg_seq(*link) && can_take(prev, (*link)->data_len))
+		if (*link && seg_end(prev) == seg_seq(*link) && can_take(prev, (*link)->data_len)) {
+			if (*link == old_tail)
+				old_tail = NULL;
 			merge(w, c, prev, link);
+		}
+		note_tail(c, prev, old_tail);
 		w->counters.tcp_ooo_segments++;
-		return;
-	}
-	if (c->ooo_count >= TCP_OOO_MAX_SEGMENTS) {
-		worker_drop(w, m, drop_tcp_ooo_full);
 		return;
 	}
 	m->next = *link;
 	*link = m;
 	c->ooo_count++;
 	t->queued_mbufs++;
-	if (m->next && seg_end(m) == seg_seq(m->next) && can_take(m, m->next->data_len))
+	if (m->next && seg_end(m) == seg_seq(m->next) && can_take(m, m->next->data_len)) {
+		if (m->next == old_tail)
+			old_tail = NULL;
 		merge(w, c, m, &m->next);
+	}
+	note_tail(c, m, old_tail);
 	w->counters.tcp_ooo_segments++;
 }
 
@@ -138,6 +184,8 @@ void tcp_reass_pull(struct worker *w, struct tcp_conn *c)
 
 	while ((m = c->ooo) != NULL && tcp_seq_leq(seg_seq(m), c->rcv_nxt)) {
 		c->ooo = m->next;
+		if (m == c->ooo_tail)
+			c->ooo_tail = NULL;
 		m->next = NULL;
 		c->ooo_count--;
 		tcp_worker_of(w)->queued_mbufs--; /* the receive queue counts it again if it keeps it */
@@ -154,16 +202,28 @@ void tcp_reass_pull(struct worker *w, struct tcp_conn *c)
 
 unsigned int tcp_reass_sack_blocks(const struct tcp_conn *c, uint32_t blocks[][2], unsigned int max)
 {
-	uint32_t ranges[TCP_OOO_MAX_SEGMENTS][2];
-	unsigned int n = 0, out = 0, first = 0;
+	uint32_t ranges[TCP_OOO_WALK_MAX_SEGMENTS + 1][2];
+	unsigned int n = 0, out = 0, first = 0, walked = 0;
+	const struct rte_mbuf *m;
 
-	for (const struct rte_mbuf *m = c->ooo; m; m = m->next) {
-		if (n && ranges[n - 1][1] == seg_seq(m))
+	for (m = c->ooo; m && walked < TCP_OOO_WALK_MAX_SEGMENTS; m = m->next, walked++) {
+		if (n && ranges[n - 1][1] == seg_seq(m)) {
 			ranges[n - 1][1] = seg_end(m);
-		else if (n < TCP_OOO_MAX_SEGMENTS) {
+		} else {
 			ranges[n][0] = seg_seq(m);
 			ranges[n][1] = seg_end(m);
 			n++;
+		}
+	}
+	/* A walk that stopped short ends on part of a run (a SACK block may
+	 * report less than arrived); the run at the tail is known whole. */
+	if (m && c->ooo_tail) {
+		if (tcp_seq_gt(c->ooo_tail_run, ranges[n - 1][1])) {
+			ranges[n][0] = c->ooo_tail_run;
+			ranges[n][1] = seg_end(c->ooo_tail);
+			n++;
+		} else if (tcp_seq_geq(c->ooo_tail_run, ranges[n - 1][0])) {
+			ranges[n - 1][1] = seg_end(c->ooo_tail); /* the walk stopped inside the tail's run */
 		}
 	}
 	/* The block holding the latest arrival goes first; the rest in order. */
@@ -190,5 +250,6 @@ void tcp_reass_free(struct worker *w, struct tcp_conn *c)
 	tcp_bufq_free_chain(c->ooo);
 	tcp_worker_of(w)->queued_mbufs -= c->ooo_count;
 	c->ooo = NULL;
+	c->ooo_tail = NULL;
 	c->ooo_count = 0;
 }

@@ -1157,6 +1157,27 @@ static void test_small_segment_collapses_into_its_neighbour_not_the_last(void)
 }
 
 /*
+ * The out-of-order list is sorted, disjoint and counted; ooo_tail is its last
+ * segment and ooo_tail_run a point of the contiguous run that ends there.
+ */
+static bool ooo_consistent(const struct tcp_conn *c)
+{
+	const struct rte_mbuf *m, *last = NULL;
+	uint32_t count = 0, run = 0;
+
+	for (m = c->ooo; m; last = m, m = m->next) {
+		if (last && tcp_seq_lt(m->hash.usr, last->hash.usr + last->data_len))
+			return false;
+		if (!last || m->hash.usr != last->hash.usr + last->data_len)
+			run = m->hash.usr;
+		count++;
+	}
+	if (count != c->ooo_count || c->ooo_tail != last)
+		return false;
+	return !last || (tcp_seq_leq(run, c->ooo_tail_run) && tcp_seq_leq(c->ooo_tail_run, last->hash.usr));
+}
+
+/*
  * Reassembly against a model: a 6,000-byte stream cut into segments of 1 to
  * 700 bytes at random offsets (overlapping, duplicated, tiny and large), sent
  * in random order, then every byte once more in order so the stream completes.
@@ -1184,6 +1205,7 @@ static void test_random_overlapping_segments_reassemble_exactly(void)
 			s = peer_seg(&p, F_ACK), s.seq = base + off, s.len = len;
 			memcpy(s.payload, stream + off, len);
 			inject(&s);
+			CU_ASSERT_TRUE(ooo_consistent(conn_of(&p)));
 		}
 		while (harness_pending(EXT))
 			take(&s);
@@ -1394,6 +1416,87 @@ static void test_send_queue_grows_with_cwnd_to_its_max(void)
 	CU_ASSERT_EQUAL(tcp_memory_snd_cap(harness.w, c), 16384);
 	CU_ASSERT_EQUAL(tcp_send_space(harness.w, c), 0);
 	t->mbuf_high_water = high_water;
+	harness.config.limits = saved;
+}
+
+/*
+ * A grown window's loss: after a one-segment hole, the rest of the window
+ * (1,000 segments, far more than an insertion may walk) arrives in order and
+ * is all kept, each going to the tail at once; the SACK blocks report it
+ * whole. A hostile order (one segment far ahead first, then the rest in
+ * order behind it) makes every insertion walk from the head: past
+ * TCP_OOO_WALK_MAX_SEGMENTS segments they are dropped (counted), not walked,
+ * and the stream still completes once the peer sends them again.
+ */
+static void test_out_of_order_window_beyond_the_walk_limit(void)
+{
+	enum { SEGMENTS = 1000, LEN = 1400 };
+	struct tcp_worker *t = tcp_worker_of(harness.w);
+	struct config_limits saved = harness.config.limits;
+	uint32_t high_water = t->mbuf_high_water, budget = t->mbuf_budget, hard = t->mbuf_hard_limit, base, total = 0, n;
+	static uint8_t payload[LEN], sink[64 * 1024];
+	struct peer p;
+	struct seg s, out, last = { 0 };
+	struct tcp_conn *c;
+
+	harness.config.limits.tcp_recv_queue_bytes = 2 * 1024 * 1024;
+	harness.config.limits.tcp_recv_queue_max_bytes = 2 * 1024 * 1024;
+	t->mbuf_high_water = t->mbuf_budget = t->mbuf_hard_limit = UINT32_MAX / 2; /* the pool is not what this tests */
+	p = established(true);
+	c = conn_of(&p);
+	base = p.snd_nxt;
+	for (uint32_t i = 1; i <= SEGMENTS; i++) {
+		s = peer_seg(&p, F_ACK), s.seq = base + i * LEN, s.len = LEN;
+		memcpy(s.payload, payload, LEN);
+		inject(&s);
+		while (take(&out) == 0)
+			last = out;
+	}
+	CU_ASSERT_EQUAL(c->ooo_count, SEGMENTS);
+	CU_ASSERT_EQUAL(harness.w->counters.drop_tcp_ooo_full, 0);
+	CU_ASSERT_TRUE(ooo_consistent(c));
+	CU_ASSERT_EQUAL(last.ack, base); /* a duplicate ACK */
+	CU_ASSERT_TRUE(last.opts.sack_count >= 1);
+	CU_ASSERT_EQUAL(last.opts.sack[0][0], base + LEN); /* the whole run, though no walk reaches its end */
+	CU_ASSERT_EQUAL(last.opts.sack[0][1], base + (SEGMENTS + 1) * LEN);
+	s = peer_seg(&p, F_ACK), s.seq = base, s.len = LEN; /* the hole fills */
+	inject(&s);
+	while ((n = tcp_read(harness.w, c, sink, sizeof(sink))) > 0)
+		total += n;
+	CU_ASSERT_EQUAL(total, (SEGMENTS + 1) * LEN);
+	CU_ASSERT_EQUAL(c->ooo_count, 0);
+
+	/* Hostile order: the far end first, then everything behind it in order. */
+	p = established(true);
+	c = conn_of(&p);
+	base = p.snd_nxt;
+	s = peer_seg(&p, F_ACK), s.seq = base + LEN, s.len = LEN; /* its duplicate ACK offers the whole window */
+	inject(&s);
+	while (take(&out) == 0)
+		;
+	s = peer_seg(&p, F_ACK), s.seq = base + SEGMENTS * LEN, s.len = LEN;
+	inject(&s);
+	for (uint32_t i = 2; i < SEGMENTS; i++) {
+		s = peer_seg(&p, F_ACK), s.seq = base + i * LEN, s.len = LEN;
+		inject(&s);
+		while (take(&out) == 0)
+			;
+	}
+	/* Kept: the far one, and those whose place is at most TCP_OOO_WALK_MAX_SEGMENTS in. */
+	CU_ASSERT_EQUAL(c->ooo_count, 1 + TCP_OOO_WALK_MAX_SEGMENTS + 1);
+	CU_ASSERT_EQUAL(harness.w->counters.drop_tcp_ooo_full, SEGMENTS - 2 - TCP_OOO_WALK_MAX_SEGMENTS);
+	CU_ASSERT_TRUE(ooo_consistent(c));
+	/* The hole fills; the peer sends again what was dropped, in order, and the stream completes. */
+	total = 0;
+	for (uint32_t i = 0; i <= SEGMENTS; i++) {
+		s = peer_seg(&p, F_ACK), s.seq = base + i * LEN, s.len = LEN;
+		inject(&s);
+		while ((n = tcp_read(harness.w, c, sink, sizeof(sink))) > 0)
+			total += n;
+	}
+	CU_ASSERT_EQUAL(total, (SEGMENTS + 1) * LEN);
+	CU_ASSERT_EQUAL(c->ooo_count, 0);
+	t->mbuf_high_water = high_water, t->mbuf_budget = budget, t->mbuf_hard_limit = hard;
 	harness.config.limits = saved;
 }
 
@@ -2302,6 +2405,8 @@ int main(void)
 		  test_send_queue_collapses_and_is_bounded },
 		{ "a receive batch of in-order segments: one ACK at its end, one readable; out of order answered at once; data before FIN",
 		  test_receive_batch_acks_once },
+		{ "after a hole, a grown window's rest is kept whole; a hostile order is dropped past the walk limit",
+		  test_out_of_order_window_beyond_the_walk_limit },
 		{ "a receive window grows while the peer fills it, to limits.tcp_recv_queue_max_bytes; not for a slow peer or reader",
 		  test_receive_window_grows_while_the_peer_fills_it },
 		{ "a send queue grows with cwnd to limits.tcp_send_queue_max_bytes, back to its start under pressure",
