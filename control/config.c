@@ -406,6 +406,15 @@ static void validate_listeners(struct config_yaml_ctx *ctx, const struct iphttps
 		config_yaml_error_at(ctx, &c->tls, "an https listener needs 'tls.private_key'");
 }
 
+/* A limit that grows (limits.*_max_bytes) may not start above where it may grow to. */
+static void check_grows_from(struct config_yaml_ctx *ctx, const uint32_t *max, uint32_t start, const char *what,
+			     const char *key)
+{
+	if (config_yaml_was_set(ctx, max) && *max < start)
+		config_yaml_error_at(ctx, max, "'limits.%s_max_bytes' (%u) is below 'limits.%s_bytes' (%u), where a %s starts",
+				     key, *max, key, start, what);
+}
+
 static void validate(struct config_yaml_ctx *ctx, const struct iphttps_config *c)
 {
 	struct sockaddr_storage listen;
@@ -431,18 +440,10 @@ static void validate(struct config_yaml_ctx *ctx, const struct iphttps_config *c
 	    config_yaml_was_set(ctx, &c->iphttps.authentication) && !config_yaml_was_set(ctx, c->tls.client_ca))
 		config_yaml_error_at(ctx, &c->iphttps.authentication,
 				     "authentication 'certificates' needs 'tls.client_ca'");
-	if (config_yaml_was_set(ctx, &c->limits.tcp_send_queue_max_bytes) &&
-	    c->limits.tcp_send_queue_max_bytes < c->limits.tcp_send_queue_bytes)
-		config_yaml_error_at(ctx, &c->limits.tcp_send_queue_max_bytes,
-				     "'limits.tcp_send_queue_max_bytes' (%u) is below 'limits.tcp_send_queue_bytes' (%u), "
-				     "where a send queue starts",
-				     c->limits.tcp_send_queue_max_bytes, c->limits.tcp_send_queue_bytes);
-	if (config_yaml_was_set(ctx, &c->limits.tcp_recv_queue_max_bytes) &&
-	    c->limits.tcp_recv_queue_max_bytes < c->limits.tcp_recv_queue_bytes)
-		config_yaml_error_at(ctx, &c->limits.tcp_recv_queue_max_bytes,
-				     "'limits.tcp_recv_queue_max_bytes' (%u) is below 'limits.tcp_recv_queue_bytes' (%u), "
-				     "where a receive window starts",
-				     c->limits.tcp_recv_queue_max_bytes, c->limits.tcp_recv_queue_bytes);
+	check_grows_from(ctx, &c->limits.tcp_send_queue_max_bytes, c->limits.tcp_send_queue_bytes, "send queue",
+			 "tcp_send_queue");
+	check_grows_from(ctx, &c->limits.tcp_recv_queue_max_bytes, c->limits.tcp_recv_queue_bytes, "receive window",
+			 "tcp_recv_queue");
 	if (c->tls.min_version > c->tls.max_version)
 		config_yaml_error_at(ctx, &c->tls.max_version, "'tls.max_version' is lower than 'tls.min_version'");
 	/* Also when max_version is left at its default: a client able to do 1.3

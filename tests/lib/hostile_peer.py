@@ -247,6 +247,19 @@ def seq_after(a, b):
     return 0 < ((a - b) & 0xFFFFFFFF) < 0x80000000
 
 
+def hold_then_reset(wire, src, port, st, until):
+    """Hold the connections until the monotonic time `until`, then reset each.
+
+    Meanwhile the server's acknowledgements say how far it took our data (its
+    rcv_nxt), which is where a reset must be to count (RFC 5961 3.2)."""
+    while time.monotonic() < until:
+        for a, d, sp, dp, seq, ack, flags, w, payload, ts in wire.recv_v4_tcp(0.5):
+            if d == src and sp == port and dp in st and seq_after(ack, st[dp]["acked"]):
+                st[dp]["acked"] = ack
+    for sp, s in st.items():
+        wire.send_v4(src, APPLIANCE_V4, tcp(sp, port, s["acked"], 0, F_RST, 0))
+
+
 def mode_grow_stall(wire, args):
     src, port, n = opt(args, "--src"), opt(args, "--port", kind=int), opt(args, "--conns", kind=int)
     grow, stall = opt(args, "--grow-bytes", 400000, int), opt(args, "--stall-bytes", 262144, int)
@@ -300,14 +313,7 @@ def mode_grow_stall(wire, args):
                       "echoed_bytes": sum(s["echoed"] for s in st.values()),
                       "out_of_order": sum(s.get("out_of_order", 0) for s in st.values()),
                       "grow_s": round(grown_at - start, 2)}), flush=True)
-    # Held: the server's retransmissions say how far it took our data (its
-    # rcv_nxt), which is where a reset must be to count (RFC 5961 3.2).
-    while time.monotonic() - start < hold:
-        for a, d, sp, dp, seq, ack, flags, w, payload, ts in wire.recv_v4_tcp(0.5):
-            if d == src and sp == port and dp in st and seq_after(ack, st[dp]["acked"]):
-                st[dp]["acked"] = ack
-    for sp, s in st.items():
-        wire.send_v4(src, APPLIANCE_V4, tcp(sp, port, s["acked"], 0, F_RST, 0))
+    hold_then_reset(wire, src, port, st, start + hold)
     return 0 if len(conns) == n else 1
 
 
@@ -364,12 +370,7 @@ def mode_grow_ooo(wire, args):
                       "smallest_window": min((s["offered"] for s in st.values()), default=0),
                       "in_order_segments": sent, "out_of_order_segments": ooo,
                       "grow_s": round(grown_at - start, 2)}), flush=True)
-    while time.monotonic() - start < hold:
-        for a, d, sp, dp, seq, ack, flags, w, payload, ts in wire.recv_v4_tcp(0.5):
-            if d == src and sp == port and dp in st and seq_after(ack, st[dp]["acked"]):
-                st[dp]["acked"] = ack
-    for sp, s in st.items():
-        wire.send_v4(src, APPLIANCE_V4, tcp(sp, port, s["acked"], 0, F_RST, 0))
+    hold_then_reset(wire, src, port, st, start + hold)
     return 0 if len(conns) == n else 1
 
 

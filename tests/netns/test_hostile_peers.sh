@@ -52,49 +52,64 @@ sample_memory() { # writes the highest mbufs_in_use and queued_mbufs seen until 
 	echo "$max_in_use $max_queued"
 }
 
+# A held attack in the background: the memory sampled while it lasts, its one line awaited.
+attack_start() { # name hostile-args... (sets attacker, sampler, queued_before)
+	local name=$1
+	shift
+	queued_before=$(memory queued_mbufs)
+	sample_memory "$TOPO_STATE/attack-done-$name" > "$TOPO_STATE/memory-$name" &
+	sampler=$!
+	hostile "$@" > "$TOPO_STATE/attack-$name" 2>&1 &
+	attacker=$!
+	for _ in $(seq 1 1500); do
+		[ -s "$TOPO_STATE/attack-$name" ] && break
+		sleep 0.1
+	done
+	echo "    $(cat "$TOPO_STATE/attack-$name")"
+}
+fresh_client_gets_in() { # while-what
+	local out
+	out=$(topo_in client python3 tests/lib/iphttps_client.py session 192.0.2.1 --ca "$PKI/ca.crt" --timeout 20 2>&1 |
+		tail -1)
+	echo "    $out"
+	check "$1, a fresh client completes a TLS handshake and its echo" \
+		python3 -c 'import json,sys; sys.exit(0 if json.loads(sys.argv[1])["ok"] else 1)' "$out"
+}
+# The highest the attack made memory reach, against the bounds; then what TCP
+# holds once the attacker has reset its connections (when its hold ends).
+attack_end() { # name who
+	local max_in_use max_queued
+	touch "$TOPO_STATE/attack-done-$1"
+	wait "$sampler"
+	read -r max_in_use max_queued < "$TOPO_STATE/memory-$1"
+	echo "    highest mbufs in use $max_in_use of $POOL; highest held by TCP $max_queued (hard limit $HARD_LIMIT)"
+	check "TCP never held more than its hard limit" test "$max_queued" -le "$HARD_LIMIT"
+	check "the pool never ran dry (at least half of TCP_MEMORY_RESERVE_MBUFS stayed free)" \
+		test "$max_in_use" -le $((POOL - 256))
+	wait "$attacker" 2>/dev/null
+	for _ in $(seq 1 50); do
+		[ "$(memory queued_mbufs)" -le "$queued_before" ] && break
+		sleep 0.2
+	done
+	check "once $2 reset, TCP holds no more than before them" test "$(memory queued_mbufs)" -le "$queued_before"
+}
+
 # --- send queues grown with the congestion window, then stalled ---
 # A send queue may grow past limits.tcp_send_queue_bytes with its cwnd (up to
 # tcp_send_queue_max_bytes): peers that grow theirs and then stop reading
 # must still find the worker's budget and the pool's reserve in force.
 echo "# 32 connections grow their send queues with their congestion windows, then stop acknowledging"
 grown_before=$(counter tcp_send_queue_grown)
-queued_before=$(memory queued_mbufs)
-done_flag=$TOPO_STATE/attack-done-grow
-sample_memory "$done_flag" > "$TOPO_STATE/memory-grow" &
-sampler=$!
-hostile grow-stall --src 192.0.2.79 --port 7 --conns 32 --grow-bytes 200000 --hold 30 \
-	> "$TOPO_STATE/attack-grow" 2>&1 &
-attacker=$!
-for _ in $(seq 1 1500); do
-	[ -s "$TOPO_STATE/attack-grow" ] && break
-	sleep 0.1
-done
-echo "    $(cat "$TOPO_STATE/attack-grow")"
+attack_start grow grow-stall --src 192.0.2.79 --port 7 --conns 32 --grow-bytes 200000 --hold 30
 check "32 connections each had 200 kB echoed and acknowledged, then stalled" \
 	grep -q '"connections": 32, "grown": 32' "$TOPO_STATE/attack-grow"
 grown=$(( $(counter tcp_send_queue_grown) - grown_before ))
 check "their send queues outgrew limits.tcp_send_queue_bytes with their congestion windows ($grown of 32 counted)" \
 	test "$grown" -ge 16
 sleep 2 # the stall's data lands in the queues
-out=$(topo_in client python3 tests/lib/iphttps_client.py session 192.0.2.1 --ca "$PKI/ca.crt" --timeout 20 2>&1 | tail -1)
-echo "    $out"
-check "with the stalled queues held, a fresh client completes a TLS handshake and its echo" \
-	python3 -c 'import json,sys; sys.exit(0 if json.loads(sys.argv[1])["ok"] else 1)' "$out"
+fresh_client_gets_in "with the stalled queues held"
 check "and the appliance answers ping" topo_in client ping -c 2 -W 2 -q 192.0.2.1
-touch "$done_flag"
-wait "$sampler"
-read -r max_in_use max_queued < "$TOPO_STATE/memory-grow"
-echo "    highest mbufs in use $max_in_use of $POOL; highest held by TCP $max_queued (hard limit $HARD_LIMIT)"
-check "TCP never held more than its hard limit" test "$max_queued" -le "$HARD_LIMIT"
-check "the pool never ran dry (at least half of TCP_MEMORY_RESERVE_MBUFS stayed free)" \
-	test "$max_in_use" -le $((POOL - 256))
-wait "$attacker" 2>/dev/null # it resets its connections when its hold ends
-for _ in $(seq 1 50); do
-	[ "$(memory queued_mbufs)" -le "$queued_before" ] && break
-	sleep 0.2
-done
-check "once the stalled peers reset, TCP holds no more than before them" \
-	test "$(memory queued_mbufs)" -le "$queued_before"
+attack_end grow "the stalled peers"
 
 # --- receive windows grown by window-bound senders, then filled out of order ---
 # A receive window may grow past limits.tcp_recv_queue_bytes (up to
@@ -103,18 +118,7 @@ check "once the stalled peers reset, TCP holds no more than before them" \
 echo "# 32 connections grow their receive windows to 1 MiB, then fill them out of order behind a one-byte hole"
 grown_before=$(counter tcp_recv_window_grown)
 pruned_before=$(( $(counter tcp_ooo_pruned) + $(counter drop_tcp_ooo_pressure) ))
-queued_before=$(memory queued_mbufs)
-done_flag=$TOPO_STATE/attack-done-window
-sample_memory "$done_flag" > "$TOPO_STATE/memory-window" &
-sampler=$!
-hostile grow-ooo --src 192.0.2.76 --port 9 --conns 32 --window-bytes 1048576 --hold 30 \
-	> "$TOPO_STATE/attack-window" 2>&1 &
-attacker=$!
-for _ in $(seq 1 1500); do
-	[ -s "$TOPO_STATE/attack-window" ] && break
-	sleep 0.1
-done
-echo "    $(cat "$TOPO_STATE/attack-window")"
+attack_start window grow-ooo --src 192.0.2.76 --port 9 --conns 32 --window-bytes 1048576 --hold 30
 check "32 connections were offered windows of 1 MiB or more, and filled them out of order" \
 	grep -q '"connections": 32, "grown": 32' "$TOPO_STATE/attack-window"
 grown=$(( $(counter tcp_recv_window_grown) - grown_before ))
@@ -122,24 +126,8 @@ check "their receive windows outgrew limits.tcp_recv_queue_bytes ($grown of 32 c
 sleep 2 # the flood lands
 pruned=$(( $(counter tcp_ooo_pruned) + $(counter drop_tcp_ooo_pressure) - pruned_before ))
 check "the out-of-order flood met the high-water mark: $pruned segments refused or pruned" test "$pruned" -gt 0
-out=$(topo_in client python3 tests/lib/iphttps_client.py session 192.0.2.1 --ca "$PKI/ca.crt" --timeout 20 2>&1 | tail -1)
-echo "    $out"
-check "with the grown windows filled, a fresh client completes a TLS handshake and its echo" \
-	python3 -c 'import json,sys; sys.exit(0 if json.loads(sys.argv[1])["ok"] else 1)' "$out"
-touch "$done_flag"
-wait "$sampler"
-read -r max_in_use max_queued < "$TOPO_STATE/memory-window"
-echo "    highest mbufs in use $max_in_use of $POOL; highest held by TCP $max_queued (hard limit $HARD_LIMIT)"
-check "TCP never held more than its hard limit" test "$max_queued" -le "$HARD_LIMIT"
-check "the pool never ran dry (at least half of TCP_MEMORY_RESERVE_MBUFS stayed free)" \
-	test "$max_in_use" -le $((POOL - 256))
-wait "$attacker" 2>/dev/null # it resets its connections when its hold ends
-for _ in $(seq 1 50); do
-	[ "$(memory queued_mbufs)" -le "$queued_before" ] && break
-	sleep 0.2
-done
-check "once those peers reset, TCP holds no more than before them" \
-	test "$(memory queued_mbufs)" -le "$queued_before"
+fresh_client_gets_in "with the grown windows filled"
+attack_end window "those peers"
 
 # --- a zero-window peer after the server closes (the deadline is checked at the end) ---
 out=$(hostile zero-window --src 192.0.2.78 --port 82)
