@@ -3,8 +3,10 @@
 # the appliance alike (issue #14 asks for both). Each option set runs
 # bench_tunnel.sh once (the testpmd ceiling, then the tunnel with AES-128-GCM
 # over TLS 1.3, medians of ROUNDS) with the same DEVICE and DEVARGS on
-# testpmd's vdevs and the appliance's ports. TESTPMD_BURST changes testpmd's
-# burst only: the appliance's is WORKER_RX_BURST (32), fixed at build time.
+# testpmd's vdevs and the appliance's ports; TESTPMD_BURST and APPLIANCE_BURST
+# the burst of each (the appliance's is WORKER_RX_BURST, 32, fixed at build
+# time: another value is built into build/burstN). PMD_SETS (sets separated
+# by ';') runs other sets.
 #
 # Ratios are against the ceiling of the same option set: a knob that lifts
 # the ceiling and the tunnel alike leaves the ratio where it was. This machine
@@ -15,11 +17,15 @@ cd "$(dirname "$0")/.."
 SETS=(
 	"DEVICE=af_xdp"
 	"DEVICE=af_xdp DEVARGS=,busy_budget=0"
-	"DEVICE=af_xdp TESTPMD_BURST=64"
+	"DEVICE=af_xdp TESTPMD_BURST=64 APPLIANCE_BURST=64"
+	"DEVICE=af_xdp TESTPMD_BURST=16 APPLIANCE_BURST=16"
 	"DEVICE=af_packet DEVARGS=,qdisc_bypass=1"
 	"DEVICE=af_packet DEVARGS=,qdisc_bypass=1,framecnt=2048"
 	"DEVICE=af_packet DEVARGS=,qdisc_bypass=1,blocksz=65536,framecnt=4096"
 )
+if [ -n "${PMD_SETS:-}" ]; then
+	IFS=';' read -r -a SETS <<< "$PMD_SETS"
+fi
 rows=()
 for set in "${SETS[@]}"; do
 	echo "bench-pmd-options: $set" >&2

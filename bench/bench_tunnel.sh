@@ -17,7 +17,8 @@
 # The PMDs' own knobs, applied alike to the ceiling and the appliance (the
 # issue asks for both): DEVICE af_xdp|af_packet, DEVARGS appended to every
 # port's device string (",busy_budget=0", ",qdisc_bypass=1,framesz=4096"),
-# TESTPMD_BURST (testpmd's --burst; the appliance's is WORKER_RX_BURST).
+# TESTPMD_BURST (testpmd's --burst), APPLIANCE_BURST (the appliance's
+# WORKER_RX_BURST, 32: another value builds its own binary in build/burstN).
 # CEILING_ONLY=1 stops after the ceiling, AES_ONLY=1 skips NULL-SHA256.
 # bench/bench_pmd_options.sh sweeps them.
 set -u
@@ -25,6 +26,11 @@ cd "$(dirname "$0")/.."
 TOPO_PREFIX="b$$-"
 TOPO_DEVICE=${DEVICE:-af_xdp}
 TOPO_DEVARGS=${DEVARGS:-}
+if [ -n "${APPLIANCE_BURST:-}" ] && [ "$APPLIANCE_BURST" != 32 ]; then
+	make --no-print-directory BUILD="build/burst$APPLIANCE_BURST" CFLAGS="-DIPHTTPS_WORKER_BURST=$APPLIANCE_BURST" \
+		"build/burst$APPLIANCE_BURST/iphttpsd" > /dev/null || exit 1
+	TOPO_APPLIANCE=$PWD/build/burst$APPLIANCE_BURST/iphttpsd
+fi
 . bench/lib.sh
 ROUNDS=${ROUNDS:-3}
 # Not SECONDS: bash counts the script's own run time in that name.

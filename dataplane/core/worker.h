@@ -27,11 +27,17 @@
 
 struct rte_ring;
 
+/* Frames per RX burst and per TX flush. A build may choose another
+ * (bench/bench_pmd_options.sh builds 64 to compare, as issue #14 asks). */
+#ifndef IPHTTPS_WORKER_BURST
+#define IPHTTPS_WORKER_BURST 32
+#endif
+
 /* The core's fixed sizes and paces, all in this one enum, with units in the
  * names. Configurable limits are in include/appliance_limits.h. */
 enum worker_limits {
 	/* The loop's pace (DPDK l3fwd's figures). */
-	WORKER_RX_BURST = 32,
+	WORKER_RX_BURST = IPHTTPS_WORKER_BURST,
 	WORKER_TX_DRAIN_US = 100,
 	/* Empty polls in a row before a worker starts sleeping: a busy worker
 	 * never sleeps, an idle one yields the core to kernel peers. */

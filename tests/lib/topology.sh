@@ -17,7 +17,8 @@
 # af_xdp, the steadier one here: docs/LAB.md); TOPO_HUGEPAGES yes|no (default yes, falls
 # back to --no-huge when pages cannot be reserved); TOPO_DEVARGS (options appended to
 # every port's device string, e.g. ",busy_budget=0" or ",qdisc_bypass=1": the
-# PMDs' knobs, for the benchmarks that compare them).
+# PMDs' knobs, for the benchmarks that compare them); TOPO_APPLIANCE (the iphttpsd
+# binary to run, default build/iphttpsd).
 
 TOPO_REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 TOPO_DEVICE=${TOPO_DEVICE:-af_xdp}
@@ -135,7 +136,7 @@ topo_start_appliance() {
 	fi
 	: > "$TOPO_STATE/iphttpsd.log"
 	# Started directly (not through a shell function) so that $! is iphttpsd itself.
-	ip netns exec "$(topo_ns gw)" "$TOPO_REPO/build/iphttpsd" -c "$config" --file-prefix "$(topo_file_prefix)" \
+	ip netns exec "$(topo_ns gw)" "${TOPO_APPLIANCE:-$TOPO_REPO/build/iphttpsd}" -c "$config" --file-prefix "$(topo_file_prefix)" \
 		--control-socket "$TOPO_STATE/control.sock" "${args[@]}" "$@" > "$TOPO_STATE/iphttpsd.log" 2>&1 &
 	echo $! > "$TOPO_STATE/iphttpsd.pid"
 	for i in $(seq 1 200); do
