@@ -22,13 +22,16 @@ usage: hostile_peer.py IFACE GW_MAC MODE [options]
         then stops acknowledging and sends S more bytes: the server now holds a
         full send queue and receive queue for each. Held until H seconds pass,
         then each is reset.
-  grow-ooo --src IP --port P --conns N [--window-bytes W] [--hold H]
+  grow-ooo --src IP --port P --conns N [--window-bytes W] [--lose-every L] [--hold H]
         N connections with timestamps and window scaling to the discard port P,
         each a window-bound sender: it sends all the window the server offers,
         and more as each acknowledgement moves it, echoing the server's TSval,
         until the server offers W bytes (its receive window grew with what it
         took per RTT). Then each leaves a one-byte hole and fills the rest of
         that window out of order. Held until H seconds pass, then each is reset.
+        With L, every L-th segment of the growing phase is not sent (a lossy
+        path): the sender goes back to the server's acknowledgement after a
+        quiet spell, as it would after any loss on the way.
   zero-window --src IP --port P
         A connection that advertises a zero window from its SYN on, sends a bad
         HTTP request so the server answers and closes, and then stays silent.
@@ -321,6 +324,7 @@ def mode_grow_ooo(wire, args):
     src, port, n = opt(args, "--src"), opt(args, "--port", kind=int), opt(args, "--conns", kind=int)
     target, hold = opt(args, "--window-bytes", 1 << 20, int), opt(args, "--hold", 0.0, float)
     base, mss = opt(args, "--first-port", 41000, int), 1400
+    lose_every = opt(args, "--lose-every", 0, int)
     start = time.monotonic()
     conns = handshake(wire, src, port, list(range(base, base + n)), wscale=7, with_ts=True)
     st = {}
@@ -328,10 +332,12 @@ def mode_grow_ooo(wire, args):
         scale = wire.syn_wscale.get((APPLIANCE_V4, port, sp), 0)
         # The SYN-ACK's window is never scaled: the first ACK gives the real edge.
         st[sp] = {"ours": ours, "acked": ours, "edge": ours + 65535 // 2, "theirs": theirs, "scale": scale,
-                  "echo": 0, "tsval": 3, "offered": 0}
+                  "echo": 0, "tsval": 3, "offered": 0, "progress_at": time.monotonic(), "sent_max": ours}
 
-    def send(sp, s, seq, length):
+    def send(sp, s, seq, length, lossy=False):
         s["tsval"] += 1
+        if lossy and lose_every and s["tsval"] % lose_every == 0:
+            return
         wire.send_v4(src, APPLIANCE_V4, tcp(sp, port, seq, s["theirs"], F_ACK | F_PSH, 65535, bytes(length),
                                             opts=timestamps_option(s["tsval"], s["echo"])))
 
@@ -339,16 +345,24 @@ def mode_grow_ooo(wire, args):
     while growing and time.monotonic() < deadline:
         for sp in growing:  # all the window offered, as a window-bound sender
             s = st[sp]
+            # A segment lost on the way (a full RX ring on a busy machine) stalls the window:
+            # after a quiet spell, send again from what the server has (go-back-N).
+            if s["ours"] != s["acked"] and time.monotonic() - s["progress_at"] > 0.3:
+                s["ours"], s["progress_at"] = s["acked"], time.monotonic()
             while ((s["edge"] - s["ours"]) & 0xFFFFFFFF) >= mss and not seq_after(s["ours"], s["edge"]):
-                send(sp, s, s["ours"], mss)
+                send(sp, s, s["ours"], mss, lossy=True)
                 s["ours"] = (s["ours"] + mss) & 0xFFFFFFFF
+                if seq_after(s["ours"], s["sent_max"]):
+                    s["sent_max"] = s["ours"]
                 sent += 1
         for a, d, sp, dp, seq, ack, flags, w, payload, ts in wire.recv_v4_tcp(0.02):
             if d != src or sp != port or dp not in st:
                 continue
             s = st[dp]
-            if seq_after(ack, s["acked"]) and not seq_after(ack, s["ours"]):
-                s["acked"] = ack
+            if seq_after(ack, s["acked"]) and not seq_after(ack, s["sent_max"]):
+                s["acked"], s["progress_at"] = ack, time.monotonic()
+                if seq_after(ack, s["ours"]):  # a hole filled: what we sent before the go-back is in
+                    s["ours"] = ack
             edge = (ack + (w << s["scale"])) & 0xFFFFFFFF
             if seq_after(edge, s["edge"]):
                 s["edge"] = edge
@@ -368,7 +382,7 @@ def mode_grow_ooo(wire, args):
             ooo += 1
     print(json.dumps({"connections": len(conns), "grown": sum(1 for s in st.values() if s["offered"] >= target),
                       "smallest_window": min((s["offered"] for s in st.values()), default=0),
-                      "in_order_segments": sent, "out_of_order_segments": ooo,
+                      "segments_sent": sent, "out_of_order_segments": ooo,
                       "grow_s": round(grown_at - start, 2)}), flush=True)
     hold_then_reset(wire, src, port, st, start + hold)
     return 0 if len(conns) == n else 1
