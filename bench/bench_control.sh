@@ -54,8 +54,7 @@ for _ in $(seq 1 150); do
 done
 stream() { # Gbit/s of one RUN_SECONDS stream
 	topo_in client timeout $((RUN_SECONDS + 15)) iperf3 -6 -c fd00:c0::2 -t "$RUN_SECONDS" -J 2>/dev/null |
-		python3 -c 'import json,sys; print(round(json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"] / 1e9, 4))' \
-		2>/dev/null || echo 0
+		iperf_received 1e9 4
 }
 plain="" scraped="" scrape_out=""
 echo "stream through the tunnel, $ROUNDS pairs of ${RUN_SECONDS} s (without, then with scraping at 10 Hz):" >&2

@@ -32,17 +32,9 @@ bench_before_down() {
 
 iperf_rate() { # [iperf3 args]: Mbit/s received
 	ip netns exec "$FAR" timeout $((SECONDS_PER_RUN + 20)) iperf3 -6 -c fd00:c0::2 -t "$SECONDS_PER_RUN" -C "$CC" \
-		-J "$@" 2>/dev/null |
-		python3 -c 'import json,sys; print(round(json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"] / 1e6, 1))' \
-		2>/dev/null || echo 0
+		-J "$@" 2>/dev/null | iperf_received 1e6 1
 }
-measure() { # [iperf3 args] -> the median of ROUNDS
-	local i rates=""
-	for i in $(seq 1 "$ROUNDS"); do
-		rates+="$(iperf_rate "$@")"$'\n'
-	done
-	printf '%s' "$rates" | median
-}
+measure() { median_of_rounds iperf_rate "$@"; } # [iperf3 args]
 
 bench_pin_cubic
 topo_up || exit 1

@@ -58,8 +58,7 @@ bench_before_down() {
 CC=${CC:-cubic}
 iperf_rate() { # [iperf3 args]: Gbit/s received
 	topo_in client timeout $((SECONDS_PER_RUN + 15)) iperf3 -6 -c fd00:c0::2 -t "$SECONDS_PER_RUN" -C "$CC" -J "$@" 2>/dev/null |
-		python3 -c 'import json,sys; print(round(json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"] / 1e9, 3))' \
-		2>/dev/null || echo 0
+		iperf_received 1e9 3
 }
 rtt_ms() { # median RTT of 20 pings to corp, ms
 	topo_in client ping -6 -c 20 -i 0.05 -W 1 fd00:c0::2 2>/dev/null |
@@ -82,21 +81,14 @@ core1_kernel_share() { # [iperf3 args] -> "rate kernel_share"
 	sleep 1.5
 	perf record -q -C 1 -o "$data" -- sleep 3 >/dev/null 2>&1
 	wait $!
-	rate=$(python3 -c 'import json,sys; print(round(json.load(open(sys.argv[1]))["end"]["sum_received"]["bits_per_second"] / 1e9, 3))' \
-		"$TOPO_STATE/profiled.json" 2>/dev/null || echo 0)
+	rate=$(iperf_received 1e9 3 < "$TOPO_STATE/profiled.json")
 	echo "$rate $(perf report -q -i "$data" --sort dso --stdio 2>/dev/null |
 		awk '/\[kernel/ {gsub("%", "", $1); k += $1} END {printf "%.3f", k / 100}')"
 	rm -f "$data"
 }
 
-# One direction's median over ROUNDS, and the RTT under the last round's stream.
-measure() { # label [iperf3 args] -> prints "up|down rate"
-	local i rates=""
-	for i in $(seq 1 "$ROUNDS"); do
-		rates+="$(iperf_rate "$@")"$'\n'
-	done
-	printf '%s' "$rates" | median
-}
+# One direction's median over ROUNDS.
+measure() { median_of_rounds iperf_rate "$@"; } # [iperf3 args]
 
 # CPU time the hypervisor took from this VM over the run (/proc/stat "steal"):
 # on a shared host it moves every figure; printed so a reader can tell.

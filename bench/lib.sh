@@ -28,4 +28,18 @@ trap bench_cleanup EXIT
 trap 'exit 130' INT TERM
 
 median() { sort -g | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
+# The median of ROUNDS runs of a command that prints one number.
+median_of_rounds() {
+	local i rates=""
+	for i in $(seq 1 "$ROUNDS"); do
+		rates+="$("$@")"$'\n'
+	done
+	printf '%s' "$rates" | median
+}
+# The receiver's rate in iperf3 -J output on stdin, in bits/s over $1 (1e9:
+# Gbit/s), rounded to $2 places; 0 when the run gave none.
+iperf_received() {
+	python3 -c 'import json,sys; r = json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"]
+print(round(r / float(sys.argv[1]), int(sys.argv[2])))' "$1" "$2" 2>/dev/null || echo 0
+}
 field() { python3 -c "import json, sys; print(json.loads(sys.stdin.read())['$1'])"; }

@@ -53,15 +53,15 @@ sample_memory() { # writes the highest mbufs_in_use and queued_mbufs seen until 
 }
 
 # A held attack in the background: the memory sampled while it lasts, its one line awaited.
-attack_start() { # name hostile-args... (sets attacker, sampler, queued_before)
-	local name=$1
-	shift
+attack_start() { # name seconds hostile-args... (sets attacker, sampler, queued_before)
+	local name=$1 seconds=$2
+	shift 2
 	queued_before=$(memory queued_mbufs)
 	sample_memory "$TOPO_STATE/attack-done-$name" > "$TOPO_STATE/memory-$name" &
 	sampler=$!
 	hostile "$@" > "$TOPO_STATE/attack-$name" 2>&1 &
 	attacker=$!
-	for _ in $(seq 1 1500); do
+	for _ in $(seq 1 $((seconds * 10))); do
 		[ -s "$TOPO_STATE/attack-$name" ] && break
 		sleep 0.1
 	done
@@ -75,9 +75,8 @@ fresh_client_gets_in() { # while-what
 	check "$1, a fresh client completes a TLS handshake and its echo" \
 		python3 -c 'import json,sys; sys.exit(0 if json.loads(sys.argv[1])["ok"] else 1)' "$out"
 }
-# The highest the attack made memory reach, against the bounds; then what TCP
-# holds once the attacker has reset its connections (when its hold ends).
-attack_end() { # name who
+# The highest the attack made memory reach, against the bounds.
+attack_memory_bounded() { # name
 	local max_in_use max_queued
 	touch "$TOPO_STATE/attack-done-$1"
 	wait "$sampler"
@@ -86,6 +85,11 @@ attack_end() { # name who
 	check "TCP never held more than its hard limit" test "$max_queued" -le "$HARD_LIMIT"
 	check "the pool never ran dry (at least half of TCP_MEMORY_RESERVE_MBUFS stayed free)" \
 		test "$max_in_use" -le $((POOL - 256))
+}
+# The memory bounds, then what TCP holds once the attacker has reset its
+# connections (when its hold ends).
+attack_end() { # name who
+	attack_memory_bounded "$1"
 	wait "$attacker" 2>/dev/null
 	for _ in $(seq 1 50); do
 		[ "$(memory queued_mbufs)" -le "$queued_before" ] && break
@@ -100,7 +104,7 @@ attack_end() { # name who
 # must still find the worker's budget and the pool's reserve in force.
 echo "# 32 connections grow their send queues with their congestion windows, then stop acknowledging"
 grown_before=$(counter tcp_send_queue_grown)
-attack_start grow grow-stall --src 192.0.2.79 --port 7 --conns 32 --grow-bytes 200000 --hold 30
+attack_start grow 150 grow-stall --src 192.0.2.79 --port 7 --conns 32 --grow-bytes 200000 --hold 30
 check "32 connections each had 200 kB echoed and acknowledged, then stalled" \
 	grep -q '"connections": 32, "grown": 32' "$TOPO_STATE/attack-grow"
 grown=$(( $(counter tcp_send_queue_grown) - grown_before ))
@@ -120,7 +124,7 @@ grown_before=$(counter tcp_recv_window_grown)
 pruned_before=$(( $(counter tcp_ooo_pruned) + $(counter drop_tcp_ooo_pressure) ))
 # One segment in 4,999 is lost on the way (as any may be on a busy machine): the senders go back to
 # the server's acknowledgement, and the windows grow all the same.
-attack_start window grow-ooo --src 192.0.2.76 --port 9 --conns 32 --window-bytes 1048576 --lose-every 4999 --hold 30
+attack_start window 150 grow-ooo --src 192.0.2.76 --port 9 --conns 32 --window-bytes 1048576 --lose-every 4999 --hold 30
 check "32 connections were offered windows of 1 MiB or more, and filled them out of order" \
 	grep -q '"connections": 32, "grown": 32' "$TOPO_STATE/attack-window"
 grown=$(( $(counter tcp_recv_window_grown) - grown_before ))
@@ -140,34 +144,15 @@ zero_window_start=$(date +%s)
 # --- 1,024 connections from one source, one-byte out-of-order segments ---
 for spacing in 1 2; do
 	echo "# one-byte segments beyond a gap, ${spacing} byte(s) apart"
-	done_flag=$TOPO_STATE/attack-done-$spacing
-	sample_memory "$done_flag" > "$TOPO_STATE/memory-$spacing" &
-	sampler=$!
-	hostile ooo --src 192.0.2.77 --port 7 --conns 1024 --segments 256 --spacing "$spacing" \
-		--first-port $((20000 + spacing * 2000)) --hold 25 > "$TOPO_STATE/attack-$spacing" 2>&1 &
-	attacker=$!
 	# The attack has sent its segments when the tool prints its line (it then holds the connections).
-	for _ in $(seq 1 600); do
-		[ -s "$TOPO_STATE/attack-$spacing" ] && break
-		sleep 0.1
-	done
-	echo "    $(cat "$TOPO_STATE/attack-$spacing")"
+	attack_start "$spacing" 60 ooo --src 192.0.2.77 --port 7 --conns 1024 --segments 256 --spacing "$spacing" \
+		--first-port $((20000 + spacing * 2000)) --hold 25
 	check "the attacker opened 1,024 connections and sent its segments" \
 		grep -q '"connections": 1024, "segments_sent": 262144' "$TOPO_STATE/attack-$spacing"
-	out=$(topo_in client python3 tests/lib/iphttps_client.py session 192.0.2.1 --ca "$PKI/ca.crt" --timeout 20 \
-		2>&1 | tail -1)
-	echo "    $out"
-	check "during the attack a fresh client completes a TLS handshake and its echo" \
-		python3 -c 'import json,sys; sys.exit(0 if json.loads(sys.argv[1])["ok"] else 1)' "$out"
+	fresh_client_gets_in "during the attack"
 	check "during the attack the appliance answers ping" topo_in client ping -c 2 -W 2 -q 192.0.2.1
 	check "during the attack the appliance answers ping6" topo_in client ping -6 -c 2 -W 2 -q 2001:db8:e::1
-	touch "$done_flag"
-	wait "$sampler"
-	read -r max_in_use max_queued < "$TOPO_STATE/memory-$spacing"
-	echo "    highest mbufs in use $max_in_use of $POOL; highest held by TCP $max_queued (hard limit $HARD_LIMIT)"
-	check "TCP never held more than its hard limit" test "$max_queued" -le "$HARD_LIMIT"
-	check "the pool never ran dry (at least half of TCP_MEMORY_RESERVE_MBUFS stayed free)" \
-		test "$max_in_use" -le $((POOL - 256))
+	attack_memory_bounded "$spacing"
 	kill "$attacker" 2>/dev/null
 	wait "$attacker" 2>/dev/null
 done

@@ -1501,34 +1501,51 @@ static void test_out_of_order_window_beyond_the_walk_limit(void)
 }
 
 /*
- * One RTT of a peer that sends all the window lets it (or that many
- * sixteenths of it) in one receive batch, echoing the TSval of the ACK it
- * had; returns the right edge of the window the appliance then advertised.
+ * A connection for window_rounds: its peer's RTT 10 ms (srtt, which stands in
+ * where no timestamps are echoed), the layer above taking all data or none;
+ * *edge is the right edge of the SYN-ACK's window.
  */
-static uint32_t window_round(struct peer *p, uint32_t *edge, uint32_t srtt_ms, uint32_t fraction_of_16)
+static struct peer window_peer(bool ts, bool drain, uint32_t *edge)
+{
+	struct peer p = established(ts);
+
+	conn_of(&p)->srtt_us = 10000;
+	app.drain = drain;
+	*edge = p.snd_nxt + RTE_MIN(harness.config.limits.tcp_recv_queue_bytes, 0xffffu);
+	return p;
+}
+
+/*
+ * RTTs of 10 ms in which the peer sends all the window lets it (or that many
+ * sixteenths of it) in one receive batch, echoing the TSval of the ACK it
+ * had; *edge follows the right edge of the window the appliance advertised.
+ */
+static void window_rounds(struct peer *p, uint32_t *edge, int rounds, uint32_t fraction_of_16)
 {
 	static const uint8_t chunk[1400];
 	struct tcp_conn *c = conn_of(p);
-	uint32_t budget = (uint32_t)(((uint64_t)(*edge - p->snd_nxt) * fraction_of_16) / 16);
 	struct seg s, out;
 
-	clock_set_ms(harness.w->now_ms + srtt_ms);
-	while (budget >= sizeof(chunk)) {
-		s = peer_seg(p, F_ACK);
-		memcpy(s.payload, chunk, sizeof(chunk));
-		s.len = sizeof(chunk);
-		inject_in_batch(&s);
-		p->snd_nxt += sizeof(chunk);
-		budget -= (uint32_t)sizeof(chunk);
+	for (int round = 0; round < rounds; round++) {
+		uint32_t budget = (uint32_t)(((uint64_t)(*edge - p->snd_nxt) * fraction_of_16) / 16);
+
+		clock_set_ms(harness.w->now_ms + 10);
+		while (budget >= sizeof(chunk)) {
+			s = peer_seg(p, F_ACK);
+			memcpy(s.payload, chunk, sizeof(chunk));
+			s.len = sizeof(chunk);
+			inject_in_batch(&s);
+			p->snd_nxt += sizeof(chunk);
+			budget -= (uint32_t)sizeof(chunk);
+		}
+		tcp_input_batch_end(harness.w); /* two segments or more: the batch's ACK goes now */
+		while (take(&out) == 0) {
+			*edge = out.ack + ((uint32_t)out.win << c->rcv_wscale);
+			if (out.opts.has_ts)
+				p->last_tsval_seen = out.opts.tsval; /* echoed by the next round's data: one RTT */
+			CU_ASSERT_EQUAL(out.ack, p->snd_nxt); /* everything sent inside the window was taken */
+		}
 	}
-	tcp_input_batch_end(harness.w); /* two segments or more: the batch's ACK goes now */
-	while (take(&out) == 0) {
-		*edge = out.ack + ((uint32_t)out.win << c->rcv_wscale);
-		if (out.opts.has_ts)
-			p->last_tsval_seen = out.opts.tsval; /* echoed by the next round's data: one RTT */
-		CU_ASSERT_EQUAL(out.ack, p->snd_nxt); /* everything sent inside the window was taken */
-	}
-	return *edge;
 }
 
 /*
@@ -1550,18 +1567,13 @@ static void test_receive_window_grows_while_the_peer_fills_it(void)
 
 	harness.config.limits.tcp_recv_queue_bytes = 16384;
 	harness.config.limits.tcp_recv_queue_max_bytes = 131072;
-	p = established(true);
+	p = window_peer(true, true, &edge);
 	c = conn_of(&p);
 	grain = 1u << c->rcv_wscale;
 	CU_ASSERT(0xffffu << c->rcv_wscale >= 131072); /* chosen at the SYN for the max */
 	CU_ASSERT(0x7fffu << c->rcv_wscale < 131072);  /* and no larger than it needs */
-	c->srtt_us = 10000;
-	app.drain = true;
-	edge = p.snd_nxt + 16384; /* the SYN-ACK's window */
 	/* Window-bound: it doubles every RTT until the max. */
-	for (int round = 0; round < 8; round++) {
-		window_round(&p, &edge, 10, 16);
-	}
+	window_rounds(&p, &edge, 8, 16);
 	CU_ASSERT_EQUAL(tcp_memory_rcv_cap(harness.w, c), 131072);
 	CU_ASSERT(edge - p.snd_nxt >= 131072 - grain);
 	CU_ASSERT(edge - p.snd_nxt <= 131072);
@@ -1572,43 +1584,31 @@ static void test_receive_window_grows_while_the_peer_fills_it(void)
 	before = edge;
 	t->mbuf_high_water = t->queued_mbufs;
 	CU_ASSERT_EQUAL(tcp_memory_rcv_cap(harness.w, c), 16384);
-	window_round(&p, &edge, 10, 4);
+	window_rounds(&p, &edge, 1, 4);
 	CU_ASSERT(tcp_seq_geq(edge, before));
 	CU_ASSERT_EQUAL(c->rcvq_grown, 131072);
 	t->mbuf_high_water = high_water;
 
 	/* A peer bound by its own cwnd (a quarter of the window per RTT): no growth. */
 	harness.w->counters.tcp_recv_window_grown = 0;
-	p = established(true);
+	p = window_peer(true, true, &edge);
 	c = conn_of(&p);
-	c->srtt_us = 10000;
-	app.drain = true;
-	edge = p.snd_nxt + 16384;
-	for (int round = 0; round < 8; round++)
-		window_round(&p, &edge, 10, 4);
+	window_rounds(&p, &edge, 8, 4);
 	CU_ASSERT_EQUAL(tcp_memory_rcv_cap(harness.w, c), 16384);
 	CU_ASSERT(edge - p.snd_nxt <= 16384);
 
 	/* Without timestamps the sender's RTT stands in: window-bound, it still grows. */
-	p = established(false);
+	p = window_peer(false, true, &edge);
 	c = conn_of(&p);
-	c->srtt_us = 10000;
-	app.drain = true;
-	edge = p.snd_nxt + 16384;
-	for (int round = 0; round < 8; round++)
-		window_round(&p, &edge, 10, 16);
+	window_rounds(&p, &edge, 8, 16);
 	CU_ASSERT_EQUAL(c->rcv_rtt_us, 0);
 	CU_ASSERT_EQUAL(tcp_memory_rcv_cap(harness.w, c), 131072);
 	harness.w->counters.tcp_recv_window_grown = 0;
 
 	/* A reader that stops: the peer fills the window, which closes, and does not grow. */
-	p = established(true);
+	p = window_peer(true, false, &edge);
 	c = conn_of(&p);
-	c->srtt_us = 10000;
-	app.drain = false;
-	edge = p.snd_nxt + 16384;
-	for (int round = 0; round < 4; round++)
-		window_round(&p, &edge, 10, 16);
+	window_rounds(&p, &edge, 4, 16);
 	CU_ASSERT_EQUAL(tcp_memory_rcv_cap(harness.w, c), 16384);
 	CU_ASSERT(tcp_readable_bytes(c) >= 16384 - 1400);
 	CU_ASSERT(edge - p.snd_nxt < 1400 + grain);
