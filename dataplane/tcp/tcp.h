@@ -88,8 +88,12 @@ void tcp_consume(struct worker *w, struct tcp_conn *c, uint32_t n);
  */
 struct rte_mbuf *tcp_take(struct worker *w, struct tcp_conn *c);
 
-/** tcp_take, at most max_segments mbufs (what another connection's send queue has room for). */
-struct rte_mbuf *tcp_take_up_to(struct worker *w, struct tcp_conn *c, uint16_t max_segments);
+/**
+ * tcp_take, at most max_segments whole mbufs holding at most max_bytes (what
+ * another connection's send queue has room for, in mbufs and in bytes).
+ * NULL when nothing is waiting or the first mbuf alone is over max_bytes.
+ */
+struct rte_mbuf *tcp_take_up_to(struct worker *w, struct tcp_conn *c, uint16_t max_segments, uint32_t max_bytes);
 
 /** Whether the peer has sent FIN: what is readable now is all there will be. */
 bool tcp_peer_closed(const struct tcp_conn *c);

@@ -97,15 +97,15 @@ void tcp_bufq_drop(struct tcp_bufq *q, uint32_t n)
 	}
 }
 
-struct rte_mbuf *tcp_bufq_take(struct tcp_bufq *q, uint16_t max_segments)
+struct rte_mbuf *tcp_bufq_take(struct tcp_bufq *q, uint16_t max_segments, uint32_t max_bytes)
 {
 	struct rte_mbuf *head = q->head, *last = NULL, *m = q->head;
 	uint32_t bytes = 0;
 	uint16_t count = 0;
 
-	if (!head)
+	if (!head || max_segments == 0 || head->data_len > max_bytes)
 		return NULL;
-	while (m && count < max_segments) {
+	while (m && count < max_segments && m->data_len <= max_bytes - bytes) {
 		bytes += m->data_len;
 		count++;
 		last = m;

@@ -49,8 +49,12 @@ void tcp_bufq_copy(struct tcp_bufq *q, uint32_t offset, uint32_t len, void *dst)
 /** Drop the first n bytes (n <= bytes). */
 void tcp_bufq_drop(struct tcp_bufq *q, uint32_t n);
 
-/** Detach up to max_segments leading mbufs as one chain (pkt_len, nb_segs set); NULL if empty. */
-struct rte_mbuf *tcp_bufq_take(struct tcp_bufq *q, uint16_t max_segments);
+/**
+ * Detach the leading whole mbufs, at most max_segments of them holding at most
+ * max_bytes, as one chain (pkt_len, nb_segs set); NULL if empty or if the
+ * first mbuf alone holds more than max_bytes.
+ */
+struct rte_mbuf *tcp_bufq_take(struct tcp_bufq *q, uint16_t max_segments, uint32_t max_bytes);
 
 /** Copy len bytes in from buf, filling the tail's room then new mbufs from pool. @return bytes queued. */
 uint32_t tcp_bufq_write(struct tcp_bufq *q, struct rte_mempool *pool, const void *buf, uint32_t len);

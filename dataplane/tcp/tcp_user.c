@@ -78,9 +78,9 @@ uint32_t tcp_read(struct worker *w, struct tcp_conn *c, void *buf, uint32_t len)
 	return n;
 }
 
-struct rte_mbuf *tcp_take_up_to(struct worker *w, struct tcp_conn *c, uint16_t max_segments)
+struct rte_mbuf *tcp_take_up_to(struct worker *w, struct tcp_conn *c, uint16_t max_segments, uint32_t max_bytes)
 {
-	struct rte_mbuf *m = max_segments ? tcp_bufq_take(&c->rcvq, max_segments) : NULL;
+	struct rte_mbuf *m = tcp_bufq_take(&c->rcvq, max_segments, max_bytes);
 
 	if (m)
 		window_opened(w, c);
@@ -89,7 +89,7 @@ struct rte_mbuf *tcp_take_up_to(struct worker *w, struct tcp_conn *c, uint16_t m
 
 struct rte_mbuf *tcp_take(struct worker *w, struct tcp_conn *c)
 {
-	return tcp_take_up_to(w, c, TCP_TAKE_MAX_SEGMENTS);
+	return tcp_take_up_to(w, c, TCP_TAKE_MAX_SEGMENTS, UINT32_MAX);
 }
 
 uint32_t tcp_send_space(const struct worker *w, const struct tcp_conn *c)
