@@ -1,6 +1,10 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # iphttps: `make` builds the appliance and its CLI; `make test` runs every tier.
 
+# A bare `make` builds what `make all` builds, whatever rule comes first
+# (tests/static/test_make_default.sh).
+.DEFAULT_GOAL := all
+
 PKGS        := libdpdk openssl yaml-0.1
 CC          ?= cc
 BUILD       ?= build

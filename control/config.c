@@ -334,6 +334,7 @@ static void validate_port(struct config_yaml_ctx *ctx, const struct config_port 
 {
 	char text[INET6_ADDRSTRLEN];
 
+	/* A port with a bad value is not present: its errors stand alone. */
 	if (!port->present)
 		return;
 	if (port->has_ipv4_gateway && !port->has_ipv4)
@@ -400,9 +401,10 @@ static void validate_listeners(struct config_yaml_ctx *ctx, const struct iphttps
 			config_yaml_error_at(ctx, &l->port, "'listeners[%u].port' %u is also a tcp_services port", i,
 					     l->port);
 	}
-	if (https && !config_yaml_was_set(ctx, c->tls.certificate))
+	/* Given is enough here: a key whose file cannot be read was reported at its own line. */
+	if (https && !config_yaml_was_given(ctx, c->tls.certificate))
 		config_yaml_error_at(ctx, &c->tls, "an https listener needs 'tls.certificate'");
-	if (https && !config_yaml_was_set(ctx, c->tls.private_key))
+	if (https && !config_yaml_was_given(ctx, c->tls.private_key))
 		config_yaml_error_at(ctx, &c->tls, "an https listener needs 'tls.private_key'");
 }
 
@@ -437,7 +439,7 @@ static void validate(struct config_yaml_ctx *ctx, const struct iphttps_config *c
 			break;
 		}
 	if (c->iphttps.authentication == CONFIG_AUTH_CERTIFICATES &&
-	    config_yaml_was_set(ctx, &c->iphttps.authentication) && !config_yaml_was_set(ctx, c->tls.client_ca))
+	    config_yaml_was_set(ctx, &c->iphttps.authentication) && !config_yaml_was_given(ctx, c->tls.client_ca))
 		config_yaml_error_at(ctx, &c->iphttps.authentication,
 				     "authentication 'certificates' needs 'tls.client_ca'");
 	check_grows_from(ctx, &c->limits.tcp_send_queue_max_bytes, c->limits.tcp_send_queue_bytes, "send queue",

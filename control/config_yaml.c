@@ -69,16 +69,24 @@ void config_yaml_error_at(struct config_yaml_ctx *ctx, const void *field, const 
 
 int config_yaml_was_set(const struct config_yaml_ctx *ctx, const void *field)
 {
+	const struct yaml_mark_record *mark = find_mark(ctx, field);
+
+	return mark && mark->valid;
+}
+
+int config_yaml_was_given(const struct config_yaml_ctx *ctx, const void *field)
+{
 	return find_mark(ctx, field) != NULL;
 }
 
-static void remember_mark(struct config_yaml_ctx *ctx, const void *field, const yaml_node_t *node)
+static void remember_mark(struct config_yaml_ctx *ctx, const void *field, const yaml_node_t *node, bool valid)
 {
 	if (ctx->mark_count >= sizeof(ctx->marks) / sizeof(ctx->marks[0]))
 		return;
 	ctx->marks[ctx->mark_count].field = field;
 	ctx->marks[ctx->mark_count].line = (unsigned int)node->start_mark.line + 1;
 	ctx->marks[ctx->mark_count].column = (unsigned int)node->start_mark.column + 1;
+	ctx->marks[ctx->mark_count].valid = valid;
 	ctx->mark_count++;
 }
 
@@ -401,7 +409,7 @@ static void read_list(struct walk *w, const struct field *f, const yaml_node_t *
 			break;
 		}
 		if (rc == 0) {
-			remember_mark(w->ctx, dst, item);
+			remember_mark(w->ctx, dst, item, true);
 			good++;
 		}
 		w->path[old] = '\0';
@@ -537,12 +545,12 @@ static int walk_mapping(struct walk *w, const yaml_node_t *node, const struct fi
 
 			if (!(f->kind == FIELD_SECTION && is_null_scalar(value)))
 				read_field(w, f, value, base);
-			/* Only a value that was read counts as given: checks across keys
-			 * then never pile onto a value already reported as bad. */
+			/* Only a value that was read counts as set: checks across keys
+			 * then never pile onto a value already reported as bad; one
+			 * that asks whether the key is there at all sees it given. */
 			if (w->ctx->errors->count != before)
 				rc = -1;
-			else
-				remember_mark(w->ctx, (char *)base + f->offset, value);
+			remember_mark(w->ctx, (char *)base + f->offset, value, w->ctx->errors->count == before);
 		}
 		w->path[old] = '\0';
 	}

@@ -8,6 +8,7 @@
  * this file knows YAML, types and error positions, nothing of the appliance.
  */
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -55,6 +56,7 @@ struct field {
 struct yaml_mark_record {
 	const void *field; /* address inside the config being filled */
 	unsigned int line, column;
+	bool valid;        /* the value was read without error (else it was reported where it stands) */
 };
 
 /* State of one load: where errors go and where each value came from. */
@@ -77,8 +79,16 @@ void config_yaml_error(struct config_yaml_ctx *ctx, unsigned int line, unsigned 
 void config_yaml_error_at(struct config_yaml_ctx *ctx, const void *field, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-/** Whether the value at `field` was given in the file. */
+/** Whether the value at `field` was given in the file and read without error. */
 int config_yaml_was_set(const struct config_yaml_ctx *ctx, const void *field);
+
+/**
+ * Whether the key of `field` was written in the file at all, its value good
+ * or bad. A check that a key is present asks this: a key that is there with
+ * a bad value (a file that cannot be read) was reported once at its own
+ * line, and "needs the key" at 1:1 would send a person to the wrong place.
+ */
+int config_yaml_was_given(const struct config_yaml_ctx *ctx, const void *field);
 
 /** Put the errors in file order (line, column, then the order found): cross-key checks run after the walk. */
 void config_yaml_sort_errors(struct config_errors *errors);
