@@ -217,6 +217,14 @@ static const struct field root_fields[] = {
 	{ 0 },
 };
 
+const char *config_warning(const struct iphttps_config *c)
+{
+	if (c->tls.min_version < CONFIG_TLS_1_2)
+		return "'tls.min_version' below \"1.2\" is for legacy clients (Windows 7 speaks TLS 1.0 by default): "
+		       "TLS 1.0 and 1.1 are admitted with CBC-SHA suites and SHA-1 signatures, on those connections only";
+	return NULL;
+}
+
 void config_set_defaults(struct iphttps_config *c)
 {
 	memset(c, 0, sizeof(*c));

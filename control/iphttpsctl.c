@@ -577,6 +577,8 @@ static int cmd_check(const struct options *o, int argc, char **argv)
 		return 2;
 	}
 	if (config_load(argv[1], &config, &errors) == 0) {
+		if (config_warning(&config))
+			fprintf(stderr, "%s: warning: %s\n", argv[1], config_warning(&config));
 		printf("%s: ok\n", argv[1]);
 		return 0;
 	}

@@ -147,6 +147,8 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	appliance_apply_overrides(config);
+	if (config_warning(config))
+		fprintf(stderr, "iphttpsd: %s: warning: %s\n", config_path, config_warning(config));
 	appliance.config = config;
 	snprintf(appliance.config_path, sizeof(appliance.config_path), "%s", config_path);
 	if (eal_args_build(config, &overrides, argv[0], &eal) != 0)

@@ -193,6 +193,13 @@ struct config_errors {
  */
 int config_load(const char *path, struct iphttps_config *config, struct config_errors *errors);
 
+/**
+ * A warning about a valid config that an operator should still know of, or
+ * NULL: tls.min_version below "1.2", which is for legacy clients (Windows 7)
+ * only. `iphttpsctl check` prints it; iphttpsd logs it when it starts.
+ */
+const char *config_warning(const struct iphttps_config *config);
+
 /** Fill a config with every default (what an empty file yields). */
 void config_set_defaults(struct iphttps_config *config);
 

@@ -12,6 +12,7 @@
 #include "tls_null_suites.h"
 #include "tls_ocsp_staple.h"
 #include "tls_error.h"
+#include "tls_security.h"
 #include "tls_ticket_keys.h"
 
 /* The context new handshakes use; one reference owned here. */
@@ -72,7 +73,7 @@ static int require_client_certificates(SSL_CTX *ctx, const struct config_tls *tl
 SSL_CTX *tls_context_create(const struct iphttps_config *config, char *err, size_t err_len)
 {
 	const struct config_tls *tls = &config->tls;
-	char ciphers[CONFIG_CIPHERS_MAX_BYTES + sizeof(TLS_NULL_SUITES) + 2];
+	char ciphers[CONFIG_CIPHERS_MAX_BYTES + sizeof(TLS_NULL_SUITES) + sizeof(TLS_LEGACY_SUITES) + 2];
 	SSL_CTX *ctx;
 
 	ERR_clear_error();
@@ -86,12 +87,13 @@ SSL_CTX *tls_context_create(const struct iphttps_config *config, char *err, size
 	 * end of its offer, after the ECDHE AES-GCM suites, and a Windows server
 	 * picks NULL when it is enabled (the inner traffic is IPsec). So with the
 	 * switch on, NULL comes first and wins whenever it is offered; a client
-	 * without it (Windows 7) gets the best of tls.ciphers. */
-	snprintf(ciphers, sizeof(ciphers), "%s%s%s", tls->null_encryption ? TLS_NULL_SUITES : "",
-		 tls->null_encryption ? ":" : "", tls->ciphers);
+	 * without it (Windows 7) gets the best of tls.ciphers. Below TLS 1.2
+	 * the CBC-SHA suites come last, for those versions only (tls_security.h). */
+	snprintf(ciphers, sizeof(ciphers), "%s%s%s%s%s", tls->null_encryption ? TLS_NULL_SUITES : "",
+		 tls->null_encryption ? ":" : "", tls->ciphers, tls_security_legacy_versions(tls) ? ":" : "",
+		 tls_security_legacy_versions(tls) ? TLS_LEGACY_SUITES : "");
 	SSL_CTX_set_options(ctx, SSL_OP_CIPHER_SERVER_PREFERENCE);
-	if (tls->null_encryption)
-		tls_admit_null_suites(ctx);
+	tls_security_attach(ctx, tls);
 	if (SSL_CTX_set_cipher_list(ctx, ciphers) != 1)
 		return fail(ctx, err, err_len, "tls.ciphers: no usable cipher");
 	if (SSL_CTX_set_ciphersuites(ctx, tls->ciphersuites) != 1)

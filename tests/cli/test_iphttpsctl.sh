@@ -5,7 +5,7 @@ cd "$(dirname "$0")/../.."
 . tests/lib/check.sh
 ctl=build/iphttpsctl
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+trap 'rm -rf "$tmp" config/legacy-tls.test.yaml' EXIT
 
 for f in config/*.yaml; do
 	check "check $f exits 0" "$ctl" check "$f"
@@ -27,4 +27,13 @@ check_equal "an unknown command exits 2" 2 "$?"
 check "an unknown command names itself" grep -q "unknown command 'frobnicate'" "$tmp/err"
 "$ctl" check > /dev/null 2>&1
 check_equal "check without a file exits 2" 2 "$?"
+# tls.min_version "1.0" is valid, for Windows 7, and check says what it admits.
+sed 's/min_version: "1.2"/min_version: "1.0"/' config/lab.yaml > config/legacy-tls.test.yaml
+"$ctl" check config/legacy-tls.test.yaml > "$tmp/out" 2> "$tmp/err"
+check_equal "check of tls.min_version 1.0 exits 0" "0 config/legacy-tls.test.yaml: ok" "$? $(cat "$tmp/out")"
+check "and warns that it is for legacy clients" grep -q \
+	"^config/legacy-tls.test.yaml: warning: 'tls.min_version' below \"1.2\" is for legacy clients" "$tmp/err"
+rm -f config/legacy-tls.test.yaml
+"$ctl" check config/lab.yaml > /dev/null 2> "$tmp/err"
+check_equal "the lab's config (1.2) gets no warning" "" "$(cat "$tmp/err")"
 check_finish

@@ -112,6 +112,9 @@ done
 out=$(topo_in client timeout 8 openssl s_client -connect 192.0.2.1:443 -tls1_2 -cipher NULL-SHA256@SECLEVEL=0 \
 	</dev/null 2>&1)
 check "a NULL-SHA256 offer is refused while tls.null_encryption is off" grep -q 'handshake failure\|no cipher' <<<"$out"
+out=$(openssl_post -brief -tls1 -cipher 'DEFAULT:@SECLEVEL=0')
+check "a TLS 1.0 client is refused while tls.min_version is 1.2" \
+	bash -c 'grep -q "protocol version\|unsupported protocol" <<<"$1" && ! grep -q "^HTTP/1.1 200" <<<"$1"' _ "$out"
 
 # --- every refusal ---
 check_equal "404 for another path" "HTTP/1.1 404 Not Found" \
@@ -341,5 +344,23 @@ check "a client that offers only encrypted suites (Windows 7) still gets an encr
 	bash -c 'grep -q "^Ciphersuite: ECDHE-RSA-AES" <<<"$1" && grep -q "^HTTP/1.1 200 OK" <<<"$1"' _ "$out"
 check_json "Python ssl (encrypted suites only): every cut echoed over TLS 1.2" 'r["ok"]' \
 	client session 192.0.2.1 --ca "$PKI/ca.crt" --timeout 20
+# tls.min_version "1.0" (this config): Windows 7 speaks TLS 1.0 by default,
+# with CBC-SHA suites that the default tls.ciphers (AEAD only) lacks. They
+# are admitted for TLS 1.0 and 1.1 connections only (tls_security.h).
+for v in 1 1_1; do
+	out=$(openssl_post -brief -tls$v -cipher 'DEFAULT:@SECLEVEL=0')
+	echo "$out" | grep -E 'Protocol|Ciphersuite' | sed 's/^/    /'
+	check "tls.min_version 1.0: a TLS ${v/_/.} client (openssl s_client -tls$v) gets an ECDHE CBC-SHA suite and 200 OK" \
+		bash -c 'grep -q "^Ciphersuite: ECDHE-RSA-AES...-SHA$" <<<"$1" && grep -q "^HTTP/1.1 200 OK" <<<"$1"' _ "$out"
+done
+# Windows 7's TLS 1.0 offer, in its order (ECDHE AES-CBC first, then RSA key exchange, RC4, 3DES).
+out=$(openssl_post -brief -tls1 -cipher 'ECDHE-RSA-AES256-SHA:ECDHE-RSA-AES128-SHA:AES256-SHA:AES128-SHA:DES-CBC3-SHA:@SECLEVEL=0')
+check "Windows 7's TLS 1.0 suite list is served, with ECDHE" \
+	bash -c 'grep -q "^Ciphersuite: ECDHE-RSA-AES" <<<"$1" && grep -q "^HTTP/1.1 200 OK" <<<"$1"' _ "$out"
+out=$(openssl_post -brief -tls1_2 -cipher 'ECDHE-RSA-AES128-SHA:AES128-SHA')
+check "the CBC-SHA suites are not chosen for TLS 1.2: a TLS 1.2 client offering only them is refused" \
+	bash -c '! grep -q "^HTTP/1.1 200" <<<"$1"' _ "$out"
+out=$(openssl_post -brief -tls1_2)
+check "a TLS 1.2 client still gets an AEAD suite" grep -q '^Ciphersuite: .*GCM\|^Ciphersuite: NULL' <<<"$out"
 topo_stop_appliance
 check_finish
