@@ -66,8 +66,9 @@ def main():
         w = worse(direction, ratio, record)
         flag = w > WORSE_BY
         flagged += flag
+        change = f"worse by {w:.0%}" if w > 0 else f"better by {-w:.0%}" if w < 0 else "the same"
         print(f"  {'FLAG' if flag else 'ok  '} {name:44s} record {record:7.2f}   this run {ratio:7.2f}"
-              f"   ({direction} is better; {0.0 - w:+.0%})")
+              f"   ({direction} is better: {change})")
     print(f"{flagged} flagged" if flagged else "no ratio more than a third worse than its record")
     return 1 if flagged else 0
 
