@@ -124,10 +124,12 @@ int config_reload(const char *path, json_t **result, char *err, size_t err_len)
 	free(errors);
 	appliance_apply_overrides(next);
 	rc = apply(next, "reload", result, err, err_len);
-	if (rc == 0 && path != appliance.config_path)
-		snprintf(appliance.config_path, sizeof(appliance.config_path), "%s", path);
-	else
+	/* A reload of the file already running (SIGHUP's) has nothing to rename;
+	 * err is written only when apply refused. */
+	if (rc != 0)
 		log_warn("reload refused: %s", err);
+	else if (path != appliance.config_path)
+		snprintf(appliance.config_path, sizeof(appliance.config_path), "%s", path);
 	return rc;
 }
 

@@ -143,6 +143,39 @@ void session_packets_forget_sends(struct worker *w, struct session *s)
 	sw->tx_batch_packets = 0;
 }
 
+/*
+ * A packet larger than the batch (a link MTU above 16 KiB: iphttps.link_mtu
+ * allows 65,535) is written on its own after what is held, one TLS write
+ * per mbuf segment (records of a segment's size; the byte stream does not
+ * care where they are cut): never copied into the batch, which it would
+ * overrun. All of it or nothing: the room is checked for the whole packet
+ * and its records first.
+ */
+static int send_larger_than_batch(struct worker *w, struct session *s, struct rte_mbuf *m)
+{
+	uint32_t len = m->pkt_len;
+	uint32_t records = m->nb_segs + len / SESSION_TX_BATCH_BYTES;
+
+	session_flush_sends(w);
+	if (s->state != SESSION_LINK_UP) { /* the flush may have ended it */
+		worker_drop(w, m, drop_link_session_not_up);
+		return -1;
+	}
+	if (tcp_send_space(w, s->conn) < len + records * SESSION_TLS_RECORD_OVERHEAD_MAX_BYTES) {
+		worker_drop(w, m, drop_link_send_queue_full);
+		return -1;
+	}
+	for (struct rte_mbuf *seg = m; seg; seg = seg->next)
+		if (seg->data_len && !tls_session_write(&s->tls, rte_pktmbuf_mtod(seg, const void *), seg->data_len)) {
+			rte_pktmbuf_free(m);
+			w->counters.tls_errors++;
+			session_end(w, s, SESSION_END_TLS_ERROR);
+			return -1;
+		}
+	rte_pktmbuf_free(m);
+	return 0;
+}
+
 int session_send_packet(struct worker *w, struct session *s, struct rte_mbuf *m)
 {
 	uint32_t len = m->pkt_len;
@@ -151,7 +184,10 @@ int session_send_packet(struct worker *w, struct session *s, struct rte_mbuf *m)
 		worker_drop(w, m, drop_link_session_not_up);
 		return -1;
 	}
-	if (s->tls.ssl) {
+	if (s->tls.ssl && len > SESSION_TX_BATCH_BYTES) {
+		if (send_larger_than_batch(w, s, m) != 0)
+			return -1;
+	} else if (s->tls.ssl) {
 		struct session_worker *sw = session_worker_of(w);
 		uint8_t *at;
 		const void *data;

@@ -210,6 +210,10 @@ check "new handshakes see the new certificate" test "$new_fp" = "$want_fp"
 check "and it is not the old one" test "$new_fp" != "$old_fp"
 check "all $ALL sessions survive the rotation" test "$(link_up_ids)" = "$ids_before"
 check "show names the file the appliance now runs from" test "$(show_field config)" = "$TOPO_STATE/live.yaml"
+# Of the four reloads so far only the one that needs a restart was refused.
+# (Every successful SIGHUP reload once logged "reload refused: " and an uninitialised buffer.)
+check_equal "the successful reloads log no refusal: one 'reload refused', the restart's" 1 \
+	"$(grep -c 'reload refused: ' "$TOPO_STATE/iphttpsd.log")"
 
 # ---- a short-lived certificate from an intermediate, with an OCSP staple: the chain is sent, the
 # staple is served, the log warns of the expiry; a staple for another certificate is refused
