@@ -162,6 +162,9 @@
 	X(link_ra_sent, "Router Advertisements sent to clients (solicited and periodic)")      \
 	X(link_dad_claimed, "DAD probes that claimed a free address for their client") \
 	X(link_dad_defended, "DAD probes for another client's address answered with its NA")  \
+	X(link_ns_answered, "Neighbor Solicitations for the router's own addresses answered (NUD, resolution)") \
+	X(link_router_address_defended, "DAD probes for the router's addresses answered: no client takes one") \
+	X(drop_link_reserved_source, "client packet from the router's addresses or the subnet-router anycast") \
 	X(drop_link_spoofed_source, "client packet from an address another client has, or off the link (mode none)") \
 	X(drop_link_address_limit, "client packet from a new address past the per-client limit") \
 	X(drop_link_link_local, "client link-local unicast not to the server (mode none)")     \

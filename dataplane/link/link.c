@@ -46,6 +46,16 @@ bool link_is_server_address(const struct worker *w, const struct in6_addr *addr)
 	       memcmp(addr->s6_addr, w->config->iphttps.client_prefix.addr.s6_addr, 8) == 0;
 }
 
+bool link_is_reserved_address(const struct worker *w, const struct in6_addr *addr)
+{
+	static const uint8_t interface_id_0[8] = { 0 };
+
+	if (link_is_server_address(w, addr))
+		return true;
+	return memcmp(addr->s6_addr, w->config->iphttps.client_prefix.addr.s6_addr, 8) == 0 &&
+	       memcmp(&addr->s6_addr[8], interface_id_0, 8) == 0;
+}
+
 /* Echo reply in place: swap the addresses, change the type, fix the checksum. */
 static void echo_reply(struct worker *w, struct session *s, struct rte_mbuf *m)
 {
@@ -107,13 +117,17 @@ static bool source_allowed(struct worker *w, struct session *s, const uint8_t sr
 	struct in6_addr addr; /* aligned: the index hashes it a word at a time */
 	int rc;
 
+	memcpy(&addr, src, sizeof(addr));
+	if (link_is_reserved_address(w, &addr)) {
+		w->counters.drop_link_reserved_source++;
+		return false;
+	}
 	if (!is_link_local(src) && !in_client_prefix(w, src)) {
 		if (!none_mode)
 			return true; /* an authenticated client: the router's rules decide (to come) */
 		w->counters.drop_link_spoofed_source++;
 		return false;
 	}
-	memcpy(&addr, src, sizeof(addr));
 	rc = client_table_bind_address(w, s, &addr);
 	if (rc == 0)
 		return true;
@@ -123,6 +137,48 @@ static bool source_allowed(struct worker *w, struct session *s, const uint8_t sr
 	}
 	w->counters.drop_link_address_limit++;
 	return false;
+}
+
+/*
+ * A Neighbor Solicitation is valid (RFC 4861 7.1.1) when well formed, its
+ * target is no multicast address, and a probe from :: goes to the target's
+ * solicited-node group.
+ */
+static bool ns_valid(const struct rte_mbuf *m, const struct rte_ipv6_hdr *ip, uint32_t len)
+{
+	const uint8_t *target = (const uint8_t *)(ip + 1) + 8;
+	uint8_t group[16];
+
+	if (!nd_valid(m, ip, len, 24) || ipv6_addr_is_multicast(target))
+		return false;
+	ipv6_addr_solicited_node(target, group);
+	return !ipv6_addr_is_unspecified(ip->src_addr) || memcmp(group, ip->dst_addr, 16) == 0;
+}
+
+/* An NS for one of the router's addresses, from s's client: answered (or defended), in either mode. */
+static void solicitation_for_router(struct worker *w, struct session *s, struct rte_mbuf *m)
+{
+	const struct rte_ipv6_hdr *ip = rte_pktmbuf_mtod(m, const struct rte_ipv6_hdr *);
+
+	if (!ipv6_addr_is_unspecified(ip->src_addr) && !source_allowed(w, s, ip->src_addr)) {
+		rte_pktmbuf_free(m);
+		return;
+	}
+	link_nd_solicitation_for_router(w, s, m);
+}
+
+/* Whether m is an ICMPv6 Neighbor Solicitation whose target is the router's. */
+static bool is_ns_for_router(const struct worker *w, const struct rte_mbuf *m, const struct rte_ipv6_hdr *ip,
+			     uint32_t len)
+{
+	const uint8_t *icmp = (const uint8_t *)(ip + 1);
+	struct in6_addr target;
+
+	if (ip->proto != IPPROTO_ICMPV6 || icmp[0] != ND_TYPE_NEIGHBOR_SOLICITATION || len < 24 ||
+	    m->data_len < sizeof(*ip) + 24)
+		return false;
+	memcpy(&target, icmp + 8, sizeof(target));
+	return link_is_reserved_address(w, &target);
 }
 
 void link_input(struct worker *w, struct session *s, struct rte_mbuf *m)
@@ -145,6 +201,16 @@ void link_input(struct worker *w, struct session *s, struct rte_mbuf *m)
 	ip = rte_pktmbuf_mtod(m, const struct rte_ipv6_hdr *);
 	len = rte_be_to_cpu_16(ip->payload_len);
 	icmp = (const uint8_t *)(ip + 1);
+	if (is_ns_for_router(w, m, ip, len)) {
+		/* The router answers for itself, to multicast (address resolution,
+		 * DAD) and unicast (NUD) alike, in both modes: never forwarded. */
+		if (!ns_valid(m, ip, len)) {
+			worker_drop(w, m, drop_link_bad_nd);
+			return;
+		}
+		solicitation_for_router(w, s, m);
+		return;
+	}
 	if (ipv6_addr_is_multicast(ip->dst_addr)) {
 		/* Multicast from a client: Router Solicitations and DAD probes are the
 		 * router's business; in mode none nothing else is allowed on the link

@@ -32,6 +32,12 @@ void link_start(void);
 /** Whether addr is one of the server's addresses on the link (fe80::1, <client prefix>::1). */
 bool link_is_server_address(const struct worker *w, const struct in6_addr *addr);
 
+/**
+ * Whether addr is the router's and never a client's: the server's
+ * addresses, or the client prefix's subnet-router anycast (<prefix>::).
+ */
+bool link_is_reserved_address(const struct worker *w, const struct in6_addr *addr);
+
 /** The link's periodic work (unsolicited Router Advertisements); the worker's loop. */
 void link_poll(struct worker *w);
 

@@ -20,6 +20,15 @@
  *   the server answers as that client would: a multicast NA from the target,
  *   Router flag clear, no Target Link-Layer option, so the newcomer's DAD
  *   fails.
+ *
+ *   The server's own addresses (fe80::1 and <prefix>::1) and the prefix's
+ *   subnet-router anycast (<prefix>::, RFC 4291 2.6.1) are the router's: a
+ *   Neighbor Solicitation for one of them, multicast (address resolution)
+ *   or unicast (NUD, RFC 4861 7.3: Windows probes its router when no upper
+ *   layer confirms it), gets the router's NA: Router flag set, Solicited
+ *   set and unicast to the solicitor (7.2.4), no Target Link-Layer option
+ *   (the link has no link-layer addresses). A DAD probe for one is defended
+ *   (Solicited clear, to all-nodes), and no client ever binds one.
  */
 
 #include <stdbool.h>
@@ -45,6 +54,13 @@ void link_nd_claim(struct worker *w, struct session *s, const uint8_t target[16]
 
 /** A DAD Neighbor Solicitation from s's client, mode none (m consumed). */
 void link_nd_dad(struct worker *w, struct session *s, struct rte_mbuf *m);
+
+/**
+ * A Neighbor Solicitation from s's client for one of the router's addresses
+ * (link_is_reserved_address), already valid (RFC 4861 7.1.1): answer it, or
+ * defend the address when it is a DAD probe (m consumed).
+ */
+void link_nd_solicitation_for_router(struct worker *w, struct session *s, struct rte_mbuf *m);
 
 /** Send a Router Advertisement to s's client. @return 0, or -1 (counted). */
 int link_nd_send_ra(struct worker *w, struct session *s);

@@ -427,6 +427,112 @@ static void test_dad_claims_and_defends(void)
 	CU_ASSERT_EQUAL(harness.w->counters.link_echo_answered, 0);
 }
 
+/* The one NA the router sends for itself, checked whole: from src to dst,
+ * for target, with flags (R 0x80, S 0x40, O 0x20), no option, valid. */
+static void check_router_na(const struct tls_peer *tp, const char *src, const char *dst, const char *target,
+			    uint8_t flags)
+{
+	const uint8_t *na = tp->plain;
+
+	CU_ASSERT_EQUAL_FATAL(tp->plain_len, 40 + 24); /* no Target Link-Layer option: the link has none */
+	CU_ASSERT_TRUE(addr_is(na + 8, src));
+	CU_ASSERT_TRUE(addr_is(na + 24, dst));
+	CU_ASSERT_EQUAL(na[7], 255);
+	CU_ASSERT_EQUAL(na[40], 136);
+	CU_ASSERT_EQUAL(na[41], 0);
+	CU_ASSERT_EQUAL(na[44], flags);
+	CU_ASSERT_TRUE(addr_is(na + 48, target));
+	CU_ASSERT_EQUAL(reference_checksum(na + 40, 24, reference_pseudo_sum(na)), 0xffff);
+}
+
+/*
+ * The server is a router on the link and answers for itself (RFC 4861): a
+ * host resolves its router's address and, when no upper layer confirms it,
+ * probes it (7.3, NUD; Windows does, and DirectAccess's IPsec gives no TCP
+ * hints). 7.2.4: "If the source of the solicitation is the unspecified
+ * address, the node MUST set the Solicited flag to zero and multicast the
+ * advertisement to the all-nodes address. Otherwise, the node MUST set the
+ * Solicited flag to one and unicast the advertisement to the target address
+ * [source] of the solicitation." The Router flag is set: it is the router.
+ * Its addresses and the subnet-router anycast are defended against DAD and
+ * never a client's, in both modes.
+ */
+static void router_answers_for_itself(enum config_auth_mode mode)
+{
+	uint8_t ns[20] = { 0 }, pkt[128], body[8] = { 0 };
+	struct tls_peer *a, *b;
+	struct in6_addr t;
+	struct client_ref ref;
+
+	fresh();
+	harness.config.iphttps.authentication = mode;
+	a = link_up_peer();
+	b = link_up_peer();
+	/* Address resolution: multicast to fe80::1's solicited-node group. */
+	inet_pton(AF_INET6, "fe80::1", ns + 4);
+	tls_send(a, pkt, (int)icmp6_packet(pkt, "fe80::a", "ff02::1:ff00:1", 255, 135, ns, sizeof(ns)));
+	pump();
+	check_router_na(a, "fe80::1", "fe80::a", "fe80::1", 0x80 | 0x40 | 0x20);
+	CU_ASSERT_EQUAL(b->plain_len, 0); /* not forwarded to the other client */
+	a->plain_len = 0;
+	/* NUD: unicast to the router. */
+	tls_send(a, pkt, (int)icmp6_packet(pkt, "fe80::a", "fe80::1", 255, 135, ns, sizeof(ns)));
+	pump();
+	check_router_na(a, "fe80::1", "fe80::a", "fe80::1", 0x80 | 0x40 | 0x20);
+	a->plain_len = 0;
+	/* NUD for the router's address in the prefix, from a global address. */
+	inet_pton(AF_INET6, "2001:db8:c1::1", ns + 4);
+	tls_send(a, pkt, (int)icmp6_packet(pkt, "2001:db8:c1::a", "2001:db8:c1::1", 255, 135, ns, sizeof(ns)));
+	pump();
+	check_router_na(a, "2001:db8:c1::1", "2001:db8:c1::a", "2001:db8:c1::1", 0x80 | 0x40 | 0x20);
+	a->plain_len = 0;
+	CU_ASSERT_EQUAL(harness.w->counters.link_ns_answered, 3);
+	/* DAD for the router's addresses: defended, and the prober gets none. */
+	tls_send(b, pkt, (int)icmp6_packet(pkt, "::", "ff02::1:ff00:1", 255, 135, ns, sizeof(ns)));
+	pump();
+	check_router_na(b, "2001:db8:c1::1", "ff02::1", "2001:db8:c1::1", 0x80 | 0x20);
+	b->plain_len = 0;
+	inet_pton(AF_INET6, "fe80::1", ns + 4);
+	tls_send(b, pkt, (int)icmp6_packet(pkt, "::", "ff02::1:ff00:1", 255, 135, ns, sizeof(ns)));
+	pump();
+	check_router_na(b, "fe80::1", "ff02::1", "fe80::1", 0x80 | 0x20);
+	b->plain_len = 0;
+	/* The subnet-router anycast (RFC 4291 2.6.1): from fe80::1, Override clear. */
+	inet_pton(AF_INET6, "2001:db8:c1::", ns + 4);
+	tls_send(b, pkt, (int)icmp6_packet(pkt, "::", "ff02::1:ff00:0", 255, 135, ns, sizeof(ns)));
+	pump();
+	check_router_na(b, "fe80::1", "ff02::1", "2001:db8:c1::", 0x80);
+	b->plain_len = 0;
+	CU_ASSERT_EQUAL(harness.w->counters.link_router_address_defended, 3);
+	CU_ASSERT_EQUAL(harness.w->counters.link_dad_claimed, 0);
+	CU_ASSERT_EQUAL(a->plain_len, 0); /* the probes went to no other client either */
+	inet_pton(AF_INET6, "2001:db8:c1::", &t);
+	CU_ASSERT_FALSE(client_index_lookup(&t, &ref));
+	inet_pton(AF_INET6, "fe80::1", &t);
+	CU_ASSERT_FALSE(client_index_lookup(&t, &ref));
+	/* Nor does traffic from them make them a client's. */
+	tls_send(b, pkt, (int)icmp6_packet(pkt, "2001:db8:c1::", "fe80::1", 64, 128, body, sizeof(body)));
+	tls_send(b, pkt, (int)icmp6_packet(pkt, "2001:db8:c1::1", "fe80::1", 64, 128, body, sizeof(body)));
+	tls_send(b, pkt, (int)icmp6_packet(pkt, "fe80::1", "fe80::1", 64, 128, body, sizeof(body)));
+	pump();
+	CU_ASSERT_EQUAL(harness.w->counters.drop_link_reserved_source, 3);
+	CU_ASSERT_EQUAL(harness.w->counters.link_echo_answered, 0);
+	CU_ASSERT_EQUAL(a->plain_len, 0);
+	CU_ASSERT_EQUAL(b->plain_len, 0);
+	CU_ASSERT_FALSE(client_index_lookup(&t, &ref));
+	harness.config.iphttps.authentication = CONFIG_AUTH_NONE;
+}
+
+static void test_router_answers_for_itself_mode_none(void)
+{
+	router_answers_for_itself(CONFIG_AUTH_NONE);
+}
+
+static void test_router_answers_for_itself_mode_certificates(void)
+{
+	router_answers_for_itself(CONFIG_AUTH_CERTIFICATES);
+}
+
 /* Mode none (§3.2.5.2.2): link-local unicast only to the server, multicast
  * only RS and DAD NS, sources only on the link and not another client's. */
 static void test_mode_none_rules(void)
@@ -973,6 +1079,9 @@ int main(void)
 		{ "DAD: a free target is claimed, a taken one defended with its holder's NA", test_dad_claims_and_defends },
 		{ "mode none: link-local, multicast and source rules", test_mode_none_rules },
 		{ "mode certificates: multicast to the other clients, DAD to the holder", test_certificates_mode_multicast },
+		{ "mode none: the router answers NS for its addresses (R, S as RFC 4861 7.2.4) and defends them",
+		  test_router_answers_for_itself_mode_none },
+		{ "mode certificates: the same", test_router_answers_for_itself_mode_certificates },
 		{ "a packet larger than one TLS record (link_mtu 65535) reaches the other clients whole",
 		  test_packet_larger_than_a_tls_record_is_sent_whole },
 		{ "client to internal: hop limit, route, next hop; Time Exceeded", test_client_to_internal },
