@@ -168,6 +168,7 @@
 	X(drop_link_spoofed_source, "client packet from an address another client has, or off the link (mode none)") \
 	X(drop_link_address_limit, "client packet from a new address past the per-client limit") \
 	X(drop_link_link_local, "client link-local unicast not to the server (mode none)")     \
+	X(drop_link_link_local_source, "client packet from a link-local source to be routed off the link") \
 	X(drop_link_multicast, "client multicast other than RS and DAD NS (mode none)")        \
 	X(link_multicast_forwarded, "copies of a client's multicast sent to other clients (mode certificates)") \
 	X(drop_link_bad_nd, "client RS or NS with a bad hop limit, code, length, checksum or group") \

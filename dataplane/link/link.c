@@ -294,6 +294,13 @@ void link_input(struct worker *w, struct session *s, struct rte_mbuf *m)
 			worker_drop(w, m, drop_link_no_route);
 		return;
 	}
+	if (is_link_local(ip->src_addr)) {
+		/* RFC 4291 2.5.6: "Routers must not forward any packets with
+		 * Link-Local source or destination addresses to other links." In
+		 * mode none it would also be traffic nobody can trace to a client. */
+		worker_drop(w, m, drop_link_link_local_source);
+		return;
+	}
 	link_forward_from_client(w, s, (struct rte_mbuf *)m);
 }
 

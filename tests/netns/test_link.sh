@@ -2,7 +2,8 @@
 # The IP-HTTPS link end to end, with real kernels at both ends: a kernel TUN
 # device in the client namespace bridged to a session (tests/lib/tun_bridge.py,
 # standing in for iphttps-client), so the client's own IPv6 stack solicits
-# the router, forms its address from the Router Advertisement's prefix, and
+# the router, forms its address from the Router Advertisement's prefix,
+# resolves and probes the router (NUD) and gets its NA, and
 # routes through the appliance to corp: ping both ways, iperf3 (TCP over
 # IPv6) both ways, and a 1,400-byte packet from corp that gets Packet Too Big
 # and then gets through by path-MTU discovery; and the mode-none rules as the
@@ -42,6 +43,18 @@ check "the client formed an address in the advertised prefix 2001:db8:c1::/64" \
 check "its default route is the server's link-local address from the RA" \
 	bash -c 'ip netns exec "$1" ip -6 route show default | grep -q "via fe80::1 dev iphttps0"' _ "$(topo_ns client)"
 check "the Router Solicitation was answered" test "$(counter link_ra_sent)" -ge 1
+
+# The router answers for itself (RFC 4861 7.2.4, 7.3): address resolution and
+# NUD of fe80::1 from the client's kernel (a raw ICMPv6 socket: the kernel
+# sets the source and the checksum), each an NA with the Router and
+# Solicited flags and no option.
+for mode in resolve nud; do
+	out=$(topo_in client python3 tests/lib/nd_probe.py iphttps0 fe80::1 --mode "$mode" 2>&1)
+	echo "    $out"
+	check "an NS for fe80::1 ($mode) gets the router's NA: Router and Solicited set, from fe80::1, no option" \
+		python3 -c 'import json,sys; r=json.loads(sys.argv[1]); sys.exit(0 if r["answered"] and r["router"] and r["solicited"] and r["override"] and not r["options"] and r["source"] == "fe80::1" else 1)' "$out"
+done
+check "both were counted" test "$(counter link_ns_answered)" -ge 2
 
 check "the client pings corp through the tunnel" topo_in client ping -6 -c 3 -W 2 -q fd00:c0::2
 check "corp pings the client through the tunnel" topo_in corp ping -6 -c 3 -W 2 -q "$client_addr"

@@ -714,6 +714,36 @@ static void test_client_to_internal(void)
 	CU_ASSERT_EQUAL(reference_checksum(tp->plain + 40, 60, reference_pseudo_sum(tp->plain)), 0xffff);
 }
 
+/* RFC 4291 2.5.6: "Routers must not forward any packets with Link-Local
+ * source or destination addresses to other links." An echo from fe80::77 to
+ * corp stays on the link, in both modes (once it reached corp: in mode none
+ * traffic nobody could trace to a client). */
+static void test_link_local_source_is_not_routed(void)
+{
+	uint8_t body[8] = { 0, 7, 0, 1 }, pkt[128], frame[2100];
+	enum config_auth_mode modes[] = { CONFIG_AUTH_NONE, CONFIG_AUTH_CERTIFICATES };
+	struct tls_peer *tp;
+	int len;
+
+	for (unsigned int i = 0; i < 2; i++) {
+		fresh();
+		harness.config.iphttps.authentication = modes[i];
+		corp_resolved();
+		tp = link_up_peer();
+		tls_send(tp, pkt, (int)icmp6_packet(pkt, "fe80::77", "fd00:c0::2", 64, 128, body, sizeof(body)));
+		tls_send(tp, pkt, (int)icmp6_packet(pkt, "fe80::77", "2001:db8:c1::99", 64, 128, body, sizeof(body)));
+		pump();
+		CU_ASSERT_PTR_NULL(internal_frame(frame, sizeof(frame), &len));
+		CU_ASSERT_EQUAL(harness.w->counters.link_forwarded_to_internal, 0);
+		CU_ASSERT_EQUAL(harness.w->counters.drop_link_link_local_source, 2);
+		/* The same client from its global address is routed. */
+		tls_send(tp, pkt, (int)icmp6_packet(pkt, "2001:db8:c1::77", "fd00:c0::2", 64, 128, body, sizeof(body)));
+		pump();
+		CU_ASSERT_PTR_NOT_NULL(internal_frame(frame, sizeof(frame), &len));
+	}
+	harness.config.iphttps.authentication = CONFIG_AUTH_NONE;
+}
+
 /* Internal -> client: down the session of the client that has the address;
  * to an address no client has, Destination Unreachable; over the link MTU,
  * Packet Too Big (both back out the internal port). */
@@ -1085,6 +1115,8 @@ int main(void)
 		{ "a packet larger than one TLS record (link_mtu 65535) reaches the other clients whole",
 		  test_packet_larger_than_a_tls_record_is_sent_whole },
 		{ "client to internal: hop limit, route, next hop; Time Exceeded", test_client_to_internal },
+		{ "a link-local source is never routed off the link (RFC 4291 2.5.6), in both modes",
+		  test_link_local_source_is_not_routed },
 		{ "internal to client: the client's session; Unreachable; Packet Too Big", test_internal_to_client },
 		{ "client to client through the router", test_client_to_client },
 		{ "session ticket keys rotate: the previous key still opens, the one before does not",
