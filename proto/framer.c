@@ -51,14 +51,19 @@ enum framer_error framer_push(struct framer *f, const uint8_t *data, size_t len,
 			data += take;
 			len -= take;
 			e = check_header(f);
-			if (e != FRAMER_OK) {
+			/* Too big is no loss of step: the Payload Length still says where
+			 * the next packet starts. A sink that takes such packets gets them
+			 * through oversize (it may keep their first bytes and answer). */
+			f->oversize = e == FRAMER_ERROR_TOO_BIG && sink->oversize;
+			if (e != FRAMER_OK && !f->oversize) {
 				f->header_have = 0;
 				return e;
 			}
 			if (f->header_have < FRAMER_IPV6_HEADER_BYTES)
 				return FRAMER_OK;
 			f->body_left = (uint32_t)f->header[4] << 8 | f->header[5];
-			f->packet = sink->begin(ctx, FRAMER_IPV6_HEADER_BYTES + f->body_left);
+			f->packet = f->oversize ? sink->oversize(ctx, FRAMER_IPV6_HEADER_BYTES + f->body_left)
+						: sink->begin(ctx, FRAMER_IPV6_HEADER_BYTES + f->body_left);
 			if (f->packet)
 				sink->append(ctx, f->packet, f->header, FRAMER_IPV6_HEADER_BYTES);
 		} else {

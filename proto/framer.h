@@ -13,11 +13,14 @@
  * caller supplies (mbufs in the datapath, plain memory in the fuzzer). It
  * knows nothing of TLS, sessions or routing.
  *
- * A packet whose version is not 6, a jumbogram (Payload Length 0 with a
+ * A packet whose version is not 6, or a jumbogram (Payload Length 0 with a
  * Hop-by-Hop header: its real length is in an option we do not trust on a
- * tunnel), or one longer than the link MTU, is a framing error: the stream
- * cannot be resynchronised, so the session ends (§3.2.5.2.2 "SHOULD
- * terminate the IP-HTTPS session with the offending client").
+ * tunnel), is a framing error: the stream cannot be resynchronised, so the
+ * session ends (§3.2.5.2.2 "SHOULD terminate the IP-HTTPS session with the
+ * offending client"). One longer than the link MTU is one too, unless the
+ * sink takes it through oversize: its Payload Length still delimits it, so
+ * the stream stays in step (the appliance drops it and answers Packet Too
+ * Big; one misconfigured MTU must not cost a client its session).
  */
 
 #include <stddef.h>
@@ -40,6 +43,9 @@ struct framer_sink {
 	void (*append)(void *ctx, void *packet, const uint8_t *data, uint32_t len);
 	void (*end)(void *ctx, void *packet);
 	void (*abandon)(void *ctx, void *packet); /* the stream ended mid-packet */
+	/* Optional: a packet longer than the MTU, as begin (handle or NULL; its
+	 * bytes go to append, and end gets it). NULL: FRAMER_ERROR_TOO_BIG. */
+	void *(*oversize)(void *ctx, uint32_t packet_bytes);
 };
 
 struct framer {
@@ -47,6 +53,7 @@ struct framer {
 	uint8_t header_have;
 	uint32_t body_left;                        /* bytes of the current packet still to come */
 	void *packet;                              /* the sink's handle, NULL when dropping */
+	uint8_t oversize;                          /* the current packet is longer than the MTU */
 	uint32_t mtu;
 };
 

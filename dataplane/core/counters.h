@@ -187,7 +187,7 @@
 	X(drop_link_no_service, "client packet to the server other than echo and ND")         \
 	X(drop_framer_not_ipv6, "client sent a packet whose version is not 6 (session ended)") \
 	X(drop_framer_jumbogram, "client sent a jumbogram (session ended)")                   \
-	X(drop_framer_too_big, "client sent a packet longer than the link MTU (session ended)") \
+	X(drop_framer_too_big, "client packet longer than the link MTU: dropped, answered with Packet Too Big") \
 	X(drop_link_mbuf_alloc, "client packet dropped: no mbuf to hold it")                  \
 	X(drop_link_no_route, "client packet not for the server itself (forwarding not built)") \
 	X(drop_link_bad_packet, "client packet with a bad ICMPv6 length or checksum to the server") \

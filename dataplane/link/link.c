@@ -201,6 +201,12 @@ void link_input(struct worker *w, struct session *s, struct rte_mbuf *m)
 	ip = rte_pktmbuf_mtod(m, const struct rte_ipv6_hdr *);
 	len = rte_be_to_cpu_16(ip->payload_len);
 	icmp = (const uint8_t *)(ip + 1);
+	if (sizeof(*ip) + len > w->config->iphttps.link_mtu) {
+		/* Over the link MTU (only its first bytes were kept): a client with
+		 * a wrong MTU gets Packet Too Big and keeps its session. */
+		link_forward_too_big_from_client(w, s, m);
+		return;
+	}
 	if (is_ns_for_router(w, m, ip, len)) {
 		/* The router answers for itself, to multicast (address resolution,
 		 * DAD) and unicast (NUD) alike, in both modes: never forwarded. */

@@ -99,6 +99,16 @@ static bool too_big_for_link(struct worker *w, struct rte_mbuf *m)
 	return true;
 }
 
+void link_forward_too_big_from_client(struct worker *w, struct session *s, struct rte_mbuf *m)
+{
+	uint8_t here[16];
+
+	w->counters.drop_framer_too_big++;
+	client_side_address(w, here);
+	send_error(w, m, here, s, ICMP6_PACKET_TOO_BIG, 0, w->config->iphttps.link_mtu);
+	rte_pktmbuf_free(m);
+}
+
 /* Forwarded down the session of the client that has the destination. */
 static void deliver_to_client(struct worker *w, struct session *s, struct rte_mbuf *m)
 {

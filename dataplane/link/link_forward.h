@@ -35,6 +35,13 @@ void link_forward_from_client(struct worker *w, struct session *s, struct rte_mb
 /** A packet another worker handed over for a client of this one (m consumed). */
 void link_forward_handed_over(struct worker *w, struct rte_mbuf *m);
 
+/**
+ * A packet from s's client longer than the link MTU (the framer kept its
+ * first bytes): dropped, counted, and answered with Packet Too Big giving
+ * the link MTU (rate limited as every error); the session stays.
+ */
+void link_forward_too_big_from_client(struct worker *w, struct session *s, struct rte_mbuf *m);
+
 /** A packet from the internal network to an address the appliance does not own (m consumed). */
 void link_forward_from_internal(struct worker *w, const struct iface *ifc, struct rte_mbuf *m);
 

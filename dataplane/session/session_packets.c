@@ -50,6 +50,27 @@ static void *packet_begin(void *ctx, uint32_t bytes)
 	return m[0];
 }
 
+/*
+ * A packet longer than the link MTU: its first bytes in one mbuf, the rest
+ * skipped as they come (packet_append fills what the mbuf holds), for the
+ * link to drop and answer with Packet Too Big. The session stays: the
+ * Payload Length still delimits the packet.
+ */
+static void *packet_oversize(void *ctx, uint32_t bytes)
+{
+	struct session *s = ctx;
+	struct worker *w = s->tls.transport.w;
+	struct rte_mbuf *m;
+
+	(void)bytes;
+	if (s->state != SESSION_LINK_UP)
+		return NULL;
+	m = rte_pktmbuf_alloc(w->pool);
+	if (!m)
+		w->counters.drop_link_mbuf_alloc++;
+	return m;
+}
+
 static void packet_append(void *ctx, void *packet, const uint8_t *data, uint32_t len)
 {
 	struct rte_mbuf *head = packet, *seg = head;
@@ -63,7 +84,7 @@ static void packet_append(void *ctx, void *packet, const uint8_t *data, uint32_t
 			seg = seg->next;
 		room = RTE_MIN((uint32_t)rte_pktmbuf_tailroom(seg), len);
 		if (room == 0)
-			return; /* cannot happen: the framer never appends past the length it announced */
+			return; /* an oversize packet's first bytes are all it keeps */
 		memcpy(rte_pktmbuf_mtod_offset(seg, uint8_t *, seg->data_len), data, room);
 		seg->data_len = (uint16_t)(seg->data_len + room);
 		head->pkt_len += room;
@@ -94,6 +115,7 @@ static const struct framer_sink packet_sink = {
 	.append = packet_append,
 	.end = packet_end,
 	.abandon = packet_abandon,
+	.oversize = packet_oversize,
 };
 
 void session_packets_input(struct worker *w, struct session *s, const uint8_t *data, uint32_t len)

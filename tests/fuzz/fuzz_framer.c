@@ -58,7 +58,7 @@ static void abandon(void *ctx, void *packet)
 	((struct sink_state *)ctx)->open = 0;
 }
 
-static const struct framer_sink sink = {begin, append, end, abandon};
+static const struct framer_sink sink = {begin, append, end, abandon, NULL};
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

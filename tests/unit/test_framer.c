@@ -55,7 +55,7 @@ static void abandon(void *ctx, void *packet)
 	((struct packets *)ctx)->abandoned++;
 }
 
-static const struct framer_sink sink = {begin, append, end, abandon};
+static const struct framer_sink sink = {begin, append, end, abandon, NULL}; /* over the MTU: an error */
 
 static size_t make_packet(uint8_t *buf, uint16_t payload, uint8_t next_header, uint8_t fill)
 {
@@ -160,6 +160,43 @@ static void test_refused_packet_is_skipped_in_step(void)
 	free(p);
 }
 
+/* A sink that takes packets over the MTU too (the appliance's: it answers
+ * them with Packet Too Big), counting them. */
+static unsigned int oversized;
+
+static void *oversize(void *ctx, uint32_t bytes)
+{
+	oversized++;
+	return begin(ctx, bytes);
+}
+
+static const struct framer_sink sink_with_oversize = {begin, append, end, abandon, oversize};
+
+/* Over the MTU is no loss of step: its Payload Length still says where the
+ * next packet starts, so a sink that takes it keeps the stream (the session
+ * stays), whatever the cuts. */
+static void test_oversize_packet_keeps_the_stream_in_step(void)
+{
+	uint8_t stream[1600];
+	size_t n = make_packet(stream, 1360, 58, 1); /* 1,400 bytes on a 1,280-byte link */
+	struct packets *p = calloc(1, sizeof(*p));
+	struct framer f;
+
+	n += make_packet(stream + n, 30, 58, 2);
+	oversized = 0;
+	framer_init(&f, 1280);
+	for (size_t off = 0; off < n; off += 7)
+		CU_ASSERT_EQUAL(framer_push(&f, stream + off, n - off < 7 ? n - off : 7, &sink_with_oversize, p),
+				FRAMER_OK);
+	CU_ASSERT_EQUAL(oversized, 1);
+	CU_ASSERT_EQUAL(p->count, 2);
+	CU_ASSERT_EQUAL(p->want[0], 1400);
+	CU_ASSERT_EQUAL(p->want[1], 70);
+	CU_ASSERT_EQUAL(p->data[1][47], 2);
+	CU_ASSERT_FALSE(framer_mid_packet(&f));
+	free(p);
+}
+
 static void test_reset_mid_packet_abandons(void)
 {
 	uint8_t stream[200];
@@ -183,6 +220,8 @@ int main(void)
 		{ "a stream fed one byte at a time", test_byte_by_byte },
 		{ "not IPv6, jumbogram, over the MTU: reported at the first byte that shows it",
 		  test_errors_as_soon_as_known },
+		{ "a packet over the MTU goes to the sink's oversize, and the stream stays in step",
+		  test_oversize_packet_keeps_the_stream_in_step },
 		{ "a packet the sink cannot hold is skipped, the stream stays in step",
 		  test_refused_packet_is_skipped_in_step },
 		{ "a reset in mid-packet gives the partial packet back", test_reset_mid_packet_abandons },

@@ -643,6 +643,45 @@ static void test_packet_larger_than_a_tls_record_is_sent_whole(void)
 	harness.config.iphttps.authentication = CONFIG_AUTH_NONE;
 }
 
+/*
+ * A packet over the link MTU from a client (a misconfigured MTU): dropped,
+ * counted and answered with Packet Too Big giving the link MTU; the session
+ * stays, and the next packet on the stream is served. (It once ended the
+ * session, and such a client reconnected in a loop.)
+ */
+static void test_packet_over_the_link_mtu_from_a_client_gets_packet_too_big(void)
+{
+	static uint8_t body[1400 - 44], pkt[1400];
+	uint8_t echo[56];
+	struct tls_peer *tp;
+	size_t len;
+
+	fresh();
+	tp = link_up_peer();
+	len = icmp6_packet(pkt, "2001:db8:c1::77", "fd00:c0::2", 64, 128, body, sizeof(body));
+	tls_send(tp, pkt, (int)len);
+	echo_request(echo);
+	tls_send(tp, echo, sizeof(echo));
+	pump();
+	CU_ASSERT_EQUAL(harness.w->counters.drop_framer_too_big, 1);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(session_of(tp));
+	CU_ASSERT_EQUAL(session_of(tp)->state, SESSION_LINK_UP);
+	/* Packet Too Big (RFC 4443 3.2), from the router's address in the prefix,
+	 * quoting the start of the packet, then the echo's reply. */
+	CU_ASSERT_FATAL(tp->plain_len > 48 + 40);
+	CU_ASSERT_TRUE(addr_is(tp->plain + 8, "2001:db8:c1::1"));
+	CU_ASSERT_TRUE(addr_is(tp->plain + 24, "2001:db8:c1::77"));
+	CU_ASSERT_EQUAL(tp->plain[40], 2);
+	CU_ASSERT_EQUAL(tp->plain[41], 0);
+	CU_ASSERT_EQUAL((uint32_t)tp->plain[44] << 24 | tp->plain[45] << 16 | tp->plain[46] << 8 | tp->plain[47], 1280);
+	CU_ASSERT_TRUE(memcmp(tp->plain + 48, pkt, 40) == 0);
+	len = 40 + ((size_t)tp->plain[4] << 8 | tp->plain[5]);
+	CU_ASSERT(len <= 1280);
+	CU_ASSERT_EQUAL(reference_checksum(tp->plain + 40, len - 40, reference_pseudo_sum(tp->plain)), 0xffff);
+	CU_ASSERT_EQUAL_FATAL(tp->plain_len, len + 56);
+	CU_ASSERT_EQUAL(tp->plain[len + 40], 129); /* the echo that followed on the stream: answered */
+}
+
 /* ---- the router: client <-> internal network <-> client ---- */
 
 static const struct rte_ether_addr corp_mac = { .addr_bytes = { 0x02, 0, 0, 0, 0xc0, 0x02 } };
@@ -1115,6 +1154,8 @@ int main(void)
 		{ "a packet larger than one TLS record (link_mtu 65535) reaches the other clients whole",
 		  test_packet_larger_than_a_tls_record_is_sent_whole },
 		{ "client to internal: hop limit, route, next hop; Time Exceeded", test_client_to_internal },
+		{ "a packet over the link MTU from a client: Packet Too Big, and the session stays",
+		  test_packet_over_the_link_mtu_from_a_client_gets_packet_too_big },
 		{ "a link-local source is never routed off the link (RFC 4291 2.5.6), in both modes",
 		  test_link_local_source_is_not_routed },
 		{ "internal to client: the client's session; Unreachable; Packet Too Big", test_internal_to_client },
