@@ -177,7 +177,8 @@
 	X(link_hop_limit_exceeded, "packets whose hop limit ran out here (Time Exceeded)")    \
 	X(link_packet_too_big, "packets to a client over the link MTU (Packet Too Big)")      \
 	X(link_icmp_errors_sent, "ICMPv6 errors the router sent")                              \
-	X(link_icmp_errors_limited, "ICMPv6 errors not sent: over the per-second limit")      \
+	X(link_icmp_errors_limited, "ICMPv6 errors not sent: over their source's or the worker's per-second limit") \
+	X(link_icmp_errors_not_allowed, "ICMPv6 errors not sent: about an error, a multicast or unspecified source, or to multicast (RFC 4443 2.4(e))") \
 	X(drop_link_no_client, "packet to a client-prefix address no client has (Destination Unreachable)") \
 	X(drop_link_other_worker, "ND packet for a client on another worker (not handed over)") \
 	X(link_handed_over, "packets handed to the worker that owns their client's session")   \

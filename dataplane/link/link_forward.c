@@ -11,7 +11,7 @@
 #include "client_table.h"
 #include "iface.h"
 #include "ipv6_route.h"
-#include "rate_budget.h"
+#include "link_icmp_error.h"
 #include "session.h"
 #include "worker.h"
 
@@ -21,9 +21,6 @@ enum {
 	ICMP6_TIME_EXCEEDED = 3,
 	UNREACHABLE_ADDRESS = 3,
 };
-
-/* Per worker: the ICMPv6 errors the router may send this second. */
-static struct rate_budget icmp_errors[CONFIG_MAX_WORKERS];
 
 static bool in_client_prefix(const struct worker *w, const uint8_t a[16])
 {
@@ -52,10 +49,8 @@ static void send_error(struct worker *w, struct rte_mbuf *m, const uint8_t src[1
 {
 	struct rte_mbuf *e;
 
-	if (!rate_budget_take(&icmp_errors[w->id], w->now_ms, LINK_ICMP_ERRORS_PER_SECOND)) {
-		w->counters.link_icmp_errors_limited++;
+	if (!link_icmp_error_allowed(w, m, type))
 		return;
-	}
 	e = ipv6_icmp_error(w, src, rte_pktmbuf_mtod(m, const void *), rte_pktmbuf_data_len(m), type, code, param);
 	if (!e)
 		return;

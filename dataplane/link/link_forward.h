@@ -25,10 +25,6 @@ struct session;
 struct iface;
 struct rte_mbuf;
 
-enum link_forward_limits {
-	LINK_ICMP_ERRORS_PER_SECOND = 100, /* per worker: Time Exceeded, Packet Too Big, Unreachable */
-};
-
 /** A unicast packet from s's client that is not for the server itself (m consumed). */
 void link_forward_from_client(struct worker *w, struct session *s, struct rte_mbuf *m);
 

@@ -753,6 +753,57 @@ static void test_client_to_internal(void)
 	CU_ASSERT_EQUAL(reference_checksum(tp->plain + 40, 60, reference_pseudo_sum(tp->plain)), 0xffff);
 }
 
+/*
+ * ICMPv6 errors as RFC 4443 2.4 has them. (f): "an IPv6 node MUST limit the
+ * rate of ICMPv6 error messages it originates", here by source as well as
+ * per worker, so one client sending to unused addresses cannot silence the
+ * errors others need (Packet Too Big to corp, here). (e): "An ICMPv6 error
+ * message MUST NOT be originated as a result of receiving ... an ICMPv6
+ * error message", nor (e.3) a packet destined to a multicast address
+ * (Packet Too Big aside).
+ */
+static void test_icmp_errors_per_source_and_never_about_errors(void)
+{
+	static uint8_t big[1400 + 40];
+	uint8_t body[8] = { 0, 7, 0, 3 }, pkt[128], frame[2100], unreachable_body[8] = { 0 };
+	struct tls_peer *tp;
+	const uint8_t *out;
+	char dst[64];
+	int len;
+
+	fresh();
+	corp_resolved();
+	tp = link_up_peer();
+	for (int i = 0; i < 50; i++) {
+		snprintf(dst, sizeof(dst), "2001:db8:c1::dead:%x", i + 1);
+		tls_send(tp, pkt, (int)icmp6_packet(pkt, "2001:db8:c1::a", dst, 64, 128, body, sizeof(body)));
+		pump();
+	}
+	CU_ASSERT_EQUAL(harness.w->counters.drop_link_no_client, 50);
+	CU_ASSERT_EQUAL(harness.w->counters.link_icmp_errors_sent, 10); /* the source's budget this second */
+	CU_ASSERT_EQUAL(harness.w->counters.link_icmp_errors_limited, 40);
+	CU_ASSERT_EQUAL(tp->plain_len, 10 * (40 + 8 + 40 + 12));
+	/* Corp's Packet Too Big is still sent, the same second. */
+	icmp6_packet(big, "fd00:c0::2", "2001:db8:c1::a", 64, 128, body, sizeof(body));
+	big[4] = (uint8_t)(1400 >> 8), big[5] = (uint8_t)1400;
+	from_corp(big, sizeof(big));
+	out = internal_frame(frame, sizeof(frame), &len);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(out);
+	CU_ASSERT_EQUAL(out[40], 2);
+	/* A new second: an error about an error is never sent. */
+	clock_advance_ms(1000);
+	tp->plain_len = 0;
+	tls_send(tp, pkt, (int)icmp6_packet(pkt, "2001:db8:c1::a", "2001:db8:c1::dead:99", 64, 1, unreachable_body,
+					      sizeof(unreachable_body)));
+	pump();
+	CU_ASSERT_EQUAL(tp->plain_len, 0);
+	CU_ASSERT_EQUAL(harness.w->counters.link_icmp_errors_not_allowed, 1);
+	/* While an echo to the same address is answered. */
+	tls_send(tp, pkt, (int)icmp6_packet(pkt, "2001:db8:c1::a", "2001:db8:c1::dead:99", 64, 128, body, sizeof(body)));
+	pump();
+	CU_ASSERT_EQUAL(tp->plain_len, 40 + 8 + 40 + 12);
+}
+
 /* RFC 4291 2.5.6: "Routers must not forward any packets with Link-Local
  * source or destination addresses to other links." An echo from fe80::77 to
  * corp stays on the link, in both modes (once it reached corp: in mode none
@@ -1156,6 +1207,8 @@ int main(void)
 		{ "client to internal: hop limit, route, next hop; Time Exceeded", test_client_to_internal },
 		{ "a packet over the link MTU from a client: Packet Too Big, and the session stays",
 		  test_packet_over_the_link_mtu_from_a_client_gets_packet_too_big },
+		{ "ICMPv6 errors: a budget per source, none about an error (RFC 4443 2.4)",
+		  test_icmp_errors_per_source_and_never_about_errors },
 		{ "a link-local source is never routed off the link (RFC 4291 2.5.6), in both modes",
 		  test_link_local_source_is_not_routed },
 		{ "internal to client: the client's session; Unreachable; Packet Too Big", test_internal_to_client },
