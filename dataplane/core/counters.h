@@ -165,6 +165,8 @@
 	X(link_ns_answered, "Neighbor Solicitations for the router's own addresses answered (NUD, resolution)") \
 	X(link_router_address_defended, "DAD probes for the router's addresses answered: no client takes one") \
 	X(drop_link_reserved_source, "client packet from the router's addresses or the subnet-router anycast") \
+	X(drop_link_ra_guard, "Router Advertisement or Redirect from a client: never forwarded (RFC 6105)") \
+	X(drop_link_nd_not_own_target, "client NA for an address that is not its own (mode certificates)") \
 	X(drop_link_spoofed_source, "client packet from an address another client has, or off the link (mode none)") \
 	X(drop_link_address_limit, "client packet from a new address past the per-client limit") \
 	X(drop_link_link_local, "client link-local unicast not to the server (mode none)")     \

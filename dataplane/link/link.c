@@ -25,7 +25,9 @@ enum {
 	ICMP6_ECHO_REQUEST = 128,
 	ICMP6_ECHO_REPLY = 129,
 	ND_TYPE_ROUTER_SOLICITATION = 133,
+	ND_TYPE_ROUTER_ADVERTISEMENT = 134,
 	ND_TYPE_NEIGHBOR_SOLICITATION = 135,
+	ND_TYPE_REDIRECT = 137,
 };
 
 void link_start(void)
@@ -205,6 +207,13 @@ void link_input(struct worker *w, struct session *s, struct rte_mbuf *m)
 		/* Over the link MTU (only its first bytes were kept): a client with
 		 * a wrong MTU gets Packet Too Big and keeps its session. */
 		link_forward_too_big_from_client(w, s, m);
+		return;
+	}
+	if (ip->proto == IPPROTO_ICMPV6 && (icmp[0] == ND_TYPE_ROUTER_ADVERTISEMENT || icmp[0] == ND_TYPE_REDIRECT)) {
+		/* RA guard (RFC 6105), both modes: only the server is a router on
+		 * this link. A deliberate deviation from certificates mode's
+		 * "forward all multicast" (link_multicast.h says why). */
+		worker_drop(w, m, drop_link_ra_guard);
 		return;
 	}
 	if (is_ns_for_router(w, m, ip, len)) {

@@ -9,6 +9,7 @@
 
 #include "client_index.h"
 #include "client_table.h"
+#include "link_nd.h"
 #include "session.h"
 #include "worker.h"
 
@@ -40,21 +41,33 @@ static void to_each_other(struct worker *w, struct session *s, void *arg)
 		send_copy(w, s, f->m);
 }
 
-/* The ND target a packet names, for an NA or a DAD NS; false for anything else. */
-static bool nd_target(const struct rte_mbuf *m, struct in6_addr *target)
+enum nd_kind { ND_OTHER, ND_ADVERTISEMENT, ND_DAD_PROBE };
+
+/* What ND message m is, and the target it names for an NA or a DAD NS. */
+static enum nd_kind nd_target(const struct rte_mbuf *m, struct in6_addr *target)
 {
 	const struct rte_ipv6_hdr *ip = rte_pktmbuf_mtod(m, const struct rte_ipv6_hdr *);
 	const uint8_t *icmp = (const uint8_t *)(ip + 1);
 	static const uint8_t unspecified[16];
 
 	if (ip->proto != IPPROTO_ICMPV6 || rte_be_to_cpu_16(ip->payload_len) < 24 || m->data_len < 40 + 24)
-		return false;
-	if (icmp[0] == ND_NEIGHBOR_ADVERTISEMENT ||
-	    (icmp[0] == ND_NEIGHBOR_SOLICITATION && memcmp(ip->src_addr, unspecified, 16) == 0)) {
-		memcpy(target, icmp + 8, sizeof(*target));
-		return true;
-	}
-	return false;
+		return ND_OTHER;
+	memcpy(target, icmp + 8, sizeof(*target));
+	if (icmp[0] == ND_NEIGHBOR_ADVERTISEMENT)
+		return ND_ADVERTISEMENT;
+	if (icmp[0] == ND_NEIGHBOR_SOLICITATION && memcmp(ip->src_addr, unspecified, 16) == 0)
+		return ND_DAD_PROBE;
+	return ND_OTHER;
+}
+
+/* The session that holds target, when it is on this worker and up. */
+static struct session *holder_here(struct worker *w, const struct client_ref *ref)
+{
+	struct session *owner = ref->worker == w->id ? client_table_find(w, ref->slot, ref->generation) : NULL;
+
+	if (ref->worker != w->id)
+		w->counters.drop_link_other_worker++;
+	return owner && owner->state == SESSION_LINK_UP ? owner : NULL;
 }
 
 void link_multicast_from_client(struct worker *w, struct session *s, struct rte_mbuf *m)
@@ -62,16 +75,23 @@ void link_multicast_from_client(struct worker *w, struct session *s, struct rte_
 	struct fan_out f = { .from = s, .m = m };
 	struct in6_addr target;
 	struct client_ref ref;
+	enum nd_kind kind = nd_target(m, &target);
+	bool held = kind != ND_OTHER && client_index_lookup(&target, &ref);
+	struct session *holder = held ? holder_here(w, &ref) : NULL;
 
-	if (nd_target(m, &target) && client_index_lookup(&target, &ref)) {
-		/* Only to the client whose address the target is. */
-		struct session *owner = ref.worker == w->id ? client_table_find(w, ref.slot, ref.generation) : NULL;
-
-		if (ref.worker != w->id)
-			w->counters.drop_link_other_worker++;
-		else if (owner && owner != s && owner->state == SESSION_LINK_UP)
-			send_copy(w, owner, m);
+	if (kind == ND_ADVERTISEMENT && (!held || holder != s)) {
+		/* Only the holder speaks for an address. (ref on another worker:
+		 * holder is NULL, and it is not s either.) */
+		worker_drop(w, m, drop_link_nd_not_own_target);
+		return;
+	}
+	if (kind == ND_DAD_PROBE && held) {
+		/* To the holder alone, and the prober answered for it. */
+		if (holder && holder != s)
+			send_copy(w, holder, m);
 		rte_pktmbuf_free(m);
+		if (holder != s)
+			link_nd_defend(w, s, target.s6_addr);
 		return;
 	}
 	session_foreach_link_up_arg(w, to_each_other, &f);

@@ -5,11 +5,25 @@
 /*
  * Multicast between clients in authentication mode certificates
  * ([MS-IPHTTPS] 3.2.5.2.2): a client's multicast packet goes to every other
- * client, except that a multicast Neighbor Advertisement, or a DAD Neighbor
- * Solicitation, whose target is in the Neighbor Cache goes only to the
- * client that has that entry (the one whose address it is, which then
- * defends it itself). Clients on other workers are reached when the
- * per-worker rings come with the rest of the router (counted until then).
+ * client, except for Neighbor Discovery, where an authenticated client is
+ * still no router and speaks only for its own addresses:
+ *  - a DAD Neighbor Solicitation whose target another client holds goes to
+ *    that client only (§3.2.5.2.2: not to a client without the entry), and
+ *    the server answers the prober as the holder would, as in mode none:
+ *    the holder's own NA names a target only it holds, so by the letter of
+ *    §3.2.5.2.2 it would reach nobody, and the duplicate would never be
+ *    detected (this also serves a holder on another worker);
+ *  - a multicast Neighbor Advertisement goes to the others only when its
+ *    target is the sender's own address; one for another client's address
+ *    or for one nobody holds (a prober's target) is dropped
+ *    (drop_link_nd_not_own_target), so no client can fail a newcomer's DAD
+ *    or take over another's address (RFC 6105's spirit, for ND);
+ *  - Router Advertisements and Redirects from clients are never forwarded
+ *    (link.c, both modes: RFC 6105 RA guard). This deviates from "forward
+ *    all multicast" on purpose: one client would otherwise remove every
+ *    other client's address (valid lifetime 1 s) or set their MTU.
+ * Clients on other workers are reached when the per-worker rings come with
+ * the rest of the router (counted until then).
  */
 
 struct worker;

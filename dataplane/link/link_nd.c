@@ -123,7 +123,7 @@ void link_nd_router_solicitation(struct worker *w, struct session *s, struct rte
 
 /* The NA the holder of target would send to the DAD of another: from the
  * target to all-nodes, Router clear, Solicited clear, Override set, no option. */
-static void defend(struct worker *w, struct session *s, const uint8_t target[16])
+void link_nd_defend(struct worker *w, struct session *s, const uint8_t target[16])
 {
 	struct rte_mbuf *m;
 	struct rte_ipv6_hdr *ip = icmp6_new(w, &m, target, all_nodes, NA_BYTES);
@@ -187,7 +187,7 @@ void link_nd_dad(struct worker *w, struct session *s, struct rte_mbuf *m)
 	if (rc == 0) {
 		w->counters.link_dad_claimed++;
 	} else if (rc == -EEXIST) {
-		defend(w, s, target.s6_addr); /* another client has it: this one's DAD must fail */
+		link_nd_defend(w, s, target.s6_addr); /* another client has it: this one's DAD must fail */
 	} else {
 		w->counters.drop_link_address_limit++;
 	}

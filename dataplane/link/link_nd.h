@@ -52,6 +52,9 @@ void link_nd_router_solicitation(struct worker *w, struct session *s, struct rte
 /** Claim target for s's client when no client has it (certificates mode's DAD). */
 void link_nd_claim(struct worker *w, struct session *s, const uint8_t target[16]);
 
+/** Answer s's client's DAD for target, which another client holds, as that client would. */
+void link_nd_defend(struct worker *w, struct session *s, const uint8_t target[16]);
+
 /** A DAD Neighbor Solicitation from s's client, mode none (m consumed). */
 void link_nd_dad(struct worker *w, struct session *s, struct rte_mbuf *m);
 

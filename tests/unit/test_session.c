@@ -578,15 +578,19 @@ static void test_certificates_mode_multicast(void)
 	CU_ASSERT_EQUAL(c->plain_len, 40 + 12);
 	CU_ASSERT_EQUAL(harness.w->counters.link_multicast_forwarded, 2);
 	b->plain_len = c->plain_len = 0;
-	/* c probes a's address: only a sees it. */
+	/* c probes a's address: only a sees it, and c gets the NA a would send
+	 * (a's own NA names a target only a holds: by §3.2.5.2.2 it reaches
+	 * nobody, so the server answers, or c's duplicate goes unnoticed). */
 	inet_pton(AF_INET6, "2001:db8:c1::a", ns + 4);
 	tls_send(c, pkt, (int)icmp6_packet(pkt, "::", "ff02::1:ff00:a", 255, 135, ns, sizeof(ns)));
 	pump();
 	CU_ASSERT_EQUAL(a->plain_len, 40 + 28 /* the probe as sent */);
 	CU_ASSERT_EQUAL(b->plain_len, 0);
-	CU_ASSERT_EQUAL(c->plain_len, 0);
-	CU_ASSERT_EQUAL(harness.w->counters.link_dad_defended, 0);
-	a->plain_len = 0;
+	CU_ASSERT_EQUAL(c->plain_len, 40 + 24);
+	CU_ASSERT_EQUAL(c->plain[40], 136);
+	CU_ASSERT_EQUAL(c->plain[44] & 0x80, 0); /* as the client would: Router clear */
+	CU_ASSERT_EQUAL(harness.w->counters.link_dad_defended, 1);
+	a->plain_len = c->plain_len = 0;
 	/* b probes a free target: everyone else sees it, and it is b's from then on. */
 	inet_pton(AF_INET6, "2001:db8:c1::bb", ns + 4);
 	tls_send(b, pkt, (int)icmp6_packet(pkt, "::", "ff02::1:ff00:bb", 255, 135, ns, sizeof(ns)));
@@ -680,6 +684,59 @@ static void test_packet_over_the_link_mtu_from_a_client_gets_packet_too_big(void
 	CU_ASSERT_EQUAL(reference_checksum(tp->plain + 40, len - 40, reference_pseudo_sum(tp->plain)), 0xffff);
 	CU_ASSERT_EQUAL_FATAL(tp->plain_len, len + 56);
 	CU_ASSERT_EQUAL(tp->plain[len + 40], 129); /* the echo that followed on the stream: answered */
+}
+
+/*
+ * RA guard and ND protection (RFC 6105), mode certificates, where every
+ * client is authenticated and still no router: a client's Router
+ * Advertisement or Redirect reaches nobody (once one client's RA with valid
+ * lifetime 1 s removed everybody's address), and an NA reaches the others
+ * only for the sender's own address (once any client's NA for a prober's
+ * target failed its DAD).
+ */
+static void test_ra_guard_and_na_only_for_own_address(void)
+{
+	uint8_t ra[12] = { 64, 0, 0x07, 0x08 }, redirect[36] = { 0 }, na[20] = { 0 }, ns[20] = { 0 }, pkt[128];
+	struct tls_peer *a, *b, *c;
+
+	fresh();
+	harness.config.iphttps.authentication = CONFIG_AUTH_CERTIFICATES;
+	a = link_up_peer();
+	b = link_up_peer();
+	c = link_up_peer();
+	tls_send(a, pkt, (int)icmp6_packet(pkt, "fe80::a", "ff02::1", 255, 134, ra, sizeof(ra)));
+	tls_send(a, pkt, (int)icmp6_packet(pkt, "2001:db8:c1::a", "2001:db8:c1::b", 255, 137, redirect, sizeof(redirect)));
+	pump();
+	CU_ASSERT_EQUAL(b->plain_len + c->plain_len, 0);
+	CU_ASSERT_EQUAL(harness.w->counters.drop_link_ra_guard, 2);
+	/* b probes a free target, and has it; c's NA for it is no defence. */
+	inet_pton(AF_INET6, "2001:db8:c1::bb", ns + 4);
+	tls_send(b, pkt, (int)icmp6_packet(pkt, "::", "ff02::1:ff00:bb", 255, 135, ns, sizeof(ns)));
+	pump();
+	CU_ASSERT_EQUAL(harness.w->counters.link_dad_claimed, 1);
+	a->plain_len = c->plain_len = 0;
+	na[0] = 0x20; /* Override */
+	inet_pton(AF_INET6, "2001:db8:c1::bb", na + 4);
+	tls_send(c, pkt, (int)icmp6_packet(pkt, "fe80::c", "ff02::1", 255, 136, na, sizeof(na)));
+	/* Nor for a target nobody holds (a newcomer's, mid-DAD). */
+	inet_pton(AF_INET6, "2001:db8:c1::cafe", na + 4);
+	tls_send(c, pkt, (int)icmp6_packet(pkt, "fe80::c", "ff02::1", 255, 136, na, sizeof(na)));
+	pump();
+	CU_ASSERT_EQUAL(a->plain_len + b->plain_len, 0);
+	CU_ASSERT_EQUAL(harness.w->counters.drop_link_nd_not_own_target, 2);
+	/* An NA for the sender's own address reaches the others. */
+	inet_pton(AF_INET6, "2001:db8:c1::a", na + 4);
+	tls_send(a, pkt, (int)icmp6_packet(pkt, "2001:db8:c1::a", "ff02::1", 255, 136, na, sizeof(na)));
+	pump();
+	CU_ASSERT_EQUAL(b->plain_len, 40 + 24);
+	CU_ASSERT_EQUAL(c->plain_len, 40 + 24);
+	/* Mode none: an RA is dropped by the guard too. */
+	harness.config.iphttps.authentication = CONFIG_AUTH_NONE;
+	b->plain_len = c->plain_len = 0;
+	tls_send(a, pkt, (int)icmp6_packet(pkt, "fe80::a", "ff02::1", 255, 134, ra, sizeof(ra)));
+	pump();
+	CU_ASSERT_EQUAL(b->plain_len + c->plain_len, 0);
+	CU_ASSERT_EQUAL(harness.w->counters.drop_link_ra_guard, 3);
 }
 
 /* ---- the router: client <-> internal network <-> client ---- */
@@ -1202,6 +1259,8 @@ int main(void)
 		{ "mode none: the router answers NS for its addresses (R, S as RFC 4861 7.2.4) and defends them",
 		  test_router_answers_for_itself_mode_none },
 		{ "mode certificates: the same", test_router_answers_for_itself_mode_certificates },
+		{ "RA guard: a client's RA or Redirect reaches nobody; an NA only for the sender's own address",
+		  test_ra_guard_and_na_only_for_own_address },
 		{ "a packet larger than one TLS record (link_mtu 65535) reaches the other clients whole",
 		  test_packet_larger_than_a_tls_record_is_sent_whole },
 		{ "client to internal: hop limit, route, next hop; Time Exceeded", test_client_to_internal },
