@@ -135,6 +135,10 @@ static const struct field iphttps_fields[] = {
 	  .required = 1 },
 	UINT_FIELD("link_mtu", struct config_iphttps, link_mtu, IPHTTPS_LINK_MTU_MIN_BYTES,
 		   IPHTTPS_LINK_MTU_MAX_BYTES),
+	UINT_FIELD("addresses_per_client", struct config_iphttps, addresses_per_client, 1,
+		   IPHTTPS_ADDRESSES_PER_CLIENT_MAX),
+	UINT_FIELD("address_idle_timeout_s", struct config_iphttps, address_idle_timeout_s, IPHTTPS_ADDRESS_IDLE_MIN_S,
+		   IPHTTPS_ADDRESS_IDLE_MAX_S),
 	{ .key = "server_header", .kind = FIELD_STRING, FIELD_OF(struct config_iphttps, server_header) },
 	{ 0 },
 };
@@ -243,6 +247,8 @@ void config_set_defaults(struct iphttps_config *c)
 	}
 	snprintf(c->iphttps.uri, sizeof(c->iphttps.uri), "/IPHTTPS");
 	c->iphttps.link_mtu = IPHTTPS_LINK_MTU_MIN_BYTES;
+	c->iphttps.addresses_per_client = IPHTTPS_ADDRESSES_PER_CLIENT_DEFAULT;
+	c->iphttps.address_idle_timeout_s = IPHTTPS_ADDRESS_IDLE_DEFAULT_S;
 	snprintf(c->iphttps.server_header, sizeof(c->iphttps.server_header), "iphttps");
 	c->tls.min_version = CONFIG_TLS_1_2;
 	c->tls.max_version = CONFIG_TLS_1_3;

@@ -52,6 +52,7 @@ void config_diff(const struct iphttps_config *now, const struct iphttps_config *
 		LIVE(control.accounting_file, "control.accounting_file");
 	}
 	RESTART(iphttps.client_prefix, "iphttps.client_prefix");
+	RESTART(iphttps.addresses_per_client, "iphttps.addresses_per_client"); /* it sizes the client index */
 	if (now->limits.max_clients != next->limits.max_clients) {
 		note(diff->changed, &diff->changed_count, limit_sizes[0]);
 		note(diff->restart, &diff->restart_count, limit_sizes[0]);
@@ -71,6 +72,7 @@ void config_diff(const struct iphttps_config *now, const struct iphttps_config *
 	LIVE(iphttps.uri, "iphttps.uri");
 	LIVE(iphttps.server_header, "iphttps.server_header");
 	LIVE(iphttps.link_mtu, "iphttps.link_mtu");
+	LIVE(iphttps.address_idle_timeout_s, "iphttps.address_idle_timeout_s");
 	LIVE(workers, "workers");
 	LIVE(log_level, "log_level");
 #undef LIVE

@@ -60,7 +60,7 @@ void datapath_start(const struct iphttps_config *config)
 	link_start();
 	if (session_listeners_start(config, err, sizeof(err)) != 0)
 		rte_exit(EXIT_FAILURE, "cannot start the IP-HTTPS listeners: %s\n", err);
-	if (client_index_create(config->limits.max_clients, eal->worker_count) != 0)
+	if (client_index_create(config->limits.max_clients, config->iphttps.addresses_per_client, eal->worker_count) != 0)
 		rte_exit(EXIT_FAILURE, "cannot create the client index for %u clients: %s (limits.max_clients, "
 			 "eal.memory_mb)\n", config->limits.max_clients, rte_strerror(rte_errno));
 	worker_count = eal->worker_count;

@@ -98,6 +98,8 @@ struct config_iphttps {
 	enum config_auth_mode authentication;
 	struct config_ipv6_prefix client_prefix; /* a /64 */
 	uint32_t link_mtu;
+	uint32_t addresses_per_client; /* the Neighbor Cache's cap per client (a restart: it sizes the index) */
+	uint32_t address_idle_timeout_s; /* a client address unused this long leaves the Neighbor Cache */
 	char server_header[CONFIG_NAME_MAX_BYTES];
 };
 

@@ -29,6 +29,17 @@ enum iphttps_limits {
 	 * MTU may be configured for clients known to cope. */
 	IPHTTPS_LINK_MTU_MIN_BYTES = 1280,
 	IPHTTPS_LINK_MTU_MAX_BYTES = 65535,
+	/* The Neighbor Cache: addresses one client may hold. A Windows host keeps
+	 * a link-local, a stable address and a new temporary one each day, each
+	 * valid for a week (RFC 8981): 16 covers that with room; the index is
+	 * sized for every client holding all of them, so no client can fill it
+	 * for the others. Unused ones age out (address_idle_timeout_s), and a
+	 * client at its cap gives up its least recently used for a new one. */
+	IPHTTPS_ADDRESSES_PER_CLIENT_MAX = 16,
+	IPHTTPS_ADDRESSES_PER_CLIENT_DEFAULT = 16,
+	IPHTTPS_ADDRESS_IDLE_MIN_S = 1,
+	IPHTTPS_ADDRESS_IDLE_MAX_S = 30 * 24 * 3600,
+	IPHTTPS_ADDRESS_IDLE_DEFAULT_S = 24 * 3600, /* a temporary address's preferred lifetime (RFC 8981) */
 
 	PORT_MTU_MIN_BYTES = 1280,
 	PORT_MTU_MAX_BYTES = 9000, /* what the schema parses; PORT_MTU_ONE_MBUF_BYTES is what works */

@@ -168,7 +168,9 @@
 	X(drop_link_ra_guard, "Router Advertisement or Redirect from a client: never forwarded (RFC 6105)") \
 	X(drop_link_nd_not_own_target, "client NA for an address that is not its own (mode certificates)") \
 	X(drop_link_spoofed_source, "client packet from an address another client has, or off the link (mode none)") \
-	X(drop_link_address_limit, "client packet from a new address past the per-client limit") \
+	X(drop_link_address_limit, "client packet from a new address: the client index is full") \
+	X(link_address_evicted, "client addresses given up for a newer one: the client was at its cap (LRU)") \
+	X(link_address_aged_out, "client addresses forgotten after address_idle_timeout_s unused") \
 	X(drop_link_link_local, "client link-local unicast not to the server (mode none)")     \
 	X(drop_link_link_local_source, "client packet from a link-local source to be routed off the link") \
 	X(drop_link_multicast, "client multicast other than RS and DAD NS (mode none)")        \

@@ -319,7 +319,22 @@ void link_input(struct worker *w, struct session *s, struct rte_mbuf *m)
 	link_forward_from_client(w, s, (struct rte_mbuf *)m);
 }
 
+/* Per worker: when its clients' unused addresses are next swept out. */
+static uint64_t next_address_sweep_ms[CONFIG_MAX_WORKERS];
+
+static int age_addresses(struct worker *w, struct session *s)
+{
+	client_table_age_addresses(w, s);
+	return 0;
+}
+
 void link_poll(struct worker *w)
 {
 	link_nd_poll(w);
+	if (w->now_ms >= next_address_sweep_ms[w->id]) {
+		/* The Neighbor Cache's aging: a whole sweep of the worker's
+		 * sessions at most once a second (16 compares a session). */
+		session_foreach_link_up(w, age_addresses);
+		next_address_sweep_ms[w->id] = w->now_ms + LINK_ADDRESS_SWEEP_MS;
+	}
 }

@@ -32,6 +32,10 @@ void link_start(void);
 /** Whether addr is one of the server's addresses on the link (fe80::1, <client prefix>::1). */
 bool link_is_server_address(const struct worker *w, const struct in6_addr *addr);
 
+enum link_limits {
+	LINK_ADDRESS_SWEEP_MS = 1000, /* how often unused client addresses are looked for */
+};
+
 /**
  * Whether addr is the router's and never a client's: the server's
  * addresses, or the client prefix's subnet-router anycast (<prefix>::).

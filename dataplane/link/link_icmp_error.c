@@ -47,15 +47,17 @@ static bool may_answer(const struct rte_mbuf *m, uint8_t type)
 bool link_icmp_error_allowed(struct worker *w, const struct rte_mbuf *m, uint8_t type)
 {
 	const struct rte_ipv6_hdr *ip = rte_pktmbuf_mtod(m, const struct rte_ipv6_hdr *);
+	struct in6_addr src; /* aligned: jhash reads words */
 	struct source_budget *slot;
 
 	if (!may_answer(m, type)) {
 		w->counters.link_icmp_errors_not_allowed++;
 		return false;
 	}
-	slot = &source_budgets[w->id][rte_jhash(ip->src_addr, 16, 0) & (LINK_ICMP_ERROR_SOURCE_SLOTS - 1)];
-	if (memcmp(slot->addr, ip->src_addr, 16) != 0) {
-		memcpy(slot->addr, ip->src_addr, 16);
+	memcpy(&src, ip->src_addr, sizeof(src));
+	slot = &source_budgets[w->id][rte_jhash(&src, sizeof(src), 0) & (LINK_ICMP_ERROR_SOURCE_SLOTS - 1)];
+	if (memcmp(slot->addr, &src, 16) != 0) {
+		memcpy(slot->addr, &src, 16);
 		slot->budget = (struct rate_budget){ 0 };
 	}
 	/* The source's budget first: a source over its own spends nothing of the worker's. */

@@ -9,11 +9,14 @@
 #include <rte_jhash.h>
 #include <rte_malloc.h>
 #include <rte_rcu_qsbr.h>
+#include <rte_spinlock.h>
 
 static struct rte_hash *index_hash;
 static struct rte_rcu_qsbr *index_qsbr;
 /* Live keys (rte_hash_count would also count deleted keys whose slots wait for RCU). */
 static uint32_t index_keys;
+/* Held by a writer across its look-up and change (client_index_add). */
+static rte_spinlock_t writer_lock = RTE_SPINLOCK_INITIALIZER;
 
 /* The value is the hash's 64-bit data word: worker:8 | slot:24 | generation:32. */
 static void *pack(const struct client_ref *ref)
@@ -31,11 +34,11 @@ static void unpack(const void *data, struct client_ref *ref)
 	ref->generation = (uint32_t)v;
 }
 
-int client_index_create(uint32_t max_clients, unsigned int readers)
+int client_index_create(uint32_t max_clients, uint32_t per_client, unsigned int readers)
 {
 	struct rte_hash_parameters params = {
 		.name = "client_index",
-		.entries = max_clients * CLIENT_INDEX_ADDRESSES_PER_CLIENT,
+		.entries = max_clients * per_client,
 		.key_len = sizeof(struct in6_addr),
 		.hash_func = rte_jhash,
 		.socket_id = (int)rte_socket_id(),
@@ -95,27 +98,37 @@ void client_index_quiescent(unsigned int id)
 int client_index_add(const struct in6_addr *addr, const struct client_ref *ref)
 {
 	struct client_ref held;
-	int rc;
+	int rc = 0;
 
-	if (client_index_lookup(addr, &held))
-		return memcmp(&held, ref, sizeof(held)) == 0 ? 0 : -EEXIST;
-	rc = rte_hash_add_key_data(index_hash, addr, pack(ref));
-	if (rc != 0)
-		return -ENOSPC;
-	__atomic_fetch_add(&index_keys, 1, __ATOMIC_RELAXED);
-	return 0;
+	/* rte_hash_add_key_data on a key that exists replaces its value: the
+	 * look-up and the add must be one step, or two workers binding one
+	 * address at once would both succeed and the second take it from the
+	 * first. */
+	rte_spinlock_lock(&writer_lock);
+	if (client_index_lookup(addr, &held)) {
+		rc = memcmp(&held, ref, sizeof(held)) == 0 ? 0 : -EEXIST;
+	} else if (rte_hash_add_key_data(index_hash, addr, pack(ref)) != 0) {
+		rc = -ENOSPC;
+	} else {
+		__atomic_fetch_add(&index_keys, 1, __ATOMIC_RELAXED);
+	}
+	rte_spinlock_unlock(&writer_lock);
+	return rc;
 }
 
 int client_index_remove(const struct in6_addr *addr, const struct client_ref *ref)
 {
 	struct client_ref held;
+	int rc = -ENOENT;
 
-	if (!client_index_lookup(addr, &held) || memcmp(&held, ref, sizeof(held)) != 0)
-		return -ENOENT;
-	if (rte_hash_del_key(index_hash, addr) < 0)
-		return -ENOENT;
-	__atomic_fetch_sub(&index_keys, 1, __ATOMIC_RELAXED);
-	return 0;
+	rte_spinlock_lock(&writer_lock);
+	if (client_index_lookup(addr, &held) && memcmp(&held, ref, sizeof(held)) == 0 &&
+	    rte_hash_del_key(index_hash, addr) >= 0) {
+		__atomic_fetch_sub(&index_keys, 1, __ATOMIC_RELAXED);
+		rc = 0;
+	}
+	rte_spinlock_unlock(&writer_lock);
+	return rc;
 }
 
 bool client_index_lookup(const struct in6_addr *addr, struct client_ref *ref)

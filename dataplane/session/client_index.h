@@ -21,19 +21,22 @@
 #include <stdint.h>
 #include <netinet/in.h>
 
+#include "appliance_limits.h"
+
 struct client_ref {
 	uint32_t worker;
 	uint32_t slot;
 	uint32_t generation;
 };
 
-enum { CLIENT_INDEX_ADDRESSES_PER_CLIENT = 4 }; /* link-local, stable and temporary global */
+/* The most a session can hold (iphttps.addresses_per_client is at most this). */
+enum { CLIENT_INDEX_ADDRESSES_PER_CLIENT = IPHTTPS_ADDRESSES_PER_CLIENT_MAX };
 
 /**
- * Create the index for up to max_clients clients and `readers` worker
- * threads. @return 0, or -1 (rte_errno set).
+ * Create the index for up to max_clients clients holding per_client
+ * addresses each, and `readers` worker threads. @return 0, or -1 (rte_errno set).
  */
-int client_index_create(uint32_t max_clients, unsigned int readers);
+int client_index_create(uint32_t max_clients, uint32_t per_client, unsigned int readers);
 
 /** Destroy the index (every reader offline). */
 void client_index_destroy(void);
@@ -47,7 +50,12 @@ void client_index_reader_offline(unsigned int id);
 /** Report a quiescent state: the worker holds no reference into the index. Once per loop. */
 void client_index_quiescent(unsigned int id);
 
-/** Map addr to ref. @return 0, -EEXIST if another session holds addr, -ENOSPC when full. */
+/**
+ * Map addr to ref. Atomic: of two workers adding one address at once, one
+ * gets it and the other -EEXIST (writers, rare and never per packet, take a
+ * spinlock; readers never wait). @return 0, -EEXIST if another session holds
+ * addr, -ENOSPC when full.
+ */
 int client_index_add(const struct in6_addr *addr, const struct client_ref *ref);
 
 /** Remove addr if it maps to ref. @return 0, or -ENOENT. */

@@ -99,20 +99,58 @@ static struct client_ref ref_of(const struct worker *w, const struct session *s)
 	return (struct client_ref){.worker = w->id, .slot = s->slot, .generation = s->generation};
 }
 
+/* Drop s's address i from the index and the session (the last one takes its place). */
+static void forget_address(struct session *s, unsigned int i, const struct client_ref *ref)
+{
+	client_index_remove(&s->addresses[i], ref);
+	s->address_count--;
+	s->addresses[i] = s->addresses[s->address_count];
+	s->address_used_s[i] = s->address_used_s[s->address_count];
+}
+
 int client_table_bind_address(struct worker *w, struct session *s, const struct in6_addr *addr)
 {
 	struct client_ref ref = ref_of(w, s);
+	uint32_t now_s = (uint32_t)(w->now_ms / 1000);
+	uint32_t cap = RTE_MIN(w->config->iphttps.addresses_per_client, (uint32_t)CLIENT_INDEX_ADDRESSES_PER_CLIENT);
+	unsigned int lru = 0;
 	int rc;
 
 	for (unsigned int i = 0; i < s->address_count; i++)
-		if (memcmp(&s->addresses[i], addr, sizeof(*addr)) == 0)
+		if (memcmp(&s->addresses[i], addr, sizeof(*addr)) == 0) {
+			s->address_used_s[i] = now_s; /* a store per packet: what ages it */
 			return 0;
-	if (s->address_count == CLIENT_INDEX_ADDRESSES_PER_CLIENT)
-		return -ENOSPC;
+		}
 	rc = client_index_add(addr, &ref);
-	if (rc == 0)
-		s->addresses[s->address_count++] = *addr;
-	return rc;
+	if (rc != 0)
+		return rc;
+	if (s->address_count >= cap) {
+		/* At its cap: the least recently used address makes room (a
+		 * Windows host's temporary address of a week ago, say). */
+		for (unsigned int i = 1; i < s->address_count; i++)
+			if ((int32_t)(s->address_used_s[i] - s->address_used_s[lru]) < 0)
+				lru = i;
+		forget_address(s, lru, &ref);
+		w->counters.link_address_evicted++;
+	}
+	s->addresses[s->address_count] = *addr;
+	s->address_used_s[s->address_count] = now_s;
+	s->address_count++;
+	return 0;
+}
+
+void client_table_age_addresses(struct worker *w, struct session *s)
+{
+	struct client_ref ref = ref_of(w, s);
+	uint32_t now_s = (uint32_t)(w->now_ms / 1000), idle_s = w->config->iphttps.address_idle_timeout_s;
+
+	for (unsigned int i = 0; i < s->address_count;)
+		if (now_s - s->address_used_s[i] >= idle_s) {
+			forget_address(s, i, &ref);
+			w->counters.link_address_aged_out++;
+		} else {
+			i++;
+		}
 }
 
 void client_table_remove(struct worker *w, struct session *s)

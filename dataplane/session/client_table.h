@@ -61,11 +61,15 @@ int client_table_add(struct worker *w, struct session *s);
 void client_table_remove(struct worker *w, struct session *s);
 
 /**
- * Record that s's client uses addr (the router learns it), in the session and
- * the global index. @return 0, -EEXIST (another session has it), -ENOSPC
- * (the session has CLIENT_INDEX_ADDRESSES_PER_CLIENT, or the index is full).
+ * Record that s's client uses addr now (the router learns it), in the
+ * session and the global index. A client at iphttps.addresses_per_client
+ * gives up its least recently used address for it (link_address_evicted).
+ * @return 0, -EEXIST (another session has it), -ENOSPC (the index is full).
  */
 int client_table_bind_address(struct worker *w, struct session *s, const struct in6_addr *addr);
+
+/** Forget s's addresses unused for iphttps.address_idle_timeout_s (link_address_aged_out). */
+void client_table_age_addresses(struct worker *w, struct session *s);
 
 /** The session in a slot if its generation still matches, else NULL. */
 struct session *client_table_find(struct worker *w, uint32_t slot, uint32_t generation);

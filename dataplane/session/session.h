@@ -124,6 +124,7 @@ struct session {
 	struct in6_addr client;  /* the TCP peer, or the real client named by a PROXY header (v4-mapped) */
 	uint16_t client_port;
 	struct in6_addr addresses[CLIENT_INDEX_ADDRESSES_PER_CLIENT]; /* in the client index */
+	uint32_t address_used_s[CLIENT_INDEX_ADDRESSES_PER_CLIENT];  /* the worker clock's second each was last used */
 	uint8_t address_count;
 	uint64_t id;          /* unique in the appliance's run: what `iphttpsctl disconnect ID` names */
 	uint64_t accepted_ms; /* worker clock */

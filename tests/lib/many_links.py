@@ -6,7 +6,7 @@ usage: many_links.py SERVER NAME CA SESSIONS CLAIMS HOLD_S [--prefix P] [--cert 
 Opens SESSIONS TLS sessions (asyncio, 100 handshakes in flight at a time),
 sends the IP-HTTPS POST on each and waits for its 200 (LinkUp); then each
 session sends CLAIMS DAD Neighbor Solicitations for addresses of its own in the
-client prefix (the appliance binds at most 4 per client) and a burst of 20
+client prefix (the appliance holds at most 16 per client) and a burst of 20
 echo requests to the server's link address from the first of them; then all
 are held HOLD_S seconds and closed. Prints one JSON line: how many reached
 LinkUp, how many were refused (and how), how many echo replies came back, how

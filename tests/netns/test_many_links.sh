@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # One host opens 1,000 IP-HTTPS links at once (a hostile peer with 1,000
-# connections, DESIGN.md): each reaches LinkUp, claims five addresses by DAD
-# (the appliance binds four per client and counts the fifth), and pings the
+# connections, DESIGN.md): each reaches LinkUp, claims 17 addresses by DAD
+# (the appliance holds 16 per client: the 17th takes the place of the least
+# recently used, counted, so the index never holds more), and pings the
 # server's link address. While they are held, a real client still comes up by
 # SLAAC and pings corp; when they go, every Client Table entry and address
 # they held is gone with them.
@@ -21,24 +22,24 @@ if [ ! -x "$CLIENT" ] || ! topo_up || ! TOPO_CONFIG=$TOPO_REPO/tests/netns/confi
 	echo "FAIL: iphttps-client built, lab topology and appliance start"
 	exit 1
 fi
-limit_before=$(counter drop_link_address_limit)
+evicted_before=$(counter link_address_evicted)
 claimed_before=$(counter link_dad_claimed)
 
 # Python needs a descriptor per session.
 ip netns exec "$(topo_ns client)" bash -c 'ulimit -n 4096 && exec python3 "$@"' _ \
-	"$TOPO_REPO/tests/lib/many_links.py" 192.0.2.1 gw.iphttps.test "$PKI/ca.crt" "$MANY" 5 25 \
+	"$TOPO_REPO/tests/lib/many_links.py" 192.0.2.1 gw.iphttps.test "$PKI/ca.crt" "$MANY" 17 25 \
 	> "$TOPO_STATE/many.json" 2> "$TOPO_STATE/many.err" &
 MANY_PID=$!
 for _ in $(seq 1 600); do
-	[ "$(clients addresses 2>/dev/null || echo 0)" -ge $((MANY * 4)) ] && break
+	[ "$(counter link_dad_claimed 2>/dev/null || echo 0)" -ge $((claimed_before + MANY * 17)) ] && break
 	sleep 0.1
 done
 echo "    Client Table: $(clients entries) entries, $(clients addresses) addresses"
 check "all $MANY links are up in the Client Table" test "$(clients entries)" -eq "$MANY"
-check "each bound four addresses by DAD ($((MANY * 4)) in the index)" test "$(clients addresses)" -eq $((MANY * 4))
-check "and the fifth claim of each was refused and counted" \
-	test "$(counter drop_link_address_limit)" -ge $((limit_before + MANY))
-check "the claims were counted" test "$(counter link_dad_claimed)" -ge $((claimed_before + MANY * 4))
+check "each holds sixteen addresses ($((MANY * 16)) in the index, no more)" test "$(clients addresses)" -eq $((MANY * 16))
+check "the 17th claim of each took the place of its least recently used (counted)" \
+	test "$(counter link_address_evicted)" -ge $((evicted_before + MANY))
+check "the claims were counted" test "$(counter link_dad_claimed)" -ge $((claimed_before + MANY * 17))
 
 # A real client while they are held.
 ip netns exec "$(topo_ns client)" "$CLIENT" 192.0.2.1 --ca "$PKI/ca.crt" --server-name gw.iphttps.test \
@@ -47,7 +48,7 @@ real_addr=$(topo_tunnel_address)
 check "a real client still comes up and forms its address" bash -c '[[ "$1" == 2001:db8:c1:0:* ]]' _ "$real_addr"
 check "and pings corp through the tunnel while the $MANY are held" \
 	topo_in client ping -6 -c 3 -W 2 -q fd00:c0::2
-real_addresses=$(( $(clients addresses) - MANY * 4 )) # its link-local and global, as the appliance learned them
+real_addresses=$(( $(clients addresses) - MANY * 16 )) # its link-local and global, as the appliance learned them
 
 wait "$MANY_PID"
 out=$(cat "$TOPO_STATE/many.json")

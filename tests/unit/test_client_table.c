@@ -92,15 +92,22 @@ static void test_addresses_follow_their_session(void)
 	struct in6_addr x = addr_of(1);
 	struct client_ref ref;
 
+	config.iphttps.addresses_per_client = CLIENT_INDEX_ADDRESSES_PER_CLIENT;
 	CU_ASSERT_EQUAL(client_table_add(&workers[0], a), 0);
 	for (uint32_t i = 0; i < CLIENT_INDEX_ADDRESSES_PER_CLIENT; i++) {
 		struct in6_addr ai = addr_of(1 + i);
 
+		workers[0].now_ms = 1000 * (i + 1); /* each its own second of use */
 		CU_ASSERT_EQUAL(client_table_bind_address(&workers[0], a, &ai), 0);
 	}
-	CU_ASSERT_EQUAL(client_table_bind_address(&workers[0], a, &x), 0); /* again: no change */
+	workers[0].now_ms = 30000;
+	CU_ASSERT_EQUAL(client_table_bind_address(&workers[0], a, &x), 0); /* again: no change, but used now */
+	/* At the cap, a new address takes the place of the least recently used (addr_of(2)). */
 	x = addr_of(100);
-	CU_ASSERT_EQUAL(client_table_bind_address(&workers[0], a, &x), -ENOSPC);
+	CU_ASSERT_EQUAL(client_table_bind_address(&workers[0], a, &x), 0);
+	CU_ASSERT_EQUAL(a->address_count, CLIENT_INDEX_ADDRESSES_PER_CLIENT);
+	x = addr_of(2);
+	CU_ASSERT_FALSE(client_index_lookup(&x, &ref));
 	x = addr_of(1);
 	CU_ASSERT_EQUAL(client_table_bind_address(&workers[1], b, &x), -EEXIST); /* another client's address */
 	CU_ASSERT_TRUE(client_index_lookup(&x, &ref));
@@ -229,7 +236,7 @@ int main(void)
 		if (client_table_shard_init(&workers[i], &config) != 0)
 			return 1;
 	}
-	if (client_index_create(CHURN_KEYS, 1) != 0)
+	if (client_index_create(CHURN_KEYS, 4, 1) != 0)
 		return 1;
 	rc = unit_run("client_table", tests, sizeof(tests) / sizeof(tests[0]));
 	client_index_destroy();

@@ -739,6 +739,60 @@ static void test_ra_guard_and_na_only_for_own_address(void)
 	CU_ASSERT_EQUAL(harness.w->counters.drop_link_ra_guard, 3);
 }
 
+/*
+ * The Neighbor Cache holds what real hosts use: a Windows client keeps a
+ * link-local, a stable address and a new temporary address every day, each
+ * valid for a week (RFC 8981). 16 addresses on one session are all bound;
+ * a 17th takes the place of the least recently used one; addresses unused
+ * for iphttps.address_idle_timeout_s age out, and come back when used.
+ */
+static void test_neighbor_cache_sixteen_addresses_lru_and_aging(void)
+{
+	uint8_t body[8] = { 0 }, pkt[128];
+	uint32_t idle = harness.config.iphttps.address_idle_timeout_s;
+	struct tls_peer *tp;
+	struct client_ref ref;
+	struct in6_addr t;
+	char addr[64];
+
+	fresh();
+	harness.config.iphttps.address_idle_timeout_s = 3600;
+	tp = link_up_peer();
+	for (int i = 1; i <= 16; i++) {
+		snprintf(addr, sizeof(addr), "2001:db8:c1::%x", 0x100 + i);
+		tls_send(tp, pkt, (int)icmp6_packet(pkt, addr, "fe80::1", 64, 128, body, sizeof(body)));
+		pump();
+		clock_advance_ms(1000); /* each its own second of last use */
+	}
+	CU_ASSERT_EQUAL(harness.w->counters.link_echo_answered, 16);
+	CU_ASSERT_EQUAL(session_of(tp)->address_count, 16);
+	CU_ASSERT_EQUAL(client_index_count(), 16);
+	/* The first is used again: the second is now the least recently used. */
+	tls_send(tp, pkt, (int)icmp6_packet(pkt, "2001:db8:c1::101", "fe80::1", 64, 128, body, sizeof(body)));
+	pump();
+	tls_send(tp, pkt, (int)icmp6_packet(pkt, "2001:db8:c1::999", "fe80::1", 64, 128, body, sizeof(body)));
+	pump();
+	CU_ASSERT_EQUAL(harness.w->counters.link_echo_answered, 18); /* the 17th address served too */
+	CU_ASSERT_EQUAL(harness.w->counters.link_address_evicted, 1);
+	CU_ASSERT_EQUAL(session_of(tp)->address_count, 16);
+	inet_pton(AF_INET6, "2001:db8:c1::102", &t);
+	CU_ASSERT_FALSE(client_index_lookup(&t, &ref));
+	inet_pton(AF_INET6, "2001:db8:c1::101", &t);
+	CU_ASSERT_TRUE(client_index_lookup(&t, &ref));
+	/* An hour unused: every address ages out at the next sweep. */
+	clock_advance_ms(3600 * 1000);
+	link_poll(harness.w);
+	CU_ASSERT_EQUAL(session_of(tp)->address_count, 0);
+	CU_ASSERT_EQUAL(client_index_count(), 0);
+	CU_ASSERT_EQUAL(harness.w->counters.link_address_aged_out, 16);
+	/* And one comes back when it is used. */
+	tls_send(tp, pkt, (int)icmp6_packet(pkt, "2001:db8:c1::101", "fe80::1", 64, 128, body, sizeof(body)));
+	pump();
+	CU_ASSERT_TRUE(client_index_lookup(&t, &ref));
+	CU_ASSERT_EQUAL(harness.w->counters.link_echo_answered, 19);
+	harness.config.iphttps.address_idle_timeout_s = idle;
+}
+
 /* ---- the router: client <-> internal network <-> client ---- */
 
 static const struct rte_ether_addr corp_mac = { .addr_bytes = { 0x02, 0, 0, 0, 0xc0, 0x02 } };
@@ -1259,6 +1313,8 @@ int main(void)
 		{ "mode none: the router answers NS for its addresses (R, S as RFC 4861 7.2.4) and defends them",
 		  test_router_answers_for_itself_mode_none },
 		{ "mode certificates: the same", test_router_answers_for_itself_mode_certificates },
+		{ "the Neighbor Cache: 16 addresses a client, the least recently used gives way, unused ones age out",
+		  test_neighbor_cache_sixteen_addresses_lru_and_aging },
 		{ "RA guard: a client's RA or Redirect reaches nobody; an NA only for the sender's own address",
 		  test_ra_guard_and_na_only_for_own_address },
 		{ "a packet larger than one TLS record (link_mtu 65535) reaches the other clients whole",
@@ -1288,7 +1344,7 @@ int main(void)
 	}
 	link_start();
 	if (session_listeners_start(&harness.config, err, sizeof(err)) != 0 ||
-	    client_index_create(64, 1) != 0 || session_worker_init(harness.w, &harness.config) != 0) {
+	    client_index_create(64, CLIENT_INDEX_ADDRESSES_PER_CLIENT, 1) != 0 || session_worker_init(harness.w, &harness.config) != 0) {
 		fprintf(stderr, "test_session: %s\n", err);
 		return 1;
 	}
