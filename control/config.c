@@ -407,6 +407,15 @@ static void validate_listeners(struct config_yaml_ctx *ctx, const struct iphttps
 		if (l->proxy_protocol == CONFIG_PROXY_NONE && l->trusted_proxy_count > 0)
 			config_yaml_error_at(ctx, &l->trusted_proxies[0],
 					     "'listeners[%u].trusted_proxies' without 'proxy_protocol' has no effect", i);
+		/* Behind an offloader the appliance sees no certificate: only PROXY
+		 * v2 carries the offloader's verdict (PP2_TYPE_SSL). */
+		if (c->iphttps.authentication == CONFIG_AUTH_CERTIFICATES && l->protocol == CONFIG_LISTENER_HTTP &&
+		    l->proxy_protocol != CONFIG_PROXY_V2 && l->proxy_protocol != CONFIG_PROXY_ANY &&
+		    config_yaml_was_set(ctx, &c->iphttps.authentication))
+			config_yaml_error_at(ctx, &l->protocol,
+					     "'listeners[%u]': authentication 'certificates' on an http listener needs "
+					     "'proxy_protocol: v2' from an offloader that sends its verdict on the client "
+					     "certificate (PP2_TYPE_SSL); without it anyone is admitted", i);
 		for (unsigned int j = 0; j < i; j++)
 			if (c->listeners[j].port == l->port && l->port != 0)
 				config_yaml_error_at(ctx, &l->port, "'listeners[%u].port' %u is already used by listeners[%u]",

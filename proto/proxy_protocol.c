@@ -112,6 +112,62 @@ static int parse_v1(const uint8_t *buf, size_t len, struct proxy_protocol_result
 	return done(res, PROXY_OK);
 }
 
+enum {
+	PP2_TYPE_SSL = 0x20,
+	PP2_SUBTYPE_SSL_CN = 0x22,
+	PP2_SSL_FIXED_BYTES = 5, /* client (1), verify (4), then sub-TLVs */
+};
+
+/*
+ * The TLVs after the addresses, from at to end (proxy-protocol.txt 2.2):
+ * each type (1), length (2), value. Only PP2_TYPE_SSL is read (the
+ * offloader's verdict on a client certificate, and its CN); a TLV that runs
+ * past the header is malformed.
+ */
+static int parse_tlvs(const uint8_t *buf, size_t end, size_t at, struct proxy_protocol_result *res)
+{
+	while (at < end) {
+		size_t len;
+
+		if (end - at < 3)
+			return done(res, PROXY_ERROR_MALFORMED);
+		len = (size_t)buf[at + 1] << 8 | buf[at + 2];
+		if (len > end - at - 3)
+			return done(res, PROXY_ERROR_MALFORMED);
+		if (buf[at] == PP2_TYPE_SSL) {
+			const uint8_t *v = buf + at + 3;
+			size_t sub = PP2_SSL_FIXED_BYTES;
+
+			if (len < PP2_SSL_FIXED_BYTES)
+				return done(res, PROXY_ERROR_MALFORMED);
+			res->ssl_present = 1;
+			res->ssl_client = v[0];
+			res->ssl_verify = (uint32_t)v[1] << 24 | (uint32_t)v[2] << 16 | (uint32_t)v[3] << 8 | v[4];
+			while (sub < len) {
+				size_t sub_len;
+
+				if (len - sub < 3)
+					return done(res, PROXY_ERROR_MALFORMED);
+				sub_len = (size_t)v[sub + 1] << 8 | v[sub + 2];
+				if (sub_len > len - sub - 3)
+					return done(res, PROXY_ERROR_MALFORMED);
+				if (v[sub] == PP2_SUBTYPE_SSL_CN) {
+					size_t n = sub_len < sizeof(res->ssl_cn) - 1 ? sub_len : sizeof(res->ssl_cn) - 1;
+
+					/* Printable only: it goes to logs and accounting as text. */
+					for (size_t i = 0; i < n; i++)
+						res->ssl_cn[i] = v[sub + 3 + i] >= 0x20 && v[sub + 3 + i] < 0x7f
+									 ? (char)v[sub + 3 + i] : '?';
+					res->ssl_cn[n] = '\0';
+				}
+				sub += 3 + sub_len;
+			}
+		}
+		at += 3 + len;
+	}
+	return done(res, PROXY_OK);
+}
+
 static int parse_v2(const uint8_t *buf, size_t len, struct proxy_protocol_result *res)
 {
 	size_t body, total;
@@ -162,8 +218,7 @@ static int parse_v2(const uint8_t *buf, size_t len, struct proxy_protocol_result
 	default: /* UDP or UNIX: not what fronts an HTTPS tunnel */
 		return done(res, PROXY_ERROR_MALFORMED);
 	}
-	/* TLVs (ALPN, authority, SSL details) follow; nothing in them is needed. */
-	return done(res, PROXY_OK);
+	return parse_tlvs(buf, total, family == 0x11 ? 16 + 12 : family == 0x21 ? 16 + 36 : 16, res);
 }
 
 int proxy_protocol_parse(const uint8_t *buf, size_t len, enum proxy_protocol_version accept,

@@ -30,6 +30,15 @@ enum proxy_protocol_error {
 	PROXY_ERROR_TOO_LONG,        /* longer than the bounds above */
 };
 
+/* PP2_TYPE_SSL's client bits (proxy-protocol.txt 2.2.5). */
+enum proxy_protocol_ssl_client {
+	PROXY_SSL_CLIENT_SSL = 0x01,       /* the client connected over TLS */
+	PROXY_SSL_CLIENT_CERT_CONN = 0x02, /* it presented a certificate on this connection */
+	PROXY_SSL_CLIENT_CERT_SESS = 0x04, /* ... on this connection or a session it resumed */
+};
+
+enum { PROXY_SSL_CN_MAX_BYTES = 256 };
+
 struct proxy_protocol_result {
 	enum proxy_protocol_error error;
 	unsigned int version;         /* 1 or 2 */
@@ -38,6 +47,11 @@ struct proxy_protocol_result {
 	struct in6_addr destination;
 	uint16_t source_port, destination_port;
 	size_t header_bytes;          /* consumed; the HTTP request starts after them */
+	/* PP2_TYPE_SSL, the offloader's word on the client's TLS (v2 only): */
+	int ssl_present;              /* the TLV was there */
+	uint8_t ssl_client;           /* enum proxy_protocol_ssl_client bits */
+	uint32_t ssl_verify;          /* 0: the client certificate was verified */
+	char ssl_cn[PROXY_SSL_CN_MAX_BYTES]; /* PP2_SUBTYPE_SSL_CN, NUL-terminated; empty without one */
 };
 
 /**

@@ -70,8 +70,17 @@ static void session_detach(struct worker *w, struct session *s)
 		session_events_post(w, s, SESSION_EVENT_DOWN); /* accounting: the entry ends here */
 	client_table_remove(w, s);
 	session_request_free(s);
+	free(s->offload_subject);
+	s->offload_subject = NULL;
 	session_packets_reset(s);
 	session_packets_forget_sends(w, s);
+}
+
+void session_tls_describe(const struct session *s, struct tls_session_description *d)
+{
+	tls_session_describe(&s->tls, d);
+	if (s->offload_subject)
+		snprintf(d->peer_subject, sizeof(d->peer_subject), "%s", s->offload_subject);
 }
 
 void session_end(struct worker *w, struct session *s, enum session_end_reason reason)

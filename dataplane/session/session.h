@@ -122,6 +122,7 @@ struct session {
 	struct framer framer;
 	uint64_t body_remaining; /* request body bytes still to come (Content-Length) */
 	struct in6_addr client;  /* the TCP peer, or the real client named by a PROXY header (v4-mapped) */
+	char *offload_subject;   /* "CN=..." a TLS offloader verified (PROXY v2 PP2_TYPE_SSL), or NULL */
 	uint16_t client_port;
 	struct in6_addr addresses[CLIENT_INDEX_ADDRESSES_PER_CLIENT]; /* in the client index */
 	uint32_t address_used_s[CLIENT_INDEX_ADDRESSES_PER_CLIENT];  /* the worker clock's second each was last used */
@@ -190,6 +191,9 @@ void session_poll(struct worker *w);
  * until session_flush_sends. @return 0, or -1 when it was dropped (counted).
  */
 int session_send_packet(struct worker *w, struct session *s, struct rte_mbuf *m);
+
+/** What the operator and accounting see of s's TLS: its own, or the offloader's word on the client. */
+void session_tls_describe(const struct session *s, struct tls_session_description *d);
 
 /** Write what session_send_packet holds (the worker loop, once per iteration). */
 void session_flush_sends(struct worker *w);

@@ -92,7 +92,7 @@ static void list_sessions(struct worker *w, void *arg)
 		v->tx_packets = s->tx_packets;
 		v->rx_bytes = s->rx_bytes;
 		v->tx_bytes = s->tx_bytes;
-		tls_session_describe(&s->tls, &v->tls);
+		session_tls_describe(s, &v->tls);
 	}
 }
 

@@ -50,7 +50,7 @@ void session_events_post(struct worker *w, const struct session *s, enum session
 	e->outer_address = s->client;
 	e->outer_port = s->client_port;
 	/* Both carry the TLS description: a disconnect is then a whole accounting record by itself. */
-	tls_session_describe(&s->tls, &e->tls);
+	session_tls_describe(s, &e->tls);
 	if (kind == SESSION_EVENT_DOWN) {
 		e->link_up_ms = s->link_up_ms ? w->now_ms - s->link_up_ms : 0;
 		e->address_count = s->address_count;

@@ -70,6 +70,36 @@ static enum proxy_protocol_version accepted_versions(const struct config_listene
 	}
 }
 
+/*
+ * Certificates mode behind a TLS offloader (an http listener): the
+ * appliance sees no certificate, so it takes the offloader's verdict from
+ * PROXY v2's PP2_TYPE_SSL (HAProxy's send-proxy-v2-ssl-cn): the client came
+ * over TLS, presented a certificate on this connection or on the TLS
+ * session it resumed there, and verify is 0. Without that, anyone reaching
+ * the offloader would be admitted. The CN is kept for the operator and
+ * accounting.
+ */
+static bool offloader_verified_client(struct worker *w, struct session *s, const struct proxy_protocol_result *res)
+{
+	const uint8_t certificate = PROXY_SSL_CLIENT_CERT_CONN | PROXY_SSL_CLIENT_CERT_SESS;
+	size_t n;
+
+	if (!res->ssl_present || !(res->ssl_client & PROXY_SSL_CLIENT_SSL) || !(res->ssl_client & certificate) ||
+	    res->ssl_verify != 0) {
+		w->counters.proxy_client_cert_refused++;
+		log_peer(w, DEBUG, &s->client, s->client_port,
+			 "certificates mode: the PROXY header carries no verified client certificate (PP2_TYPE_SSL %s)",
+			 !res->ssl_present ? "absent" : res->ssl_verify != 0 ? "verify failed" : "without a certificate");
+		return false;
+	}
+	n = strlen(res->ssl_cn);
+	free(s->offload_subject);
+	s->offload_subject = malloc(n + 4);
+	if (s->offload_subject)
+		snprintf(s->offload_subject, n + 4, "CN=%s", res->ssl_cn);
+	return true;
+}
+
 static void proxy_header_step(struct worker *w, struct session *s)
 {
 	const struct config_listener *cl = &w->config->listeners[s->listener->index];
@@ -88,6 +118,10 @@ static void proxy_header_step(struct worker *w, struct session *s)
 	if (res.family != AF_UNSPEC) {
 		s->client = res.source;
 		s->client_port = res.source_port;
+	}
+	if (w->config->iphttps.authentication == CONFIG_AUTH_CERTIFICATES && !offloader_verified_client(w, s, &res)) {
+		session_close(w, s);
+		return;
 	}
 	s->request_len -= (uint32_t)res.header_bytes;
 	memmove(s->request, s->request + res.header_bytes, s->request_len);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include <openssl/err.h>
+#include <openssl/evp.h>
 #include <openssl/x509_vfy.h>
 
 #include "appliance_config.h"
@@ -35,6 +36,51 @@ static SSL_CTX *fail(SSL_CTX *ctx, char *err, size_t err_len, const char *what)
 	snprintf(err, err_len, "%s: %s", what, tls_error_text(reason, sizeof(reason)));
 	SSL_CTX_free(ctx);
 	return NULL;
+}
+
+/* Feed a file's bytes to the digest (a file that cannot be read adds nothing: loading it fails anyway). */
+static void digest_file(EVP_MD_CTX *md, const char *path)
+{
+	unsigned char buf[4096];
+	FILE *f = path[0] ? fopen(path, "rb") : NULL;
+	size_t n;
+
+	if (!f)
+		return;
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		EVP_DigestUpdate(md, buf, n);
+	fclose(f);
+}
+
+/*
+ * The session-id context: what a resumed session (a TLS 1.2 session id or
+ * ticket, a TLS 1.3 PSK) must have been issued under, or OpenSSL makes a full
+ * handshake of it. SHA-256 of the application's name, the authentication
+ * mode and, in certificates mode, the client CA and CRL files' bytes: so a
+ * mode change or a new CA or CRL leaves no ticket from before it that
+ * resumes (a client revoked by a new CRL would otherwise resume, and so
+ * would a ticket from mode none after the switch to certificates, without a
+ * certificate). The same trust gives the same context, across a restart and
+ * across the nodes of a cluster.
+ */
+static int session_id_context(const struct iphttps_config *config, unsigned char out[SSL_MAX_SID_CTX_LENGTH])
+{
+	EVP_MD_CTX *md = EVP_MD_CTX_new();
+	unsigned char mode = (unsigned char)config->iphttps.authentication;
+	unsigned int len = 0;
+	int ok;
+
+	ok = md && EVP_DigestInit_ex(md, EVP_sha256(), NULL) == 1 &&
+	     EVP_DigestUpdate(md, TLS_SESSION_ID_CONTEXT, sizeof(TLS_SESSION_ID_CONTEXT) - 1) == 1 &&
+	     EVP_DigestUpdate(md, &mode, 1) == 1;
+	if (ok && config->iphttps.authentication == CONFIG_AUTH_CERTIFICATES) {
+		digest_file(md, config->tls.client_ca);
+		EVP_DigestUpdate(md, "\0", 1);
+		digest_file(md, config->tls.client_crl);
+	}
+	ok = ok && EVP_DigestFinal_ex(md, out, &len) == 1 && len == SSL_MAX_SID_CTX_LENGTH;
+	EVP_MD_CTX_free(md);
+	return ok ? 0 : -1;
 }
 
 /* certificates mode: require a client certificate chaining to client_ca, checked against client_crl. */
@@ -74,6 +120,7 @@ SSL_CTX *tls_context_create(const struct iphttps_config *config, char *err, size
 {
 	const struct config_tls *tls = &config->tls;
 	char ciphers[CONFIG_CIPHERS_MAX_BYTES + sizeof(TLS_NULL_SUITES) + sizeof(TLS_LEGACY_SUITES) + 2];
+	unsigned char sid_ctx[SSL_MAX_SID_CTX_LENGTH];
 	SSL_CTX *ctx;
 
 	ERR_clear_error();
@@ -120,8 +167,8 @@ SSL_CTX *tls_context_create(const struct iphttps_config *config, char *err, size
 	SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
 	/* Resumption (Windows caches sessions) needs a session-id context whenever
 	 * peers are verified; without one OpenSSL fails the resumed handshake. */
-	if (SSL_CTX_set_session_id_context(ctx, (const unsigned char *)TLS_SESSION_ID_CONTEXT,
-					   sizeof(TLS_SESSION_ID_CONTEXT) - 1) != 1)
+	if (session_id_context(config, sid_ctx) != 0 ||
+	    SSL_CTX_set_session_id_context(ctx, sid_ctx, sizeof(sid_ctx)) != 1)
 		return fail(ctx, err, err_len, "cannot set the session-id context");
 	SSL_CTX_set_num_tickets(ctx, 1);
 	/* Tickets sealed with the rotated keys every context shares, so they

@@ -26,7 +26,7 @@ NS, NA = 135, 136
 
 def solicited_node(addr):
     packed = ipaddress.IPv6Address(addr).packed
-    return str(ipaddress.IPv6Address(bytes.fromhex("ff020000000000000000000001ff") + packed[13:]))
+    return str(ipaddress.IPv6Address(bytes.fromhex("ff02" + "00" * 9 + "01ff") + packed[13:]))
 
 
 def main():

@@ -16,3 +16,22 @@ netns_test_cleanup() {
 }
 trap netns_test_cleanup EXIT
 trap 'exit 130' INT TERM
+
+# TLS resumption as Windows does it, in two steps so that something can
+# change between them: the IP-HTTPS POST over a new session saved to FILE,
+# then the same offered for resumption. Extra s_client args follow (the
+# version, a certificate). The second prints "Reused," or "New," and its
+# status line, if any.
+TLS_POST='POST /IPHTTPS HTTP/1.1\r\nHost: 192.0.2.1\r\nContent-Length: 18446744073709551615\r\n\r\n'
+tls_session_save() { # FILE s_client-args...
+	local file=$1
+	shift
+	(printf "$TLS_POST"; sleep 1.5) | topo_in client timeout 8 openssl s_client -connect 192.0.2.1:443 \
+		-sess_out "$file" "$@" 2>&1 | grep -oE '^(Reused|New),|HTTP/1.1 [0-9]{3}'
+}
+tls_session_resume() { # FILE s_client-args...
+	local file=$1
+	shift
+	(printf "$TLS_POST"; sleep 1.5) | topo_in client timeout 8 openssl s_client -connect 192.0.2.1:443 \
+		-sess_in "$file" "$@" 2>&1 | grep -oE '^(Reused|New),|HTTP/1.1 [0-9]{3}'
+}

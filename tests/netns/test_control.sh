@@ -266,6 +266,14 @@ check "show gives the days left and the staple's next update" \
 check "all $ALL sessions survive both" test "$(link_up_ids)" = "$ids_before"
 
 # ---- authentication-mode change: everyone goes, on both workers
+# A TLS session (its ticket) from mode none, saved to be offered after the
+# change. Only the handshake: the Client Table is full, and no session event
+# or accounting record comes of it.
+for v in 1_2 1_3; do
+	sleep 1 | topo_in client timeout 8 openssl s_client -connect 192.0.2.1:443 -tls$v \
+		-sess_out "$TOPO_STATE/none-$v.sess" >/dev/null 2>&1
+	check "mode none: a TLS ${v/_/.} session is saved" test -s "$TOPO_STATE/none-$v.sess"
+done
 before0=$(worker_counter 0 session_disconnected_by_operator)
 before1=$(worker_counter 1 session_disconnected_by_operator)
 out=$(topo_ctl --json auth-mode certificates)
@@ -295,6 +303,15 @@ ok = all(r["start"] and r["end"] > r["start"] and r["client_addresses"] and r["o
          and r["rx_bytes"] > 0 and r["tx_bytes"] > 0 and r["tls_version"] == "TLSv1.3" for r in records)
 sys.exit(not ok)' "$ACCOUNTING"
 check "a client without a certificate is refused now" test "$(json_field "$TOPO_STATE/nocert.json" link_up)" -eq 0
+# Every trust change changes what a ticket is bound to (the session-id
+# context): a ticket from mode none does not resume in certificates mode,
+# where it would have let a client in without a certificate.
+for v in 1_2 1_3; do
+	out=$(tls_session_resume "$TOPO_STATE/none-$v.sess" -tls$v)
+	echo "    TLS ${v/_/.} resumption offered after the change: $(echo $out)"
+	check "a TLS ${v/_/.} ticket from mode none does not resume in certificates mode, and gets no 200" \
+		bash -c '! grep -q "^Reused," <<<"$1" && ! grep -q "HTTP/1.1 200" <<<"$1"' _ "$out"
+done
 links 5 1 "$TOPO_STATE/cert.json" --cert "$PKI/client.crt" --key "$PKI/client.key"
 wait $!
 check "a client with a certificate gets in" test "$(json_field "$TOPO_STATE/cert.json" link_up)" -eq 5

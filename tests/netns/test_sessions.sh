@@ -245,6 +245,39 @@ if ! TOPO_CONFIG=$TOPO_STATE/certificates.yaml topo_start_appliance; then
 	exit 1
 fi
 CERT=(--cert "$PKI/client.crt" --key "$PKI/client.key")
+# Certificates mode behind a TLS offloader: HAProxy verifies the client
+# certificate and sends its verdict and CN in PROXY v2 (send-proxy-v2-ssl-cn).
+[ -n "$HAPROXY_PID" ] && kill "$HAPROXY_PID" 2>/dev/null && wait "$HAPROXY_PID" 2>/dev/null
+cat > "$TOPO_STATE/haproxy-cert.cfg" <<HAPROXY
+global
+    maxconn 100
+defaults
+    mode tcp
+    timeout connect 5s
+    timeout client 60s
+    timeout server 60s
+frontend tls_offload
+    bind 127.0.0.1:8444 ssl crt $TOPO_STATE/haproxy.pem ca-file $PKI/ca.crt verify optional
+    default_backend appliance
+backend appliance
+    server gw 192.0.2.1:80 send-proxy-v2-ssl-cn
+HAPROXY
+ip netns exec "$(topo_ns client)" haproxy -db -f "$TOPO_STATE/haproxy-cert.cfg" > "$TOPO_STATE/haproxy-cert.log" 2>&1 &
+HAPROXY_PID=$!
+for _ in $(seq 1 50); do topo_in client bash -c ': </dev/tcp/127.0.0.1/8444' 2>/dev/null && break; sleep 0.1; done
+check_json "through HAProxy verifying the client certificate (PROXY v2 with PP2_TYPE_SSL): every cut echoed" \
+	'r["ok"]' client session 127.0.0.1 --port 8444 --ca "$PKI/ca.crt" "${CERT[@]}" --timeout 20
+refused=$(counter proxy_client_cert_refused)
+check_json "through HAProxy without a client certificate: no LinkUp (the offloader vouches for none)" \
+	'not r.get("ok")' client session 127.0.0.1 --port 8444 --ca "$PKI/ca.crt" --timeout 5
+# A PROXY v2 header with no PP2_TYPE_SSL at all, from the trusted balancer's address.
+out=$(printf '\r\n\r\n\0\r\nQUIT\n\x21\x11\x00\x0c\xc6\x33\x64\x07\xc0\x00\x02\x01\x15\xb3\x00\x50'"$REQ" |
+	topo_in client timeout 3 nc -s 192.0.2.2 192.0.2.1 80 2>&1)
+check "a PROXY v2 header without the offloader's verdict is refused in certificates mode (no 200)" \
+	bash -c '! grep -q "^HTTP/1.1 200" <<<"$1"' _ "$out"
+check_equal "both refusals were counted" $((refused + 2)) "$(counter proxy_client_cert_refused)"
+kill "$HAPROXY_PID" 2>/dev/null; wait "$HAPROXY_PID" 2>/dev/null; HAPROXY_PID=
+sleep 0.5 # max_clients 2: the sessions through HAProxy have left
 check_json "Python ssl with the client certificate: every cut echoed" 'r["ok"]' \
 	client session 192.0.2.1 --ca "$PKI/ca.crt" "${CERT[@]}" --timeout 20
 check_json "Python ssl (TLS 1.2) with the client certificate" 'r["ok"]' \
@@ -300,7 +333,12 @@ sleep 0.5
 client hold 192.0.2.1 --ca "$PKI/ca.crt" "${CERT[@]}" --sessions 1 --hold-seconds 6 --echo-after \
 	> "$TOPO_STATE/held.json" &
 HOLD_PID=$!
-sleep 1.5
+for v in 1_2 1_3; do
+	check "certificates mode: a TLS ${v/_/.} session with client.crt is served and saved, before the new CRL" \
+		bash -c 'grep -q "HTTP/1.1 200" <<<"$1"' _ \
+		"$(tls_session_save "$TOPO_STATE/cert-$v.sess" -tls$v -cert "$PKI/client.crt" -key "$PKI/client.key")"
+	sleep 0.3 # max_clients 2, with the held session: this one has left
+done
 tests/lib/reissue-crl.sh "$PKI" "$PKI/client.crt" "$TOPO_STATE/crl.pem"
 refused=none
 for _ in $(seq 1 10); do
@@ -310,6 +348,13 @@ for _ in $(seq 1 10); do
 done
 check_equal "after the CRL is re-issued revoking client.crt, its new handshakes are refused" none "$refused"
 check "the appliance logged the reload" grep -q "TLS: .*crl.pem changed" "$TOPO_STATE/iphttpsd.log"
+# A client revoked by the new CRL kept resuming its ticket from before it.
+for v in 1_2 1_3; do
+	out=$(tls_session_resume "$TOPO_STATE/cert-$v.sess" -tls$v -cert "$PKI/client.crt" -key "$PKI/client.key")
+	echo "    TLS ${v/_/.} resumption offered after the CRL: $(echo $out)"
+	check "a TLS ${v/_/.} ticket from before the CRL that revokes client.crt does not resume, and gets no 200" \
+		bash -c '! grep -q "^Reused," <<<"$1" && ! grep -q "HTTP/1.1 200" <<<"$1"' _ "$out"
+done
 wait "$HOLD_PID"
 check_equal "the session established before the new CRL kept its link (an echo after the reload)" \
 	'{"statuses": ["200"], "ok": true, "echoed_after_hold": [true]}' "$(cat "$TOPO_STATE/held.json")"

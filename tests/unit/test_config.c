@@ -25,6 +25,8 @@ static char pki[PATH_MAX];
 #define BASE_LISTENERS "listeners: [{protocol: http, port: 80}]\n"
 #define BASE_IPHTTPS "iphttps: {authentication: none, client_prefix: 2001:db8:1::/64}\n"
 #define BASE BASE_PORTS BASE_LISTENERS BASE_IPHTTPS /* 5 lines */
+/* Certificates mode behind an offloader: an http listener must take PROXY v2. */
+#define PROXY_V2_LISTENERS "listeners: [{protocol: http, port: 80, proxy_protocol: v2, trusted_proxies: [192.0.2.2/32]}]\n"
 
 struct bad_case {
 	const char *name;
@@ -108,7 +110,7 @@ static const struct bad_case bad_cases[] = {
 	  "5:10: missing required key 'client_prefix' in 'iphttps'" },
 	{ "unknown authentication mode", BASE_PORTS BASE_LISTENERS "iphttps: {authentication: password, client_prefix: 2001:db8:1::/64}\n",
 	  "5:27: 'iphttps.authentication' must be one of: certificates, none; got 'password'" },
-	{ "certificates mode without CA", BASE_PORTS BASE_LISTENERS "iphttps: {authentication: certificates, client_prefix: 2001:db8:1::/64}\n",
+	{ "certificates mode without CA", BASE_PORTS PROXY_V2_LISTENERS "iphttps: {authentication: certificates, client_prefix: 2001:db8:1::/64}\n",
 	  "5:27: authentication 'certificates' needs 'tls.client_ca'" },
 	{ "section given twice", BASE "iphttps: {link_mtu: 1400}\n", "6:1: duplicate key 'iphttps'" },
 	{ "link MTU out of range", BASE_PORTS BASE_LISTENERS "iphttps: {authentication: none, client_prefix: 2001:db8:1::/64, link_mtu: 1000}\n",
@@ -130,12 +132,16 @@ static const struct bad_case bad_cases[] = {
 	  "tls: {certificate: /nonexistent/server.crt, private_key: /nonexistent/server.key}\n",
 	  "6:20: cannot read 'tls.certificate' file '/nonexistent/server.crt': No such file or directory\n"
 	  "6:58: cannot read 'tls.private_key' file '/nonexistent/server.key': No such file or directory" },
-	{ "certificates mode with an unreadable CA", BASE_PORTS BASE_LISTENERS
+	{ "certificates mode with an unreadable CA", BASE_PORTS PROXY_V2_LISTENERS
 	  "iphttps: {authentication: certificates, client_prefix: 2001:db8:1::/64}\ntls: {client_ca: /nonexistent/ca.crt}\n",
 	  "6:18: cannot read 'tls.client_ca' file '/nonexistent/ca.crt': No such file or directory" },
 	{ "a bad IPv4 address with its gateway", "ports:\n  external: {device: d0, ipv4: 192.0.2.300/24, ipv4_gateway: 192.0.2.254}\n"
 	  "  internal: {device: d1, ipv6: [fd00::1/64]}\n" BASE_LISTENERS BASE_IPHTTPS,
 	  "2:32: 'ports.external.ipv4' is not an IPv4 address with prefix length: '192.0.2.300/24'" },
+	{ "certificates mode on an http listener without PROXY v2", BASE_PORTS BASE_LISTENERS
+	  "iphttps: {authentication: certificates, client_prefix: 2001:db8:1::/64}\ntls: {client_ca: /dev/null}\n",
+	  "4:24: 'listeners[0]': authentication 'certificates' on an http listener needs 'proxy_protocol: v2' from an "
+	  "offloader that sends its verdict on the client certificate (PP2_TYPE_SSL); without it anyone is admitted" },
 	{ "unknown TLS version", BASE "tls: {min_version: \"1.4\"}\n",
 	  "6:20: 'tls.min_version' must be one of: 1.0, 1.1, 1.2, 1.3; got '1.4'" },
 	{ "TLS max below min", BASE "tls: {min_version: \"1.3\", max_version: \"1.2\"}\n",

@@ -112,6 +112,45 @@ static void test_v2_inet_with_tlvs(void)
 	CU_ASSERT_EQUAL(res.destination_port, 443);
 }
 
+/* PP2_TYPE_SSL as HAProxy's send-proxy-v2-ssl-cn sends it: client bits,
+ * verify (0: verified), and the CN sub-TLV; a TLV longer than the header,
+ * or a sub-TLV longer than its TLV, is malformed. */
+static void test_v2_ssl_tlv(void)
+{
+	static const uint8_t ssl[] = { 0x20, 0x00, 5 + 3 + 3 + 3 + 9,
+				       0x07, 0, 0, 0, 0,                      /* SSL|CERT_CONN|CERT_SESS, verified */
+				       0x21, 0x00, 0x03, '1', '.', '3',       /* PP2_SUBTYPE_SSL_VERSION, skipped */
+				       0x22, 0x00, 0x09, 'c', 'l', 'i', 'e', 'n', 't', '\n', '-', '1' };
+	uint8_t b[128];
+	size_t n = v2_header(b, 1, 0x11, (uint16_t)(12 + sizeof(ssl)));
+
+	memcpy(b + n, (uint8_t[]){203, 0, 113, 9, 192, 0, 2, 1, 0x1f, 0x90, 0x00, 0x50}, 12);
+	n += 12;
+	memcpy(b + n, ssl, sizeof(ssl));
+	n += sizeof(ssl);
+	CU_ASSERT_EQUAL(parse(b, n, PROXY_ACCEPT_V2), 1);
+	CU_ASSERT_EQUAL(res.error, PROXY_OK);
+	CU_ASSERT_TRUE(res.ssl_present);
+	CU_ASSERT_EQUAL(res.ssl_client, PROXY_SSL_CLIENT_SSL | PROXY_SSL_CLIENT_CERT_CONN | PROXY_SSL_CLIENT_CERT_SESS);
+	CU_ASSERT_EQUAL(res.ssl_verify, 0);
+	CU_ASSERT_STRING_EQUAL(res.ssl_cn, "client?-1"); /* printable only: it is logged */
+	/* The sub-TLV claims a byte more than its TLV holds. */
+	b[n - 10] = 0x0a;
+	CU_ASSERT_EQUAL(parse(b, n, PROXY_ACCEPT_V2), 1);
+	CU_ASSERT_EQUAL(res.error, PROXY_ERROR_MALFORMED);
+	b[n - 10] = 0x09;
+	/* The TLV claims more than the header. */
+	b[16 + 12 + 2] = (uint8_t)(sizeof(ssl) - 3 + 1);
+	CU_ASSERT_EQUAL(parse(b, n, PROXY_ACCEPT_V2), 1);
+	CU_ASSERT_EQUAL(res.error, PROXY_ERROR_MALFORMED);
+	/* No SSL TLV at all: nothing claimed. */
+	n = v2_header(b, 1, 0x11, 12);
+	memcpy(b + n, (uint8_t[]){203, 0, 113, 9, 192, 0, 2, 1, 0x1f, 0x90, 0x00, 0x50}, 12);
+	CU_ASSERT_EQUAL(parse(b, n + 12, PROXY_ACCEPT_V2), 1);
+	CU_ASSERT_EQUAL(res.error, PROXY_OK);
+	CU_ASSERT_FALSE(res.ssl_present);
+}
+
 static void test_v2_inet6_local_and_bad(void)
 {
 	uint8_t b[128];
@@ -169,6 +208,7 @@ int main(void)
 		{ "v1 malformed lines are refused", test_v1_malformed },
 		{ "v2 IPv4 with a TLV: every prefix incomplete, then the address", test_v2_inet_with_tlvs },
 		{ "v2 IPv6, LOCAL, and malformed headers", test_v2_inet6_local_and_bad },
+		{ "v2 PP2_TYPE_SSL: the client-certificate verdict and CN; bad lengths refused", test_v2_ssl_tlv },
 		{ "a version the listener does not take, and no header at all", test_versions_and_absence },
 	};
 
