@@ -118,6 +118,15 @@ enum {
 	PP2_SSL_FIXED_BYTES = 5, /* client (1), verify (4), then sub-TLVs */
 };
 
+/* Whether the TLV at `at` (type 1, length 2, value) lies within end; its value's length in *len. */
+static bool tlv_fits(const uint8_t *buf, size_t end, size_t at, size_t *len)
+{
+	if (end - at < 3)
+		return false;
+	*len = (size_t)buf[at + 1] << 8 | buf[at + 2];
+	return *len <= end - at - 3;
+}
+
 /*
  * The TLVs after the addresses, from at to end (proxy-protocol.txt 2.2):
  * each type (1), length (2), value. Only PP2_TYPE_SSL is read (the
@@ -129,10 +138,7 @@ static int parse_tlvs(const uint8_t *buf, size_t end, size_t at, struct proxy_pr
 	while (at < end) {
 		size_t len;
 
-		if (end - at < 3)
-			return done(res, PROXY_ERROR_MALFORMED);
-		len = (size_t)buf[at + 1] << 8 | buf[at + 2];
-		if (len > end - at - 3)
+		if (!tlv_fits(buf, end, at, &len))
 			return done(res, PROXY_ERROR_MALFORMED);
 		if (buf[at] == PP2_TYPE_SSL) {
 			const uint8_t *v = buf + at + 3;
@@ -146,10 +152,7 @@ static int parse_tlvs(const uint8_t *buf, size_t end, size_t at, struct proxy_pr
 			while (sub < len) {
 				size_t sub_len;
 
-				if (len - sub < 3)
-					return done(res, PROXY_ERROR_MALFORMED);
-				sub_len = (size_t)v[sub + 1] << 8 | v[sub + 2];
-				if (sub_len > len - sub - 3)
+				if (!tlv_fits(v, len, sub, &sub_len))
 					return done(res, PROXY_ERROR_MALFORMED);
 				if (v[sub] == PP2_SUBTYPE_SSL_CN) {
 					size_t n = sub_len < sizeof(res->ssl_cn) - 1 ? sub_len : sizeof(res->ssl_cn) - 1;

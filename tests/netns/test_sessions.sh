@@ -77,6 +77,29 @@ curl_post() { # extra curl args; the body never ends, so curl stops at its time 
 		-H 'Content-Length: 18446744073709551615' --data-binary '' "$@" https://192.0.2.1/IPHTTPS 2>&1
 }
 
+# HAProxy in the client namespace offloading TLS on 127.0.0.1:PORT to the
+# plain listener :80 with a PROXY v2 header (SERVER_OPTIONS); BIND_OPTIONS
+# may ask for client certificates. Sets HAPROXY_PID.
+haproxy_start() { # PORT BIND_OPTIONS SERVER_OPTIONS
+	cat > "$TOPO_STATE/haproxy-$1.cfg" <<EOF
+global
+    maxconn 2000
+defaults
+    mode tcp
+    timeout connect 5s
+    timeout client 60s
+    timeout server 60s
+frontend tls_offload
+    bind 127.0.0.1:$1 ssl crt $TOPO_STATE/haproxy.pem $2
+    default_backend appliance
+backend appliance
+    server gw 192.0.2.1:80 $3
+EOF
+	ip netns exec "$(topo_ns client)" haproxy -db -f "$TOPO_STATE/haproxy-$1.cfg" > "$TOPO_STATE/haproxy-$1.log" 2>&1 &
+	HAPROXY_PID=$!
+	for _ in $(seq 1 50); do topo_in client bash -c ": </dev/tcp/127.0.0.1/$1" 2>/dev/null && break; sleep 0.1; done
+}
+
 echo "# IP-HTTPS sessions, authentication none, namespaces ${TOPO_PREFIX}{client,gw,corp}"
 if ! topo_up || ! TOPO_CONFIG=$TOPO_REPO/tests/netns/configs/sessions-none.yaml topo_start_appliance; then
 	echo "FAIL: lab topology and appliance start"
@@ -173,24 +196,8 @@ check_equal "the non-IPv6 packet was counted" $((before + 1)) "$(counter drop_fr
 
 # --- plain listeners: HAProxy offloading TLS with PROXY v2, PROXY v1 by hand, plain ---
 cat "$PKI/server.crt" "$PKI/server.key" > "$TOPO_STATE/haproxy.pem"
-cat > "$TOPO_STATE/haproxy.cfg" <<EOF
-global
-    maxconn 2000
-defaults
-    mode tcp
-    timeout connect 5s
-    timeout client 60s
-    timeout server 60s
-frontend tls_offload
-    bind 127.0.0.1:8443 ssl crt $TOPO_STATE/haproxy.pem
-    default_backend appliance
-backend appliance
-    server gw 192.0.2.1:80 send-proxy-v2
-EOF
 topo_in client ip link set lo up
-ip netns exec "$(topo_ns client)" haproxy -db -f "$TOPO_STATE/haproxy.cfg" > "$TOPO_STATE/haproxy.log" 2>&1 &
-HAPROXY_PID=$!
-for _ in $(seq 1 50); do topo_in client bash -c ': </dev/tcp/127.0.0.1/8443' 2>/dev/null && break; sleep 0.1; done
+haproxy_start 8443 "" send-proxy-v2
 check_json "through HAProxy (TLS offload, PROXY v2 to the plain listener): every cut echoed" 'r["ok"]' \
 	client session 127.0.0.1 --port 8443 --ca "$PKI/ca.crt" --timeout 20
 client hold 127.0.0.1 --port 8443 --ca "$PKI/ca.crt" --sessions 1 --hold-seconds 3 > /dev/null &
@@ -248,23 +255,7 @@ CERT=(--cert "$PKI/client.crt" --key "$PKI/client.key")
 # Certificates mode behind a TLS offloader: HAProxy verifies the client
 # certificate and sends its verdict and CN in PROXY v2 (send-proxy-v2-ssl-cn).
 [ -n "$HAPROXY_PID" ] && kill "$HAPROXY_PID" 2>/dev/null && wait "$HAPROXY_PID" 2>/dev/null
-cat > "$TOPO_STATE/haproxy-cert.cfg" <<HAPROXY
-global
-    maxconn 100
-defaults
-    mode tcp
-    timeout connect 5s
-    timeout client 60s
-    timeout server 60s
-frontend tls_offload
-    bind 127.0.0.1:8444 ssl crt $TOPO_STATE/haproxy.pem ca-file $PKI/ca.crt verify optional
-    default_backend appliance
-backend appliance
-    server gw 192.0.2.1:80 send-proxy-v2-ssl-cn
-HAPROXY
-ip netns exec "$(topo_ns client)" haproxy -db -f "$TOPO_STATE/haproxy-cert.cfg" > "$TOPO_STATE/haproxy-cert.log" 2>&1 &
-HAPROXY_PID=$!
-for _ in $(seq 1 50); do topo_in client bash -c ': </dev/tcp/127.0.0.1/8444' 2>/dev/null && break; sleep 0.1; done
+haproxy_start 8444 "ca-file $PKI/ca.crt verify optional" send-proxy-v2-ssl-cn
 check_json "through HAProxy verifying the client certificate (PROXY v2 with PP2_TYPE_SSL): every cut echoed" \
 	'r["ok"]' client session 127.0.0.1 --port 8444 --ca "$PKI/ca.crt" "${CERT[@]}" --timeout 20
 refused=$(counter proxy_client_cert_refused)

@@ -558,6 +558,16 @@ static void test_mode_none_rules(void)
 	CU_ASSERT_EQUAL(session_of(tp)->address_count, 2);              /* fe80::2 and 2001:db8:c1::77 */
 }
 
+/* From nothing, in certificates mode: three clients at LinkUp. */
+static void certificate_clients(struct tls_peer **a, struct tls_peer **b, struct tls_peer **c)
+{
+	fresh();
+	harness.config.iphttps.authentication = CONFIG_AUTH_CERTIFICATES;
+	*a = link_up_peer();
+	*b = link_up_peer();
+	*c = link_up_peer();
+}
+
 /* Certificates mode (§3.2.5.2.2): a client's multicast goes to every other
  * client; a DAD probe for a target in the Neighbor Cache goes only to the
  * client that has it (which defends it itself: no NA from the server). */
@@ -566,11 +576,7 @@ static void test_certificates_mode_multicast(void)
 	uint8_t body[8] = { 0 }, ns[4 + 20] = { 0 }, pkt[128];
 	struct tls_peer *a, *b, *c;
 
-	fresh();
-	harness.config.iphttps.authentication = CONFIG_AUTH_CERTIFICATES;
-	a = link_up_peer();
-	b = link_up_peer();
-	c = link_up_peer();
+	certificate_clients(&a, &b, &c);
 	tls_send(a, pkt, (int)icmp6_packet(pkt, "2001:db8:c1::a", "ff02::1", 64, 128, body, sizeof(body)));
 	pump();
 	CU_ASSERT_EQUAL(a->plain_len, 0);
@@ -620,7 +626,7 @@ static void test_packet_larger_than_a_tls_record_is_sent_whole(void)
 
 	fresh();
 	harness.config.iphttps.authentication = CONFIG_AUTH_CERTIFICATES;
-	harness.config.iphttps.link_mtu = 65535;
+	harness.config.iphttps.link_mtu = 65535; /* before LinkUp: each session's framer takes it then */
 	a = link_up_peer();
 	b = link_up_peer();
 	c = link_up_peer();
@@ -699,11 +705,7 @@ static void test_ra_guard_and_na_only_for_own_address(void)
 	uint8_t ra[12] = { 64, 0, 0x07, 0x08 }, redirect[36] = { 0 }, na[20] = { 0 }, ns[20] = { 0 }, pkt[128];
 	struct tls_peer *a, *b, *c;
 
-	fresh();
-	harness.config.iphttps.authentication = CONFIG_AUTH_CERTIFICATES;
-	a = link_up_peer();
-	b = link_up_peer();
-	c = link_up_peer();
+	certificate_clients(&a, &b, &c);
 	tls_send(a, pkt, (int)icmp6_packet(pkt, "fe80::a", "ff02::1", 255, 134, ra, sizeof(ra)));
 	tls_send(a, pkt, (int)icmp6_packet(pkt, "2001:db8:c1::a", "2001:db8:c1::b", 255, 137, redirect, sizeof(redirect)));
 	pump();

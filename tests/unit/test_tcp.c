@@ -1625,6 +1625,24 @@ static void test_receive_window_grows_while_the_peer_fills_it(void)
  * refused was freed.)
  */
 
+/* A connection to the echo port (tcp_services), established with every option. */
+static struct peer echo_peer(void)
+{
+	struct peer p = new_peer(4, true);
+	struct seg s, out;
+
+	p.dport = 7;
+	s = syn_of(&p, true, true, true, 7);
+	inject(&s);
+	p.snd_nxt++;
+	CU_ASSERT_EQUAL_FATAL(take(&out), 0);
+	CU_ASSERT_EQUAL_FATAL(out.flags, F_SYN | F_ACK);
+	p.rcv_nxt = out.seq + 1;
+	p.last_tsval_seen = out.opts.tsval;
+	peer_send(&p, F_ACK, NULL, 0);
+	return p;
+}
+
 /* Mbufs in the receive queue of the (one) connection to the echo port. */
 static uint32_t conn_rcvq_segments(void)
 {
@@ -1645,16 +1663,7 @@ static void test_echo_near_the_budget_loses_nothing(void)
 	uint8_t sent[5 * 1200], got[5 * 1200];
 
 	fresh();
-	p = new_peer(4, true);
-	p.dport = 7; /* tcp_services: echo */
-	s = syn_of(&p, true, true, true, 7);
-	inject(&s);
-	p.snd_nxt++;
-	CU_ASSERT_EQUAL_FATAL(take(&out), 0);
-	CU_ASSERT_EQUAL_FATAL(out.flags, F_SYN | F_ACK);
-	p.rcv_nxt = out.seq + 1;
-	p.last_tsval_seen = out.opts.tsval;
-	peer_send(&p, F_ACK, NULL, 0);
+	p = echo_peer();
 	for (int i = 0; i < 5; i++)
 		for (int k = 0; k < 1200; k++)
 			sent[i * 1200 + k] = (uint8_t)(i * 31 + k);
@@ -1716,16 +1725,7 @@ static void test_echo_moves_whole_mbufs_when_more_is_readable_than_fits(void)
 	fresh();
 	harness.config.limits.tcp_send_queue_bytes = SNDQ;
 	harness.config.limits.tcp_send_queue_max_bytes = SNDQ;
-	p = new_peer(4, true);
-	p.dport = 7; /* tcp_services: echo */
-	s = syn_of(&p, true, true, true, 7);
-	inject(&s);
-	p.snd_nxt++;
-	CU_ASSERT_EQUAL_FATAL(take(&out), 0);
-	CU_ASSERT_EQUAL_FATAL(out.flags, F_SYN | F_ACK);
-	p.rcv_nxt = out.seq + 1;
-	p.last_tsval_seen = out.opts.tsval;
-	peer_send(&p, F_ACK, NULL, 0);
+	p = echo_peer();
 	for (uint32_t i = 0; i < sizeof(sent); i++)
 		sent[i] = (uint8_t)(i * 7 + 3);
 	/* 20 full segments in one batch: 28,960 bytes readable, 8 KiB of send queue. */
