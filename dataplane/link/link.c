@@ -109,13 +109,14 @@ static bool nd_valid(const struct rte_mbuf *m, const struct rte_ipv6_hdr *ip, ui
 /*
  * Whether s's client may send from src: an address it owns, or one no other
  * client owns, which it then owns (the Neighbor Cache learns from traffic).
- * In authentication mode none, an address another client has, or one that
- * is neither link-local nor in the client prefix, is a spoofed source
- * (§3.2.5.2.2: unauthenticated peers must not abuse the link).
+ * An address another client has, or one that is neither link-local nor in
+ * the client prefix, is a spoofed source in both modes (§3.2.5.2.2:
+ * unauthenticated peers must not abuse the link; and an authenticated
+ * client is no router for other networks: it would send as an internal
+ * server). The router's own addresses are never a client's.
  */
 static bool source_allowed(struct worker *w, struct session *s, const uint8_t src[16])
 {
-	bool none_mode = w->config->iphttps.authentication == CONFIG_AUTH_NONE;
 	struct in6_addr addr; /* aligned: the index hashes it a word at a time */
 	int rc;
 
@@ -125,8 +126,9 @@ static bool source_allowed(struct worker *w, struct session *s, const uint8_t sr
 		return false;
 	}
 	if (!is_link_local(src) && !in_client_prefix(w, src)) {
-		if (!none_mode)
-			return true; /* an authenticated client: the router's rules decide (to come) */
+		/* Off the link: in both modes (an authenticated client is still no
+		 * router for other networks; it would source an internal server's
+		 * address). */
 		w->counters.drop_link_spoofed_source++;
 		return false;
 	}

@@ -732,6 +732,14 @@ static void test_ra_guard_and_na_only_for_own_address(void)
 	pump();
 	CU_ASSERT_EQUAL(b->plain_len, 40 + 24);
 	CU_ASSERT_EQUAL(c->plain_len, 40 + 24);
+	/* A client sources only its own addresses, in this mode too: not an
+	 * internal server's, not another client's. */
+	tls_send(a, pkt, (int)icmp6_packet(pkt, "fd00:c0::2", "2001:db8:c1::b", 64, 128, na, 8));
+	tls_send(c, pkt, (int)icmp6_packet(pkt, "2001:db8:c1::a", "fe80::1", 64, 128, na, 8));
+	b->plain_len = c->plain_len = 0;
+	pump();
+	CU_ASSERT_EQUAL(harness.w->counters.drop_link_spoofed_source, 2);
+	CU_ASSERT_EQUAL(b->plain_len + c->plain_len, 0);
 	/* Mode none: an RA is dropped by the guard too. */
 	harness.config.iphttps.authentication = CONFIG_AUTH_NONE;
 	b->plain_len = c->plain_len = 0;
