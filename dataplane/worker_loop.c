@@ -89,7 +89,6 @@ int worker_loop(void *arg)
 		tcp_timer_run(w);
 		session_poll(w);
 		link_poll(w);
-		worker_command_poll(w);
 		client_index_quiescent(w->id);
 		session_flush_sends(w); /* each session's packets of this iteration as one TLS write */
 		if (now - last_drain > drain_tsc) {
@@ -108,6 +107,10 @@ int worker_loop(void *arg)
 			worker_flush_tx(w);
 			rte_delay_us_sleep(w->config->workers.idle_sleep_us);
 		}
+		/* Last: a command's completion is the control plane's sign that this
+		 * worker is done with the config it read at the top (a reload frees
+		 * the old one then), so nothing after it may read w->config. */
+		worker_command_poll(w);
 	}
 	worker_flush_tx(w);
 	worker_command_poll(w);
