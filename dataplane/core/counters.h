@@ -137,6 +137,7 @@
 	X(tls_errors, "TLS errors on established sessions (bad record, MAC)")                 \
 	X(proxy_header_rejected, "PROXY protocol header missing, malformed or of a refused version") \
 	X(proxy_untrusted_peer, "connection to a PROXY listener from outside its trusted_proxies (reset)") \
+	X(session_refused_stale_trust, "handshakes that ended on a context whose trust (mode, CA, CRL) was since replaced") \
 	X(proxy_client_cert_refused, "certificates mode: a PROXY header without the offloader's verified client certificate") \
 	X(http_requests_accepted, "IP-HTTPS requests accepted (200 OK)")                     \
 	X(http_status_400, "requests answered 400 Bad Request")                               \

@@ -127,6 +127,14 @@ static void handshake_step(struct worker *w, struct session *s)
 	switch (tls_session_handshake(&s->tls)) {
 	case TLS_SESSION_DONE:
 		session_timers_deadline_met(w, s);
+		if (!tls_context_trust_is_current(SSL_get_SSL_CTX(s->tls.ssl))) {
+			/* Begun under a trust since replaced (an auth-mode change, a new
+			 * CA or CRL): its handshake followed the old rules. The client
+			 * comes back under the new ones. */
+			w->counters.session_refused_stale_trust++;
+			session_close(w, s);
+			return;
+		}
 		if (session_request_begin(w, s, SESSION_HTTP_REQUEST) != 0)
 			session_close(w, s);
 		return;

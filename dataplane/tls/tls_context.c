@@ -3,6 +3,7 @@
 
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <openssl/err.h>
@@ -81,6 +82,44 @@ static int session_id_context(const struct iphttps_config *config, unsigned char
 	ok = ok && EVP_DigestFinal_ex(md, out, &len) == 1 && len == SSL_MAX_SID_CTX_LENGTH;
 	EVP_MD_CTX_free(md);
 	return ok ? 0 : -1;
+}
+
+/* Each context's session-id context (its trust), as ex_data: compared at the end of a handshake. */
+static int trust_index = -1;
+
+static void trust_free(void *parent, void *ptr, CRYPTO_EX_DATA *ad, int idx, long argl, void *argp)
+{
+	(void)parent, (void)ad, (void)idx, (void)argl, (void)argp;
+	free(ptr);
+}
+
+static int remember_trust(SSL_CTX *ctx, const unsigned char sid_ctx[SSL_MAX_SID_CTX_LENGTH])
+{
+	unsigned char *copy;
+
+	if (trust_index < 0)
+		trust_index = SSL_CTX_get_ex_new_index(0, NULL, NULL, NULL, trust_free);
+	copy = trust_index < 0 ? NULL : malloc(SSL_MAX_SID_CTX_LENGTH);
+	if (!copy)
+		return -1;
+	memcpy(copy, sid_ctx, SSL_MAX_SID_CTX_LENGTH);
+	if (SSL_CTX_set_ex_data(ctx, trust_index, copy) != 1) {
+		free(copy);
+		return -1;
+	}
+	return 0;
+}
+
+bool tls_context_trust_is_current(const SSL_CTX *ctx)
+{
+	SSL_CTX *now = tls_context_current();
+	const unsigned char *mine, *current;
+
+	if (!now || ctx == now || trust_index < 0)
+		return true;
+	mine = SSL_CTX_get_ex_data(ctx, trust_index);
+	current = SSL_CTX_get_ex_data(now, trust_index);
+	return mine && current && memcmp(mine, current, SSL_MAX_SID_CTX_LENGTH) == 0;
 }
 
 /* certificates mode: require a client certificate chaining to client_ca, checked against client_crl. */
@@ -167,7 +206,7 @@ SSL_CTX *tls_context_create(const struct iphttps_config *config, char *err, size
 	SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
 	/* Resumption (Windows caches sessions) needs a session-id context whenever
 	 * peers are verified; without one OpenSSL fails the resumed handshake. */
-	if (session_id_context(config, sid_ctx) != 0 ||
+	if (session_id_context(config, sid_ctx) != 0 || remember_trust(ctx, sid_ctx) != 0 ||
 	    SSL_CTX_set_session_id_context(ctx, sid_ctx, sizeof(sid_ctx)) != 1)
 		return fail(ctx, err, err_len, "cannot set the session-id context");
 	SSL_CTX_set_num_tickets(ctx, 1);

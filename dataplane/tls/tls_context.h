@@ -25,6 +25,8 @@
  *     a session-id context so that verified sessions resume.
  */
 
+#include <stdbool.h>
+
 #include <openssl/ssl.h>
 
 /* The TLS layer's fixed values. */
@@ -53,6 +55,16 @@ void tls_context_free(SSL_CTX *ctx);
  * quiescent state, as no worker may then be between reading the pointer and
  * SSL_new.
  */
+
+/**
+ * Whether ctx was built for the trust in force now (the authentication mode,
+ * the client CA and CRL: its session-id context). A handshake that began on
+ * a context since replaced by one of another trust ends on the old rules
+ * (a mode change's disconnect walks the workers chunk by chunk, and a
+ * handshake finishing behind the walk would be admitted under mode none):
+ * the session checks this as its handshake ends.
+ */
+bool tls_context_trust_is_current(const SSL_CTX *ctx);
 
 /** The context new handshakes use; NULL when no https listener is configured. */
 SSL_CTX *tls_context_current(void);

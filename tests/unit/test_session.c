@@ -803,6 +803,48 @@ static void test_neighbor_cache_sixteen_addresses_lru_and_aging(void)
 	harness.config.iphttps.address_idle_timeout_s = idle;
 }
 
+/*
+ * A handshake begun on a context whose trust is then replaced (an auth-mode
+ * change to certificates, here) followed the old rules: it asked for no
+ * certificate. As it ends it is refused, so nothing admitted under the old
+ * trust slips in behind the mode change's disconnect walk.
+ */
+static void test_handshake_begun_under_a_replaced_trust_is_refused(void)
+{
+	static struct iphttps_config next;
+	struct tls_peer *tp;
+	SSL_CTX *fresh_ctx, *old;
+	char err[256];
+
+	fresh();
+	tp = tls_connect(); /* its server side is on the mode-none context */
+	next = harness.config;
+	next.iphttps.authentication = CONFIG_AUTH_CERTIFICATES;
+	snprintf(next.tls.client_ca, sizeof(next.tls.client_ca), "config/pki/ca.crt");
+	fresh_ctx = tls_context_create(&next, err, sizeof(err));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(fresh_ctx);
+	old = tls_context_swap(fresh_ctx);
+	pump();
+	tls_send(tp, request, (int)strlen(request));
+	pump();
+	CU_ASSERT_FALSE(got_200(tp));
+	CU_ASSERT_EQUAL(harness.w->counters.session_refused_stale_trust, 1);
+	CU_ASSERT(!session_of(tp) || session_of(tp)->state != SESSION_LINK_UP);
+	/* A certificate rotation keeps the trust: a handshake across it is served. */
+	tls_context_free(tls_context_swap(old));
+	tp = tls_connect();
+	fresh_ctx = tls_context_create(&harness.config, err, sizeof(err));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(fresh_ctx);
+	SSL_CTX_set_cert_cb(fresh_ctx, pausing_cert_cb, NULL);
+	old = tls_context_swap(fresh_ctx);
+	pump();
+	tls_send(tp, request, (int)strlen(request));
+	pump();
+	CU_ASSERT_TRUE(got_200(tp));
+	CU_ASSERT_EQUAL(harness.w->counters.session_refused_stale_trust, 1);
+	tls_context_free(old);
+}
+
 /* ---- the router: client <-> internal network <-> client ---- */
 
 static const struct rte_ether_addr corp_mac = { .addr_bytes = { 0x02, 0, 0, 0, 0xc0, 0x02 } };
@@ -1327,6 +1369,8 @@ int main(void)
 		  test_neighbor_cache_sixteen_addresses_lru_and_aging },
 		{ "RA guard: a client's RA or Redirect reaches nobody; an NA only for the sender's own address",
 		  test_ra_guard_and_na_only_for_own_address },
+		{ "a handshake begun under a trust since replaced is refused as it ends; a certificate rotation is not",
+		  test_handshake_begun_under_a_replaced_trust_is_refused },
 		{ "a packet larger than one TLS record (link_mtu 65535) reaches the other clients whole",
 		  test_packet_larger_than_a_tls_record_is_sent_whole },
 		{ "client to internal: hop limit, route, next hop; Time Exceeded", test_client_to_internal },
