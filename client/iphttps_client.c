@@ -530,6 +530,10 @@ static const char *carry_packets(const struct options *o, struct link_stream *st
 			if (n < 0)
 				return n == LINK_STREAM_CLOSED ? "the server closed the link"
 							       : "the connection failed while receiving";
+			/* The link's MTU is the router's word (its RA's MTU option, which
+			 * SLAAC set on the TUN device): packets up to it are the link's. */
+			if (down->slaac)
+				framer->mtu = down->slaac->mtu;
 			if (framer_push(framer, in, (size_t)n, &downlink_sink, down) != FRAMER_OK)
 				return "the server sent something that is not an IPv6 packet of the link's MTU";
 		}

@@ -222,6 +222,28 @@ echo "$out" | sed 's/^/    /'
 check "without the offer: an encrypted suite" \
 	bash -c 'grep -q "\"up\": true" <<<"$1" && ! grep -q "NULL" <<<"$1"' _ "$out"
 
+# A link MTU above 1280 (iphttps.link_mtu: 1400): the client takes the RA's
+# MTU for its TUN device and its framer alike, so 1,350-byte packets go both
+# ways. (Its framer once kept 1280 and ended the link at the first larger
+# packet from corp: "not an IPv6 packet of the link's MTU".)
+topo_stop_appliance
+sed 's/^  link_mtu: 1280/  link_mtu: 1400/' tests/netns/configs/sessions-none.yaml > "$TOPO_STATE/mtu1400.yaml"
+if ! TOPO_CONFIG=$TOPO_STATE/mtu1400.yaml topo_start_appliance; then
+	echo "FAIL: appliance start with link_mtu 1400"
+fi
+ip netns exec "$(topo_ns client)" "$CLIENT" 192.0.2.1 --ca "$PKI/ca.crt" --server-name gw.iphttps.test \
+	--tun iphttps0 --seconds 60 --status-file "$TOPO_STATE/mtu.json" > "$TOPO_STATE/mtu.log" 2>&1 &
+CLIENT_PID=$!
+client_addr=$(topo_tunnel_address)
+check "with link_mtu 1400 the TUN device takes the RA's MTU" \
+	bash -c 'ip netns exec "$1" ip link show iphttps0 | grep -q "mtu 1400"' _ "$(topo_ns client)"
+check "1,350-byte pings from the client reach corp (-M do: not fragmented)" \
+	topo_in client ping -6 -c 3 -W 2 -q -s 1302 -M do fd00:c0::2
+check "1,350-byte pings from corp reach the client" \
+	topo_in corp ping -6 -c 3 -W 2 -q -s 1302 -M do "$client_addr"
+check "and the link stayed up" bash -c '! grep -q "not an IPv6 packet of the link" "$1"' _ "$TOPO_STATE/mtu.log"
+kill "$CLIENT_PID"; wait "$CLIENT_PID" 2>/dev/null; CLIENT_PID=
+
 # An appliance that wants client certificates (authentication: certificates).
 topo_stop_appliance
 if ! TOPO_CONFIG=$TOPO_REPO/tests/netns/configs/sessions-certificates.yaml topo_start_appliance; then
