@@ -577,8 +577,10 @@ static int cmd_check(const struct options *o, int argc, char **argv)
 		return 2;
 	}
 	if (config_load(argv[1], &config, &errors) == 0) {
-		if (config_warning(&config))
-			fprintf(stderr, "%s: warning: %s\n", argv[1], config_warning(&config));
+		const char *warning = config_warning(&config);
+
+		if (warning)
+			fprintf(stderr, "%s: warning: %s\n", argv[1], warning);
 		printf("%s: ok\n", argv[1]);
 		return 0;
 	}

@@ -110,7 +110,7 @@ int main(int argc, char **argv)
 	static struct config_errors errors;
 	static struct eal_args eal;
 	struct eal_overrides overrides = { 0 };
-	const char *config_path = NULL;
+	const char *config_path = NULL, *warning;
 	struct iphttps_config *config;
 	struct sigaction sa;
 	char err[512];
@@ -147,8 +147,9 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	appliance_apply_overrides(config);
-	if (config_warning(config))
-		fprintf(stderr, "iphttpsd: %s: warning: %s\n", config_path, config_warning(config));
+	warning = config_warning(config);
+	if (warning)
+		fprintf(stderr, "iphttpsd: %s: warning: %s\n", config_path, warning);
 	appliance.config = config;
 	snprintf(appliance.config_path, sizeof(appliance.config_path), "%s", config_path);
 	if (eal_args_build(config, &overrides, argv[0], &eal) != 0)

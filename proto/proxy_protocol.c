@@ -173,7 +173,7 @@ static int parse_tlvs(const uint8_t *buf, size_t end, size_t at, struct proxy_pr
 
 static int parse_v2(const uint8_t *buf, size_t len, struct proxy_protocol_result *res)
 {
-	size_t body, total;
+	size_t body, total, addresses = 0; /* the address block's bytes, the TLVs after it */
 	uint8_t command, family;
 
 	if (len < PROXY_V2_HEADER_BYTES)
@@ -198,7 +198,8 @@ static int parse_v2(const uint8_t *buf, size_t len, struct proxy_protocol_result
 		return done(res, PROXY_ERROR_MALFORMED);
 	switch (family) {
 	case 0x11: /* TCP over IPv4 */
-		if (body < 12)
+		addresses = 12;
+		if (body < addresses)
 			return done(res, PROXY_ERROR_MALFORMED);
 		res->family = AF_INET;
 		v4_mapped(&res->source, buf + 16);
@@ -207,7 +208,8 @@ static int parse_v2(const uint8_t *buf, size_t len, struct proxy_protocol_result
 		res->destination_port = (uint16_t)(buf[26] << 8 | buf[27]);
 		break;
 	case 0x21: /* TCP over IPv6 */
-		if (body < 36)
+		addresses = 36;
+		if (body < addresses)
 			return done(res, PROXY_ERROR_MALFORMED);
 		res->family = AF_INET6;
 		memcpy(&res->source, buf + 16, 16);
@@ -221,7 +223,7 @@ static int parse_v2(const uint8_t *buf, size_t len, struct proxy_protocol_result
 	default: /* UDP or UNIX: not what fronts an HTTPS tunnel */
 		return done(res, PROXY_ERROR_MALFORMED);
 	}
-	return parse_tlvs(buf, total, family == 0x11 ? 16 + 12 : family == 0x21 ? 16 + 36 : 16, res);
+	return parse_tlvs(buf, total, PROXY_V2_HEADER_BYTES + addresses, res);
 }
 
 int proxy_protocol_parse(const uint8_t *buf, size_t len, enum proxy_protocol_version accept,

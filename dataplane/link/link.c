@@ -48,14 +48,22 @@ bool link_is_server_address(const struct worker *w, const struct in6_addr *addr)
 	       memcmp(addr->s6_addr, w->config->iphttps.client_prefix.addr.s6_addr, 8) == 0;
 }
 
+static bool is_link_local(const uint8_t a[16])
+{
+	return a[0] == 0xfe && (a[1] & 0xc0) == 0x80;
+}
+
+static bool in_client_prefix(const struct worker *w, const uint8_t a[16])
+{
+	return memcmp(a, w->config->iphttps.client_prefix.addr.s6_addr, 8) == 0;
+}
+
 bool link_is_reserved_address(const struct worker *w, const struct in6_addr *addr)
 {
 	static const uint8_t interface_id_0[8] = { 0 };
 
-	if (link_is_server_address(w, addr))
-		return true;
-	return memcmp(addr->s6_addr, w->config->iphttps.client_prefix.addr.s6_addr, 8) == 0 &&
-	       memcmp(&addr->s6_addr[8], interface_id_0, 8) == 0;
+	return link_is_server_address(w, addr) ||
+	       (in_client_prefix(w, addr->s6_addr) && memcmp(&addr->s6_addr[8], interface_id_0, 8) == 0);
 }
 
 /* Echo reply in place: swap the addresses, change the type, fix the checksum. */
@@ -83,15 +91,6 @@ static void echo_reply(struct worker *w, struct session *s, struct rte_mbuf *m)
 	session_send_packet(w, s, m);
 }
 
-static bool is_link_local(const uint8_t a[16])
-{
-	return a[0] == 0xfe && (a[1] & 0xc0) == 0x80;
-}
-
-static bool in_client_prefix(const struct worker *w, const uint8_t a[16])
-{
-	return memcmp(a, w->config->iphttps.client_prefix.addr.s6_addr, 8) == 0;
-}
 
 /*
  * A well-formed ND message (RFC 4861 6.1.1, 7.1.1): hop limit 255, code 0,

@@ -143,29 +143,30 @@ void link_nd_defend(struct worker *w, struct session *s, const uint8_t target[16
 void link_nd_solicitation_for_router(struct worker *w, struct session *s, struct rte_mbuf *m)
 {
 	const struct rte_ipv6_hdr *ns = rte_pktmbuf_mtod(m, const struct rte_ipv6_hdr *);
-	const uint8_t *target = (const uint8_t *)(ns + 1) + 8;
 	bool dad = ipv6_addr_is_unspecified(ns->src_addr);
-	bool anycast = !link_is_server_address(w, (const struct in6_addr *)target);
-	uint8_t dst[16], tgt[16];
+	struct in6_addr tgt; /* aligned, out of the mbuf that is freed below */
+	uint8_t dst[16];
 	struct rte_mbuf *out;
 	struct rte_ipv6_hdr *ip;
 	uint8_t *na;
+	bool anycast;
 
-	memcpy(tgt, target, 16);
+	memcpy(&tgt, (const uint8_t *)(ns + 1) + 8, sizeof(tgt));
+	anycast = !link_is_server_address(w, &tgt);
 	/* 7.2.4: to the solicitor, Solicited set; a DAD probe (from ::) is
 	 * answered to all-nodes with Solicited clear, and so fails. */
 	memcpy(dst, dad ? all_nodes : ns->src_addr, 16);
 	rte_pktmbuf_free(m);
 	/* The NA comes from a unicast address of the router: the target itself,
 	 * or fe80::1 for the anycast address (RFC 4291 2.6: never a source). */
-	ip = icmp6_new(w, &out, anycast ? server_link_local : tgt, dst, NA_BYTES);
+	ip = icmp6_new(w, &out, anycast ? server_link_local : tgt.s6_addr, dst, NA_BYTES);
 	if (!ip)
 		return;
 	na = (uint8_t *)(ip + 1);
 	na[0] = ND_NEIGHBOR_ADVERTISEMENT;
 	/* Override clear for an anycast target (7.2.4: several may answer). */
 	na[4] = (uint8_t)(NA_FLAG_ROUTER | (dad ? 0 : NA_FLAG_SOLICITED) | (anycast ? 0 : NA_FLAG_OVERRIDE));
-	memcpy(&na[8], tgt, 16);
+	memcpy(&na[8], tgt.s6_addr, 16);
 	icmp6_seal(ip);
 	if (session_send_packet(w, s, out) != 0)
 		return;

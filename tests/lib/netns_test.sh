@@ -23,15 +23,9 @@ trap 'exit 130' INT TERM
 # version, a certificate). The second prints "Reused," or "New," and its
 # status line, if any.
 TLS_POST='POST /IPHTTPS HTTP/1.1\r\nHost: 192.0.2.1\r\nContent-Length: 18446744073709551615\r\n\r\n'
-tls_session_save() { # FILE s_client-args...
-	local file=$1
-	shift
-	(printf "$TLS_POST"; sleep 1.5) | topo_in client timeout 8 openssl s_client -connect 192.0.2.1:443 \
-		-sess_out "$file" "$@" 2>&1 | grep -oE '^(Reused|New),|HTTP/1.1 [0-9]{3}'
+tls_session_post() { # s_client-args...: the POST, then 1.5 s to answer; "Reused,"/"New," and the status
+	(printf "$TLS_POST"; sleep 1.5) | topo_in client timeout 8 openssl s_client -connect 192.0.2.1:443 "$@" 2>&1 |
+		grep -oE '^(Reused|New),|HTTP/1.1 [0-9]{3}' # TLS 1.3 tickets' dumps can share a line with the status
 }
-tls_session_resume() { # FILE s_client-args...
-	local file=$1
-	shift
-	(printf "$TLS_POST"; sleep 1.5) | topo_in client timeout 8 openssl s_client -connect 192.0.2.1:443 \
-		-sess_in "$file" "$@" 2>&1 | grep -oE '^(Reused|New),|HTTP/1.1 [0-9]{3}'
-}
+tls_session_save() { local file=$1; shift; tls_session_post -sess_out "$file" "$@"; }  # FILE s_client-args...
+tls_session_resume() { local file=$1; shift; tls_session_post -sess_in "$file" "$@"; } # FILE s_client-args...

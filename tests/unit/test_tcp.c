@@ -1643,6 +1643,37 @@ static struct peer echo_peer(void)
 	return p;
 }
 
+/* What the echo sent back, taken in order, ACKing whenever nothing waits. */
+struct echo_capture {
+	uint8_t *got;
+	uint32_t size, echoed;
+	uint32_t first_flight;   /* bytes echoed before the first acknowledgement */
+	uint32_t short_segments; /* segments shorter than full_len, the last one aside */
+};
+
+static void collect_echo(struct peer *p, struct echo_capture *e, int rounds, uint32_t full_len)
+{
+	bool acked = false;
+	struct seg out;
+
+	for (int round = 0; round < rounds && e->echoed < e->size; round++) {
+		if (take(&out) != 0) {
+			acked = true;
+			peer_send(p, F_ACK, NULL, 0); /* acknowledgements free room: the echo goes on */
+			continue;
+		}
+		if (out.len && out.seq == p->rcv_nxt && e->echoed + out.len <= e->size) {
+			memcpy(e->got + e->echoed, out.payload, out.len);
+			e->echoed += out.len;
+			p->rcv_nxt += out.len;
+			if (!acked)
+				e->first_flight += out.len;
+			if (out.len < full_len && e->echoed < e->size)
+				e->short_segments++;
+		}
+	}
+}
+
 /* Mbufs in the receive queue of the (one) connection to the echo port. */
 static uint32_t conn_rcvq_segments(void)
 {
@@ -1657,10 +1688,11 @@ static uint32_t conn_rcvq_segments(void)
 static void test_echo_near_the_budget_loses_nothing(void)
 {
 	struct tcp_worker *t = tcp_worker_of(harness.w);
-	uint32_t budget = t->mbuf_budget, echoed = 0;
+	uint32_t budget = t->mbuf_budget;
 	struct peer p;
-	struct seg s, out;
+	struct seg s;
 	uint8_t sent[5 * 1200], got[5 * 1200];
+	struct echo_capture echo = { .got = got, .size = sizeof(got) };
 
 	fresh();
 	p = echo_peer();
@@ -1688,20 +1720,10 @@ static void test_echo_near_the_budget_loses_nothing(void)
 	t->mbuf_budget = t->queued_mbufs - 3;
 	tcp_input_batch_end(harness.w); /* the echo runs, and must keep what it cannot send yet */
 	t->mbuf_budget = budget;
-	for (int round = 0; round < 100 && echoed < sizeof(sent); round++) {
-		if (take(&out) != 0) {
-			peer_send(&p, F_ACK, NULL, 0); /* acknowledgements free room: the echo goes on */
-			continue;
-		}
-		if (out.len && out.seq == p.rcv_nxt && echoed + out.len <= sizeof(got)) {
-			memcpy(got + echoed, out.payload, out.len);
-			echoed += out.len;
-			p.rcv_nxt += out.len;
-		}
-	}
-	if (echoed != sizeof(sent))
-		fprintf(stderr, "\n    echoed %u of %zu bytes", echoed, sizeof(sent));
-	CU_ASSERT_EQUAL(echoed, sizeof(sent));
+	collect_echo(&p, &echo, 100, 1200);
+	if (echo.echoed != sizeof(sent))
+		fprintf(stderr, "\n    echoed %u of %zu bytes", echo.echoed, sizeof(sent));
+	CU_ASSERT_EQUAL(echo.echoed, sizeof(sent));
 	CU_ASSERT(memcmp(got, sent, sizeof(sent)) == 0);
 }
 
@@ -1717,10 +1739,9 @@ static void test_echo_moves_whole_mbufs_when_more_is_readable_than_fits(void)
 	struct config_limits saved = harness.config.limits;
 	enum { SEGS = 20, LEN = 1448, SNDQ = 8192 };
 	static uint8_t sent[SEGS * LEN], got[SEGS * LEN];
-	uint32_t echoed = 0, first_flight = 0, short_segments = 0;
-	bool acked = false;
+	struct echo_capture echo = { .got = got, .size = sizeof(got) };
 	struct peer p;
-	struct seg s, out;
+	struct seg s;
 
 	fresh();
 	harness.config.limits.tcp_send_queue_bytes = SNDQ;
@@ -1737,29 +1758,14 @@ static void test_echo_moves_whole_mbufs_when_more_is_readable_than_fits(void)
 		p.snd_nxt += LEN;
 	}
 	tcp_input_batch_end(harness.w);
-	for (int round = 0; round < 400 && echoed < sizeof(sent); round++) {
-		if (take(&out) != 0) {
-			acked = true;
-			peer_send(&p, F_ACK, NULL, 0); /* acknowledgements free room: the echo goes on */
-			continue;
-		}
-		if (out.len && out.seq == p.rcv_nxt && echoed + out.len <= sizeof(got)) {
-			memcpy(got + echoed, out.payload, out.len);
-			echoed += out.len;
-			p.rcv_nxt += out.len;
-			if (!acked)
-				first_flight += out.len;
-			if (out.len < LEN && echoed < sizeof(sent))
-				short_segments++;
-		}
-	}
+	collect_echo(&p, &echo, 400, LEN);
 	/* At once, before any acknowledgement: the whole mbufs that fit in 8 KiB (five). */
-	CU_ASSERT(first_flight >= SNDQ - LEN);
-	CU_ASSERT_EQUAL(short_segments, 0);
-	CU_ASSERT_EQUAL(echoed, sizeof(sent));
+	CU_ASSERT(echo.first_flight >= SNDQ - LEN);
+	CU_ASSERT_EQUAL(echo.short_segments, 0);
+	CU_ASSERT_EQUAL(echo.echoed, sizeof(sent));
 	CU_ASSERT(memcmp(got, sent, sizeof(sent)) == 0);
-	if (first_flight < SNDQ - LEN || short_segments)
-		fprintf(stderr, "\n    first flight %u bytes, %u short segments", first_flight, short_segments);
+	if (echo.first_flight < SNDQ - LEN || echo.short_segments)
+		fprintf(stderr, "\n    first flight %u bytes, %u short segments", echo.first_flight, echo.short_segments);
 	harness.config.limits = saved;
 }
 
