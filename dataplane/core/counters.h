@@ -170,7 +170,7 @@
 	X(drop_link_ra_guard, "Router Advertisement or Redirect from a client: never forwarded (RFC 6105)") \
 	X(drop_link_nd_not_own_target, "client NA for an address that is not its own (mode certificates)") \
 	X(drop_link_spoofed_source, "client packet from an address another client has, or off the link (mode none)") \
-	X(drop_link_address_limit, "client packet from a new address: the client index is full") \
+	X(drop_link_address_limit, "client packet from a new address: the index is full, or the client replaces addresses too fast") \
 	X(link_address_evicted, "client addresses given up for a newer one: the client was at its cap (LRU)") \
 	X(link_address_aged_out, "client addresses forgotten after address_idle_timeout_s unused") \
 	X(drop_link_link_local, "client link-local unicast not to the server (mode none)")     \

@@ -121,6 +121,12 @@ int client_table_bind_address(struct worker *w, struct session *s, const struct 
 			s->address_used_s[i] = now_s; /* a store per packet: what ages it */
 			return 0;
 		}
+	/* A client at its cap that sends from a new address every packet would
+	 * make two index writes (under the writers' lock) per packet: a few
+	 * replacements a second is what a real host needs. */
+	if (s->address_count >= cap &&
+	    !rate_budget_take(&s->address_evictions, w->now_ms, CLIENT_TABLE_ADDRESS_EVICTIONS_PER_SECOND))
+		return -ENOSPC;
 	rc = client_index_add(addr, &ref);
 	if (rc != 0)
 		return rc;

@@ -60,11 +60,17 @@ int client_table_add(struct worker *w, struct session *s);
 /** Remove s's entry (and its addresses from the index). */
 void client_table_remove(struct worker *w, struct session *s);
 
+enum client_table_limits {
+	CLIENT_TABLE_ADDRESS_EVICTIONS_PER_SECOND = 4, /* per client at its cap */
+};
+
 /**
  * Record that s's client uses addr now (the router learns it), in the
  * session and the global index. A client at iphttps.addresses_per_client
- * gives up its least recently used address for it (link_address_evicted).
- * @return 0, -EEXIST (another session has it), -ENOSPC (the index is full).
+ * gives up its least recently used address for it (link_address_evicted),
+ * at most CLIENT_TABLE_ADDRESS_EVICTIONS_PER_SECOND a second.
+ * @return 0, -EEXIST (another session has it), -ENOSPC (the index is full,
+ * or the client replaces addresses faster than that).
  */
 int client_table_bind_address(struct worker *w, struct session *s, const struct in6_addr *addr);
 

@@ -41,6 +41,7 @@
 #include "framer.h"
 #include "http_request.h"
 #include "proxy_protocol.h"
+#include "rate_budget.h"
 #include "tls_session.h"
 #include "worker.h"
 
@@ -126,6 +127,7 @@ struct session {
 	uint16_t client_port;
 	struct in6_addr addresses[CLIENT_INDEX_ADDRESSES_PER_CLIENT]; /* in the client index */
 	uint32_t address_used_s[CLIENT_INDEX_ADDRESSES_PER_CLIENT];  /* the worker clock's second each was last used */
+	struct rate_budget address_evictions; /* addresses given up for new ones this second (client_table.c) */
 	uint8_t address_count;
 	uint64_t id;          /* unique in the appliance's run: what `iphttpsctl disconnect ID` names */
 	uint64_t accepted_ms; /* worker clock */

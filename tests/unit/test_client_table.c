@@ -124,6 +124,43 @@ static void test_addresses_follow_their_session(void)
 	client_table_session_release(&workers[1], b);
 }
 
+/* A client at its cap replaces at most CLIENT_TABLE_ADDRESS_EVICTIONS_PER_SECOND
+ * addresses a second: one sending from a new address every packet would
+ * otherwise make two index writes per packet. */
+static void test_address_replacements_are_rate_limited(void)
+{
+	struct session *a = client_table_session_alloc(&workers[0]);
+	struct client_ref ref;
+
+	config.iphttps.addresses_per_client = CLIENT_INDEX_ADDRESSES_PER_CLIENT;
+	CU_ASSERT_EQUAL(client_table_add(&workers[0], a), 0);
+	for (uint32_t i = 0; i < CLIENT_INDEX_ADDRESSES_PER_CLIENT; i++) {
+		struct in6_addr ai = addr_of(1 + i);
+
+		workers[0].now_ms = 1000 * (i + 1);
+		CU_ASSERT_EQUAL(client_table_bind_address(&workers[0], a, &ai), 0);
+	}
+	workers[0].now_ms = 100000;
+	for (uint32_t i = 0; i < CLIENT_TABLE_ADDRESS_EVICTIONS_PER_SECOND + 2; i++) {
+		struct in6_addr x = addr_of(200 + i);
+		int want = i < CLIENT_TABLE_ADDRESS_EVICTIONS_PER_SECOND ? 0 : -ENOSPC;
+
+		CU_ASSERT_EQUAL(client_table_bind_address(&workers[0], a, &x), want);
+		CU_ASSERT_EQUAL(client_index_lookup(&x, &ref), want == 0);
+	}
+	CU_ASSERT_EQUAL(a->address_count, CLIENT_INDEX_ADDRESSES_PER_CLIENT);
+	CU_ASSERT_EQUAL(client_index_count(), CLIENT_INDEX_ADDRESSES_PER_CLIENT);
+	workers[0].now_ms = 101000; /* the next second: room again */
+	{
+		struct in6_addr x = addr_of(300);
+
+		CU_ASSERT_EQUAL(client_table_bind_address(&workers[0], a, &x), 0);
+	}
+	client_table_remove(&workers[0], a);
+	CU_ASSERT_EQUAL(client_index_count(), 0);
+	client_table_session_release(&workers[0], a);
+}
+
 /* ---- lock-free readers under churn ---- */
 
 enum { CHURN_KEYS = 1024, CHURN_SECONDS = 1 };
@@ -220,6 +257,7 @@ int main(void)
 		{ "slots: a fixed pool, generations make stale handles miss", test_slots_and_generations },
 		{ "max_clients caps entries across workers", test_max_clients_across_workers },
 		{ "addresses are indexed with their session and removed with it", test_addresses_follow_their_session },
+		{ "a client at its cap replaces a few addresses a second, no more", test_address_replacements_are_rate_limited },
 		{ "lock-free lookups on another lcore never see a value under the wrong key during churn",
 		  test_lockfree_readers_under_churn },
 	};
