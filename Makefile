@@ -128,6 +128,9 @@ $(BUILD)/test_proxy_protocol: tests/unit/test_proxy_protocol.c proto/proxy_proto
 $(BUILD)/test_reconnect_timer: tests/unit/test_reconnect_timer.c client/reconnect_timer.c client/reconnect_timer.h tests/unit/unit_runner.h | $(BUILD)
 	$(CC) $(CFLAGS_BASE) -Iinclude -Iproto -Iclient $(CFLAGS) -o $@ $(filter %.c,$^) $(CUNIT_LIBS)
 
+$(BUILD)/test_link_liveness: tests/unit/test_link_liveness.c client/link_liveness.c client/link_liveness.h tests/unit/unit_runner.h | $(BUILD)
+	$(CC) $(CFLAGS_BASE) -Iinclude -Iproto -Iclient $(CFLAGS) -o $@ $(filter %.c,$^) $(CUNIT_LIBS)
+
 $(BUILD)/test_proxy_auth: tests/unit/test_proxy_auth.c client/proxy_auth.c client/proxy_auth.h tests/unit/unit_runner.h | $(BUILD)
 	$(CC) $(CFLAGS_BASE) -Iinclude -Iproto -Iclient $(CFLAGS) -o $@ $(filter %.c,$^) $(SSL_LIBS) $(CUNIT_LIBS)
 
@@ -137,10 +140,10 @@ $(BUILD)/test_socks5: tests/unit/test_socks5.c client/socks5.c client/socks5.h t
 $(BUILD)/test_client_status: tests/unit/test_client_status.c client/client_status.c client/client_status.h tests/unit/unit_runner.h | $(BUILD)
 	$(CC) $(CFLAGS_BASE) -Iinclude -Iproto -Iclient $(CFLAGS) -o $@ $(filter %.c,$^) $(JSON_LIBS) $(CUNIT_LIBS)
 
-$(BUILD)/test_client_config: tests/unit/test_client_config.c client/client_config.c client/client_config.h client/proxy_url.c control/config_yaml.c control/config_yaml.h tests/unit/unit_runner.h | $(BUILD)
+$(BUILD)/test_client_config: tests/unit/test_client_config.c client/client_config.c client/client_config.h client/link_liveness.h client/proxy_url.c control/config_yaml.c control/config_yaml.h tests/unit/unit_runner.h | $(BUILD)
 	$(CC) $(CFLAGS_BASE) -Iinclude -Iproto -Iclient -Icontrol $(CFLAGS) -o $@ $(filter %.c,$^) $(YAML_LIBS) $(CUNIT_LIBS)
 
-$(BUILD)/test_nd_packets: tests/unit/test_nd_packets.c client/nd_packets.c client/nd_packets.h tests/unit/unit_runner.h | $(BUILD)
+$(BUILD)/test_nd_packets: tests/unit/test_nd_packets.c client/nd_packets.c client/nd_packets.h client/ra_policy.c client/ra_policy.h tests/unit/unit_runner.h | $(BUILD)
 	$(CC) $(CFLAGS_BASE) -Iinclude -Iproto -Iclient $(CFLAGS) -o $@ $(filter %.c,$^) $(CUNIT_LIBS)
 
 $(BUILD)/test_tun_offload: tests/unit/test_tun_offload.c client/tun_offload.c client/tun_offload.h tests/unit/unit_runner.h | $(BUILD)

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "config_yaml.h"
+#include "link_liveness.h"
 #include "proxy_url.h"
 
 #define FIELD_OF(type, member) offsetof(type, member), sizeof(((type *)0)->member)
@@ -22,6 +23,14 @@ static const struct field tls_fields[] = {
 	{ .key = "ciphers", .kind = FIELD_STRING, FIELD_OF(struct client_config, tls.ciphers) },
 	{ .key = "offer_null", .kind = FIELD_BOOL, FIELD_OF(struct client_config, tls.offer_null) },
 	{ .key = "plain_http", .kind = FIELD_BOOL, FIELD_OF(struct client_config, tls.plain_http) },
+	{ 0 },
+};
+
+static const struct field liveness_fields[] = {
+	{ .key = "idle_s", .kind = FIELD_UINT, FIELD_OF(struct client_config, liveness.idle_s), .min = 0, .max = 3600 },
+	{ .key = "interval_s", .kind = FIELD_UINT, FIELD_OF(struct client_config, liveness.interval_s), .min = 1,
+	  .max = 600 },
+	{ .key = "probes", .kind = FIELD_UINT, FIELD_OF(struct client_config, liveness.probes), .min = 1, .max = 100 },
 	{ 0 },
 };
 
@@ -47,6 +56,7 @@ static const struct field root_fields[] = {
 	{ .key = "status_file", .kind = FIELD_STRING, FIELD_OF(struct client_config, status_file) },
 	{ .key = "tls", .kind = FIELD_SECTION, .offset = 0, .children = tls_fields },
 	{ .key = "proxies", .kind = FIELD_SECTION, .offset = 0, .children = proxy_fields },
+	{ .key = "liveness", .kind = FIELD_SECTION, .offset = 0, .children = liveness_fields },
 	{ 0 },
 };
 
@@ -60,6 +70,9 @@ void client_config_defaults(struct client_config *c)
 	c->connect_timeout_ms = 10000;
 	c->tls.max_version = CLIENT_TLS_1_3;
 	c->proxies.direct = true;
+	c->liveness.idle_s = LIVENESS_DEFAULT_IDLE_S;
+	c->liveness.interval_s = LIVENESS_DEFAULT_INTERVAL_S;
+	c->liveness.probes = LIVENESS_DEFAULT_PROBES;
 }
 
 /* A proxy URL must parse, and be of the kind its key says. */

@@ -36,6 +36,11 @@ struct client_config {
 		bool plain_http;
 	} tls;
 	struct {
+		uint32_t idle_s;     /* 0: no liveness probes (client/link_liveness.h) */
+		uint32_t interval_s;
+		uint32_t probes;
+	} liveness;
+	struct {
 		bool direct;
 		char http[512];   /* http://[user:password@]host[:port] */
 		char socks5[512]; /* socks5://[user:password@]host[:port] */

@@ -27,7 +27,10 @@ struct client_status {
 	char transport[CLIENT_STATUS_TEXT_MAX_BYTES]; /* "TLSv1.3 TLS_AES_128_GCM_SHA256" or "plain HTTP" */
 	char address[CLIENT_STATUS_TEXT_MAX_BYTES];   /* the link's global IPv6 address, when it has one */
 	char reason[CLIENT_STATUS_TEXT_MAX_BYTES];    /* why the last attempt failed or the link went down */
+	char router[CLIENT_STATUS_TEXT_MAX_BYTES];    /* the router the link believes (its RA's source) */
 	uint64_t up_bytes, up_packets, down_bytes, down_packets;
+	uint64_t ras_ignored;     /* RAs from other sources than the router (client/ra_policy.h) */
+	uint64_t probes_sent;     /* liveness probes to the router (client/link_liveness.h) */
 	int64_t since;        /* when this state began, seconds since the epoch */
 	int64_t next_attempt; /* when the next attempt is due (LinkDown after a failure), or 0 */
 	unsigned int link_ups;

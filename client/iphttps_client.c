@@ -5,9 +5,10 @@
  * certificate and its name (4.2.3: a rogue server is refused), sends the POST
  * with the 2^64-1 Content-Length, waits for 200 (LinkUp), then carries IPv6
  * packets both ways, delimited in the response body by their Payload Length
- * with the appliance's own framer (proto/framer.c). A failed attempt, or a
- * LinkUp connection lost, waits for the reconnect timer (3.1.2.1, 3.1.5.4:
- * client/reconnect_timer.c).
+ * with the appliance's own framer (proto/framer.c). A failed attempt waits
+ * for the reconnect timer (3.1.2.1); a LinkUp connection lost is tried again
+ * at once, after a random delay (3.1.5.4: client/reconnect_timer.c). A quiet
+ * link probes its router (client/link_liveness.c), so a dead path is found.
  *
  * The TCP connection is made directly, through a web proxy (CONNECT, a 407
  * answered with Basic or Digest credentials) or through SOCKS5, in that
@@ -27,6 +28,7 @@
 #include "client_status.h"
 #include "framer.h"
 #include "http_status.h"
+#include "link_liveness.h"
 #include "link_stream.h"
 #include "reconnect_timer.h"
 #include "server_connect.h"
@@ -44,6 +46,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <openssl/err.h>
+#include <openssl/rand.h>
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 #include <poll.h>
@@ -90,6 +93,7 @@ struct options {
 	char status_path[256];
 	struct server_connect_config reach; /* the ways to the server: direct, web proxy, SOCKS5 */
 	unsigned int way;        /* the way that worked last: tried first */
+	struct link_liveness_config liveness;
 };
 
 struct link_stats {
@@ -484,8 +488,15 @@ static const char *carry_packets(const struct options *o, struct link_stream *st
 				 struct framer *framer, struct downlink *down, struct link_stats *stats)
 {
 	static uint8_t out[UPLINK_BATCH_BYTES], in[TLS_READ_BYTES];
+	static char lost[128];
 	size_t out_used = 0, out_sent = 0;
 	double next_refresh = 0;
+	struct link_liveness alive;
+
+	/* Liveness needs the client's own SLAAC: its link-local address is the probe's source. */
+	link_liveness_start(&alive, &o->liveness, now_seconds());
+	if (!down->slaac)
+		alive.config.idle_s = 0;
 
 	while (!stop_requested) {
 		struct pollfd fds[2] = {
@@ -505,6 +516,18 @@ static const char *carry_packets(const struct options *o, struct link_stream *st
 			return "poll failed";
 		if (down->slaac)
 			slaac_poll(down->slaac, now_seconds());
+		switch (link_liveness_poll(&alive, now_seconds())) {
+		case LIVENESS_PROBE:
+			slaac_probe_router(down->slaac);
+			status.probes_sent++;
+			break;
+		case LIVENESS_LOST:
+			snprintf(lost, sizeof(lost), "nothing from the server for %u s, %u probes to the router unanswered",
+				 link_liveness_deadline_s(&o->liveness), o->liveness.probes);
+			return lost;
+		case LIVENESS_QUIET:
+			break;
+		}
 		if (out_used == 0)
 			out_used = gather_uplink(tun, down, o->mtu, out, 0, stats);
 		while (out_sent < out_used) {
@@ -530,6 +553,7 @@ static const char *carry_packets(const struct options *o, struct link_stream *st
 			if (n < 0)
 				return n == LINK_STREAM_CLOSED ? "the server closed the link"
 							       : "the connection failed while receiving";
+			link_liveness_heard(&alive, now_seconds());
 			/* The link's MTU is the router's word (its RA's MTU option, which
 			 * SLAAC set on the TUN device): packets up to it are the link's. */
 			if (down->slaac)
@@ -572,6 +596,8 @@ static void usage(FILE *f)
 		"  --tun NAME            iphttps0;  --mtu N   1280\n"
 		"  --kernel-slaac        leave RAs to the kernel instead of configuring the address itself\n"
 		"  --no-tun-offload      one packet per TUN read and write (no TSO split, no GSO joining)\n"
+		"  --liveness IDLE:INTERVAL:PROBES | off   probe the router after IDLE s of silence, every\n"
+		"                        INTERVAL s; the link is lost after PROBES unanswered (10:5:3)\n"
 		"  --status-file PATH    /run/iphttps-client/TUN.json, what `status` reads\n"
 		"  --seconds S           stop after S seconds;  --once   one attempt, exit 1 if it failed\n");
 }
@@ -612,6 +638,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{"proxy", required_argument, NULL, 'P'},   {"no-direct", no_argument, NULL, 'D'},
 		{"connect-timeout", required_argument, NULL, 'T'}, {"status-file", required_argument, NULL, 'F'},
 		{"offer-null", no_argument, NULL, 'N'},    {"plain-http", no_argument, NULL, 'H'},
+		{"liveness", required_argument, NULL, 'V'},
 		{"config", required_argument, NULL, 'f'},  {"check", no_argument, NULL, 'K'},
 		{"kernel-slaac", no_argument, NULL, 'L'},  {"first-interface-id", required_argument, NULL, 'I'},
 		{"no-tun-offload", no_argument, NULL, 'G'},
@@ -625,7 +652,8 @@ static int parse_options(int argc, char **argv, struct options *o)
 	double connect_timeout = 10;
 	const char *env, *config_path = NULL;
 
-	*o = (struct options){.port = "443", .tun_name = "iphttps0", .uri = "/IPHTTPS", .mtu = 1280, .schedule_scale = 1};
+	*o = (struct options){.port = "443", .tun_name = "iphttps0", .uri = "/IPHTTPS", .mtu = 1280, .schedule_scale = 1,
+			      .liveness = {LIVENESS_DEFAULT_IDLE_S, LIVENESS_DEFAULT_INTERVAL_S, LIVENESS_DEFAULT_PROBES}};
 	/* The file first, the command line over it: find --config before the rest. */
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--config") == 0 && i + 1 < argc)
@@ -658,6 +686,8 @@ static int parse_options(int argc, char **argv, struct options *o)
 		o->plain_http = file.tls.plain_http;
 		connect_timeout = file.connect_timeout_ms / 1000.0;
 		direct = file.proxies.direct;
+		o->liveness = (struct link_liveness_config){file.liveness.idle_s, file.liveness.interval_s,
+							    file.liveness.probes};
 		/* Checked by the loader: each is of the kind its key says. */
 		if ((file.proxies.http[0] && name_proxy(&proxies, "proxies.http", file.proxies.http) != 0) ||
 		    (file.proxies.socks5[0] && name_proxy(&proxies, "proxies.socks5", file.proxies.socks5) != 0))
@@ -702,6 +732,23 @@ static int parse_options(int argc, char **argv, struct options *o)
 			break;
 		}
 		case 'o': o->once = 1; break;
+		case 'V': {
+			unsigned int idle, interval, probes;
+			char tail;
+
+			if (strcmp(optarg, "off") == 0) {
+				o->liveness.idle_s = 0;
+				break;
+			}
+			if (sscanf(optarg, "%u:%u:%u%c", &idle, &interval, &probes, &tail) != 3 || idle > 3600 ||
+			    interval < 1 || interval > 600 || probes < 1 || probes > 100) {
+				fprintf(stderr, "iphttps-client: --liveness is IDLE:INTERVAL:PROBES (0..3600:1..600:1..100) "
+						"or off, not \"%s\"\n", optarg);
+				return -1;
+			}
+			o->liveness = (struct link_liveness_config){idle, interval, probes};
+			break;
+		}
 		case 'D': direct = 0; break;
 		case 'F': o->status_file = optarg; break;
 		case 'N': o->offer_null = 1; break;
@@ -827,6 +874,16 @@ fail:
 	return -1;
 }
 
+/* The delay before trying again after a lost link: uniform in 0..RECONNECT_JITTER_MAX_MS, on the schedule's clock. */
+static uint64_t reconnect_jitter_ms(void)
+{
+	uint32_t r = 0;
+
+	if (RAND_bytes((unsigned char *)&r, sizeof(r)) != 1)
+		r = (uint32_t)getpid() * 2654435761u;
+	return r % (RECONNECT_JITTER_MAX_MS + 1);
+}
+
 /* The reconnect timer's clock: monotonic milliseconds, sped up by --schedule-scale for tests. */
 static uint64_t schedule_now_ms(const struct options *o)
 {
@@ -843,9 +900,12 @@ static void status_refresh(const struct options *o, const struct downlink *down)
 	status.down_bytes = stats->down_bytes;
 	status.down_packets = stats->down_packets;
 	/* The client's own SLAAC knows its address; only the kernel's must be asked for (a netlink dump). */
-	if (down->slaac)
+	if (down->slaac) {
 		snprintf(status.address, sizeof(status.address), "%s", down->slaac->has_address ? down->slaac->text : "");
-	else
+		if (down->slaac->policy.has_router)
+			inet_ntop(AF_INET6, &down->slaac->policy.router, status.router, sizeof(status.router));
+		status.ras_ignored = down->slaac->policy.ignored;
+	} else
 		read_link_address(o->tun_name, status.address, sizeof(status.address));
 	status_save();
 }
@@ -916,6 +976,7 @@ int main(int argc, char **argv)
 	double end;
 	SSL_CTX *ctx;
 	int tun, link_ups = 0;
+	uint64_t link_up_ms = 0;
 
 	if (argc > 1 && strcmp(argv[1], "status") == 0)
 		return status_command(argc - 1, argv + 1);
@@ -991,8 +1052,8 @@ int main(int argc, char **argv)
 	reconnect_timer_init(&timer);
 	set_state(CLIENT_LINK_DOWN, "");
 
-	/* Enabled -> LinkDown -> Established -> LinkUp (3.1.1); every failure, and every
-	 * LinkUp connection lost, waits for the reconnect timer (3.1.2.1, 3.1.5.4). */
+	/* Enabled -> LinkDown -> Established -> LinkUp (3.1.1); every failure waits for
+	 * the reconnect timer (3.1.2.1), a lost LinkUp connection only the jitter (3.1.5.4). */
 	while (!stop_requested) {
 		struct link_stream stream;
 
@@ -1015,6 +1076,7 @@ int main(int argc, char **argv)
 			continue;
 		}
 		reconnect_timer_success(&timer);
+		link_up_ms = schedule_now_ms(&o);
 		link_ups++;
 		status.link_ups = (unsigned int)link_ups;
 		set_state(CLIENT_LINK_UP, NULL);
@@ -1033,9 +1095,14 @@ int main(int argc, char **argv)
 		status_refresh(&o, &down);
 		if (stop_requested || strstr(ended, "--seconds") != NULL || o.once)
 			break;
-		reconnect_timer_failure(&timer, schedule_now_ms(&o));
-		snprintf(why, sizeof(why), "link lost: %s", ended);
-		set_state_retry(CLIENT_LINK_DOWN, why, (double)timer.timeout_ms / 1000.0 / o.schedule_scale);
+		/* 3.1.5.4: the client MUST try again, and does, after a random
+		 * delay (reconnect_timer.h); the timer governs only failed attempts. */
+		uint64_t up_ms = schedule_now_ms(&o) - link_up_ms;
+		bool prompt = reconnect_timer_link_lost(&timer, schedule_now_ms(&o), up_ms, reconnect_jitter_ms());
+
+		snprintf(why, sizeof(why), "link lost: %s%s", ended,
+			 prompt ? "" : " (after less than 10 s of LinkUp: counted as a failed attempt)");
+		set_state_retry(CLIENT_LINK_DOWN, why, (double)timer.timeout_ms / 1000.0 / o.schedule_scale + 1e-9);
 	}
 	status_refresh(&o, &down);
 	set_state(CLIENT_DISABLED, ended);

@@ -54,6 +54,16 @@ size_t nd_build_dad_solicitation(uint8_t *out, const struct in6_addr *target)
 	return seal(out, 24, &unspecified, &group);
 }
 
+size_t nd_build_neighbor_solicitation(uint8_t *out, const struct in6_addr *src, const struct in6_addr *target)
+{
+	uint8_t *icmp = out + IPV6_HEADER;
+
+	memset(icmp, 0, 24);
+	icmp[0] = ND_NS;
+	memcpy(icmp + 8, target, 16);
+	return seal(out, 24, src, target);
+}
+
 /* The common checks: IPv6, ICMPv6 of the given type, hop limit 255, length and checksum right. */
 static const uint8_t *nd_message(const uint8_t *pkt, size_t len, uint8_t type, size_t min_len, size_t *icmp_len)
 {

@@ -8,7 +8,8 @@
  * Solicitation, the DAD Neighbor Solicitation (RFC 4862 5.4.2: from ::, to
  * the target's solicited-node group), the Router Advertisement it learns its
  * prefix, MTU and router from, and the Neighbor Advertisement that says its
- * address is taken. Pure: bytes in, bytes out, with bounds.
+ * address is taken, and the unicast NS that asks the router whether it is
+ * still there (client/link_liveness.h). Pure: bytes in, bytes out, with bounds.
  */
 
 #include <netinet/in.h>
@@ -32,6 +33,13 @@ size_t nd_build_router_solicitation(uint8_t *out, const struct in6_addr *src);
 
 /** The DAD NS for target: from ::, to ff02::1:ffXX:XXXX, hop limit 255. @return bytes. */
 size_t nd_build_dad_solicitation(uint8_t *out, const struct in6_addr *target);
+
+/**
+ * A unicast NS for target, from src to target itself (RFC 4861 7.2.2,
+ * unreachability detection: the client asking whether its router is still
+ * there), hop limit 255, no link-layer option. @return bytes.
+ */
+size_t nd_build_neighbor_solicitation(uint8_t *out, const struct in6_addr *src, const struct in6_addr *target);
 
 /**
  * Parse an RA (hop limit 255, ICMPv6 checksum right, from a link-local

@@ -152,16 +152,15 @@ int netlink_address_delete(int ifindex, const struct in6_addr *addr, unsigned in
 		    why_len);
 }
 
-int netlink_default_route(int ifindex, const struct in6_addr *gateway, char *why, size_t why_len)
+/* RTM_NEWROUTE or RTM_DELROUTE for ::/0 via gateway on the device, metric 1024. */
+static struct nlmsghdr *default_route_message(char *buf, uint16_t type, uint16_t flags, int ifindex,
+					       const struct in6_addr *gateway)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
 	struct rtmsg *rtm;
 
-	nlh->nlmsg_type = RTM_NEWROUTE;
-	/* Added beside any default route the machine has (never replacing one), at
-	 * the metric the kernel gives routes learned from RAs. */
-	nlh->nlmsg_flags = NLM_F_CREATE | NLM_F_EXCL;
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = flags;
 	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
 	rtm->rtm_family = AF_INET6;
 	rtm->rtm_dst_len = 0;
@@ -172,7 +171,27 @@ int netlink_default_route(int ifindex, const struct in6_addr *gateway, char *why
 	mnl_attr_put(nlh, RTA_GATEWAY, sizeof(*gateway), gateway);
 	mnl_attr_put_u32(nlh, RTA_OIF, (uint32_t)ifindex);
 	mnl_attr_put_u32(nlh, RTA_PRIORITY, 1024);
+	return nlh;
+}
+
+int netlink_default_route(int ifindex, const struct in6_addr *gateway, char *why, size_t why_len)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	/* Added beside any default route the machine has (never replacing one), at
+	 * the metric the kernel gives routes learned from RAs. */
+	struct nlmsghdr *nlh = default_route_message(buf, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, ifindex, gateway);
+
 	if (talk(nlh, "adding the default route", why, why_len) != 0)
 		return errno == EEXIST ? 0 : -1; /* there from the last RA */
+	return 0;
+}
+
+int netlink_default_route_delete(int ifindex, const struct in6_addr *gateway, char *why, size_t why_len)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = default_route_message(buf, RTM_DELROUTE, 0, ifindex, gateway);
+
+	if (talk(nlh, "removing the default route", why, why_len) != 0)
+		return errno == ESRCH ? 0 : -1; /* already gone */
 	return 0;
 }

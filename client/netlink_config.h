@@ -39,4 +39,7 @@ int netlink_address_delete(int ifindex, const struct in6_addr *addr, unsigned in
 /** The default route via gateway on the device, beside any other (metric 1024). @return 0 or -1 with why. */
 int netlink_default_route(int ifindex, const struct in6_addr *gateway, char *why, size_t why_len);
 
+/** Remove that route (an RA with router lifetime 0). Gone already is not an error. @return 0 or -1 with why. */
+int netlink_default_route_delete(int ifindex, const struct in6_addr *gateway, char *why, size_t why_len);
+
 #endif

@@ -73,6 +73,7 @@ void slaac_link_up(struct slaac *s, double now)
 {
 	s->link_up = true;
 	s->rs_sent = 0;
+	ra_policy_link_up(&s->policy);
 	s->pending_count = 0; /* what the last connection did not send is stale */
 	solicit(s, now);
 	if (s->dad_pending) { /* the last link went down during DAD: ask again on this one */
@@ -86,6 +87,20 @@ void slaac_link_up(struct slaac *s, double now)
 void slaac_link_down(struct slaac *s)
 {
 	s->link_up = false;
+}
+
+/* When a valid lifetime given at now ends (0: never). */
+static double valid_end(uint32_t valid_s, double now)
+{
+	return valid_s == RA_LIFETIME_INFINITE ? 0 : now + valid_s;
+}
+
+/* What is left of the address's valid lifetime at now, in seconds. */
+static uint32_t valid_remaining(const struct slaac *s, double now)
+{
+	if (s->valid_until == 0)
+		return RA_LIFETIME_INFINITE;
+	return s->valid_until > now ? (uint32_t)(s->valid_until - now) : 0;
 }
 
 /* Form and install an address in prefix, and start its DAD. */
@@ -109,11 +124,30 @@ static void form_address(struct slaac *s, const struct nd_router_advert *ra, dou
 		return;
 	}
 	s->has_address = true;
+	s->valid_until = valid_end(ra->valid_s, now);
 	s->dad_pending = true;
 	s->dad_attempts++;
 	s->dad_deadline = now + DAD_WAIT_MS / 1000.0;
 	queue(s, pkt, nd_build_dad_solicitation(pkt, &s->address));
 	fprintf(stderr, "iphttps-client: SLAAC: address %s/64 (optimistic, DAD through the tunnel)\n", s->text);
+}
+
+/* The lifetimes of the address in the RA's prefix refreshed, within RFC 4862 5.5.3(e). */
+static void refresh_address(struct slaac *s, const struct nd_router_advert *ra, double now)
+{
+	uint32_t remaining = valid_remaining(s, now);
+	uint32_t valid = ra_valid_lifetime(remaining, ra->valid_s);
+	uint32_t preferred = ra->preferred_s < valid ? ra->preferred_s : valid;
+	char why[256];
+
+	if (valid != ra->valid_s)
+		fprintf(stderr, "iphttps-client: SLAAC: an RA gives %s a valid lifetime of %u s; it keeps %u s "
+				"(RFC 4862 5.5.3 e: two hours at least)\n", s->text, ra->valid_s, valid);
+	if (netlink_address_add(s->ifindex, &s->address, 64, valid, preferred, why, sizeof(why)) != 0)
+		fprintf(stderr, "iphttps-client: SLAAC: %s %s\n", s->text, why);
+	s->valid_s = valid;
+	s->preferred_s = preferred;
+	s->valid_until = valid_end(valid, now);
 }
 
 static void router_advert(struct slaac *s, const struct nd_router_advert *ra, double now)
@@ -123,11 +157,10 @@ static void router_advert(struct slaac *s, const struct nd_router_advert *ra, do
 	s->next_rs = 0; /* a router answered */
 	if (ra->mtu >= 1280 && ra->mtu != s->mtu && netlink_link_mtu(s->ifindex, ra->mtu, why, sizeof(why)) == 0)
 		s->mtu = ra->mtu;
-	if (ra->has_prefix && ra->valid_s > 0) {
+	if (ra->has_prefix) {
 		if (s->has_address && memcmp(&s->prefix, &ra->prefix, 8) == 0) {
-			/* The same prefix: its lifetimes refreshed (RFC 4862 5.5.3 e, as the server is trusted). */
-			netlink_address_add(s->ifindex, &s->address, 64, ra->valid_s, ra->preferred_s, why, sizeof(why));
-		} else {
+			refresh_address(s, ra, now);
+		} else if (ra->valid_s > 0) {
 			if (s->has_address)
 				netlink_address_delete(s->ifindex, &s->address, 64, why, sizeof(why));
 			s->has_address = false;
@@ -135,8 +168,21 @@ static void router_advert(struct slaac *s, const struct nd_router_advert *ra, do
 			form_address(s, ra, now);
 		}
 	}
-	if (ra->router_lifetime_s > 0 && netlink_default_route(s->ifindex, &ra->router, why, sizeof(why)) != 0)
-		fprintf(stderr, "iphttps-client: SLAAC: %s\n", why);
+	if (ra->router_lifetime_s > 0) {
+		if (netlink_default_route(s->ifindex, &ra->router, why, sizeof(why)) != 0) {
+			fprintf(stderr, "iphttps-client: SLAAC: %s\n", why);
+		} else {
+			s->has_default_route = true;
+			s->route_via = ra->router;
+		}
+	} else if (s->has_default_route) {
+		/* RFC 4861 6.3.4: router lifetime 0, no longer a default router. */
+		if (netlink_default_route_delete(s->ifindex, &s->route_via, why, sizeof(why)) != 0)
+			fprintf(stderr, "iphttps-client: SLAAC: %s\n", why);
+		else
+			fprintf(stderr, "iphttps-client: SLAAC: the router's lifetime is 0: default route removed\n");
+		s->has_default_route = false;
+	}
 }
 
 bool slaac_downlink(struct slaac *s, const uint8_t *pkt, size_t len, double now)
@@ -145,7 +191,16 @@ bool slaac_downlink(struct slaac *s, const uint8_t *pkt, size_t len, double now)
 	char why[256];
 
 	if (nd_parse_router_advert(pkt, len, &ra)) {
-		router_advert(s, &ra, now);
+		if (ra_policy_accept(&s->policy, &ra)) {
+			router_advert(s, &ra, now);
+		} else if (s->policy.ignored <= 3) { /* counted always, said a few times */
+			char from[INET6_ADDRSTRLEN], router[INET6_ADDRSTRLEN];
+
+			inet_ntop(AF_INET6, &ra.router, from, sizeof(from));
+			inet_ntop(AF_INET6, &s->policy.router, router, sizeof(router));
+			fprintf(stderr, "iphttps-client: SLAAC: an RA from %s ignored: the link's router is %s\n", from,
+				router);
+		}
 		return true;
 	}
 	if (s->dad_pending && nd_is_advert_for(pkt, len, &s->address)) {
@@ -177,4 +232,13 @@ void slaac_poll(struct slaac *s, double now)
 	}
 	if (s->link_up && s->next_rs != 0 && now >= s->next_rs && s->rs_sent < SLAAC_RS_MAX)
 		solicit(s, now);
+}
+
+void slaac_probe_router(struct slaac *s)
+{
+	static const struct in6_addr server_link_local = {{{0xfe, 0x80, [15] = 0x01}}};
+	uint8_t pkt[ND_PACKET_MAX_BYTES];
+
+	queue(s, pkt, nd_build_neighbor_solicitation(pkt, &s->link_local,
+						     s->policy.has_router ? &s->policy.router : &server_link_local));
 }

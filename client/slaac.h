@@ -9,10 +9,13 @@
  *   start      the TUN device prepared (kernel autoconf off), a random
  *              link-local address;
  *   LinkUp     a Router Solicitation (again after 4 s, three at most);
- *   RA         an address in the advertised /64 with a random identifier,
+ *   RA         only from the router that answered at LinkUp (ra_policy.h);
+ *              an address in the advertised /64 with a random identifier,
  *              installed at once (optimistic, RFC 4429: usable while DAD
  *              runs), a DAD NS sent through the tunnel, the default route
- *              via the server, the link MTU; a later RA refreshes lifetimes;
+ *              via the server, the link MTU; a later RA refreshes lifetimes
+ *              (within RFC 4862's two-hour rule), and one with router
+ *              lifetime 0 removes the default route;
  *   NA         for the address during its DAD second: taken by another
  *              client; removed, and a new identifier tried (three at most).
  * Packets for the server go out through slaac_next_uplink; RAs and the NAs
@@ -25,6 +28,7 @@
 #include <stdint.h>
 
 #include "nd_packets.h"
+#include "ra_policy.h"
 
 enum {
 	SLAAC_PENDING_MAX = 4,
@@ -40,6 +44,10 @@ struct slaac {
 	bool dad_pending;
 	struct in6_addr address, prefix;
 	uint32_t valid_s, preferred_s; /* the prefix's lifetimes, from its last RA */
+	double valid_until;      /* when the address's valid lifetime ends (0: infinite) */
+	struct ra_policy policy; /* which router is believed; RAs ignored */
+	bool has_default_route;
+	struct in6_addr route_via;
 	double dad_deadline, next_rs;
 	unsigned int dad_attempts, rs_sent;
 	bool link_up;
@@ -69,6 +77,9 @@ bool slaac_downlink(struct slaac *s, const uint8_t *pkt, size_t len, double now)
 
 /** Timers: a solicitation again, the end of a DAD. */
 void slaac_poll(struct slaac *s, double now);
+
+/** Queue a Neighbor Solicitation to the link's router (fe80::1 before any RA): a liveness probe. */
+void slaac_probe_router(struct slaac *s);
 
 /** The next packet SLAAC sends to the server, copied to out. @return bytes, 0 when none. */
 size_t slaac_next_uplink(struct slaac *s, uint8_t *out);

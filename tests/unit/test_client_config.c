@@ -63,6 +63,9 @@ static void test_shipped_example_loads(void)
 	CU_ASSERT_EQUAL(c.port, 443);
 	CU_ASSERT_EQUAL(c.tls.max_version, CLIENT_TLS_1_3);
 	CU_ASSERT(c.proxies.direct);
+	CU_ASSERT_EQUAL(c.liveness.idle_s, 10);
+	CU_ASSERT_EQUAL(c.liveness.interval_s, 5);
+	CU_ASSERT_EQUAL(c.liveness.probes, 3);
 }
 
 static void test_every_field(void)
@@ -85,7 +88,8 @@ static void test_every_field(void)
 		"connect_timeout_ms: 2500\n"
 		"status_file: /run/x.json\n"
 		"tls:\n  max_version: \"1.2\"\n  ciphers: ECDHE+AESGCM\n  offer_null: true\n  plain_http: false\n"
-		"proxies:\n  direct: false\n  http: http://a:b@proxy:3128\n  socks5: socks5://[2001:db8::1]\n"),
+		"proxies:\n  direct: false\n  http: http://a:b@proxy:3128\n  socks5: socks5://[2001:db8::1]\n"
+		"liveness:\n  idle_s: 20\n  interval_s: 2\n  probes: 4\n"),
 		&c, &e), 0);
 	CU_ASSERT_EQUAL(c.port, 8443);
 	CU_ASSERT_STRING_EQUAL(c.server_name, "gw.iphttps.test");
@@ -98,6 +102,9 @@ static void test_every_field(void)
 	CU_ASSERT(c.tls.offer_null);
 	CU_ASSERT(!c.proxies.direct);
 	CU_ASSERT_STRING_EQUAL(c.proxies.socks5, "socks5://[2001:db8::1]");
+	CU_ASSERT_EQUAL(c.liveness.idle_s, 20);
+	CU_ASSERT_EQUAL(c.liveness.interval_s, 2);
+	CU_ASSERT_EQUAL(c.liveness.probes, 4);
 }
 
 static void test_every_mistake_at_its_place(void)

@@ -25,6 +25,9 @@ static struct client_status sample(void)
 
 	strcpy(s.server, "192.0.2.1 port 443");
 	strcpy(s.via, "http proxy 127.0.0.1:3128");
+	strcpy(s.router, "fe80::1");
+	s.ras_ignored = 3;
+	s.probes_sent = 12;
 	strcpy(s.reason, "the server's certificate was refused: \"self-signed\"\nsecond line");
 	return s;
 }
@@ -54,6 +57,27 @@ static void test_save_and_load_round_trip(void)
 	CU_ASSERT_EQUAL(back.next_attempt, 1030);
 	CU_ASSERT_EQUAL(back.link_ups, 2);
 	CU_ASSERT_EQUAL(back.pid, 4242);
+	CU_ASSERT_STRING_EQUAL(back.router, "fe80::1");
+	CU_ASSERT_EQUAL(back.ras_ignored, 3);
+	CU_ASSERT_EQUAL(back.probes_sent, 12);
+}
+
+/* A status file from a client before the router and liveness fields still loads. */
+static void test_an_older_file_still_loads(void)
+{
+	struct client_status back;
+	char why[512];
+	FILE *f = fopen(path, "w");
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	fputs("{\"state\": \"LinkUp\", \"server\": \"s\", \"via\": \"direct\", \"transport\": \"t\", "
+	      "\"address\": \"\", \"reason\": \"\", \"up_bytes\": 1, \"up_packets\": 1, \"down_bytes\": 1, "
+	      "\"down_packets\": 1, \"since\": 1, \"next_attempt\": 0, \"link_ups\": 1, \"pid\": 1}", f);
+	fclose(f);
+	CU_ASSERT_EQUAL_FATAL(client_status_load(path, &back, why, sizeof(why)), 0);
+	CU_ASSERT_EQUAL(back.state, CLIENT_LINK_UP);
+	CU_ASSERT_STRING_EQUAL(back.router, "");
+	CU_ASSERT_EQUAL(back.probes_sent, 0);
 }
 
 static void test_printed_for_a_person(void)
@@ -74,6 +98,8 @@ static void test_printed_for_a_person(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(text, "LinkUp, for 1 h 2 min"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(text, "via:        http proxy 127.0.0.1:3128"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(text, "waiting for the router's advertisement"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "router:     fe80::1; 3 RAs from others ignored"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "liveness:   12 probes sent"));
 	CU_ASSERT_EQUAL(strcmp(client_state_name(CLIENT_ESTABLISHED), "Established"), 0);
 }
 
@@ -116,6 +142,7 @@ static void test_damaged_file_refused_with_where(void)
 int main(void)
 {
 	static const struct unit_test tests[] = {
+		{ "a status file without the router and liveness fields still loads", test_an_older_file_still_loads },
 		{ "saved and loaded back whole", test_save_and_load_round_trip },
 		{ "printed for a person: reason, next try, not running", test_printed_for_a_person },
 		{ "a damaged file is refused, saying where", test_damaged_file_refused_with_where },

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "nd_packets.h"
+#include "ra_policy.h"
 #include "unit_runner.h"
 
 #include <CUnit/Basic.h>
@@ -173,9 +174,88 @@ static void test_neighbor_advert_for_a_target(void)
 	CU_ASSERT(!nd_is_advert_for(p, sizeof(p), &src));
 }
 
+/* The appliance's RA from another source, with another valid lifetime: what another "router" sends. */
+static size_t ra_from(uint8_t *p, const char *src, uint32_t valid_s)
+{
+	struct in6_addr a = addr(src);
+	size_t len = appliance_ra(p);
+	uint8_t *pi = p + 40 + 16;
+
+	memcpy(p + 8, &a, 16);
+	pi[4] = (uint8_t)(valid_s >> 24), pi[5] = (uint8_t)(valid_s >> 16);
+	pi[6] = (uint8_t)(valid_s >> 8), pi[7] = (uint8_t)valid_s;
+	pi[8] = pi[9] = pi[10] = pi[11] = 0; /* preferred 0: within any valid lifetime */
+	fix_checksum(p, len);
+	return len;
+}
+
+static void test_neighbor_solicitation_for_the_router(void)
+{
+	uint8_t p[ND_PACKET_MAX_BYTES];
+	struct in6_addr ll = addr("fe80::1234:5678:9abc:def0"), router = addr("fe80::1");
+	size_t n = nd_build_neighbor_solicitation(p, &ll, &router);
+
+	CU_ASSERT_EQUAL_FATAL(n, 64);
+	CU_ASSERT_EQUAL(p[7], 255);
+	CU_ASSERT(memcmp(p + 8, &ll, 16) == 0);
+	CU_ASSERT(memcmp(p + 24, &router, 16) == 0); /* 7.2.2: unicast to the target itself */
+	CU_ASSERT_EQUAL(p[40], 135);
+	CU_ASSERT(memcmp(p + 48, &router, 16) == 0);
+	CU_ASSERT_EQUAL(sum_packet(p, n), 0xffff);
+}
+
+/* The first RA after LinkUp names the router; one from another source is ignored and counted. */
+static void test_only_the_router_that_answered(void)
+{
+	uint8_t p[256];
+	struct nd_router_advert ra;
+	struct ra_policy policy = {0};
+
+	ra_policy_link_up(&policy);
+	CU_ASSERT_TRUE_FATAL(nd_parse_router_advert(p, ra_from(p, "fe80::1", 2592000), &ra));
+	CU_ASSERT_TRUE(ra_policy_accept(&policy, &ra));
+	CU_ASSERT_TRUE_FATAL(nd_parse_router_advert(p, ra_from(p, "fe80::bad:c0de", 1), &ra));
+	CU_ASSERT_FALSE(ra_policy_accept(&policy, &ra));
+	CU_ASSERT_EQUAL(policy.ignored, 1);
+	CU_ASSERT_TRUE_FATAL(nd_parse_router_advert(p, ra_from(p, "fe80::1", 2592000), &ra));
+	CU_ASSERT_TRUE(ra_policy_accept(&policy, &ra));
+	/* A new link: the router is named again by its first RA. */
+	ra_policy_link_up(&policy);
+	CU_ASSERT_TRUE_FATAL(nd_parse_router_advert(p, ra_from(p, "fe80::2", 2592000), &ra));
+	CU_ASSERT_TRUE(ra_policy_accept(&policy, &ra));
+	CU_ASSERT_EQUAL(policy.ignored, 1);
+}
+
+/* RFC 4862 5.5.3(e), each branch, with the valid lifetime out of an RA's bytes. */
+static void test_the_two_hour_rule(void)
+{
+	uint8_t p[256];
+	struct nd_router_advert ra;
+	const uint32_t inf = RA_LIFETIME_INFINITE, two_h = RA_TWO_HOURS_S;
+
+	CU_ASSERT_TRUE_FATAL(nd_parse_router_advert(p, ra_from(p, "fe80::1", 1), &ra));
+	CU_ASSERT_EQUAL(ra.valid_s, 1);
+	/* "valid lifetime 1 s" from an RA: a week left keeps two hours, not one second. */
+	CU_ASSERT_EQUAL(ra_valid_lifetime(604800, ra.valid_s), two_h);
+	CU_ASSERT_EQUAL(ra_valid_lifetime(inf, ra.valid_s), two_h);
+	/* Less than two hours left: the option is ignored for the valid lifetime. */
+	CU_ASSERT_EQUAL(ra_valid_lifetime(3600, ra.valid_s), 3600);
+	CU_ASSERT_EQUAL(ra_valid_lifetime(two_h, 0), two_h);
+	/* Greater than two hours, or than what remains: taken as it is. */
+	CU_ASSERT_EQUAL(ra_valid_lifetime(604800, two_h + 1), two_h + 1);
+	CU_ASSERT_EQUAL(ra_valid_lifetime(60, 120), 120);
+	CU_ASSERT_EQUAL(ra_valid_lifetime(60, inf), inf);
+	CU_ASSERT_TRUE_FATAL(nd_parse_router_advert(p, ra_from(p, "fe80::1", 2592000), &ra));
+	CU_ASSERT_EQUAL(ra_valid_lifetime(3600, ra.valid_s), 2592000);
+}
+
 int main(void)
 {
 	static const struct unit_test tests[] = {
+		{ "a unicast NS for the router (RFC 4861 7.2.2, liveness)", test_neighbor_solicitation_for_the_router },
+		{ "RAs only from the router that answered at LinkUp; others ignored and counted",
+		  test_only_the_router_that_answered },
+		{ "RFC 4862 5.5.3(e): an RA shortens a valid lifetime to two hours at most", test_the_two_hour_rule },
 		{ "the Router Solicitation, byte by byte", test_router_solicitation },
 		{ "the DAD Neighbor Solicitation: from ::, to the solicited-node group", test_dad_solicitation },
 		{ "an RA as the appliance sends it: prefix, lifetimes, MTU, router", test_router_advert_parsed },

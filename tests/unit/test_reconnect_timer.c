@@ -77,11 +77,55 @@ static void test_success_resets(void)
 	CU_ASSERT_EQUAL(t.timeout_ms, S(200));
 	reconnect_timer_success(&t);
 	CU_ASSERT_TRUE(reconnect_timer_due(&t, S(201)));
-	/* A LinkUp connection lost later (3.1.5.4) starts the algorithm over: 30 s. */
+	/* The next failed attempt starts the algorithm over: 30 s. */
 	reconnect_timer_failure(&t, S(5000));
 	CU_ASSERT_EQUAL(t.timeout_ms, S(30));
 	CU_ASSERT_FALSE(reconnect_timer_due(&t, S(5029)));
 	CU_ASSERT_TRUE(reconnect_timer_due(&t, S(5030)));
+}
+
+/* 3.1.5.4: "Upon loss of connectivity ... the client MUST attempt to establish
+ * the HTTPS connection": at once (after the jitter), not after 30 s. */
+static void test_a_lost_link_is_retried_at_once(void)
+{
+	struct reconnect_timer t;
+
+	reconnect_timer_init(&t);
+	reconnect_timer_success(&t);
+	CU_ASSERT_TRUE(reconnect_timer_link_lost(&t, S(100), S(60), 1234));
+	CU_ASSERT_EQUAL(t.timeout_ms, 1234);
+	CU_ASSERT_FALSE(reconnect_timer_due(&t, S(100) + 1233));
+	CU_ASSERT_TRUE(reconnect_timer_due(&t, S(100) + 1234));
+	/* That attempt fails: now the algorithm starts, at 30 s. */
+	reconnect_timer_failure(&t, S(102));
+	CU_ASSERT_EQUAL(t.timeout_ms, S(30));
+	CU_ASSERT_FALSE(reconnect_timer_due(&t, S(131)));
+	CU_ASSERT_TRUE(reconnect_timer_due(&t, S(132)));
+	reconnect_timer_failure(&t, S(140));
+	CU_ASSERT_EQUAL(t.timeout_ms, S(38));
+}
+
+static void test_the_jitter_is_bounded(void)
+{
+	struct reconnect_timer t;
+
+	reconnect_timer_init(&t);
+	CU_ASSERT_TRUE(reconnect_timer_link_lost(&t, S(0), S(3600), 999999));
+	CU_ASSERT_EQUAL(t.timeout_ms, RECONNECT_JITTER_MAX_MS);
+	CU_ASSERT_TRUE(reconnect_timer_due(&t, RECONNECT_JITTER_MAX_MS));
+}
+
+/* A server that accepts and drops at once is retried on the timer, not in a loop. */
+static void test_a_short_lived_link_counts_as_a_failure(void)
+{
+	struct reconnect_timer t;
+
+	reconnect_timer_init(&t);
+	CU_ASSERT_FALSE(reconnect_timer_link_lost(&t, S(50), RECONNECT_STABLE_LINK_MS - 1, 0));
+	CU_ASSERT_EQUAL(t.timeout_ms, S(30));
+	CU_ASSERT_FALSE(reconnect_timer_due(&t, S(79)));
+	CU_ASSERT_FALSE(reconnect_timer_link_lost(&t, S(90), 500, 0));
+	CU_ASSERT_EQUAL(t.timeout_ms, S(40));
 }
 
 int main(void)
@@ -91,7 +135,12 @@ int main(void)
 		  test_intervals_when_attempts_fail_at_once },
 		{ "the T terms: each timer is the time elapsed at the failure that starts it", test_intervals_with_the_t_terms },
 		{ "at most 15 minutes, and every 15 minutes thereafter", test_fifteen_minutes_at_most_and_every_fifteen_after },
-		{ "a success resets the timer; a lost connection starts it over", test_success_resets },
+		{ "a success resets the timer; the next failure starts it over", test_success_resets },
+		{ "3.1.5.4 MUST attempt again: a lost LinkUp connection is retried at once, then the timer",
+		  test_a_lost_link_is_retried_at_once },
+		{ "the delay before that attempt is at most RECONNECT_JITTER_MAX_MS", test_the_jitter_is_bounded },
+		{ "a link shorter than RECONNECT_STABLE_LINK_MS counts as a failed attempt",
+		  test_a_short_lived_link_counts_as_a_failure },
 	};
 
 	return unit_run("reconnect_timer", tests, sizeof(tests) / sizeof(tests[0]));
