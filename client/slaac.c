@@ -76,7 +76,14 @@ void slaac_link_up(struct slaac *s, double now)
 	ra_policy_link_up(&s->policy);
 	s->pending_count = 0; /* what the last connection did not send is stale */
 	solicit(s, now);
-	if (s->dad_pending) { /* the last link went down during DAD: ask again on this one */
+	/* RFC 4862 5.4: DAD again on a link that is up again, for an address
+	 * kept from the last one; the server may have given it to another
+	 * client meanwhile (or hold it for one: address_grace_s), and says so. */
+	if (s->has_address && !s->dad_pending) {
+		s->dad_pending = true;
+		s->dad_attempts = 0;
+	}
+	if (s->dad_pending) {
 		uint8_t pkt[ND_PACKET_MAX_BYTES];
 
 		queue(s, pkt, nd_build_dad_solicitation(pkt, &s->address));

@@ -139,6 +139,7 @@ static const struct field iphttps_fields[] = {
 		   IPHTTPS_ADDRESSES_PER_CLIENT_MAX),
 	UINT_FIELD("address_idle_timeout_s", struct config_iphttps, address_idle_timeout_s, IPHTTPS_ADDRESS_IDLE_MIN_S,
 		   IPHTTPS_ADDRESS_IDLE_MAX_S),
+	UINT_FIELD("address_grace_s", struct config_iphttps, address_grace_s, 0, IPHTTPS_ADDRESS_GRACE_MAX_S),
 	{ .key = "server_header", .kind = FIELD_STRING, FIELD_OF(struct config_iphttps, server_header) },
 	{ 0 },
 };
@@ -249,6 +250,7 @@ void config_set_defaults(struct iphttps_config *c)
 	c->iphttps.link_mtu = IPHTTPS_LINK_MTU_MIN_BYTES;
 	c->iphttps.addresses_per_client = IPHTTPS_ADDRESSES_PER_CLIENT_DEFAULT;
 	c->iphttps.address_idle_timeout_s = IPHTTPS_ADDRESS_IDLE_DEFAULT_S;
+	c->iphttps.address_grace_s = IPHTTPS_ADDRESS_GRACE_DEFAULT_S;
 	snprintf(c->iphttps.server_header, sizeof(c->iphttps.server_header), "iphttps");
 	c->tls.min_version = CONFIG_TLS_1_2;
 	c->tls.max_version = CONFIG_TLS_1_3;

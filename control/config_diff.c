@@ -73,6 +73,7 @@ void config_diff(const struct iphttps_config *now, const struct iphttps_config *
 	LIVE(iphttps.server_header, "iphttps.server_header");
 	LIVE(iphttps.link_mtu, "iphttps.link_mtu");
 	LIVE(iphttps.address_idle_timeout_s, "iphttps.address_idle_timeout_s");
+	LIVE(iphttps.address_grace_s, "iphttps.address_grace_s");
 	LIVE(workers, "workers");
 	LIVE(log_level, "log_level");
 #undef LIVE

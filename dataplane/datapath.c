@@ -13,6 +13,7 @@
 #include <rte_lcore.h>
 #include <rte_mbuf.h>
 
+#include "address_hold.h"
 #include "client_index.h"
 #include "iface.h"
 #include "link.h"
@@ -63,6 +64,10 @@ void datapath_start(const struct iphttps_config *config)
 	if (client_index_create(config->limits.max_clients, config->iphttps.addresses_per_client, eal->worker_count) != 0)
 		rte_exit(EXIT_FAILURE, "cannot create the client index for %u clients: %s (limits.max_clients, "
 			 "eal.memory_mb)\n", config->limits.max_clients, rte_strerror(rte_errno));
+	if (address_hold_create(RTE_MAX((uint32_t)IPHTTPS_ADDRESS_HOLDS_MIN,
+					config->limits.max_clients * IPHTTPS_ADDRESS_HOLDS_PER_CLIENT)) != 0)
+		rte_exit(EXIT_FAILURE, "cannot create the address holds for %u clients: %s (eal.memory_mb)\n",
+			 config->limits.max_clients, rte_strerror(rte_errno));
 	worker_count = eal->worker_count;
 	for (unsigned int i = 0; i < worker_count; i++) {
 		struct worker *w = &workers[i];
@@ -116,6 +121,7 @@ void datapath_stop(void)
 	tcp_stop();
 	session_listeners_stop();
 	client_index_destroy();
+	address_hold_destroy();
 	port_stop_all();
 	if (pool) {
 		rte_mempool_free(pool);

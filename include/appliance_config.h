@@ -100,6 +100,7 @@ struct config_iphttps {
 	uint32_t link_mtu;
 	uint32_t addresses_per_client; /* the Neighbor Cache's cap per client (a restart: it sizes the index) */
 	uint32_t address_idle_timeout_s; /* a client address unused this long leaves the Neighbor Cache */
+	uint32_t address_grace_s; /* a gone client's addresses are held for it this long (0: not held) */
 	char server_header[CONFIG_NAME_MAX_BYTES];
 };
 

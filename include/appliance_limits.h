@@ -40,6 +40,14 @@ enum iphttps_limits {
 	IPHTTPS_ADDRESS_IDLE_MIN_S = 1,
 	IPHTTPS_ADDRESS_IDLE_MAX_S = 30 * 24 * 3600,
 	IPHTTPS_ADDRESS_IDLE_DEFAULT_S = 24 * 3600, /* a temporary address's preferred lifetime (RFC 8981) */
+	/* A client's addresses are held for it after a disconnect: long enough
+	 * for its prompt retry and the reconnect timer's first two attempts
+	 * (30 s, 30 s: [MS-IPHTTPS] 3.1.2.1). The table holds this many per
+	 * max_clients (a courtesy: when it is full, an address is not held). */
+	IPHTTPS_ADDRESS_GRACE_DEFAULT_S = 120,
+	IPHTTPS_ADDRESS_GRACE_MAX_S = 3600,
+	IPHTTPS_ADDRESS_HOLDS_PER_CLIENT = 4,
+	IPHTTPS_ADDRESS_HOLDS_MIN = 1024,
 
 	PORT_MTU_MIN_BYTES = 1280,
 	PORT_MTU_MAX_BYTES = 9000, /* what the schema parses; PORT_MTU_ONE_MBUF_BYTES is what works */

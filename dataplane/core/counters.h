@@ -173,6 +173,11 @@
 	X(drop_link_address_limit, "client packet from a new address: the index is full, or the client replaces addresses too fast") \
 	X(link_address_evicted, "client addresses given up for a newer one: the client was at its cap (LRU)") \
 	X(link_address_aged_out, "client addresses forgotten after address_idle_timeout_s unused") \
+	X(link_address_held, "addresses of a client that went, held for it for address_grace_s") \
+	X(link_address_hold_full, "addresses of a client that went, not held: the hold table was full") \
+	X(link_address_hold_returned, "held addresses bound again by their previous owner") \
+	X(link_address_hold_refused, "held addresses another client tried to take (its DAD answered, packets dropped)") \
+	X(link_address_hold_expired, "holds that ran out unclaimed") \
 	X(drop_link_link_local, "client link-local unicast not to the server (mode none)")     \
 	X(drop_link_link_local_source, "client packet from a link-local source to be routed off the link") \
 	X(drop_link_multicast, "client multicast other than RS and DAD NS (mode none)")        \

@@ -12,6 +12,7 @@
 
 #include "appliance_config.h"
 #include "checksum.h"
+#include "address_hold.h"
 #include "client_table.h"
 #include "ipv6_addr.h"
 #include "link_forward.h"
@@ -134,7 +135,7 @@ static bool source_allowed(struct worker *w, struct session *s, const uint8_t sr
 	rc = client_table_bind_address(w, s, &addr);
 	if (rc == 0)
 		return true;
-	if (rc == -EEXIST) {
+	if (rc == -EEXIST || rc == -EADDRINUSE) {
 		w->counters.drop_link_spoofed_source++;
 		return false;
 	}
@@ -337,5 +338,9 @@ void link_poll(struct worker *w)
 		 * sessions at most once a second (16 compares a session). */
 		session_foreach_link_up(w, age_addresses);
 		next_address_sweep_ms[w->id] = w->now_ms + LINK_ADDRESS_SWEEP_MS;
+		/* The holds are everybody's: one worker sweeps them, a chunk a second. */
+		if (w->id == 0)
+			w->counters.link_address_hold_expired +=
+				address_hold_sweep(w->now_ms, LINK_ADDRESS_HOLD_SWEEP_BUDGET);
 	}
 }

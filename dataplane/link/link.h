@@ -34,6 +34,7 @@ bool link_is_server_address(const struct worker *w, const struct in6_addr *addr)
 
 enum link_limits {
 	LINK_ADDRESS_SWEEP_MS = 1000, /* how often unused client addresses are looked for */
+	LINK_ADDRESS_HOLD_SWEEP_BUDGET = 4096, /* holds looked at per sweep: the table in a few minutes at most */
 };
 
 /**

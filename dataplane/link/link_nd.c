@@ -187,8 +187,9 @@ void link_nd_dad(struct worker *w, struct session *s, struct rte_mbuf *m)
 	rc = client_table_bind_address(w, s, &target);
 	if (rc == 0) {
 		w->counters.link_dad_claimed++;
-	} else if (rc == -EEXIST) {
-		link_nd_defend(w, s, target.s6_addr); /* another client has it: this one's DAD must fail */
+	} else if (rc == -EEXIST || rc == -EADDRINUSE) {
+		/* Another client has it, or had it and may come back for it: this one's DAD must fail. */
+		link_nd_defend(w, s, target.s6_addr);
 	} else {
 		w->counters.drop_link_address_limit++;
 	}
@@ -198,9 +199,14 @@ void link_nd_claim(struct worker *w, struct session *s, const uint8_t target[16]
 {
 	struct in6_addr t; /* aligned: the index hashes it a word at a time */
 
+	int rc;
+
 	memcpy(&t, target, sizeof(t));
-	if (client_table_bind_address(w, s, &t) == 0)
+	rc = client_table_bind_address(w, s, &t);
+	if (rc == 0)
 		w->counters.link_dad_claimed++;
+	else if (rc == -EADDRINUSE)
+		link_nd_defend(w, s, target); /* held for the client that had it: nobody else speaks for it */
 }
 
 void link_nd_poll(struct worker *w)

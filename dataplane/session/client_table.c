@@ -7,6 +7,7 @@
 #include <rte_lcore.h>
 #include <rte_malloc.h>
 
+#include "address_hold.h"
 #include "appliance_config.h"
 #include "worker.h"
 
@@ -127,6 +128,16 @@ int client_table_bind_address(struct worker *w, struct session *s, const struct 
 	if (s->address_count >= cap &&
 	    !rate_budget_take(&s->address_evictions, w->now_ms, CLIENT_TABLE_ADDRESS_EVICTIONS_PER_SECOND))
 		return -ENOSPC;
+	switch (address_hold_claim(addr, session_owner_key(w, s), w->now_ms)) {
+	case ADDRESS_HOLD_OTHER:
+		w->counters.link_address_hold_refused++;
+		return -EADDRINUSE;
+	case ADDRESS_HOLD_RETURNED:
+		w->counters.link_address_hold_returned++;
+		break;
+	case ADDRESS_HOLD_NONE:
+		break;
+	}
 	rc = client_index_add(addr, &ref);
 	if (rc != 0)
 		return rc;
@@ -163,9 +174,20 @@ void client_table_remove(struct worker *w, struct session *s)
 {
 	struct client_ref ref = ref_of(w, s);
 
-	/* §3.2.7.2: the entry goes with the connection, and with it every address the router knew. */
-	for (unsigned int i = 0; i < s->address_count; i++)
+	uint32_t grace_s = w->config->iphttps.address_grace_s;
+
+	/* §3.2.7.2: the entry goes with the connection, and with it every
+	 * address the router knew; each is held for the client a while, so it
+	 * finds them again when it reconnects (address_hold.h). */
+	for (unsigned int i = 0; i < s->address_count; i++) {
 		client_index_remove(&s->addresses[i], &ref);
+		if (grace_s == 0)
+			continue;
+		if (address_hold_put(&s->addresses[i], session_owner_key(w, s), w->now_ms + (uint64_t)grace_s * 1000) == 0)
+			w->counters.link_address_held++;
+		else
+			w->counters.link_address_hold_full++;
+	}
 	s->address_count = 0;
 	if (!s->in_client_table)
 		return;

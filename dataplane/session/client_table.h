@@ -74,6 +74,11 @@ enum client_table_limits {
  */
 int client_table_bind_address(struct worker *w, struct session *s, const struct in6_addr *addr);
 
+/*
+ * client_table_bind_address returns -EADDRINUSE for an address held for
+ * another client after its disconnect (address_hold.h, link_address_hold_refused).
+ */
+
 /** Forget s's addresses unused for iphttps.address_idle_timeout_s (link_address_aged_out). */
 void client_table_age_addresses(struct worker *w, struct session *s);
 

@@ -13,6 +13,7 @@
 #include "session.h"
 
 #include <stdio.h>
+#include <openssl/sha.h>
 #include <string.h>
 
 #include "client_table.h"
@@ -81,6 +82,31 @@ void session_tls_describe(const struct session *s, struct tls_session_descriptio
 	tls_session_describe(&s->tls, d);
 	if (s->offload_subject)
 		snprintf(d->peer_subject, sizeof(d->peer_subject), "%s", s->offload_subject);
+}
+
+uint64_t session_owner_key(const struct worker *w, struct session *s)
+{
+	uint8_t digest[SHA256_DIGEST_LENGTH];
+	uint64_t key;
+
+	if (s->owner_key_known)
+		return s->owner_key;
+	if (w->config->iphttps.authentication == CONFIG_AUTH_CERTIFICATES) {
+		struct tls_session_description d;
+
+		session_tls_describe(s, &d);
+		/* "subject:" first, so that no subject hashes as an address does. */
+		char text[sizeof(d.peer_subject) + 16];
+		int n = snprintf(text, sizeof(text), "subject:%s", d.peer_subject);
+
+		SHA256((const unsigned char *)text, (size_t)n, digest);
+	} else {
+		SHA256(s->client.s6_addr, sizeof(s->client.s6_addr), digest);
+	}
+	memcpy(&key, digest, sizeof(key));
+	s->owner_key = key;
+	s->owner_key_known = true;
+	return key;
 }
 
 void session_end(struct worker *w, struct session *s, enum session_end_reason reason)

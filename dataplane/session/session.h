@@ -124,6 +124,8 @@ struct session {
 	uint64_t body_remaining; /* request body bytes still to come (Content-Length) */
 	struct in6_addr client;  /* the TCP peer, or the real client named by a PROXY header (v4-mapped) */
 	char *offload_subject;   /* "CN=..." a TLS offloader verified (PROXY v2 PP2_TYPE_SSL), or NULL */
+	bool owner_key_known;
+	uint64_t owner_key;      /* who the client is across connections (session_owner_key) */
 	uint16_t client_port;
 	struct in6_addr addresses[CLIENT_INDEX_ADDRESSES_PER_CLIENT]; /* in the client index */
 	uint32_t address_used_s[CLIENT_INDEX_ADDRESSES_PER_CLIENT];  /* the worker clock's second each was last used */
@@ -216,5 +218,13 @@ void session_end(struct worker *w, struct session *s, enum session_end_reason re
 const char *session_state_name(enum session_state state);
 
 const char *session_end_reason_name(enum session_end_reason reason);
+
+/**
+ * Who s's client is across its connections, as 64 bits of SHA-256: in
+ * certificates mode its certificate's subject (verified here or by a TLS
+ * offloader), in none mode its address outside the tunnel. What an address
+ * is held for after a disconnect (address_hold.h). Computed once a session.
+ */
+uint64_t session_owner_key(const struct worker *w, struct session *s);
 
 #endif

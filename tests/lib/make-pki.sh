@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Makes the lab's PKI in DIR: a CA, an RSA server certificate (RSA so the
 # Windows NULL suites, which use RSA key exchange, can be offered), an ECDSA
-# P-256 server certificate, a client certificate, a revoked client certificate
+# P-256 server certificate, two client certificates (other subjects), a revoked client certificate
 # a CRL, an intermediate CA the CA has revoked (sub-ca) with a client
 # certificate under it (sub-client-chain.crt holds both), and a client
 # certificate from a CA nobody trusts (stranger). ca.crl holds the CA's CRL
@@ -28,6 +28,7 @@ extendedKeyUsage=serverAuth"
 issue server-ecdsa gw.iphttps.test ec:<(openssl ecparam -name prime256v1) "subjectAltName=DNS:gw.iphttps.test,IP:192.0.2.1
 extendedKeyUsage=serverAuth"
 issue client client1.iphttps.test rsa:2048 "extendedKeyUsage=clientAuth"
+issue client2 client2.iphttps.test rsa:2048 "extendedKeyUsage=clientAuth"
 issue revoked revoked.iphttps.test rsa:2048 "extendedKeyUsage=clientAuth"
 issue sub-ca "iphttps lab revoked sub-CA" ec:<(openssl ecparam -name prime256v1) "basicConstraints=critical,CA:true
 keyUsage=critical,keyCertSign,cRLSign"

@@ -13,7 +13,10 @@
 # killed under it (ss -K) is back at LinkUp within 5 s, as 3.1.5.4's MUST
 # asks, not 30 s later; and a path blackholed with nftables is declared lost
 # within the liveness time (25 s by default, 30 s at most), and comes back
-# once the path does.
+# once the path does, its address checked again by DAD (RFC 4862 5.4).
+# In certificates mode a client's addresses are held for its certificate's
+# subject when it goes (iphttps.address_grace_s): another subject cannot take
+# them, and it has them back when it returns.
 #
 #   client ns: iphttps-client ══ TLS ══ 192.0.2.2:4443 ra_server.py        (first part)
 #   client ns: iphttps-client ══ TLS ══ [ext0] gw: iphttpsd [int0] ── corp (second part)
@@ -143,6 +146,53 @@ echo "    blackholed path: declared lost after $found s"
 check "a blackholed path is declared lost within the liveness time (30 s at most with the defaults)" \
 	bash -c '[ "$1" != never ] && python3 -c "import sys; sys.exit(0 if float(sys.argv[1]) <= 30 else 1)" "$1"' _ "$found"
 check "and the link is back once the path is" wait_for 300 "$TOPO_STATE/client.log" '"link_ups": 3'
+for _ in $(seq 1 30); do [ "$(grep -Ec "passed DAD|is taken" "$TOPO_STATE/client.log")" -ge 3 ] && break; sleep 0.1; done
+grep SLAAC "$TOPO_STATE/client.log" | sed 's/^/    /'
+# (After the blackhole the old session may still hold the address on the
+# appliance, which has not noticed its path died: the new one's DAD then
+# hears it is taken, and the client takes another, which works. Without the
+# DAD it kept the address, and its packets were dropped as spoofed.)
+check "the reconnected client ran DAD again at each LinkUp (RFC 4862 5.4)" \
+	test "$(grep -Ec "passed DAD|is taken by another client" "$TOPO_STATE/client.log")" -ge 3
+check "and pings corp from the address it has now" topo_in client ping -6 -c 2 -W 2 -q fd00:c0::2
 kill "$CLIENT_PID"; wait "$CLIENT_PID" 2>/dev/null; CLIENT_PID=
+topo_stop_appliance
+
+# Certificates mode: a client's addresses are held for its certificate's
+# subject after it goes (iphttps.address_grace_s). Client A (client1) takes an
+# address and stops; client B (client2), made to try the same identifier,
+# hears it is taken; A comes back and has it again.
+if ! TOPO_CONFIG=$TOPO_REPO/tests/netns/configs/sessions-certificates.yaml topo_start_appliance; then
+	echo "FAIL: appliance start in certificates mode"
+	exit 1
+fi
+run_as() { # cert tun log: a client with that certificate, trying ::a:b:c:d first
+	ip netns exec "$(topo_ns client)" "$CLIENT" 192.0.2.1 --ca "$PKI/ca.crt" --server-name gw.iphttps.test \
+		--cert "$PKI/$1.crt" --key "$PKI/$1.key" --tun "$2" --first-interface-id ::a:b:c:d --seconds 60 \
+		--status-file "$TOPO_STATE/$2.json" > "$TOPO_STATE/$3" 2>&1 &
+	CLIENT_PID=$!
+}
+run_as client iphttps0 a1.log
+check "client A (client1.iphttps.test) takes 2001:db8:c1:0:a:b:c:d" \
+	wait_for 100 "$TOPO_STATE/a1.log" "SLAAC: 2001:db8:c1:0:a:b:c:d passed DAD"
+kill "$CLIENT_PID"; wait "$CLIENT_PID" 2>/dev/null; CLIENT_PID=
+for _ in $(seq 1 30); do [ "$(counter link_address_held)" -ge 1 ] && break; sleep 0.1; done
+check "A went: its address is held for its subject" test "$(counter link_address_held)" -ge 1
+run_as client2 iphttps1 b.log
+wait_for 100 "$TOPO_STATE/b.log" "passed DAD"
+grep SLAAC "$TOPO_STATE/b.log" | sed 's/^/    /'
+check "client B (client2.iphttps.test) trying it hears it is taken, and takes another" \
+	bash -c 'grep -q "2001:db8:c1:0:a:b:c:d is taken by another client" "$1" &&
+		 grep "passed DAD" "$1" | grep -vq "2001:db8:c1:0:a:b:c:d passed"' _ "$TOPO_STATE/b.log"
+check "the appliance refused it for B (link_address_hold_refused)" test "$(counter link_address_hold_refused)" -ge 1
+# B goes (its default route through iphttps1 would stand in A's way: one
+# default route per gateway and metric), and A comes back.
+kill "$CLIENT_PID" 2>/dev/null; wait "$CLIENT_PID" 2>/dev/null
+run_as client iphttps0 a2.log
+check "A, back within the grace period, has its address again" \
+	wait_for 100 "$TOPO_STATE/a2.log" "SLAAC: 2001:db8:c1:0:a:b:c:d passed DAD"
+check "the appliance returned it (link_address_hold_returned)" test "$(counter link_address_hold_returned)" -ge 1
+check "A pings corp from it" topo_in client ping -6 -c 2 -W 2 -q -I 2001:db8:c1:0:a:b:c:d fd00:c0::2
+kill "$CLIENT_PID" 2>/dev/null; wait "$CLIENT_PID" 2>/dev/null; CLIENT_PID=
 topo_stop_appliance
 check_finish

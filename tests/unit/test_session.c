@@ -16,6 +16,7 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 
+#include "address_hold.h"
 #include "client_table.h"
 #include "link.h"
 #include "nexthop.h"
@@ -208,6 +209,7 @@ static void fresh(void)
 	for (int i = 0; i < 5; i++)
 		clock_advance_ms(60000);
 	harness_reset();
+	address_hold_clear(); /* what the sessions above left held: each test starts with none */
 	memset(&async_gate, 0, sizeof(async_gate));
 	clock_set_ms(T0_MS);
 	tcp_worker_of(harness.w)->wheel_tick = T0_MS;
@@ -747,6 +749,115 @@ static void test_ra_guard_and_na_only_for_own_address(void)
 	pump();
 	CU_ASSERT_EQUAL(b->plain_len + c->plain_len, 0);
 	CU_ASSERT_EQUAL(harness.w->counters.drop_link_ra_guard, 3);
+}
+
+/* Who a peer's client is, as session_owner_key would say for another certificate subject. */
+static void set_owner(struct tls_peer *tp, uint64_t key)
+{
+	session_of(tp)->owner_key = key;
+	session_of(tp)->owner_key_known = true;
+}
+
+/*
+ * Issue #22: "an address freed by a disconnect is held for its previous
+ * owner for a grace period (in certificates mode: for the same certificate
+ * subject), so nobody takes a reconnecting client's address." A's session
+ * ends; B (another owner) probes A's address: its DAD is answered as for a
+ * taken address, and packets from it are dropped; A reconnects and gets it
+ * back. Once the grace period has run out unclaimed, anyone may take it.
+ */
+static void test_a_gone_clients_addresses_are_held_for_it(void)
+{
+	static const char target[] = "2001:db8:c1::beef";
+	uint8_t ns[4 + 20] = { 0 }, body[8] = { 0 }, pkt[128];
+	uint32_t grace = harness.config.iphttps.address_grace_s;
+	struct tls_peer *a, *b, *again;
+	struct client_ref ref;
+	struct in6_addr t;
+
+	fresh();
+	harness.config.iphttps.address_grace_s = 60;
+	inet_pton(AF_INET6, target, &t);
+	inet_pton(AF_INET6, target, ns + 4);
+	a = link_up_peer();
+	set_owner(a, 1);
+	tls_send(a, pkt, (int)icmp6_packet(pkt, target, "fe80::1", 64, 128, body, sizeof(body)));
+	pump();
+	CU_ASSERT_TRUE_FATAL(client_index_lookup(&t, &ref));
+	session_close(harness.w, session_of(a));
+	pump();
+	CU_ASSERT_FALSE(client_index_lookup(&t, &ref)); /* §3.2.7.2: gone from the Neighbor Cache */
+	CU_ASSERT_EQUAL(harness.w->counters.link_address_held, 1);
+	CU_ASSERT_EQUAL(address_hold_count(), 1);
+
+	b = link_up_peer();
+	set_owner(b, 2);
+	tls_send(b, pkt, (int)icmp6_packet(pkt, "::", "ff02::1:ff00:beef", 255, 135, ns, sizeof(ns)));
+	pump();
+	CU_ASSERT_EQUAL(harness.w->counters.link_dad_defended, 1);
+	CU_ASSERT_EQUAL_FATAL(b->plain_len, 40 + 24); /* the NA its owner would send: B's DAD fails */
+	CU_ASSERT_EQUAL(b->plain[40], 136);
+	CU_ASSERT_TRUE(addr_is(b->plain + 48, target));
+	b->plain_len = 0;
+	tls_send(b, pkt, (int)icmp6_packet(pkt, target, "fe80::1", 64, 128, body, sizeof(body)));
+	pump();
+	CU_ASSERT_EQUAL(b->plain_len, 0);
+	CU_ASSERT_EQUAL(harness.w->counters.drop_link_spoofed_source, 1);
+	CU_ASSERT_EQUAL(harness.w->counters.link_address_hold_refused, 2);
+	CU_ASSERT_FALSE(client_index_lookup(&t, &ref));
+
+	again = link_up_peer(); /* A, reconnected */
+	set_owner(again, 1);
+	tls_send(again, pkt, (int)icmp6_packet(pkt, target, "fe80::1", 64, 128, body, sizeof(body)));
+	pump();
+	CU_ASSERT_EQUAL(again->plain_len, 52); /* its echo answered: the address is its own again */
+	CU_ASSERT_EQUAL(again->plain[40], 129);
+	CU_ASSERT_EQUAL(harness.w->counters.link_address_hold_returned, 1);
+	CU_ASSERT_TRUE(client_index_lookup(&t, &ref));
+	CU_ASSERT_EQUAL(ref.slot, session_of(again)->slot);
+	CU_ASSERT_EQUAL(address_hold_count(), 0);
+
+	/* Gone again, and nobody comes back within the grace period: B may have it. */
+	session_close(harness.w, session_of(again));
+	pump();
+	clock_advance_ms(61 * 1000);
+	link_poll(harness.w);
+	CU_ASSERT_EQUAL(harness.w->counters.link_address_hold_expired, 1);
+	CU_ASSERT_EQUAL(address_hold_count(), 0);
+	b->plain_len = 0;
+	tls_send(b, pkt, (int)icmp6_packet(pkt, target, "fe80::1", 64, 128, body, sizeof(body)));
+	pump();
+	CU_ASSERT_EQUAL(b->plain_len, 52);
+	CU_ASSERT_TRUE(client_index_lookup(&t, &ref));
+	CU_ASSERT_EQUAL(ref.slot, session_of(b)->slot);
+	harness.config.iphttps.address_grace_s = grace;
+}
+
+/*
+ * A thousand hostile clients that each claim addresses and go cannot make
+ * the appliance hold more than its table: the rest are simply not held
+ * (counted), and nothing else changes.
+ */
+static void test_address_holds_are_bounded(void)
+{
+	uint32_t room = 0;
+	struct in6_addr a;
+
+	address_hold_clear();
+	memset(&a, 0, sizeof(a));
+	a.s6_addr[0] = 0x20;
+	for (uint32_t i = 0; i < 4096; i++) {
+		a.s6_addr[12] = (uint8_t)(i >> 8);
+		a.s6_addr[13] = (uint8_t)i;
+		if (address_hold_put(&a, 7, T0_MS + 1000) == 0)
+			room++;
+	}
+	CU_ASSERT(room < 4096);
+	CU_ASSERT(room >= 1024); /* the table's size here */
+	CU_ASSERT_EQUAL(address_hold_count(), room);
+	CU_ASSERT_EQUAL(address_hold_sweep(T0_MS + 999, 1u << 20), 0); /* none has run out yet */
+	CU_ASSERT_EQUAL(address_hold_sweep(T0_MS + 1000, 1u << 20), room);
+	CU_ASSERT_EQUAL(address_hold_count(), 0);
 }
 
 /*
@@ -1365,6 +1476,10 @@ int main(void)
 		{ "mode none: the router answers NS for its addresses (R, S as RFC 4861 7.2.4) and defends them",
 		  test_router_answers_for_itself_mode_none },
 		{ "mode certificates: the same", test_router_answers_for_itself_mode_certificates },
+		{ "a gone client's addresses are held for it: another's DAD fails, it gets them back, then they expire",
+		  test_a_gone_clients_addresses_are_held_for_it },
+		{ "address holds are bounded by their table: 1,000 hostile clients fill it and nothing else",
+		  test_address_holds_are_bounded },
 		{ "the Neighbor Cache: 16 addresses a client, the least recently used gives way, unused ones age out",
 		  test_neighbor_cache_sixteen_addresses_lru_and_aging },
 		{ "RA guard: a client's RA or Redirect reaches nobody; an NA only for the sender's own address",
@@ -1398,7 +1513,8 @@ int main(void)
 	}
 	link_start();
 	if (session_listeners_start(&harness.config, err, sizeof(err)) != 0 ||
-	    client_index_create(64, CLIENT_INDEX_ADDRESSES_PER_CLIENT, 1) != 0 || session_worker_init(harness.w, &harness.config) != 0) {
+	    client_index_create(64, CLIENT_INDEX_ADDRESSES_PER_CLIENT, 1) != 0 || address_hold_create(1024) != 0 ||
+	    session_worker_init(harness.w, &harness.config) != 0) {
 		fprintf(stderr, "test_session: %s\n", err);
 		return 1;
 	}
