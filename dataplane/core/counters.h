@@ -182,6 +182,7 @@
 	X(drop_link_link_local_source, "client packet from a link-local source to be routed off the link") \
 	X(drop_link_multicast, "client multicast other than RS and DAD NS (mode none)")        \
 	X(link_multicast_forwarded, "copies of a client's multicast sent to other clients (mode certificates)") \
+	X(drop_link_multicast_rate, "client multicast over its rate (LINK_MULTICAST_PER_CLIENT_PER_SECOND; mode certificates)") \
 	X(drop_link_bad_nd, "client RS or NS with a bad hop limit, code, length, checksum or group") \
 	X(link_forwarded_to_internal, "client packets routed to the internal network")       \
 	X(link_forwarded_to_client, "packets routed to a client (from the internal network or another client)") \

@@ -34,6 +34,11 @@ bool link_is_server_address(const struct worker *w, const struct in6_addr *addr)
 
 enum link_limits {
 	LINK_ADDRESS_SWEEP_MS = 1000, /* how often unused client addresses are looked for */
+	/* Certificates mode: multicast packets one client may have copied to
+	 * all the others, a second (one in, N TLS records out). A host's own
+	 * needs are a few: MLD reports, DAD and address resolution NS, LLMNR
+	 * and mDNS queries; a burst at link-up fits. */
+	LINK_MULTICAST_PER_CLIENT_PER_SECOND = 20,
 	LINK_ADDRESS_HOLD_SWEEP_BUDGET = 4096, /* holds looked at per sweep: the table in a few minutes at most */
 };
 

@@ -9,6 +9,7 @@
 
 #include "client_index.h"
 #include "client_table.h"
+#include "link.h"
 #include "link_nd.h"
 #include "session.h"
 #include "worker.h"
@@ -85,6 +86,13 @@ void link_multicast_from_client(struct worker *w, struct session *s, struct rte_
 		worker_drop(w, m, drop_link_nd_not_own_target);
 		return;
 	}
+	/* One packet in is a record out to every other client: each client's
+	 * fan-out is rated, the holder's defence above and the server's
+	 * answers below excepted. */
+	if (kind != ND_DAD_PROBE && !rate_budget_take(&s->multicast_fanned, w->now_ms, LINK_MULTICAST_PER_CLIENT_PER_SECOND)) {
+		worker_drop(w, m, drop_link_multicast_rate);
+		return;
+	}
 	if (kind == ND_DAD_PROBE && held) {
 		/* To the holder alone, and the prober answered for it. */
 		if (holder && holder != s)
@@ -92,6 +100,11 @@ void link_multicast_from_client(struct worker *w, struct session *s, struct rte_
 		rte_pktmbuf_free(m);
 		if (holder != s)
 			link_nd_defend(w, s, target.s6_addr);
+		return;
+	}
+	if (kind == ND_DAD_PROBE &&
+	    !rate_budget_take(&s->multicast_fanned, w->now_ms, LINK_MULTICAST_PER_CLIENT_PER_SECOND)) {
+		worker_drop(w, m, drop_link_multicast_rate); /* the claim that follows still happens (link.c) */
 		return;
 	}
 	session_foreach_link_up_arg(w, to_each_other, &f);

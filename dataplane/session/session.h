@@ -130,6 +130,7 @@ struct session {
 	struct in6_addr addresses[CLIENT_INDEX_ADDRESSES_PER_CLIENT]; /* in the client index */
 	uint32_t address_used_s[CLIENT_INDEX_ADDRESSES_PER_CLIENT];  /* the worker clock's second each was last used */
 	struct rate_budget address_evictions; /* addresses given up for new ones this second (client_table.c) */
+	struct rate_budget multicast_fanned; /* its multicast packets copied to the others this second (link_multicast.c) */
 	uint8_t address_count;
 	uint64_t id;          /* unique in the appliance's run: what `iphttpsctl disconnect ID` names */
 	uint64_t accepted_ms; /* worker clock */

@@ -570,6 +570,39 @@ static void certificate_clients(struct tls_peer **a, struct tls_peer **b, struct
 	*c = link_up_peer();
 }
 
+/*
+ * Certificates mode: one multicast packet in is a TLS record out to every
+ * other client, so each client's fan-out is rated (issue #22: "Multicast
+ * fan-out in certificates mode has no rate"): 20 a second are copied, the
+ * rest dropped and counted; the next second has its own 20.
+ */
+static void test_certificates_mode_multicast_is_rated(void)
+{
+	uint8_t body[8] = { 0 }, pkt[128];
+	struct tls_peer *a, *b, *c;
+
+	certificate_clients(&a, &b, &c);
+	for (int i = 0; i < LINK_MULTICAST_PER_CLIENT_PER_SECOND + 5; i++) {
+		tls_send(a, pkt, (int)icmp6_packet(pkt, "2001:db8:c1::a", "ff02::1", 64, 128, body, sizeof(body)));
+		pump();
+	}
+	CU_ASSERT_EQUAL(b->plain_len, LINK_MULTICAST_PER_CLIENT_PER_SECOND * (40 + 12));
+	CU_ASSERT_EQUAL(c->plain_len, LINK_MULTICAST_PER_CLIENT_PER_SECOND * (40 + 12));
+	CU_ASSERT_EQUAL(harness.w->counters.drop_link_multicast_rate, 5);
+	CU_ASSERT_EQUAL(harness.w->counters.link_multicast_forwarded, 2 * LINK_MULTICAST_PER_CLIENT_PER_SECOND);
+	/* b's budget is its own. */
+	b->plain_len = c->plain_len = 0;
+	tls_send(b, pkt, (int)icmp6_packet(pkt, "2001:db8:c1::b", "ff02::1", 64, 128, body, sizeof(body)));
+	pump();
+	CU_ASSERT_EQUAL(c->plain_len, 40 + 12);
+	clock_advance_ms(1000);
+	c->plain_len = 0;
+	tls_send(a, pkt, (int)icmp6_packet(pkt, "2001:db8:c1::a", "ff02::1", 64, 128, body, sizeof(body)));
+	pump();
+	CU_ASSERT_EQUAL(c->plain_len, 40 + 12);
+	harness.config.iphttps.authentication = CONFIG_AUTH_NONE;
+}
+
 /* Certificates mode (§3.2.5.2.2): a client's multicast goes to every other
  * client; a DAD probe for a target in the Neighbor Cache goes only to the
  * client that has it (which defends it itself: no NA from the server). */
@@ -1473,6 +1506,8 @@ int main(void)
 		{ "DAD: a free target is claimed, a taken one defended with its holder's NA", test_dad_claims_and_defends },
 		{ "mode none: link-local, multicast and source rules", test_mode_none_rules },
 		{ "mode certificates: multicast to the other clients, DAD to the holder", test_certificates_mode_multicast },
+		{ "mode certificates: each client's multicast fan-out is rated, the excess counted",
+		  test_certificates_mode_multicast_is_rated },
 		{ "mode none: the router answers NS for its addresses (R, S as RFC 4861 7.2.4) and defends them",
 		  test_router_answers_for_itself_mode_none },
 		{ "mode certificates: the same", test_router_answers_for_itself_mode_certificates },
