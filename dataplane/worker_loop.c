@@ -20,6 +20,7 @@
 #include "iface.h"
 #include "link.h"
 #include "link_forward.h"
+#include "link_multicast.h"
 #include "log.h"
 #include "nexthop.h"
 #include "published_config.h"
@@ -41,6 +42,9 @@ static void drain_inbox(struct worker *w)
 		switch (tag & WORKER_INBOX_KIND_MASK) {
 		case WORKER_INBOX_TO_CLIENT:
 			link_forward_handed_over(w, burst[i]);
+			break;
+		case WORKER_INBOX_MULTICAST:
+			link_multicast_handed_over(w, burst[i]);
 			break;
 		case WORKER_INBOX_TCP_SEGMENT:
 			tcp_input_handed_over(w, iface_of_port(burst[i]->port), burst[i], tag >> WORKER_INBOX_HOPS_SHIFT);

@@ -192,7 +192,8 @@
 	X(link_icmp_errors_limited, "ICMPv6 errors not sent: over their source's or the worker's per-second limit") \
 	X(link_icmp_errors_not_allowed, "ICMPv6 errors not sent: about an error, a multicast or unspecified source, or to multicast (RFC 4443 2.4(e))") \
 	X(drop_link_no_client, "packet to a client-prefix address no client has (Destination Unreachable)") \
-	X(drop_link_other_worker, "ND packet for a client on another worker (not handed over)") \
+	X(link_multicast_handed_over, "copies of a client's multicast handed to other workers for their clients") \
+	X(link_multicast_received, "client multicast other workers handed to this one") \
 	X(link_handed_over, "packets handed to the worker that owns their client's session")   \
 	X(link_handover_received, "packets other workers handed to this one for its clients") \
 	X(drop_link_handover_full, "packets not handed over: the owner's inbox was full")     \

@@ -66,9 +66,22 @@ static struct session *holder_here(struct worker *w, const struct client_ref *re
 {
 	struct session *owner = ref->worker == w->id ? client_table_find(w, ref->slot, ref->generation) : NULL;
 
-	if (ref->worker != w->id)
-		w->counters.drop_link_other_worker++;
 	return owner && owner->state == SESSION_LINK_UP ? owner : NULL;
+}
+
+/* A copy of m to worker `to`, for its clients. */
+static void hand_copy(struct worker *w, unsigned int to, const struct rte_mbuf *m)
+{
+	struct rte_mbuf *copy = rte_pktmbuf_copy(m, w->pool, 0, UINT32_MAX);
+
+	if (!copy) {
+		w->counters.mbuf_alloc_failed++;
+		return;
+	}
+	if (worker_inbox_post(&workers[to], copy, WORKER_INBOX_MULTICAST) == 0)
+		w->counters.link_multicast_handed_over++;
+	else
+		w->counters.drop_link_handover_full++;
 }
 
 void link_multicast_from_client(struct worker *w, struct session *s, struct rte_mbuf *m)
@@ -87,24 +100,48 @@ void link_multicast_from_client(struct worker *w, struct session *s, struct rte_
 		return;
 	}
 	/* One packet in is a record out to every other client: each client's
-	 * fan-out is rated, the holder's defence above and the server's
-	 * answers below excepted. */
-	if (kind != ND_DAD_PROBE && !rate_budget_take(&s->multicast_fanned, w->now_ms, LINK_MULTICAST_PER_CLIENT_PER_SECOND)) {
+	 * fan-out is rated, before any copy (a DAD probe too; its claim, in
+	 * link.c, happens whatever the rate). */
+	if (!rate_budget_take(&s->multicast_fanned, w->now_ms, LINK_MULTICAST_PER_CLIENT_PER_SECOND)) {
+		if (kind == ND_DAD_PROBE && held && holder != s)
+			link_nd_defend(w, s, target.s6_addr); /* the prober still hears the address is taken */
 		worker_drop(w, m, drop_link_multicast_rate);
 		return;
 	}
 	if (kind == ND_DAD_PROBE && held) {
-		/* To the holder alone, and the prober answered for it. */
+		/* To the holder alone, wherever it is, and the prober answered for it. */
 		if (holder && holder != s)
 			send_copy(w, holder, m);
+		else if (ref.worker != w->id && ref.worker < worker_count)
+			hand_copy(w, ref.worker, m);
 		rte_pktmbuf_free(m);
 		if (holder != s)
 			link_nd_defend(w, s, target.s6_addr);
 		return;
 	}
-	if (kind == ND_DAD_PROBE &&
-	    !rate_budget_take(&s->multicast_fanned, w->now_ms, LINK_MULTICAST_PER_CLIENT_PER_SECOND)) {
-		worker_drop(w, m, drop_link_multicast_rate); /* the claim that follows still happens (link.c) */
+	session_foreach_link_up_arg(w, to_each_other, &f);
+	for (unsigned int i = 0; i < worker_count; i++)
+		if (i != w->id)
+			hand_copy(w, i, m);
+	rte_pktmbuf_free(m);
+}
+
+void link_multicast_handed_over(struct worker *w, struct rte_mbuf *m)
+{
+	struct fan_out f = { .from = NULL, .m = m }; /* the sender is on the other worker */
+	struct in6_addr target;
+	struct client_ref ref;
+	struct session *holder;
+
+	w->counters.link_multicast_received++;
+	if (nd_target(m, &target) == ND_DAD_PROBE) {
+		/* Sent here for the holder (the prober had its answer there). */
+		holder = client_index_lookup(&target, &ref) ? holder_here(w, &ref) : NULL;
+		if (holder)
+			send_copy(w, holder, m);
+		else
+			w->counters.drop_link_session_not_up++;
+		rte_pktmbuf_free(m);
 		return;
 	}
 	session_foreach_link_up_arg(w, to_each_other, &f);

@@ -22,8 +22,12 @@
  *    (link.c, both modes: RFC 6105 RA guard). This deviates from "forward
  *    all multicast" on purpose: one client would otherwise remove every
  *    other client's address (valid lifetime 1 s) or set their MTU.
- * Clients on other workers are reached when the per-worker rings come with
- * the rest of the router (counted until then).
+ * Clients on other workers are reached through the workers' inboxes (the
+ * only path between workers): a copy to each other worker, whose own
+ * clients each get one (link_multicast_handed_over); a DAD probe for a
+ * holder on another worker goes to that worker only, which gives it to the
+ * holder. The fan-out is rated per client on the sender's worker
+ * (LINK_MULTICAST_PER_CLIENT_PER_SECOND), before any copy is made.
  */
 
 struct worker;
@@ -32,5 +36,8 @@ struct rte_mbuf;
 
 /** A multicast packet from s's client (m consumed). */
 void link_multicast_from_client(struct worker *w, struct session *s, struct rte_mbuf *m);
+
+/** A client's multicast packet another worker handed to this one, for its clients (m consumed). */
+void link_multicast_handed_over(struct worker *w, struct rte_mbuf *m);
 
 #endif

@@ -19,6 +19,7 @@
 #include "address_hold.h"
 #include "client_table.h"
 #include "link.h"
+#include "link_multicast.h"
 #include "nexthop.h"
 #include "session.h"
 #include "session_admin.h"
@@ -600,6 +601,83 @@ static void test_certificates_mode_multicast_is_rated(void)
 	tls_send(a, pkt, (int)icmp6_packet(pkt, "2001:db8:c1::a", "ff02::1", 64, 128, body, sizeof(body)));
 	pump();
 	CU_ASSERT_EQUAL(c->plain_len, 40 + 12);
+	harness.config.iphttps.authentication = CONFIG_AUTH_NONE;
+}
+
+/*
+ * Certificates mode with two workers (§3.2.5.2.2: "all other clients"): a
+ * client's multicast also goes to the other worker, through its inbox, and
+ * that worker gives a copy to each of its clients; a DAD probe for an address
+ * a client of the other worker holds goes to that worker only (to the
+ * holder), and the prober has the answer from here. (Multicast once reached
+ * only the clients of the receiving worker, and a DAD for a holder on another
+ * worker was dropped.)
+ */
+static void test_certificates_mode_multicast_reaches_other_workers(void)
+{
+	uint16_t port_ids[CONFIG_PORT_COUNT] = { ifaces[0].port_id, ifaces[1].port_id };
+	uint8_t body[8] = { 0 }, ns[4 + 20] = { 0 }, pkt[128];
+	struct worker *other = &workers[1];
+	struct client_ref elsewhere = { .worker = 1, .slot = 0, .generation = 1 };
+	struct tls_peer *a, *b, *c;
+	struct in6_addr t;
+	void *handed = NULL;
+
+	certificate_clients(&a, &b, &c);
+	CU_ASSERT_EQUAL_FATAL(worker_init(other, 1, 0, harness.pool, port_ids), 0);
+	other->config = &harness.config;
+	worker_count = 2;
+	tls_send(a, pkt, (int)icmp6_packet(pkt, "2001:db8:c1::a", "ff02::1", 64, 128, body, sizeof(body)));
+	pump();
+	CU_ASSERT_EQUAL(b->plain_len, 40 + 12);
+	CU_ASSERT_EQUAL(c->plain_len, 40 + 12);
+	CU_ASSERT_EQUAL(harness.w->counters.link_multicast_handed_over, 1);
+	CU_ASSERT_EQUAL_FATAL(rte_ring_dequeue(other->inbox, &handed), 0);
+	CU_ASSERT_EQUAL(((struct rte_mbuf *)handed)->hash.usr & WORKER_INBOX_KIND_MASK, WORKER_INBOX_MULTICAST);
+	CU_ASSERT_EQUAL(rte_pktmbuf_pkt_len((struct rte_mbuf *)handed), 40 + 12);
+	/* What the other worker does with it, played here: each of its clients gets a copy. */
+	a->plain_len = b->plain_len = c->plain_len = 0;
+	link_multicast_handed_over(harness.w, handed);
+	pump();
+	CU_ASSERT_EQUAL(a->plain_len, 40 + 12);
+	CU_ASSERT_EQUAL(b->plain_len, 40 + 12);
+	CU_ASSERT_EQUAL(c->plain_len, 40 + 12);
+	CU_ASSERT_EQUAL(harness.w->counters.link_multicast_received, 1);
+
+	/* c probes an address a client of the other worker holds. */
+	inet_pton(AF_INET6, "2001:db8:c1::e1", &t);
+	inet_pton(AF_INET6, "2001:db8:c1::e1", ns + 4);
+	CU_ASSERT_EQUAL_FATAL(client_index_add(&t, &elsewhere), 0);
+	a->plain_len = b->plain_len = c->plain_len = 0;
+	tls_send(c, pkt, (int)icmp6_packet(pkt, "::", "ff02::1:ff00:e1", 255, 135, ns, sizeof(ns)));
+	pump();
+	CU_ASSERT_EQUAL(a->plain_len + b->plain_len, 0); /* not to this worker's others */
+	CU_ASSERT_EQUAL(c->plain_len, 40 + 24);           /* the answer, from here */
+	CU_ASSERT_EQUAL(c->plain[40], 136);
+	CU_ASSERT_EQUAL_FATAL(rte_ring_dequeue(other->inbox, &handed), 0); /* and the probe, to the holder's worker */
+	CU_ASSERT_EQUAL(rte_ring_count(other->inbox), 0);
+	client_index_remove(&t, &elsewhere);
+	/* On a holder's worker, a probe handed over goes to the holder alone. */
+	inet_pton(AF_INET6, "2001:db8:c1::a", ns + 4);
+	rte_pktmbuf_free(handed);
+	tls_send(a, pkt, (int)icmp6_packet(pkt, "2001:db8:c1::a", "ff02::1", 64, 128, body, sizeof(body))); /* a has ::a */
+	pump();
+	CU_ASSERT_EQUAL_FATAL(rte_ring_dequeue(other->inbox, &handed), 0);
+	rte_pktmbuf_free(handed);
+	a->plain_len = b->plain_len = c->plain_len = 0;
+	handed = rte_pktmbuf_alloc(harness.pool);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(handed);
+	{
+		size_t len = icmp6_packet(pkt, "::", "ff02::1:ff00:a", 255, 135, ns, sizeof(ns));
+
+		memcpy(rte_pktmbuf_append(handed, (uint16_t)len), pkt, len);
+	}
+	link_multicast_handed_over(harness.w, handed);
+	pump();
+	CU_ASSERT_EQUAL(a->plain_len, 40 + 28);
+	CU_ASSERT_EQUAL(b->plain_len + c->plain_len, 0);
+	worker_count = 1;
+	worker_free(other);
 	harness.config.iphttps.authentication = CONFIG_AUTH_NONE;
 }
 
@@ -1508,6 +1586,8 @@ int main(void)
 		{ "mode certificates: multicast to the other clients, DAD to the holder", test_certificates_mode_multicast },
 		{ "mode certificates: each client's multicast fan-out is rated, the excess counted",
 		  test_certificates_mode_multicast_is_rated },
+		{ "mode certificates, two workers: multicast and DAD reach the other worker's clients through its inbox",
+		  test_certificates_mode_multicast_reaches_other_workers },
 		{ "mode none: the router answers NS for its addresses (R, S as RFC 4861 7.2.4) and defends them",
 		  test_router_answers_for_itself_mode_none },
 		{ "mode certificates: the same", test_router_answers_for_itself_mode_certificates },
