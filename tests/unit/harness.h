@@ -51,9 +51,15 @@ static struct harness harness;
 /* The MACs the ring ports get are random; tests refer to these instead. */
 static const struct rte_ether_addr harness_peer_mac = { .addr_bytes = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x02 } };
 
+/* The lcores EAL gets: one by default; a test that runs the worker loop on a
+ * second lcore defines this first ("0@0,1@0": both on the first CPU). */
+#ifndef HARNESS_EAL_LCORES
+#define HARNESS_EAL_LCORES "0"
+#endif
+
 static int harness_start(void)
 {
-	static char *eal_argv[] = { "test", "-l", "0", "--no-huge", "-m", "256", "--no-pci", "--no-shconf",
+	static char *eal_argv[] = { "test", "--lcores", HARNESS_EAL_LCORES, "--no-huge", "-m", "256", "--no-pci", "--no-shconf",
 				    "--no-telemetry", "--file-prefix", "iphttps-unit", "--log-level", "4", NULL };
 	static struct config_errors errors;
 	static const char *names[CONFIG_PORT_COUNT] = { "ext", "int" };
