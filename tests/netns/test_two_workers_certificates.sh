@@ -11,7 +11,9 @@
 #     the holder's worker for the holder);
 #   - a client's RA (valid lifetime 1 s, MTU 65535) reaches nobody: the
 #     others keep their addresses and MTU (RFC 6105 RA guard);
-#   - a client's NA for another client's address reaches nobody.
+#   - a client's NA for another client's address reaches nobody;
+#   - the router's addresses and the subnet-router anycast cannot be taken;
+#   - nothing with a link-local source reaches corp.
 #
 #   client ns: iphttps0/1/2 (TUN) ── 3 x iphttps-client ══ TLS ══ [ext0] gw: iphttpsd, workers 1 and 2
 . "$(dirname "$0")/../lib/netns_test.sh"
@@ -130,6 +132,37 @@ check "the others never saw it: iphttps1's MTU and address stay, no RA from anot
 check "a client's NA for another client's address is dropped" \
 	test "$(counter drop_link_nd_not_own_target)" -gt "$na_before"
 check "and iphttps1 still pings corp" topo_in client ping -6 -c 2 -W 2 -q -I "$a1" fd00:c0::2
+# The router's own addresses and the subnet-router anycast are nobody's: a
+# client made to try 2001:db8:c1::1, then 2001:db8:c1:: (all-zero identifier),
+# hears each is taken.
+for iid in ::1 ::; do
+	start iphttps2 client "$iid"
+	for _ in $(seq 1 50); do grep -q "passed DAD" "$TOPO_STATE/iphttps2.log" && break; sleep 0.1; done
+	want=$(python3 -c 'import ipaddress,sys; print(ipaddress.IPv6Address(int(ipaddress.IPv6Address("2001:db8:c1::")) | int(ipaddress.IPv6Address(sys.argv[1]))))' "$iid")
+	grep SLAAC "$TOPO_STATE/iphttps2.log" | sed 's/^/    /'
+	check "a client cannot take $want (the router's, RFC 4291 2.6.1): DAD answered, another taken" \
+		bash -c 'grep -q "SLAAC: $1 is taken by another client" "$2" && grep -q "passed DAD" "$2"' \
+		_ "$want" "$TOPO_STATE/iphttps2.log"
+done
+
+# Nothing with a link-local source leaves the link (RFC 4291 2.5.6): a UDP
+# datagram to corp from iphttps0's link-local address goes nowhere.
+ll0=$(topo_in client ip -6 -o addr show dev iphttps0 scope link | awk '{print $4}' | cut -d/ -f1 | head -1)
+topo_in corp timeout 4 tcpdump -l -n -i int1 'ip6 src net fe80::/10 and udp port 9' > "$TOPO_STATE/corp-ll.txt" 2>/dev/null &
+DUMP_PID=$!
+sleep 1
+ll_before=$(counter drop_link_link_local_source)
+topo_in client python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+s.bind((sys.argv[1], 0, 0, socket.if_nametoindex("iphttps0")))
+for _ in range(3):
+    s.sendto(b"from a link-local source", ("fd00:c0::2", 9))
+' "$ll0"
+wait "$DUMP_PID"
+check "a client's packets from its link-local address ($ll0) to corp are dropped" \
+	test "$(counter drop_link_link_local_source)" -ge $((ll_before + 3))
+check "and corp saw none of them" bash -c '! grep -q "fe80" "$1"' _ "$TOPO_STATE/corp-ll.txt"
 for p in "${PID[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
 PID=()
 topo_stop_appliance
