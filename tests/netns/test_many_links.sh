@@ -5,7 +5,8 @@
 # recently used, counted, so the index never holds more), and pings the
 # server's link address. While they are held, a real client still comes up by
 # SLAAC and pings corp; when they go, every Client Table entry and address
-# they held is gone with them.
+# they held is gone with them. Then aging, set live to 2 s: the real client's
+# unused address leaves the Neighbor Cache, and is learned again when used.
 #
 #   client ns: many_links.py (1,000 TLS sessions) + iphttps-client ── gw: iphttpsd ── corp
 . "$(dirname "$0")/../lib/netns_test.sh"
@@ -66,6 +67,20 @@ check "when they closed, their entries and addresses went with them (the real cl
 	bash -c '[ "$1" -eq 1 ] && [ "$2" -eq "$3" ] && [ "$3" -ge 1 ]' _ "$(clients entries)" "$(clients addresses)" \
 	"$real_addresses"
 check "the real client still pings corp" topo_in client ping -6 -c 2 -W 2 -q fd00:c0::2
+
+# Aging, live: iphttps.address_idle_timeout_s down to 2 s by reload. The real
+# client's global address, unused for a few seconds, leaves the Neighbor
+# Cache (its link-local stays while its liveness probes use it, or goes too);
+# used again, it is learned again.
+sed 's/^  link_mtu: 1280/  link_mtu: 1280\n  address_idle_timeout_s: 2/' "$TOPO_STATE/iphttpsd.yaml" > "$TOPO_STATE/aging.yaml"
+aged_before=$(counter link_address_aged_out)
+check "a reload sets address_idle_timeout_s to 2 s, live" topo_ctl reload "$TOPO_STATE/aging.yaml"
+for _ in $(seq 1 80); do [ "$(counter link_address_aged_out)" -gt "$aged_before" ] && break; sleep 0.1; done
+echo "    after 2 s unused: $(clients addresses) addresses in the index, $(( $(counter link_address_aged_out) - aged_before )) aged out"
+check "the real client's unused address aged out of the Neighbor Cache" \
+	bash -c '[ "$1" -gt "$2" ] && [ "$3" -lt "$4" ]' _ "$(counter link_address_aged_out)" "$aged_before" \
+	"$(clients addresses)" "$real_addresses"
+check "used again, it is learned again: the client pings corp" topo_in client ping -6 -c 2 -W 2 -q fd00:c0::2
 check "their 2,000 LinkUp and end events all reached the control plane (none dropped at the ring's 65,536)" \
 	test "$(counter session_events_dropped)" -eq 0
 check_finish
