@@ -4,7 +4,8 @@
 
 /*
  * Addresses kept for their previous owner. When a session ends, the
- * addresses its client held leave the client index at once (RFC 4861's
+ * addresses its client held (in the prefix: link-local ones are not held)
+ * leave the client index at once (RFC 4861's
  * router forgets a neighbor whose link went), but a client that reconnects
  * a few seconds later (its prompt retry, [MS-IPHTTPS] 3.1.5.4) keeps using
  * them: its TCP connections to the intranet live on. So each is held for
@@ -12,9 +13,12 @@
  * again; anyone else's DAD is answered as for a taken address, and its
  * packets from it are dropped as spoofed.
  *
- * The owner is what the appliance knows of a client across connections: in
- * certificates mode its certificate's subject, in none mode its address
- * outside the tunnel (session_owner_key). Keys are 64 bits of SHA-256.
+ * The owner is what the appliance knows of a client across connections:
+ * its certificate's subject (session_owner_key, 64 bits of SHA-256). So
+ * holds are made in certificates mode only: in mode none nothing identifies
+ * a client across connections (a laptop that roams comes back from another
+ * outer address), and a hold by outer address would take exactly a roaming
+ * client's address away from it.
  *
  * One table for every worker (a client may reconnect to any), with a
  * spinlock: it is touched when a session ends and when a client binds an

@@ -95,6 +95,17 @@ int client_table_add(struct worker *w, struct session *s)
 	return 0;
 }
 
+/*
+ * Addresses are held for a gone client only where it has an identity that
+ * survives a reconnect: its certificate's subject. In mode none there is
+ * none (a laptop that roams comes back from another outer address), and a
+ * hold by outer address would take a roaming client's address from it.
+ */
+static bool holds_apply(const struct worker *w)
+{
+	return w->config->iphttps.authentication == CONFIG_AUTH_CERTIFICATES && w->config->iphttps.address_grace_s > 0;
+}
+
 static struct client_ref ref_of(const struct worker *w, const struct session *s)
 {
 	return (struct client_ref){.worker = w->id, .slot = s->slot, .generation = s->generation};
@@ -128,7 +139,7 @@ int client_table_bind_address(struct worker *w, struct session *s, const struct 
 	if (s->address_count >= cap &&
 	    !rate_budget_take(&s->address_evictions, w->now_ms, CLIENT_TABLE_ADDRESS_EVICTIONS_PER_SECOND))
 		return -ENOSPC;
-	switch (address_hold_claim(addr, session_owner_key(w, s), w->now_ms)) {
+	switch (!holds_apply(w) ? ADDRESS_HOLD_NONE : address_hold_claim(addr, session_owner_key(w, s), w->now_ms)) {
 	case ADDRESS_HOLD_OTHER:
 		w->counters.link_address_hold_refused++;
 		return -EADDRINUSE;
@@ -174,16 +185,19 @@ void client_table_remove(struct worker *w, struct session *s)
 {
 	struct client_ref ref = ref_of(w, s);
 
-	uint32_t grace_s = w->config->iphttps.address_grace_s;
+	uint64_t until_ms = w->now_ms + (uint64_t)w->config->iphttps.address_grace_s * 1000;
 
 	/* §3.2.7.2: the entry goes with the connection, and with it every
 	 * address the router knew; each is held for the client a while, so it
 	 * finds them again when it reconnects (address_hold.h). */
 	for (unsigned int i = 0; i < s->address_count; i++) {
 		client_index_remove(&s->addresses[i], &ref);
-		if (grace_s == 0)
+		/* Link-local addresses are not held: nothing beyond the link uses
+		 * them (no connection to the intranet lives on them), and clients
+		 * that are not Windows may share a fixed one (fe80::2). */
+		if (!holds_apply(w) || (s->addresses[i].s6_addr[0] == 0xfe && (s->addresses[i].s6_addr[1] & 0xc0) == 0x80))
 			continue;
-		if (address_hold_put(&s->addresses[i], session_owner_key(w, s), w->now_ms + (uint64_t)grace_s * 1000) == 0)
+		if (address_hold_put(&s->addresses[i], session_owner_key(w, s), until_ms) == 0)
 			w->counters.link_address_held++;
 		else
 			w->counters.link_address_hold_full++;

@@ -89,20 +89,13 @@ uint64_t session_owner_key(const struct worker *w, struct session *s)
 	uint8_t digest[SHA256_DIGEST_LENGTH];
 	uint64_t key;
 
+	struct tls_session_description d;
+
+	(void)w;
 	if (s->owner_key_known)
 		return s->owner_key;
-	if (w->config->iphttps.authentication == CONFIG_AUTH_CERTIFICATES) {
-		struct tls_session_description d;
-
-		session_tls_describe(s, &d);
-		/* "subject:" first, so that no subject hashes as an address does. */
-		char text[sizeof(d.peer_subject) + 16];
-		int n = snprintf(text, sizeof(text), "subject:%s", d.peer_subject);
-
-		SHA256((const unsigned char *)text, (size_t)n, digest);
-	} else {
-		SHA256(s->client.s6_addr, sizeof(s->client.s6_addr), digest);
-	}
+	session_tls_describe(s, &d); /* verified here, or by the TLS offloader (PP2_TYPE_SSL) */
+	SHA256((const unsigned char *)d.peer_subject, strlen(d.peer_subject), digest);
 	memcpy(&key, digest, sizeof(key));
 	s->owner_key = key;
 	s->owner_key_known = true;

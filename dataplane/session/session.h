@@ -221,10 +221,10 @@ const char *session_state_name(enum session_state state);
 const char *session_end_reason_name(enum session_end_reason reason);
 
 /**
- * Who s's client is across its connections, as 64 bits of SHA-256: in
- * certificates mode its certificate's subject (verified here or by a TLS
- * offloader), in none mode its address outside the tunnel. What an address
- * is held for after a disconnect (address_hold.h). Computed once a session.
+ * Who s's client is across its connections (certificates mode), as 64 bits
+ * of SHA-256 of its certificate's subject, verified here or by a TLS
+ * offloader. What an address is held for after a disconnect
+ * (address_hold.h). Computed once a session.
  */
 uint64_t session_owner_key(const struct worker *w, struct session *s);
 

@@ -17,6 +17,20 @@ netns_test_cleanup() {
 trap netns_test_cleanup EXIT
 trap 'exit 130' INT TERM
 
+# The router answers for itself (RFC 4861 7.2.4, 7.3): address resolution and
+# NUD of fe80::1 from the client's kernel through TUN (tests/lib/nd_probe.py),
+# each an NA from fe80::1 with the Router, Solicited and Override flags and
+# no option (the link has no link-layer addresses).
+check_router_answers_ns() { # tun what: one check per mode
+	local mode out
+	for mode in resolve nud; do
+		out=$(topo_in client python3 tests/lib/nd_probe.py "$1" fe80::1 --mode "$mode" 2>&1)
+		echo "    $out"
+		check "$2: an NS for fe80::1 ($mode) gets the router's NA: Router and Solicited set, from fe80::1, no option" \
+			python3 -c 'import json,sys; r=json.loads(sys.argv[1]); sys.exit(0 if r["answered"] and r["router"] and r["solicited"] and r["override"] and not r["options"] and r["source"] == "fe80::1" else 1)' "$out"
+	done
+}
+
 # TLS resumption as Windows does it, in two steps so that something can
 # change between them: the IP-HTTPS POST over a new session saved to FILE,
 # then the same offered for resumption. Extra s_client args follow (the

@@ -30,7 +30,10 @@
 
 #include "eth.h"
 #include "iface.h"
+#include "address_hold.h"
 #include "appliance_config.h"
+#include "client_index.h"
+#include "link.h"
 #include "nexthop.h"
 #include "published_config.h"
 #include "session.h"
@@ -119,6 +122,25 @@ static size_t put_eth(uint8_t *f, const struct rte_ether_addr *dst, const struct
 	f[12] = (uint8_t)(type >> 8);
 	f[13] = (uint8_t)type;
 	return 14;
+}
+
+/*
+ * The layers above TCP, as datapath.c starts them: the link, the listeners
+ * and TLS context, a small client index (the worker a reader of it), the
+ * address holds, the worker's session state. @return 0, or -1 with why on stderr.
+ */
+static inline int harness_start_sessions(const char *test)
+{
+	char err[512] = "";
+
+	link_start();
+	if (session_listeners_start(&harness.config, err, sizeof(err)) != 0 ||
+	    client_index_create(64, CLIENT_INDEX_ADDRESSES_PER_CLIENT, 1) != 0 || address_hold_create(1024) != 0 ||
+	    session_worker_init(harness.w, &harness.config) != 0) {
+		fprintf(stderr, "%s: the session layer did not start: %s\n", test, err);
+		return -1;
+	}
+	return 0;
 }
 
 /* What the worker loop does at the end of an iteration before its TX buffers

@@ -873,9 +873,11 @@ static void set_owner(struct tls_peer *tp, uint64_t key)
  * Issue #22: "an address freed by a disconnect is held for its previous
  * owner for a grace period (in certificates mode: for the same certificate
  * subject), so nobody takes a reconnecting client's address." A's session
- * ends; B (another owner) probes A's address: its DAD is answered as for a
+ * ends; B (another subject) probes A's address: its DAD is answered as for a
  * taken address, and packets from it are dropped; A reconnects and gets it
  * back. Once the grace period has run out unclaimed, anyone may take it.
+ * Link-local addresses are not held; in mode none nothing is (no identity
+ * survives a roaming client's new outer address).
  */
 static void test_a_gone_clients_addresses_are_held_for_it(void)
 {
@@ -887,18 +889,20 @@ static void test_a_gone_clients_addresses_are_held_for_it(void)
 	struct in6_addr t;
 
 	fresh();
+	harness.config.iphttps.authentication = CONFIG_AUTH_CERTIFICATES;
 	harness.config.iphttps.address_grace_s = 60;
 	inet_pton(AF_INET6, target, &t);
 	inet_pton(AF_INET6, target, ns + 4);
 	a = link_up_peer();
 	set_owner(a, 1);
 	tls_send(a, pkt, (int)icmp6_packet(pkt, target, "fe80::1", 64, 128, body, sizeof(body)));
+	tls_send(a, pkt, (int)icmp6_packet(pkt, "fe80::abc", "fe80::1", 64, 128, body, sizeof(body)));
 	pump();
 	CU_ASSERT_TRUE_FATAL(client_index_lookup(&t, &ref));
 	session_close(harness.w, session_of(a));
 	pump();
 	CU_ASSERT_FALSE(client_index_lookup(&t, &ref)); /* §3.2.7.2: gone from the Neighbor Cache */
-	CU_ASSERT_EQUAL(harness.w->counters.link_address_held, 1);
+	CU_ASSERT_EQUAL(harness.w->counters.link_address_held, 1); /* the link-local one is not held */
 	CU_ASSERT_EQUAL(address_hold_count(), 1);
 
 	b = link_up_peer();
@@ -914,6 +918,11 @@ static void test_a_gone_clients_addresses_are_held_for_it(void)
 	pump();
 	CU_ASSERT_EQUAL(b->plain_len, 0);
 	CU_ASSERT_EQUAL(harness.w->counters.drop_link_spoofed_source, 1);
+	/* A's link-local address is free for anyone (clients may share a fixed one). */
+	tls_send(b, pkt, (int)icmp6_packet(pkt, "fe80::abc", "fe80::1", 64, 128, body, sizeof(body)));
+	pump();
+	CU_ASSERT_EQUAL(b->plain_len, 52);
+	b->plain_len = 0;
 	CU_ASSERT_EQUAL(harness.w->counters.link_address_hold_refused, 2);
 	CU_ASSERT_FALSE(client_index_lookup(&t, &ref));
 
@@ -941,6 +950,18 @@ static void test_a_gone_clients_addresses_are_held_for_it(void)
 	CU_ASSERT_EQUAL(b->plain_len, 52);
 	CU_ASSERT_TRUE(client_index_lookup(&t, &ref));
 	CU_ASSERT_EQUAL(ref.slot, session_of(b)->slot);
+
+	/* Mode none: b goes, and its address is nobody's at once. */
+	harness.config.iphttps.authentication = CONFIG_AUTH_NONE;
+	session_close(harness.w, session_of(b));
+	pump();
+	CU_ASSERT_EQUAL(harness.w->counters.link_address_held, 2);
+	CU_ASSERT_EQUAL(address_hold_count(), 0);
+	again = link_up_peer();
+	set_owner(again, 3);
+	tls_send(again, pkt, (int)icmp6_packet(pkt, target, "fe80::1", 64, 128, body, sizeof(body)));
+	pump();
+	CU_ASSERT_EQUAL(again->plain_len, 52);
 	harness.config.iphttps.address_grace_s = grace;
 }
 
@@ -1619,20 +1640,14 @@ int main(void)
 		{ "a reset during a paused job: the session waits for the job, then is freed",
 		  test_reset_during_paused_job_frees_after_the_job },
 	};
-	char err[512];
 	int rc;
 
 	if (harness_start() != 0) {
 		fprintf(stderr, "test_session: harness setup failed (run from the repository root after make)\n");
 		return 1;
 	}
-	link_start();
-	if (session_listeners_start(&harness.config, err, sizeof(err)) != 0 ||
-	    client_index_create(64, CLIENT_INDEX_ADDRESSES_PER_CLIENT, 1) != 0 || address_hold_create(1024) != 0 ||
-	    session_worker_init(harness.w, &harness.config) != 0) {
-		fprintf(stderr, "test_session: %s\n", err);
+	if (harness_start_sessions("test_session") != 0)
 		return 1;
-	}
 	client_index_reader_online(0);
 	SSL_CTX_set_cert_cb(tls_context_current(), pausing_cert_cb, NULL);
 	client_ctx = SSL_CTX_new(TLS_client_method());

@@ -89,20 +89,14 @@ int main(void)
 		{ "a command's completion is the loop's last read of the config (the reload's quiescent point)",
 		  test_nothing_reads_the_config_after_the_quiescent_point },
 	};
-	char err[512];
 	int rc;
 
 	if (harness_start() != 0) {
 		fprintf(stderr, "test_worker_loop: harness setup failed (run from the repository root after make)\n");
 		return 1;
 	}
-	link_start();
-	if (session_listeners_start(&harness.config, err, sizeof(err)) != 0 ||
-	    client_index_create(64, CLIENT_INDEX_ADDRESSES_PER_CLIENT, 1) != 0 || address_hold_create(1024) != 0 ||
-	    session_worker_init(harness.w, &harness.config) != 0) {
-		fprintf(stderr, "test_worker_loop: %s\n", err);
+	if (harness_start_sessions("test_worker_loop") != 0)
 		return 1;
-	}
 	in_force = config_copy();
 	if (!in_force)
 		return 1;
