@@ -23,6 +23,7 @@
  * Prints one JSON line when the link is up ({"up": true, ...}), as
  * tun_bridge.py does, so the tests and benchmarks can run either.
  */
+#include "version.h"
 #include "client_config.h"
 #include "client_request.h"
 #include "client_status.h"
@@ -599,7 +600,8 @@ static void usage(FILE *f)
 		"  --liveness IDLE:INTERVAL:PROBES | off   probe the router after IDLE s of silence, every\n"
 		"                        INTERVAL s; the link is lost after PROBES unanswered (10:5:3)\n"
 		"  --status-file PATH    /run/iphttps-client/TUN.json, what `status` reads\n"
-		"  --seconds S           stop after S seconds;  --once   one attempt, exit 1 if it failed\n");
+		"  --seconds S           stop after S seconds;  --once   one attempt, exit 1 if it failed\n"
+		"  --version             print the version and exit\n");
 }
 
 /* The proxies named so far: at most one web proxy and one SOCKS5 server, the later naming winning. */
@@ -638,7 +640,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{"proxy", required_argument, NULL, 'P'},   {"no-direct", no_argument, NULL, 'D'},
 		{"connect-timeout", required_argument, NULL, 'T'}, {"status-file", required_argument, NULL, 'F'},
 		{"offer-null", no_argument, NULL, 'N'},    {"plain-http", no_argument, NULL, 'H'},
-		{"liveness", required_argument, NULL, 'V'},
+		{"liveness", required_argument, NULL, 'V'},  {"version", no_argument, NULL, 'v'},
 		{"config", required_argument, NULL, 'f'},  {"check", no_argument, NULL, 'K'},
 		{"kernel-slaac", no_argument, NULL, 'L'},  {"first-interface-id", required_argument, NULL, 'I'},
 		{"no-tun-offload", no_argument, NULL, 'G'},
@@ -783,6 +785,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 			break;
 		}
 		case 'h': usage(stdout); exit(0);
+		case 'v': printf("iphttps-client %s\n", iphttps_version); exit(0);
 		default: usage(stderr); return -1;
 		}
 	}

@@ -21,6 +21,7 @@
 
 #include <jansson.h>
 
+#include "version.h"
 #include "appliance_config.h"
 #include "control_protocol.h"
 
@@ -68,7 +69,8 @@ static void usage(FILE *out)
 {
 	fprintf(out, "usage: iphttpsctl [-s SOCKET] [--json] [COMMAND [ARGS]]\n\n"
 		     "  -s, --socket PATH  iphttpsd's control socket (default %s)\n"
-		     "      --json         print the daemon's answer as JSON\n\ncommands:\n",
+		     "      --json         print the daemon's answer as JSON\n"
+		     "      --version      print the version and exit\n\ncommands:\n",
 		CONTROL_SOCKET_DEFAULT);
 	for (size_t i = 0; i < COMMAND_COUNT; i++)
 		fprintf(out, "  %-10s %-18s %s\n", commands[i].name, commands[i].args, commands[i].help);
@@ -597,6 +599,7 @@ int main(int argc, char **argv)
 		{ "socket", required_argument, NULL, 's' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct options o = { .socket = CONTROL_SOCKET_DEFAULT };
@@ -611,6 +614,7 @@ int main(int argc, char **argv)
 		case 's': o.socket = optarg; break;
 		case 'j': o.json = true; break;
 		case 'h': usage(stdout); return 0;
+		case 'V': printf("iphttpsctl %s\n", iphttps_version); return 0;
 		default: usage(stderr); return 2;
 		}
 	}

@@ -21,6 +21,7 @@
 #include <rte_eal.h>
 #include <rte_lcore.h>
 
+#include "version.h"
 #include "accounting.h"
 #include "appliance_config.h"
 #include "appliance_state.h"
@@ -65,6 +66,7 @@ static void usage(FILE *out)
 		     "      --no-huge            run EAL without hugepages (lab fallback)\n"
 		     "      --file-prefix N      EAL runtime-file prefix, overriding eal.file_prefix\n"
 		     "      --control-socket P   the control socket, overriding control.socket (kept over reloads)\n"
+		     "      --version            print the version and exit\n"
 		     "signals: SIGHUP reloads the config; SIGTERM/SIGINT disconnect every client and stop\n");
 }
 
@@ -105,6 +107,7 @@ int main(int argc, char **argv)
 		{ "file-prefix", required_argument, NULL, 'P' },
 		{ "control-socket", required_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static struct config_errors errors;
@@ -130,6 +133,7 @@ int main(int argc, char **argv)
 				 optarg);
 			break;
 		case 'h': usage(stdout); return 0;
+		case 'V': printf("iphttpsd %s\n", iphttps_version); return 0;
 		default: usage(stderr); return 2;
 		}
 	}
