@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
+#include "version.h"
 #include "control_commands.h"
 
 #include <arpa/inet.h>
@@ -66,8 +67,8 @@ static json_t *show(char *err, size_t err_len)
 		json_object_set_new(drops, #name + 5, json_integer((json_int_t)sum.name));
 	WORKER_COUNTERS(ADD_DROP)
 #undef ADD_DROP
-	return json_pack("{ss ss ss sI sI s{si si si} so so s{sI sf sf sf sf sf} so s{so so so so} s{sI sI sI sI}}",
-			 "state", appliance_state_name(), "authentication",
+	return json_pack("{ss ss ss ss sI sI s{si si si} so so s{sI sf sf sf sf sf} so s{so so so so} s{sI sI sI sI}}",
+			 "version", iphttps_version, "state", appliance_state_name(), "authentication",
 			 config_auth_mode_name(config->iphttps.authentication), "config", appliance.config_path,
 			 "uptime_s", (json_int_t)((appliance_now_ms() - appliance.started_ms) / 1000), "reloads",
 			 (json_int_t)appliance.reloads,

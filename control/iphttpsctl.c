@@ -263,6 +263,7 @@ static void print_show(json_t *r)
 	size_t i;
 
 	duration(up, sizeof(up), num(r, "uptime_s"));
+	printf("version:        %s\n", str(r, "version"));
 	printf("state:          %s\n", str(r, "state"));
 	printf("authentication: %s\n", str(r, "authentication"));
 	printf("config:         %s (%lld reload%s)\n", str(r, "config"), num(r, "reloads"),

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
+#include "version.h"
 #include "metrics.h"
 
 #include <inttypes.h>
@@ -82,6 +83,9 @@ char *metrics_render(size_t *len)
 	gauge(f, "iphttps_max_clients", "limits.max_clients", appliance.config->limits.max_clients);
 	fprintf(f, "# HELP iphttps_state The appliance's state (1 for the one in force)\n# TYPE iphttps_state gauge\n");
 	fprintf(f, "iphttps_state{state=\"%s\"} 1\n", state);
+	/* The version's characters ([0-9a-z.+-]) need no escaping in a label value. */
+	fprintf(f, "# HELP iphttps_build_info The iphttpsd that runs (its version, as --version says it)\n"
+		   "# TYPE iphttps_build_info gauge\niphttps_build_info{version=\"%s\"} 1\n", iphttps_version);
 	fprintf(f, "# HELP iphttps_authentication_mode The authentication mode in force\n"
 		   "# TYPE iphttps_authentication_mode gauge\n");
 	fprintf(f, "iphttps_authentication_mode{mode=\"%s\"} 1\n",

@@ -126,7 +126,8 @@ check "/metrics parses, and counts the $MANY clients, their sessions on both wor
 	"iphttps_session_link_up_total >= $MANY" "iphttps_session_link_up_total{worker=0} > 0" \
 	"iphttps_session_link_up_total{worker=1} > 0" "iphttps_sessions >= $MANY" \
 	"iphttps_state{state=running} == 1" "iphttps_authentication_mode{mode=none} == 1" \
-	"iphttps_certificate_expiry_timestamp_seconds{file=server} > $(date +%s)" "iphttps_accepting_clients == 1"
+	"iphttps_certificate_expiry_timestamp_seconds{file=server} > $(date +%s)" "iphttps_accepting_clients == 1" \
+	"iphttps_build_info{version=$("$TOPO_REPO/build/iphttpsd" --version | cut -d' ' -f2)} == 1"
 /usr/bin/python3 tests/lib/scrape_metrics.py "$TOPO_STATE/metrics.txt" | sed 's/^/    /'
 check "the metrics name every counter the telemetry has" \
 	test "$(grep -c '^# TYPE iphttps_.*_total counter' "$TOPO_STATE/metrics.txt")" -eq \
@@ -192,6 +193,8 @@ check "all $ALL sessions survive it" test "$(link_up_ids)" = "$ids_before"
 check "new HTTP answers carry the new server header" \
 	bash -c 'ip netns exec "$0" curl -s --max-time 5 -D - -o /dev/null http://192.0.2.1:82/nothing | grep -qi "^server: iphttps-reloaded"' "$(topo_ns client)"
 check "show counts the reloads" test "$(show_field reloads)" -eq 1
+check "show says which iphttpsd runs (its --version)" \
+	test "$(show_field version)" = "$("$TOPO_REPO/build/iphttpsd" --version | cut -d' ' -f2)"
 
 # ---- certificate rotation: SIGHUP after the file names the ECDSA certificate
 old_fp=$(server_fingerprint)
