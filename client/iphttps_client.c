@@ -1103,8 +1103,11 @@ int main(int argc, char **argv)
 		uint64_t up_ms = schedule_now_ms(&o) - link_up_ms;
 		bool prompt = reconnect_timer_link_lost(&timer, schedule_now_ms(&o), up_ms, reconnect_jitter_ms());
 
-		snprintf(why, sizeof(why), "link lost: %s%s", ended,
-			 prompt ? "" : " (after less than 10 s of LinkUp: counted as a failed attempt)");
+		if (prompt)
+			snprintf(why, sizeof(why), "link lost: %s", ended);
+		else
+			snprintf(why, sizeof(why), "link lost: %s (after less than %u s of LinkUp: counted as a failed attempt)",
+				 ended, RECONNECT_STABLE_LINK_MS / 1000);
 		set_state_retry(CLIENT_LINK_DOWN, why, (double)timer.timeout_ms / 1000.0 / o.schedule_scale + 1e-9);
 	}
 	status_refresh(&o, &down);

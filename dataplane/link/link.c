@@ -49,11 +49,6 @@ bool link_is_server_address(const struct worker *w, const struct in6_addr *addr)
 	       memcmp(addr->s6_addr, w->config->iphttps.client_prefix.addr.s6_addr, 8) == 0;
 }
 
-static bool is_link_local(const uint8_t a[16])
-{
-	return a[0] == 0xfe && (a[1] & 0xc0) == 0x80;
-}
-
 static bool in_client_prefix(const struct worker *w, const uint8_t a[16])
 {
 	return memcmp(a, w->config->iphttps.client_prefix.addr.s6_addr, 8) == 0;
@@ -125,7 +120,7 @@ static bool source_allowed(struct worker *w, struct session *s, const uint8_t sr
 		w->counters.drop_link_reserved_source++;
 		return false;
 	}
-	if (!is_link_local(src) && !in_client_prefix(w, src)) {
+	if (!ipv6_addr_is_link_local(src) && !in_client_prefix(w, src)) {
 		/* Off the link: in both modes (an authenticated client is still no
 		 * router for other networks; it would source an internal server's
 		 * address). */
@@ -302,7 +297,7 @@ void link_input(struct worker *w, struct session *s, struct rte_mbuf *m)
 		worker_drop(w, m, drop_link_no_service); /* for the server, and nothing it serves */
 		return;
 	}
-	if (is_link_local(ip->dst_addr)) {
+	if (ipv6_addr_is_link_local(ip->dst_addr)) {
 		/* §3.2.5.2.2 (mode none): link-local unicast only to the server
 		 * itself; and a router never forwards link-local (RFC 4291 2.5.6). */
 		if (none_mode)
@@ -311,7 +306,7 @@ void link_input(struct worker *w, struct session *s, struct rte_mbuf *m)
 			worker_drop(w, m, drop_link_no_route);
 		return;
 	}
-	if (is_link_local(ip->src_addr)) {
+	if (ipv6_addr_is_link_local(ip->src_addr)) {
 		/* RFC 4291 2.5.6: "Routers must not forward any packets with
 		 * Link-Local source or destination addresses to other links." In
 		 * mode none it would also be traffic nobody can trace to a client. */

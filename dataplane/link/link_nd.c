@@ -198,7 +198,6 @@ void link_nd_dad(struct worker *w, struct session *s, struct rte_mbuf *m)
 void link_nd_claim(struct worker *w, struct session *s, const uint8_t target[16])
 {
 	struct in6_addr t; /* aligned: the index hashes it a word at a time */
-
 	int rc;
 
 	memcpy(&t, target, sizeof(t));

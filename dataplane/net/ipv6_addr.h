@@ -22,6 +22,12 @@ static inline bool ipv6_addr_is_unspecified(const uint8_t a[16])
 	return memcmp(a, zero, 16) == 0;
 }
 
+/** fe80::/10 (RFC 4291 2.5.6). */
+static inline bool ipv6_addr_is_link_local(const uint8_t a[16])
+{
+	return a[0] == 0xfe && (a[1] & 0xc0) == 0x80;
+}
+
 /** ff02::1:ffXX:XXXX for addr (RFC 4291 2.7.1). */
 static inline void ipv6_addr_solicited_node(const uint8_t addr[16], uint8_t group[16])
 {

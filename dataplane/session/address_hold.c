@@ -63,12 +63,11 @@ int address_hold_put(const struct in6_addr *addr, uint64_t owner, uint64_t until
 	if (!holds_hash)
 		return -1;
 	rte_spinlock_lock(&holds_lock);
-	if (rte_hash_lookup(holds_hash, addr) < 0) {
+	pos = rte_hash_lookup(holds_hash, addr); /* held already: the newest owner wins */
+	if (pos < 0) {
 		pos = rte_hash_add_key(holds_hash, addr);
 		if (pos >= 0)
 			__atomic_fetch_add(&holds_count, 1, __ATOMIC_RELAXED);
-	} else {
-		pos = rte_hash_lookup(holds_hash, addr); /* held already: the newest owner wins */
 	}
 	if (pos >= 0)
 		holds[pos] = (struct hold){.owner = owner, .until_ms = until_ms};

@@ -9,6 +9,7 @@
 
 #include "address_hold.h"
 #include "appliance_config.h"
+#include "ipv6_addr.h"
 #include "worker.h"
 
 struct client_table_shard client_table_shards[CONFIG_MAX_WORKERS];
@@ -139,7 +140,7 @@ int client_table_bind_address(struct worker *w, struct session *s, const struct 
 	if (s->address_count >= cap &&
 	    !rate_budget_take(&s->address_evictions, w->now_ms, CLIENT_TABLE_ADDRESS_EVICTIONS_PER_SECOND))
 		return -ENOSPC;
-	switch (!holds_apply(w) ? ADDRESS_HOLD_NONE : address_hold_claim(addr, session_owner_key(w, s), w->now_ms)) {
+	switch (!holds_apply(w) ? ADDRESS_HOLD_NONE : address_hold_claim(addr, session_owner_key(s), w->now_ms)) {
 	case ADDRESS_HOLD_OTHER:
 		w->counters.link_address_hold_refused++;
 		return -EADDRINUSE;
@@ -184,7 +185,6 @@ void client_table_age_addresses(struct worker *w, struct session *s)
 void client_table_remove(struct worker *w, struct session *s)
 {
 	struct client_ref ref = ref_of(w, s);
-
 	uint64_t until_ms = w->now_ms + (uint64_t)w->config->iphttps.address_grace_s * 1000;
 
 	/* §3.2.7.2: the entry goes with the connection, and with it every
@@ -195,9 +195,9 @@ void client_table_remove(struct worker *w, struct session *s)
 		/* Link-local addresses are not held: nothing beyond the link uses
 		 * them (no connection to the intranet lives on them), and clients
 		 * that are not Windows may share a fixed one (fe80::2). */
-		if (!holds_apply(w) || (s->addresses[i].s6_addr[0] == 0xfe && (s->addresses[i].s6_addr[1] & 0xc0) == 0x80))
+		if (!holds_apply(w) || ipv6_addr_is_link_local(s->addresses[i].s6_addr))
 			continue;
-		if (address_hold_put(&s->addresses[i], session_owner_key(w, s), until_ms) == 0)
+		if (address_hold_put(&s->addresses[i], session_owner_key(s), until_ms) == 0)
 			w->counters.link_address_held++;
 		else
 			w->counters.link_address_hold_full++;

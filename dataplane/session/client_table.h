@@ -69,15 +69,11 @@ enum client_table_limits {
  * session and the global index. A client at iphttps.addresses_per_client
  * gives up its least recently used address for it (link_address_evicted),
  * at most CLIENT_TABLE_ADDRESS_EVICTIONS_PER_SECOND a second.
- * @return 0, -EEXIST (another session has it), -ENOSPC (the index is full,
- * or the client replaces addresses faster than that).
+ * @return 0, -EEXIST (another session has it), -EADDRINUSE (held for
+ * another client after its disconnect: address_hold.h), -ENOSPC (the index
+ * is full, or the client replaces addresses faster than that).
  */
 int client_table_bind_address(struct worker *w, struct session *s, const struct in6_addr *addr);
-
-/*
- * client_table_bind_address returns -EADDRINUSE for an address held for
- * another client after its disconnect (address_hold.h, link_address_hold_refused).
- */
 
 /** Forget s's addresses unused for iphttps.address_idle_timeout_s (link_address_aged_out). */
 void client_table_age_addresses(struct worker *w, struct session *s);

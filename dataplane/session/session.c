@@ -84,14 +84,12 @@ void session_tls_describe(const struct session *s, struct tls_session_descriptio
 		snprintf(d->peer_subject, sizeof(d->peer_subject), "%s", s->offload_subject);
 }
 
-uint64_t session_owner_key(const struct worker *w, struct session *s)
+uint64_t session_owner_key(struct session *s)
 {
 	uint8_t digest[SHA256_DIGEST_LENGTH];
+	struct tls_session_description d;
 	uint64_t key;
 
-	struct tls_session_description d;
-
-	(void)w;
 	if (s->owner_key_known)
 		return s->owner_key;
 	session_tls_describe(s, &d); /* verified here, or by the TLS offloader (PP2_TYPE_SSL) */

@@ -226,6 +226,6 @@ const char *session_end_reason_name(enum session_end_reason reason);
  * offloader. What an address is held for after a disconnect
  * (address_hold.h). Computed once a session.
  */
-uint64_t session_owner_key(const struct worker *w, struct session *s);
+uint64_t session_owner_key(struct session *s);
 
 #endif
