@@ -9,9 +9,15 @@ PKGS        := libdpdk openssl yaml-0.1
 CC          ?= cc
 BUILD       ?= build
 WERROR      ?= -Werror
-CFLAGS_BASE := -std=gnu11 -O2 -g -Wall -Wextra $(WERROR) -Wno-address-of-packed-member -D_GNU_SOURCE
-# DPDK's headers need the CPU flags of the build machine (vector paths in rte_*).
-DPDK_CFLAGS := $(shell pkg-config --cflags libdpdk 2>/dev/null) -march=native
+# CPPFLAGS, CFLAGS and LDFLAGS are the caller's (dpkg-buildflags' hardening in a package build).
+CFLAGS_BASE := -std=gnu11 -O2 -g -Wall -Wextra $(WERROR) -Wno-address-of-packed-member -D_GNU_SOURCE $(CPPFLAGS)
+# DPDK's headers need CPU flags for their vector paths (rte_*): libdpdk.pc gives
+# the ISA Debian's DPDK itself was built for (-march=corei7 on amd64), so a
+# binary built here runs on every machine that Debian's DPDK runs on. Never
+# -march=native: a binary built on one CPU would die with SIGILL on another.
+# A local benchmark may still ask for it: make MARCH=-march=native.
+MARCH       ?=
+DPDK_CFLAGS := $(shell pkg-config --cflags libdpdk 2>/dev/null) $(MARCH)
 DPDK_LIBS   := $(shell pkg-config --libs libdpdk 2>/dev/null)
 SSL_LIBS    := $(shell pkg-config --libs openssl 2>/dev/null)
 # jansson: the client's status file (JSON), written by the client and read by `iphttps-client status`.
@@ -74,7 +80,10 @@ $(VERSION_SRC): FORCE | $(BUILD)
 
 FORCE:
 
-all: $(BUILD)/iphttpsd $(BUILD)/iphttpsctl $(BUILD)/iphttps-client config/pki/server.crt
+all: programs config/pki/server.crt
+
+# The three programs alone (what the Debian package builds): no lab certificates.
+programs: $(BUILD)/iphttpsd $(BUILD)/iphttpsctl $(BUILD)/iphttps-client
 
 $(BUILD):
 	mkdir -p $@
@@ -262,6 +271,59 @@ BENCH_ALL := tcp tls tunnel far-client setup control
 bench: all
 	bench/bench_all.sh $(BUILD)/bench-logs $(BENCH_ALL)
 
+# Installing: make install [PREFIX=/usr/local] [DESTDIR=staging root]. The
+# Debian package (debian/rules) runs it with PREFIX=/usr. The units name the
+# package's paths (/usr/sbin); they are rewritten to SBINDIR here.
+PREFIX      ?= /usr/local
+SBINDIR     ?= $(PREFIX)/sbin
+MANDIR      ?= $(PREFIX)/share/man
+DOCDIR      ?= $(PREFIX)/share/doc/iphttps
+SYSCONFDIR  ?= /etc
+UNITDIR     ?= $(PREFIX)/lib/systemd/system
+SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
+INSTALL     ?= install
+
+install: install-appliance install-client
+
+install-appliance: $(BUILD)/iphttpsd $(BUILD)/iphttpsctl
+	$(INSTALL) -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8 \
+		$(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(SYSCONFDIR)/iphttps \
+		$(DESTDIR)$(SYSCONFDIR)/logrotate.d $(DESTDIR)$(DOCDIR)
+	$(INSTALL) -m 0755 $(BUILD)/iphttpsd $(BUILD)/iphttpsctl $(DESTDIR)$(SBINDIR)/
+	$(INSTALL) -m 0644 man/man8/iphttpsd.8 man/man8/iphttpsctl.8 $(DESTDIR)$(MANDIR)/man8/
+	$(INSTALL) -m 0644 man/man5/iphttpsd.yaml.5 $(DESTDIR)$(MANDIR)/man5/
+	sed 's#/usr/sbin/#$(SBINDIR)/#g' deploy/iphttpsd.service > $(DESTDIR)$(UNITDIR)/iphttpsd.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/iphttpsd.service
+	$(INSTALL) -m 0644 deploy/iphttpsd.sysusers $(DESTDIR)$(SYSUSERSDIR)/iphttpsd.conf
+	$(INSTALL) -m 0644 deploy/iphttpsd.logrotate $(DESTDIR)$(SYSCONFDIR)/logrotate.d/iphttpsd
+	$(INSTALL) -m 0644 deploy/grafana-iphttps.json $(DESTDIR)$(DOCDIR)/
+	test -e $(DESTDIR)$(SYSCONFDIR)/iphttps/iphttpsd.yaml || \
+		$(INSTALL) -m 0640 config/iphttpsd.yaml $(DESTDIR)$(SYSCONFDIR)/iphttps/iphttpsd.yaml
+
+install-client: $(BUILD)/iphttps-client
+	$(INSTALL) -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(UNITDIR) \
+		$(DESTDIR)$(SYSCONFDIR)/iphttps-client
+	$(INSTALL) -m 0755 $(BUILD)/iphttps-client $(DESTDIR)$(SBINDIR)/
+	$(INSTALL) -m 0644 man/man8/iphttps-client.8 $(DESTDIR)$(MANDIR)/man8/
+	sed 's#/usr/sbin/#$(SBINDIR)/#g' deploy/iphttps-client.service > $(DESTDIR)$(UNITDIR)/iphttps-client.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/iphttps-client.service
+	test -e $(DESTDIR)$(SYSCONFDIR)/iphttps-client/iphttps-client.yaml || \
+		$(INSTALL) -m 0644 deploy/iphttps-client.yaml $(DESTDIR)$(SYSCONFDIR)/iphttps-client/iphttps-client.yaml
+
+# Removes what install put there, but never a configuration file.
+uninstall:
+	rm -f $(DESTDIR)$(SBINDIR)/iphttpsd $(DESTDIR)$(SBINDIR)/iphttpsctl $(DESTDIR)$(SBINDIR)/iphttps-client \
+		$(DESTDIR)$(MANDIR)/man8/iphttpsd.8 $(DESTDIR)$(MANDIR)/man8/iphttpsctl.8 \
+		$(DESTDIR)$(MANDIR)/man8/iphttps-client.8 $(DESTDIR)$(MANDIR)/man5/iphttpsd.yaml.5 \
+		$(DESTDIR)$(UNITDIR)/iphttpsd.service $(DESTDIR)$(UNITDIR)/iphttps-client.service \
+		$(DESTDIR)$(SYSUSERSDIR)/iphttpsd.conf \
+		$(DESTDIR)$(SYSCONFDIR)/logrotate.d/iphttpsd $(DESTDIR)$(DOCDIR)/grafana-iphttps.json
+	-rmdir $(DESTDIR)$(DOCDIR)
+
+# The Debian packages iphttpsd and iphttps-client, into ..: see debian/.
+deb:
+	dpkg-buildpackage -us -uc -b
+
 # The lab installs what it needs itself (a fresh Debian 12 machine has no DPDK).
 lab:
 	tests/lib/install-deps.sh
@@ -274,4 +336,4 @@ lab-down:
 clean:
 	rm -rf $(BUILD) config/pki
 
-.PHONY: FORCE deps print-layer-flags all unit unit-asan fuzz fuzz-build test test-unit lab lab-down clean bench bench-tcp bench-tls bench-tunnel bench-pmd-options bench-far-client bench-setup bench-control
+.PHONY: FORCE programs install install-appliance install-client uninstall deb deps print-layer-flags all unit unit-asan fuzz fuzz-build test test-unit lab lab-down clean bench bench-tcp bench-tls bench-tunnel bench-pmd-options bench-far-client bench-setup bench-control

@@ -5,6 +5,7 @@
 #   fuzz:  each libFuzzer harness build/fuzz_* for FUZZ_TEST_SECONDS (15)
 #   cli:   each tests/cli/test_*.sh (iphttpsctl as an operator uses it)
 #   static: each tests/static/test_*.sh (the layers: includes, compiler, link)
+#   package: tests/package/test_*.sh: the Debian packages built, installed, purged
 #   netns: each tests/netns/test_*.sh, on af_xdp, and the appliance test on
 #          af_packet too, stopped with SIGINT (each PASS/FAIL line is counted)
 # usage: tests/run.sh [--unit-only] BUILD_DIR
@@ -97,7 +98,7 @@ if [ "$unit_only" -eq 0 ]; then
 		echo "FAIL: the netns tests need root (network namespaces, DPDK); run make test as root"
 		failed=$((failed + 1))
 	else
-		for script in tests/netns/test_*.sh; do
+		for script in tests/package/test_*.sh tests/netns/test_*.sh; do
 			run_script "$script"
 		done
 		run_script tests/netns/test_appliance_answers.sh af_packet INT

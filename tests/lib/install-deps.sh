@@ -17,6 +17,7 @@ packages=(
 	systemd                            # systemd-analyze verifies deploy/iphttps-client.service
 	squid dante-server                 # the web proxy (Basic, Digest) and SOCKS5 server the client goes through
 	libcunit1-dev                      # unit tests
+	dpkg-dev debhelper lintian         # the Debian packages (debian/), built and checked by tests/package/
 	iproute2 ethtool nftables iputils-ping tcpdump iperf3 python3 procps util-linux netcat-openbsd
 )
 missing=()

@@ -14,7 +14,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 client=$PWD/$build/iphttps-client
 
-sed "s#/usr/local/sbin/iphttps-client#$client#g; s#/etc/iphttps-client/iphttps-client.yaml#$tmp/client.yaml#g" \
+sed "s#/usr/sbin/iphttps-client#$client#g; s#/etc/iphttps-client/iphttps-client.yaml#$tmp/client.yaml#g" \
 	deploy/iphttps-client.service > "$tmp/iphttps-client.service"
 out=$(systemd-analyze verify "$tmp/iphttps-client.service" 2>&1)
 rc=$?
@@ -23,7 +23,7 @@ check "systemd-analyze verify accepts deploy/iphttps-client.service, without a w
 	bash -c '[ "$1" -eq 0 ] && [ -z "$2" ]' _ "$rc" "$out"
 
 # The appliance's unit, with this build's binaries.
-sed "s#/usr/local/sbin/#$PWD/$build/#g" deploy/iphttpsd.service > "$tmp/iphttpsd.service"
+sed "s#/usr/sbin/#$PWD/$build/#g" deploy/iphttpsd.service > "$tmp/iphttpsd.service"
 out=$(MANPATH=$PWD/man: systemd-analyze verify "$tmp/iphttpsd.service" 2>&1)
 rc=$?
 [ -n "$out" ] && echo "$out" | sed 's/^/    /'

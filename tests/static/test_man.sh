@@ -9,7 +9,7 @@ cd "$(dirname "$0")/../.."
 build=${1:-build}
 source tests/lib/check.sh
 
-for page in man/man8/iphttpsd.8 man/man8/iphttpsctl.8 man/man5/iphttpsd.yaml.5; do
+for page in man/man8/iphttpsd.8 man/man8/iphttpsctl.8 man/man8/iphttps-client.8 man/man5/iphttpsd.yaml.5; do
 	out=$(groff -man -ww -z "$page" 2>&1)
 	[ -n "$out" ] && echo "$out" | sed 's/^/    /'
 	check "$page renders without a troff warning" test -z "$out"
@@ -21,6 +21,12 @@ for c in $commands; do
 	grep -q "^\.B[RI]* *\"*${c//-/\\\\-}" man/man8/iphttpsctl.8 || missing+=" $c"
 done
 check "iphttpsctl(8) documents each of iphttpsctl's $(wc -w <<<"$commands") commands (missing:${missing:- none})" test -z "$missing"
+options=$("$build/iphttps-client" --help 2>&1 | grep -o -- '--[a-z][a-z-]*' | sort -u)
+missing=""
+for o in $options; do
+	grep -qF -- "${o//-/\\-}" man/man8/iphttps-client.8 || missing+=" $o"
+done
+check "iphttps-client(8) documents each of its $(wc -w <<<"$options") options (missing:${missing:- none})" test -z "$missing"
 check "iphttpsd.yaml(5) is up to date with docs/CONFIG.md" python3 man/config_man.py --check
 # Every leaf key of the schema, as "section.key", is in the CONFIG.md table.
 keys=$(python3 - <<'PY'
