@@ -27,6 +27,8 @@ MNL_LIBS    := $(shell pkg-config --libs libmnl 2>/dev/null)
 # libmicrohttpd: the appliance's management HTTP (/metrics, /health), polled by the main lcore.
 MHD_LIBS    := $(shell pkg-config --libs libmicrohttpd 2>/dev/null)
 YAML_LIBS   := $(shell pkg-config --libs yaml-0.1 2>/dev/null)
+# libsystemd: sd_notify for the unit's Type=notify and its watchdog (control/service_notify.c).
+SYSTEMD_LIBS := $(shell pkg-config --libs libsystemd 2>/dev/null)
 CUNIT_LIBS  := $(shell pkg-config --libs cunit 2>/dev/null)
 
 # The layers, lowest first (DESIGN.md "Dependency rules", docs/ARCHITECTURE.md).
@@ -98,7 +100,7 @@ $(BUILD)/obj/proto/%.o: proto/%.c $(wildcard include/*.h proto/*.h)
 	$(CC) $(CFLAGS_BASE) $(INC_proto) $(CFLAGS) -c -o $@ $<
 
 $(BUILD)/iphttpsd: $(DAEMON_OBJ) $(VERSION_SRC) | $(BUILD)
-	$(CC) $(CFLAGS_BASE) $(CFLAGS) -o $@ $(DAEMON_OBJ) $(VERSION_SRC) $(DPDK_LIBS) $(SSL_LIBS) $(YAML_LIBS) $(JSON_LIBS) $(MHD_LIBS) $(LDFLAGS)
+	$(CC) $(CFLAGS_BASE) $(CFLAGS) -o $@ $(DAEMON_OBJ) $(VERSION_SRC) $(DPDK_LIBS) $(SSL_LIBS) $(YAML_LIBS) $(JSON_LIBS) $(MHD_LIBS) $(SYSTEMD_LIBS) $(LDFLAGS)
 
 # iphttpsctl: the config loader (check) and the control protocol, never the datapath.
 CTL_SRC := control/iphttpsctl.c control/control_protocol.c $(CONFIG_SRC)

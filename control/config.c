@@ -195,6 +195,7 @@ static const struct field control_fields[] = {
 	{ .key = "socket_group", .kind = FIELD_STRING, FIELD_OF(struct config_control, socket_group) },
 	{ .key = "http_listen", .kind = FIELD_STRING, FIELD_OF(struct config_control, http_listen) },
 	{ .key = "accounting_file", .kind = FIELD_STRING, FIELD_OF(struct config_control, accounting_file) },
+	UINT_FIELD("stop_drain_s", struct config_control, stop_drain_s, 0, CONTROL_STOP_DRAIN_MAX_S),
 	{ 0 },
 };
 

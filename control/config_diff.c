@@ -40,16 +40,19 @@ void config_diff(const struct iphttps_config *now, const struct iphttps_config *
 	}
 	RESTART(tcp_services, "tcp_services");
 	{
-		/* The accounting file is reopened on every reload: it may move. */
+		/* The accounting file is reopened on every reload: it may move. The
+		 * stop's drain is read when the stop comes. */
 		struct config_control now_control = now->control, next_control = next->control;
 
 		memset(now_control.accounting_file, 0, sizeof(now_control.accounting_file));
 		memset(next_control.accounting_file, 0, sizeof(next_control.accounting_file));
+		now_control.stop_drain_s = next_control.stop_drain_s = 0;
 		if (memcmp(&now_control, &next_control, sizeof(now_control)) != 0) {
 			note(diff->changed, &diff->changed_count, "control");
 			note(diff->restart, &diff->restart_count, "control");
 		}
 		LIVE(control.accounting_file, "control.accounting_file");
+		LIVE(control.stop_drain_s, "control.stop_drain_s");
 	}
 	RESTART(iphttps.client_prefix, "iphttps.client_prefix");
 	RESTART(iphttps.addresses_per_client, "iphttps.addresses_per_client"); /* it sizes the client index */

@@ -12,6 +12,7 @@
 #include "datapath.h"
 #include "log.h"
 #include "published_config.h"
+#include "service_notify.h"
 #include "session_admin.h"
 #include "tls_context.h"
 #include "tls_ticket_keys.h"
@@ -93,7 +94,20 @@ static int apply(struct iphttps_config *next, const char *why, json_t **result, 
 	return 0;
 }
 
+static int reload_file(const char *path, json_t **result, char *err, size_t err_len);
+
+/* systemd hears of every reload (RELOADING=1, then READY=1), refused or not. */
 int config_reload(const char *path, json_t **result, char *err, size_t err_len)
+{
+	int rc;
+
+	service_notify_reloading();
+	rc = reload_file(path, result, err, err_len);
+	service_notify_reloaded();
+	return rc;
+}
+
+static int reload_file(const char *path, json_t **result, char *err, size_t err_len)
 {
 	struct iphttps_config *next = malloc(sizeof(*next));
 	struct config_errors *errors = malloc(sizeof(*errors));

@@ -5,10 +5,16 @@
  * and then serves the control socket (iphttpsctl), reloads on SIGHUP, and
  * watches the TLS files and the counters' rates.
  *
- * Stopping (§3.2.7.3): SIGINT/SIGTERM or `iphttpsctl shutdown` disconnect
- * every client (close_notify and FIN, so they reconnect elsewhere at once,
- * waiting at most STOP_DISCONNECT_WAIT_MS for the closes), then stop the
- * workers, the ports and EAL. A second signal stops at once.
+ * Under systemd (Type=notify, control/service_notify.c) it says READY=1
+ * once the workers poll and the ports' links are up, and pings the watchdog
+ * only while every worker makes progress.
+ *
+ * Stopping (§3.2.7.3): SIGINT/SIGTERM first drain for control.stop_drain_s
+ * (no new clients; /health says draining), then, like `iphttpsctl
+ * shutdown`, disconnect every client (close_notify and FIN, so they
+ * reconnect elsewhere at once, waiting at most STOP_DISCONNECT_WAIT_MS for
+ * the closes), then stop the workers, the ports and EAL. A second signal
+ * stops at once.
  */
 #include <getopt.h>
 #include <signal.h>
@@ -33,6 +39,7 @@
 #include "event_feed.h"
 #include "log.h"
 #include "management_http.h"
+#include "service_notify.h"
 #include "session_admin.h"
 #include "stats_sampler.h"
 #include "telemetry.h"
@@ -42,13 +49,14 @@
 enum {
 	MAIN_LOOP_POLL_MS = 50,         /* the control socket's wait: also the pace of the checks below */
 	STOP_DISCONNECT_WAIT_MS = 500,  /* for the clients' connections to close before the ports stop */
+	READY_WAIT_MS = 10000,          /* for the ports' links at start (a NIC's autonegotiation takes seconds) */
 };
 
-static volatile sig_atomic_t stop_signal, reload_signal;
+static volatile sig_atomic_t stop_signal, stop_signals, reload_signal;
 
 static void on_stop_signal(int sig)
 {
-	if (stop_signal)
+	if (stop_signals++)
 		worker_request_stop(); /* the second signal: stop now */
 	stop_signal = sig;
 }
@@ -80,6 +88,26 @@ static void reload_on_signal(void)
 		json_decref(result);
 	else
 		fprintf(stderr, "%s\n", err);
+}
+
+/* The first SIGTERM/SIGINT: drain first when control.stop_drain_s says so, else stop. */
+static void on_first_stop_signal(uint64_t now_ms)
+{
+	uint32_t drain_s = appliance.config->control.stop_drain_s;
+	char why[96];
+
+	if (!drain_s || appliance.draining) {
+		log_info("signal %d: stopping", (int)stop_signal);
+		appliance.stop = true;
+		return;
+	}
+	appliance.draining = true;
+	appliance.drain_deadline_ms = now_ms + (uint64_t)drain_s * 1000;
+	appliance_update_admission();
+	log_info("signal %d: draining for at most %u s (control.stop_drain_s), then stopping", (int)stop_signal, drain_s);
+	event_feed_note("drain", json_pack("{si}", "drain_seconds", drain_s));
+	snprintf(why, sizeof(why), "draining for at most %u s before stopping", drain_s);
+	service_notify_stopping(why);
 }
 
 /* A drain ends when the last session has gone or its time is up. */
@@ -188,12 +216,22 @@ int main(int argc, char **argv)
 
 	tls_watch_start(config);
 	accounting_open(config->control.accounting_file);
-	while (!stop_signal && !appliance.stop) {
+	if (datapath_wait_ready(READY_WAIT_MS, err, sizeof(err)) != 0)
+		log_warn("not everything is up after %u ms (%s); running anyway", (unsigned int)READY_WAIT_MS, err);
+	service_notify_init(appliance_now_ms());
+	service_notify_ready();
+	bool stop_seen = false;
+
+	while (!appliance.stop && stop_signals < 2) {
 		uint64_t now_ms;
 
 		control_server_poll(MAIN_LOOP_POLL_MS, management_http_fd());
 		management_http_run();
 		now_ms = appliance_now_ms();
+		if (stop_signal && !stop_seen) {
+			stop_seen = true;
+			on_first_stop_signal(now_ms);
+		}
 		if (reload_signal) {
 			reload_signal = 0;
 			reload_on_signal();
@@ -202,10 +240,10 @@ int main(int argc, char **argv)
 		tls_watch_tick(appliance.config, now_ms);
 		stats_sampler_tick(now_ms);
 		check_drain(now_ms);
+		service_notify_tick();
 	}
-	if (stop_signal)
-		log_info("signal %d: stopping", (int)stop_signal);
 	appliance.stop = true;
+	service_notify_stopping("disconnecting every client, then stopping");
 	control_disconnect_everyone(STOP_DISCONNECT_WAIT_MS);
 	event_feed_poll(); /* the records of the sessions just ended */
 	accounting_close();

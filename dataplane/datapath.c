@@ -7,6 +7,9 @@
  */
 #include "datapath.h"
 
+#include <stdio.h>
+
+#include <rte_cycles.h>
 #include <rte_errno.h>
 #include <rte_ethdev.h>
 #include <rte_launch.h>
@@ -106,6 +109,40 @@ void datapath_wait_quiescent(void)
 		while (worker_command_run(&workers[i], quiescent, NULL, WORKER_COMMAND_TIMEOUT_MS) != 0 &&
 		       !worker_stop_requested())
 			; /* a worker that does not answer within a second is retried: it must pass */
+}
+
+int datapath_wait_ready(unsigned int timeout_ms, char *down, size_t down_len)
+{
+	const uint64_t deadline = rte_get_timer_cycles() + rte_get_timer_hz() / 1000 * timeout_ms;
+	int n;
+
+	/* Each worker answers a command only from its loop: then it polls its queues. */
+	for (unsigned int i = 0; i < worker_count; i++)
+		if (worker_command_run(&workers[i], quiescent, NULL, timeout_ms) != 0) {
+			snprintf(down, down_len, "worker %u", i);
+			return -1;
+		}
+	for (;;) {
+		bool all_up = true;
+
+		n = 0;
+		down[0] = 0;
+		for (int role = 0; role < CONFIG_PORT_COUNT; role++) {
+			struct rte_eth_link link;
+
+			if (rte_eth_link_get_nowait(ifaces[role].port_id, &link) == 0 && link.link_status)
+				continue;
+			all_up = false;
+			if (n >= 0 && (size_t)n < down_len)
+				n += snprintf(down + n, down_len - (size_t)n, "%sport %s link down", n ? ", " : "",
+					      config_port_role_name(role));
+		}
+		if (all_up)
+			return 0;
+		if (rte_get_timer_cycles() >= deadline)
+			return -1;
+		rte_delay_us_sleep(10000);
+	}
 }
 
 void datapath_stop(void)

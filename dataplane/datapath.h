@@ -16,6 +16,13 @@ void datapath_start(const struct iphttps_config *config);
 void datapath_stop(void);
 
 /**
+ * Wait, at most timeout_ms, until every worker polls and both ports' links
+ * are up: the appliance answers from then on. @return 0, or -1 with what is
+ * not up yet named in `down` (a link may come up later: the caller decides).
+ */
+int datapath_wait_ready(unsigned int timeout_ms, char *down, size_t down_len);
+
+/**
  * Return once every worker has passed a quiescent point (between two bursts)
  * after the call: what was unpublished before it is no longer in use.
  */

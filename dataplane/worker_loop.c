@@ -115,6 +115,7 @@ int worker_loop(void *arg)
 		 * worker is done with the config it read at the top (a reload frees
 		 * the old one then), so nothing after it may read w->config. */
 		worker_command_poll(w);
+		__atomic_store_n(&w->loops, w->loops + 1, __ATOMIC_RELAXED);
 	}
 	worker_flush_tx(w);
 	worker_command_poll(w);

@@ -151,6 +151,10 @@ struct config_control {
 	char http_listen[CONFIG_NAME_MAX_BYTES];
 	/* One JSON line per ended session (empty: off); reopened on every reload (log rotation). */
 	char accounting_file[CONFIG_PATH_MAX_BYTES];
+	/* A stop (SIGTERM, systemctl stop) drains first for this long (0: not):
+	 * /health says draining and no new client is taken, so a balancer's
+	 * health check sends them elsewhere before anyone is disconnected. */
+	uint32_t stop_drain_s;
 };
 
 struct iphttps_config {

@@ -67,6 +67,7 @@ enum iphttps_limits {
 	EAL_MEMORY_DEFAULT_MB = 512,
 
 	WORKER_IDLE_SLEEP_MAX_US = 10000,
+	CONTROL_STOP_DRAIN_MAX_S = 3600,   /* control.stop_drain_s; the unit's TimeoutStopSec must exceed it */
 	WORKER_IDLE_SLEEP_DEFAULT_US = 100,
 
 	LIMIT_MAX_CLIENTS_DEFAULT = 100000,

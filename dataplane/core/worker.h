@@ -65,6 +65,10 @@ struct worker {
 	struct rte_ring *commands; /* requests from the control plane (worker_command.h) */
 	struct rte_ring *inbox;    /* packets other workers hand this one (worker_inbox_post) */
 	bool running;              /* the loop is polling: commands are answered by it */
+	/* Loop iterations: the control plane's sign that this worker makes
+	 * progress (the systemd watchdog, control/service_notify.c). Written
+	 * by the worker only, read by others with worker_loops. */
+	uint64_t loops;
 	uint64_t next_housekeeping_tsc;
 	struct rate_budget peer_log; /* log lines about peers this second (log_peer.h) */
 	struct worker_counters counters;
@@ -88,6 +92,12 @@ void worker_clock_update(struct worker *w);
 
 /** Send what the TX buffers hold. */
 void worker_flush_tx(struct worker *w);
+
+/** How many loop iterations worker w has made (any thread). */
+static inline uint64_t worker_loops(const struct worker *w)
+{
+	return __atomic_load_n(&w->loops, __ATOMIC_RELAXED);
+}
 
 /** Ask every worker to leave its loop (async-signal-safe). */
 void worker_request_stop(void);

@@ -15,6 +15,7 @@ packages=(
 	libmicrohttpd-dev                  # the appliance's management HTTP: /metrics (Prometheus) and /health
 	python3-prometheus-client          # the tests parse /metrics with Prometheus's own parser
 	systemd                            # systemd-analyze verifies deploy/iphttps-client.service
+	libsystemd-dev                     # sd_notify: the appliance's Type=notify and watchdog
 	squid dante-server                 # the web proxy (Basic, Digest) and SOCKS5 server the client goes through
 	libcunit1-dev                      # unit tests
 	dpkg-dev debhelper lintian         # the Debian packages (debian/), built and checked by tests/package/

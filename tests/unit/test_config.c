@@ -172,6 +172,8 @@ static const struct bad_case bad_cases[] = {
 	{ "too few mbufs", BASE "eal: {mbufs: 100}\n", "6:14: 'eal.mbufs' must be between 4096 and 16777216, got 100" },
 	{ "socket mode not octal", BASE "control: {socket_mode: 660}\n",
 	  "6:24: 'control.socket_mode' must be an octal file mode such as 0660, got '660'" },
+	{ "a stop's drain of more than an hour", BASE "control: {stop_drain_s: 3601}\n",
+	  "6:25: 'control.stop_drain_s' must be between 0 and 3600, got 3601" },
 	{ "relative control socket", BASE "control: {socket: run/ctl.sock}\n",
 	  "6:19: 'control.socket' must be an absolute path" },
 	{ "unknown log level", BASE "log_level: chatty\n",
@@ -286,7 +288,7 @@ static void test_defaults_and_values(void)
 		 BASE "tls: {certificate: %s/server.crt, private_key: %s/server.key, null_encryption: true,"
 		      " max_version: \"1.2\"}\n"
 		      "eal: {worker_lcores: [1, 2], hugepages: false}\n"
-		      "control: {socket_mode: 0600}\n",
+		      "control: {socket_mode: 0600, stop_drain_s: 15}\n",
 		 pki, pki);
 	write_file(path, text);
 	CU_ASSERT_EQUAL_FATAL(config_load(path, &config, &errors), 0);
@@ -296,6 +298,7 @@ static void test_defaults_and_values(void)
 	CU_ASSERT_TRUE(config.tls.null_encryption);
 	CU_ASSERT_EQUAL(config.tls.max_version, CONFIG_TLS_1_2);
 	CU_ASSERT_EQUAL(config.control.socket_mode, 0600);
+	CU_ASSERT_EQUAL(config.control.stop_drain_s, 15);
 	CU_ASSERT_TRUE(config.ports[CONFIG_PORT_EXTERNAL].has_ipv4);
 	CU_ASSERT_EQUAL(config.ports[CONFIG_PORT_EXTERNAL].ipv4.len, 24);
 	CU_ASSERT_EQUAL(config.ports[CONFIG_PORT_INTERNAL].ipv6_count, 1);

@@ -48,15 +48,17 @@ static void test_live_changes(void)
 	next.log_level = CONFIG_LOG_DEBUG;
 	next.iphttps.link_mtu = 1400;
 	next.workers.idle_sleep_us = 50;
+	next.control.stop_drain_s = 30; /* read when the stop comes */
 	config_diff(&now, &next, &diff);
 	CU_ASSERT_EQUAL(diff.restart_count, 0);
+	CU_ASSERT_TRUE(named(diff.changed, diff.changed_count, "control.stop_drain_s"));
 	CU_ASSERT_TRUE(named(diff.changed, diff.changed_count, "limits"));
 	CU_ASSERT_TRUE(named(diff.changed, diff.changed_count, "iphttps.server_header"));
 	CU_ASSERT_TRUE(named(diff.changed, diff.changed_count, "tls"));
 	CU_ASSERT_TRUE(named(diff.changed, diff.changed_count, "log_level"));
 	CU_ASSERT_TRUE(named(diff.changed, diff.changed_count, "iphttps.link_mtu"));
 	CU_ASSERT_TRUE(named(diff.changed, diff.changed_count, "workers"));
-	CU_ASSERT_EQUAL(diff.changed_count, 6);
+	CU_ASSERT_EQUAL(diff.changed_count, 7);
 	CU_ASSERT_TRUE(diff.log_level);
 	CU_ASSERT_FALSE(diff.auth_mode);
 	CU_ASSERT_FALSE(diff.client_trust); /* the server's certificate is not the clients' trust */
