@@ -35,6 +35,17 @@ static json_t *date_json(const struct certificate_date *d, time_t now)
 			 (json_int_t)((d->expires - now) / 86400));
 }
 
+/* Every failed handshake, whatever its reason (counters.h's TLS_FAILURE_COUNTERS), and the timeouts. */
+static uint64_t handshakes_failed(const struct worker_counters *c)
+{
+	uint64_t n = c->tls_handshake_timeouts;
+
+#define ADD(name, help) n += c->name;
+	TLS_FAILURE_COUNTERS(ADD)
+#undef ADD
+	return n;
+}
+
 static json_t *show(char *err, size_t err_len)
 {
 	const struct iphttps_config *config = appliance.config;
@@ -84,7 +95,7 @@ static json_t *show(char *err, size_t err_len)
 			 "ocsp_response", date_json(&dates->ocsp_response, now),
 			 "totals", "sessions_accepted", (json_int_t)sum.session_accepted, "link_up",
 			 (json_int_t)sum.session_link_up, "handshakes", (json_int_t)sum.tls_handshakes,
-			 "handshakes_failed", (json_int_t)sum.tls_handshake_failed);
+			 "handshakes_failed", (json_int_t)handshakes_failed(&sum));
 }
 
 static json_t *clients(char *err, size_t err_len)

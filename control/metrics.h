@@ -6,11 +6,13 @@
  * What the management HTTP endpoint serves (management_http.h), made on the
  * main lcore from copies the workers make between two bursts:
  *
- *   metrics  Prometheus text exposition (format 0.0.4): every worker
- *            counter as iphttps_<name>_total{worker="N"} with its help text,
- *            and gauges (sessions, clients, state, auth mode, worker load,
- *            certificate expiry, reloads, mbufs in use). The same numbers as
- *            the DPDK telemetry commands.
+ *   metrics  Prometheus text exposition (format 0.0.4), named as
+ *            Prometheus' guide says: every worker counter per worker, the
+ *            ones that are reasons as labels of one family (drops, HTTP
+ *            responses, TLS failures: metrics.c), times in seconds; the
+ *            ports' link and device counters; gauges (sessions, clients,
+ *            state, auth mode, worker load, certificate expiry, mbufs in use,
+ *            build info). The same numbers as the DPDK telemetry commands.
  *   health   for load balancers: "ok" (200) while new clients are welcome;
  *            "draining", "full" (max_clients reached), "link disabled" or
  *            "stopping" (503), so an L4 balancer sends no new client to an

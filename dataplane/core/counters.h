@@ -12,6 +12,25 @@
 
 #include <stdint.h>
 
+/* Failed handshakes, one counter per reason (tls/tls_failure.h): the metric
+ * iphttps_tls_handshake_failures_total{reason} has one series per counter,
+ * and `show` sums them. */
+#define TLS_FAILURE_COUNTERS(X)                                                               \
+	X(tls_failed_peer_closed, "TLS handshakes the client abandoned: closed without an alert") \
+	X(tls_failed_not_tls, "connections to a TLS listener that did not speak TLS (plain HTTP or other bytes)") \
+	X(tls_failed_protocol_version, "TLS handshakes with no version in common (tls.min_version, max_version)") \
+	X(tls_failed_no_shared_cipher, "TLS handshakes with no suite, group or signature algorithm in common") \
+	X(tls_failed_client_alert_unknown_ca, "the client does not trust the server certificate's CA (its alert unknown_ca)") \
+	X(tls_failed_client_alert_bad_certificate, "the client refused the server certificate (alerts bad_certificate, certificate_unknown, revoked)") \
+	X(tls_failed_client_alert_certificate_expired, "the client says the server certificate has expired") \
+	X(tls_failed_client_alert_other, "the client ended the handshake with another alert") \
+	X(tls_failed_client_certificate_missing, "certificates mode: the client presented no certificate") \
+	X(tls_failed_client_certificate_unknown_ca, "the client certificate is not from tls.client_ca") \
+	X(tls_failed_client_certificate_revoked, "the client certificate (or its issuer) is in tls.client_crl") \
+	X(tls_failed_client_certificate_expired, "the client certificate has expired or is not yet valid") \
+	X(tls_failed_client_certificate_invalid, "the client certificate failed verification otherwise (CRL, purpose, signature)") \
+	X(tls_failed_other, "TLS handshakes that failed otherwise (the log names OpenSSL's error)")
+
 #define WORKER_COUNTERS(X)                                                                    \
 	X(rx_packets, "frames received")                                                      \
 	X(busy_tsc_cycles, "TSC cycles spent on loop iterations that had frames to handle")   \
@@ -129,8 +148,7 @@
 	X(session_disconnected_by_operator, "sessions ended by the control plane (disconnect, auth-mode, link disable, shutdown)") \
 	X(drop_session_pool_full, "connection refused: the worker's session pool is full")    \
 	X(tls_handshakes, "TLS handshakes completed")                                         \
-	X(tls_handshake_failed, "TLS handshakes that failed (bad hello, no or bad certificate)") \
-	X(tls_client_cert_rejected, "TLS handshakes failed on the client certificate (certificates mode)") \
+	TLS_FAILURE_COUNTERS(X)                                                               \
 	X(tls_handshake_timeouts, "TLS handshakes not done within limits.tls_handshake_timeout_ms") \
 	X(tls_async_paused, "TLS operations paused by an asynchronous job (SSL_ERROR_WANT_ASYNC)") \
 	X(tls_async_resumed, "paused TLS operations resumed to completion or the next pause")  \
@@ -164,7 +182,7 @@
 	X(link_ra_sent, "Router Advertisements sent to clients (solicited and periodic)")      \
 	X(link_dad_claimed, "DAD probes that claimed a free address for their client") \
 	X(link_dad_defended, "DAD probes for another client's address answered with its NA")  \
-	X(link_ns_answered, "Neighbor Solicitations for the router's own addresses answered (NUD, resolution)") \
+	X(link_neighbor_solicitations_answered, "Neighbor Solicitations for the router's own addresses answered (NUD, resolution)") \
 	X(link_router_address_defended, "DAD probes for the router's addresses answered: no client takes one") \
 	X(drop_link_reserved_source, "client packet from the router's addresses or the subnet-router anycast") \
 	X(drop_link_ra_guard, "Router Advertisement or Redirect from a client: never forwarded (RFC 6105)") \

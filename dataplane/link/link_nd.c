@@ -173,7 +173,7 @@ void link_nd_solicitation_for_router(struct worker *w, struct session *s, struct
 	if (dad)
 		w->counters.link_router_address_defended++;
 	else
-		w->counters.link_ns_answered++;
+		w->counters.link_neighbor_solicitations_answered++;
 }
 
 void link_nd_dad(struct worker *w, struct session *s, struct rte_mbuf *m)

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include "tls_context.h"
+#include "tls_failure.h"
 
 #include <stdbool.h>
 #include <stdio.h>
@@ -150,7 +151,8 @@ static int require_client_certificates(SSL_CTX *ctx, const struct config_tls *tl
 		 * intermediate must fail too (each issuer's CRL must be in the file). */
 		X509_STORE_set_flags(store, X509_V_FLAG_CRL_CHECK | X509_V_FLAG_CRL_CHECK_ALL);
 	}
-	SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, NULL);
+	/* The callback only notes a refused certificate for the log (tls_failure.h). */
+	SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, tls_failure_verify_callback);
 	SSL_CTX_set_verify_depth(ctx, TLS_VERIFY_DEPTH_MAX);
 	return 0;
 }

@@ -12,6 +12,7 @@
 #include "tcp.h"
 #include "tls_context.h"
 #include "tls_error.h"
+#include "tls_failure.h"
 #include "worker.h"
 
 /* Name the peer and OpenSSL's reason, when the level is on; always empty the error queue. */
@@ -26,6 +27,46 @@ static void log_failure(struct tls_session *t, const char *what)
 
 		tcp_peer_address(t->transport.conn, &peer, &port);
 		log_peer(w, DEBUG, &peer, port, "%s: %s", what, tls_error_text(reason, sizeof(reason)));
+	}
+	ERR_clear_error();
+}
+
+/* At debug, every client that got through TLS: version, suite, certificate. */
+static void log_handshake_done(struct tls_session *t)
+{
+	struct in6_addr peer;
+	uint16_t port;
+	char certificate[512];
+
+	tcp_peer_address(t->transport.conn, &peer, &port);
+	tls_failure_presented_certificate(t->ssl, certificate, sizeof(certificate));
+	log_peer(t->transport.w, DEBUG, &peer, port, "TLS handshake done: %s %s%s%s", SSL_get_version(t->ssl),
+		 SSL_get_cipher_name(t->ssl), certificate[0] ? "; presented " : "", certificate);
+}
+
+/*
+ * A refused client, as the helpdesk needs it: counted by reason, and one
+ * info line (within the worker's budget of lines about peers) with the
+ * outer address, the reason, the certificate the client presented and
+ * OpenSSL's own words.
+ */
+static void handshake_failed(struct tls_session *t, bool peer_closed)
+{
+	struct worker *w = t->transport.w;
+	enum tls_failure why = tls_failure_classify(t->ssl, peer_closed);
+
+	tls_failure_count(w, why);
+	if (rte_log_can_log(RTE_LOGTYPE_IPHTTPS, RTE_LOG_INFO) && t->transport.conn) {
+		struct in6_addr peer;
+		uint16_t port;
+		char openssl[256], certificate[512];
+
+		tcp_peer_address(t->transport.conn, &peer, &port);
+		tls_failure_presented_certificate(t->ssl, certificate, sizeof(certificate));
+		tls_error_text(openssl, sizeof(openssl));
+		log_peer(w, INFO, &peer, port, "TLS handshake refused (%s): %s%s%s%s%s", tls_failure_name(why),
+			 tls_failure_text(why), certificate[0] ? "; presented " : "", certificate,
+			 openssl[0] ? "; OpenSSL: " : "", openssl);
 	}
 	ERR_clear_error();
 }
@@ -54,11 +95,12 @@ enum tls_session_status tls_session_handshake(struct tls_session *t)
 	struct worker *w = t->transport.w;
 	uint64_t start = rte_rdtsc();
 	int rc = SSL_do_handshake(t->ssl);
-	int why;
 
 	w->counters.tls_handshake_cycles += rte_rdtsc() - start;
 	if (rc == 1) {
 		w->counters.tls_handshakes++;
+		if (rte_log_can_log(RTE_LOGTYPE_IPHTTPS, RTE_LOG_DEBUG) && t->transport.conn)
+			log_handshake_done(t);
 		/* Asynchronous engines pay off for the private-key operation; records
 		 * are cheap, so the bulk path skips the job switch of SSL_MODE_ASYNC. */
 		SSL_clear_mode(t->ssl, SSL_MODE_ASYNC);
@@ -67,8 +109,7 @@ enum tls_session_status tls_session_handshake(struct tls_session *t)
 	switch (SSL_get_error(t->ssl, rc)) {
 	case SSL_ERROR_WANT_READ:
 		if (tcp_peer_closed(t->transport.conn) && tcp_readable_bytes(t->transport.conn) == 0) {
-			w->counters.tls_handshake_failed++;
-			ERR_clear_error();
+			handshake_failed(t, true);
 			return TLS_SESSION_FAILED;
 		}
 		return TLS_SESSION_WAIT;
@@ -81,12 +122,7 @@ enum tls_session_status tls_session_handshake(struct tls_session *t)
 		w->counters.tls_async_paused++;
 		return TLS_SESSION_PAUSED;
 	default:
-		w->counters.tls_handshake_failed++;
-		why = ERR_GET_REASON(ERR_peek_last_error());
-		if (why == SSL_R_PEER_DID_NOT_RETURN_A_CERTIFICATE || why == SSL_R_CERTIFICATE_VERIFY_FAILED ||
-		    SSL_get_verify_result(t->ssl) != X509_V_OK)
-			w->counters.tls_client_cert_rejected++;
-		log_failure(t, "TLS handshake failed");
+		handshake_failed(t, false);
 		return TLS_SESSION_FAILED;
 	}
 }

@@ -14,6 +14,7 @@ packages=(
 	libmnl-dev                         # rtnetlink: the client's own SLAAC (address, route, TUN settings)
 	libmicrohttpd-dev                  # the appliance's management HTTP: /metrics (Prometheus) and /health
 	python3-prometheus-client          # the tests parse /metrics with Prometheus's own parser
+	prometheus                         # promtool check metrics, and a real server running the dashboard's queries
 	systemd                            # systemd-analyze verifies deploy/iphttps-client.service
 	libsystemd-dev                     # sd_notify: the appliance's Type=notify and watchdog
 	squid dante-server                 # the web proxy (Basic, Digest) and SOCKS5 server the client goes through

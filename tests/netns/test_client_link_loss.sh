@@ -103,12 +103,12 @@ ip netns exec "$(topo_ns client)" "$CLIENT" 192.0.2.1 --ca "$PKI/ca.crt" --serve
 	--tun iphttps0 --seconds 150 --status-file "$TOPO_STATE/up.json" > "$TOPO_STATE/client.log" 2>&1 &
 CLIENT_PID=$!
 check "the link is up" wait_for 100 "$TOPO_STATE/client.log" '"link_ups": 1'
-answered_before=$(counter link_ns_answered)
+answered_before=$(counter link_neighbor_solicitations_answered)
 sleep 16 # quiet: the first probe at 10 s, answered
 out=$(topo_in client "$CLIENT" status --status-file "$TOPO_STATE/up.json")
 echo "$out" | sed 's/^/    /'
 check "a quiet link probes the router (liveness: NS to fe80::1)" grep -Eq "liveness:   [1-9][0-9]* probes sent" <<<"$out"
-check "the appliance answered them" test "$(counter link_ns_answered)" -gt "$answered_before"
+check "the appliance answered them" test "$(counter link_neighbor_solicitations_answered)" -gt "$answered_before"
 check "and the link stayed up: answered probes are life" \
 	bash -c 'grep -q "state:      LinkUp" <<<"$1" && grep -q "link ups:   1" <<<"$1"' _ "$out"
 

@@ -129,9 +129,33 @@ check "/metrics parses, and counts the $MANY clients, their sessions on both wor
 	"iphttps_certificate_expiry_timestamp_seconds{file=server} > $(date +%s)" "iphttps_accepting_clients == 1" \
 	"iphttps_build_info{version=$("$TOPO_REPO/build/iphttpsd" --version | cut -d' ' -f2)} == 1"
 /usr/bin/python3 tests/lib/scrape_metrics.py "$TOPO_STATE/metrics.txt" | sed 's/^/    /'
-check "the metrics name every counter the telemetry has" \
-	test "$(grep -c '^# TYPE iphttps_.*_total counter' "$TOPO_STATE/metrics.txt")" -eq \
-	"$(python3 tests/lib/telemetry.py "$(topo_file_prefix)" /iphttps/stats 2>/dev/null | python3 -c 'import json,sys; print(len(json.load(sys.stdin)) - 1)')"
+check "the metrics carry every counter the telemetry has, once per worker (a reason is a label of its family)" \
+	/usr/bin/python3 -c '
+import json, sys
+from prometheus_client.parser import text_string_to_metric_families
+series = set()
+for fam in text_string_to_metric_families(open(sys.argv[1]).read()):
+    for s in fam.samples:
+        if fam.type == "counter" and "worker" in s.labels:
+            series.add((s.name, tuple(sorted((k, v) for k, v in s.labels.items() if k != "worker"))))
+telemetry = len(json.load(open(sys.argv[2]))) - 1
+print("    %d counter series per worker, %d telemetry counters" % (len(series), telemetry))
+sys.exit(len(series) != telemetry)' "$TOPO_STATE/metrics.txt" \
+	<(python3 tests/lib/telemetry.py "$(topo_file_prefix)" /iphttps/stats 2>/dev/null)
+check "drops, HTTP responses and TLS failures are one family each, with reasons and codes as labels" \
+	/usr/bin/python3 tests/lib/scrape_metrics.py "$TOPO_STATE/metrics.txt" \
+	"iphttps_drops_total{reason=no_listener} >= 0" "iphttps_drops_total{layer=tcp} >= 0" \
+	"iphttps_http_responses_total{code=200} >= $MANY" "iphttps_tls_handshake_failures_total{reason=timeout} >= 0" \
+	"iphttps_port_link_up{port=external} == 1" "iphttps_port_link_up{port=internal} == 1" \
+	"iphttps_port_packets_total{direction=rx} > 0" "iphttps_port_queue_packets_total{queue=1} > 0" \
+	"iphttps_worker_busy_seconds_total > 0"
+check "no metric name is one reason of many (iphttps_drop_*, iphttps_http_status_*, iphttps_tls_failed_*)" \
+	bash -c '! grep -Eq "^iphttps_(drop_|http_status_|tls_failed_|busy_tsc|tls_handshake_cycles)" "$1"' _ "$TOPO_STATE/metrics.txt"
+out=$(promtool check metrics < "$TOPO_STATE/metrics.txt" 2>&1)
+rc=$?
+[ -n "$out" ] && echo "$out" | head -20 | sed 's/^/    /'
+check "promtool check metrics finds nothing to say about a live scrape (Prometheus' naming rules)" \
+	bash -c '[ "$1" -eq 0 ] && [ -z "$2" ]' _ "$rc" "$out"
 
 check "every metric deploy/grafana-iphttps.json queries is in the scrape" \
 	python3 -c '
@@ -139,10 +163,27 @@ import json, re, sys
 dash = json.load(open(sys.argv[1]))
 scraped = {l.split("{")[0].split()[0] for l in open(sys.argv[2]) if l.startswith("iphttps_")}
 wanted = {n for p in dash["panels"] for t in p["targets"] for n in re.findall(r"iphttps_[a-z0-9_]+", t["expr"])}
-wanted -= {"iphttps_drop_"}  # the regex over every drop counter
 missing = wanted - scraped
 print("    dashboard queries %d metrics; missing: %s" % (len(wanted), sorted(missing) or "none"))
 sys.exit(1 if missing else 0)' deploy/grafana-iphttps.json "$TOPO_STATE/metrics.txt"
+
+# A real Prometheus (Debian's) scraping the appliance every second, in gw; then
+# each of the dashboard's queries as Grafana sends it.
+mkdir -p "$TOPO_STATE/prometheus"
+cat > "$TOPO_STATE/prometheus.yml" <<PROM
+global: {scrape_interval: 1s, evaluation_interval: 1s}
+scrape_configs:
+  - job_name: iphttps
+    static_configs: [{targets: ["127.0.0.1:9464"]}]
+PROM
+topo_in gw prometheus --config.file="$TOPO_STATE/prometheus.yml" --storage.tsdb.path="$TOPO_STATE/prometheus" \
+	--web.listen-address=127.0.0.1:9090 > "$TOPO_STATE/prometheus.log" 2>&1 &
+PROMETHEUS_PID=$!
+out=$(topo_in gw python3 tests/lib/dashboard_queries.py deploy/grafana-iphttps.json http://127.0.0.1:9090 --wait 30 2>&1)
+echo "$out" | sed 's/^/    /'
+check "a real Prometheus server scraping the appliance answers every query of the dashboard with data, without error" \
+	grep -q "^\([0-9]*\) of \1 queries answered with data$" <<<"$out"
+kill "$PROMETHEUS_PID" 2>/dev/null; wait "$PROMETHEUS_PID" 2>/dev/null
 
 # ---- /health says full at max_clients (203)
 links 3 60 "$TOPO_STATE/fill.json" --prefix 2001:db8:c1:0:1:: # addresses of their own
@@ -173,7 +214,10 @@ check "and drops no one" test "$(link_up_ids)" = "$ids_before"
 bad_handshake() { topo_in client timeout 5 openssl s_client -connect 192.0.2.1:443 -tls1_1 </dev/null >/dev/null 2>&1; }
 bad_handshake
 sleep 0.2
-check "at log level info a failed handshake is not logged" test "$(grep -c 'peer 192.0.2.2 port' "$TOPO_STATE/iphttpsd.log")" -eq 0
+check "at log level info a refused handshake is logged once, with the peer and its reason (TLS 1.1: protocol_version)" \
+	test "$(grep -c 'peer 192.0.2.2 port [0-9]*: TLS handshake refused (protocol_version): no TLS version in common' "$TOPO_STATE/iphttpsd.log")" -eq 1
+check "and the handshakes that got through are not (a debug line)" \
+	test "$(grep -c 'TLS handshake done' "$TOPO_STATE/iphttpsd.log")" -eq 0
 check "before: HTTP answers carry 'Server: iphttps'" \
 	bash -c 'ip netns exec "$0" curl -s --max-time 5 -D - -o /dev/null http://192.0.2.1:82/nothing | grep -qi "^server: iphttps\s*$"' "$(topo_ns client)"
 sed -e 's/http_request_timeout_ms: 1500/http_request_timeout_ms: 2500/' -e "s#^control:#control:\n  accounting_file: $ACCOUNTING#" \
@@ -187,8 +231,10 @@ check "it reports what changed (the accounting file and the log level too, which
 	grep -q "changed: control.accounting_file limits iphttps.server_header log_level" "$TOPO_STATE/reload-live.out"
 bad_handshake
 sleep 0.2
-check "at log level debug now, a failed handshake is logged with the peer" \
-	grep -q "peer 192.0.2.2 port [0-9]*: " "$TOPO_STATE/iphttpsd.log"
+topo_in client timeout 5 openssl s_client -connect 192.0.2.1:443 -servername gw.iphttps.test </dev/null >/dev/null 2>&1
+sleep 0.2
+check "at log level debug now, a handshake that got through is logged with the peer, version and suite" \
+	grep -q "peer 192.0.2.2 port [0-9]*: TLS handshake done: TLSv1.3 TLS_" "$TOPO_STATE/iphttpsd.log"
 check "all $ALL sessions survive it" test "$(link_up_ids)" = "$ids_before"
 check "new HTTP answers carry the new server header" \
 	bash -c 'ip netns exec "$0" curl -s --max-time 5 -D - -o /dev/null http://192.0.2.1:82/nothing | grep -qi "^server: iphttps-reloaded"' "$(topo_ns client)"

@@ -49,7 +49,7 @@ check "the Router Solicitation was answered" test "$(counter link_ra_sent)" -ge 
 # sets the source and the checksum), each an NA with the Router and
 # Solicited flags and no option.
 check_router_answers_ns iphttps0 "mode none"
-check "both were counted" test "$(counter link_ns_answered)" -ge 2
+check "both were counted" test "$(counter link_neighbor_solicitations_answered)" -ge 2
 
 check "the client pings corp through the tunnel" topo_in client ping -6 -c 3 -W 2 -q fd00:c0::2
 check "corp pings the client through the tunnel" topo_in corp ping -6 -c 3 -W 2 -q "$client_addr"

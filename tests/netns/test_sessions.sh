@@ -270,7 +270,9 @@ check_json "Python ssl with the client certificate: every cut echoed" 'r["ok"]' 
 	client session 192.0.2.1 --ca "$PKI/ca.crt" "${CERT[@]}" --timeout 20
 check_json "Python ssl (TLS 1.2) with the client certificate" 'r["ok"]' \
 	client session 192.0.2.1 --ca "$PKI/ca.crt" "${CERT[@]}" --tls-max 1.2 --timeout 20
-rejected=$(counter tls_client_cert_rejected)
+missing=$(counter tls_failed_client_certificate_missing)
+revoked=$(counter tls_failed_client_certificate_revoked)
+unknown_ca=$(counter tls_failed_client_certificate_unknown_ca)
 check_equal "Python ssl without a certificate: refused" none "$(status_of "$REQ")"
 check_equal "Python ssl with a revoked certificate: refused" none \
 	"$(status_of "$REQ" --cert "$PKI/revoked.crt" --key "$PKI/revoked.key")"
@@ -294,8 +296,17 @@ check "gnutls-cli with the client certificate: 200 OK" grep -q '^HTTP/1.1 200 OK
 check "gnutls-cli without a certificate: no 200" bash -c '! grep -q "^HTTP/1.1 200" <<<"$1"' _ "$(gnutls_post)"
 check "gnutls-cli with the revoked certificate: no 200" bash -c '! grep -q "^HTTP/1.1 200" <<<"$1"' _ \
 	"$(gnutls_post --x509certfile "$PKI/revoked.crt" --x509keyfile "$PKI/revoked.key")"
-check_equal "each of the 10 refusals was a client-certificate rejection" $((rejected + 10)) \
-	"$(counter tls_client_cert_rejected)"
+check_equal "the 4 refusals without a certificate are counted as client_certificate_missing" $((missing + 4)) \
+	"$(counter tls_failed_client_certificate_missing)"
+check_equal "the 5 with the revoked one as client_certificate_revoked" $((revoked + 5)) \
+	"$(counter tls_failed_client_certificate_revoked)"
+check_equal "the one from an untrusted CA as client_certificate_unknown_ca" $((unknown_ca + 1)) \
+	"$(counter tls_failed_client_certificate_unknown_ca)"
+check "and each refusal is an info line naming the reason and the certificate's subject and issuer" \
+	bash -c 'grep -q "TLS handshake refused (client_certificate_revoked): the client certificate is revoked (tls.client_crl); presented subject=CN = revoked.*; issuer=CN = " "$1" &&
+		grep -q "TLS handshake refused (client_certificate_missing): the client presented no certificate" "$1" &&
+		grep -q "TLS handshake refused (client_certificate_unknown_ca): .*presented subject=CN = stranger" "$1"' \
+	_ "$TOPO_STATE/iphttpsd.log"
 check_equal "a certificate under a revoked intermediate CA: refused (the whole chain is checked)" none \
 	"$(status_of "$REQ" --cert "$PKI/sub-client-chain.crt" --key "$PKI/sub-client.key")"
 check "openssl s_client under the revoked intermediate: no 200" bash -c '! grep -q "^HTTP/1.1 200" <<<"$1"' _ \

@@ -489,7 +489,7 @@ static void router_answers_for_itself(enum config_auth_mode mode)
 	pump();
 	check_router_na(a, "2001:db8:c1::1", "2001:db8:c1::a", "2001:db8:c1::1", 0x80 | 0x40 | 0x20);
 	a->plain_len = 0;
-	CU_ASSERT_EQUAL(harness.w->counters.link_ns_answered, 3);
+	CU_ASSERT_EQUAL(harness.w->counters.link_neighbor_solicitations_answered, 3);
 	/* DAD for the router's addresses: defended, and the prober gets none. */
 	tls_send(b, pkt, (int)icmp6_packet(pkt, "::", "ff02::1:ff00:1", 255, 135, ns, sizeof(ns)));
 	pump();
