@@ -251,7 +251,7 @@ static void print_date(const char *label, json_t *d)
 		return;
 	printf("  %-12s %s, %s %s (%lld days)%s\n", label, str(d, "subject"),
 	       strcmp(label, "server") && strcmp(label, "client CA") ? "next update" : "expires", str(d, "expires"), num(d, "days_left"),
-	       num(d, "days_left") < 30 ? "  << renew" : "");
+	       num(d, "days_left") < 0 ? "  << EXPIRED: renew it now" : num(d, "days_left") < 30 ? "  << renew" : "");
 }
 
 static void print_show(json_t *r)

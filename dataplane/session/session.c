@@ -211,6 +211,22 @@ static void deliver(struct worker *w, struct session *s, const uint8_t *data, ui
 	}
 }
 
+/*
+ * A client that got through TLS and went before its request: the mark of a
+ * Windows client that checks the server certificate after the handshake
+ * and refused it (its name, chain, expiry or revocation: 0x103, 0x800b0109,
+ * 0x800b0101, 0x80092013 on the client; docs/TROUBLESHOOTING.md).
+ */
+static void note_gone_before_request(struct worker *w, struct session *s)
+{
+	if (s->state != SESSION_PROXY_HEADER && s->state != SESSION_HTTP_REQUEST)
+		return;
+	w->counters.session_closed_before_request++;
+	log_peer(w, INFO, &s->client, s->client_port,
+		 "the client closed the connection %s, before its HTTP request (a Windows client that refused "
+		 "the server certificate does this)", s->tls.ssl ? "after the TLS handshake" : "after connecting");
+}
+
 /* Read what TLS (or plain TCP) has for us. @return bytes, 0 when nothing waits, -1 when the session ended. */
 static int session_read(struct worker *w, struct session *s, uint8_t *buf, uint32_t len)
 {
@@ -220,6 +236,7 @@ static int session_read(struct worker *w, struct session *s, uint8_t *buf, uint3
 		uint32_t got = tcp_read(w, s->conn, buf, len);
 
 		if (got == 0 && tcp_peer_closed(s->conn)) {
+			note_gone_before_request(w, s);
 			session_end(w, s, SESSION_END_CLIENT_CLOSED);
 			return -1;
 		}
@@ -227,6 +244,7 @@ static int session_read(struct worker *w, struct session *s, uint8_t *buf, uint3
 	}
 	n = tls_session_read(&s->tls, buf, len);
 	if (n < 0) { /* end of stream or a bad record: this side closes too */
+		note_gone_before_request(w, s);
 		session_end(w, s, n == TLS_SESSION_READ_EOF ? SESSION_END_CLIENT_CLOSED : SESSION_END_TLS_ERROR);
 		return -1;
 	}
@@ -324,7 +342,7 @@ static void *session_accepted(struct worker *w, struct tcp_conn *c, void *listen
 		tcp_peer_address(c, &peer, &port);
 		if (!from_trusted_proxy(cl, &peer)) {
 			w->counters.proxy_untrusted_peer++;
-			log_peer(w, DEBUG, &peer, port, "refused on PROXY listener port %u: not a trusted proxy",
+			log_peer(w, INFO, &peer, port, "refused on PROXY listener port %u: not a trusted proxy",
 				 cl->port);
 			return NULL; /* reset */
 		}
@@ -393,6 +411,7 @@ static void session_closed(struct worker *w, struct tcp_conn *c, void *ctx, enum
 		return;
 	}
 	/* §3.2.5.3 / §3.2.7.2: the transport is gone, so is the client's entry. */
+	note_gone_before_request(w, s); /* a reset */
 	if (s->on_async_list) {
 		/* A job is paused inside this SSL: freeing it now would leak the job
 		 * (its fibre and stack). Cut the transport and let the job finish. */

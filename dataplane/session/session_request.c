@@ -87,8 +87,9 @@ static bool offloader_verified_client(struct worker *w, struct session *s, const
 	if (!res->ssl_present || !(res->ssl_client & PROXY_SSL_CLIENT_SSL) || !(res->ssl_client & certificate) ||
 	    res->ssl_verify != 0) {
 		w->counters.proxy_client_cert_refused++;
-		log_peer(w, DEBUG, &s->client, s->client_port,
-			 "certificates mode: the PROXY header carries no verified client certificate (PP2_TYPE_SSL %s)",
+		log_peer(w, INFO, &s->client, s->client_port,
+			 "refused: certificates mode, and the PROXY header carries no verified client certificate "
+			 "(PP2_TYPE_SSL %s)",
 			 !res->ssl_present ? "absent" : res->ssl_verify != 0 ? "verify failed" : "without a certificate");
 		return false;
 	}
@@ -110,7 +111,7 @@ static void proxy_header_step(struct worker *w, struct session *s)
 		return;
 	if (res.error != PROXY_OK) {
 		w->counters.proxy_header_rejected++;
-		log_peer(w, DEBUG, &s->client, s->client_port, "PROXY header refused: %s",
+		log_peer(w, INFO, &s->client, s->client_port, "PROXY header refused: %s",
 			 proxy_protocol_error_text(res.error));
 		session_close(w, s);
 		return;
@@ -175,8 +176,8 @@ static void http_request_step(struct worker *w, struct session *s)
 	if (http_request_parse_more(s->request, s->request_len, w->config->iphttps.uri, &s->request_scan, &req) == 0)
 		return;
 	if (req.error != HTTP_REQUEST_NONE) {
-		log_peer(w, DEBUG, &s->client, s->client_port, "HTTP request refused: %s",
-			 http_request_error_text(req.error));
+		log_peer(w, INFO, &s->client, s->client_port, "HTTP request refused with %d: %s",
+			 http_request_error_status(req.error), http_request_error_text(req.error));
 		session_refuse(w, s, http_request_error_status(req.error));
 		return;
 	}

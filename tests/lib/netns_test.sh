@@ -11,6 +11,8 @@ CHECK_LOG=$TOPO_STATE/check.log
 . tests/lib/check.sh
 
 netns_test_cleanup() {
+	# KEEP_LOG=FILE keeps the appliance's log of a run for reading afterwards.
+	[ -n "${KEEP_LOG:-}" ] && cp "$TOPO_STATE/iphttpsd.log" "$KEEP_LOG" 2>/dev/null
 	topo_down
 	rm -rf "$TOPO_STATE"
 }
