@@ -54,7 +54,7 @@ inc_of = $(INC_$(patsubst %/,%,$(dir $(1))))
 print-layer-flags:
 	@echo $(CFLAGS_BASE) $(INC_$(LAYER)) $(DPDK_CFLAGS)
 
-CONFIG_SRC    := control/config.c control/config_yaml.c
+CONFIG_SRC    := control/config.c control/config_yaml.c control/config_json.c
 PROTO_SRC     := $(wildcard proto/*.c)
 DATAPLANE_SRC := $(PROTO_SRC) $(wildcard dataplane/*/*.c dataplane/*.c)
 HEADERS       := $(wildcard include/*.h proto/*.h dataplane/*.h dataplane/*/*.h control/*.h)
@@ -121,14 +121,14 @@ config/pki/server.crt: tests/lib/make-pki.sh
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/%,$(wildcard tests/unit/test_*.c))
 
 $(BUILD)/test_config: tests/unit/test_config.c $(CONFIG_SRC) $(wildcard include/*.h control/*.h) | $(BUILD)
-	$(CC) $(CFLAGS_BASE) $(INC_ctl) $(CFLAGS) -o $@ tests/unit/test_config.c $(CONFIG_SRC) $(YAML_LIBS) $(CUNIT_LIBS)
+	$(CC) $(CFLAGS_BASE) $(INC_ctl) $(CFLAGS) -o $@ tests/unit/test_config.c $(CONFIG_SRC) $(YAML_LIBS) $(JSON_LIBS) $(CUNIT_LIBS)
 
 # The control plane's pure parts: the protocol, and the reload diff with the config loader.
 $(BUILD)/test_control_protocol: tests/unit/test_control_protocol.c control/control_protocol.c include/control_protocol.h tests/unit/unit_runner.h | $(BUILD)
 	$(CC) $(CFLAGS_BASE) $(INC_ctl) $(CFLAGS) -o $@ $(filter %.c,$^) $(JSON_LIBS) $(CUNIT_LIBS)
 
 $(BUILD)/test_config_diff: tests/unit/test_config_diff.c control/config_diff.c $(CONFIG_SRC) $(wildcard include/*.h control/*.h) tests/unit/unit_runner.h | $(BUILD)
-	$(CC) $(CFLAGS_BASE) $(INC_ctl) $(CFLAGS) -o $@ $(filter %.c,$^) $(YAML_LIBS) $(CUNIT_LIBS)
+	$(CC) $(CFLAGS_BASE) $(INC_ctl) $(CFLAGS) -o $@ $(filter %.c,$^) $(YAML_LIBS) $(JSON_LIBS) $(CUNIT_LIBS)
 
 # Tests of the pure parsers link only the module they test.
 PURE_CFLAGS = $(CFLAGS_BASE) $(INC_proto) $(CFLAGS)
@@ -181,7 +181,7 @@ $(BUILD)/test_proxy_url: tests/unit/test_proxy_url.c client/proxy_url.c client/p
 # Datapath tests link the whole datapath and the config loader (tests/unit/harness.h);
 # they may look into any layer.
 $(BUILD)/test_%: tests/unit/test_%.c $(wildcard tests/unit/*.h) $(DATAPLANE_OBJ) $(CONFIG_OBJ) $(HEADERS) | $(BUILD)
-	$(CC) $(CFLAGS_BASE) $(INC_dataplane) $(DPDK_CFLAGS) $(CFLAGS) -o $@ $< $(DATAPLANE_OBJ) $(CONFIG_OBJ) $(DPDK_LIBS) -lrte_net_ring $(SSL_LIBS) $(YAML_LIBS) $(CUNIT_LIBS)
+	$(CC) $(CFLAGS_BASE) $(INC_dataplane) $(DPDK_CFLAGS) $(CFLAGS) -o $@ $< $(DATAPLANE_OBJ) $(CONFIG_OBJ) $(DPDK_LIBS) -lrte_net_ring $(SSL_LIBS) $(YAML_LIBS) $(JSON_LIBS) $(CUNIT_LIBS)
 
 unit: $(UNIT_TESTS)
 

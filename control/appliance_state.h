@@ -26,6 +26,7 @@ struct appliance_state {
 	bool stop;                  /* leave the main loop */
 	uint64_t started_ms;        /* monotonic */
 	time_t started_at;
+	bool log_level_overridden;  /* `iphttpsctl log-level` set one the file does not say; a reload ends it */
 	uint64_t reloads;
 	time_t last_reload_at;
 };

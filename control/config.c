@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config_json.h"
 #include "config_yaml.h"
 
 #define FIELD_OF(type, member) offsetof(type, member), sizeof(((type *)0)->member)
@@ -490,6 +491,11 @@ static void validate(struct config_yaml_ctx *ctx, const struct iphttps_config *c
 				     c->control.http_listen);
 	if (config_yaml_was_set(ctx, c->control.accounting_file) && c->control.accounting_file[0] != '/')
 		config_yaml_error_at(ctx, c->control.accounting_file, "'control.accounting_file' must be an absolute path");
+}
+
+json_t *config_to_json(const struct iphttps_config *config)
+{
+	return config_json_from_schema(root_fields, config);
 }
 
 int config_load(const char *path, struct iphttps_config *config, struct config_errors *errors)

@@ -71,8 +71,11 @@ static int apply(struct iphttps_config *next, const char *why, json_t **result, 
 	appliance.config = next;
 	free(old);
 	tls_watch_start(next);
-	if (diff.log_level)
+	/* The file's level, also after `iphttpsctl log-level` set another for a while. */
+	if (diff.log_level || appliance.log_level_overridden) {
 		config_apply_log_level(next->log_level);
+		appliance.log_level_overridden = false;
+	}
 	if (diff.auth_mode) {
 		/* §3.2.7.1: every client goes; they come back under the new mode. */
 		disconnected = session_admin_disconnect_all(SESSION_END_AUTH_MODE_CHANGE);

@@ -13,6 +13,7 @@
 #include "appliance_state.h"
 #include "certificate_dates.h"
 #include "client_table.h"
+#include "config_json.h"
 #include "config_reload.h"
 #include "event_feed.h"
 #include "json_values.h"
@@ -98,13 +99,48 @@ static json_t *show(char *err, size_t err_len)
 			 "handshakes_failed", (json_int_t)handshakes_failed(&sum));
 }
 
-static json_t *clients(char *err, size_t err_len)
+static int parse_target(const char *target, struct session_filter *f, char *err, size_t err_len);
+
+/* clients' filters (all that are given must hold), named as the request names them. */
+static int clients_filter(const struct control_request *req, struct session_filter *f, char *err, size_t err_len)
 {
+	memset(f, 0, sizeof(*f));
+	if (req->address[0]) {
+		if (parse_target(req->address, f, err, err_len) != 0 || f->by_id) {
+			snprintf(err, err_len, "\"address\" '%s' is not an IPv6 or IPv4 address", req->address);
+			return -1;
+		}
+	}
+	if (req->subject[0]) {
+		f->by_subject = true;
+		snprintf(f->subject, sizeof(f->subject), "%s", req->subject);
+	}
+	if (req->state[0]) {
+		for (f->state = 0; f->state < SESSION_STATE_COUNT; f->state++)
+			if (strcmp(session_state_name(f->state), req->state) == 0)
+				break;
+		if (f->state == SESSION_STATE_COUNT) {
+			int n = snprintf(err, err_len, "\"state\" '%s' is none of:", req->state);
+
+			for (int st = 0; st < SESSION_STATE_COUNT && n > 0 && (size_t)n < err_len; st++)
+				n += snprintf(err + n, err_len - (size_t)n, " %s", session_state_name(st));
+			return -1;
+		}
+		f->by_state = true;
+	}
+	return 0;
+}
+
+static json_t *clients(const struct control_request *req, char *err, size_t err_len)
+{
+	struct session_filter filter;
 	struct session_view *views;
 	uint32_t count;
 	json_t *list;
 
-	if (session_admin_list(&views, &count) != 0) {
+	if (clients_filter(req, &filter, err, err_len) != 0)
+		return NULL;
+	if (session_admin_list(&filter, req->limit, &views, &count) != 0) {
 		snprintf(err, err_len, "a worker did not answer within %d ms", WORKER_COMMAND_TIMEOUT_MS);
 		return NULL;
 	}
@@ -135,13 +171,12 @@ static int parse_target(const char *target, struct session_filter *f, char *err,
 	struct in_addr v4;
 	char *end;
 
-	memset(f, 0, sizeof(*f));
 	if (inet_pton(AF_INET6, target, &f->address) == 1) {
-		f->kind = SESSION_FILTER_ADDRESS;
+		f->by_address = true;
 		return 0;
 	}
 	if (inet_pton(AF_INET, target, &v4) == 1) {
-		f->kind = SESSION_FILTER_ADDRESS;
+		f->by_address = true;
 		f->address.s6_addr[10] = f->address.s6_addr[11] = 0xff;
 		memcpy(&f->address.s6_addr[12], &v4, 4);
 		return 0;
@@ -149,20 +184,26 @@ static int parse_target(const char *target, struct session_filter *f, char *err,
 	errno = 0;
 	f->id = strtoull(target, &end, 10);
 	if (target[0] >= '0' && target[0] <= '9' && *end == '\0' && errno == 0) {
-		f->kind = SESSION_FILTER_ID;
+		f->by_id = true;
 		return 0;
 	}
 	snprintf(err, err_len, "'%s' is neither an address nor a session id (see `iphttpsctl clients`)", target);
 	return -1;
 }
 
-static json_t *disconnect(const char *target, char *err, size_t err_len)
+/* By address or id (target), or every session of one certificate subject (a stolen laptop). */
+static json_t *disconnect(const struct control_request *req, char *err, size_t err_len)
 {
-	struct session_filter f;
+	const char *target = req->target[0] ? req->target : req->subject;
+	struct session_filter f = { 0 };
 	int n;
 
-	if (parse_target(target, &f, err, err_len) != 0)
+	if (req->target[0] && parse_target(req->target, &f, err, err_len) != 0)
 		return NULL;
+	if (req->subject[0]) {
+		f.by_subject = true;
+		snprintf(f.subject, sizeof(f.subject), "%s", req->subject);
+	}
 	n = session_admin_disconnect(&f, SESSION_END_DISCONNECTED);
 	if (n < 0) {
 		snprintf(err, err_len, "a worker did not answer within %d ms", WORKER_COMMAND_TIMEOUT_MS);
@@ -221,17 +262,51 @@ static json_t *shutdown_command(uint32_t drain_seconds)
 	return json_pack("{ss}", "state", "stopping");
 }
 
+/*
+ * The configuration in force, by the loader's own schema (config_json.h):
+ * every key, defaults included, and the --control-socket override. It holds
+ * no secret: keys and certificates are named by their files, never read out.
+ */
+static json_t *show_config(void)
+{
+	return json_pack("{ss so}", "file", appliance.config_path, "config", config_to_json(appliance.config));
+}
+
+/* Say the level in force, or set one until the next reload (which applies the file's again). */
+static json_t *log_level(const char *level)
+{
+	static const char *const names[] = { "error", "warning", "info", "debug" };
+	static const enum config_log_level values[] = { CONFIG_LOG_ERROR, CONFIG_LOG_WARNING, CONFIG_LOG_INFO,
+							 CONFIG_LOG_DEBUG };
+	int now = rte_log_get_level(RTE_LOGTYPE_IPHTTPS);
+	const char *current = now <= (int)RTE_LOG_ERR ? "error" : now == (int)RTE_LOG_WARNING ? "warning"
+				: now == (int)RTE_LOG_INFO ? "info" : "debug";
+
+	for (unsigned int i = 0; level[0] && i < 4; i++)
+		if (strcmp(level, names[i]) == 0) {
+			config_apply_log_level(values[i]);
+			appliance.log_level_overridden = values[i] != appliance.config->log_level;
+			log_warn("log level %s (was %s) until the next reload, by iphttpsctl", level, current);
+			return json_pack("{ss ss sb}", "level", level, "was", current, "until_reload",
+					 appliance.log_level_overridden);
+		}
+	return json_pack("{ss ss sb}", "level", current, "file", names[appliance.config->log_level],
+			 "until_reload", appliance.log_level_overridden);
+}
+
 json_t *control_commands_run(const struct control_request *req, char *err, size_t err_len)
 {
 	json_t *result = NULL;
 
 	switch (req->command) {
 	case CONTROL_SHOW:
-		return show(err, err_len);
+		return req->show_config ? show_config() : show(err, err_len);
 	case CONTROL_CLIENTS:
-		return clients(err, err_len);
+		return clients(req, err, err_len);
 	case CONTROL_DISCONNECT:
-		return disconnect(req->target, err, err_len);
+		return disconnect(req, err, err_len);
+	case CONTROL_LOG_LEVEL:
+		return log_level(req->level);
 	case CONTROL_RELOAD:
 		return config_reload(req->file, &result, err, err_len) == 0 ? result : NULL;
 	case CONTROL_AUTH_MODE:

@@ -19,8 +19,11 @@ static const char *const command_names[CONTROL_COMMAND_COUNT] = {
 };
 
 /* The keys each command takes besides "command" (NULL-terminated). */
-static const char *const command_keys[CONTROL_COMMAND_COUNT][3] = {
-	[CONTROL_DISCONNECT] = { "target", NULL },
+static const char *const command_keys[CONTROL_COMMAND_COUNT][5] = {
+	[CONTROL_SHOW] = { "section", NULL },
+	[CONTROL_CLIENTS] = { "address", "subject", "state", "limit", NULL },
+	[CONTROL_DISCONNECT] = { "target", "subject", NULL },
+	[CONTROL_LOG_LEVEL] = { "level", NULL },
 	[CONTROL_RELOAD] = { "file", NULL },
 	[CONTROL_AUTH_MODE] = { "mode", NULL },
 	[CONTROL_LINK] = { "enable", NULL },
@@ -82,8 +85,49 @@ static int parse_arguments(json_t *obj, struct control_request *req, char *err, 
 	json_t *v;
 
 	switch (req->command) {
+	case CONTROL_SHOW: {
+		char section[16];
+
+		if (string_arg(obj, "section", false, section, sizeof(section), err, err_len) != 0)
+			return -1;
+		if (section[0] && strcmp(section, "config") != 0) {
+			snprintf(err, err_len, "\"section\" is '%s'; the one section is 'config'", section);
+			return -1;
+		}
+		req->show_config = section[0] != 0;
+		return 0;
+	}
+	case CONTROL_CLIENTS:
+		if (string_arg(obj, "address", false, req->address, sizeof(req->address), err, err_len) != 0 ||
+		    string_arg(obj, "subject", false, req->subject, sizeof(req->subject), err, err_len) != 0 ||
+		    string_arg(obj, "state", false, req->state, sizeof(req->state), err, err_len) != 0)
+			return -1;
+		v = json_object_get(obj, "limit");
+		if (v && (!json_is_integer(v) || json_integer_value(v) < 1 ||
+			  json_integer_value(v) > CONTROL_CLIENTS_LIMIT_MAX)) {
+			snprintf(err, err_len, "\"limit\" must be an integer from 1 to %d", CONTROL_CLIENTS_LIMIT_MAX);
+			return -1;
+		}
+		req->limit = v ? (uint32_t)json_integer_value(v) : 0;
+		return 0;
 	case CONTROL_DISCONNECT:
-		return string_arg(obj, "target", true, req->target, sizeof(req->target), err, err_len);
+		if (string_arg(obj, "target", false, req->target, sizeof(req->target), err, err_len) != 0 ||
+		    string_arg(obj, "subject", false, req->subject, sizeof(req->subject), err, err_len) != 0)
+			return -1;
+		if (!req->target[0] == !req->subject[0]) {
+			snprintf(err, err_len, "'disconnect' needs \"target\" (an address or id) or \"subject\", one of them");
+			return -1;
+		}
+		return 0;
+	case CONTROL_LOG_LEVEL:
+		if (string_arg(obj, "level", false, req->level, sizeof(req->level), err, err_len) != 0)
+			return -1;
+		if (req->level[0] && strcmp(req->level, "error") != 0 && strcmp(req->level, "warning") != 0 &&
+		    strcmp(req->level, "info") != 0 && strcmp(req->level, "debug") != 0) {
+			snprintf(err, err_len, "\"level\" is '%s'; it must be error, warning, info or debug", req->level);
+			return -1;
+		}
+		return 0;
 	case CONTROL_RELOAD:
 		return string_arg(obj, "file", false, req->file, sizeof(req->file), err, err_len);
 	case CONTROL_AUTH_MODE: {
@@ -178,8 +222,29 @@ char *control_request_format(const struct control_request *req)
 	if (!obj)
 		return NULL;
 	switch (req->command) {
+	case CONTROL_SHOW:
+		if (req->show_config)
+			json_object_set_new(obj, "section", json_string("config"));
+		break;
+	case CONTROL_CLIENTS:
+		if (req->address[0])
+			json_object_set_new(obj, "address", json_string(req->address));
+		if (req->subject[0])
+			json_object_set_new(obj, "subject", json_string(req->subject));
+		if (req->state[0])
+			json_object_set_new(obj, "state", json_string(req->state));
+		if (req->limit)
+			json_object_set_new(obj, "limit", json_integer(req->limit));
+		break;
 	case CONTROL_DISCONNECT:
-		json_object_set_new(obj, "target", json_string(req->target));
+		if (req->target[0])
+			json_object_set_new(obj, "target", json_string(req->target));
+		else
+			json_object_set_new(obj, "subject", json_string(req->subject));
+		break;
+	case CONTROL_LOG_LEVEL:
+		if (req->level[0])
+			json_object_set_new(obj, "level", json_string(req->level));
 		break;
 	case CONTROL_RELOAD:
 		if (req->file[0])

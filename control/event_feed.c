@@ -73,6 +73,20 @@ static void on_disconnect(const struct session_event *e)
 	json_decref(event);
 }
 
+/* A client refused before LinkUp: for monitor only (the accounting file has sessions, not attempts). */
+static void on_refused(const struct session_event *e)
+{
+	json_t *event = json_pack("{ss so si so si ss ss ss}", "event", "refused", "time", json_time_ms(e->time_ms),
+				  "worker", e->worker, "outer_address", json_address(&e->outer_address), "outer_port",
+				  e->outer_port, "reason", e->refusal.reason ? e->refusal.reason : "",
+				  "text", e->refusal.text ? e->refusal.text : "", "certificate", e->refusal.certificate);
+
+	if (!event)
+		return;
+	publish(event);
+	json_decref(event);
+}
+
 void event_feed_poll(void)
 {
 	struct session_event *e;
@@ -80,6 +94,8 @@ void event_feed_poll(void)
 	while ((e = session_events_take()) != NULL) {
 		if (e->kind == SESSION_EVENT_UP)
 			on_connect(e);
+		else if (e->kind == SESSION_EVENT_REFUSED)
+			on_refused(e);
 		else
 			on_disconnect(e);
 		free(e);

@@ -48,17 +48,22 @@ static int cmd_link(const struct options *o, int argc, char **argv);
 static int cmd_shutdown(const struct options *o, int argc, char **argv);
 static int cmd_monitor(const struct options *o, int argc, char **argv);
 static int cmd_check(const struct options *o, int argc, char **argv);
+static int cmd_log_level(const struct options *o, int argc, char **argv);
 static int cmd_help(const struct options *o, int argc, char **argv);
 
 static const struct command commands[] = {
-	{ "show", "", cmd_show, "state, auth mode, listeners, load, sessions, rates, drops, certificates (default)" },
-	{ "clients", "", cmd_clients, "every session: id, addresses, outer address, worker, uptime, bytes, TLS" },
-	{ "disconnect", "ADDR|ID", cmd_disconnect, "end the sessions of a client address, outer address or id" },
+	{ "show", "[config]", cmd_show, "state, auth mode, listeners, load, sessions, rates, drops, certificates "
+					 "(default); config: the configuration in force, every key" },
+	{ "clients", "[FILTERS]", cmd_clients, "sessions: id, addresses, outer address, worker, uptime, bytes, TLS; "
+					       "--address A, --subject S, --state S, --limit N" },
+	{ "disconnect", "ADDR|ID|--subject S", cmd_disconnect, "end the sessions of a client address, outer address, "
+							    "id, or certificate subject" },
+	{ "log-level", "[LEVEL]", cmd_log_level, "say the log level, or set error|warning|info|debug until the next reload" },
 	{ "reload", "[FILE]", cmd_reload, "re-read the config (or FILE) and apply it without a restart" },
 	{ "auth-mode", "certificates|none", cmd_auth_mode, "change the authentication mode; disconnects every client" },
 	{ "link", "enable|disable", cmd_link, "disable: disconnect everyone, accept no one; enable: accept again" },
 	{ "shutdown", "[--drain SECONDS]", cmd_shutdown, "disconnect everyone and stop (after a drain if asked)" },
-	{ "monitor", "", cmd_monitor, "print events as they happen: connect, disconnect (and why), reload, ..." },
+	{ "monitor", "", cmd_monitor, "print events as they happen: connect, disconnect (and why), refused (and why), reload, ..." },
 	{ "check", "FILE", cmd_check, "validate a config file; print every error as file:line:col: message" },
 	{ "help", "", cmd_help, "show this help" },
 };
@@ -73,7 +78,7 @@ static void usage(FILE *out)
 		     "      --version      print the version and exit\n\ncommands:\n",
 		CONTROL_SOCKET_DEFAULT);
 	for (size_t i = 0; i < COMMAND_COUNT; i++)
-		fprintf(out, "  %-10s %-18s %s\n", commands[i].name, commands[i].args, commands[i].help);
+		fprintf(out, "  %-10s %-20s %s\n", commands[i].name, commands[i].args, commands[i].help);
 }
 
 static int cmd_help(const struct options *o, int argc, char **argv)
@@ -380,33 +385,114 @@ static int no_arguments(const char *name, int argc)
 	return 2;
 }
 
+static void print_config(json_t *r)
+{
+	printf("# the configuration in force (%s), every key with its value\n", str(r, "file"));
+	json_dumpf(json_object_get(r, "config"), stdout, JSON_INDENT(2));
+	putchar('\n');
+}
+
 static int cmd_show(const struct options *o, int argc, char **argv)
 {
 	struct control_request req = { .command = CONTROL_SHOW };
 
+	if (argc == 2 && strcmp(argv[1], "config") == 0) {
+		req.show_config = true;
+		return request(o, &req, print_config);
+	}
 	(void)argv;
 	return no_arguments("show", argc) ?: request(o, &req, print_show);
+}
+
+/* "--NAME VALUE" into buf (size bytes). @return 0, or 2 with the reason said. */
+static int option_value(const char *command, int argc, char **argv, int *i, char *buf, size_t size)
+{
+	if (*i + 1 >= argc || !argv[*i + 1][0] || strlen(argv[*i + 1]) >= size) {
+		fprintf(stderr, "iphttpsctl: %s %s needs a value of 1 to %zu characters\n", command, argv[*i], size - 1);
+		return 2;
+	}
+	snprintf(buf, size, "%s", argv[++*i]);
+	return 0;
 }
 
 static int cmd_clients(const struct options *o, int argc, char **argv)
 {
 	struct control_request req = { .command = CONTROL_CLIENTS };
+	char limit[16];
 
-	(void)argv;
-	return no_arguments("clients", argc) ?: request(o, &req, print_clients);
+	for (int i = 1; i < argc; i++) {
+		int rc = 0;
+
+		if (strcmp(argv[i], "--address") == 0)
+			rc = option_value("clients", argc, argv, &i, req.address, sizeof(req.address));
+		else if (strcmp(argv[i], "--subject") == 0)
+			rc = option_value("clients", argc, argv, &i, req.subject, sizeof(req.subject));
+		else if (strcmp(argv[i], "--state") == 0)
+			rc = option_value("clients", argc, argv, &i, req.state, sizeof(req.state));
+		else if (strcmp(argv[i], "--limit") == 0) {
+			char *end;
+			unsigned long v;
+
+			rc = option_value("clients", argc, argv, &i, limit, sizeof(limit));
+			errno = 0;
+			v = rc ? 0 : strtoul(limit, &end, 10);
+			if (!rc && (*end || errno || limit[0] == '-' || v < 1 || v > CONTROL_CLIENTS_LIMIT_MAX)) {
+				fprintf(stderr, "iphttpsctl: clients --limit: '%s' is not a number from 1 to %d\n", limit,
+					CONTROL_CLIENTS_LIMIT_MAX);
+				rc = 2;
+			}
+			req.limit = (uint32_t)v;
+		} else {
+			fprintf(stderr, "iphttpsctl: clients: unknown option '%s' (--address, --subject, --state, --limit)\n",
+				argv[i]);
+			rc = 2;
+		}
+		if (rc)
+			return rc;
+	}
+	return request(o, &req, print_clients);
 }
 
 static int cmd_disconnect(const struct options *o, int argc, char **argv)
 {
 	struct control_request req = { .command = CONTROL_DISCONNECT };
 
+	if (argc == 3 && strcmp(argv[1], "--subject") == 0) {
+		int i = 1;
+
+		return option_value("disconnect", argc, argv, &i, req.subject, sizeof(req.subject)) ?:
+			request(o, &req, print_disconnect);
+	}
 	if (argc != 2 || strlen(argv[1]) >= sizeof(req.target) || !argv[1][0]) {
-		fprintf(stderr, "iphttpsctl: disconnect takes one ADDR or ID%s%s%s\n", argc == 2 ? ", not '" : "",
-			argc == 2 ? argv[1] : "", argc == 2 ? "'" : "");
+		fprintf(stderr, "iphttpsctl: disconnect takes one ADDR or ID, or --subject SUBJECT%s%s%s\n",
+			argc == 2 ? ", not '" : "", argc == 2 ? argv[1] : "", argc == 2 ? "'" : "");
 		return 2;
 	}
 	snprintf(req.target, sizeof(req.target), "%s", argv[1]);
 	return request(o, &req, print_disconnect);
+}
+
+static void print_log_level(json_t *r)
+{
+	if (*str(r, "was"))
+		printf("log level %s (was %s)%s\n", str(r, "level"), str(r, "was"),
+		       json_is_true(json_object_get(r, "until_reload")) ? " until the next reload" : "");
+	else
+		printf("log level %s%s (the file says %s)\n", str(r, "level"),
+		       json_is_true(json_object_get(r, "until_reload")) ? ", until the next reload" : "", str(r, "file"));
+}
+
+static int cmd_log_level(const struct options *o, int argc, char **argv)
+{
+	struct control_request req = { .command = CONTROL_LOG_LEVEL };
+
+	if (argc > 2 || (argc == 2 && strlen(argv[1]) >= sizeof(req.level))) {
+		fprintf(stderr, "iphttpsctl: log-level takes nothing or one of error, warning, info, debug\n");
+		return 2;
+	}
+	if (argc == 2)
+		snprintf(req.level, sizeof(req.level), "%s", argv[1]);
+	return request(o, &req, print_log_level);
 }
 
 static int cmd_reload(const struct options *o, int argc, char **argv)
@@ -504,6 +590,11 @@ static void print_event(json_t *e)
 		duration(up, sizeof(up), (long long)real(e, "duration_s"));
 		printf(" id %lld %s (%s:%lld): %s after %s, from client %s, to client %s", num(e, "id"),
 		       last ? last : "-", str(e, "outer_address"), num(e, "outer_port"), str(e, "reason"), up, rx, tx);
+	} else if (strcmp(kind, "refused") == 0) {
+		printf(" %s:%lld on worker %lld: %s: %s", str(e, "outer_address"), num(e, "outer_port"), num(e, "worker"),
+		       str(e, "reason"), str(e, "text"));
+		if (*str(e, "certificate"))
+			printf("; presented %s", str(e, "certificate"));
 	} else if (strcmp(kind, "reload") == 0 || strcmp(kind, "auth_mode") == 0) {
 		printf(" %s: authentication %s, %lld disconnected", str(e, "file"), str(e, "authentication"),
 		       num(e, "disconnected"));

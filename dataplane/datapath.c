@@ -3,7 +3,8 @@
  * Start and stop the datapath, layer by layer from the bottom: the mbuf
  * pool and the ports (net), TCP, the link above the sessions, the sessions'
  * listeners and TLS context, the client index, then each worker's state in
- * every layer, and the workers launched. Stop undoes it from the top.
+ * every layer, and the workers launched; packet capture (rte_pdump) for
+ * dpdk-dumpcap. Stop undoes it from the top.
  */
 #include "datapath.h"
 
@@ -15,6 +16,7 @@
 #include <rte_launch.h>
 #include <rte_lcore.h>
 #include <rte_mbuf.h>
+#include <rte_pdump.h>
 
 #include "address_hold.h"
 #include "client_index.h"
@@ -56,6 +58,13 @@ void datapath_start(const struct iphttps_config *config)
 		port_start(role, &config->ports[role], eal->worker_count, pool);
 		port_ids[role] = ifaces[role].port_id;
 	}
+	/* Packet capture: dpdk-dumpcap (a secondary process with this EAL file
+	 * prefix) asks through EAL's multi-process channel, and pdump then
+	 * copies the port's packets to it from the RX/TX callbacks; nothing
+	 * runs while nobody captures. tcpdump cannot see DPDK's ports. */
+	if (rte_pdump_init() != 0)
+		log_warn("packet capture unavailable (rte_pdump_init: %s): dpdk-dumpcap will not attach",
+			 rte_strerror(rte_errno));
 	nexthop_table_init(config);
 	if (tcp_start() != 0)
 		rte_exit(EXIT_FAILURE, "cannot start TCP (its secrets need OpenSSL's RAND and SipHash)\n");
@@ -159,6 +168,7 @@ void datapath_stop(void)
 	session_listeners_stop();
 	client_index_destroy();
 	address_hold_destroy();
+	rte_pdump_uninit();
 	port_stop_all();
 	if (pool) {
 		rte_mempool_free(pool);

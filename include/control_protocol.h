@@ -8,9 +8,13 @@
  * the config); one request per connection:
  *
  *   request   one JSON object on one line, at most CONTROL_REQUEST_MAX_BYTES:
- *               {"command": "show"}
- *               {"command": "clients"}
+ *               {"command": "show"}              {"command": "show", "section": "config"}
+ *               {"command": "clients"}           (each optional, all that are given must hold:)
+ *               {"command": "clients", "address": "2001:db8:c1::5", "subject": "CN=pc1", "state": "link_up",
+ *                "limit": 100}
  *               {"command": "disconnect", "target": "2001:db8:c1::5" | "12345"}
+ *               {"command": "disconnect", "subject": "CN=stolen-laptop.corp.example"}
+ *               {"command": "log-level"}         {"command": "log-level", "level": "debug"}
  *               {"command": "reload"}            {"command": "reload", "file": "/etc/iphttps/new.yaml"}
  *               {"command": "auth-mode", "mode": "certificates" | "none"}
  *               {"command": "link", "enable": true | false}
@@ -41,6 +45,7 @@ enum control_protocol_limits {
 	CONTROL_MAX_CONNECTIONS = 16, /* served at once; a new one pushes out the oldest that sent nothing yet */
 	CONTROL_MAX_MONITORS = 8,     /* of them, `monitor` streams: the others stay for commands */
 	CONTROL_DRAIN_MAX_SECONDS = 86400,
+	CONTROL_CLIENTS_LIMIT_MAX = 10000000,
 	CONTROL_MONITOR_BUFFER_BYTES = 1 << 20, /* events waiting for a slow monitor; more are lost (and told) */
 };
 
@@ -56,7 +61,8 @@ enum control_protocol_limits {
 	X(CONTROL_AUTH_MODE, "auth-mode", "change the authentication mode; disconnects everyone") \
 	X(CONTROL_LINK, "link", "enable or disable the IP-HTTPS link")                 \
 	X(CONTROL_SHUTDOWN, "shutdown", "stop the appliance, after a drain if asked") \
-	X(CONTROL_MONITOR, "monitor", "stream events: connect, disconnect (with reason), reload, auth-mode, link")
+	X(CONTROL_MONITOR, "monitor", "stream events: connect, disconnect (with reason), refused, reload, auth-mode, link") \
+	X(CONTROL_LOG_LEVEL, "log-level", "the log level in force, or set it until the next reload")
 
 enum control_command {
 #define CONTROL_ENUM(id, name, help) id,
@@ -69,6 +75,12 @@ enum control_command {
 struct control_request {
 	enum control_command command;
 	char target[64];                       /* disconnect: an address or a session id */
+	char address[64];                      /* clients: an inner or outer address */
+	char subject[256];                     /* clients, disconnect: a certificate subject, exactly */
+	char state[16];                        /* clients: a session state ("link_up") */
+	uint32_t limit;                        /* clients: at most this many (0: all) */
+	char level[16];                        /* log-level: empty = only say it */
+	bool show_config;                      /* show: the configuration in force instead */
 	char file[CONFIG_PATH_MAX_BYTES];      /* reload: empty = the file the daemon runs from */
 	bool auth_certificates;                /* auth-mode */
 	bool enable;                           /* link */

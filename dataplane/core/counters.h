@@ -170,6 +170,7 @@
 	X(client_table_full, "clients disconnected: the Client Table is full (limits.max_clients)") \
 	X(session_link_up, "sessions that reached LinkUp (Client Table entries added)")        \
 	X(session_idle_timeouts, "LinkUp sessions closed after limits.idle_session_timeout_s without input") \
+	X(session_refusal_events_limited, "refused clients not told to the monitor: over the per-second budget (still counted by reason)") \
 	X(session_closed_before_request, "clients gone after TLS, before their HTTP request (a Windows client refusing the server certificate)") \
 	X(session_closed, "sessions ended (Client Table entries removed when they had one)")   \
 	X(session_body_complete, "sessions whose request body ended (a Content-Length below 2^64-1 ran out)") \

@@ -71,6 +71,7 @@ struct worker {
 	uint64_t loops;
 	uint64_t next_housekeeping_tsc;
 	struct rate_budget peer_log; /* log lines about peers this second (log_peer.h) */
+	struct rate_budget refusal_events; /* refused clients told to the control plane (session_events.h) */
 	struct worker_counters counters;
 } __rte_cache_aligned;
 

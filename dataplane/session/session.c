@@ -160,9 +160,14 @@ static void handshake_step(struct worker *w, struct session *s)
 	case TLS_SESSION_PAUSED:
 		session_timers_async_paused(w, s);
 		return;
-	case TLS_SESSION_FAILED:
+	case TLS_SESSION_FAILED: {
+		struct tls_refusal r;
+
+		if (tls_session_refusal(&s->tls, &r))
+			session_events_refused(w, s, r.reason, r.text, r.certificate);
 		session_close(w, s);
 		return;
+	}
 	}
 }
 
@@ -222,6 +227,8 @@ static void note_gone_before_request(struct worker *w, struct session *s)
 	if (s->state != SESSION_PROXY_HEADER && s->state != SESSION_HTTP_REQUEST)
 		return;
 	w->counters.session_closed_before_request++;
+	session_events_refused(w, s, "closed_before_request", "the client closed the connection before its HTTP "
+			       "request (a Windows client that refused the server certificate does this)", "");
 	log_peer(w, INFO, &s->client, s->client_port,
 		 "the client closed the connection %s, before its HTTP request (a Windows client that refused "
 		 "the server certificate does this)", s->tls.ssl ? "after the TLS handshake" : "after connecting");

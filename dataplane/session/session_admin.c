@@ -65,18 +65,29 @@ static struct session *next_session(struct worker *w, struct slot_cursor *cur)
 
 struct list_request {
 	struct slot_cursor cur;
+	const struct session_filter *filter;
+	uint32_t limit; /* 0: all */
 	struct session_view *views;
 	uint32_t max, count;
 };
+
+static bool list_full(const struct list_request *req)
+{
+	return req->count >= req->max || (req->limit && req->count >= req->limit);
+}
 
 static void list_sessions(struct worker *w, void *arg)
 {
 	struct list_request *req = arg;
 	struct session *s;
 
-	for (unsigned int n = 0; n < SESSION_ADMIN_CHUNK && req->count < req->max && (s = next_session(w, &req->cur));
-	     n++) {
-		struct session_view *v = &req->views[req->count++];
+	/* At most a chunk of sessions looked at per command, matching or not. */
+	for (unsigned int n = 0; n < SESSION_ADMIN_CHUNK && !list_full(req) && (s = next_session(w, &req->cur)); n++) {
+		struct session_view *v;
+
+		if (!session_filter_match(req->filter, s))
+			continue;
+		v = &req->views[req->count++];
 
 		memset(v, 0, sizeof(*v));
 		v->id = s->id;
@@ -96,15 +107,15 @@ static void list_sessions(struct worker *w, void *arg)
 	}
 }
 
-int session_admin_list(struct session_view **views, uint32_t *count)
+int session_admin_list(const struct session_filter *f, uint32_t limit, struct session_view **views, uint32_t *count)
 {
-	struct list_request req = { 0 };
+	struct list_request req = { .filter = f, .limit = limit };
 
 	*views = NULL;
 	*count = 0;
-	for (unsigned int i = 0; i < worker_count; i++) {
+	for (unsigned int i = 0; i < worker_count && !(limit && req.count >= limit); i++) {
 		req.cur = (struct slot_cursor){ 0 };
-		while (!req.cur.done) {
+		while (!req.cur.done && !(limit && req.count >= limit)) {
 			/* Room for one more chunk; the worker polls its ports between chunks. */
 			if (req.max - req.count < SESSION_ADMIN_CHUNK) {
 				struct session_view *more = realloc(req.views, (req.max + SESSION_ADMIN_CHUNK * 4) * sizeof(*more));
@@ -127,22 +138,34 @@ int session_admin_list(struct session_view **views, uint32_t *count)
 	return 0;
 }
 
+static bool has_address(const struct session *s, const struct in6_addr *a)
+{
+	if (memcmp(&s->client, a, sizeof(*a)) == 0)
+		return true;
+	for (unsigned int i = 0; i < s->address_count; i++)
+		if (memcmp(&s->addresses[i], a, sizeof(*a)) == 0)
+			return true;
+	return false;
+}
+
 bool session_filter_match(const struct session_filter *f, const struct session *s)
 {
-	switch (f->kind) {
-	case SESSION_FILTER_ALL:
+	if (!f)
 		return true;
-	case SESSION_FILTER_ID:
-		return s->id == f->id;
-	case SESSION_FILTER_ADDRESS:
-		if (memcmp(&s->client, &f->address, sizeof(f->address)) == 0)
-			return true;
-		for (unsigned int i = 0; i < s->address_count; i++)
-			if (memcmp(&s->addresses[i], &f->address, sizeof(f->address)) == 0)
-				return true;
+	if (f->by_id && s->id != f->id)
 		return false;
+	if (f->by_address && !has_address(s, &f->address))
+		return false;
+	if (f->by_state && s->state != f->state)
+		return false;
+	if (f->by_subject) {
+		struct tls_session_description d;
+
+		session_tls_describe(s, &d);
+		if (strcmp(d.peer_subject, f->subject) != 0)
+			return false;
 	}
-	return false;
+	return true;
 }
 
 struct disconnect_request {
@@ -187,7 +210,5 @@ int session_admin_disconnect(const struct session_filter *f, enum session_end_re
 
 int session_admin_disconnect_all(enum session_end_reason reason)
 {
-	static const struct session_filter all = { .kind = SESSION_FILTER_ALL };
-
-	return session_admin_disconnect(&all, reason);
+	return session_admin_disconnect(NULL, reason);
 }

@@ -48,23 +48,25 @@ struct session_view {
 	struct tls_session_description tls;
 };
 
-enum session_filter_kind {
-	SESSION_FILTER_ALL,
-	SESSION_FILTER_ID,      /* the session with this id */
-	SESSION_FILTER_ADDRESS, /* sessions whose inner (bound) or outer address is this */
-};
-
+/* Which sessions a command is about: every criterion given must hold; none given, every session. */
 struct session_filter {
-	enum session_filter_kind kind;
+	bool by_id;
 	uint64_t id;
+	bool by_address;         /* its outer address, or one it has bound in the client prefix */
 	struct in6_addr address; /* IPv4 v4-mapped */
+	bool by_subject;         /* its client certificate's subject, exactly (a stolen laptop's) */
+	char subject[256];       /* as `clients` shows it: "CN=laptop-42.corp.example" */
+	bool by_state;
+	enum session_state state;
 };
 
 /**
- * Every session of every worker, in *views (malloc'd; the caller frees).
+ * The sessions of every worker that match f (NULL: all), at most limit of
+ * them (0: no limit), in *views (malloc'd; the caller frees). Each worker
+ * filters its own, so a lookup among 100,000 copies out one.
  * @return 0, -ENOMEM, or -EAGAIN when a worker did not answer.
  */
-int session_admin_list(struct session_view **views, uint32_t *count);
+int session_admin_list(const struct session_filter *f, uint32_t limit, struct session_view **views, uint32_t *count);
 
 /**
  * End every session that matches f (close_notify and FIN), on every worker,

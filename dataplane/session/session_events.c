@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include "session_events.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include <rte_ring.h>
 
+#include "rate_budget.h"
 #include "worker.h"
 
 static struct rte_ring *events;
@@ -60,6 +62,39 @@ void session_events_post(struct worker *w, const struct session *s, enum session
 		e->rx_packets = s->rx_packets;
 		e->tx_packets = s->tx_packets;
 	}
+	if (rte_ring_mp_enqueue(events, e) != 0) {
+		w->counters.session_events_dropped++;
+		free(e);
+	}
+}
+
+void session_events_refused(struct worker *w, const struct session *s, const char *reason, const char *text,
+			    const char *certificate)
+{
+	struct session_event *e;
+	struct timespec now;
+
+	if (!events)
+		return;
+	if (!rate_budget_take(&w->refusal_events, w->now_ms, SESSION_REFUSAL_EVENTS_PER_SECOND)) {
+		w->counters.session_refusal_events_limited++;
+		return;
+	}
+	e = calloc(1, sizeof(*e));
+	if (!e) {
+		w->counters.session_events_dropped++;
+		return;
+	}
+	clock_gettime(CLOCK_REALTIME, &now);
+	e->kind = SESSION_EVENT_REFUSED;
+	e->id = s->id;
+	e->worker = w->id;
+	e->time_ms = (uint64_t)now.tv_sec * 1000 + (uint64_t)now.tv_nsec / 1000000;
+	e->outer_address = s->client;
+	e->outer_port = s->client_port;
+	e->refusal.reason = reason;
+	e->refusal.text = text;
+	snprintf(e->refusal.certificate, sizeof(e->refusal.certificate), "%s", certificate ? certificate : "");
 	if (rte_ring_mp_enqueue(events, e) != 0) {
 		w->counters.session_events_dropped++;
 		free(e);

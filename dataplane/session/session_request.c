@@ -40,6 +40,23 @@ int session_request_begin(struct worker *w, struct session *s, enum session_stat
 	return 0;
 }
 
+/* The refusal event's reason for an HTTP status: "http_404". */
+static const char *http_refusal_name(unsigned int status)
+{
+	switch (status) {
+	case 400: return "http_400";
+	case 404: return "http_404";
+	case 405: return "http_405";
+	case 408: return "http_408";
+	case 411: return "http_411";
+	case 414: return "http_414";
+	case 431: return "http_431";
+	case 501: return "http_501";
+	case 505: return "http_505";
+	default: return "http_refused";
+	}
+}
+
 void session_refuse(struct worker *w, struct session *s, unsigned int status)
 {
 	char response[HTTP_RESPONSE_MAX_BYTES];
@@ -87,6 +104,8 @@ static bool offloader_verified_client(struct worker *w, struct session *s, const
 	if (!res->ssl_present || !(res->ssl_client & PROXY_SSL_CLIENT_SSL) || !(res->ssl_client & certificate) ||
 	    res->ssl_verify != 0) {
 		w->counters.proxy_client_cert_refused++;
+		session_events_refused(w, s, "proxy_client_certificate_missing", "certificates mode, and the PROXY "
+				       "header carries no verified client certificate", "");
 		log_peer(w, INFO, &s->client, s->client_port,
 			 "refused: certificates mode, and the PROXY header carries no verified client certificate "
 			 "(PP2_TYPE_SSL %s)",
@@ -111,6 +130,7 @@ static void proxy_header_step(struct worker *w, struct session *s)
 		return;
 	if (res.error != PROXY_OK) {
 		w->counters.proxy_header_rejected++;
+		session_events_refused(w, s, "proxy_header_rejected", proxy_protocol_error_text(res.error), "");
 		log_peer(w, INFO, &s->client, s->client_port, "PROXY header refused: %s",
 			 proxy_protocol_error_text(res.error));
 		session_close(w, s);
@@ -178,6 +198,8 @@ static void http_request_step(struct worker *w, struct session *s)
 	if (req.error != HTTP_REQUEST_NONE) {
 		log_peer(w, INFO, &s->client, s->client_port, "HTTP request refused with %d: %s",
 			 http_request_error_status(req.error), http_request_error_text(req.error));
+		session_events_refused(w, s, http_refusal_name(http_request_error_status(req.error)),
+				       http_request_error_text(req.error), "");
 		session_refuse(w, s, http_request_error_status(req.error));
 		return;
 	}

@@ -50,19 +50,40 @@ static void log_handshake_done(struct tls_session *t)
  * outer address, the reason, the certificate the client presented and
  * OpenSSL's own words.
  */
+/* The last refusal on this thread: read by the session layer right after TLS_SESSION_FAILED. */
+static __thread struct {
+	const SSL *ssl;
+	enum tls_failure why;
+	char certificate[sizeof(((struct tls_refusal *)0)->certificate)];
+} last_refusal;
+
+bool tls_session_refusal(const struct tls_session *t, struct tls_refusal *r)
+{
+	if (!t->ssl || last_refusal.ssl != t->ssl)
+		return false;
+	r->reason = tls_failure_name(last_refusal.why);
+	r->text = tls_failure_text(last_refusal.why);
+	snprintf(r->certificate, sizeof(r->certificate), "%s", last_refusal.certificate);
+	last_refusal.ssl = NULL;
+	return true;
+}
+
 static void handshake_failed(struct tls_session *t, bool peer_closed)
 {
 	struct worker *w = t->transport.w;
 	enum tls_failure why = tls_failure_classify(t->ssl, peer_closed);
+	char *certificate = last_refusal.certificate;
 
 	tls_failure_count(w, why);
+	last_refusal.ssl = t->ssl;
+	last_refusal.why = why;
+	tls_failure_presented_certificate(t->ssl, certificate, sizeof(last_refusal.certificate));
 	if (rte_log_can_log(RTE_LOGTYPE_IPHTTPS, RTE_LOG_INFO) && t->transport.conn) {
 		struct in6_addr peer;
 		uint16_t port;
-		char openssl[256], certificate[512];
+		char openssl[256];
 
 		tcp_peer_address(t->transport.conn, &peer, &port);
-		tls_failure_presented_certificate(t->ssl, certificate, sizeof(certificate));
 		tls_error_text(openssl, sizeof(openssl));
 		log_peer(w, INFO, &peer, port, "TLS handshake refused (%s): %s%s%s%s%s", tls_failure_name(why),
 			 tls_failure_text(why), certificate[0] ? "; presented " : "", certificate,

@@ -71,6 +71,16 @@ void tls_session_detach_transport(struct tls_session *t);
  */
 bool tls_session_finish_job(struct tls_session *t);
 
+/* Why the last handshake of this thread that failed did (tls_failure.h), for the session layer's event. */
+struct tls_refusal {
+	const char *reason;  /* tls_failure_name: "client_certificate_revoked" */
+	const char *text;    /* tls_failure_text */
+	char certificate[320]; /* "subject=...; issuer=..." the client presented, or "" */
+};
+
+/** What t's failed handshake (TLS_SESSION_FAILED just now) was. @return false when it is not known. */
+bool tls_session_refusal(const struct tls_session *t, struct tls_refusal *r);
+
 /* What the operator sees of a session's TLS (`iphttpsctl clients`). */
 struct tls_session_description {
 	char version[16];  /* "TLSv1.3"; empty before the handshake ends */

@@ -65,6 +65,10 @@ if ! topo_up || ! TOPO_CONFIG=$TOPO_REPO/tests/netns/configs/sessions-certificat
 	echo "FAIL: lab topology and appliance start"
 	exit 1
 fi
+# The operator's view while it happens: iphttpsctl monitor, for the whole test.
+topo_ctl monitor > "$TOPO_STATE/monitor.txt" 2>&1 &
+MONITOR_PID=$!
+sleep 0.3
 
 # ---- the appliance refuses the client: Windows shows 0x80090326 (SEC_E_ILLEGAL_MESSAGE)
 refused tls_failed_client_certificate_missing \
@@ -134,6 +138,16 @@ topo_in client curl -s -m 3 -o /dev/null --cacert "$PKI/ca.crt" --cert "$PKI/cli
 sleep 0.3
 check "a wrong URI (the client's URL): answered 404 and counted" test "$(counter http_status_404)" -eq $((before + 1))
 check "  and logged at info with the status" grep -q "peer 192.0.2.2 port [0-9]*: HTTP request refused with 404" "$LOG"
+
+# ---- the monitor saw them as they happened
+kill "$MONITOR_PID" 2>/dev/null; wait "$MONITOR_PID" 2>/dev/null
+grep refused "$TOPO_STATE/monitor.txt" | head -3 | sed 's/^/    /'
+check "monitor shows each refusal with the address, the reason and the presented certificate" \
+	bash -c 'grep -q "refused    192.0.2.2:[0-9]* on worker 0: client_certificate_revoked: the client certificate is revoked (tls.client_crl); presented subject=CN = revoked.iphttps.test; issuer=CN = iphttps lab CA" "$1" &&
+		grep -q "refused    192.0.2.2:[0-9]* on worker 0: client_alert_unknown_ca: " "$1" &&
+		grep -q "refused    192.0.2.2:[0-9]* on worker 0: closed_before_request: " "$1" &&
+		grep -q "refused    192.0.2.2:[0-9]* on worker 0: http_404: " "$1"' _ "$TOPO_STATE/monitor.txt"
+check "one line for each of the 12 refusals" test "$(grep -c " refused " "$TOPO_STATE/monitor.txt")" -eq 12
 
 # ---- the same counts in /metrics, one family with the reason as its label
 topo_in gw curl -s --max-time 5 http://127.0.0.1:9464/metrics > "$TOPO_STATE/metrics.txt"

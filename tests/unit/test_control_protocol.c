@@ -46,6 +46,22 @@ static void test_every_command_parses(void)
 	CU_ASSERT_EQUAL(req.drain_seconds, 30);
 	CU_ASSERT_EQUAL(parse("{\"command\": \"monitor\"}"), 0);
 	CU_ASSERT_EQUAL(req.command, CONTROL_MONITOR);
+	CU_ASSERT_EQUAL(parse("{\"command\": \"show\", \"section\": \"config\"}"), 0);
+	CU_ASSERT_TRUE(req.show_config);
+	CU_ASSERT_EQUAL(parse("{\"command\": \"clients\", \"address\": \"192.0.2.2\", \"subject\": \"CN=pc1\", "
+			      "\"state\": \"link_up\", \"limit\": 5}"), 0);
+	CU_ASSERT_STRING_EQUAL(req.address, "192.0.2.2");
+	CU_ASSERT_STRING_EQUAL(req.subject, "CN=pc1");
+	CU_ASSERT_STRING_EQUAL(req.state, "link_up");
+	CU_ASSERT_EQUAL(req.limit, 5);
+	CU_ASSERT_EQUAL(parse("{\"command\": \"disconnect\", \"subject\": \"CN=stolen, O=Corp\"}"), 0);
+	CU_ASSERT_STRING_EQUAL(req.subject, "CN=stolen, O=Corp");
+	CU_ASSERT_STRING_EQUAL(req.target, "");
+	CU_ASSERT_EQUAL(parse("{\"command\": \"log-level\"}"), 0);
+	CU_ASSERT_EQUAL(req.command, CONTROL_LOG_LEVEL);
+	CU_ASSERT_STRING_EQUAL(req.level, "");
+	CU_ASSERT_EQUAL(parse("{\"command\": \"log-level\", \"level\": \"debug\"}"), 0);
+	CU_ASSERT_STRING_EQUAL(req.level, "debug");
 }
 
 static void test_format_then_parse_round_trips(void)
@@ -58,6 +74,10 @@ static void test_format_then_parse_round_trips(void)
 		{ .command = CONTROL_LINK, .enable = true },
 		{ .command = CONTROL_SHUTDOWN, .drain_seconds = 86400 },
 		{ .command = CONTROL_MONITOR },
+		{ .command = CONTROL_SHOW, .show_config = true },
+		{ .command = CONTROL_CLIENTS, .address = "2001:db8::1", .subject = "CN=a", .state = "link_up", .limit = 9 },
+		{ .command = CONTROL_DISCONNECT, .subject = "CN=stolen-laptop" },
+		{ .command = CONTROL_LOG_LEVEL, .level = "warning" },
 	};
 
 	for (size_t i = 0; i < sizeof(in) / sizeof(in[0]); i++) {
@@ -87,6 +107,7 @@ static void test_bad_requests_are_refused_with_the_reason(void)
 		{ "{\"command\": \"show\", \"verbose\": true}", "verbose" },
 		{ "{\"command\": \"show\", \"command\": \"clients\"}", "not JSON" }, /* duplicate key */
 		{ "{\"command\": \"disconnect\"}", "target" },
+		{ "{\"command\": \"disconnect\"}", "subject" },
 		{ "{\"command\": \"disconnect\", \"target\": 5}", "string" },
 		{ "{\"command\": \"disconnect\", \"target\": \"\"}", "target" },
 		{ "{\"command\": \"disconnect\", \"target\": \"a\\nb\"}", "control character" },
@@ -100,6 +121,12 @@ static void test_bad_requests_are_refused_with_the_reason(void)
 		{ "{\"command\": \"shutdown\", \"drain_seconds\": 999999999}", "drain_seconds" },
 		{ "{\"command\": \"reload\", \"file\": [\"a\"]}", "file" },
 		{ "{\"command\": \"monitor\", \"filter\": \"connect\"}", "filter" },
+		{ "{\"command\": \"show\", \"section\": \"secrets\"}", "secrets" },
+		{ "{\"command\": \"clients\", \"limit\": 0}", "limit" },
+		{ "{\"command\": \"clients\", \"limit\": \"ten\"}", "limit" },
+		{ "{\"command\": \"clients\", \"state\": 3}", "state" },
+		{ "{\"command\": \"disconnect\", \"target\": \"1\", \"subject\": \"CN=a\"}", "one of them" },
+		{ "{\"command\": \"log-level\", \"level\": \"verbose\"}", "verbose" },
 	};
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {

@@ -1337,7 +1337,7 @@ static void test_session_admin_list_disconnect_admission(void)
 	struct tls_peer *a, *b;
 	struct session *sa, *sb;
 	struct session_view *views;
-	struct session_filter f = { .kind = SESSION_FILTER_ID };
+	struct session_filter f = { .by_id = true };
 	struct peer peer;
 	struct seg syn, out;
 	uint32_t count;
@@ -1352,7 +1352,7 @@ static void test_session_admin_list_disconnect_admission(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(sb);
 	CU_ASSERT_NOT_EQUAL(sa->id, sb->id);
 	CU_ASSERT_EQUAL(session_admin_count(NULL), 2);
-	CU_ASSERT_EQUAL_FATAL(session_admin_list(&views, &count), 0);
+	CU_ASSERT_EQUAL_FATAL(session_admin_list(NULL, 0, &views, &count), 0);
 	CU_ASSERT_EQUAL_FATAL(count, 2);
 	for (uint32_t i = 0; i < count; i++) {
 		CU_ASSERT_EQUAL(views[i].state, SESSION_LINK_UP);
@@ -1361,6 +1361,28 @@ static void test_session_admin_list_disconnect_admission(void)
 		CU_ASSERT_TRUE(views[i].id == sa->id || views[i].id == sb->id);
 	}
 	free(views);
+	/* Filtered on the workers (`iphttpsctl clients --...`): every criterion given must hold. */
+	f.id = sb->id;
+	CU_ASSERT_EQUAL_FATAL(session_admin_list(&f, 0, &views, &count), 0);
+	CU_ASSERT_EQUAL(count, 1);
+	CU_ASSERT_TRUE(count == 1 && views[0].id == sb->id);
+	free(views);
+	f.by_state = true;
+	f.state = SESSION_HTTP_REQUEST;
+	CU_ASSERT_EQUAL_FATAL(session_admin_list(&f, 0, &views, &count), 0);
+	CU_ASSERT_EQUAL(count, 0); /* its id, but not that state */
+	free(views);
+	f = (struct session_filter){ .by_state = true, .state = SESSION_LINK_UP };
+	CU_ASSERT_EQUAL_FATAL(session_admin_list(&f, 1, &views, &count), 0);
+	CU_ASSERT_EQUAL(count, 1); /* two match; the limit is one */
+	free(views);
+	f = (struct session_filter){ .by_subject = true };
+	snprintf(f.subject, sizeof(f.subject), "CN=nobody");
+	CU_ASSERT_EQUAL_FATAL(session_admin_list(&f, 0, &views, &count), 0);
+	CU_ASSERT_EQUAL(count, 0); /* mode none: no certificate, no subject */
+	CU_ASSERT_EQUAL(session_admin_disconnect(&f, SESSION_END_DISCONNECTED), 0);
+	free(views);
+	f = (struct session_filter){ .by_id = true };
 
 	/* By id: only that one. */
 	f.id = sa->id;
@@ -1369,7 +1391,8 @@ static void test_session_admin_list_disconnect_admission(void)
 	CU_ASSERT_EQUAL(sb->state, SESSION_LINK_UP);
 	CU_ASSERT_EQUAL(session_admin_disconnect(&f, SESSION_END_DISCONNECTED), 0); /* closing already: not counted twice */
 	/* By an address it bound: b's link-local, learned from its traffic. */
-	f.kind = SESSION_FILTER_ADDRESS;
+	f.by_id = false;
+	f.by_address = true;
 	inet_pton(AF_INET6, "2001:db8:c1::dead", &f.address);
 	CU_ASSERT_EQUAL(session_admin_disconnect(&f, SESSION_END_DISCONNECTED), 0);
 	CU_ASSERT_EQUAL(sb->state, SESSION_LINK_UP);
@@ -1406,7 +1429,7 @@ static void test_session_events_up_and_down(void)
 	struct tls_peer *tp;
 	struct session *s;
 	struct session_event *e;
-	struct session_filter f = { .kind = SESSION_FILTER_ID };
+	struct session_filter f = { .by_id = true };
 	uint8_t pkt[48 + 8];
 	uint64_t id;
 
