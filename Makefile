@@ -304,11 +304,12 @@ install-appliance: $(BUILD)/iphttpsd $(BUILD)/iphttpsctl
 
 install-client: $(BUILD)/iphttps-client
 	$(INSTALL) -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(UNITDIR) \
-		$(DESTDIR)$(SYSCONFDIR)/iphttps-client
+		$(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(SYSCONFDIR)/iphttps-client
 	$(INSTALL) -m 0755 $(BUILD)/iphttps-client $(DESTDIR)$(SBINDIR)/
 	$(INSTALL) -m 0644 man/man8/iphttps-client.8 $(DESTDIR)$(MANDIR)/man8/
 	sed 's#/usr/sbin/#$(SBINDIR)/#g' deploy/iphttps-client.service > $(DESTDIR)$(UNITDIR)/iphttps-client.service
 	chmod 0644 $(DESTDIR)$(UNITDIR)/iphttps-client.service
+	$(INSTALL) -m 0644 deploy/iphttps-client.sysusers $(DESTDIR)$(SYSUSERSDIR)/iphttps-client.conf
 	test -e $(DESTDIR)$(SYSCONFDIR)/iphttps-client/iphttps-client.yaml || \
 		$(INSTALL) -m 0644 deploy/iphttps-client.yaml $(DESTDIR)$(SYSCONFDIR)/iphttps-client/iphttps-client.yaml
 
@@ -318,7 +319,7 @@ uninstall:
 		$(DESTDIR)$(MANDIR)/man8/iphttpsd.8 $(DESTDIR)$(MANDIR)/man8/iphttpsctl.8 \
 		$(DESTDIR)$(MANDIR)/man8/iphttps-client.8 $(DESTDIR)$(MANDIR)/man5/iphttpsd.yaml.5 \
 		$(DESTDIR)$(UNITDIR)/iphttpsd.service $(DESTDIR)$(UNITDIR)/iphttps-client.service \
-		$(DESTDIR)$(SYSUSERSDIR)/iphttpsd.conf \
+		$(DESTDIR)$(SYSUSERSDIR)/iphttpsd.conf $(DESTDIR)$(SYSUSERSDIR)/iphttps-client.conf \
 		$(DESTDIR)$(SYSCONFDIR)/logrotate.d/iphttpsd $(DESTDIR)$(DOCDIR)/grafana-iphttps.json
 	-rmdir $(DESTDIR)$(DOCDIR)
 

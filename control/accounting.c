@@ -19,7 +19,8 @@ int accounting_open(const char *path)
 	accounting_close();
 	if (!path[0])
 		return 0;
-	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+	/* Never through a link: root must not be led to append to a file of someone's choosing. */
+	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0640);
 	file = fd >= 0 ? fdopen(fd, "a") : NULL;
 	if (!file) {
 		log_error("accounting file %s: %s; session records are not written", path, strerror(errno));

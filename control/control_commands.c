@@ -5,6 +5,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -294,7 +295,37 @@ static json_t *log_level(const char *level)
 			 "until_reload", appliance.log_level_overridden);
 }
 
-json_t *control_commands_run(const struct control_request *req, char *err, size_t err_len)
+/*
+ * `reload FILE` makes the daemon, as root, read FILE and the certificate and
+ * key files it names. A member of the socket group is an operator, not root:
+ * from anyone but root the file must be under the directory of the
+ * configuration in force (its real path, links resolved), so that the group
+ * cannot have root read a YAML of its own making from elsewhere.
+ */
+static bool reload_file_allowed(const char *file, uid_t peer_uid, char *err, size_t err_len)
+{
+	char dir[PATH_MAX], real[PATH_MAX], *slash;
+	size_t n;
+
+	if (peer_uid == 0)
+		return true;
+	snprintf(dir, sizeof(dir), "%s", appliance.config_path);
+	slash = strrchr(dir, '/');
+	if (slash)
+		*slash = '\0';
+	if (!realpath(slash ? (dir[0] ? dir : "/") : ".", dir) || !realpath(file, real)) {
+		snprintf(err, err_len, "reload %s: %s", file, strerror(errno));
+		return false;
+	}
+	n = strlen(dir);
+	if (strncmp(real, dir, n) == 0 && (real[n] == '/' || (n == 1 && dir[0] == '/')))
+		return true;
+	snprintf(err, err_len, "reload %s: only root may name a file outside %s (the configuration's directory); "
+		 "put the file there, or reload without a file", file, dir);
+	return false;
+}
+
+json_t *control_commands_run(const struct control_request *req, uid_t peer_uid, char *err, size_t err_len)
 {
 	json_t *result = NULL;
 
@@ -308,6 +339,8 @@ json_t *control_commands_run(const struct control_request *req, char *err, size_
 	case CONTROL_LOG_LEVEL:
 		return log_level(req->level);
 	case CONTROL_RELOAD:
+		if (req->file[0] && !reload_file_allowed(req->file, peer_uid, err, err_len))
+			return NULL;
 		return config_reload(req->file, &result, err, err_len) == 0 ? result : NULL;
 	case CONTROL_AUTH_MODE:
 		if ((appliance.config->iphttps.authentication == CONFIG_AUTH_CERTIFICATES) == req->auth_certificates)

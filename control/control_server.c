@@ -44,19 +44,43 @@ static int listen_fd = -1;
 static char socket_path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 static struct control_connection connections[CONTROL_MAX_CONNECTIONS];
 
-/* Make the directory the socket lives in (one level, as /run/iphttps). */
+/*
+ * Make the directory the socket lives in (one level, as /run/iphttps), and
+ * check that nobody else can replace what is in it: a real directory (not a
+ * link) of ours, writable by no one else unless sticky (/tmp). Then the
+ * socket's path names our socket from bind to unlink.
+ */
 static int make_parent(const char *path, char *err, size_t err_len)
 {
 	char dir[sizeof(socket_path)];
 	char *slash;
+	struct stat st;
 
 	snprintf(dir, sizeof(dir), "%s", path);
 	slash = strrchr(dir, '/');
-	if (!slash || slash == dir)
-		return 0;
-	*slash = '\0';
-	if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
+	if (!slash)
+		snprintf(dir, sizeof(dir), ".");
+	else if (slash == dir)
+		snprintf(dir, sizeof(dir), "/");
+	else
+		*slash = '\0';
+	if (slash && slash != dir && mkdir(dir, 0755) != 0 && errno != EEXIST) {
 		snprintf(err, err_len, "control.socket: cannot create %s: %s", dir, strerror(errno));
+		return -1;
+	}
+	if (lstat(dir, &st) != 0) {
+		snprintf(err, err_len, "control.socket: %s: %s", dir, strerror(errno));
+		return -1;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		snprintf(err, err_len, "control.socket: %s is not a directory (a symbolic link?): the socket's directory "
+			 "must be a real one", dir);
+		return -1;
+	}
+	if (st.st_uid != geteuid() || ((st.st_mode & (S_IWGRP | S_IWOTH)) && !(st.st_mode & S_ISVTX))) {
+		snprintf(err, err_len, "control.socket: %s (owner uid %u, mode %04o) is not iphttpsd's alone: another user "
+			 "could replace the socket; use a directory of uid %u that only it can write to (/run/iphttps)",
+			 dir, (unsigned int)st.st_uid, (unsigned int)(st.st_mode & 07777), (unsigned int)geteuid());
 		return -1;
 	}
 	return 0;
@@ -112,25 +136,34 @@ int control_server_open(const struct config_control *control, char *err, size_t 
 		unlink(control->socket); /* left by a daemon that did not stop cleanly */
 	}
 	listen_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (listen_fd < 0 || bind(listen_fd, (struct sockaddr *)&addr, sizeof(addr)) != 0 ||
-	    listen(listen_fd, 64) != 0) {
+	if (listen_fd < 0) {
+		snprintf(err, err_len, "control.socket: %s: %s", control->socket, strerror(errno));
+		goto fail;
+	}
+	/* The mode is the socket's from its creation (the umask bind applies), and
+	 * the group is set before listen(): no one connects before both hold. No
+	 * chmod or chown by path after the fact, which would follow a link. */
+	mode_t old_umask = umask(~control->socket_mode & 0777);
+	int bound = bind(listen_fd, (struct sockaddr *)&addr, sizeof(addr));
+
+	umask(old_umask);
+	if (bound != 0) {
 		snprintf(err, err_len, "control.socket: %s: %s", control->socket, strerror(errno));
 		goto fail;
 	}
 	snprintf(socket_path, sizeof(socket_path), "%s", control->socket);
-	if (chmod(socket_path, control->socket_mode) != 0) {
-		snprintf(err, err_len, "control.socket: chmod %o %s: %s", control->socket_mode, socket_path,
-			 strerror(errno));
-		goto fail;
-	}
 	if (control->socket_group[0]) {
 		struct group *g = getgrnam(control->socket_group);
 
-		if (!g || chown(socket_path, (uid_t)-1, g->gr_gid) != 0) {
+		if (!g || fchownat(AT_FDCWD, socket_path, (uid_t)-1, g->gr_gid, AT_SYMLINK_NOFOLLOW) != 0) {
 			snprintf(err, err_len, "control.socket_group: '%s': %s", control->socket_group,
-				 g ? strerror(errno) : "no such group");
+				 g ? strerror(errno) : "no such group (the package makes iphttps: systemd-sysusers)");
 			goto fail;
 		}
+	}
+	if (listen(listen_fd, 64) != 0) {
+		snprintf(err, err_len, "control.socket: %s: listen: %s", control->socket, strerror(errno));
+		goto fail;
 	}
 	return 0;
 fail:
@@ -244,7 +277,7 @@ static void serve(struct control_connection *c)
 		respond_error(c, err);
 		return;
 	}
-	result = control_commands_run(&req, err, sizeof(err));
+	result = control_commands_run(&req, c->peer.uid, err, sizeof(err));
 	if (!result) {
 		respond_error(c, err);
 		return;
@@ -351,8 +384,12 @@ static void accept_new(uint64_t now_ms)
 			c->fd = -1;
 			return;
 		}
-		if (getsockopt(c->fd, SOL_SOCKET, SO_PEERCRED, &c->peer, &len) != 0)
-			memset(&c->peer, 0, sizeof(c->peer));
+		if (getsockopt(c->fd, SOL_SOCKET, SO_PEERCRED, &c->peer, &len) != 0) {
+			/* Unknown is nobody, never root. */
+			c->peer.pid = 0;
+			c->peer.uid = (uid_t)-1;
+			c->peer.gid = (gid_t)-1;
+		}
 		c->deadline_ms = now_ms + CONTROL_EXCHANGE_TIMEOUT_MS;
 		c->in_len = 0;
 	}

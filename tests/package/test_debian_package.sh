@@ -70,6 +70,8 @@ for prog in iphttpsd iphttpsctl iphttps-client; do
 		grep -q "^$prog $version\$" <<<"$out"
 done
 check "the package made the group of the control socket (sysusers.d: iphttps)" getent group iphttps
+check "and the client's package its user, with no shell (sysusers.d: iphttps-client)" \
+	bash -c 'getent passwd iphttps-client | grep -q ":/usr/sbin/nologin$"'
 out=$(iphttpsctl check /etc/iphttps/iphttpsd.yaml 2>&1)
 rc=$?
 check "iphttpsctl check on the installed example, before certificates are there, names the missing file" \

@@ -22,6 +22,15 @@ rc=$?
 check "systemd-analyze verify accepts deploy/iphttps-client.service, without a warning" \
 	bash -c '[ "$1" -eq 0 ] && [ -z "$2" ]' _ "$rc" "$out"
 
+# The sandbox systemd itself measures: the exposure deploy/README.md states.
+out=$(systemd-analyze security --offline=yes "$tmp/iphttps-client.service" 2>&1 | grep "Overall exposure level")
+echo "    $out"
+check "systemd-analyze security rates the client's unit 2.5 or less (OK; deploy/README.md)" \
+	python3 -c 'import re,sys; m=re.search(r"level for .*: ([0-9.]+) ", sys.argv[1]); sys.exit(not (m and float(m.group(1)) <= 2.5))' "$out"
+check "it runs as its own user with CAP_NET_ADMIN alone" \
+	bash -c 'grep -qx "User=iphttps-client" "$1" && grep -qx "CapabilityBoundingSet=CAP_NET_ADMIN" "$1" && grep -qx "AmbientCapabilities=CAP_NET_ADMIN" "$1"' \
+	_ deploy/iphttps-client.service
+
 # The appliance's unit, with this build's binaries.
 sed "s#/usr/sbin/#$PWD/$build/#g" deploy/iphttpsd.service > "$tmp/iphttpsd.service"
 out=$(MANPATH=$PWD/man: systemd-analyze verify "$tmp/iphttpsd.service" 2>&1)

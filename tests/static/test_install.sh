@@ -19,7 +19,7 @@ check "make install DESTDIR=... PREFIX=/opt/iphttps succeeds" test "$rc" -eq 0
 missing=""
 for f in sbin/iphttpsd sbin/iphttpsctl sbin/iphttps-client share/man/man8/iphttpsd.8 share/man/man8/iphttpsctl.8 \
 	share/man/man8/iphttps-client.8 share/man/man5/iphttpsd.yaml.5 lib/systemd/system/iphttpsd.service \
-	lib/systemd/system/iphttps-client.service lib/sysusers.d/iphttpsd.conf; do
+	lib/systemd/system/iphttps-client.service lib/sysusers.d/iphttpsd.conf lib/sysusers.d/iphttps-client.conf; do
 	[ -e "$root/opt/iphttps/$f" ] || missing+=" $f"
 done
 for f in /etc/iphttps/iphttpsd.yaml /etc/iphttps-client/iphttps-client.yaml /etc/logrotate.d/iphttpsd; do
