@@ -44,9 +44,11 @@ INC_dataplane/tls    := $(INC_dataplane/tcp) -Idataplane/tls
 INC_dataplane/session:= $(INC_dataplane/tls) -Idataplane/session
 INC_dataplane/link   := $(INC_dataplane/session) -Idataplane/link
 INC_dataplane        := $(INC_dataplane/link) -Idataplane
-INC_control          := $(INC_dataplane) -Icontrol
-# iphttpsctl never sees the datapath: the shared headers and the config loader only.
-INC_ctl              := -Iinclude -Icontrol
+# The configuration loader three programs link (conf/): the shared headers and itself.
+INC_conf             := -Iinclude -Iconf
+INC_control          := $(INC_dataplane) -Iconf -Icontrol
+# iphttpsctl never sees the datapath nor the control plane: the shared headers and the config loader only.
+INC_ctl              := -Iinclude -Iconf
 # The include flags of the folder a source file is in.
 inc_of = $(INC_$(patsubst %/,%,$(dir $(1))))
 
@@ -54,17 +56,17 @@ inc_of = $(INC_$(patsubst %/,%,$(dir $(1))))
 print-layer-flags:
 	@echo $(CFLAGS_BASE) $(INC_$(LAYER)) $(DPDK_CFLAGS)
 
-CONFIG_SRC    := control/config.c control/config_yaml.c control/config_json.c
+CONFIG_SRC    := conf/config.c conf/config_yaml.c conf/config_json.c
 PROTO_SRC     := $(wildcard proto/*.c)
 DATAPLANE_SRC := $(PROTO_SRC) $(wildcard dataplane/*/*.c dataplane/*.c)
-HEADERS       := $(wildcard include/*.h proto/*.h dataplane/*.h dataplane/*/*.h control/*.h)
+HEADERS       := $(wildcard include/*.h proto/*.h dataplane/*.h dataplane/*/*.h conf/*.h control/*.h)
 
 # The datapath is compiled once into objects that the daemon and every datapath
 # test link (each object depends on every header: simple, and never stale).
 DATAPLANE_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(DATAPLANE_SRC))
 CONFIG_OBJ    := $(patsubst %.c,$(BUILD)/obj/%.o,$(CONFIG_SRC))
 # The control plane: every control/ file but the two other programs' mains.
-CONTROL_SRC   := $(filter-out $(CONFIG_SRC) control/iphttpsctl.c,$(wildcard control/*.c))
+CONTROL_SRC   := $(wildcard control/*.c)
 DAEMON_OBJ    := $(DATAPLANE_OBJ) $(CONFIG_OBJ) $(patsubst %.c,$(BUILD)/obj/%.o,$(CONTROL_SRC))
 
 # The version all three programs print (include/version.h): the release, and
@@ -103,15 +105,15 @@ $(BUILD)/iphttpsd: $(DAEMON_OBJ) $(VERSION_SRC) | $(BUILD)
 	$(CC) $(CFLAGS_BASE) $(CFLAGS) -o $@ $(DAEMON_OBJ) $(VERSION_SRC) $(DPDK_LIBS) $(SSL_LIBS) $(YAML_LIBS) $(JSON_LIBS) $(MHD_LIBS) $(SYSTEMD_LIBS) $(LDFLAGS)
 
 # iphttpsctl: the config loader (check) and the control protocol, never the datapath.
-CTL_SRC := control/iphttpsctl.c control/control_protocol.c $(CONFIG_SRC)
-$(BUILD)/iphttpsctl: $(CTL_SRC) $(VERSION_SRC) $(wildcard include/*.h control/*.h) | $(BUILD)
+CTL_SRC := iphttpsctl/iphttpsctl.c control/control_protocol.c $(CONFIG_SRC)
+$(BUILD)/iphttpsctl: $(CTL_SRC) $(VERSION_SRC) $(wildcard include/*.h conf/*.h) | $(BUILD)
 	$(CC) $(CFLAGS_BASE) $(INC_ctl) $(CFLAGS) -o $@ $(CTL_SRC) $(VERSION_SRC) $(YAML_LIBS) $(JSON_LIBS) $(LDFLAGS)
 
 # iphttps-client links the pure proto/ code the appliance links, never the datapath.
 # It also links the appliance's YAML schema walker, so its config errors read the same.
-CLIENT_SRC := $(wildcard client/*.c) proto/framer.c proto/http_status.c proto/client_request.c control/config_yaml.c
-$(BUILD)/iphttps-client: $(CLIENT_SRC) $(VERSION_SRC) $(wildcard client/*.h proto/*.h include/*.h) control/config_yaml.h | $(BUILD)
-	$(CC) $(CFLAGS_BASE) -Iclient $(INC_proto) -Icontrol $(CFLAGS) -o $@ $(CLIENT_SRC) $(VERSION_SRC) $(SSL_LIBS) $(JSON_LIBS) $(YAML_LIBS) $(MNL_LIBS) $(LDFLAGS)
+CLIENT_SRC := $(wildcard client/*.c) proto/framer.c proto/http_status.c proto/client_request.c conf/config_yaml.c
+$(BUILD)/iphttps-client: $(CLIENT_SRC) $(VERSION_SRC) $(wildcard client/*.h proto/*.h include/*.h) conf/config_yaml.h | $(BUILD)
+	$(CC) $(CFLAGS_BASE) -Iclient $(INC_proto) -Iconf $(CFLAGS) -o $@ $(CLIENT_SRC) $(VERSION_SRC) $(SSL_LIBS) $(JSON_LIBS) $(YAML_LIBS) $(MNL_LIBS) $(LDFLAGS)
 
 # The lab's certificates: generated, never committed (config/ examples refer to them).
 config/pki/server.crt: tests/lib/make-pki.sh
@@ -120,15 +122,15 @@ config/pki/server.crt: tests/lib/make-pki.sh
 # Unit tests (CUnit): one binary per module.
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/%,$(wildcard tests/unit/test_*.c))
 
-$(BUILD)/test_config: tests/unit/test_config.c $(CONFIG_SRC) $(wildcard include/*.h control/*.h) | $(BUILD)
+$(BUILD)/test_config: tests/unit/test_config.c $(CONFIG_SRC) $(wildcard include/*.h conf/*.h) | $(BUILD)
 	$(CC) $(CFLAGS_BASE) $(INC_ctl) $(CFLAGS) -o $@ tests/unit/test_config.c $(CONFIG_SRC) $(YAML_LIBS) $(JSON_LIBS) $(CUNIT_LIBS)
 
 # The control plane's pure parts: the protocol, and the reload diff with the config loader.
 $(BUILD)/test_control_protocol: tests/unit/test_control_protocol.c control/control_protocol.c include/control_protocol.h tests/unit/unit_runner.h | $(BUILD)
 	$(CC) $(CFLAGS_BASE) $(INC_ctl) $(CFLAGS) -o $@ $(filter %.c,$^) $(JSON_LIBS) $(CUNIT_LIBS)
 
-$(BUILD)/test_config_diff: tests/unit/test_config_diff.c control/config_diff.c $(CONFIG_SRC) $(wildcard include/*.h control/*.h) tests/unit/unit_runner.h | $(BUILD)
-	$(CC) $(CFLAGS_BASE) $(INC_ctl) $(CFLAGS) -o $@ $(filter %.c,$^) $(YAML_LIBS) $(JSON_LIBS) $(CUNIT_LIBS)
+$(BUILD)/test_config_diff: tests/unit/test_config_diff.c control/config_diff.c $(CONFIG_SRC) $(wildcard include/*.h conf/*.h control/*.h) tests/unit/unit_runner.h | $(BUILD)
+	$(CC) $(CFLAGS_BASE) $(INC_ctl) -Icontrol $(CFLAGS) -o $@ $(filter %.c,$^) $(YAML_LIBS) $(JSON_LIBS) $(CUNIT_LIBS)
 
 # Tests of the pure parsers link only the module they test.
 PURE_CFLAGS = $(CFLAGS_BASE) $(INC_proto) $(CFLAGS)
@@ -166,8 +168,8 @@ $(BUILD)/test_socks5: tests/unit/test_socks5.c client/socks5.c client/socks5.h t
 $(BUILD)/test_client_status: tests/unit/test_client_status.c client/client_status.c client/client_status.h tests/unit/unit_runner.h | $(BUILD)
 	$(CC) $(CFLAGS_BASE) -Iinclude -Iproto -Iclient $(CFLAGS) -o $@ $(filter %.c,$^) $(JSON_LIBS) $(CUNIT_LIBS)
 
-$(BUILD)/test_client_config: tests/unit/test_client_config.c client/client_config.c client/client_config.h client/link_liveness.h client/proxy_url.c control/config_yaml.c control/config_yaml.h tests/unit/unit_runner.h | $(BUILD)
-	$(CC) $(CFLAGS_BASE) -Iinclude -Iproto -Iclient -Icontrol $(CFLAGS) -o $@ $(filter %.c,$^) $(YAML_LIBS) $(CUNIT_LIBS)
+$(BUILD)/test_client_config: tests/unit/test_client_config.c client/client_config.c client/client_config.h client/link_liveness.h client/proxy_url.c conf/config_yaml.c conf/config_yaml.h tests/unit/unit_runner.h | $(BUILD)
+	$(CC) $(CFLAGS_BASE) -Iinclude -Iproto -Iclient -Iconf $(CFLAGS) -o $@ $(filter %.c,$^) $(YAML_LIBS) $(CUNIT_LIBS)
 
 $(BUILD)/test_nd_packets: tests/unit/test_nd_packets.c client/nd_packets.c client/nd_packets.h client/ra_policy.c client/ra_policy.h tests/unit/unit_runner.h | $(BUILD)
 	$(CC) $(CFLAGS_BASE) -Iinclude -Iproto -Iclient $(CFLAGS) -o $@ $(filter %.c,$^) $(CUNIT_LIBS)

@@ -4,7 +4,7 @@
 
 /*
  * iphttps-client's YAML file (deploy/iphttps-client.yaml shows every key),
- * read with the appliance's own schema walker (control/config_yaml.c), so
+ * read with the appliance's own schema walker (conf/config_yaml.c), so
  * errors read the same: file:line:col and what is wrong, all of them in one
  * run. Paths in it are relative to the file. Command-line options override
  * what the file says (iphttps_client.c applies the file first).

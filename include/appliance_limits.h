@@ -5,7 +5,7 @@
 /*
  * The configurable limits: the sizes of the typed config, every setting's
  * range and default, with the unit in the name. The config schema
- * (control/config.c) refers to these names so a limit is changed in one
+ * (conf/config.c) refers to these names so a limit is changed in one
  * place. Each datapath layer's fixed constants are in one enum in its own
  * main header (docs/ARCHITECTURE.md, "Limits and timeouts").
  */

@@ -4,7 +4,7 @@
 Layers, lowest first: include/ (shared by all), proto/, then dataplane/core,
 net, tcp, tls, session, link, and dataplane/*.[ch] at the top. A file may
 include headers of its own layer and the layers below; never a header of a
-layer above, never one of control/, and never by a path (a path include
+layer above, never one of control/ or conf/ (the config loader), and never by a path (a path include
 would get round the per-layer include directories the Makefile gives each
 layer). proto/ is pure: no DPDK or OpenSSL header.
 
@@ -25,9 +25,9 @@ def layer_of(root, path):
 
 
 def header_homes(root):
-    """Header name -> the folder it lives in (include, control, or a layer)."""
+    """Header name -> the folder it lives in (include, conf, control, or a layer)."""
     homes = {}
-    for folder in ["include", "control"] + LAYERS:
+    for folder in ["include", "conf", "control"] + LAYERS:
         d = os.path.join(root, folder)
         if not os.path.isdir(d):
             continue
@@ -68,8 +68,9 @@ def check(root):
                 home = found[0]
                 if home == "include":
                     continue
-                if home == "control":
-                    problems.append(f'{where}: includes "{target}" from control/: the datapath never reaches the control plane')
+                if home in ("control", "conf"):
+                    problems.append(f'{where}: includes "{target}" from {home}/: the datapath never reaches the control plane '
+                                    'or its config loader (the typed config is include/appliance_config.h)')
                     continue
                 if LAYERS.index(home) > mine:
                     problems.append(f'{where}: includes "{target}" from {home}, a layer above {folder}')

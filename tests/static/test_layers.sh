@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The layers of DESIGN.md hold, and the checks that hold them can fail:
-#  - no #include goes up a layer, into control/, or by a path (check_layers.py),
+#  - no #include goes up a layer, into control/ or conf/, or by a path (check_layers.py),
 #    and planted violations of each kind are caught;
 #  - the compiler refuses an upward include: a file compiled with the TCP
 #    layer's include paths cannot find session.h, and finds tcp_conn.h;
@@ -19,17 +19,19 @@ check "no include goes up a layer, into control/ or by a path" test -z "$out"
 [ -n "$out" ] && echo "$out"
 
 # Plant one violation of each kind in a copy of the tree: each must be named.
-cp -r include proto dataplane control "$tmp/"
+cp -r include proto dataplane conf control "$tmp/"
 echo '#include "session.h"' >>"$tmp/dataplane/tcp/tcp_cc.c"
 echo '#include "telemetry.h"' >>"$tmp/dataplane/net/eth.c"
 echo '#include "../session/session.h"' >>"$tmp/dataplane/tls/tls_bio.c"
 echo '#include <rte_mbuf.h>' >>"$tmp/proto/framer.c"
+echo '#include "config_yaml.h"' >>"$tmp/dataplane/session/session.c"
 planted=$(python3 tests/static/check_layers.py "$tmp" 2>&1)
 check "an upward include is caught" grep -q 'dataplane/tcp/tcp_cc.c:.*"session.h" from dataplane/session, a layer above' <<<"$planted"
 check "an include of control/ is caught" grep -q 'dataplane/net/eth.c:.*"telemetry.h" from control/' <<<"$planted"
+check "an include of the config loader (conf/) is caught" grep -q 'dataplane/session/session.c:.*"config_yaml.h" from conf/' <<<"$planted"
 check "an include by a path is caught" grep -q 'dataplane/tls/tls_bio.c:.*included by a path' <<<"$planted"
 check "a DPDK header in proto/ is caught" grep -q 'proto/framer.c:.*proto/ is pure' <<<"$planted"
-check "exactly the four planted violations are reported" test "$(wc -l <<<"$planted")" -eq 4
+check "exactly the five planted violations are reported" test "$(wc -l <<<"$planted")" -eq 5
 
 # The compiler itself: the TCP layer's include paths do not reach the session layer.
 tcp_flags=$(make -s --no-print-directory print-layer-flags LAYER=dataplane/tcp)
@@ -42,7 +44,7 @@ check "an include from the layer below compiles (tcp_conn.h from the TCP layer)"
 
 # The datapath links without control/: none of its undefined symbols is one only control/ defines.
 datapath_objs=$(find "$build/obj/proto" "$build/obj/dataplane" -name '*.o' 2>/dev/null)
-control_objs=$(find "$build/obj/control" -name '*.o' 2>/dev/null)
+control_objs=$(find "$build/obj/control" "$build/obj/conf" -name '*.o' 2>/dev/null)
 check "the build has datapath and control objects to look at" test -n "$datapath_objs" -a -n "$control_objs"
 nm -g --defined-only $datapath_objs 2>/dev/null | awk 'NF == 3 {print $3}' | sort -u >"$tmp/datapath_defined"
 nm -g --undefined-only $datapath_objs 2>/dev/null | awk '{print $NF}' | sort -u >"$tmp/datapath_needs"

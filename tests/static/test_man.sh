@@ -2,7 +2,7 @@
 # The man pages: each renders with no troff warning; iphttpsctl(8) documents
 # every command iphttpsctl has (its own help lists them); iphttpsd.yaml(5) is
 # what man/config_man.py makes of docs/CONFIG.md, and that table names every
-# key the loader's schema has (control/config.c).
+# key the loader's schema has (conf/config.c).
 # usage: tests/static/test_man.sh [BUILD_DIR]
 set -u
 cd "$(dirname "$0")/../.."
@@ -31,7 +31,7 @@ check "iphttpsd.yaml(5) is up to date with docs/CONFIG.md" python3 man/config_ma
 # Every leaf key of the schema, as "section.key", is in the CONFIG.md table.
 keys=$(python3 - <<'PY'
 import re
-src = open("control/config.c").read()
+src = open("conf/config.c").read()
 tables = dict(re.findall(r"static const struct field (\w+)\[\] = \{(.*?)\n\};", src, re.S))
 def keys_of(table, prefix):
     out = []

@@ -16,7 +16,7 @@
 /** base, described by schema, as a JSON object (NULL when memory runs out). */
 json_t *config_json_from_schema(const struct field *schema, const void *base);
 
-/** The appliance's configuration by its schema (control/config.c), every key with its value. */
+/** The appliance's configuration by its schema (conf/config.c), every key with its value. */
 json_t *config_to_json(const struct iphttps_config *config);
 
 #endif
