@@ -6,7 +6,6 @@
 #include <time.h>
 
 #include "accounting.h"
-#include "control_server.h"
 #include "json_values.h"
 #include "session_events.h"
 
@@ -18,13 +17,20 @@ static uint64_t now_unix_ms(void)
 	return (uint64_t)now.tv_sec * 1000 + (uint64_t)now.tv_nsec / 1000000;
 }
 
-/* To the monitors as one line. */
+static event_feed_sink sink;
+
+void event_feed_set_sink(event_feed_sink s)
+{
+	sink = s;
+}
+
+/* To the sink (the monitors) as one line. */
 static void publish(json_t *event)
 {
-	char *line = json_dumps(event, JSON_COMPACT | JSON_REAL_PRECISION(10));
+	char *line = sink ? json_dumps(event, JSON_COMPACT | JSON_REAL_PRECISION(10)) : NULL;
 
 	if (line)
-		control_server_publish(line);
+		sink(line);
 	free(line);
 }
 

@@ -13,9 +13,18 @@
  * A disconnect carries the whole session (addresses, bytes, reason, TLS,
  * certificate subject, time up), so its accounting record needs nothing
  * kept from the connect: the control plane holds no state per session.
+ *
+ * The events go to one registered sink (the control server's monitors,
+ * set by main): the feed knows nothing of sockets.
  */
 
 #include <jansson.h>
+
+/** Where each event goes, as one JSON line without its newline (the sink copies what it keeps). */
+typedef void (*event_feed_sink)(const char *line);
+
+/** Set the sink (NULL: events are dropped; the accounting file is written all the same). */
+void event_feed_set_sink(event_feed_sink sink);
 
 /** Take every session event the workers posted, and pass them on. */
 void event_feed_poll(void);

@@ -214,6 +214,7 @@ int main(int argc, char **argv)
 		 config->eal.worker_count, config_auth_mode_name(config->iphttps.authentication),
 		 config->control.socket);
 
+	event_feed_set_sink(control_server_publish); /* the monitors */
 	tls_watch_start(config);
 	accounting_open(config->control.accounting_file);
 	if (datapath_wait_ready(READY_WAIT_MS, err, sizeof(err)) != 0)
