@@ -14,14 +14,13 @@
 #include <rte_telemetry.h>
 
 #include "client_index.h"
-#include "client_table.h"
 #include "iface.h"
+#include "client_table.h"
 #include "log_peer.h"
 #include "nexthop.h"
-#include "session.h"
+#include "session_admin.h"
 #include "stats_sampler.h"
-#include "tcp_conn.h"
-#include "tcp_memory.h"
+#include "tcp_admin.h"
 #include "worker.h"
 #include "worker_command.h"
 
@@ -32,18 +31,6 @@
  */
 
 enum { TELEMETRY_LIST_MAX = 200 }; /* connections or sessions listed per worker */
-
-/* A copy of `size` bytes made by fn on worker id, in memory the caller frees; NULL when it did not answer. */
-static void *worker_copy(unsigned int id, worker_command_fn fn, size_t size)
-{
-	void *copy = malloc(size);
-
-	if (copy && worker_command_run(&workers[id], fn, copy, WORKER_COMMAND_TIMEOUT_MS) != 0) {
-		free(copy);
-		copy = NULL;
-	}
-	return copy;
-}
 
 static void add_counters(struct rte_tel_data *d, const struct worker_counters *c)
 {
@@ -147,117 +134,66 @@ static int cmd_nexthops(const char *cmd, const char *params, struct rte_tel_data
 	return 0;
 }
 
-/* A copy of the first TELEMETRY_LIST_MAX open connections of a worker. */
-struct tcp_connections_copy {
-	uint64_t now_ms;
-	unsigned int count;
-	uint32_t index[TELEMETRY_LIST_MAX];
-	struct tcp_conn conn[TELEMETRY_LIST_MAX];
-};
-
-static void copy_tcp_connections(struct worker *w, void *arg)
-{
-	const struct tcp_worker *t = tcp_worker_of(w);
-	struct tcp_connections_copy *copy = arg;
-
-	copy->now_ms = w->now_ms;
-	copy->count = 0;
-	for (uint32_t i = 0; t->conns && i < t->capacity && copy->count < TELEMETRY_LIST_MAX; i++) {
-		if (t->conns[i].state == TCP_CLOSED)
-			continue;
-		copy->index[copy->count] = i;
-		copy->conn[copy->count++] = t->conns[i];
-	}
-}
-
 /* One line per TCP connection of a worker, like ss -ti: for operators and for debugging. */
 static int cmd_tcp_connections(const char *cmd, const char *params, struct rte_tel_data *d)
 {
-	struct tcp_connections_copy *copy;
+	struct tcp_conn_view *views = calloc(TELEMETRY_LIST_MAX, sizeof(*views));
 	unsigned int id;
+	int n;
 
 	(void)cmd;
-	if (worker_param(params, &id) != 0)
+	if (!views)
+		return -ENOMEM;
+	if (worker_param(params, &id) != 0) {
+		free(views);
 		return -EINVAL;
-	copy = worker_copy(id, copy_tcp_connections, sizeof(*copy));
-	if (!copy)
-		return -EAGAIN;
+	}
+	n = tcp_admin_connections(id, views, TELEMETRY_LIST_MAX);
+	if (n < 0) {
+		free(views);
+		return n;
+	}
 	rte_tel_data_start_dict(d);
-	for (unsigned int i = 0; i < copy->count; i++) {
-		const struct tcp_conn *c = &copy->conn[i];
+	for (int i = 0; i < n; i++) {
+		const struct tcp_conn_view *c = &views[i];
 		char key[32], value[RTE_TEL_MAX_STRING_LEN];
 
-		snprintf(key, sizeof(key), "conn%u", copy->index[i]);
+		snprintf(key, sizeof(key), "conn%u", c->slot);
 		snprintf(value, sizeof(value), "%s %u una %u +%u max+%u wnd %u cwnd %u sq %u rq %u ooo %u f %x rto %u rcv %u adv %u rexmt %d persist %d",
-			 tcp_state_name(c->state), rte_be_to_cpu_16(c->key.remote_port), c->snd_una - c->iss, c->snd_nxt - c->snd_una,
-			 c->snd_max - c->snd_una, c->snd_wnd, c->cwnd, c->sndq.bytes, c->rcvq.bytes, c->ooo_count,
-			 c->flags, c->rto_ms, c->rcv_nxt - c->irs, c->rcv_adv - c->rcv_nxt,
-			 c->t_rexmt ? (int)(c->t_rexmt - copy->now_ms) : -1,
-			 c->t_persist ? (int)(c->t_persist - copy->now_ms) : -1);
+			 c->state, c->remote_port, c->snd_una, c->in_flight, c->max_in_flight, c->snd_wnd, c->cwnd,
+			 c->sndq_bytes, c->rcvq_bytes, c->ooo_segments, c->flags, c->rto_ms, c->rcv_nxt,
+			 c->rcv_window_advertised, c->retransmit_in_ms, c->persist_in_ms);
 		rte_tel_data_add_dict_string(d, key, value);
 	}
-	free(copy);
+	free(views);
 	return 0;
 }
 
-/* A copy of what the session listing shows of the first TELEMETRY_LIST_MAX sessions of a worker. */
-struct session_view {
-	uint32_t slot;
-	enum session_state state;
-	struct in6_addr client;
-	uint16_t client_port;
-	bool tls;
-	uint64_t rx_packets, tx_packets;
-};
-
-struct sessions_copy {
-	unsigned int count;
-	struct session_view session[TELEMETRY_LIST_MAX];
-};
-
-static void copy_sessions(struct worker *w, void *arg)
-{
-	const struct client_table_shard *t = client_table_shard_of(w);
-	struct sessions_copy *copy = arg;
-
-	copy->count = 0;
-	for (uint32_t i = 0; t->slots && i < t->capacity && copy->count < TELEMETRY_LIST_MAX; i++) {
-		const struct session *se = &t->slots[i];
-
-		if (!se->conn)
-			continue;
-		copy->session[copy->count++] = (struct session_view){
-			.slot = i, .state = se->state, .client = se->client, .client_port = se->client_port,
-			.tls = se->tls.ssl != NULL, .rx_packets = se->rx_packets, .tx_packets = se->tx_packets,
-		};
-	}
-}
-
-/* Sessions of one worker. */
+/* Sessions of one worker (the first TELEMETRY_LIST_MAX), through session_admin.h. */
 static int cmd_sessions(const char *cmd, const char *params, struct rte_tel_data *d)
 {
-	struct sessions_copy *copy;
-	unsigned int id;
+	struct session_filter f = { .by_worker = true };
+	struct session_view *views;
+	uint32_t count;
 
 	(void)cmd;
-	if (worker_param(params, &id) != 0)
+	if (worker_param(params, &f.worker) != 0)
 		return -EINVAL;
-	copy = worker_copy(id, copy_sessions, sizeof(*copy));
-	if (!copy)
+	if (session_admin_list(&f, TELEMETRY_LIST_MAX, &views, &count) != 0)
 		return -EAGAIN;
 	rte_tel_data_start_dict(d);
-	for (unsigned int i = 0; i < copy->count; i++) {
-		const struct session_view *se = &copy->session[i];
+	for (uint32_t i = 0; i < count; i++) {
+		const struct session_view *se = &views[i];
 		char key[32], addr[INET6_ADDRSTRLEN], value[RTE_TEL_MAX_STRING_LEN];
 
-		log_peer_address(&se->client, addr);
-		snprintf(key, sizeof(key), "session%u", se->slot);
+		log_peer_address(&se->outer_address, addr);
+		snprintf(key, sizeof(key), "session%" PRIu64, se->id);
 		snprintf(value, sizeof(value), "%s client %s port %u %s rx %" PRIu64 " tx %" PRIu64,
-			 session_state_name(se->state), addr, se->client_port, se->tls ? "tls" : "plain",
+			 session_state_name(se->state), addr, se->outer_port, se->tls_session ? "tls" : "plain",
 			 se->rx_packets, se->tx_packets);
 		rte_tel_data_add_dict_string(d, key, value);
 	}
-	free(copy);
+	free(views);
 	return 0;
 }
 
@@ -272,16 +208,11 @@ static int cmd_runtime(const char *cmd, const char *params, struct rte_tel_data 
 	rte_tel_data_add_dict_u64(d, "tsc_hz", rte_get_tsc_hz());
 	/* malloc'd bytes in use: OpenSSL's per-connection state lives here. */
 	rte_tel_data_add_dict_u64(d, "heap_in_use_bytes", heap.uordblks + heap.hblkhd);
-	rte_tel_data_add_dict_u64(d, "session_slot_bytes", sizeof(struct session));
-	rte_tel_data_add_dict_u64(d, "tcp_connection_slot_bytes", sizeof(struct tcp_conn));
+	rte_tel_data_add_dict_u64(d, "session_slot_bytes", session_admin_slot_bytes());
+	rte_tel_data_add_dict_u64(d, "tcp_connection_slot_bytes", tcp_admin_conn_slot_bytes());
 	if (worker_count)
 		rte_tel_data_add_dict_u64(d, "mbufs_in_use", rte_mempool_in_use_count(workers[0].pool));
 	return 0;
-}
-
-static void copy_shard_entries(struct worker *w, void *arg)
-{
-	*(uint32_t *)arg = client_table_shard_of(w)->entries;
 }
 
 /* The Client Table across workers. */
@@ -292,71 +223,40 @@ static int cmd_clients(const char *cmd, const char *params, struct rte_tel_data 
 	rte_tel_data_start_dict(d);
 	rte_tel_data_add_dict_u64(d, "entries", client_table_entries());
 	rte_tel_data_add_dict_u64(d, "addresses", client_index_count());
+	uint32_t entries[CONFIG_MAX_WORKERS];
+
+	if (session_admin_client_entries(entries) != 0)
+		return -EAGAIN;
 	for (unsigned int i = 0; i < worker_count; i++) {
 		char key[32];
-		uint32_t entries;
 
-		if (worker_command_run(&workers[i], copy_shard_entries, &entries, WORKER_COMMAND_TIMEOUT_MS) != 0)
-			return -EAGAIN;
 		snprintf(key, sizeof(key), "worker%u_entries", i);
-		rte_tel_data_add_dict_u64(d, key, entries);
+		rte_tel_data_add_dict_u64(d, key, entries[i]);
 	}
 	return 0;
 }
 
-struct tcp_memory_copy {
-	uint64_t table_bytes, slots, open;
-	uint32_t queued_mbufs, high_water, budget, hard_limit, truesize;
-};
-
-static void copy_tcp_memory(struct worker *w, void *arg)
-{
-	const struct tcp_worker *t = tcp_worker_of(w);
-	struct tcp_memory_copy *m = arg;
-
-	m->table_bytes = t->table_bytes;
-	m->slots = t->capacity;
-	m->open = t->flows ? tcp_flow_count(w) : 0;
-	m->queued_mbufs = t->queued_mbufs;
-	m->high_water = t->mbuf_high_water;
-	m->budget = t->mbuf_budget;
-	m->hard_limit = t->mbuf_hard_limit;
-	m->truesize = t->mbuf_truesize;
-}
-
 static int cmd_tcp_memory(const char *cmd, const char *params, struct rte_tel_data *d)
 {
-	uint64_t bytes = 0, slots = 0, open = 0, queued = 0, high_water = 0, budget = 0, hard_limit = 0, truesize = 0;
+	struct tcp_memory_view m;
 
 	(void)cmd;
 	(void)params;
-	for (unsigned int i = 0; i < worker_count; i++) {
-		struct tcp_memory_copy m;
-
-		if (worker_command_run(&workers[i], copy_tcp_memory, &m, WORKER_COMMAND_TIMEOUT_MS) != 0)
-			return -EAGAIN;
-		bytes += m.table_bytes;
-		slots += m.slots;
-		open += m.open;
-		queued += m.queued_mbufs;
-		high_water += m.high_water;
-		budget += m.budget;
-		hard_limit += m.hard_limit;
-		truesize = m.truesize;
-	}
+	if (tcp_admin_memory(&m) != 0)
+		return -EAGAIN;
 	rte_tel_data_start_dict(d);
-	rte_tel_data_add_dict_u64(d, "open_connections", open);
-	rte_tel_data_add_dict_u64(d, "connection_slots", slots);
-	rte_tel_data_add_dict_u64(d, "table_bytes", bytes);
-	rte_tel_data_add_dict_u64(d, "bytes_per_connection", slots ? bytes / slots : 0);
-	rte_tel_data_add_dict_u64(d, "tcp_conn_struct_bytes", sizeof(struct tcp_conn));
+	rte_tel_data_add_dict_u64(d, "open_connections", m.open_connections);
+	rte_tel_data_add_dict_u64(d, "connection_slots", m.connection_slots);
+	rte_tel_data_add_dict_u64(d, "table_bytes", m.table_bytes);
+	rte_tel_data_add_dict_u64(d, "bytes_per_connection", m.connection_slots ? m.table_bytes / m.connection_slots : 0);
+	rte_tel_data_add_dict_u64(d, "tcp_conn_struct_bytes", m.conn_struct_bytes);
 	/* The pool as TCP sees it (tcp_memory.h), summed over the workers. */
-	rte_tel_data_add_dict_u64(d, "queued_mbufs", queued);
-	rte_tel_data_add_dict_u64(d, "mbuf_high_water", high_water);
-	rte_tel_data_add_dict_u64(d, "mbuf_budget", budget);
-	rte_tel_data_add_dict_u64(d, "mbuf_hard_limit", hard_limit);
-	rte_tel_data_add_dict_u64(d, "mbuf_reserve", tcp_memory_reserve_mbufs());
-	rte_tel_data_add_dict_u64(d, "mbuf_truesize_bytes", truesize);
+	rte_tel_data_add_dict_u64(d, "queued_mbufs", m.queued_mbufs);
+	rte_tel_data_add_dict_u64(d, "mbuf_high_water", m.mbuf_high_water);
+	rte_tel_data_add_dict_u64(d, "mbuf_budget", m.mbuf_budget);
+	rte_tel_data_add_dict_u64(d, "mbuf_hard_limit", m.mbuf_hard_limit);
+	rte_tel_data_add_dict_u64(d, "mbuf_reserve", m.mbuf_reserve);
+	rte_tel_data_add_dict_u64(d, "mbuf_truesize_bytes", m.mbuf_truesize);
 	if (worker_count)
 		rte_tel_data_add_dict_u64(d, "mbuf_pool_size", workers[0].pool->size);
 	return 0;

@@ -29,6 +29,24 @@ static void count_sessions(struct worker *w, void *arg)
 	*(uint32_t *)arg = t->slots ? t->capacity - t->free_count : 0;
 }
 
+static void count_entries(struct worker *w, void *arg)
+{
+	*(uint32_t *)arg = client_table_shard_of(w)->entries;
+}
+
+int session_admin_client_entries(uint32_t *per_worker)
+{
+	for (unsigned int i = 0; i < worker_count; i++)
+		if (worker_command_run(&workers[i], count_entries, &per_worker[i], WORKER_COMMAND_TIMEOUT_MS) != 0)
+			return -EAGAIN;
+	return 0;
+}
+
+size_t session_admin_slot_bytes(void)
+{
+	return sizeof(struct session);
+}
+
 int session_admin_count(uint32_t *per_worker)
 {
 	uint32_t total = 0;
@@ -104,6 +122,7 @@ static void list_sessions(struct worker *w, void *arg)
 		v->rx_bytes = s->rx_bytes;
 		v->tx_bytes = s->tx_bytes;
 		session_tls_describe(s, &v->tls);
+		v->tls_session = s->tls.ssl != NULL;
 	}
 }
 
@@ -114,6 +133,8 @@ int session_admin_list(const struct session_filter *f, uint32_t limit, struct se
 	*views = NULL;
 	*count = 0;
 	for (unsigned int i = 0; i < worker_count && !(limit && req.count >= limit); i++) {
+		if (f && f->by_worker && f->worker != i)
+			continue;
 		req.cur = (struct slot_cursor){ 0 };
 		while (!req.cur.done && !(limit && req.count >= limit)) {
 			/* Room for one more chunk; the worker polls its ports between chunks. */
@@ -200,6 +221,8 @@ int session_admin_disconnect(const struct session_filter *f, enum session_end_re
 	struct disconnect_request req = { .filter = f, .reason = reason };
 
 	for (unsigned int i = 0; i < worker_count; i++) {
+		if (f && f->by_worker && f->worker != i)
+			continue; /* the worker criterion is the walk's, not session_filter_match's */
 		req.cur = (struct slot_cursor){ 0 };
 		while (!req.cur.done)
 			if (worker_command_run(&workers[i], disconnect_sessions, &req, WORKER_COMMAND_TIMEOUT_MS) != 0)

@@ -46,6 +46,7 @@ struct session_view {
 	uint64_t link_up_ms; /* time in LinkUp; 0 before */
 	uint64_t rx_packets, tx_packets, rx_bytes, tx_bytes;
 	struct tls_session_description tls;
+	bool tls_session;    /* over TLS (the handshake may still run), not plain HTTP */
 };
 
 /* Which sessions a command is about: every criterion given must hold; none given, every session. */
@@ -58,6 +59,8 @@ struct session_filter {
 	char subject[256];       /* as `clients` shows it: "CN=laptop-42.corp.example" */
 	bool by_state;
 	enum session_state state;
+	bool by_worker;          /* only this worker's (the walk skips the others) */
+	unsigned int worker;
 };
 
 /**
@@ -85,5 +88,11 @@ bool session_filter_match(const struct session_filter *f, const struct session *
  * worker_count entries) receives each worker's. @return count, or -EAGAIN.
  */
 int session_admin_count(uint32_t *per_worker);
+
+/** Client Table entries (LinkUp sessions) of each worker into per_worker. @return 0, or -EAGAIN. */
+int session_admin_client_entries(uint32_t *per_worker);
+
+/** Bytes of one session slot (benchmarks: memory per session). */
+size_t session_admin_slot_bytes(void);
 
 #endif
