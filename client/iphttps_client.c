@@ -27,6 +27,8 @@
 #include "client_config.h"
 #include "client_request.h"
 #include "client_status.h"
+#include "client_options.h"
+#include "client_tls.h"
 #include "framer.h"
 #include "http_status.h"
 #include "link_liveness.h"
@@ -70,32 +72,6 @@ enum {
 	CONNECT_TIMEOUT_MS = 10000,
 };
 
-struct options {
-	const char *server;      /* host name or address to connect to */
-	const char *port;
-	const char *server_name; /* the name the certificate must carry; default: server */
-	const char *ca_file;
-	const char *cert_file, *key_file;
-	const char *tun_name;
-	const char *uri;
-	const char *ciphers;     /* TLS 1.2 suites, OpenSSL names */
-	int offer_null;          /* offer the NULL suites after the encrypted ones, as Windows 8+ does */
-	int plain_http;          /* no TLS: a server behind a TLS-offloading front */
-	int check;               /* read the config, set up TLS, say what would be done, and exit */
-	int kernel_slaac;        /* leave RAs to the kernel (tests that set accept_ra themselves) */
-	const char *first_iid;   /* tests only: the first interface identifier SLAAC tries */
-	int no_tun_offload;      /* one packet per TUN read and write (no virtio-net header, no GSO) */
-	int tls_max_12;
-	unsigned int mtu;
-	double seconds;          /* 0: until SIGTERM */
-	int once;                /* one attempt, no reconnect: exit 1 if the link never came up */
-	double schedule_scale;   /* tests only: the reconnect schedule runs this many times faster */
-	const char *status_file; /* where `status` finds us: /run/iphttps-client/TUN.json */
-	char status_path[256];
-	struct server_connect_config reach; /* the ways to the server: direct, web proxy, SOCKS5 */
-	unsigned int way;        /* the way that worked last: tried first */
-	struct link_liveness_config liveness;
-};
 
 struct link_stats {
 	uint64_t up_packets, up_bytes, up_dropped, down_packets, down_bytes, down_dropped;
@@ -226,26 +202,6 @@ static const struct framer_sink downlink_sink = {
 	.begin = sink_begin, .append = sink_append, .end = sink_end, .abandon = sink_abandon,
 };
 
-/* What OpenSSL says went wrong, drained from its queue: the first error, in words. */
-static const char *tls_error_text(char *out, size_t len)
-{
-	unsigned long e = ERR_get_error();
-
-	if (e == 0)
-		snprintf(out, len, "the connection closed");
-	else
-		ERR_error_string_n(e, out, len);
-	ERR_clear_error();
-	return out;
-}
-
-static void print_tls_errors(const char *what)
-{
-	char text[256];
-
-	fprintf(stderr, "iphttps-client: %s: %s\n", what, tls_error_text(text, sizeof(text)));
-}
-
 /* ---- what a person sees: the state, in the log and in the status file ---- */
 
 static struct client_status status;
@@ -303,66 +259,6 @@ static void read_link_address(const char *tun, char *out, size_t len)
 	freeifaddrs(list);
 }
 
-static SSL_CTX *tls_context(const struct options *o)
-{
-	SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
-
-	if (ctx == NULL)
-		return NULL;
-	SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, NULL);
-	SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
-	if (o->tls_max_12)
-		SSL_CTX_set_max_proto_version(ctx, TLS1_2_VERSION);
-	/* Non-blocking writes of a batch that may be retried from a moved buffer. */
-	SSL_CTX_set_mode(ctx, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
-	if (SSL_CTX_load_verify_locations(ctx, o->ca_file, NULL) != 1) {
-		print_tls_errors("the CA file cannot be read");
-		goto fail;
-	}
-	if (o->offer_null) {
-		/* After the encrypted suites, as Windows 8+ offers them: a server that
-		 * prefers NULL (the inner traffic is IPsec) picks it; one that does not,
-		 * an encrypted one. TLS 1.3 has no NULL suite: the offer means 1.2.
-		 * Not "DEFAULT": it ends in "!eNULL", and '!' deletes for good; this is
-		 * the same list with '-', which lets the two come back at the end. */
-		char list[1024];
-
-		snprintf(list, sizeof(list), "%s:" TLS_NULL_SUITES,
-			 o->ciphers ? o->ciphers : "ALL:-COMPLEMENTOFDEFAULT:-eNULL");
-		tls_admit_null_suites(ctx);
-		if (SSL_CTX_set_cipher_list(ctx, list) != 1) {
-			print_tls_errors("no usable suite in --ciphers");
-			goto fail;
-		}
-	} else if (o->ciphers != NULL && SSL_CTX_set_cipher_list(ctx, o->ciphers) != 1) {
-		print_tls_errors("no usable suite in --ciphers");
-		goto fail;
-	}
-	if (o->cert_file != NULL &&
-	    (SSL_CTX_use_certificate_chain_file(ctx, o->cert_file) != 1 ||
-	     SSL_CTX_use_PrivateKey_file(ctx, o->key_file ? o->key_file : o->cert_file, SSL_FILETYPE_PEM) != 1)) {
-		print_tls_errors("the client certificate or key cannot be used");
-		goto fail;
-	}
-	return ctx;
-fail:
-	SSL_CTX_free(ctx);
-	return NULL;
-}
-
-/* The server's name is checked as an IP address when it is one, else as a DNS name. */
-static int expect_server_name(SSL *ssl, const char *name)
-{
-	X509_VERIFY_PARAM *param = SSL_get0_param(ssl);
-	struct in6_addr a6;
-	struct in_addr a4;
-
-	if (inet_pton(AF_INET6, name, &a6) == 1 || inet_pton(AF_INET, name, &a4) == 1)
-		return X509_VERIFY_PARAM_set1_ip_asc(param, name);
-	SSL_set_tlsext_host_name(ssl, name);
-	return SSL_set1_host(ssl, name);
-}
-
 /*
  * The request of 3.1.5.1 and the server's answer. Returns 0 on 200 with any
  * body bytes that came with the head pushed through the framer; else -1
@@ -383,14 +279,14 @@ static int open_link(struct link_stream *stream, const struct options *o, struct
 		return -1;
 	}
 	if (link_stream_write(stream, request, (size_t)n) != n) {
-		snprintf(why, why_len, "the request could not be sent: %s", tls_error_text(tls, sizeof(tls)));
+		snprintf(why, why_len, "the request could not be sent: %s", client_tls_error_text(tls, sizeof(tls)));
 		return -1;
 	}
 	for (;;) {
 		n = link_stream_read(stream, head + have, sizeof(head) - have);
 		if (n <= 0) {
 			snprintf(why, why_len, "the server closed the connection before its answer: %s",
-				 tls_error_text(tls, sizeof(tls)));
+				 client_tls_error_text(tls, sizeof(tls)));
 			return -1;
 		}
 		have += (size_t)n;
@@ -568,254 +464,6 @@ static const char *carry_packets(const struct options *o, struct link_stream *st
 	return "stopped by a signal";
 }
 
-static void usage(FILE *f)
-{
-	fprintf(f,
-		"usage: iphttps-client [SERVER] [options]       bring up the link (docs/CLIENT.md)\n"
-		"       iphttps-client status [--tun NAME | --status-file PATH] [--json]\n"
-		"\n"
-		"  --config FILE         YAML (deploy/iphttps-client.yaml); the options below override it\n"
-		"  --check               read the configuration and TLS files, say what would be done, exit\n"
-		"server:\n"
-		"  SERVER                the IP-HTTPS server's name or address (or `server:` in the file)\n"
-		"  --port N              443\n"
-		"  --server-name NAME    the name its certificate must carry (default: SERVER)\n"
-		"  --uri PATH            /IPHTTPS\n"
-		"  --ca FILE             the CA that signed its certificate (required)\n"
-		"  --cert FILE [--key FILE]   a client certificate, when the server asks for one\n"
-		"transport:\n"
-		"  --tls-max 1.2|1.3     1.3;  --ciphers LIST   TLS 1.2 suites, OpenSSL names\n"
-		"  --offer-null          offer the NULL suites after the encrypted ones, as Windows 8+ does\n"
-		"  --plain-http          no TLS: only for a server behind a TLS-offloading front\n"
-		"ways to the server (tried in this order, from the one that worked last):\n"
-		"  direct                unless --no-direct\n"
-		"  --proxy http://[user:password@]host[:port]     a web proxy (CONNECT; Basic or Digest);\n"
-		"                        without it, https_proxy (or HTTPS_PROXY) names one\n"
-		"  --proxy socks5://[user:password@]host[:port]   SOCKS5\n"
-		"  --connect-timeout S   each connect and each proxy's answer (10)\n"
-		"link:\n"
-		"  --tun NAME            iphttps0;  --mtu N   1280\n"
-		"  --kernel-slaac        leave RAs to the kernel instead of configuring the address itself\n"
-		"  --no-tun-offload      one packet per TUN read and write (no TSO split, no GSO joining)\n"
-		"  --liveness IDLE:INTERVAL:PROBES | off   probe the router after IDLE s of silence, every\n"
-		"                        INTERVAL s; the link is lost after PROBES unanswered (10:5:3)\n"
-		"  --status-file PATH    /run/iphttps-client/TUN.json, what `status` reads\n"
-		"  --seconds S           stop after S seconds;  --once   one attempt, exit 1 if it failed\n"
-		"  --version             print the version and exit\n");
-}
-
-/* The proxies named so far: at most one web proxy and one SOCKS5 server, the later naming winning. */
-struct proxies_named {
-	struct proxy_url http, socks;
-	int have_http, have_socks;
-};
-
-/* A proxy URL from source (--proxy, https_proxy, the file) into the slot its scheme says. @return 0 or -1 (said). */
-static int name_proxy(struct proxies_named *p, const char *source, const char *text)
-{
-	struct proxy_url u;
-	const char *err = proxy_url_parse(text, &u);
-
-	if (err != NULL) {
-		fprintf(stderr, "iphttps-client: %s \"%s\": %s\n", source, text, err);
-		return -1;
-	}
-	if (u.kind == PROXY_SOCKS5)
-		p->socks = u, p->have_socks = 1;
-	else
-		p->http = u, p->have_http = 1;
-	return 0;
-}
-
-static int parse_options(int argc, char **argv, struct options *o)
-{
-	static const struct option longs[] = {
-		{"ca", required_argument, NULL, 'a'},      {"port", required_argument, NULL, 'p'},
-		{"server-name", required_argument, NULL, 'n'}, {"tun", required_argument, NULL, 't'},
-		{"uri", required_argument, NULL, 'u'},     {"cert", required_argument, NULL, 'c'},
-		{"key", required_argument, NULL, 'k'},     {"tls-max", required_argument, NULL, 'x'},
-		{"ciphers", required_argument, NULL, 'C'}, {"mtu", required_argument, NULL, 'm'},
-		{"seconds", required_argument, NULL, 's'}, {"help", no_argument, NULL, 'h'},
-		{"once", no_argument, NULL, 'o'},          {"schedule-scale", required_argument, NULL, 'S'},
-		{"proxy", required_argument, NULL, 'P'},   {"no-direct", no_argument, NULL, 'D'},
-		{"connect-timeout", required_argument, NULL, 'T'}, {"status-file", required_argument, NULL, 'F'},
-		{"offer-null", no_argument, NULL, 'N'},    {"plain-http", no_argument, NULL, 'H'},
-		{"liveness", required_argument, NULL, 'V'},  {"version", no_argument, NULL, 'v'},
-		{"config", required_argument, NULL, 'f'},  {"check", no_argument, NULL, 'K'},
-		{"kernel-slaac", no_argument, NULL, 'L'},  {"first-interface-id", required_argument, NULL, 'I'},
-		{"no-tun-offload", no_argument, NULL, 'G'},
-		{NULL, 0, NULL, 0},
-	};
-	static struct client_config file;
-	static struct config_errors errors;
-	static char port_text[8];
-	struct proxies_named proxies = {0};
-	int c, direct = 1;
-	double connect_timeout = 10;
-	const char *env, *config_path = NULL;
-
-	*o = (struct options){.port = "443", .tun_name = "iphttps0", .uri = "/IPHTTPS", .mtu = 1280, .schedule_scale = 1,
-			      .liveness = {LIVENESS_DEFAULT_IDLE_S, LIVENESS_DEFAULT_INTERVAL_S, LIVENESS_DEFAULT_PROBES}};
-	/* The file first, the command line over it: find --config before the rest. */
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--config") == 0 && i + 1 < argc)
-			config_path = argv[i + 1];
-		else if (strncmp(argv[i], "--config=", 9) == 0)
-			config_path = argv[i] + 9;
-	}
-	if (config_path != NULL) {
-		if (client_config_load(config_path, &file, &errors) != 0) {
-			for (unsigned int i = 0; i < errors.count; i++)
-				fprintf(stderr, "iphttps-client: %s\n", errors.error[i].message);
-			if (errors.dropped)
-				fprintf(stderr, "iphttps-client: and %u more\n", errors.dropped);
-			return -1;
-		}
-		snprintf(port_text, sizeof(port_text), "%u", file.port);
-		o->server = file.server;
-		o->port = port_text;
-		o->server_name = file.server_name[0] ? file.server_name : NULL;
-		o->uri = file.uri;
-		o->ca_file = file.ca;
-		o->cert_file = file.certificate[0] ? file.certificate : NULL;
-		o->key_file = file.private_key[0] ? file.private_key : NULL;
-		o->tun_name = file.tun;
-		o->mtu = file.mtu;
-		o->status_file = file.status_file[0] ? file.status_file : NULL;
-		o->tls_max_12 = file.tls.max_version == CLIENT_TLS_1_2;
-		o->ciphers = file.tls.ciphers[0] ? file.tls.ciphers : NULL;
-		o->offer_null = file.tls.offer_null;
-		o->plain_http = file.tls.plain_http;
-		connect_timeout = file.connect_timeout_ms / 1000.0;
-		direct = file.proxies.direct;
-		o->liveness = (struct link_liveness_config){file.liveness.idle_s, file.liveness.interval_s,
-							    file.liveness.probes};
-		/* Checked by the loader: each is of the kind its key says. */
-		if ((file.proxies.http[0] && name_proxy(&proxies, "proxies.http", file.proxies.http) != 0) ||
-		    (file.proxies.socks5[0] && name_proxy(&proxies, "proxies.socks5", file.proxies.socks5) != 0))
-			return -1;
-	}
-	while ((c = getopt_long(argc, argv, "h", longs, NULL)) != -1) {
-		switch (c) {
-		case 'a': o->ca_file = optarg; break;
-		case 'p': o->port = optarg; break;
-		case 'n': o->server_name = optarg; break;
-		case 't': o->tun_name = optarg; break;
-		case 'u': o->uri = optarg; break;
-		case 'c': o->cert_file = optarg; break;
-		case 'k': o->key_file = optarg; break;
-		case 'C': o->ciphers = optarg; break;
-		case 'x':
-			if (strcmp(optarg, "1.2") != 0 && strcmp(optarg, "1.3") != 0) {
-				fprintf(stderr, "iphttps-client: --tls-max is 1.2 or 1.3, not \"%s\"\n", optarg);
-				return -1;
-			}
-			o->tls_max_12 = strcmp(optarg, "1.2") == 0;
-			break;
-		case 'm': {
-			char *end;
-			unsigned long v = strtoul(optarg, &end, 10);
-
-			if (*end != '\0' || v < 1280 || v > 65535) {
-				fprintf(stderr, "iphttps-client: --mtu is 1280..65535, not \"%s\"\n", optarg);
-				return -1;
-			}
-			o->mtu = (unsigned int)v;
-			break;
-		}
-		case 's': {
-			char *end;
-
-			o->seconds = strtod(optarg, &end);
-			if (*end != '\0' || o->seconds < 0) {
-				fprintf(stderr, "iphttps-client: --seconds is a number of seconds, not \"%s\"\n", optarg);
-				return -1;
-			}
-			break;
-		}
-		case 'o': o->once = 1; break;
-		case 'V': {
-			unsigned int idle, interval, probes;
-			char tail;
-
-			if (strcmp(optarg, "off") == 0) {
-				o->liveness.idle_s = 0;
-				break;
-			}
-			if (sscanf(optarg, "%u:%u:%u%c", &idle, &interval, &probes, &tail) != 3 || idle > 3600 ||
-			    interval < 1 || interval > 600 || probes < 1 || probes > 100) {
-				fprintf(stderr, "iphttps-client: --liveness is IDLE:INTERVAL:PROBES (0..3600:1..600:1..100) "
-						"or off, not \"%s\"\n", optarg);
-				return -1;
-			}
-			o->liveness = (struct link_liveness_config){idle, interval, probes};
-			break;
-		}
-		case 'D': direct = 0; break;
-		case 'F': o->status_file = optarg; break;
-		case 'N': o->offer_null = 1; break;
-		case 'H': o->plain_http = 1; break;
-		case 'f': break; /* read above */
-		case 'K': o->check = 1; break;
-		case 'L': o->kernel_slaac = 1; break;
-		case 'I': o->first_iid = optarg; break;
-		case 'G': o->no_tun_offload = 1; break;
-		case 'P':
-			if (name_proxy(&proxies, "--proxy", optarg) != 0)
-				return -1;
-			break;
-		case 'T': {
-			char *end;
-
-			connect_timeout = strtod(optarg, &end);
-			if (*end != '\0' || connect_timeout < 0.1 || connect_timeout > 300) {
-				fprintf(stderr, "iphttps-client: --connect-timeout is 0.1..300 seconds, not \"%s\"\n", optarg);
-				return -1;
-			}
-			break;
-		}
-		case 'S': {
-			char *end;
-
-			o->schedule_scale = strtod(optarg, &end);
-			if (*end != '\0' || o->schedule_scale < 1 || o->schedule_scale > 10000) {
-				fprintf(stderr, "iphttps-client: --schedule-scale is 1..10000, not \"%s\"\n", optarg);
-				return -1;
-			}
-			break;
-		}
-		case 'h': usage(stdout); exit(0);
-		case 'v': printf("iphttps-client %s\n", iphttps_version); exit(0);
-		default: usage(stderr); return -1;
-		}
-	}
-	if (optind < argc - 1 || (optind == argc && o->server == NULL) || o->ca_file == NULL) {
-		usage(stderr);
-		return -1;
-	}
-	if (optind == argc - 1)
-		o->server = argv[optind];
-	if (o->server_name == NULL)
-		o->server_name = o->server;
-	/* The web proxy the environment names, as curl and most tools take it. */
-	if (!proxies.have_http && ((env = getenv("https_proxy")) != NULL || (env = getenv("HTTPS_PROXY")) != NULL) &&
-	    *env && name_proxy(&proxies, "https_proxy", env) != 0)
-		return -1;
-	o->reach = (struct server_connect_config){.host = o->server, .port = o->port,
-						  .timeout_ms = (unsigned int)(connect_timeout * 1000)};
-	if (direct)
-		o->reach.ways[o->reach.way_count++] = (struct server_way){.kind = WAY_DIRECT};
-	if (proxies.have_http)
-		o->reach.ways[o->reach.way_count++] = (struct server_way){.kind = WAY_HTTP_PROXY, .proxy = proxies.http};
-	if (proxies.have_socks)
-		o->reach.ways[o->reach.way_count++] = (struct server_way){.kind = WAY_SOCKS5, .proxy = proxies.socks};
-	if (o->reach.way_count == 0) {
-		fprintf(stderr, "iphttps-client: --no-direct and no proxy: no way to the server\n");
-		return -1;
-	}
-	return 0;
-}
-
 /*
  * One connection: TCP (directly or through a proxy), TLS with the server's
  * certificate and name verified unless plain HTTP is configured (LinkDown ->
@@ -840,8 +488,8 @@ static int connect_link(SSL_CTX *ctx, struct options *o, struct framer *framer, 
 		SSL *ssl = SSL_new(ctx);
 
 		stream->ssl = ssl;
-		if (ssl == NULL || expect_server_name(ssl, o->server_name) != 1 || SSL_set_fd(ssl, stream->fd) != 1) {
-			snprintf(why, why_len, "TLS set-up failed: %s", tls_error_text(tls, sizeof(tls)));
+		if (ssl == NULL || client_tls_expect_server_name(ssl, o->server_name) != 1 || SSL_set_fd(ssl, stream->fd) != 1) {
+			snprintf(why, why_len, "TLS set-up failed: %s", client_tls_error_text(tls, sizeof(tls)));
 			goto fail;
 		}
 		if (SSL_connect(ssl) != 1) {
@@ -851,7 +499,7 @@ static int connect_link(SSL_CTX *ctx, struct options *o, struct framer *framer, 
 				snprintf(why, why_len, "the server's certificate was refused: %s (expected name %s)",
 					 X509_verify_cert_error_string(v), o->server_name);
 			else
-				snprintf(why, why_len, "the TLS handshake failed: %s", tls_error_text(tls, sizeof(tls)));
+				snprintf(why, why_len, "the TLS handshake failed: %s", client_tls_error_text(tls, sizeof(tls)));
 			goto fail;
 		}
 	}
@@ -983,7 +631,7 @@ int main(int argc, char **argv)
 
 	if (argc > 1 && strcmp(argv[1], "status") == 0)
 		return status_command(argc - 1, argv + 1);
-	if (parse_options(argc, argv, &o) != 0)
+	if (client_options_parse(argc, argv, &o) != 0)
 		return 2;
 	signal(SIGTERM, on_signal);
 	signal(SIGINT, on_signal);
@@ -992,7 +640,7 @@ int main(int argc, char **argv)
 	if (o.check) {
 		char way[320];
 
-		ctx = o.plain_http ? NULL : tls_context(&o);
+		ctx = o.plain_http ? NULL : client_tls_context(&o);
 		if (!o.plain_http && ctx == NULL)
 			return 1;
 		printf("configuration OK: server %s port %s, certificate name %s, URI %s, %s, TUN %s (MTU %u)\n",
@@ -1044,7 +692,7 @@ int main(int argc, char **argv)
 		}
 		down.slaac = &slaac;
 	}
-	ctx = o.plain_http ? NULL : tls_context(&o);
+	ctx = o.plain_http ? NULL : client_tls_context(&o);
 	if (!o.plain_http && ctx == NULL) {
 		set_state(CLIENT_DISABLED, "the TLS settings cannot be used (see the log)");
 		return 1;
