@@ -46,6 +46,8 @@ enum worker_limits {
 	WORKER_COMMAND_RING_SIZE = 64,     /* control-plane requests waiting per worker (worker_command.h) */
 	WORKER_COMMAND_TIMEOUT_MS = 1000,  /* a polling worker answers within one loop iteration */
 	WORKER_LOG_PEER_LINES_PER_SECOND = 10, /* log lines about peers' failures per worker (log_peer.h) */
+	WORKER_LOG_PEER_LINES_PER_PEER_PER_SECOND = 2, /* of them, about one address: a noisy peer hides no other */
+	WORKER_LOG_PEER_SLOTS = 256,       /* per-address budgets, direct-mapped by a hash of the address */
 	WORKER_INBOX_SIZE = 4096,          /* packets handed over from other workers, waiting */
 	MBUF_POOL_CACHE_COUNT = 256,       /* per-lcore cache of the shared mbuf pool */
 };
@@ -71,6 +73,7 @@ struct worker {
 	uint64_t loops;
 	uint64_t next_housekeeping_tsc;
 	struct rate_budget peer_log; /* log lines about peers this second (log_peer.h) */
+	struct rate_budget peer_log_by_address[WORKER_LOG_PEER_SLOTS]; /* the same per address (two may share one) */
 	struct rate_budget refusal_events; /* refused clients told to the control plane (session_events.h) */
 	struct worker_counters counters;
 } __rte_cache_aligned;

@@ -139,6 +139,39 @@ sleep 0.3
 check "a wrong URI (the client's URL): answered 404 and counted" test "$(counter http_status_404)" -eq $((before + 1))
 check "  and logged at info with the status" grep -q "peer 192.0.2.2 port [0-9]*: HTTP request refused with 404" "$LOG"
 
+# ---- one client failing in a loop hides no other: at most 2 lines a second about one address
+flood() { # source count: TLS 1.1 handshakes (refused: protocol_version), as fast as Python makes them
+	topo_in client python3 -c '
+import socket, ssl, sys, warnings
+warnings.simplefilter("ignore")
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+ctx.check_hostname, ctx.verify_mode = False, ssl.CERT_NONE
+ctx.minimum_version = ctx.maximum_version = ssl.TLSVersion.TLSv1_1
+ctx.set_ciphers("ALL:@SECLEVEL=0")
+for _ in range(int(sys.argv[2])):
+    try:
+        with socket.create_connection(("192.0.2.1", 443), timeout=3, source_address=(sys.argv[1], 0)) as raw:
+            ctx.wrap_socket(raw).close()
+    except (OSError, ssl.SSLError):
+        pass' "$1" "$2" 2>/dev/null
+}
+topo_in client ip addr add 192.0.2.3/24 dev "$(topo_in client ip -o -4 addr show | awk '$4 == "192.0.2.2/24" {print $2}')"
+lines_before=$(grep -c "peer 192.0.2.2 port [0-9]*: TLS handshake refused (protocol_version)" "$LOG")
+refused_before=$(counter tls_failed_protocol_version)
+suppressed_before=$(counter log_peer_suppressed)
+start=$(date +%s.%N)
+flood 192.0.2.2 30
+flood 192.0.2.3 1
+elapsed=$(python3 -c "import math; print(math.ceil($(date +%s.%N) - $start))")
+sleep 0.3
+lines=$(( $(grep -c "peer 192.0.2.2 port [0-9]*: TLS handshake refused (protocol_version)" "$LOG") - lines_before ))
+refused=$(( $(counter tls_failed_protocol_version) - refused_before ))
+check "30 refused handshakes from one address in ${elapsed} s: all counted ($refused), at most 2 lines a second logged ($lines)" \
+	test "$refused" -eq 31 -a "$lines" -le $(( 2 * (elapsed + 1) )) -a "$lines" -ge 1
+check "the rest are counted as suppressed lines" test "$(counter log_peer_suppressed)" -gt "$suppressed_before"
+check "and the refusal from another address right after is logged all the same" \
+	grep -q "peer 192.0.2.3 port [0-9]*: TLS handshake refused (protocol_version)" "$LOG"
+
 # ---- the monitor saw them as they happened
 kill "$MONITOR_PID" 2>/dev/null; wait "$MONITOR_PID" 2>/dev/null
 grep refused "$TOPO_STATE/monitor.txt" | head -3 | sed 's/^/    /'
@@ -147,7 +180,8 @@ check "monitor shows each refusal with the address, the reason and the presented
 		grep -q "refused    192.0.2.2:[0-9]* on worker 0: client_alert_unknown_ca: " "$1" &&
 		grep -q "refused    192.0.2.2:[0-9]* on worker 0: closed_before_request: " "$1" &&
 		grep -q "refused    192.0.2.2:[0-9]* on worker 0: http_404: " "$1"' _ "$TOPO_STATE/monitor.txt"
-check "one line for each of the 12 refusals" test "$(grep -c " refused " "$TOPO_STATE/monitor.txt")" -eq 12
+check "one line for each of the 12 refusals, and the 31 of the flood (within 100 a second)" \
+	test "$(grep -c " refused " "$TOPO_STATE/monitor.txt")" -eq 43
 
 # ---- the same counts in /metrics, one family with the reason as its label
 topo_in gw curl -s --max-time 5 http://127.0.0.1:9464/metrics > "$TOPO_STATE/metrics.txt"
@@ -155,6 +189,6 @@ check "/metrics has them as iphttps_tls_handshake_failures_total{reason}" \
 	/usr/bin/python3 tests/lib/scrape_metrics.py "$TOPO_STATE/metrics.txt" \
 	"iphttps_tls_handshake_failures_total{reason=client_certificate_revoked} == 1" \
 	"iphttps_tls_handshake_failures_total{reason=client_alert_unknown_ca} == 1" \
-	"iphttps_tls_handshake_failures_total{reason=protocol_version} == 1" \
+	"iphttps_tls_handshake_failures_total{reason=protocol_version} == 32" \
 	"iphttps_http_responses_total{code=404} == 1" "iphttps_session_closed_before_request_total >= 1"
 check_finish
