@@ -31,26 +31,45 @@ void session_events_free(void)
 	events = NULL;
 }
 
-void session_events_post(struct worker *w, const struct session *s, enum session_event_kind kind)
+/* A new event about s: who, where from, when. NULL when there is no ring or no memory (counted). */
+static struct session_event *event_new(struct worker *w, const struct session *s, enum session_event_kind kind)
 {
 	struct session_event *e;
 	struct timespec now;
 
 	if (!events)
-		return;
+		return NULL;
 	e = calloc(1, sizeof(*e));
 	if (!e) {
 		w->counters.session_events_dropped++;
-		return;
+		return NULL;
 	}
 	clock_gettime(CLOCK_REALTIME, &now);
 	e->kind = kind;
-	e->reason = (enum session_end_reason)s->end_reason;
 	e->id = s->id;
 	e->worker = w->id;
 	e->time_ms = (uint64_t)now.tv_sec * 1000 + (uint64_t)now.tv_nsec / 1000000;
 	e->outer_address = s->client;
 	e->outer_port = s->client_port;
+	return e;
+}
+
+/* Into the ring, or freed and counted when it is full (the control plane stalled). */
+static void event_post(struct worker *w, struct session_event *e)
+{
+	if (rte_ring_mp_enqueue(events, e) != 0) {
+		w->counters.session_events_dropped++;
+		free(e);
+	}
+}
+
+void session_events_post(struct worker *w, const struct session *s, enum session_event_kind kind)
+{
+	struct session_event *e = event_new(w, s, kind);
+
+	if (!e)
+		return;
+	e->reason = (enum session_end_reason)s->end_reason;
 	/* Both carry the TLS description: a disconnect is then a whole accounting record by itself. */
 	session_tls_describe(s, &e->tls);
 	if (kind == SESSION_EVENT_DOWN) {
@@ -62,17 +81,13 @@ void session_events_post(struct worker *w, const struct session *s, enum session
 		e->rx_packets = s->rx_packets;
 		e->tx_packets = s->tx_packets;
 	}
-	if (rte_ring_mp_enqueue(events, e) != 0) {
-		w->counters.session_events_dropped++;
-		free(e);
-	}
+	event_post(w, e);
 }
 
 void session_events_refused(struct worker *w, const struct session *s, const char *reason, const char *text,
 			    const char *certificate)
 {
 	struct session_event *e;
-	struct timespec now;
 
 	if (!events)
 		return;
@@ -80,25 +95,13 @@ void session_events_refused(struct worker *w, const struct session *s, const cha
 		w->counters.session_refusal_events_limited++;
 		return;
 	}
-	e = calloc(1, sizeof(*e));
-	if (!e) {
-		w->counters.session_events_dropped++;
+	e = event_new(w, s, SESSION_EVENT_REFUSED);
+	if (!e)
 		return;
-	}
-	clock_gettime(CLOCK_REALTIME, &now);
-	e->kind = SESSION_EVENT_REFUSED;
-	e->id = s->id;
-	e->worker = w->id;
-	e->time_ms = (uint64_t)now.tv_sec * 1000 + (uint64_t)now.tv_nsec / 1000000;
-	e->outer_address = s->client;
-	e->outer_port = s->client_port;
 	e->refusal.reason = reason;
 	e->refusal.text = text;
 	snprintf(e->refusal.certificate, sizeof(e->refusal.certificate), "%s", certificate ? certificate : "");
-	if (rte_ring_mp_enqueue(events, e) != 0) {
-		w->counters.session_events_dropped++;
-		free(e);
-	}
+	event_post(w, e);
 }
 
 struct session_event *session_events_take(void)
