@@ -1466,6 +1466,39 @@ static void test_session_events_up_and_down(void)
 	CU_ASSERT_PTR_NULL(session_events_take());
 }
 
+/* Refused clients told to the monitor: at most SESSION_REFUSAL_EVENTS_PER_SECOND a second per worker, the
+ * rest counted, so that a flood of bad handshakes costs one counter each, not a malloc and a ring slot. */
+static void test_refusal_events_are_rated(void)
+{
+	struct session *s;
+	struct session_event *e;
+	uint64_t limited;
+	unsigned int taken = 0;
+
+	fresh();
+	s = session_of(link_up_peer());
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	drain_events();
+	limited = harness.w->counters.session_refusal_events_limited;
+	for (unsigned int i = 0; i < SESSION_REFUSAL_EVENTS_PER_SECOND + 50; i++)
+		session_events_refused(harness.w, s, "protocol_version", "no TLS version in common", "");
+	while ((e = session_events_take()) != NULL) {
+		CU_ASSERT_EQUAL(e->kind, SESSION_EVENT_REFUSED);
+		CU_ASSERT_STRING_EQUAL(e->refusal.reason, "protocol_version");
+		CU_ASSERT_TRUE(memcmp(&e->outer_address, &s->client, sizeof(s->client)) == 0);
+		taken++;
+		free(e);
+	}
+	CU_ASSERT_EQUAL(taken, SESSION_REFUSAL_EVENTS_PER_SECOND);
+	CU_ASSERT_EQUAL(harness.w->counters.session_refusal_events_limited - limited, 50);
+	harness.w->now_ms += 1000; /* the next second has its own budget */
+	session_events_refused(harness.w, s, "http_404", "another path", "subject=CN = x; issuer=CN = y");
+	e = session_events_take();
+	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+	CU_ASSERT_STRING_EQUAL(e->refusal.certificate, "subject=CN = x; issuer=CN = y");
+	free(e);
+}
+
 static void test_idle_session_closed_after_timeout(void)
 {
 	struct tls_peer *tp;
@@ -1618,6 +1651,8 @@ int main(void)
 		  test_session_admin_list_disconnect_admission },
 		{ "control plane: a session's LinkUp and its end (with the reason) are posted once each",
 		  test_session_events_up_and_down },
+		{ "control plane: refused clients are told at most 100 a second per worker, the rest counted",
+		  test_refusal_events_are_rated },
 		{ "a LinkUp session silent for the idle timeout is closed; activity restarts the clock",
 		  test_idle_session_closed_after_timeout },
 		{ "SSL_ERROR_WANT_ASYNC: a paused handshake waits, another client is served, then it resumes",
