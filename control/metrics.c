@@ -184,9 +184,17 @@ static void port_family(FILE *f, const char *name, const char *type, const char 
 	fprintf(f, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
 }
 
+/* One series each way: NAME{port="P",LABELS,direction="rx|tx"}. */
+static void port_pair(FILE *f, const char *name, const char *port, const char *labels, uint64_t rx, uint64_t tx)
+{
+	fprintf(f, "%s{port=\"%s\",%sdirection=\"rx\"} %" PRIu64 "\n%s{port=\"%s\",%sdirection=\"tx\"} %" PRIu64 "\n",
+		name, port, labels, rx, name, port, labels, tx);
+}
+
 static void port_statistics(FILE *f)
 {
 	struct port_stats_view v[CONFIG_PORT_COUNT];
+	char queue[32];
 	bool ok[CONFIG_PORT_COUNT];
 	const char *port[CONFIG_PORT_COUNT];
 
@@ -202,17 +210,11 @@ static void port_statistics(FILE *f)
 		fprintf(f, "iphttps_port_link_speed_bytes_per_second{port=\"%s\"} %" PRIu64 "\n", port[r],
 			v[r].speed_bytes_per_second);
 	port_family(f, "iphttps_port_packets_total", "counter", "Packets the device received and sent");
-	EACH_PORT fprintf(f, "iphttps_port_packets_total{port=\"%s\",direction=\"rx\"} %" PRIu64 "\n"
-			     "iphttps_port_packets_total{port=\"%s\",direction=\"tx\"} %" PRIu64 "\n",
-			  port[r], v[r].rx_packets, port[r], v[r].tx_packets);
+	EACH_PORT port_pair(f, "iphttps_port_packets_total", port[r], "", v[r].rx_packets, v[r].tx_packets);
 	port_family(f, "iphttps_port_bytes_total", "counter", "Bytes the device received and sent");
-	EACH_PORT fprintf(f, "iphttps_port_bytes_total{port=\"%s\",direction=\"rx\"} %" PRIu64 "\n"
-			     "iphttps_port_bytes_total{port=\"%s\",direction=\"tx\"} %" PRIu64 "\n",
-			  port[r], v[r].rx_bytes, port[r], v[r].tx_bytes);
+	EACH_PORT port_pair(f, "iphttps_port_bytes_total", port[r], "", v[r].rx_bytes, v[r].tx_bytes);
 	port_family(f, "iphttps_port_errors_total", "counter", "Packets the device counted as errors");
-	EACH_PORT fprintf(f, "iphttps_port_errors_total{port=\"%s\",direction=\"rx\"} %" PRIu64 "\n"
-			     "iphttps_port_errors_total{port=\"%s\",direction=\"tx\"} %" PRIu64 "\n",
-			  port[r], v[r].rx_errors, port[r], v[r].tx_errors);
+	EACH_PORT port_pair(f, "iphttps_port_errors_total", port[r], "", v[r].rx_errors, v[r].tx_errors);
 	port_family(f, "iphttps_port_rx_missed_packets_total", "counter",
 		    "Packets the device dropped because an RX queue was full (the workers did not keep up)");
 	EACH_PORT fprintf(f, "iphttps_port_rx_missed_packets_total{port=\"%s\"} %" PRIu64 "\n", port[r], v[r].rx_missed);
@@ -220,15 +222,17 @@ static void port_statistics(FILE *f)
 		    "Packets the device dropped for want of an mbuf (eal.mbufs)");
 	EACH_PORT fprintf(f, "iphttps_port_rx_nombuf_total{port=\"%s\"} %" PRIu64 "\n", port[r], v[r].rx_nombuf);
 	port_family(f, "iphttps_port_queue_packets_total", "counter", "Packets per queue (one queue pair per worker)");
-	EACH_PORT for (unsigned int q = 0; q < v[r].queues; q++)
-		fprintf(f, "iphttps_port_queue_packets_total{port=\"%s\",queue=\"%u\",direction=\"rx\"} %" PRIu64 "\n"
-			   "iphttps_port_queue_packets_total{port=\"%s\",queue=\"%u\",direction=\"tx\"} %" PRIu64 "\n",
-			port[r], q, v[r].queue_rx_packets[q], port[r], q, v[r].queue_tx_packets[q]);
+	EACH_PORT for (unsigned int q = 0; q < v[r].queues; q++) {
+		snprintf(queue, sizeof(queue), "queue=\"%u\",", q);
+		port_pair(f, "iphttps_port_queue_packets_total", port[r], queue, v[r].queue_rx_packets[q],
+			  v[r].queue_tx_packets[q]);
+	}
 	port_family(f, "iphttps_port_queue_bytes_total", "counter", "Bytes per queue");
-	EACH_PORT for (unsigned int q = 0; q < v[r].queues; q++)
-		fprintf(f, "iphttps_port_queue_bytes_total{port=\"%s\",queue=\"%u\",direction=\"rx\"} %" PRIu64 "\n"
-			   "iphttps_port_queue_bytes_total{port=\"%s\",queue=\"%u\",direction=\"tx\"} %" PRIu64 "\n",
-			port[r], q, v[r].queue_rx_bytes[q], port[r], q, v[r].queue_tx_bytes[q]);
+	EACH_PORT for (unsigned int q = 0; q < v[r].queues; q++) {
+		snprintf(queue, sizeof(queue), "queue=\"%u\",", q);
+		port_pair(f, "iphttps_port_queue_bytes_total", port[r], queue, v[r].queue_rx_bytes[q],
+			  v[r].queue_tx_bytes[q]);
+	}
 #undef EACH_PORT
 }
 

@@ -25,6 +25,7 @@
 #include "log.h"
 #include "nexthop.h"
 #include "port.h"
+#include "port_stats.h"
 #include "published_config.h"
 #include "session.h"
 #include "tcp.h"
@@ -137,9 +138,7 @@ int datapath_wait_ready(unsigned int timeout_ms, char *down, size_t down_len)
 		n = 0;
 		down[0] = 0;
 		for (int role = 0; role < CONFIG_PORT_COUNT; role++) {
-			struct rte_eth_link link;
-
-			if (rte_eth_link_get_nowait(ifaces[role].port_id, &link) == 0 && link.link_status)
+			if (port_link_up(role))
 				continue;
 			all_up = false;
 			if (n >= 0 && (size_t)n < down_len)

@@ -37,7 +37,7 @@ static inline bool log_peer_allowed(struct worker *w, const struct in6_addr *add
 	struct rate_budget *mine = log_peer_budget_of(w, addr);
 
 	/* The address's own budget first, so that its excess does not use up the worker's. */
-	if (mine->second == w->now_ms / 1000 && mine->used >= WORKER_LOG_PEER_LINES_PER_PEER_PER_SECOND) {
+	if (rate_budget_spent(mine, w->now_ms, WORKER_LOG_PEER_LINES_PER_PEER_PER_SECOND)) {
 		w->counters.log_peer_suppressed++;
 		return false;
 	}

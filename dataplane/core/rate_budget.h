@@ -16,6 +16,12 @@ struct rate_budget {
 	uint32_t used;
 };
 
+/** Whether b has per_second events used already this second (nothing is taken). */
+static inline bool rate_budget_spent(const struct rate_budget *b, uint64_t now_ms, uint32_t per_second)
+{
+	return b->second == now_ms / 1000 && b->used >= per_second;
+}
+
 /** Take one event from b at now_ms. @return false when per_second are already used this second. */
 static inline bool rate_budget_take(struct rate_budget *b, uint64_t now_ms, uint32_t per_second)
 {

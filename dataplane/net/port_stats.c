@@ -7,6 +7,13 @@
 
 #include "iface.h"
 
+bool port_link_up(enum config_port_role role)
+{
+	struct rte_eth_link link;
+
+	return rte_eth_link_get_nowait(ifaces[role].port_id, &link) == 0 && link.link_status == RTE_ETH_LINK_UP;
+}
+
 int port_stats_read(enum config_port_role role, struct port_stats_view *v)
 {
 	uint16_t port_id = ifaces[role].port_id;

@@ -29,6 +29,9 @@ struct port_stats_view {
 	uint64_t queue_rx_bytes[PORT_STATS_MAX_QUEUES], queue_tx_bytes[PORT_STATS_MAX_QUEUES];
 };
 
+/** Whether the port of `role` says its link is up (without waiting for it). */
+bool port_link_up(enum config_port_role role);
+
 /** The port of `role`'s link and counters. @return 0, or a negative errno from ethdev. */
 int port_stats_read(enum config_port_role role, struct port_stats_view *v);
 

@@ -222,16 +222,17 @@ static void deliver(struct worker *w, struct session *s, const uint8_t *data, ui
  * and refused it (its name, chain, expiry or revocation: 0x103, 0x800b0109,
  * 0x800b0101, 0x80092013 on the client; docs/TROUBLESHOOTING.md).
  */
+#define GONE_BEFORE_REQUEST "before its HTTP request (a Windows client that refused the server certificate does this)"
+
 static void note_gone_before_request(struct worker *w, struct session *s)
 {
 	if (s->state != SESSION_PROXY_HEADER && s->state != SESSION_HTTP_REQUEST)
 		return;
 	w->counters.session_closed_before_request++;
-	session_events_refused(w, s, "closed_before_request", "the client closed the connection before its HTTP "
-			       "request (a Windows client that refused the server certificate does this)", "");
-	log_peer(w, INFO, &s->client, s->client_port,
-		 "the client closed the connection %s, before its HTTP request (a Windows client that refused "
-		 "the server certificate does this)", s->tls.ssl ? "after the TLS handshake" : "after connecting");
+	session_events_refused(w, s, "closed_before_request", "the client closed the connection " GONE_BEFORE_REQUEST,
+			       "");
+	log_peer(w, INFO, &s->client, s->client_port, "the client closed the connection %s, " GONE_BEFORE_REQUEST,
+		 s->tls.ssl ? "after the TLS handshake" : "after connecting");
 }
 
 /* Read what TLS (or plain TCP) has for us. @return bytes, 0 when nothing waits, -1 when the session ended. */

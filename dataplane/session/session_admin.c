@@ -89,9 +89,15 @@ struct list_request {
 	uint32_t max, count;
 };
 
+static bool list_at_limit(const struct list_request *req)
+{
+	return req->limit && req->count >= req->limit;
+}
+
+/* No room for another view in this command: the buffer (grown between commands) or the limit. */
 static bool list_full(const struct list_request *req)
 {
-	return req->count >= req->max || (req->limit && req->count >= req->limit);
+	return req->count >= req->max || list_at_limit(req);
 }
 
 static void list_sessions(struct worker *w, void *arg)
@@ -132,11 +138,11 @@ int session_admin_list(const struct session_filter *f, uint32_t limit, struct se
 
 	*views = NULL;
 	*count = 0;
-	for (unsigned int i = 0; i < worker_count && !(limit && req.count >= limit); i++) {
+	for (unsigned int i = 0; i < worker_count && !list_at_limit(&req); i++) {
 		if (f && f->by_worker && f->worker != i)
 			continue;
 		req.cur = (struct slot_cursor){ 0 };
-		while (!req.cur.done && !(limit && req.count >= limit)) {
+		while (!req.cur.done && !list_at_limit(&req)) {
 			/* Room for one more chunk; the worker polls its ports between chunks. */
 			if (req.max - req.count < SESSION_ADMIN_CHUNK) {
 				struct session_view *more = realloc(req.views, (req.max + SESSION_ADMIN_CHUNK * 4) * sizeof(*more));

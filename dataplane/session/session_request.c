@@ -40,19 +40,16 @@ int session_request_begin(struct worker *w, struct session *s, enum session_stat
 	return 0;
 }
 
+/* The statuses a request is refused with, each with its http_status_<code> counter (counters.h). */
+#define HTTP_REFUSAL_STATUSES(X) X(400) X(404) X(405) X(408) X(411) X(414) X(431) X(501) X(505)
+
 /* The refusal event's reason for an HTTP status: "http_404". */
 static const char *http_refusal_name(unsigned int status)
 {
 	switch (status) {
-	case 400: return "http_400";
-	case 404: return "http_404";
-	case 405: return "http_405";
-	case 408: return "http_408";
-	case 411: return "http_411";
-	case 414: return "http_414";
-	case 431: return "http_431";
-	case 501: return "http_501";
-	case 505: return "http_505";
+#define STATUS_NAME(code) case code: return "http_" #code;
+	HTTP_REFUSAL_STATUSES(STATUS_NAME)
+#undef STATUS_NAME
 	default: return "http_refused";
 	}
 }
@@ -63,15 +60,9 @@ void session_refuse(struct worker *w, struct session *s, unsigned int status)
 	size_t n = http_response_format(response, status, w->config->iphttps.server_header, time(NULL));
 
 	switch (status) {
-	case 400: w->counters.http_status_400++; break;
-	case 404: w->counters.http_status_404++; break;
-	case 405: w->counters.http_status_405++; break;
-	case 408: w->counters.http_status_408++; break;
-	case 411: w->counters.http_status_411++; break;
-	case 414: w->counters.http_status_414++; break;
-	case 431: w->counters.http_status_431++; break;
-	case 501: w->counters.http_status_501++; break;
-	case 505: w->counters.http_status_505++; break;
+#define STATUS_COUNT(code) case code: w->counters.http_status_##code++; break;
+	HTTP_REFUSAL_STATUSES(STATUS_COUNT)
+#undef STATUS_COUNT
 	}
 	session_write(s, response, (uint32_t)n);
 	session_close(w, s);
