@@ -13,7 +13,6 @@
 
 #include "appliance_state.h"
 #include "certificate_dates.h"
-#include "client_table.h"
 #include "config_json.h"
 #include "config_reload.h"
 #include "event_feed.h"
@@ -37,12 +36,12 @@ static json_t *date_json(const struct certificate_date *d, time_t now)
 			 (json_int_t)((d->expires - now) / 86400));
 }
 
-/* Every failed handshake, whatever its reason (counters.h's TLS_FAILURE_COUNTERS), and the timeouts. */
+/* Every failed handshake, whatever its reason (tls_counters.h' TLS_FAILURE_COUNTERS), and the timeouts. */
 static uint64_t handshakes_failed(const struct worker_counters *c)
 {
-	uint64_t n = c->tls_handshake_timeouts;
+	uint64_t n = counter_in(*c, tls_handshake_timeouts);
 
-#define ADD(name, help) n += c->name;
+#define ADD(name, help) n += counter_in(*c, name);
 	TLS_FAILURE_COUNTERS(ADD)
 #undef ADD
 	return n;
@@ -76,8 +75,8 @@ static json_t *show(char *err, size_t err_len)
 						      "busy_percent", rates.busy_percent[i], "sessions",
 						      per_worker[i]));
 #define ADD_DROP(name, help)                                                              \
-	if (strncmp(#name, "drop_", 5) == 0 && sum.name)                                  \
-		json_object_set_new(drops, #name + 5, json_integer((json_int_t)sum.name));
+	if (strncmp(#name, "drop_", 5) == 0 && counter_in(sum, name))                     \
+		json_object_set_new(drops, #name + 5, json_integer((json_int_t)counter_in(sum, name)));
 	WORKER_COUNTERS(ADD_DROP)
 #undef ADD_DROP
 	return json_pack("{ss ss ss ss sI sI s{si si si} so so s{sI sf sf sf sf sf} so s{so so so so} s{sI sI sI sI}}",
@@ -85,7 +84,7 @@ static json_t *show(char *err, size_t err_len)
 			 config_auth_mode_name(config->iphttps.authentication), "config", appliance.config_path,
 			 "uptime_s", (json_int_t)((appliance_now_ms() - appliance.started_ms) / 1000), "reloads",
 			 (json_int_t)appliance.reloads,
-			 "sessions", "open", open, "clients", client_table_entries(), "max_clients",
+			 "sessions", "open", open, "clients", session_admin_linkup_clients(), "max_clients",
 			 config->limits.max_clients,
 			 "listeners", listeners, "workers", load,
 			 "rates", "interval_ms", (json_int_t)rates.interval_ms, "handshakes_per_s", rates.handshakes,
@@ -95,8 +94,8 @@ static json_t *show(char *err, size_t err_len)
 			 "certificates", "server", date_json(&dates->server, now), "client_ca",
 			 date_json(&dates->client_ca, now), "client_crl", date_json(&dates->client_crl, now),
 			 "ocsp_response", date_json(&dates->ocsp_response, now),
-			 "totals", "sessions_accepted", (json_int_t)sum.session_accepted, "link_up",
-			 (json_int_t)sum.session_link_up, "handshakes", (json_int_t)sum.tls_handshakes,
+			 "totals", "sessions_accepted", (json_int_t)counter_in(sum, session_accepted), "link_up",
+			 (json_int_t)counter_in(sum, session_link_up), "handshakes", (json_int_t)counter_in(sum, tls_handshakes),
 			 "handshakes_failed", (json_int_t)handshakes_failed(&sum));
 }
 

@@ -15,7 +15,6 @@
 
 #include "appliance_state.h"
 #include "certificate_dates.h"
-#include "client_table.h"
 #include "port_stats.h"
 #include "session_admin.h"
 #include "stats_sampler.h"
@@ -29,7 +28,7 @@ const char *health_status(unsigned int *http_status)
 	*http_status = 503;
 	if (strcmp(word, "running") != 0)
 		return word; /* draining, link disabled, stopping */
-	if (client_table_entries() >= appliance.config->limits.max_clients)
+	if (session_admin_linkup_clients() >= appliance.config->limits.max_clients)
 		return "full";
 	*http_status = 200;
 	return "ok";
@@ -85,14 +84,12 @@ static const struct {
 
 static const struct {
 	const char *name, *help;
-} counter_list[] = {
-#define COUNTER_ENTRY(name, help) { #name, help },
+} counter_list[WORKER_COUNTER_COUNT] = {
+#define COUNTER_ENTRY(name, help) [COUNTER_##name] = { #name, help },
 	WORKER_COUNTERS(COUNTER_ENTRY)
 #undef COUNTER_ENTRY
 };
-enum { COUNTER_COUNT = sizeof(counter_list) / sizeof(counter_list[0]) };
-_Static_assert(sizeof(struct worker_counters) == COUNTER_COUNT * sizeof(uint64_t),
-	       "struct worker_counters is the list's uint64_t fields, in order");
+enum { COUNTER_COUNT = WORKER_COUNTER_COUNT };
 
 /* Which family counter i belongs to, and its labels there ("" for none). */
 static enum family family_of(unsigned int i, char *labels, size_t len)
@@ -148,7 +145,7 @@ static void counter_sample(FILE *f, const char *family, const char *labels, unsi
 		fprintf(f, "%s{%sworker=\"%u\"} %" PRIu64 "\n", family, labels, worker, value);
 }
 
-/* Every counter of counters.h, per worker, each in its family (all of a family's samples together). */
+/* Every counter of every layer (worker_counters.h), per worker, each in its family (all of a family's samples together). */
 static void worker_counters(FILE *f, const struct worker_counters *per_worker)
 {
 	char labels[160];
@@ -162,7 +159,7 @@ static void worker_counters(FILE *f, const struct worker_counters *per_worker)
 			char family[96];
 
 			snprintf(family, sizeof(family), "iphttps_%s_total", counter_list[i].name);
-			counter_sample(f, family, "", w, ((const uint64_t *)&per_worker[w])[i], FAMILY_OWN);
+			counter_sample(f, family, "", w, per_worker[w].slot[i], FAMILY_OWN);
 		}
 	}
 	for (int kind = FAMILY_OWN + 1; kind < FAMILY_COUNT; kind++) {
@@ -173,7 +170,7 @@ static void worker_counters(FILE *f, const struct worker_counters *per_worker)
 				continue;
 			for (unsigned int w = 0; w < worker_count; w++)
 				counter_sample(f, family_text[kind].name, labels, w,
-					       ((const uint64_t *)&per_worker[w])[i], (enum family)kind);
+					       per_worker[w].slot[i], (enum family)kind);
 		}
 	}
 }
@@ -267,7 +264,7 @@ char *metrics_render(size_t *len)
 		   "# TYPE iphttps_worker_busy_ratio gauge\n");
 	for (unsigned int i = 0; i < worker_count; i++)
 		fprintf(f, "iphttps_worker_busy_ratio{worker=\"%u\"} %.4f\n", i, rates.busy_percent[i] / 100.0);
-	gauge(f, "iphttps_clients", "Client Table entries (LinkUp sessions), all workers", client_table_entries());
+	gauge(f, "iphttps_clients", "Client Table entries (LinkUp sessions), all workers", session_admin_linkup_clients());
 	gauge(f, "iphttps_max_clients", "limits.max_clients", appliance.config->limits.max_clients);
 	fprintf(f, "# HELP iphttps_state The appliance's state (1 for the one in force)\n# TYPE iphttps_state gauge\n");
 	fprintf(f, "iphttps_state{state=\"%s\"} 1\n", state);

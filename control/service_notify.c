@@ -10,7 +10,7 @@
 
 #include "appliance_state.h"
 #include "log.h"
-#include "client_table.h"
+#include "session_admin.h"
 #include "worker.h"
 
 enum { STATUS_EVERY_MS = 1000 };
@@ -47,7 +47,7 @@ void service_notify_init(uint64_t now_ms)
 static void status_text(char *out, size_t len)
 {
 	/* The Client Table's count, not the workers': asking a held worker would stall the main loop. */
-	uint32_t clients = client_table_entries();
+	uint32_t clients = session_admin_linkup_clients();
 
 	snprintf(out, len, "%s: %u client%s (LinkUp) on %u worker%s", appliance_state_name(), clients,
 		 clients == 1 ? "" : "s", worker_count, worker_count == 1 ? "" : "s");

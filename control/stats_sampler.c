@@ -37,10 +37,9 @@ static int sum_into(struct worker_counters *sum, uint64_t *busy_tsc)
 		if (stats_counters_snapshot(i, &c) != 0)
 			return -EAGAIN;
 		if (busy_tsc)
-			busy_tsc[i] = c.busy_tsc_cycles;
-#define SUM_COUNTER(name, help) sum->name += c.name;
-		WORKER_COUNTERS(SUM_COUNTER)
-#undef SUM_COUNTER
+			busy_tsc[i] = counter_in(c, busy_tsc_cycles);
+		for (unsigned int k = 0; k < WORKER_COUNTER_COUNT; k++)
+			sum->slot[k] += c.slot[k];
 	}
 	return 0;
 }
@@ -77,7 +76,7 @@ void stats_sampler_rates(struct stats_rates *rates)
 	seconds = (double)rates->interval_ms / 1000.0;
 	if (seconds <= 0)
 		return;
-#define RATE(field) ((double)(last->sum.field - before->sum.field) / seconds)
+#define RATE(name) ((double)(counter_in(last->sum, name) - counter_in(before->sum, name)) / seconds)
 	rates->rx_packets = RATE(rx_packets);
 	rates->tx_packets = RATE(tx_packets);
 	rates->link_rx_bits = RATE(link_rx_bytes) * 8;

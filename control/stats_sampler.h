@@ -12,7 +12,7 @@
 
 #include <stdint.h>
 
-#include "counters.h"
+#include "worker_counters.h"
 #include "appliance_limits.h"
 
 enum { STATS_SAMPLE_INTERVAL_MS = 1000 };

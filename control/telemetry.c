@@ -13,11 +13,8 @@
 #include <rte_ethdev.h>
 #include <rte_telemetry.h>
 
-#include "client_index.h"
-#include "iface.h"
-#include "client_table.h"
 #include "log_peer.h"
-#include "nexthop.h"
+#include "net_admin.h"
 #include "session_admin.h"
 #include "stats_sampler.h"
 #include "tcp_admin.h"
@@ -34,7 +31,7 @@ enum { TELEMETRY_LIST_MAX = 200 }; /* connections or sessions listed per worker 
 
 static void add_counters(struct rte_tel_data *d, const struct worker_counters *c)
 {
-#define ADD_COUNTER(name, help) rte_tel_data_add_dict_u64(d, #name, c->name);
+#define ADD_COUNTER(name, help) rte_tel_data_add_dict_u64(d, #name, counter_in(*c, name));
 	WORKER_COUNTERS(ADD_COUNTER)
 #undef ADD_COUNTER
 }
@@ -92,17 +89,19 @@ static int cmd_ports(const char *cmd, const char *params, struct rte_tel_data *d
 	(void)params;
 	rte_tel_data_start_dict(d);
 	for (int role = 0; role < CONFIG_PORT_COUNT; role++) {
-		const struct iface *ifc = &ifaces[role];
+		struct net_port_view port;
 		char mac[RTE_ETHER_ADDR_FMT_SIZE], text[RTE_TEL_MAX_STRING_LEN];
 		struct rte_eth_dev_info info;
 
-		if (rte_eth_dev_info_get(ifc->port_id, &info) != 0)
+		net_admin_port(role, &port);
+
+		if (rte_eth_dev_info_get(port.port_id, &info) != 0)
 			continue;
-		rte_ether_format_addr(mac, sizeof(mac), &ifc->mac);
-		snprintf(text, sizeof(text), "port %u driver %s mac %s rx_cksum %s tx_cksum %s tso %s", ifc->port_id,
-			 info.driver_name, mac, ifc->rx_offloads & RTE_ETH_RX_OFFLOAD_IPV4_CKSUM ? "hw" : "sw",
-			 ifc->tx_offloads & RTE_ETH_TX_OFFLOAD_TCP_CKSUM ? "hw" : "sw",
-			 ifc->tx_offloads & RTE_ETH_TX_OFFLOAD_TCP_TSO ? "hw" : "sw");
+		rte_ether_format_addr(mac, sizeof(mac), &port.mac);
+		snprintf(text, sizeof(text), "port %u driver %s mac %s rx_cksum %s tx_cksum %s tso %s", port.port_id,
+			 info.driver_name, mac, port.rx_offloads & RTE_ETH_RX_OFFLOAD_IPV4_CKSUM ? "hw" : "sw",
+			 port.tx_offloads & RTE_ETH_TX_OFFLOAD_TCP_CKSUM ? "hw" : "sw",
+			 port.tx_offloads & RTE_ETH_TX_OFFLOAD_TCP_TSO ? "hw" : "sw");
 		rte_tel_data_add_dict_string(d, config_port_role_name(role), text);
 	}
 	return 0;
@@ -221,8 +220,8 @@ static int cmd_clients(const char *cmd, const char *params, struct rte_tel_data 
 	(void)cmd;
 	(void)params;
 	rte_tel_data_start_dict(d);
-	rte_tel_data_add_dict_u64(d, "entries", client_table_entries());
-	rte_tel_data_add_dict_u64(d, "addresses", client_index_count());
+	rte_tel_data_add_dict_u64(d, "entries", session_admin_linkup_clients());
+	rte_tel_data_add_dict_u64(d, "addresses", session_admin_client_addresses());
 	uint32_t entries[CONFIG_MAX_WORKERS];
 
 	if (session_admin_client_entries(entries) != 0)

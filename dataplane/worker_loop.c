@@ -80,7 +80,7 @@ int worker_loop(void *arg)
 			const struct iface *ifc = &ifaces[role];
 			uint16_t n = rte_eth_rx_burst(ifc->port_id, (uint16_t)w->id, burst, WORKER_RX_BURST);
 
-			w->counters.rx_packets += n;
+			counter(w, rx_packets) += n;
 			received += n;
 			for (uint16_t i = 0; i < n; i++) {
 				if (i + 1 < n)
@@ -105,7 +105,7 @@ int worker_loop(void *arg)
 		}
 		if (received) {
 			/* CPU time spent working, for benchmarks: cycles per handshake or per byte. */
-			w->counters.busy_tsc_cycles += rte_rdtsc() - now;
+			counter(w, busy_tsc_cycles) += rte_rdtsc() - now;
 			idle_polls = 0;
 		} else if (++idle_polls > WORKER_IDLE_POLLS_BEFORE_SLEEP && w->config->workers.idle_sleep_us) {
 			worker_flush_tx(w);

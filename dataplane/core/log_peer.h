@@ -38,11 +38,11 @@ static inline bool log_peer_allowed(struct worker *w, const struct in6_addr *add
 
 	/* The address's own budget first, so that its excess does not use up the worker's. */
 	if (rate_budget_spent(mine, w->now_ms, WORKER_LOG_PEER_LINES_PER_PEER_PER_SECOND)) {
-		w->counters.log_peer_suppressed++;
+		counter(w, log_peer_suppressed)++;
 		return false;
 	}
 	if (!rate_budget_take(&w->peer_log, w->now_ms, WORKER_LOG_PEER_LINES_PER_SECOND)) {
-		w->counters.log_peer_suppressed++;
+		counter(w, log_peer_suppressed)++;
 		return false;
 	}
 	return rate_budget_take(mine, w->now_ms, WORKER_LOG_PEER_LINES_PER_PEER_PER_SECOND);

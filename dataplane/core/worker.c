@@ -58,7 +58,7 @@ int worker_init(struct worker *w, unsigned int id, unsigned int lcore, struct rt
 		rte_eth_tx_buffer_init(b, WORKER_RX_BURST);
 		/* A full TX queue drops and counts; it never blocks the worker. */
 		rte_eth_tx_buffer_set_err_callback(b, rte_eth_tx_buffer_count_callback,
-						   &w->counters.tx_dropped_queue_full);
+						   &counter(w, tx_dropped_queue_full));
 		w->tx_buffer[role] = b;
 	}
 	/* Many producers (the control plane's threads), one consumer (this worker).

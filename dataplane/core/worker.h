@@ -129,14 +129,14 @@ int worker_inbox_post(struct worker *to, struct rte_mbuf *m, uint32_t kind);
 /** Queue a frame for transmission on the port of `role`; the worker owns m no more. */
 static inline void worker_tx(struct worker *w, unsigned int role, struct rte_mbuf *m)
 {
-	w->counters.tx_packets++;
+	counter(w, tx_packets)++;
 	rte_eth_tx_buffer(w->port_id[role], (uint16_t)w->id, w->tx_buffer[role], m);
 }
 
 /** Drop a frame: count it under the given counter and free it. */
-#define worker_drop(w, m, counter)                    \
+#define worker_drop(w, m, name)                       \
 	do {                                          \
-		(w)->counters.counter++;              \
+		counter((w), name)++;                 \
 		rte_pktmbuf_free(m);                  \
 	} while (0)
 

@@ -15,6 +15,7 @@
 #include "address_hold.h"
 #include "client_table.h"
 #include "ipv6_addr.h"
+#include "link_counters.h"
 #include "link_forward.h"
 #include "link_multicast.h"
 #include "link_nd.h"
@@ -83,7 +84,7 @@ static void echo_reply(struct worker *w, struct session *s, struct rte_mbuf *m)
 	icmp->icmp_type = ICMP6_ECHO_REPLY;
 	icmp->icmp_cksum = 0;
 	icmp->icmp_cksum = checksum_icmp6(ip, icmp, len);
-	w->counters.link_echo_answered++;
+	counter(w, link_echo_answered)++;
 	session_send_packet(w, s, m);
 }
 
@@ -117,24 +118,24 @@ static bool source_allowed(struct worker *w, struct session *s, const uint8_t sr
 
 	memcpy(&addr, src, sizeof(addr));
 	if (link_is_reserved_address(w, &addr)) {
-		w->counters.drop_link_reserved_source++;
+		counter(w, drop_link_reserved_source)++;
 		return false;
 	}
 	if (!ipv6_addr_is_link_local(src) && !in_client_prefix(w, src)) {
 		/* Off the link: in both modes (an authenticated client is still no
 		 * router for other networks; it would source an internal server's
 		 * address). */
-		w->counters.drop_link_spoofed_source++;
+		counter(w, drop_link_spoofed_source)++;
 		return false;
 	}
 	rc = client_table_bind_address(w, s, &addr);
 	if (rc == 0)
 		return true;
 	if (rc == -EEXIST || rc == -EADDRINUSE) {
-		w->counters.drop_link_spoofed_source++;
+		counter(w, drop_link_spoofed_source)++;
 		return false;
 	}
-	w->counters.drop_link_address_limit++;
+	counter(w, drop_link_address_limit)++;
 	return false;
 }
 
@@ -187,8 +188,8 @@ void link_input(struct worker *w, struct session *s, struct rte_mbuf *m)
 	const uint8_t *icmp;
 	uint32_t len;
 
-	w->counters.link_rx_packets++;
-	w->counters.link_rx_bytes += m->pkt_len;
+	counter(w, link_rx_packets)++;
+	counter(w, link_rx_bytes) += m->pkt_len;
 	s->rx_packets++;
 	s->rx_bytes += m->pkt_len;
 	/* The framer builds each packet in mbufs of the full data room: the IPv6
@@ -277,7 +278,7 @@ void link_input(struct worker *w, struct session *s, struct rte_mbuf *m)
 	}
 	if (ipv6_addr_is_unspecified(ip->src_addr) || !source_allowed(w, s, ip->src_addr)) {
 		if (ipv6_addr_is_unspecified(ip->src_addr))
-			w->counters.drop_link_spoofed_source++;
+			counter(w, drop_link_spoofed_source)++;
 		rte_pktmbuf_free(m);
 		return;
 	}
@@ -335,7 +336,7 @@ void link_poll(struct worker *w)
 		next_address_sweep_ms[w->id] = w->now_ms + LINK_ADDRESS_SWEEP_MS;
 		/* The holds are everybody's: one worker sweeps them, a chunk a second. */
 		if (w->id == 0)
-			w->counters.link_address_hold_expired +=
+			counter(w, link_address_hold_expired) +=
 				address_hold_sweep(w->now_ms, LINK_ADDRESS_HOLD_SWEEP_BUDGET);
 	}
 }

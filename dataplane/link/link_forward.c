@@ -11,6 +11,7 @@
 #include "client_table.h"
 #include "iface.h"
 #include "ipv6_route.h"
+#include "link_counters.h"
 #include "link_icmp_error.h"
 #include "session.h"
 #include "worker.h"
@@ -54,7 +55,7 @@ static void send_error(struct worker *w, struct rte_mbuf *m, const uint8_t src[1
 	e = ipv6_icmp_error(w, src, rte_pktmbuf_mtod(m, const void *), rte_pktmbuf_data_len(m), type, code, param);
 	if (!e)
 		return;
-	w->counters.link_icmp_errors_sent++;
+	counter(w, link_icmp_errors_sent)++;
 	if (to)
 		session_send_packet(w, to, e);
 	else
@@ -88,7 +89,7 @@ static bool too_big_for_link(struct worker *w, struct rte_mbuf *m)
 {
 	if (m->pkt_len <= w->config->iphttps.link_mtu)
 		return false;
-	w->counters.link_packet_too_big++;
+	counter(w, link_packet_too_big)++;
 	send_error(w, m, internal_side_address(), NULL, ICMP6_PACKET_TOO_BIG, 0, w->config->iphttps.link_mtu);
 	rte_pktmbuf_free(m);
 	return true;
@@ -98,7 +99,7 @@ void link_forward_too_big_from_client(struct worker *w, struct session *s, struc
 {
 	uint8_t here[16];
 
-	w->counters.drop_framer_too_big++;
+	counter(w, drop_framer_too_big)++;
 	client_side_address(w, here);
 	send_error(w, m, here, s, ICMP6_PACKET_TOO_BIG, 0, w->config->iphttps.link_mtu);
 	rte_pktmbuf_free(m);
@@ -110,7 +111,7 @@ static void deliver_to_client(struct worker *w, struct session *s, struct rte_mb
 	struct rte_ipv6_hdr *ip = rte_pktmbuf_mtod(m, struct rte_ipv6_hdr *);
 
 	ip->hop_limits--;
-	w->counters.link_forwarded_to_client++;
+	counter(w, link_forwarded_to_client)++;
 	session_send_packet(w, s, m);
 }
 
@@ -130,12 +131,12 @@ static void to_client(struct worker *w, struct rte_mbuf *m, struct session *from
 		if (elsewhere) {
 			/* The client's session is on another worker: hand the packet over. */
 			if (worker_inbox_post(&workers[owner_worker], m, WORKER_INBOX_TO_CLIENT) == 0)
-				w->counters.link_handed_over++;
+				counter(w, link_handed_over)++;
 			else
-				w->counters.drop_link_handover_full++;
+				counter(w, drop_link_handover_full)++;
 			return;
 		}
-		w->counters.drop_link_no_client++;
+		counter(w, drop_link_no_client)++;
 		if (from)
 			client_side_address(w, here);
 		send_error(w, m, from ? here : internal_side_address(), from, ICMP6_DEST_UNREACHABLE,
@@ -157,7 +158,7 @@ void link_forward_from_client(struct worker *w, struct session *s, struct rte_mb
 	}
 	if (ip->hop_limits <= 1) {
 		client_side_address(w, here);
-		w->counters.link_hop_limit_exceeded++;
+		counter(w, link_hop_limit_exceeded)++;
 		send_error(w, m, here, s, ICMP6_TIME_EXCEEDED, 0, 0);
 		rte_pktmbuf_free(m);
 		return;
@@ -168,7 +169,7 @@ void link_forward_from_client(struct worker *w, struct session *s, struct rte_mb
 	}
 	ip->hop_limits--;
 	if (ipv6_route_output(w, m) == 0)
-		w->counters.link_forwarded_to_internal++;
+		counter(w, link_forwarded_to_internal)++;
 }
 
 void link_forward_handed_over(struct worker *w, struct rte_mbuf *m)
@@ -178,7 +179,7 @@ void link_forward_handed_over(struct worker *w, struct rte_mbuf *m)
 	bool elsewhere;
 	unsigned int owner_worker;
 
-	w->counters.link_handover_received++;
+	counter(w, link_handover_received)++;
 	if (too_big_for_link(w, m))
 		return;
 	s = owner_of(w, ip->dst_addr, &elsewhere, &owner_worker);
@@ -202,7 +203,7 @@ void link_forward_from_internal(struct worker *w, const struct iface *ifc, struc
 		return;
 	}
 	if (ip->hop_limits <= 1) {
-		w->counters.link_hop_limit_exceeded++;
+		counter(w, link_hop_limit_exceeded)++;
 		send_error(w, m, internal_side_address(), NULL, ICMP6_TIME_EXCEEDED, 0, 0);
 		rte_pktmbuf_free(m);
 		return;

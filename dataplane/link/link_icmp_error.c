@@ -10,6 +10,7 @@
 
 #include "appliance_config.h"
 #include "ipv6_addr.h"
+#include "link_counters.h"
 #include "rate_budget.h"
 #include "worker.h"
 
@@ -51,7 +52,7 @@ bool link_icmp_error_allowed(struct worker *w, const struct rte_mbuf *m, uint8_t
 	struct source_budget *slot;
 
 	if (!may_answer(m, type)) {
-		w->counters.link_icmp_errors_not_allowed++;
+		counter(w, link_icmp_errors_not_allowed)++;
 		return false;
 	}
 	memcpy(&src, ip->src_addr, sizeof(src));
@@ -63,7 +64,7 @@ bool link_icmp_error_allowed(struct worker *w, const struct rte_mbuf *m, uint8_t
 	/* The source's budget first: a source over its own spends nothing of the worker's. */
 	if (!rate_budget_take(&slot->budget, w->now_ms, LINK_ICMP_ERRORS_PER_SOURCE_PER_SECOND) ||
 	    !rate_budget_take(&worker_budget[w->id], w->now_ms, LINK_ICMP_ERRORS_PER_SECOND)) {
-		w->counters.link_icmp_errors_limited++;
+		counter(w, link_icmp_errors_limited)++;
 		return false;
 	}
 	return true;

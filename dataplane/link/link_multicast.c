@@ -10,6 +10,7 @@
 #include "client_index.h"
 #include "client_table.h"
 #include "link.h"
+#include "link_counters.h"
 #include "link_nd.h"
 #include "session.h"
 #include "worker.h"
@@ -27,11 +28,11 @@ static void send_copy(struct worker *w, struct session *s, const struct rte_mbuf
 	struct rte_mbuf *copy = rte_pktmbuf_copy(m, w->pool, 0, UINT32_MAX);
 
 	if (!copy) {
-		w->counters.mbuf_alloc_failed++;
+		counter(w, mbuf_alloc_failed)++;
 		return;
 	}
 	if (session_send_packet(w, s, copy) == 0)
-		w->counters.link_multicast_forwarded++;
+		counter(w, link_multicast_forwarded)++;
 }
 
 static void to_each_other(struct worker *w, struct session *s, void *arg)
@@ -75,13 +76,13 @@ static void hand_copy(struct worker *w, unsigned int to, const struct rte_mbuf *
 	struct rte_mbuf *copy = rte_pktmbuf_copy(m, w->pool, 0, UINT32_MAX);
 
 	if (!copy) {
-		w->counters.mbuf_alloc_failed++;
+		counter(w, mbuf_alloc_failed)++;
 		return;
 	}
 	if (worker_inbox_post(&workers[to], copy, WORKER_INBOX_MULTICAST) == 0)
-		w->counters.link_multicast_handed_over++;
+		counter(w, link_multicast_handed_over)++;
 	else
-		w->counters.drop_link_handover_full++;
+		counter(w, drop_link_handover_full)++;
 }
 
 void link_multicast_from_client(struct worker *w, struct session *s, struct rte_mbuf *m)
@@ -133,14 +134,14 @@ void link_multicast_handed_over(struct worker *w, struct rte_mbuf *m)
 	struct client_ref ref;
 	struct session *holder;
 
-	w->counters.link_multicast_received++;
+	counter(w, link_multicast_received)++;
 	if (nd_target(m, &target) == ND_DAD_PROBE) {
 		/* Sent here for the holder (the prober had its answer there). */
 		holder = client_index_lookup(&target, &ref) ? holder_here(w, &ref) : NULL;
 		if (holder)
 			send_copy(w, holder, m);
 		else
-			w->counters.drop_link_session_not_up++;
+			counter(w, drop_link_session_not_up)++;
 		rte_pktmbuf_free(m);
 		return;
 	}

@@ -13,6 +13,7 @@
 #include "client_table.h"
 #include "ipv6_addr.h"
 #include "link.h"
+#include "link_counters.h"
 #include "session.h"
 #include "worker.h"
 
@@ -59,7 +60,7 @@ static struct rte_ipv6_hdr *icmp6_new(struct worker *w, struct rte_mbuf **out, c
 	if (!m || !(ip = (struct rte_ipv6_hdr *)rte_pktmbuf_append(m, (uint16_t)(sizeof(*ip) + len)))) {
 		rte_pktmbuf_free(m);
 		*out = NULL;
-		w->counters.mbuf_alloc_failed++;
+		counter(w, mbuf_alloc_failed)++;
 		return NULL;
 	}
 	memset(ip, 0, sizeof(*ip) + len);
@@ -110,13 +111,13 @@ int link_nd_send_ra(struct worker *w, struct session *s)
 	icmp6_seal(ip);
 	if (session_send_packet(w, s, m) != 0)
 		return -1;
-	w->counters.link_ra_sent++;
+	counter(w, link_ra_sent)++;
 	return 0;
 }
 
 void link_nd_router_solicitation(struct worker *w, struct session *s, struct rte_mbuf *m)
 {
-	w->counters.link_rs_received++;
+	counter(w, link_rs_received)++;
 	rte_pktmbuf_free(m);
 	link_nd_send_ra(w, s);
 }
@@ -137,7 +138,7 @@ void link_nd_defend(struct worker *w, struct session *s, const uint8_t target[16
 	memcpy(&na[8], target, 16);
 	icmp6_seal(ip);
 	if (session_send_packet(w, s, m) == 0)
-		w->counters.link_dad_defended++;
+		counter(w, link_dad_defended)++;
 }
 
 void link_nd_solicitation_for_router(struct worker *w, struct session *s, struct rte_mbuf *m)
@@ -171,9 +172,9 @@ void link_nd_solicitation_for_router(struct worker *w, struct session *s, struct
 	if (session_send_packet(w, s, out) != 0)
 		return;
 	if (dad)
-		w->counters.link_router_address_defended++;
+		counter(w, link_router_address_defended)++;
 	else
-		w->counters.link_neighbor_solicitations_answered++;
+		counter(w, link_neighbor_solicitations_answered)++;
 }
 
 void link_nd_dad(struct worker *w, struct session *s, struct rte_mbuf *m)
@@ -186,12 +187,12 @@ void link_nd_dad(struct worker *w, struct session *s, struct rte_mbuf *m)
 	rte_pktmbuf_free(m);
 	rc = client_table_bind_address(w, s, &target);
 	if (rc == 0) {
-		w->counters.link_dad_claimed++;
+		counter(w, link_dad_claimed)++;
 	} else if (rc == -EEXIST || rc == -EADDRINUSE) {
 		/* Another client has it, or had it and may come back for it: this one's DAD must fail. */
 		link_nd_defend(w, s, target.s6_addr);
 	} else {
-		w->counters.drop_link_address_limit++;
+		counter(w, drop_link_address_limit)++;
 	}
 }
 
@@ -203,7 +204,7 @@ void link_nd_claim(struct worker *w, struct session *s, const uint8_t target[16]
 	memcpy(&t, target, sizeof(t));
 	rc = client_table_bind_address(w, s, &t);
 	if (rc == 0)
-		w->counters.link_dad_claimed++;
+		counter(w, link_dad_claimed)++;
 	else if (rc == -EADDRINUSE)
 		link_nd_defend(w, s, target); /* held for the client that had it: nobody else speaks for it */
 }

@@ -5,6 +5,7 @@
 #include <rte_byteorder.h>
 
 #include "eth.h"
+#include "net_counters.h"
 #include "nexthop.h"
 #include "iface.h"
 #include "worker.h"
@@ -39,7 +40,7 @@ void arp_input(struct worker *w, const struct iface *ifc, struct rte_mbuf *m)
 		a->arp_tip = a->arp_sip;
 		a->arp_sha = ifc->mac;
 		a->arp_sip = ifc->ipv4;
-		w->counters.arp_requests_answered++;
+		counter(w, arp_requests_answered)++;
 		eth_reply(w, ifc, m);
 		return;
 	case RTE_BE16(RTE_ARP_OP_REPLY):

@@ -7,6 +7,7 @@
 #include "ipv4.h"
 #include "ipv6.h"
 #include "iface.h"
+#include "net_counters.h"
 #include "worker.h"
 
 void eth_input(struct worker *w, const struct iface *ifc, struct rte_mbuf *m)
@@ -61,13 +62,13 @@ struct rte_mbuf *eth_alloc(struct worker *w, const struct iface *ifc, const stru
 	struct rte_ether_hdr *eh;
 
 	if (unlikely(!m)) {
-		w->counters.mbuf_alloc_failed++;
+		counter(w, mbuf_alloc_failed)++;
 		return NULL;
 	}
 	eh = (struct rte_ether_hdr *)rte_pktmbuf_append(m, (uint16_t)(sizeof(*eh) + payload_len));
 	if (unlikely(!eh)) {
 		rte_pktmbuf_free(m);
-		w->counters.mbuf_alloc_failed++;
+		counter(w, mbuf_alloc_failed)++;
 		return NULL;
 	}
 	eh->dst_addr = *dst;

@@ -7,6 +7,7 @@
 #include "checksum.h"
 #include "eth.h"
 #include "iface.h"
+#include "net_counters.h"
 #include "worker.h"
 
 enum { ICMP_REPLY_TTL = 64 };
@@ -41,6 +42,6 @@ void icmp_input(struct worker *w, const struct iface *ifc, struct rte_mbuf *m)
 	ip->time_to_live = ICMP_REPLY_TTL;
 	ip->hdr_checksum = 0;
 	ip->hdr_checksum = rte_ipv4_cksum(ip);
-	w->counters.icmp_echo_answered++;
+	counter(w, icmp_echo_answered)++;
 	eth_reply(w, ifc, m);
 }

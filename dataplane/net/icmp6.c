@@ -9,6 +9,7 @@
 #include "eth.h"
 #include "nd.h"
 #include "iface.h"
+#include "net_counters.h"
 #include "worker.h"
 
 enum {
@@ -39,7 +40,7 @@ static void icmp6_echo(struct worker *w, const struct iface *ifc, struct rte_mbu
 		uint16_t sum = checksum_icmp6(ip, icmp, len);
 		memcpy(icmp + 2, &sum, 2);
 	}
-	w->counters.icmp6_echo_answered++;
+	counter(w, icmp6_echo_answered)++;
 	eth_reply(w, ifc, m);
 }
 

@@ -8,6 +8,7 @@
 #include "icmp.h"
 #include "l4_input.h"
 #include "iface.h"
+#include "net_counters.h"
 #include "worker.h"
 
 static bool ipv4_is_bad_source(const struct iface *ifc, uint32_t src)

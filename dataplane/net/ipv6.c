@@ -9,6 +9,7 @@
 #include "ipv6_route.h"
 #include "l4_input.h"
 #include "iface.h"
+#include "net_counters.h"
 #include "worker.h"
 
 void ipv6_input(struct worker *w, const struct iface *ifc, struct rte_mbuf *m)

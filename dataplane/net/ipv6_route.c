@@ -10,6 +10,7 @@
 #include "appliance_config.h"
 #include "checksum.h"
 #include "iface.h"
+#include "net_counters.h"
 #include "nexthop.h"
 #include "worker.h"
 
@@ -78,7 +79,7 @@ int ipv6_route_output(struct worker *w, struct rte_mbuf *m)
 	eth->dst_addr = mac;
 	eth->src_addr = ifc->mac;
 	eth->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV6);
-	w->counters.route_forwarded++;
+	counter(w, route_forwarded)++;
 	worker_tx(w, CONFIG_PORT_INTERNAL, m);
 	return 0;
 }
@@ -95,7 +96,7 @@ struct rte_mbuf *ipv6_icmp_error(struct worker *w, const uint8_t src[16], const 
 
 	if (!m || !(ip = (struct rte_ipv6_hdr *)rte_pktmbuf_append(m, (uint16_t)(sizeof(*ip) + 8 + quote)))) {
 		rte_pktmbuf_free(m);
-		w->counters.mbuf_alloc_failed++;
+		counter(w, mbuf_alloc_failed)++;
 		return NULL;
 	}
 	memset(ip, 0, sizeof(*ip) + 8);

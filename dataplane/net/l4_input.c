@@ -2,6 +2,7 @@
 #include "l4_input.h"
 
 #include "iface.h"
+#include "net_counters.h"
 #include "worker.h"
 
 /* Written before the workers start, read-only while they run. */

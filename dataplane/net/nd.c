@@ -6,6 +6,7 @@
 
 #include "checksum.h"
 #include "eth.h"
+#include "net_counters.h"
 #include "nexthop.h"
 #include "iface.h"
 #include "worker.h"
@@ -129,7 +130,7 @@ void nd_input_solicitation(struct worker *w, const struct iface *ifc, struct rte
 	memcpy(icmp + 2, &sum, 2);
 	eh->dst_addr = reply_mac;
 	eh->src_addr = ifc->mac;
-	w->counters.nd_solicitations_answered++;
+	counter(w, nd_solicitations_answered)++;
 	worker_tx(w, ifc->role, m);
 }
 

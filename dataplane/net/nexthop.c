@@ -8,6 +8,7 @@
 #include "arp.h"
 #include "nd.h"
 #include "iface.h"
+#include "net_counters.h"
 #include "worker.h"
 
 #define NEXTHOP_VALID_BIT (1ull << 63)
@@ -87,7 +88,7 @@ static bool learn(struct worker *w, const struct iface *ifc, bool is_ipv4, const
 			continue;
 		__atomic_store_n(&n->mac_word, mac_to_word(mac), __ATOMIC_RELEASE);
 		__atomic_store_n(&n->confirmed_tsc, rte_rdtsc(), __ATOMIC_RELAXED);
-		w->counters.nexthop_learned++;
+		counter(w, nexthop_learned)++;
 		found = true;
 	}
 	return found;
@@ -152,7 +153,7 @@ void nexthop_housekeeping(struct worker *w, uint64_t now)
 			nd_send_solicitation(w, ifc, n->addr);
 		}
 		n->last_request_tsc = now;
-		w->counters.nexthop_requests_sent++;
+		counter(w, nexthop_requests_sent)++;
 	}
 }
 

@@ -19,19 +19,10 @@
 #include <rte_ether.h>
 
 #include "appliance_config.h"
+#include "net_admin.h"
 
 struct worker;
 struct iface;
-
-/** A copy of one entry, for reporting. */
-struct nexthop_view {
-	enum config_port_role role;
-	bool is_ipv4;
-	uint8_t addr[16]; /* IPv4 in the first 4 bytes */
-	bool resolved;
-	struct rte_ether_addr mac;
-	uint64_t age_ms; /* since last confirmed; 0 if never */
-};
 
 /** Build the table from the config's gateways and routes. */
 void nexthop_table_init(const struct iphttps_config *config);
@@ -52,7 +43,6 @@ bool nexthop_mac(unsigned int index, struct rte_ether_addr *mac);
 /** Periodic work: worker 0 sends due ARP requests and solicitations. */
 void nexthop_housekeeping(struct worker *w, uint64_t now_tsc);
 
-unsigned int nexthop_count(void);
-void nexthop_get(unsigned int index, struct nexthop_view *view);
+/* nexthop_count and nexthop_get, the control plane's copies: net_admin.h. */
 
 #endif

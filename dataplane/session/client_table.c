@@ -10,6 +10,7 @@
 #include "address_hold.h"
 #include "appliance_config.h"
 #include "ipv6_addr.h"
+#include "session_counters.h"
 #include "worker.h"
 
 struct client_table_shard client_table_shards[CONFIG_MAX_WORKERS];
@@ -142,10 +143,10 @@ int client_table_bind_address(struct worker *w, struct session *s, const struct 
 		return -ENOSPC;
 	switch (!holds_apply(w) ? ADDRESS_HOLD_NONE : address_hold_claim(addr, session_owner_key(s), w->now_ms)) {
 	case ADDRESS_HOLD_OTHER:
-		w->counters.link_address_hold_refused++;
+		counter(w, link_address_hold_refused)++;
 		return -EADDRINUSE;
 	case ADDRESS_HOLD_RETURNED:
-		w->counters.link_address_hold_returned++;
+		counter(w, link_address_hold_returned)++;
 		break;
 	case ADDRESS_HOLD_NONE:
 		break;
@@ -160,7 +161,7 @@ int client_table_bind_address(struct worker *w, struct session *s, const struct 
 			if ((int32_t)(s->address_used_s[i] - s->address_used_s[lru]) < 0)
 				lru = i;
 		forget_address(s, lru, &ref);
-		w->counters.link_address_evicted++;
+		counter(w, link_address_evicted)++;
 	}
 	s->addresses[s->address_count] = *addr;
 	s->address_used_s[s->address_count] = now_s;
@@ -176,7 +177,7 @@ void client_table_age_addresses(struct worker *w, struct session *s)
 	for (unsigned int i = 0; i < s->address_count;)
 		if (now_s - s->address_used_s[i] >= idle_s) {
 			forget_address(s, i, &ref);
-			w->counters.link_address_aged_out++;
+			counter(w, link_address_aged_out)++;
 		} else {
 			i++;
 		}
@@ -198,9 +199,9 @@ void client_table_remove(struct worker *w, struct session *s)
 		if (!holds_apply(w) || ipv6_addr_is_link_local(s->addresses[i].s6_addr))
 			continue;
 		if (address_hold_put(&s->addresses[i], session_owner_key(s), until_ms) == 0)
-			w->counters.link_address_held++;
+			counter(w, link_address_held)++;
 		else
-			w->counters.link_address_hold_full++;
+			counter(w, link_address_hold_full)++;
 	}
 	s->address_count = 0;
 	if (!s->in_client_table)

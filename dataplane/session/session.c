@@ -20,6 +20,7 @@
 #include "log.h"
 #include "log_peer.h"
 #include "session_admin.h"
+#include "session_counters.h"
 #include "session_events.h"
 #include "session_internal.h"
 #include "session_timers.h"
@@ -125,7 +126,7 @@ void session_free(struct worker *w, struct session *s)
 	s->state = SESSION_CLOSING;
 	if (s->tls.ssl)
 		tls_session_free(&s->tls);
-	w->counters.session_closed++;
+	counter(w, session_closed)++;
 	client_table_session_release(w, s);
 }
 
@@ -148,7 +149,7 @@ static void handshake_step(struct worker *w, struct session *s)
 			/* Begun under a trust since replaced (an auth-mode change, a new
 			 * CA or CRL): its handshake followed the old rules. The client
 			 * comes back under the new ones. */
-			w->counters.session_refused_stale_trust++;
+			counter(w, session_refused_stale_trust)++;
 			session_close(w, s);
 			return;
 		}
@@ -187,8 +188,8 @@ void session_body_input(struct worker *w, struct session *s, const uint8_t *data
 	session_packets_input(w, s, data, take);
 	if (s->body_remaining == 0 && s->state == SESSION_LINK_UP) {
 		if (len > take)
-			w->counters.session_bytes_after_body++;
-		w->counters.session_body_complete++;
+			counter(w, session_bytes_after_body)++;
+		counter(w, session_body_complete)++;
 		session_end(w, s, SESSION_END_BODY_COMPLETE);
 	}
 }
@@ -228,7 +229,7 @@ static void note_gone_before_request(struct worker *w, struct session *s)
 {
 	if (s->state != SESSION_PROXY_HEADER && s->state != SESSION_HTTP_REQUEST)
 		return;
-	w->counters.session_closed_before_request++;
+	counter(w, session_closed_before_request)++;
 	session_events_refused(w, s, "closed_before_request", "the client closed the connection " GONE_BEFORE_REQUEST,
 			       "");
 	log_peer(w, INFO, &s->client, s->client_port, "the client closed the connection %s, " GONE_BEFORE_REQUEST,
@@ -293,7 +294,7 @@ static void session_pump(struct worker *w, struct session *s)
 
 void session_on_handshake_expired(struct worker *w, struct session *s)
 {
-	w->counters.tls_handshake_timeouts++;
+	counter(w, tls_handshake_timeouts)++;
 	session_abort(w, s);
 }
 
@@ -349,19 +350,19 @@ static void *session_accepted(struct worker *w, struct tcp_conn *c, void *listen
 
 		tcp_peer_address(c, &peer, &port);
 		if (!from_trusted_proxy(cl, &peer)) {
-			w->counters.proxy_untrusted_peer++;
+			counter(w, proxy_untrusted_peer)++;
 			log_peer(w, INFO, &peer, port, "refused on PROXY listener port %u: not a trusted proxy",
 				 cl->port);
 			return NULL; /* reset */
 		}
 	}
 	if (!session_admission_open()) {
-		w->counters.session_refused_not_accepting++;
+		counter(w, session_refused_not_accepting)++;
 		return NULL; /* reset: the link is disabled or the appliance drains */
 	}
 	s = client_table_session_alloc(w);
 	if (!s) {
-		w->counters.drop_session_pool_full++;
+		counter(w, drop_session_pool_full)++;
 		return NULL;
 	}
 	s->conn = c;
@@ -374,7 +375,7 @@ static void *session_accepted(struct worker *w, struct tcp_conn *c, void *listen
 	framer_init(&s->framer, w->config->iphttps.link_mtu);
 	if (cl->protocol == CONFIG_LISTENER_HTTPS) {
 		if (tls_session_open(&s->tls, w, c) != 0) {
-			w->counters.drop_session_pool_full++;
+			counter(w, drop_session_pool_full)++;
 			client_table_session_release(w, s);
 			return NULL;
 		}
@@ -382,11 +383,11 @@ static void *session_accepted(struct worker *w, struct tcp_conn *c, void *listen
 		session_timers_handshake_started(w, s);
 	} else if (session_request_begin(w, s, cl->proxy_protocol != CONFIG_PROXY_NONE ? SESSION_PROXY_HEADER
 											: SESSION_HTTP_REQUEST) != 0) {
-		w->counters.drop_session_pool_full++;
+		counter(w, drop_session_pool_full)++;
 		client_table_session_release(w, s);
 		return NULL;
 	}
-	w->counters.session_accepted++;
+	counter(w, session_accepted)++;
 	return s;
 }
 

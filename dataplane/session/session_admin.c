@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "client_table.h"
+#include "session_counters.h"
 #include "session_internal.h"
 #include "worker.h"
 #include "worker_command.h"
@@ -214,7 +215,7 @@ static void disconnect_sessions(struct worker *w, void *arg)
 			continue;
 		n++;
 		req->ended++;
-		w->counters.session_disconnected_by_operator++;
+		counter(w, session_disconnected_by_operator)++;
 		if (s->on_async_list)
 			s->close_requested = true; /* ended when its job resumes (session_on_async_resume) */
 		else
@@ -240,4 +241,14 @@ int session_admin_disconnect(const struct session_filter *f, enum session_end_re
 int session_admin_disconnect_all(enum session_end_reason reason)
 {
 	return session_admin_disconnect(NULL, reason);
+}
+
+uint32_t session_admin_linkup_clients(void)
+{
+	return client_table_entries();
+}
+
+uint32_t session_admin_client_addresses(void)
+{
+	return client_index_count();
 }

@@ -92,6 +92,13 @@ int session_admin_count(uint32_t *per_worker);
 /** Client Table entries (LinkUp sessions) of each worker into per_worker. @return 0, or -EAGAIN. */
 int session_admin_client_entries(uint32_t *per_worker);
 
+/** LinkUp sessions on all workers, read from the Client Table's shared count
+ * without asking a worker: safe when a worker is stuck (the watchdog). */
+uint32_t session_admin_linkup_clients(void);
+
+/** Client addresses bound in the shared index (client_index.h), on all workers. */
+uint32_t session_admin_client_addresses(void);
+
 /** Bytes of one session slot (benchmarks: memory per session). */
 size_t session_admin_slot_bytes(void);
 

@@ -9,6 +9,7 @@
 #include <rte_ring.h>
 
 #include "rate_budget.h"
+#include "session_counters.h"
 #include "worker.h"
 
 static struct rte_ring *events;
@@ -41,7 +42,7 @@ static struct session_event *event_new(struct worker *w, const struct session *s
 		return NULL;
 	e = calloc(1, sizeof(*e));
 	if (!e) {
-		w->counters.session_events_dropped++;
+		counter(w, session_events_dropped)++;
 		return NULL;
 	}
 	clock_gettime(CLOCK_REALTIME, &now);
@@ -58,7 +59,7 @@ static struct session_event *event_new(struct worker *w, const struct session *s
 static void event_post(struct worker *w, struct session_event *e)
 {
 	if (rte_ring_mp_enqueue(events, e) != 0) {
-		w->counters.session_events_dropped++;
+		counter(w, session_events_dropped)++;
 		free(e);
 	}
 }
@@ -92,7 +93,7 @@ void session_events_refused(struct worker *w, const struct session *s, const cha
 	if (!events)
 		return;
 	if (!rate_budget_take(&w->refusal_events, w->now_ms, SESSION_REFUSAL_EVENTS_PER_SECOND)) {
-		w->counters.session_refusal_events_limited++;
+		counter(w, session_refusal_events_limited)++;
 		return;
 	}
 	e = event_new(w, s, SESSION_EVENT_REFUSED);

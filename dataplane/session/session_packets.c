@@ -11,6 +11,7 @@
 #include <rte_mbuf.h>
 
 #include "session_internal.h"
+#include "session_counters.h"
 #include "tcp.h"
 #include "worker.h"
 
@@ -36,7 +37,7 @@ static void *packet_begin(void *ctx, uint32_t bytes)
 		return NULL; /* the session ended while a segment was being framed: skip the rest */
 	/* Allocate the whole chain now so appending never fails halfway. */
 	if (segs == 0 || segs > RTE_DIM(m) || rte_pktmbuf_alloc_bulk(w->pool, m, segs) != 0) {
-		w->counters.drop_link_mbuf_alloc++;
+		counter(w, drop_link_mbuf_alloc)++;
 		return NULL;
 	}
 	for (unsigned int i = 1; i < segs; i++)
@@ -44,7 +45,7 @@ static void *packet_begin(void *ctx, uint32_t bytes)
 			rte_pktmbuf_free(m[0]);
 			for (unsigned int j = i; j < segs; j++)
 				rte_pktmbuf_free(m[j]);
-			w->counters.drop_link_mbuf_alloc++;
+			counter(w, drop_link_mbuf_alloc)++;
 			return NULL;
 		}
 	return m[0];
@@ -67,7 +68,7 @@ static void *packet_oversize(void *ctx, uint32_t bytes)
 		return NULL;
 	m = rte_pktmbuf_alloc(w->pool);
 	if (!m)
-		w->counters.drop_link_mbuf_alloc++;
+		counter(w, drop_link_mbuf_alloc)++;
 	return m;
 }
 
@@ -122,9 +123,9 @@ void session_packets_input(struct worker *w, struct session *s, const uint8_t *d
 {
 	switch (framer_push(&s->framer, data, len, &packet_sink, s)) {
 	case FRAMER_OK: return;
-	case FRAMER_ERROR_NOT_IPV6: w->counters.drop_framer_not_ipv6++; break;
-	case FRAMER_ERROR_JUMBOGRAM: w->counters.drop_framer_jumbogram++; break;
-	case FRAMER_ERROR_TOO_BIG: w->counters.drop_framer_too_big++; break;
+	case FRAMER_ERROR_NOT_IPV6: counter(w, drop_framer_not_ipv6)++; break;
+	case FRAMER_ERROR_JUMBOGRAM: counter(w, drop_framer_jumbogram)++; break;
+	case FRAMER_ERROR_TOO_BIG: counter(w, drop_framer_too_big)++; break;
 	}
 	/* §3.2.5.2.2: discard, and terminate this client's session (only this one). */
 	session_end(w, s, SESSION_END_BAD_PACKET);
@@ -147,7 +148,7 @@ void session_flush_sends(struct worker *w)
 	sw->tx_batch_bytes = 0;
 	sw->tx_batch_packets = 0;
 	if (!tls_session_write(&s->tls, sw->tx_batch, bytes)) {
-		w->counters.tls_errors++;
+		counter(w, tls_errors)++;
 		session_end(w, s, SESSION_END_TLS_ERROR);
 	}
 }
@@ -159,7 +160,7 @@ void session_packets_forget_sends(struct worker *w, struct session *s)
 
 	if (sw->tx_batch_session != s)
 		return;
-	w->counters.drop_link_session_not_up += sw->tx_batch_packets;
+	counter(w, drop_link_session_not_up) += sw->tx_batch_packets;
 	sw->tx_batch_session = NULL;
 	sw->tx_batch_bytes = 0;
 	sw->tx_batch_packets = 0;
@@ -190,7 +191,7 @@ static int send_larger_than_batch(struct worker *w, struct session *s, struct rt
 	for (struct rte_mbuf *seg = m; seg; seg = seg->next)
 		if (seg->data_len && !tls_session_write(&s->tls, rte_pktmbuf_mtod(seg, const void *), seg->data_len)) {
 			rte_pktmbuf_free(m);
-			w->counters.tls_errors++;
+			counter(w, tls_errors)++;
 			session_end(w, s, SESSION_END_TLS_ERROR);
 			return -1;
 		}
@@ -236,8 +237,8 @@ int session_send_packet(struct worker *w, struct session *s, struct rte_mbuf *m)
 		worker_drop(w, m, drop_link_send_queue_full);
 		return -1;
 	}
-	w->counters.link_tx_packets++;
-	w->counters.link_tx_bytes += len;
+	counter(w, link_tx_packets)++;
+	counter(w, link_tx_bytes) += len;
 	s->tx_packets++;
 	s->tx_bytes += len;
 	return 0;

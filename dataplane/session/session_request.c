@@ -16,6 +16,7 @@
 #include "http_response.h"
 #include "log_peer.h"
 #include "proxy_protocol.h"
+#include "session_counters.h"
 #include "session_events.h"
 #include "session_internal.h"
 #include "session_timers.h"
@@ -40,7 +41,7 @@ int session_request_begin(struct worker *w, struct session *s, enum session_stat
 	return 0;
 }
 
-/* The statuses a request is refused with, each with its http_status_<code> counter (counters.h). */
+/* The statuses a request is refused with, each with its http_status_<code> counter (session_counters.h). */
 #define HTTP_REFUSAL_STATUSES(X) X(400) X(404) X(405) X(408) X(411) X(414) X(431) X(501) X(505)
 
 /* The refusal event's reason for an HTTP status: "http_404". */
@@ -60,7 +61,7 @@ void session_refuse(struct worker *w, struct session *s, unsigned int status)
 	size_t n = http_response_format(response, status, w->config->iphttps.server_header, time(NULL));
 
 	switch (status) {
-#define STATUS_COUNT(code) case code: w->counters.http_status_##code++; break;
+#define STATUS_COUNT(code) case code: counter(w, http_status_##code)++; break;
 	HTTP_REFUSAL_STATUSES(STATUS_COUNT)
 #undef STATUS_COUNT
 	}
@@ -94,7 +95,7 @@ static bool offloader_verified_client(struct worker *w, struct session *s, const
 
 	if (!res->ssl_present || !(res->ssl_client & PROXY_SSL_CLIENT_SSL) || !(res->ssl_client & certificate) ||
 	    res->ssl_verify != 0) {
-		w->counters.proxy_client_cert_refused++;
+		counter(w, proxy_client_cert_refused)++;
 		session_events_refused(w, s, "proxy_client_certificate_missing", "certificates mode, and the PROXY "
 				       "header carries no verified client certificate", "");
 		log_peer(w, INFO, &s->client, s->client_port,
@@ -120,7 +121,7 @@ static void proxy_header_step(struct worker *w, struct session *s)
 	if (rc == 0)
 		return;
 	if (res.error != PROXY_OK) {
-		w->counters.proxy_header_rejected++;
+		counter(w, proxy_header_rejected)++;
 		session_events_refused(w, s, "proxy_header_rejected", proxy_protocol_error_text(res.error), "");
 		log_peer(w, INFO, &s->client, s->client_port, "PROXY header refused: %s",
 			 proxy_protocol_error_text(res.error));
@@ -150,7 +151,7 @@ static void link_up(struct worker *w, struct session *s, const struct http_reque
 	session_timers_deadline_met(w, s);
 	/* §3.2.5.1: add the Client Table entry; if that fails, disconnect. */
 	if (client_table_add(w, s) != 0) {
-		w->counters.client_table_full++;
+		counter(w, client_table_full)++;
 		session_close(w, s);
 		return;
 	}
@@ -159,8 +160,8 @@ static void link_up(struct worker *w, struct session *s, const struct http_reque
 		session_end(w, s, SESSION_END_TLS_ERROR);
 		return;
 	}
-	w->counters.http_requests_accepted++;
-	w->counters.session_link_up++;
+	counter(w, http_requests_accepted)++;
+	counter(w, session_link_up)++;
 	s->state = SESSION_LINK_UP;
 	s->link_up_ms = w->now_ms;
 	session_events_post(w, s, SESSION_EVENT_UP);

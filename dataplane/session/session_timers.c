@@ -30,6 +30,7 @@
  */
 #include "session_timers.h"
 
+#include "session_counters.h"
 #include "session_internal.h"
 #include "worker.h"
 
@@ -135,7 +136,7 @@ static void resume_paused(struct worker *w)
 	while ((s = TAILQ_FIRST(&resume)) != NULL) {
 		TAILQ_REMOVE(&resume, s, async_link);
 		s->on_async_list = false;
-		w->counters.tls_async_resumed++;
+		counter(w, tls_async_resumed)++;
 		session_on_async_resume(w, s);
 	}
 }
@@ -164,7 +165,7 @@ void session_timers_run(struct worker *w)
 		session_refuse(w, s, 408);
 	}
 	while (idle_ms && (s = TAILQ_FIRST(&sw->idle)) != NULL && s->last_active_ms + idle_ms <= now) {
-		w->counters.session_idle_timeouts++;
+		counter(w, session_idle_timeouts)++;
 		session_end(w, s, SESSION_END_IDLE_TIMEOUT);
 	}
 }

@@ -13,6 +13,7 @@
  * functions here are the whole interface, so CUBIC can replace them.
  */
 #include "tcp_conn.h"
+#include "tcp_counters.h"
 #include "worker.h"
 
 void tcp_cc_init(struct tcp_conn *c)
@@ -93,7 +94,7 @@ void tcp_cc_dupack(struct worker *w, struct tcp_conn *c)
 	c->cwnd = (c->flags & TCPF_SACK_OK) ? c->ssthresh : c->ssthresh + 3u * c->mss;
 	c->high_rxt = c->snd_una;
 	c->flags |= TCPF_IN_RECOVERY;
-	w->counters.tcp_fast_retransmits++;
+	counter(w, tcp_fast_retransmits)++;
 	tcp_retransmit_first(w, c);
 }
 

@@ -16,6 +16,7 @@
 #include "log.h"
 #include "appliance_config.h"
 #include "tcp_conn.h"
+#include "tcp_counters.h"
 #include "tcp_memory.h"
 #include "worker.h"
 
@@ -237,9 +238,9 @@ void tcp_conn_finish(struct worker *w, struct tcp_conn *c, enum tcp_event event)
 	bool accepted = c->flags & TCPF_ACCEPTED;
 
 	switch (event) {
-	case TCP_EVENT_CLOSED: w->counters.tcp_closed++; break;
-	case TCP_EVENT_RESET: w->counters.tcp_resets_received++; break;
-	case TCP_EVENT_TIMED_OUT: w->counters.tcp_timeouts++; break;
+	case TCP_EVENT_CLOSED: counter(w, tcp_closed)++; break;
+	case TCP_EVENT_RESET: counter(w, tcp_resets_received)++; break;
+	case TCP_EVENT_TIMED_OUT: counter(w, tcp_timeouts)++; break;
 	default: break;
 	}
 	tcp_conn_destroy(w, c);

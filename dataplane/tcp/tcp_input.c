@@ -26,6 +26,7 @@
 #include "l4_input.h"
 #include "iface.h"
 #include "tcp_conn.h"
+#include "tcp_counters.h"
 #include "tcp_memory.h"
 #include "worker.h"
 
@@ -78,18 +79,18 @@ static void challenge_ack(struct worker *w, struct tcp_conn *c)
 	uint32_t now = (uint32_t)w->now_ms;
 
 	if (c->last_challenge_ms && now - c->last_challenge_ms < TCP_CHALLENGE_ACK_INTERVAL_MS) {
-		w->counters.drop_tcp_challenge_ack_conn_limit++;
+		counter(w, drop_tcp_challenge_ack_conn_limit)++;
 		return;
 	}
 	if (w->now_ms / 1000 != t->challenge_acks.second || t->challenge_limit == 0)
 		t->challenge_limit = TCP_CHALLENGE_ACKS_PER_SECOND / 2 +
 				     (uint32_t)rte_rand_max(TCP_CHALLENGE_ACKS_PER_SECOND);
 	if (!rate_budget_take(&t->challenge_acks, w->now_ms, t->challenge_limit)) {
-		w->counters.drop_tcp_challenge_ack_limit++;
+		counter(w, drop_tcp_challenge_ack_limit)++;
 		return;
 	}
 	c->last_challenge_ms = now ? now : 1;
-	w->counters.tcp_challenge_acks++;
+	counter(w, tcp_challenge_acks)++;
 	tcp_send_ack(w, c);
 }
 
@@ -146,7 +147,7 @@ static void syncookie_synack(struct worker *w, const struct iface *ifc, const st
 				 s->opts.has_ts, tsval, s->opts.tsval,
 				 s->opts.has_ts && s->opts.has_wscale ? tcp_rcv_wscale(w) : -1);
 	tcp_worker_of(w)->syncookies_used_ms = w->now_ms ? w->now_ms : 1;
-	w->counters.tcp_syncookies_sent++;
+	counter(w, tcp_syncookies_sent)++;
 	tcp_send_reply(w, ifc->role, key, &s->src_mac, cookie, s->seq + 1, RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG,
 		       (uint16_t)RTE_MIN(w->config->limits.tcp_recv_queue_bytes, 0xffffu), options, len);
 }
@@ -163,12 +164,12 @@ static struct tcp_conn *conn_open(struct worker *w, const struct iface *ifc, con
 	struct tcp_conn *c;
 
 	if (tcp_source_over_limit(w, key)) {
-		w->counters.drop_tcp_source_limit++;
+		counter(w, drop_tcp_source_limit)++;
 		return NULL;
 	}
 	c = tcp_flow_create(w, key);
 	if (!c) {
-		w->counters.drop_tcp_conn_limit++;
+		counter(w, drop_tcp_conn_limit)++;
 		return NULL;
 	}
 	c->role = (uint8_t)ifc->role;
@@ -205,7 +206,7 @@ static void passive_open(struct worker *w, const struct iface *ifc, const struct
 	c->snd_wnd = c->max_snd_wnd = s->wnd; /* never scaled in a SYN (RFC 7323 2.2) */
 	c->state = TCP_SYN_RECEIVED;
 	tcp_worker_of(w)->half_open++;
-	w->counters.tcp_passive_opens++;
+	counter(w, tcp_passive_opens)++;
 	c->rtt_start_us = w->now_us;
 	tcp_send_synack(w, c);
 	tcp_rexmt_restart(w, c);
@@ -219,7 +220,7 @@ static bool establish(struct worker *w, struct tcp_conn *c)
 
 	c->state = TCP_ESTABLISHED;
 	c->t_keep = w->now_ms + TCP_KEEPALIVE_IDLE_MS;
-	w->counters.tcp_established++;
+	counter(w, tcp_established)++;
 	c->up = c->listener->up;
 	ctx = c->up->accepted ? c->up->accepted(w, c, c->listener->ctx) : NULL;
 	if (c->state == TCP_CLOSED)
@@ -282,7 +283,7 @@ static enum syncookie_verdict syncookie_open(struct worker *w, const struct ifac
 	c->snd_wl1 = s->seq;
 	c->snd_wl2 = s->ack;
 	c->rcv_adv = c->rcv_nxt + RTE_MIN(w->config->limits.tcp_recv_queue_bytes, 0xffffu);
-	w->counters.tcp_syncookies_accepted++;
+	counter(w, tcp_syncookies_accepted)++;
 	if (!establish(w, c))
 		return SYNCOOKIE_REFUSED; /* establish sent the RST */
 	*out = c;
@@ -305,7 +306,7 @@ static void enter_time_wait(struct worker *w, struct tcp_conn *c)
 	tcp_bufq_free(&c->sndq);
 	tcp_bufq_free(&c->rcvq);
 	tcp_reass_free(w, c);
-	w->counters.tcp_closed++;
+	counter(w, tcp_closed)++;
 	if (accepted && up && up->closed)
 		up->closed(w, c, ctx, TCP_EVENT_CLOSED);
 }
@@ -332,12 +333,12 @@ static bool ack_input(struct worker *w, struct tcp_conn *c, struct tcp_seg *s)
 	bool window_update = tcp_seq_lt(c->snd_wl1, s->seq) || (c->snd_wl1 == s->seq && tcp_seq_leq(c->snd_wl2, ack));
 
 	if (tcp_seq_gt(ack, c->snd_max)) {
-		w->counters.drop_tcp_ack_unsent++;
+		counter(w, drop_tcp_ack_unsent)++;
 		c->flags |= TCPF_ACK_NOW;
 		return false;
 	}
 	if (tcp_seq_lt(ack, c->snd_una - RTE_MAX(c->max_snd_wnd, 1u))) {
-		w->counters.drop_tcp_ack_too_old++;
+		counter(w, drop_tcp_ack_too_old)++;
 		c->flags |= TCPF_ACK_NOW;
 		return false;
 	}
@@ -373,7 +374,7 @@ static bool ack_input(struct worker *w, struct tcp_conn *c, struct tcp_seg *s)
 
 				tcp_cc_ack(c, acked, flight_before);
 				if (grown <= start && c->sndq_grown > start)
-					w->counters.tcp_send_queue_grown++;
+					counter(w, tcp_send_queue_grown)++;
 			}
 		}
 		if (c->snd_una == c->snd_max) {
@@ -464,7 +465,7 @@ static void data_input(struct worker *w, struct tcp_conn *c, struct tcp_seg *s)
 		return;
 	}
 	c->rcv_nxt += s->len;
-	w->counters.tcp_rx_bytes += s->len;
+	counter(w, tcp_rx_bytes) += s->len;
 	tcp_bufq_append(&c->rcvq, m);
 	if (c->ooo) {
 		tcp_reass_pull(w, c);
@@ -563,7 +564,7 @@ static void syn_received_input(struct worker *w, struct tcp_conn *c, struct tcp_
 		if (s->seq == c->rcv_nxt)
 			tcp_conn_destroy(w, c); /* back to LISTEN (RFC 9293 3.10.7.4) */
 		else
-			w->counters.drop_tcp_rst_out_of_window++;
+			counter(w, drop_tcp_rst_out_of_window)++;
 		return;
 	}
 	if (s->flags & RTE_TCP_SYN_FLAG) {
@@ -574,11 +575,11 @@ static void syn_received_input(struct worker *w, struct tcp_conn *c, struct tcp_
 		return;
 	}
 	if (!(s->flags & RTE_TCP_ACK_FLAG)) {
-		w->counters.drop_tcp_no_ack++;
+		counter(w, drop_tcp_no_ack)++;
 		return;
 	}
 	if (s->ack != c->snd_nxt) {
-		w->counters.drop_tcp_bad_syn_ack_ack++;
+		counter(w, drop_tcp_bad_syn_ack_ack)++;
 		tcp_send_reply(w, c->role, &c->key, &c->peer_mac, s->ack, 0, RTE_TCP_RST_FLAG, 0, NULL, 0);
 		return;
 	}
@@ -633,7 +634,7 @@ static bool trim_to_window(struct worker *w, struct tcp_conn *c, struct tcp_seg 
 		if (beyond >= s->len) {
 			c->flags |= TCPF_ACK_NOW;
 			if (s->len && !(s->seq == c->rcv_nxt && wnd == 0))
-				w->counters.drop_tcp_out_of_window++;
+				counter(w, drop_tcp_out_of_window)++;
 			seg_free(s);
 			s->len = 0;
 			s->flags &= (uint8_t)~RTE_TCP_FIN_FLAG;
@@ -651,7 +652,7 @@ static bool trim_to_window(struct worker *w, struct tcp_conn *c, struct tcp_seg 
 		rte_pktmbuf_trim(s->m, (uint16_t)beyond);
 		s->len -= beyond;
 		s->flags &= (uint8_t)~RTE_TCP_FIN_FLAG;
-		w->counters.drop_tcp_rcvq_full++;
+		counter(w, drop_tcp_rcvq_full)++;
 	}
 	*in_window = true;
 	return true;
@@ -675,7 +676,7 @@ static void conn_segment(struct worker *w, struct tcp_conn *c, struct tcp_seg *s
 			return;
 	}
 	if (paws_reject(w, c, s)) {
-		w->counters.drop_tcp_paws++;
+		counter(w, drop_tcp_paws)++;
 		c->flags |= TCPF_ACK_NOW;
 		goto out;
 	}
@@ -690,7 +691,7 @@ static void conn_segment(struct worker *w, struct tcp_conn *c, struct tcp_seg *s
 		} else if (tcp_seq_geq(s->seq, c->rcv_nxt) && tcp_seq_lt(s->seq, c->rcv_nxt + RTE_MAX(wnd, 1u))) {
 			challenge_ack(w, c);
 		} else {
-			w->counters.drop_tcp_rst_out_of_window++;
+			counter(w, drop_tcp_rst_out_of_window)++;
 		}
 		return;
 	}
@@ -702,7 +703,7 @@ static void conn_segment(struct worker *w, struct tcp_conn *c, struct tcp_seg *s
 	if (!trim_to_window(w, c, s, &in_window))
 		goto out;
 	if (!(s->flags & RTE_TCP_ACK_FLAG)) {
-		w->counters.drop_tcp_no_ack++;
+		counter(w, drop_tcp_no_ack)++;
 		goto out;
 	}
 	/* RFC 7323 4.3: remember the timestamp of the segment that our next ACK covers. */
@@ -855,9 +856,9 @@ static bool hand_over(struct worker *w, struct tcp_seg *s)
 	rte_pktmbuf_prepend(m, s->headers_bytes); /* the frame as it came, l2_len and l3_len still set */
 	if (worker_inbox_post(&workers[(w->id + 1) % worker_count], m,
 			      WORKER_INBOX_TCP_SEGMENT | (s->hops + 1) << WORKER_INBOX_HOPS_SHIFT) == 0)
-		w->counters.tcp_segments_handed_over++;
+		counter(w, tcp_segments_handed_over)++;
 	else
-		w->counters.drop_tcp_handover_full++;
+		counter(w, drop_tcp_handover_full)++;
 	return true;
 }
 
@@ -872,15 +873,15 @@ static void segment_input(struct worker *w, const struct iface *ifc, struct rte_
 		return;
 	s.hops = hops;
 	if (hops == 0)
-		w->counters.tcp_rx_segments++;
+		counter(w, tcp_rx_segments)++;
 	else
-		w->counters.tcp_segments_received_from_worker++;
+		counter(w, tcp_segments_received_from_worker)++;
 	c = tcp_flow_lookup(w, &key);
 	if (c && c->state == TCP_TIME_WAIT && (s.flags & RTE_TCP_SYN_FLAG) && !(s.flags & RTE_TCP_ACK_FLAG) &&
 	    tcp_seq_gt(s.seq, c->rcv_nxt)) {
 		/* RFC 6191 / RFC 9293 3.6.1: a new incarnation may take over a TIME-WAIT 4-tuple. */
 		tcp_conn_destroy(w, c);
-		w->counters.tcp_time_wait_reused++;
+		counter(w, tcp_time_wait_reused)++;
 		c = NULL;
 	}
 	if (c) {
@@ -892,9 +893,9 @@ static void segment_input(struct worker *w, const struct iface *ifc, struct rte_
 	    hand_over(w, &s))
 		return; /* another worker may own it */
 	if (s.flags & RTE_TCP_RST_FLAG) {
-		w->counters.drop_tcp_no_connection++;
+		counter(w, drop_tcp_no_connection)++;
 	} else if (!l) {
-		w->counters.drop_tcp_no_listener++;
+		counter(w, drop_tcp_no_listener)++;
 		reset_for(w, ifc, &key, &s);
 	} else if ((s.flags & (RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG)) == RTE_TCP_SYN_FLAG) {
 		passive_open(w, ifc, &key, l, &s);
@@ -909,12 +910,12 @@ static void segment_input(struct worker *w, const struct iface *ifc, struct rte_
 		case SYNCOOKIE_INVALID:
 			if (hand_over(w, &s))
 				return; /* not a cookie: maybe another worker's connection */
-			w->counters.drop_tcp_bad_syncookie++;
+			counter(w, drop_tcp_bad_syncookie)++;
 			reset_for(w, ifc, &key, &s);
 			break;
 		}
 	} else {
-		w->counters.drop_tcp_no_connection++;
+		counter(w, drop_tcp_no_connection)++;
 		reset_for(w, ifc, &key, &s);
 	}
 	seg_free(&s);

@@ -6,6 +6,7 @@
 #include "appliance_config.h"
 #include "log.h"
 #include "tcp_conn.h"
+#include "tcp_counters.h"
 #include "worker.h"
 
 /* Written at start-up, read-only after. */
@@ -67,11 +68,11 @@ bool tcp_memory_rcv_allowed(struct worker *w, const struct tcp_conn *c)
 	const struct tcp_worker *t = tcp_worker_of(w);
 
 	if (rcv_side_full(w, c)) {
-		w->counters.drop_tcp_rcv_memory++;
+		counter(w, drop_tcp_rcv_memory)++;
 		return false;
 	}
 	if (t->queued_mbufs >= t->mbuf_budget) {
-		w->counters.drop_tcp_rcv_pressure++;
+		counter(w, drop_tcp_rcv_pressure)++;
 		return false;
 	}
 	return true;
@@ -80,7 +81,7 @@ bool tcp_memory_rcv_allowed(struct worker *w, const struct tcp_conn *c)
 /* Free c's out-of-order data: the peer sends it again. */
 static void prune(struct worker *w, struct tcp_conn *c)
 {
-	w->counters.tcp_ooo_pruned += c->ooo_count;
+	counter(w, tcp_ooo_pruned) += c->ooo_count;
 	tcp_reass_free(w, c);
 }
 
@@ -89,7 +90,7 @@ bool tcp_memory_ooo_allowed(struct worker *w, struct tcp_conn *c)
 	const struct tcp_worker *t = tcp_worker_of(w);
 
 	if (rcv_side_full(w, c)) {
-		w->counters.drop_tcp_rcv_memory++;
+		counter(w, drop_tcp_rcv_memory)++;
 		return false;
 	}
 	if (t->queued_mbufs >= t->mbuf_high_water) {
@@ -143,7 +144,7 @@ void tcp_memory_rcv_measure(struct worker *w, struct tcp_conn *c)
 	if (cap >= limits->tcp_recv_queue_max_bytes || 2 * per_rtt <= cap || t->queued_mbufs >= t->mbuf_high_water)
 		return;
 	if (c->rcvq_grown <= limits->tcp_recv_queue_bytes)
-		w->counters.tcp_recv_window_grown++;
+		counter(w, tcp_recv_window_grown)++;
 	c->rcvq_grown = (uint32_t)RTE_MIN(2 * per_rtt, (uint64_t)limits->tcp_recv_queue_max_bytes);
 }
 

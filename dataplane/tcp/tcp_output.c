@@ -20,6 +20,7 @@
 #include "eth.h"
 #include "iface.h"
 #include "tcp_conn.h"
+#include "tcp_counters.h"
 #include "worker.h"
 
 enum {
@@ -126,7 +127,7 @@ static bool chain_payload(struct worker *w, struct rte_mbuf *head, struct tcp_co
 		uint32_t n;
 
 		if (!m) {
-			w->counters.mbuf_alloc_failed++;
+			counter(w, mbuf_alloc_failed)++;
 			rte_pktmbuf_free(head);
 			return false;
 		}
@@ -135,7 +136,7 @@ static bool chain_payload(struct worker *w, struct rte_mbuf *head, struct tcp_co
 		if (rte_pktmbuf_chain(head, m) != 0) {
 			rte_pktmbuf_free(m);
 			rte_pktmbuf_free(head);
-			w->counters.mbuf_alloc_failed++;
+			counter(w, mbuf_alloc_failed)++;
 			return false;
 		}
 		off += n;
@@ -217,8 +218,8 @@ static void emit(struct worker *w, uint8_t role, const struct tcp_key *key, cons
 		th->cksum = v4 ? rte_ipv4_phdr_cksum(ip, m->ol_flags) : rte_ipv6_phdr_cksum(ip, m->ol_flags);
 		if (v4)
 			((struct rte_ipv4_hdr *)ip)->hdr_checksum = 0;
-		w->counters.tcp_tx_segments += (payload_len + tso_segment - 1) / tso_segment;
-		w->counters.tcp_tx_bytes += payload_len;
+		counter(w, tcp_tx_segments) += (payload_len + tso_segment - 1) / tso_segment;
+		counter(w, tcp_tx_bytes) += payload_len;
 		worker_tx(w, ifc->role, m);
 		return;
 	}
@@ -234,8 +235,8 @@ static void emit(struct worker *w, uint8_t role, const struct tcp_key *key, cons
 		else
 			((struct rte_ipv4_hdr *)ip)->hdr_checksum = rte_ipv4_cksum(ip);
 	}
-	w->counters.tcp_tx_segments++;
-	w->counters.tcp_tx_bytes += payload_len;
+	counter(w, tcp_tx_segments)++;
+	counter(w, tcp_tx_bytes) += payload_len;
 	worker_tx(w, ifc->role, m);
 }
 
@@ -244,7 +245,7 @@ void tcp_send_reply(struct worker *w, uint8_t role, const struct tcp_key *key, c
 		    uint8_t options_len)
 {
 	if (flags & RTE_TCP_RST_FLAG)
-		w->counters.tcp_resets_sent++;
+		counter(w, tcp_resets_sent)++;
 	emit(w, role, key, mac, seq, ack, flags, window, options, options_len, NULL, 0, 0, 0);
 }
 
@@ -331,7 +332,7 @@ void tcp_retransmit_first(struct worker *w, struct tcp_conn *c)
 	if (len == c->sndq.bytes && (c->flags & TCPF_FIN_SENT))
 		flags |= RTE_TCP_FIN_FLAG;
 	c->high_rxt = tcp_seq_max(c->high_rxt, c->snd_una + len);
-	w->counters.tcp_retransmits++;
+	counter(w, tcp_retransmits)++;
 	c->flags &= (uint16_t)~TCPF_RTT_TIMING; /* Karn */
 	send_segment(w, c, c->snd_una, flags | (len ? RTE_TCP_PSH_FLAG : 0), len);
 	tcp_rexmt_restart(w, c);
@@ -360,7 +361,7 @@ bool tcp_send_tail_probe(struct worker *w, struct tcp_conn *c)
 	if (data_in_flight == 0 || c->snd_nxt != c->snd_max || (c->flags & TCPF_FIN_SENT))
 		return false;
 	len = RTE_MIN(room, data_in_flight);
-	w->counters.tcp_retransmits++;
+	counter(w, tcp_retransmits)++;
 	c->flags &= (uint16_t)~TCPF_RTT_TIMING; /* Karn */
 	send_segment(w, c, c->snd_max - len, RTE_TCP_ACK_FLAG | RTE_TCP_PSH_FLAG, len);
 	return true;
@@ -397,7 +398,7 @@ void tcp_output(struct worker *w, struct tcp_conn *c)
 			if (pipe + room > c->cwnd)
 				break;
 			if (tcp_sack_next_hole(c, room, &hole, &hole_len)) {
-				w->counters.tcp_retransmits++;
+				counter(w, tcp_retransmits)++;
 				send_segment(w, c, hole, RTE_TCP_ACK_FLAG, hole_len);
 				c->high_rxt = hole + hole_len;
 				sent = true;
@@ -426,7 +427,7 @@ void tcp_output(struct worker *w, struct tcp_conn *c)
 		if (fin)
 			flags |= RTE_TCP_FIN_FLAG;
 		if (retransmit)
-			w->counters.tcp_retransmits++;
+			counter(w, tcp_retransmits)++;
 		else if (!(c->flags & TCPF_RTT_TIMING) && len) {
 			c->flags |= TCPF_RTT_TIMING;
 			c->rtt_seq = c->snd_nxt;

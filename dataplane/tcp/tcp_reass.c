@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "tcp_conn.h"
+#include "tcp_counters.h"
 #include "tcp_memory.h"
 #include "worker.h"
 
@@ -162,7 +163,7 @@ void tcp_reass_insert(struct worker *w, struct tcp_conn *c, struct rte_mbuf *m, 
 			merge(w, c, prev, link);
 		}
 		note_tail(c, prev, old_tail);
-		w->counters.tcp_ooo_segments++;
+		counter(w, tcp_ooo_segments)++;
 		return;
 	}
 	m->next = *link;
@@ -175,7 +176,7 @@ void tcp_reass_insert(struct worker *w, struct tcp_conn *c, struct rte_mbuf *m, 
 		merge(w, c, m, &m->next);
 	}
 	note_tail(c, m, old_tail);
-	w->counters.tcp_ooo_segments++;
+	counter(w, tcp_ooo_segments)++;
 }
 
 void tcp_reass_pull(struct worker *w, struct tcp_conn *c)
@@ -195,7 +196,7 @@ void tcp_reass_pull(struct worker *w, struct tcp_conn *c)
 		}
 		trim_front(m, c->rcv_nxt - seg_seq(m));
 		c->rcv_nxt += m->data_len;
-		w->counters.tcp_rx_bytes += m->data_len;
+		counter(w, tcp_rx_bytes) += m->data_len;
 		tcp_bufq_append(&c->rcvq, m);
 	}
 }

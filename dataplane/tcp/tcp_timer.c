@@ -36,6 +36,7 @@
 #include <rte_cycles.h>
 
 #include "tcp_conn.h"
+#include "tcp_counters.h"
 #include "tcp_memory.h"
 #include "worker.h"
 
@@ -193,12 +194,12 @@ static void fire_rexmt(struct worker *w, struct tcp_conn *c)
 		/* RFC 8985 7.3: one probe, then the real RTO; no back-off, cwnd kept. */
 		c->flags &= (uint16_t)~TCPF_TLP_PENDING;
 		if (tcp_send_tail_probe(w, c)) {
-			w->counters.tcp_tail_loss_probes++;
+			counter(w, tcp_tail_loss_probes)++;
 			tcp_rexmt_restart(w, c);
 			return;
 		}
 	}
-	w->counters.tcp_rto_expired++;
+	counter(w, tcp_rto_expired)++;
 	if (c->state == TCP_SYN_RECEIVED) {
 		if (++c->retries > TCP_SYNACK_RETRIES) {
 			tcp_conn_finish(w, c, TCP_EVENT_TIMED_OUT);
@@ -226,7 +227,7 @@ static void fire_rexmt(struct worker *w, struct tcp_conn *c)
 /* We shut down and the peer will not let the connection finish: reset it. */
 static void give_up_closing(struct worker *w, struct tcp_conn *c)
 {
-	w->counters.tcp_close_timeouts++;
+	counter(w, tcp_close_timeouts)++;
 	tcp_send_rst_conn(w, c);
 	tcp_conn_finish(w, c, TCP_EVENT_TIMED_OUT);
 }
@@ -241,7 +242,7 @@ static void fire_persist(struct worker *w, struct tcp_conn *c)
 		return;
 	}
 	tcp_send_probe(w, c);
-	w->counters.tcp_persist_probes++;
+	counter(w, tcp_persist_probes)++;
 	c->backoff = (uint8_t)RTE_MIN(c->backoff + 1, 16);
 	/* The interval doubles from max(RTO, TCP_PERSIST_MIN_MS), up to TCP_PERSIST_MAX_MS. */
 	c->t_persist = w->now_ms +
@@ -265,7 +266,7 @@ static void fire_keep(struct worker *w, struct tcp_conn *c)
 		return;
 	}
 	c->keep_probes++;
-	w->counters.tcp_keepalive_probes++;
+	counter(w, tcp_keepalive_probes)++;
 	/* RFC 9293 3.8.4: a segment at snd_una - 1 with no data draws an ACK. */
 	tcp_send_reply(w, c->role, &c->key, &c->peer_mac, c->snd_una - 1, c->rcv_nxt, RTE_TCP_ACK_FLAG,
 		       (uint16_t)RTE_MIN(tcp_rcv_space(w, c) >> c->rcv_wscale, 0xffffu), NULL, 0);

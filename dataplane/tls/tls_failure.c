@@ -7,6 +7,7 @@
 #include <openssl/err.h>
 #include <openssl/x509.h>
 
+#include "tls_counters.h"
 #include "worker.h"
 
 static const struct {
@@ -51,26 +52,32 @@ const char *tls_failure_name(enum tls_failure why)
 	return why < TLS_FAILURE_COUNT ? failures[why].name : failures[TLS_FAILURE_OTHER].name;
 }
 
+/* The counters' list (TLS_FAILURE_COUNTERS, tls_counters.h) is in the enum's
+ * order, so a reason's counter is the first one's slot plus the reason. */
+#define IN_ORDER(reason, REASON)                                                                 \
+	_Static_assert((int)(COUNTER_tls_failed_##reason - COUNTER_tls_failed_peer_closed) ==        \
+		       (int)TLS_FAILURE_##REASON, "tls_failed_" #reason " is not in the enum's place");
+IN_ORDER(peer_closed, PEER_CLOSED)
+IN_ORDER(not_tls, NOT_TLS)
+IN_ORDER(protocol_version, PROTOCOL_VERSION)
+IN_ORDER(no_shared_cipher, NO_SHARED_CIPHER)
+IN_ORDER(client_alert_unknown_ca, CLIENT_ALERT_UNKNOWN_CA)
+IN_ORDER(client_alert_bad_certificate, CLIENT_ALERT_BAD_CERTIFICATE)
+IN_ORDER(client_alert_certificate_expired, CLIENT_ALERT_CERTIFICATE_EXPIRED)
+IN_ORDER(client_alert_other, CLIENT_ALERT_OTHER)
+IN_ORDER(client_certificate_missing, CLIENT_CERTIFICATE_MISSING)
+IN_ORDER(client_certificate_unknown_ca, CLIENT_CERTIFICATE_UNKNOWN_CA)
+IN_ORDER(client_certificate_revoked, CLIENT_CERTIFICATE_REVOKED)
+IN_ORDER(client_certificate_expired, CLIENT_CERTIFICATE_EXPIRED)
+IN_ORDER(client_certificate_invalid, CLIENT_CERTIFICATE_INVALID)
+IN_ORDER(other, OTHER)
+#undef IN_ORDER
+
 void tls_failure_count(struct worker *w, enum tls_failure why)
 {
-	switch (why) {
-	case TLS_FAILURE_PEER_CLOSED: w->counters.tls_failed_peer_closed++; break;
-	case TLS_FAILURE_NOT_TLS: w->counters.tls_failed_not_tls++; break;
-	case TLS_FAILURE_PROTOCOL_VERSION: w->counters.tls_failed_protocol_version++; break;
-	case TLS_FAILURE_NO_SHARED_CIPHER: w->counters.tls_failed_no_shared_cipher++; break;
-	case TLS_FAILURE_CLIENT_ALERT_UNKNOWN_CA: w->counters.tls_failed_client_alert_unknown_ca++; break;
-	case TLS_FAILURE_CLIENT_ALERT_BAD_CERTIFICATE: w->counters.tls_failed_client_alert_bad_certificate++; break;
-	case TLS_FAILURE_CLIENT_ALERT_CERTIFICATE_EXPIRED:
-		w->counters.tls_failed_client_alert_certificate_expired++;
-		break;
-	case TLS_FAILURE_CLIENT_ALERT_OTHER: w->counters.tls_failed_client_alert_other++; break;
-	case TLS_FAILURE_CLIENT_CERTIFICATE_MISSING: w->counters.tls_failed_client_certificate_missing++; break;
-	case TLS_FAILURE_CLIENT_CERTIFICATE_UNKNOWN_CA: w->counters.tls_failed_client_certificate_unknown_ca++; break;
-	case TLS_FAILURE_CLIENT_CERTIFICATE_REVOKED: w->counters.tls_failed_client_certificate_revoked++; break;
-	case TLS_FAILURE_CLIENT_CERTIFICATE_EXPIRED: w->counters.tls_failed_client_certificate_expired++; break;
-	case TLS_FAILURE_CLIENT_CERTIFICATE_INVALID: w->counters.tls_failed_client_certificate_invalid++; break;
-	default: w->counters.tls_failed_other++; break;
-	}
+	if (why >= TLS_FAILURE_COUNT)
+		why = TLS_FAILURE_OTHER;
+	w->counters.slot[COUNTER_tls_failed_peer_closed + why]++;
 }
 
 /* An alert the client sent (OpenSSL reports it as reason SSL_AD_REASON_OFFSET + the alert). */

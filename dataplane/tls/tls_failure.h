@@ -4,7 +4,7 @@
 
 /*
  * Why a TLS handshake failed, in the operator's words: each reason has its
- * counter (tls_failed_*, counters.h; iphttps_tls_handshake_failures_total
+ * counter (tls_failed_*, tls_counters.h; iphttps_tls_handshake_failures_total
  * {reason} in the metrics) and a sentence for the log line, so that a
  * helpdesk ticket's Windows error (docs/TROUBLESHOOTING.md) leads to a count
  * and a line naming the client. The verify callback notes the certificate a

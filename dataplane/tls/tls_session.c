@@ -11,6 +11,7 @@
 #include "log_peer.h"
 #include "tcp.h"
 #include "tls_context.h"
+#include "tls_counters.h"
 #include "tls_error.h"
 #include "tls_failure.h"
 #include "worker.h"
@@ -117,9 +118,9 @@ enum tls_session_status tls_session_handshake(struct tls_session *t)
 	uint64_t start = rte_rdtsc();
 	int rc = SSL_do_handshake(t->ssl);
 
-	w->counters.tls_handshake_cycles += rte_rdtsc() - start;
+	counter(w, tls_handshake_cycles) += rte_rdtsc() - start;
 	if (rc == 1) {
-		w->counters.tls_handshakes++;
+		counter(w, tls_handshakes)++;
 		if (rte_log_can_log(RTE_LOGTYPE_IPHTTPS, RTE_LOG_DEBUG) && t->transport.conn)
 			log_handshake_done(t);
 		/* Asynchronous engines pay off for the private-key operation; records
@@ -140,7 +141,7 @@ enum tls_session_status tls_session_handshake(struct tls_session *t)
 	case SSL_ERROR_WANT_ASYNC:
 		/* An engine paused the job (a key operation in flight): the worker
 		 * serves others meanwhile and resumes this one from its poll. */
-		w->counters.tls_async_paused++;
+		counter(w, tls_async_paused)++;
 		return TLS_SESSION_PAUSED;
 	default:
 		handshake_failed(t, false);
@@ -166,7 +167,7 @@ int tls_session_read(struct tls_session *t, uint8_t *buf, uint32_t len)
 	case SSL_ERROR_ZERO_RETURN: /* close_notify, or EOF (SSL_OP_IGNORE_UNEXPECTED_EOF) */
 		return TLS_SESSION_READ_EOF;
 	default:
-		t->transport.w->counters.tls_errors++;
+		counter(t->transport.w, tls_errors)++;
 		log_failure(t, "TLS error");
 		return TLS_SESSION_READ_ERROR;
 	}

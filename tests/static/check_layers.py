@@ -6,7 +6,10 @@ net, tcp, tls, session, link, and dataplane/*.[ch] at the top. A file may
 include headers of its own layer and the layers below; never a header of a
 layer above, never one of control/ or conf/ (the config loader), and never by a path (a path include
 would get round the per-layer include directories the Makefile gives each
-layer). proto/ is pure: no DPDK or OpenSSL header.
+layer). proto/ is pure: no DPDK or OpenSSL header. The control plane (control/)
+reads the datapath only through the headers in CONTROL_VIEWS: each layer's
+view of itself (tcp_admin.h, session_admin.h, net_admin.h ...), never a
+layer's own structures (tcp_conn.h, nexthop.h, client_index.h).
 
 usage: check_layers.py ROOT     prints one line per violation; exit 1 if any
 """
@@ -16,6 +19,16 @@ import sys
 
 LAYERS = ["proto", "dataplane/core", "dataplane/net", "dataplane/tcp", "dataplane/tls",
           "dataplane/session", "dataplane/link", "dataplane"]
+# What control/ may include from the datapath, by layer.
+CONTROL_VIEWS = {
+    "dataplane/core": {"log.h", "log_peer.h", "published_config.h", "worker.h", "worker_command.h"},
+    "dataplane/net": {"net_admin.h", "port_stats.h", "port.h"},
+    "dataplane/tcp": {"tcp_admin.h"},
+    "dataplane/tls": {"tls_context.h", "tls_ticket_keys.h", "tls_ocsp_staple.h", "tls_session.h"},
+    "dataplane/session": {"session_admin.h", "session_events.h"},
+    "dataplane/link": set(),
+    "dataplane": {"datapath.h", "worker_counters.h"},
+}
 INCLUDE_RE = re.compile(r'^\s*#\s*include\s*([<"])([^>"]+)[>"]', re.M)
 
 
@@ -74,6 +87,19 @@ def check(root):
                     continue
                 if LAYERS.index(home) > mine:
                     problems.append(f'{where}: includes "{target}" from {home}, a layer above {folder}')
+    d = os.path.join(root, "control")
+    for name in sorted(os.listdir(d)) if os.path.isdir(d) else []:
+        if not name.endswith((".c", ".h")):
+            continue
+        text = open(os.path.join(d, name), encoding="utf-8").read()
+        for m in INCLUDE_RE.finditer(text):
+            found = homes.get(m.group(2))
+            if m.group(1) != '"' or not found or found[0] not in CONTROL_VIEWS:
+                continue
+            if m.group(2) not in CONTROL_VIEWS[found[0]]:
+                line = text.count("\n", 0, m.start()) + 1
+                problems.append(f'control/{name}:{line}: includes "{m.group(2)}" from {found[0]}: the control plane '
+                                f'reads a layer through its view ({", ".join(sorted(CONTROL_VIEWS[found[0]])) or "none"})')
     return problems
 
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The layers of DESIGN.md hold, and the checks that hold them can fail:
-#  - no #include goes up a layer, into control/ or conf/, or by a path (check_layers.py),
+#  - no #include goes up a layer, into control/ or conf/, or by a path, and the
+#    control plane reads each layer only through its view (check_layers.py),
 #    and planted violations of each kind are caught;
 #  - the compiler refuses an upward include: a file compiled with the TCP
 #    layer's include paths cannot find session.h, and finds tcp_conn.h;
@@ -25,13 +26,16 @@ echo '#include "telemetry.h"' >>"$tmp/dataplane/net/eth.c"
 echo '#include "../session/session.h"' >>"$tmp/dataplane/tls/tls_bio.c"
 echo '#include <rte_mbuf.h>' >>"$tmp/proto/framer.c"
 echo '#include "config_yaml.h"' >>"$tmp/dataplane/session/session.c"
+echo '#include "tcp_conn.h"' >>"$tmp/control/telemetry.c"
 planted=$(python3 tests/static/check_layers.py "$tmp" 2>&1)
 check "an upward include is caught" grep -q 'dataplane/tcp/tcp_cc.c:.*"session.h" from dataplane/session, a layer above' <<<"$planted"
 check "an include of control/ is caught" grep -q 'dataplane/net/eth.c:.*"telemetry.h" from control/' <<<"$planted"
 check "an include of the config loader (conf/) is caught" grep -q 'dataplane/session/session.c:.*"config_yaml.h" from conf/' <<<"$planted"
 check "an include by a path is caught" grep -q 'dataplane/tls/tls_bio.c:.*included by a path' <<<"$planted"
 check "a DPDK header in proto/ is caught" grep -q 'proto/framer.c:.*proto/ is pure' <<<"$planted"
-check "exactly the five planted violations are reported" test "$(wc -l <<<"$planted")" -eq 5
+check "the control plane reaching past a layer's view is caught (tcp_conn.h, not tcp_admin.h)" \
+	grep -q 'control/telemetry.c:.*"tcp_conn.h" from dataplane/tcp: the control plane reads a layer through its view' <<<"$planted"
+check "exactly the six planted violations are reported" test "$(wc -l <<<"$planted")" -eq 6
 
 # The compiler itself: the TCP layer's include paths do not reach the session layer.
 tcp_flags=$(make -s --no-print-directory print-layer-flags LAYER=dataplane/tcp)

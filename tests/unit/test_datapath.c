@@ -9,6 +9,7 @@
 
 #include "harness.h"
 #include "nd.h"
+#include "worker_counters.h"
 
 #define EXT CONFIG_PORT_EXTERNAL
 #define INT CONFIG_PORT_INTERNAL
@@ -108,7 +109,7 @@ static void test_arp_request_answered(void)
 	inet_pton(AF_INET, "192.0.2.1", tip);
 	CU_ASSERT(memcmp(out + 28, tip, 4) == 0);
 	CU_ASSERT(memcmp(out + 32, harness_peer_mac.addr_bytes, 6) == 0);   /* target: the asker */
-	CU_ASSERT_EQUAL(harness.w->counters.arp_requests_answered, 1);
+	CU_ASSERT_EQUAL(counter(harness.w, arp_requests_answered), 1);
 	/* 192.0.2.2 is the external gateway: the request taught us its MAC. */
 	{
 		struct rte_ether_addr mac;
@@ -125,7 +126,7 @@ static void test_arp_for_another_address_dropped(void)
 	harness_reset();
 	harness_inject(EXT, f, n);
 	CU_ASSERT_EQUAL(harness_pending(EXT), 0);
-	CU_ASSERT_EQUAL(harness.w->counters.drop_arp_not_for_us, 1);
+	CU_ASSERT_EQUAL(counter(harness.w, drop_arp_not_for_us), 1);
 }
 
 static void test_arp_on_port_without_ipv4_dropped(void)
@@ -136,7 +137,7 @@ static void test_arp_on_port_without_ipv4_dropped(void)
 	harness_reset();
 	harness_inject(INT, f, n);
 	CU_ASSERT_EQUAL(harness_pending(INT), 0);
-	CU_ASSERT_EQUAL(harness.w->counters.drop_arp_not_for_us, 1);
+	CU_ASSERT_EQUAL(counter(harness.w, drop_arp_not_for_us), 1);
 }
 
 /* ---- Ethernet ---- */
@@ -147,7 +148,7 @@ static void test_runt_frame_dropped(void)
 
 	harness_reset();
 	harness_inject(EXT, f, sizeof(f));
-	CU_ASSERT_EQUAL(harness.w->counters.drop_eth_runt, 1);
+	CU_ASSERT_EQUAL(counter(harness.w, drop_eth_runt), 1);
 	CU_ASSERT_EQUAL(harness_pending(EXT), 0);
 }
 
@@ -159,7 +160,7 @@ static void test_other_host_frame_dropped(void)
 	f[5] ^= 0x40; /* another unicast MAC */
 	harness_reset();
 	harness_inject(EXT, f, n);
-	CU_ASSERT_EQUAL(harness.w->counters.drop_eth_other_host, 1);
+	CU_ASSERT_EQUAL(counter(harness.w, drop_eth_other_host), 1);
 }
 
 /* ---- IPv4 / ICMP ---- */
@@ -204,7 +205,7 @@ static void test_icmp_bad_checksum_dropped(void)
 	harness_reset();
 	harness_inject(EXT, f, n);
 	CU_ASSERT_EQUAL(harness_pending(EXT), 0);
-	CU_ASSERT_EQUAL(harness.w->counters.drop_icmp_bad_checksum, 1);
+	CU_ASSERT_EQUAL(counter(harness.w, drop_icmp_bad_checksum), 1);
 }
 
 static void test_ipv4_broadcast_source_dropped(void)
@@ -214,7 +215,7 @@ static void test_ipv4_broadcast_source_dropped(void)
 
 	harness_reset();
 	harness_inject(EXT, f, n);
-	CU_ASSERT_EQUAL(harness.w->counters.drop_ipv4_bad_source, 1);
+	CU_ASSERT_EQUAL(counter(harness.w, drop_ipv4_bad_source), 1);
 }
 
 static void test_ipv4_remote_x255_source_answered(void)
@@ -225,7 +226,7 @@ static void test_ipv4_remote_x255_source_answered(void)
 
 	harness_reset();
 	harness_inject(EXT, f, n);
-	CU_ASSERT_EQUAL(harness.w->counters.icmp_echo_answered, 1);
+	CU_ASSERT_EQUAL(counter(harness.w, icmp_echo_answered), 1);
 }
 
 static void test_ipv4_to_other_address_dropped(void)
@@ -235,7 +236,7 @@ static void test_ipv4_to_other_address_dropped(void)
 
 	harness_reset();
 	harness_inject(EXT, f, n);
-	CU_ASSERT_EQUAL(harness.w->counters.drop_ipv4_not_for_us, 1);
+	CU_ASSERT_EQUAL(counter(harness.w, drop_ipv4_not_for_us), 1);
 }
 
 /* ---- IPv6: ND and ICMPv6 ---- */
@@ -268,7 +269,7 @@ static void test_ns_answered_with_na(void)
 	CU_ASSERT_EQUAL(out[79], 1);
 	CU_ASSERT(memcmp(out + 80, ifaces[EXT].mac.addr_bytes, 6) == 0);
 	CU_ASSERT_EQUAL(reference_checksum(out + 54, 32, reference_pseudo_sum(out + 14)), 0xffff);
-	CU_ASSERT_EQUAL(harness.w->counters.nd_solicitations_answered, 1);
+	CU_ASSERT_EQUAL(counter(harness.w, nd_solicitations_answered), 1);
 }
 
 static void test_ns_on_internal_port_sets_router_flag(void)
@@ -319,7 +320,7 @@ static void test_ns_for_other_target_dropped(void)
 	harness_reset();
 	harness_inject(EXT, f, n);
 	CU_ASSERT_EQUAL(harness_pending(EXT), 0);
-	CU_ASSERT_EQUAL(harness.w->counters.drop_nd_target_not_ours, 1);
+	CU_ASSERT_EQUAL(counter(harness.w, drop_nd_target_not_ours), 1);
 }
 
 static void test_ns_with_zero_length_option_dropped(void)
@@ -332,7 +333,7 @@ static void test_ns_with_zero_length_option_dropped(void)
 	n += put_ipv6_icmp6(f + n, "2001:db8:e::2", "2001:db8:e::1", 255, body, body_len);
 	harness_reset();
 	harness_inject(EXT, f, n);
-	CU_ASSERT_EQUAL(harness.w->counters.drop_nd_bad_option, 1);
+	CU_ASSERT_EQUAL(counter(harness.w, drop_nd_bad_option), 1);
 }
 
 static void test_na_from_gateway_learned(void)
@@ -361,7 +362,7 @@ static void test_na_from_gateway_learned(void)
 	CU_ASSERT_FATAL(index < nexthop_count());
 	CU_ASSERT_TRUE(v.resolved);
 	CU_ASSERT(rte_is_same_ether_addr(&v.mac, &corp_mac));
-	CU_ASSERT_EQUAL(harness.w->counters.nexthop_learned, 1);
+	CU_ASSERT_EQUAL(counter(harness.w, nexthop_learned), 1);
 }
 
 static void test_icmp6_echo_answered(void)
@@ -391,7 +392,7 @@ static void test_icmp6_echo_to_all_nodes_not_answered(void)
 	harness_reset();
 	harness_inject(EXT, f, n);
 	CU_ASSERT_EQUAL(harness_pending(EXT), 0);
-	CU_ASSERT_EQUAL(harness.w->counters.drop_icmp6_echo_to_multicast, 1);
+	CU_ASSERT_EQUAL(counter(harness.w, drop_icmp6_echo_to_multicast), 1);
 }
 
 static void test_ipv6_from_our_own_address_dropped(void)
@@ -402,7 +403,7 @@ static void test_ipv6_from_our_own_address_dropped(void)
 	n += put_ipv6_icmp6(f + n, "2001:db8:e::1", "2001:db8:e::1", 64, body, sizeof(body));
 	harness_reset();
 	harness_inject(EXT, f, n);
-	CU_ASSERT_EQUAL(harness.w->counters.drop_ipv6_bad_source, 1);
+	CU_ASSERT_EQUAL(counter(harness.w, drop_ipv6_bad_source), 1);
 }
 
 /* ---- next-hop resolution ---- */
@@ -441,7 +442,7 @@ static void test_housekeeping_solicits_unresolved_gateways(void)
 	/* Within the retry interval nothing more is sent. */
 	nexthop_housekeeping(harness.w, rte_rdtsc());
 	CU_ASSERT_EQUAL(harness_pending(EXT), 0);
-	CU_ASSERT_EQUAL(harness.w->counters.nexthop_requests_sent, 3);
+	CU_ASSERT_EQUAL(counter(harness.w, nexthop_requests_sent), 3);
 }
 
 static void test_lla_option_parser(void)

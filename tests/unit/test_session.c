@@ -27,6 +27,7 @@
 #include "tls_context.h"
 #include "tls_ticket_keys.h"
 #include "tcp_script.h"
+#include "worker_counters.h"
 
 enum { T0_MS = 5000000, MAX_PEERS = 4 };
 
@@ -260,9 +261,9 @@ static void test_content_length_ends_the_body(void)
 	tp->plain_len = 0;
 	tls_send(tp, two, sizeof(two));
 	pump();
-	CU_ASSERT_EQUAL(harness.w->counters.link_echo_answered, 1);
-	CU_ASSERT_EQUAL(harness.w->counters.session_body_complete, 1);
-	CU_ASSERT_EQUAL(harness.w->counters.session_bytes_after_body, 1);
+	CU_ASSERT_EQUAL(counter(harness.w, link_echo_answered), 1);
+	CU_ASSERT_EQUAL(counter(harness.w, session_body_complete), 1);
+	CU_ASSERT_EQUAL(counter(harness.w, session_bytes_after_body), 1);
 	CU_ASSERT_TRUE(session_of(tp) == NULL || session_of(tp)->state == SESSION_CLOSING);
 }
 
@@ -362,7 +363,7 @@ static void test_router_solicitation_gets_advertisement(void)
 	tp = link_up_peer();
 	tls_send(tp, pkt, (int)icmp6_packet(pkt, "::", "ff02::2", 255, 133, rs_body, sizeof(rs_body)));
 	pump();
-	CU_ASSERT_EQUAL(harness.w->counters.link_ra_sent, 1);
+	CU_ASSERT_EQUAL(counter(harness.w, link_ra_sent), 1);
 	CU_ASSERT_EQUAL_FATAL(tp->plain_len, 40 + 16 + 32 + 8);
 	ra = tp->plain;
 	CU_ASSERT_TRUE(addr_is(ra + 8, "fe80::1"));
@@ -384,7 +385,7 @@ static void test_router_solicitation_gets_advertisement(void)
 	tls_send(tp, pkt, (int)icmp6_packet(pkt, "::", "ff02::2", 64, 133, rs_body, sizeof(rs_body)));
 	pump();
 	CU_ASSERT_EQUAL(tp->plain_len, 0);
-	CU_ASSERT_EQUAL(harness.w->counters.drop_link_bad_nd, 1);
+	CU_ASSERT_EQUAL(counter(harness.w, drop_link_bad_nd), 1);
 }
 
 /* DAD: a free target becomes the client's (the Neighbor Cache); a second
@@ -410,10 +411,10 @@ static void test_dad_claims_and_defends(void)
 	CU_ASSERT_TRUE_FATAL(client_index_lookup(&t, &ref));
 	CU_ASSERT_EQUAL(ref.slot, session_of(a)->slot);
 	CU_ASSERT_EQUAL(a->plain_len, 0); /* nothing answers a free target */
-	CU_ASSERT_EQUAL(harness.w->counters.link_dad_claimed, 1);
+	CU_ASSERT_EQUAL(counter(harness.w, link_dad_claimed), 1);
 	tls_send(b, pkt, (int)icmp6_packet(pkt, "::", "ff02::1:ff00:abcd", 255, 135, ns, sizeof(ns)));
 	pump();
-	CU_ASSERT_EQUAL(harness.w->counters.link_dad_defended, 1);
+	CU_ASSERT_EQUAL(counter(harness.w, link_dad_defended), 1);
 	CU_ASSERT_EQUAL_FATAL(b->plain_len, 40 + 24);
 	na = b->plain;
 	CU_ASSERT_TRUE(addr_is(na + 8, target));
@@ -426,8 +427,8 @@ static void test_dad_claims_and_defends(void)
 	/* b sending from a's address is a spoofed source. */
 	tls_send(b, pkt, (int)icmp6_packet(pkt, target, "fe80::1", 64, 128, ns, 8));
 	pump();
-	CU_ASSERT_EQUAL(harness.w->counters.drop_link_spoofed_source, 1);
-	CU_ASSERT_EQUAL(harness.w->counters.link_echo_answered, 0);
+	CU_ASSERT_EQUAL(counter(harness.w, drop_link_spoofed_source), 1);
+	CU_ASSERT_EQUAL(counter(harness.w, link_echo_answered), 0);
 }
 
 /* The one NA the router sends for itself, checked whole: from src to dst,
@@ -489,7 +490,7 @@ static void router_answers_for_itself(enum config_auth_mode mode)
 	pump();
 	check_router_na(a, "2001:db8:c1::1", "2001:db8:c1::a", "2001:db8:c1::1", 0x80 | 0x40 | 0x20);
 	a->plain_len = 0;
-	CU_ASSERT_EQUAL(harness.w->counters.link_neighbor_solicitations_answered, 3);
+	CU_ASSERT_EQUAL(counter(harness.w, link_neighbor_solicitations_answered), 3);
 	/* DAD for the router's addresses: defended, and the prober gets none. */
 	tls_send(b, pkt, (int)icmp6_packet(pkt, "::", "ff02::1:ff00:1", 255, 135, ns, sizeof(ns)));
 	pump();
@@ -506,8 +507,8 @@ static void router_answers_for_itself(enum config_auth_mode mode)
 	pump();
 	check_router_na(b, "fe80::1", "ff02::1", "2001:db8:c1::", 0x80);
 	b->plain_len = 0;
-	CU_ASSERT_EQUAL(harness.w->counters.link_router_address_defended, 3);
-	CU_ASSERT_EQUAL(harness.w->counters.link_dad_claimed, 0);
+	CU_ASSERT_EQUAL(counter(harness.w, link_router_address_defended), 3);
+	CU_ASSERT_EQUAL(counter(harness.w, link_dad_claimed), 0);
 	CU_ASSERT_EQUAL(a->plain_len, 0); /* the probes went to no other client either */
 	inet_pton(AF_INET6, "2001:db8:c1::", &t);
 	CU_ASSERT_FALSE(client_index_lookup(&t, &ref));
@@ -518,8 +519,8 @@ static void router_answers_for_itself(enum config_auth_mode mode)
 	tls_send(b, pkt, (int)icmp6_packet(pkt, "2001:db8:c1::1", "fe80::1", 64, 128, body, sizeof(body)));
 	tls_send(b, pkt, (int)icmp6_packet(pkt, "fe80::1", "fe80::1", 64, 128, body, sizeof(body)));
 	pump();
-	CU_ASSERT_EQUAL(harness.w->counters.drop_link_reserved_source, 3);
-	CU_ASSERT_EQUAL(harness.w->counters.link_echo_answered, 0);
+	CU_ASSERT_EQUAL(counter(harness.w, drop_link_reserved_source), 3);
+	CU_ASSERT_EQUAL(counter(harness.w, link_echo_answered), 0);
 	CU_ASSERT_EQUAL(a->plain_len, 0);
 	CU_ASSERT_EQUAL(b->plain_len, 0);
 	CU_ASSERT_FALSE(client_index_lookup(&t, &ref));
@@ -549,15 +550,15 @@ static void test_mode_none_rules(void)
 	tls_send(tp, pkt, (int)icmp6_packet(pkt, "fe80::2", "ff02::1", 64, 128, body, sizeof(body)));
 	tls_send(tp, pkt, (int)icmp6_packet(pkt, "2001:db8:dead::1", "2001:db8:c1::1", 64, 128, body, sizeof(body)));
 	pump();
-	CU_ASSERT_EQUAL(harness.w->counters.drop_link_link_local, 1);
-	CU_ASSERT_EQUAL(harness.w->counters.drop_link_multicast, 1);
-	CU_ASSERT_EQUAL(harness.w->counters.drop_link_spoofed_source, 1);
+	CU_ASSERT_EQUAL(counter(harness.w, drop_link_link_local), 1);
+	CU_ASSERT_EQUAL(counter(harness.w, drop_link_multicast), 1);
+	CU_ASSERT_EQUAL(counter(harness.w, drop_link_spoofed_source), 1);
 	CU_ASSERT_EQUAL(tp->plain_len, 0);
 	/* From an address on the link, to the server: answered, and the address learned. */
 	tls_send(tp, pkt, (int)icmp6_packet(pkt, "2001:db8:c1::77", "2001:db8:c1::1", 64, 128, body, sizeof(body)));
 	pump();
-	CU_ASSERT_EQUAL(harness.w->counters.link_echo_answered, 1);
-	CU_ASSERT_EQUAL(harness.w->counters.link_dad_claimed, 0); /* learned from traffic, not claimed by DAD */
+	CU_ASSERT_EQUAL(counter(harness.w, link_echo_answered), 1);
+	CU_ASSERT_EQUAL(counter(harness.w, link_dad_claimed), 0); /* learned from traffic, not claimed by DAD */
 	CU_ASSERT_EQUAL(session_of(tp)->address_count, 2);              /* fe80::2 and 2001:db8:c1::77 */
 }
 
@@ -589,8 +590,8 @@ static void test_certificates_mode_multicast_is_rated(void)
 	}
 	CU_ASSERT_EQUAL(b->plain_len, LINK_MULTICAST_PER_CLIENT_PER_SECOND * (40 + 12));
 	CU_ASSERT_EQUAL(c->plain_len, LINK_MULTICAST_PER_CLIENT_PER_SECOND * (40 + 12));
-	CU_ASSERT_EQUAL(harness.w->counters.drop_link_multicast_rate, 5);
-	CU_ASSERT_EQUAL(harness.w->counters.link_multicast_forwarded, 2 * LINK_MULTICAST_PER_CLIENT_PER_SECOND);
+	CU_ASSERT_EQUAL(counter(harness.w, drop_link_multicast_rate), 5);
+	CU_ASSERT_EQUAL(counter(harness.w, link_multicast_forwarded), 2 * LINK_MULTICAST_PER_CLIENT_PER_SECOND);
 	/* b's budget is its own. */
 	b->plain_len = c->plain_len = 0;
 	tls_send(b, pkt, (int)icmp6_packet(pkt, "2001:db8:c1::b", "ff02::1", 64, 128, body, sizeof(body)));
@@ -631,7 +632,7 @@ static void test_certificates_mode_multicast_reaches_other_workers(void)
 	pump();
 	CU_ASSERT_EQUAL(b->plain_len, 40 + 12);
 	CU_ASSERT_EQUAL(c->plain_len, 40 + 12);
-	CU_ASSERT_EQUAL(harness.w->counters.link_multicast_handed_over, 1);
+	CU_ASSERT_EQUAL(counter(harness.w, link_multicast_handed_over), 1);
 	CU_ASSERT_EQUAL_FATAL(rte_ring_dequeue(other->inbox, &handed), 0);
 	CU_ASSERT_EQUAL(((struct rte_mbuf *)handed)->hash.usr & WORKER_INBOX_KIND_MASK, WORKER_INBOX_MULTICAST);
 	CU_ASSERT_EQUAL(rte_pktmbuf_pkt_len((struct rte_mbuf *)handed), 40 + 12);
@@ -642,7 +643,7 @@ static void test_certificates_mode_multicast_reaches_other_workers(void)
 	CU_ASSERT_EQUAL(a->plain_len, 40 + 12);
 	CU_ASSERT_EQUAL(b->plain_len, 40 + 12);
 	CU_ASSERT_EQUAL(c->plain_len, 40 + 12);
-	CU_ASSERT_EQUAL(harness.w->counters.link_multicast_received, 1);
+	CU_ASSERT_EQUAL(counter(harness.w, link_multicast_received), 1);
 
 	/* c probes an address a client of the other worker holds. */
 	inet_pton(AF_INET6, "2001:db8:c1::e1", &t);
@@ -695,7 +696,7 @@ static void test_certificates_mode_multicast(void)
 	CU_ASSERT_EQUAL(a->plain_len, 0);
 	CU_ASSERT_EQUAL(b->plain_len, 40 + 12);
 	CU_ASSERT_EQUAL(c->plain_len, 40 + 12);
-	CU_ASSERT_EQUAL(harness.w->counters.link_multicast_forwarded, 2);
+	CU_ASSERT_EQUAL(counter(harness.w, link_multicast_forwarded), 2);
 	b->plain_len = c->plain_len = 0;
 	/* c probes a's address: only a sees it, and c gets the NA a would send
 	 * (a's own NA names a target only a holds: by §3.2.5.2.2 it reaches
@@ -708,7 +709,7 @@ static void test_certificates_mode_multicast(void)
 	CU_ASSERT_EQUAL(c->plain_len, 40 + 24);
 	CU_ASSERT_EQUAL(c->plain[40], 136);
 	CU_ASSERT_EQUAL(c->plain[44] & 0x80, 0); /* as the client would: Router clear */
-	CU_ASSERT_EQUAL(harness.w->counters.link_dad_defended, 1);
+	CU_ASSERT_EQUAL(counter(harness.w, link_dad_defended), 1);
 	a->plain_len = c->plain_len = 0;
 	/* b probes a free target: everyone else sees it, and it is b's from then on. */
 	inet_pton(AF_INET6, "2001:db8:c1::bb", ns + 4);
@@ -717,7 +718,7 @@ static void test_certificates_mode_multicast(void)
 	CU_ASSERT_EQUAL(a->plain_len, 40 + 28 /* the probe as sent */);
 	CU_ASSERT_EQUAL(c->plain_len, 40 + 28 /* the probe as sent */);
 	CU_ASSERT_EQUAL(b->plain_len, 0);
-	CU_ASSERT_EQUAL(harness.w->counters.link_dad_claimed, 1);
+	CU_ASSERT_EQUAL(counter(harness.w, link_dad_claimed), 1);
 	harness.config.iphttps.authentication = CONFIG_AUTH_NONE;
 }
 
@@ -758,7 +759,7 @@ static void test_packet_larger_than_a_tls_record_is_sent_whole(void)
 	CU_ASSERT_EQUAL(c->plain_len, PACKET);
 	CU_ASSERT(b->plain_len == PACKET && memcmp(b->plain, pkt, PACKET) == 0);
 	CU_ASSERT(c->plain_len == PACKET && memcmp(c->plain, pkt, PACKET) == 0);
-	CU_ASSERT_EQUAL(harness.w->counters.link_multicast_forwarded, 2);
+	CU_ASSERT_EQUAL(counter(harness.w, link_multicast_forwarded), 2);
 	CU_ASSERT(memcmp(&next_worker, &session_workers[harness.w->id + 1], sizeof(next_worker)) == 0);
 	CU_ASSERT_PTR_NOT_NULL(session_of(b));
 	CU_ASSERT_PTR_NOT_NULL(session_of(c));
@@ -786,7 +787,7 @@ static void test_packet_over_the_link_mtu_from_a_client_gets_packet_too_big(void
 	echo_request(echo);
 	tls_send(tp, echo, sizeof(echo));
 	pump();
-	CU_ASSERT_EQUAL(harness.w->counters.drop_framer_too_big, 1);
+	CU_ASSERT_EQUAL(counter(harness.w, drop_framer_too_big), 1);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(session_of(tp));
 	CU_ASSERT_EQUAL(session_of(tp)->state, SESSION_LINK_UP);
 	/* Packet Too Big (RFC 4443 3.2), from the router's address in the prefix,
@@ -823,12 +824,12 @@ static void test_ra_guard_and_na_only_for_own_address(void)
 	tls_send(a, pkt, (int)icmp6_packet(pkt, "2001:db8:c1::a", "2001:db8:c1::b", 255, 137, redirect, sizeof(redirect)));
 	pump();
 	CU_ASSERT_EQUAL(b->plain_len + c->plain_len, 0);
-	CU_ASSERT_EQUAL(harness.w->counters.drop_link_ra_guard, 2);
+	CU_ASSERT_EQUAL(counter(harness.w, drop_link_ra_guard), 2);
 	/* b probes a free target, and has it; c's NA for it is no defence. */
 	inet_pton(AF_INET6, "2001:db8:c1::bb", ns + 4);
 	tls_send(b, pkt, (int)icmp6_packet(pkt, "::", "ff02::1:ff00:bb", 255, 135, ns, sizeof(ns)));
 	pump();
-	CU_ASSERT_EQUAL(harness.w->counters.link_dad_claimed, 1);
+	CU_ASSERT_EQUAL(counter(harness.w, link_dad_claimed), 1);
 	a->plain_len = c->plain_len = 0;
 	na[0] = 0x20; /* Override */
 	inet_pton(AF_INET6, "2001:db8:c1::bb", na + 4);
@@ -838,7 +839,7 @@ static void test_ra_guard_and_na_only_for_own_address(void)
 	tls_send(c, pkt, (int)icmp6_packet(pkt, "fe80::c", "ff02::1", 255, 136, na, sizeof(na)));
 	pump();
 	CU_ASSERT_EQUAL(a->plain_len + b->plain_len, 0);
-	CU_ASSERT_EQUAL(harness.w->counters.drop_link_nd_not_own_target, 2);
+	CU_ASSERT_EQUAL(counter(harness.w, drop_link_nd_not_own_target), 2);
 	/* An NA for the sender's own address reaches the others. */
 	inet_pton(AF_INET6, "2001:db8:c1::a", na + 4);
 	tls_send(a, pkt, (int)icmp6_packet(pkt, "2001:db8:c1::a", "ff02::1", 255, 136, na, sizeof(na)));
@@ -851,7 +852,7 @@ static void test_ra_guard_and_na_only_for_own_address(void)
 	tls_send(c, pkt, (int)icmp6_packet(pkt, "2001:db8:c1::a", "fe80::1", 64, 128, na, 8));
 	b->plain_len = c->plain_len = 0;
 	pump();
-	CU_ASSERT_EQUAL(harness.w->counters.drop_link_spoofed_source, 2);
+	CU_ASSERT_EQUAL(counter(harness.w, drop_link_spoofed_source), 2);
 	CU_ASSERT_EQUAL(b->plain_len + c->plain_len, 0);
 	/* Mode none: an RA is dropped by the guard too. */
 	harness.config.iphttps.authentication = CONFIG_AUTH_NONE;
@@ -859,7 +860,7 @@ static void test_ra_guard_and_na_only_for_own_address(void)
 	tls_send(a, pkt, (int)icmp6_packet(pkt, "fe80::a", "ff02::1", 255, 134, ra, sizeof(ra)));
 	pump();
 	CU_ASSERT_EQUAL(b->plain_len + c->plain_len, 0);
-	CU_ASSERT_EQUAL(harness.w->counters.drop_link_ra_guard, 3);
+	CU_ASSERT_EQUAL(counter(harness.w, drop_link_ra_guard), 3);
 }
 
 /* Who a peer's client is, as session_owner_key would say for another certificate subject. */
@@ -902,14 +903,14 @@ static void test_a_gone_clients_addresses_are_held_for_it(void)
 	session_close(harness.w, session_of(a));
 	pump();
 	CU_ASSERT_FALSE(client_index_lookup(&t, &ref)); /* §3.2.7.2: gone from the Neighbor Cache */
-	CU_ASSERT_EQUAL(harness.w->counters.link_address_held, 1); /* the link-local one is not held */
+	CU_ASSERT_EQUAL(counter(harness.w, link_address_held), 1); /* the link-local one is not held */
 	CU_ASSERT_EQUAL(address_hold_count(), 1);
 
 	b = link_up_peer();
 	set_owner(b, 2);
 	tls_send(b, pkt, (int)icmp6_packet(pkt, "::", "ff02::1:ff00:beef", 255, 135, ns, sizeof(ns)));
 	pump();
-	CU_ASSERT_EQUAL(harness.w->counters.link_dad_defended, 1);
+	CU_ASSERT_EQUAL(counter(harness.w, link_dad_defended), 1);
 	CU_ASSERT_EQUAL_FATAL(b->plain_len, 40 + 24); /* the NA its owner would send: B's DAD fails */
 	CU_ASSERT_EQUAL(b->plain[40], 136);
 	CU_ASSERT_TRUE(addr_is(b->plain + 48, target));
@@ -917,13 +918,13 @@ static void test_a_gone_clients_addresses_are_held_for_it(void)
 	tls_send(b, pkt, (int)icmp6_packet(pkt, target, "fe80::1", 64, 128, body, sizeof(body)));
 	pump();
 	CU_ASSERT_EQUAL(b->plain_len, 0);
-	CU_ASSERT_EQUAL(harness.w->counters.drop_link_spoofed_source, 1);
+	CU_ASSERT_EQUAL(counter(harness.w, drop_link_spoofed_source), 1);
 	/* A's link-local address is free for anyone (clients may share a fixed one). */
 	tls_send(b, pkt, (int)icmp6_packet(pkt, "fe80::abc", "fe80::1", 64, 128, body, sizeof(body)));
 	pump();
 	CU_ASSERT_EQUAL(b->plain_len, 52);
 	b->plain_len = 0;
-	CU_ASSERT_EQUAL(harness.w->counters.link_address_hold_refused, 2);
+	CU_ASSERT_EQUAL(counter(harness.w, link_address_hold_refused), 2);
 	CU_ASSERT_FALSE(client_index_lookup(&t, &ref));
 
 	again = link_up_peer(); /* A, reconnected */
@@ -932,7 +933,7 @@ static void test_a_gone_clients_addresses_are_held_for_it(void)
 	pump();
 	CU_ASSERT_EQUAL(again->plain_len, 52); /* its echo answered: the address is its own again */
 	CU_ASSERT_EQUAL(again->plain[40], 129);
-	CU_ASSERT_EQUAL(harness.w->counters.link_address_hold_returned, 1);
+	CU_ASSERT_EQUAL(counter(harness.w, link_address_hold_returned), 1);
 	CU_ASSERT_TRUE(client_index_lookup(&t, &ref));
 	CU_ASSERT_EQUAL(ref.slot, session_of(again)->slot);
 	CU_ASSERT_EQUAL(address_hold_count(), 0);
@@ -942,7 +943,7 @@ static void test_a_gone_clients_addresses_are_held_for_it(void)
 	pump();
 	clock_advance_ms(61 * 1000);
 	link_poll(harness.w);
-	CU_ASSERT_EQUAL(harness.w->counters.link_address_hold_expired, 1);
+	CU_ASSERT_EQUAL(counter(harness.w, link_address_hold_expired), 1);
 	CU_ASSERT_EQUAL(address_hold_count(), 0);
 	b->plain_len = 0;
 	tls_send(b, pkt, (int)icmp6_packet(pkt, target, "fe80::1", 64, 128, body, sizeof(body)));
@@ -955,7 +956,7 @@ static void test_a_gone_clients_addresses_are_held_for_it(void)
 	harness.config.iphttps.authentication = CONFIG_AUTH_NONE;
 	session_close(harness.w, session_of(b));
 	pump();
-	CU_ASSERT_EQUAL(harness.w->counters.link_address_held, 2);
+	CU_ASSERT_EQUAL(counter(harness.w, link_address_held), 2);
 	CU_ASSERT_EQUAL(address_hold_count(), 0);
 	again = link_up_peer();
 	set_owner(again, 3);
@@ -1017,7 +1018,7 @@ static void test_neighbor_cache_sixteen_addresses_lru_and_aging(void)
 		pump();
 		clock_advance_ms(1000); /* each its own second of last use */
 	}
-	CU_ASSERT_EQUAL(harness.w->counters.link_echo_answered, 16);
+	CU_ASSERT_EQUAL(counter(harness.w, link_echo_answered), 16);
 	CU_ASSERT_EQUAL(session_of(tp)->address_count, 16);
 	CU_ASSERT_EQUAL(client_index_count(), 16);
 	/* The first is used again: the second is now the least recently used. */
@@ -1025,8 +1026,8 @@ static void test_neighbor_cache_sixteen_addresses_lru_and_aging(void)
 	pump();
 	tls_send(tp, pkt, (int)icmp6_packet(pkt, "2001:db8:c1::999", "fe80::1", 64, 128, body, sizeof(body)));
 	pump();
-	CU_ASSERT_EQUAL(harness.w->counters.link_echo_answered, 18); /* the 17th address served too */
-	CU_ASSERT_EQUAL(harness.w->counters.link_address_evicted, 1);
+	CU_ASSERT_EQUAL(counter(harness.w, link_echo_answered), 18); /* the 17th address served too */
+	CU_ASSERT_EQUAL(counter(harness.w, link_address_evicted), 1);
 	CU_ASSERT_EQUAL(session_of(tp)->address_count, 16);
 	inet_pton(AF_INET6, "2001:db8:c1::102", &t);
 	CU_ASSERT_FALSE(client_index_lookup(&t, &ref));
@@ -1037,12 +1038,12 @@ static void test_neighbor_cache_sixteen_addresses_lru_and_aging(void)
 	link_poll(harness.w);
 	CU_ASSERT_EQUAL(session_of(tp)->address_count, 0);
 	CU_ASSERT_EQUAL(client_index_count(), 0);
-	CU_ASSERT_EQUAL(harness.w->counters.link_address_aged_out, 16);
+	CU_ASSERT_EQUAL(counter(harness.w, link_address_aged_out), 16);
 	/* And one comes back when it is used. */
 	tls_send(tp, pkt, (int)icmp6_packet(pkt, "2001:db8:c1::101", "fe80::1", 64, 128, body, sizeof(body)));
 	pump();
 	CU_ASSERT_TRUE(client_index_lookup(&t, &ref));
-	CU_ASSERT_EQUAL(harness.w->counters.link_echo_answered, 19);
+	CU_ASSERT_EQUAL(counter(harness.w, link_echo_answered), 19);
 	harness.config.iphttps.address_idle_timeout_s = idle;
 }
 
@@ -1071,7 +1072,7 @@ static void test_handshake_begun_under_a_replaced_trust_is_refused(void)
 	tls_send(tp, request, (int)strlen(request));
 	pump();
 	CU_ASSERT_FALSE(got_200(tp));
-	CU_ASSERT_EQUAL(harness.w->counters.session_refused_stale_trust, 1);
+	CU_ASSERT_EQUAL(counter(harness.w, session_refused_stale_trust), 1);
 	CU_ASSERT(!session_of(tp) || session_of(tp)->state != SESSION_LINK_UP);
 	/* A certificate rotation keeps the trust: a handshake across it is served. */
 	tls_context_free(tls_context_swap(old));
@@ -1084,7 +1085,7 @@ static void test_handshake_begun_under_a_replaced_trust_is_refused(void)
 	tls_send(tp, request, (int)strlen(request));
 	pump();
 	CU_ASSERT_TRUE(got_200(tp));
-	CU_ASSERT_EQUAL(harness.w->counters.session_refused_stale_trust, 1);
+	CU_ASSERT_EQUAL(counter(harness.w, session_refused_stale_trust), 1);
 	tls_context_free(old);
 }
 
@@ -1134,11 +1135,11 @@ static void test_client_to_internal(void)
 	int len;
 
 	fresh();
-	harness.w->counters.route_forwarded = 0;
+	counter(harness.w, route_forwarded) = 0;
 	tp = link_up_peer();
 	tls_send(tp, pkt, (int)icmp6_packet(pkt, "2001:db8:c1::77", "fd00:c0::2", 64, 128, body, sizeof(body)));
 	pump();
-	CU_ASSERT_EQUAL(harness.w->counters.drop_route_unresolved, 1); /* the next hop's MAC is not known yet */
+	CU_ASSERT_EQUAL(counter(harness.w, drop_route_unresolved), 1); /* the next hop's MAC is not known yet */
 	corp_resolved();
 	tls_send(tp, pkt, (int)icmp6_packet(pkt, "2001:db8:c1::77", "fd00:c0::2", 64, 128, body, sizeof(body)));
 	pump();
@@ -1148,7 +1149,7 @@ static void test_client_to_internal(void)
 	CU_ASSERT_EQUAL(out[7], 63);
 	CU_ASSERT_TRUE(addr_is(out + 8, "2001:db8:c1::77"));
 	CU_ASSERT_TRUE(addr_is(out + 24, "fd00:c0::2"));
-	CU_ASSERT_EQUAL(harness.w->counters.link_forwarded_to_internal, 1);
+	CU_ASSERT_EQUAL(counter(harness.w, link_forwarded_to_internal), 1);
 	tp->plain_len = 0;
 	tls_send(tp, pkt, (int)icmp6_packet(pkt, "2001:db8:c1::77", "fd00:c0::2", 1, 128, body, sizeof(body)));
 	pump();
@@ -1185,9 +1186,9 @@ static void test_icmp_errors_per_source_and_never_about_errors(void)
 		tls_send(tp, pkt, (int)icmp6_packet(pkt, "2001:db8:c1::a", dst, 64, 128, body, sizeof(body)));
 		pump();
 	}
-	CU_ASSERT_EQUAL(harness.w->counters.drop_link_no_client, 50);
-	CU_ASSERT_EQUAL(harness.w->counters.link_icmp_errors_sent, 10); /* the source's budget this second */
-	CU_ASSERT_EQUAL(harness.w->counters.link_icmp_errors_limited, 40);
+	CU_ASSERT_EQUAL(counter(harness.w, drop_link_no_client), 50);
+	CU_ASSERT_EQUAL(counter(harness.w, link_icmp_errors_sent), 10); /* the source's budget this second */
+	CU_ASSERT_EQUAL(counter(harness.w, link_icmp_errors_limited), 40);
 	CU_ASSERT_EQUAL(tp->plain_len, 10 * (40 + 8 + 40 + 12));
 	/* Corp's Packet Too Big is still sent, the same second. */
 	icmp6_packet(big, "fd00:c0::2", "2001:db8:c1::a", 64, 128, body, sizeof(body));
@@ -1203,7 +1204,7 @@ static void test_icmp_errors_per_source_and_never_about_errors(void)
 					      sizeof(unreachable_body)));
 	pump();
 	CU_ASSERT_EQUAL(tp->plain_len, 0);
-	CU_ASSERT_EQUAL(harness.w->counters.link_icmp_errors_not_allowed, 1);
+	CU_ASSERT_EQUAL(counter(harness.w, link_icmp_errors_not_allowed), 1);
 	/* While an echo to the same address is answered. */
 	tls_send(tp, pkt, (int)icmp6_packet(pkt, "2001:db8:c1::a", "2001:db8:c1::dead:99", 64, 128, body, sizeof(body)));
 	pump();
@@ -1230,8 +1231,8 @@ static void test_link_local_source_is_not_routed(void)
 		tls_send(tp, pkt, (int)icmp6_packet(pkt, "fe80::77", "2001:db8:c1::99", 64, 128, body, sizeof(body)));
 		pump();
 		CU_ASSERT_PTR_NULL(internal_frame(frame, sizeof(frame), &len));
-		CU_ASSERT_EQUAL(harness.w->counters.link_forwarded_to_internal, 0);
-		CU_ASSERT_EQUAL(harness.w->counters.drop_link_link_local_source, 2);
+		CU_ASSERT_EQUAL(counter(harness.w, link_forwarded_to_internal), 0);
+		CU_ASSERT_EQUAL(counter(harness.w, drop_link_link_local_source), 2);
 		/* The same client from its global address is routed. */
 		tls_send(tp, pkt, (int)icmp6_packet(pkt, "2001:db8:c1::77", "fd00:c0::2", 64, 128, body, sizeof(body)));
 		pump();
@@ -1262,14 +1263,14 @@ static void test_internal_to_client(void)
 	CU_ASSERT_EQUAL_FATAL(tp->plain_len, 40 + 12);
 	CU_ASSERT_EQUAL(tp->plain[7], 63);
 	CU_ASSERT_TRUE(addr_is(tp->plain + 8, "fd00:c0::2"));
-	CU_ASSERT_EQUAL(harness.w->counters.link_forwarded_to_client, 1);
+	CU_ASSERT_EQUAL(counter(harness.w, link_forwarded_to_client), 1);
 	from_corp(pkt, icmp6_packet(pkt, "fd00:c0::2", "2001:db8:c1::99", 64, 128, body, sizeof(body)));
 	out = internal_frame(frame, sizeof(frame), &len);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(out);
 	CU_ASSERT_EQUAL(out[40], 1); /* Destination Unreachable */
 	CU_ASSERT_EQUAL(out[41], 3); /* address unreachable */
 	CU_ASSERT_TRUE(addr_is(out + 24, "fd00:c0::2"));
-	CU_ASSERT_EQUAL(harness.w->counters.drop_link_no_client, 1);
+	CU_ASSERT_EQUAL(counter(harness.w, drop_link_no_client), 1);
 	icmp6_packet(big, "fd00:c0::2", "2001:db8:c1::77", 64, 128, body, sizeof(body));
 	big[4] = (uint8_t)(1400 >> 8), big[5] = (uint8_t)1400; /* a 1,440-byte packet */
 	from_corp(big, sizeof(big));
@@ -1310,7 +1311,7 @@ static void test_handshake_request_and_echo(void)
 	tp = tls_connect();
 	pump();
 	CU_ASSERT_TRUE_FATAL(SSL_is_init_finished(tp->ssl));
-	CU_ASSERT_EQUAL(harness.w->counters.tls_handshakes, 1);
+	CU_ASSERT_EQUAL(counter(harness.w, tls_handshakes), 1);
 	tls_send(tp, request, (int)strlen(request));
 	pump();
 	CU_ASSERT_TRUE_FATAL(got_200(tp));
@@ -1324,7 +1325,7 @@ static void test_handshake_request_and_echo(void)
 	tls_send(tp, pkt, 5);
 	tls_send(tp, pkt + 5, (int)sizeof(pkt) - 5);
 	pump();
-	CU_ASSERT_EQUAL(harness.w->counters.link_echo_answered, 1);
+	CU_ASSERT_EQUAL(counter(harness.w, link_echo_answered), 1);
 	CU_ASSERT_EQUAL_FATAL(tp->plain_len, sizeof(pkt));
 	CU_ASSERT_EQUAL(tp->plain[40], 129);
 	CU_ASSERT_EQUAL(tp->plain[23], 1); /* from fe80::1 */
@@ -1399,13 +1400,13 @@ static void test_session_admin_list_disconnect_admission(void)
 	f.address = sb->client; /* its outer address */
 	CU_ASSERT_EQUAL(session_admin_disconnect(&f, SESSION_END_DISCONNECTED), 1);
 	CU_ASSERT_EQUAL(sb->state, SESSION_CLOSING);
-	CU_ASSERT_EQUAL(harness.w->counters.session_disconnected_by_operator, 2);
+	CU_ASSERT_EQUAL(counter(harness.w, session_disconnected_by_operator), 2);
 
 	/* Admission closed: a new connection is reset when it completes, counted. */
 	pump(); /* the two closes go out first */
 	while (take(&out) == 0)
 		;
-	refused = harness.w->counters.session_refused_not_accepting;
+	refused = counter(harness.w, session_refused_not_accepting);
 	session_admission_set(false);
 	peer = (struct peer){ .family = 4, .sport = ++peer_port, .dport = 443, .iss = 9000000, .win = 65535 };
 	peer.snd_nxt = peer.iss;
@@ -1419,7 +1420,7 @@ static void test_session_admin_list_disconnect_admission(void)
 	peer_send(&peer, F_ACK, NULL, 0);
 	CU_ASSERT_EQUAL(take(&out), 0);
 	CU_ASSERT_TRUE((out.flags & F_RST) != 0);
-	CU_ASSERT_EQUAL(harness.w->counters.session_refused_not_accepting, refused + 1);
+	CU_ASSERT_EQUAL(counter(harness.w, session_refused_not_accepting), refused + 1);
 	session_admission_set(true);
 }
 
@@ -1479,7 +1480,7 @@ static void test_refusal_events_are_rated(void)
 	s = session_of(link_up_peer());
 	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
 	drain_events();
-	limited = harness.w->counters.session_refusal_events_limited;
+	limited = counter(harness.w, session_refusal_events_limited);
 	for (unsigned int i = 0; i < SESSION_REFUSAL_EVENTS_PER_SECOND + 50; i++)
 		session_events_refused(harness.w, s, "protocol_version", "no TLS version in common", "");
 	while ((e = session_events_take()) != NULL) {
@@ -1490,7 +1491,7 @@ static void test_refusal_events_are_rated(void)
 		free(e);
 	}
 	CU_ASSERT_EQUAL(taken, SESSION_REFUSAL_EVENTS_PER_SECOND);
-	CU_ASSERT_EQUAL(harness.w->counters.session_refusal_events_limited - limited, 50);
+	CU_ASSERT_EQUAL(counter(harness.w, session_refusal_events_limited) - limited, 50);
 	harness.w->now_ms += 1000; /* the next second has its own budget */
 	session_events_refused(harness.w, s, "http_404", "another path", "subject=CN = x; issuer=CN = y");
 	e = session_events_take();
@@ -1525,7 +1526,7 @@ static void test_idle_session_closed_after_timeout(void)
 	clock_advance_ms(500);
 	session_poll(harness.w);
 	CU_ASSERT_EQUAL(s->state, SESSION_CLOSING);
-	CU_ASSERT_EQUAL(harness.w->counters.session_idle_timeouts, 1);
+	CU_ASSERT_EQUAL(counter(harness.w, session_idle_timeouts), 1);
 	CU_ASSERT_FALSE(s->in_client_table);
 	harness.config.limits.idle_session_timeout_s = idle_timeout_s;
 }
@@ -1545,7 +1546,7 @@ static void test_async_pause_serves_others_then_resumes(void)
 	CU_ASSERT_PTR_EQUAL(async_gate.target, sa->tls.ssl);
 	CU_ASSERT_EQUAL(sa->state, SESSION_TLS_HANDSHAKE);
 	CU_ASSERT_TRUE(sa->on_async_list);
-	CU_ASSERT_EQUAL(harness.w->counters.tls_async_paused, 1);
+	CU_ASSERT_EQUAL(counter(harness.w, tls_async_paused), 1);
 	CU_ASSERT_FALSE(SSL_is_init_finished(a->ssl));
 
 	/* While A's job is paused, B connects and is served all the way to LinkUp;
@@ -1558,9 +1559,9 @@ static void test_async_pause_serves_others_then_resumes(void)
 	tls_send(b, request, (int)strlen(request));
 	pump();
 	CU_ASSERT_TRUE(got_200(b));
-	CU_ASSERT_EQUAL(harness.w->counters.tls_handshakes, 1);
+	CU_ASSERT_EQUAL(counter(harness.w, tls_handshakes), 1);
 	CU_ASSERT_EQUAL(sa->state, SESSION_TLS_HANDSHAKE);
-	CU_ASSERT_TRUE(harness.w->counters.tls_async_resumed >= 5);
+	CU_ASSERT_TRUE(counter(harness.w, tls_async_resumed) >= 5);
 	CU_ASSERT_TRUE(async_gate.pauses >= 6);
 
 	/* The "engine" finishes: the next poll resumes the job and A completes. */
@@ -1572,8 +1573,8 @@ static void test_async_pause_serves_others_then_resumes(void)
 	tls_send(a, request, (int)strlen(request));
 	pump();
 	CU_ASSERT_TRUE(got_200(a));
-	CU_ASSERT_EQUAL(harness.w->counters.tls_handshakes, 2);
-	CU_ASSERT_EQUAL(harness.w->counters.session_link_up, 2);
+	CU_ASSERT_EQUAL(counter(harness.w, tls_handshakes), 2);
+	CU_ASSERT_EQUAL(counter(harness.w, session_link_up), 2);
 }
 
 static void test_async_paused_past_deadline_is_aborted_on_resume(void)
@@ -1598,11 +1599,11 @@ static void test_async_paused_past_deadline_is_aborted_on_resume(void)
 	session_poll(harness.w);
 	CU_ASSERT_PTR_EQUAL(session_of(a), sa);
 	CU_ASSERT_EQUAL(harness_pending(EXT), 0); /* no RST yet */
-	CU_ASSERT_EQUAL(harness.w->counters.tls_handshake_timeouts, 0);
+	CU_ASSERT_EQUAL(counter(harness.w, tls_handshake_timeouts), 0);
 	/* The job completes: the session goes, with an RST. */
 	async_gate.hold = false;
 	session_poll(harness.w);
-	CU_ASSERT_EQUAL(harness.w->counters.tls_handshake_timeouts, 1);
+	CU_ASSERT_EQUAL(counter(harness.w, tls_handshake_timeouts), 1);
 	CU_ASSERT_PTR_NULL(session_of(a));
 	while (take(&out) == 0)
 		rst |= (out.flags & F_RST) != 0;
@@ -1618,7 +1619,7 @@ static void test_reset_during_paused_job_frees_after_the_job(void)
 
 	fresh();
 	free_before = client_table_shard_of(harness.w)->free_count;
-	closed_before = harness.w->counters.session_closed;
+	closed_before = counter(harness.w, session_closed);
 	async_gate.armed = true;
 	async_gate.hold = true;
 	a = tls_connect();
@@ -1632,12 +1633,12 @@ static void test_reset_during_paused_job_frees_after_the_job(void)
 	CU_ASSERT_EQUAL(client_table_shard_of(harness.w)->free_count, free_before - 1); /* the slot waits for the job */
 	session_poll(harness.w); /* still paused: resumed and paused again */
 	CU_ASSERT_TRUE(sa->on_async_list);
-	CU_ASSERT_EQUAL(harness.w->counters.session_closed, closed_before);
+	CU_ASSERT_EQUAL(counter(harness.w, session_closed), closed_before);
 	async_gate.hold = false;
 	session_poll(harness.w); /* the job ends, writes nowhere, and the session goes */
 	CU_ASSERT_FALSE(sa->on_async_list);
 	CU_ASSERT_EQUAL(client_table_shard_of(harness.w)->free_count, free_before);
-	CU_ASSERT_EQUAL(harness.w->counters.session_closed, closed_before + 1);
+	CU_ASSERT_EQUAL(counter(harness.w, session_closed), closed_before + 1);
 	SSL_free(a->ssl);
 	BIO_free(a->net);
 	peer_count = 0;

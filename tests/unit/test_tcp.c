@@ -11,6 +11,7 @@
 #include "harness.h"
 #include "tcp_memory.h"
 #include "tcp_script.h"
+#include "worker_counters.h"
 
 enum { TEST_PORT = 443, CLOSED_PORT = 444, T0_MS = 1000000 };
 
@@ -190,7 +191,7 @@ static void test_handshake_ipv4_all_options(void)
 	CU_ASSERT_EQUAL(app.conn->snd_wscale, 7);
 	CU_ASSERT_EQUAL(app.conn->mss, 1460);
 	CU_ASSERT_EQUAL(harness_pending(EXT), 0); /* nothing to say yet */
-	CU_ASSERT_EQUAL(harness.w->counters.tcp_established, 1);
+	CU_ASSERT_EQUAL(counter(harness.w, tcp_established), 1);
 }
 
 static void test_handshake_without_options(void)
@@ -251,7 +252,7 @@ static void test_syn_to_closed_port_gets_rst(void)
 	CU_ASSERT_EQUAL(out.flags, F_RST | F_ACK);
 	CU_ASSERT_EQUAL(out.seq, 0);
 	CU_ASSERT_EQUAL(out.ack, p.iss + 1);
-	CU_ASSERT_EQUAL(harness.w->counters.drop_tcp_no_listener, 1);
+	CU_ASSERT_EQUAL(counter(harness.w, drop_tcp_no_listener), 1);
 }
 
 static void test_ack_without_connection_gets_rst(void)
@@ -279,7 +280,7 @@ static void test_rst_without_connection_ignored(void)
 	s = peer_seg(&p, F_RST);
 	inject(&s);
 	CU_ASSERT_EQUAL(harness_pending(EXT), 0);
-	CU_ASSERT_EQUAL(harness.w->counters.drop_tcp_no_connection, 1);
+	CU_ASSERT_EQUAL(counter(harness.w, drop_tcp_no_connection), 1);
 }
 
 static void test_refused_by_layer_above_gets_rst(void)
@@ -533,7 +534,7 @@ static void test_rto_backs_off_and_retransmits(void)
 	CU_ASSERT_EQUAL_FATAL(take(&out), 0);
 	CU_ASSERT_EQUAL(out.seq, p.rcv_nxt);
 	CU_ASSERT_EQUAL(out.len, 4);
-	CU_ASSERT_EQUAL(harness.w->counters.tcp_tail_loss_probes, 1);
+	CU_ASSERT_EQUAL(counter(harness.w, tcp_tail_loss_probes), 1);
 	for (unsigned int k = 0; k < 4; k++) {
 		clock_advance_ms((rto << k) - 1);
 		CU_ASSERT_EQUAL(harness_pending(EXT), 0);
@@ -543,7 +544,7 @@ static void test_rto_backs_off_and_retransmits(void)
 		CU_ASSERT_EQUAL(out.len, 4);
 		CU_ASSERT(memcmp(out.payload, "data", 4) == 0);
 	}
-	CU_ASSERT_EQUAL(harness.w->counters.tcp_rto_expired, 4);
+	CU_ASSERT_EQUAL(counter(harness.w, tcp_rto_expired), 4);
 	/* The ACK stops it. */
 	p.rcv_nxt += 4;
 	peer_send(&p, F_ACK, NULL, 0);
@@ -629,7 +630,7 @@ static void test_peer_fin_then_our_fin(void)
 	peer_send(&p, F_ACK, NULL, 0);
 	CU_ASSERT_EQUAL(app.closed, 1);
 	CU_ASSERT_EQUAL(tcp_flow_count(harness.w), 0);
-	CU_ASSERT_EQUAL(harness.w->counters.tcp_closed, 1);
+	CU_ASSERT_EQUAL(counter(harness.w, tcp_closed), 1);
 }
 
 static void test_our_fin_then_peer_fin_time_wait(void)
@@ -714,7 +715,7 @@ static void test_rst_and_challenged_syn_free_their_mbufs(void)
 	syn = syn_of(&p, true, true, true, 7);
 	syn.seq = p.snd_nxt + 100;
 	inject(&syn);
-	CU_ASSERT_EQUAL(harness.w->counters.tcp_challenge_acks, 1);
+	CU_ASSERT_EQUAL(counter(harness.w, tcp_challenge_acks), 1);
 	peer_send(&p, F_RST, NULL, 0);
 	CU_ASSERT_EQUAL(app.reset, 1);
 	harness_reset();
@@ -745,7 +746,7 @@ static void test_fin_acked_after_go_back_n(void)
 	CU_ASSERT_EQUAL(conn_of(&p)->state, TCP_FIN_WAIT_1);
 	/* No ACK comes back: the RTO fires and resends from snd_una, one MSS of cwnd. */
 	clock_advance_ms(1100);
-	CU_ASSERT_TRUE(harness.w->counters.tcp_rto_expired >= 1);
+	CU_ASSERT_TRUE(counter(harness.w, tcp_rto_expired) >= 1);
 	while (take(&out) == 0)
 		;
 	/* The peer had everything: it acknowledges data and FIN at once. */
@@ -848,7 +849,7 @@ static void test_rst_in_window_gets_challenge_ack(void)
 	inject(&s);
 	CU_ASSERT_EQUAL_FATAL(expect(&out, F_ACK, p.rcv_nxt, p.snd_nxt), 0);
 	CU_ASSERT_EQUAL(app.reset, 0);
-	CU_ASSERT_EQUAL(harness.w->counters.tcp_challenge_acks, 1);
+	CU_ASSERT_EQUAL(counter(harness.w, tcp_challenge_acks), 1);
 }
 
 static void test_rst_outside_window_ignored(void)
@@ -861,7 +862,7 @@ static void test_rst_outside_window_ignored(void)
 	inject(&s);
 	CU_ASSERT_EQUAL(harness_pending(EXT), 0);
 	CU_ASSERT_EQUAL(app.reset, 0);
-	CU_ASSERT_EQUAL(harness.w->counters.drop_tcp_rst_out_of_window, 1);
+	CU_ASSERT_EQUAL(counter(harness.w, drop_tcp_rst_out_of_window), 1);
 }
 
 /* One connection under a flood of in-window RSTs gets one challenge ACK per
@@ -877,7 +878,7 @@ static void test_challenge_acks_limited_per_connection(void)
 		inject(&s);
 	}
 	CU_ASSERT_EQUAL(harness_pending(EXT), 1);
-	CU_ASSERT_EQUAL(harness.w->counters.drop_tcp_challenge_ack_conn_limit, 99);
+	CU_ASSERT_EQUAL(counter(harness.w, drop_tcp_challenge_ack_conn_limit), 99);
 	CU_ASSERT_EQUAL(app.reset, 0);
 	clock_advance_ms(TCP_CHALLENGE_ACK_INTERVAL_MS);
 	s = peer_seg(&p, F_RST);
@@ -921,7 +922,7 @@ static void test_challenge_ack_budget_is_random(void)
 		}
 		CU_ASSERT(budgets[second] >= TCP_CHALLENGE_ACKS_PER_SECOND / 2);
 		CU_ASSERT(budgets[second] < TCP_CHALLENGE_ACKS_PER_SECOND * 3 / 2);
-		CU_ASSERT_EQUAL(harness.w->counters.drop_tcp_challenge_ack_limit, CONNS - budgets[second]);
+		CU_ASSERT_EQUAL(counter(harness.w, drop_tcp_challenge_ack_limit), CONNS - budgets[second]);
 	}
 	CU_ASSERT_FALSE(budgets[0] == budgets[1] && budgets[1] == budgets[2] && budgets[2] == budgets[3]);
 }
@@ -936,7 +937,7 @@ static void test_syn_on_established_gets_challenge_ack(void)
 	inject(&s);
 	CU_ASSERT_EQUAL_FATAL(expect(&out, F_ACK, p.rcv_nxt, p.snd_nxt), 0);
 	CU_ASSERT_EQUAL(conn_of(&p)->state, TCP_ESTABLISHED);
-	CU_ASSERT_EQUAL(harness.w->counters.tcp_challenge_acks, 1);
+	CU_ASSERT_EQUAL(counter(harness.w, tcp_challenge_acks), 1);
 }
 
 static void test_ack_of_unsent_data_dropped(void)
@@ -951,7 +952,7 @@ static void test_ack_of_unsent_data_dropped(void)
 	inject(&s);
 	CU_ASSERT_EQUAL_FATAL(expect(&out, F_ACK, p.rcv_nxt, p.snd_nxt), 0); /* data not taken */
 	CU_ASSERT_EQUAL(tcp_readable_bytes(conn_of(&p)), 0);
-	CU_ASSERT_EQUAL(harness.w->counters.drop_tcp_ack_unsent, 1);
+	CU_ASSERT_EQUAL(counter(harness.w, drop_tcp_ack_unsent), 1);
 }
 
 static void test_paws_drops_old_timestamp(void)
@@ -967,7 +968,7 @@ static void test_paws_drops_old_timestamp(void)
 	inject(&s);
 	CU_ASSERT_EQUAL_FATAL(expect(&out, F_ACK, p.rcv_nxt, p.snd_nxt), 0);
 	CU_ASSERT_EQUAL(tcp_readable_bytes(conn_of(&p)), 3);
-	CU_ASSERT_EQUAL(harness.w->counters.drop_tcp_paws, 1);
+	CU_ASSERT_EQUAL(counter(harness.w, drop_tcp_paws), 1);
 }
 
 /* Spoofed ACKs from someone who knows only the 4-tuple: an old sequence number
@@ -995,7 +996,7 @@ static void test_old_segments_do_not_move_ts_recent(void)
 		;
 	peer_send(&p, F_ACK, "real", 4);
 	CU_ASSERT_EQUAL(tcp_readable_bytes(conn_of(&p)), 7); /* the real segment is taken */
-	CU_ASSERT_EQUAL(harness.w->counters.drop_tcp_paws, 0);
+	CU_ASSERT_EQUAL(counter(harness.w, drop_tcp_paws), 0);
 }
 
 static void test_segment_beyond_window_dropped(void)
@@ -1010,7 +1011,7 @@ static void test_segment_beyond_window_dropped(void)
 	inject(&s);
 	CU_ASSERT_EQUAL_FATAL(expect(&out, F_ACK, p.rcv_nxt, p.snd_nxt), 0);
 	CU_ASSERT_EQUAL(conn_of(&p)->ooo_count, 0);
-	CU_ASSERT_EQUAL(harness.w->counters.drop_tcp_out_of_window, 1);
+	CU_ASSERT_EQUAL(counter(harness.w, drop_tcp_out_of_window), 1);
 }
 
 static void test_segment_without_ack_dropped(void)
@@ -1020,7 +1021,7 @@ static void test_segment_without_ack_dropped(void)
 	peer_send(&p, F_PSH | F_FIN, "x", 1);
 	CU_ASSERT_EQUAL(tcp_readable_bytes(conn_of(&p)), 0);
 	CU_ASSERT_EQUAL(app.peer_fin, 0);
-	CU_ASSERT_EQUAL(harness.w->counters.drop_tcp_no_ack, 1);
+	CU_ASSERT_EQUAL(counter(harness.w, drop_tcp_no_ack), 1);
 }
 
 static void test_bad_checksum_and_flags_dropped(void)
@@ -1036,10 +1037,10 @@ static void test_bad_checksum_and_flags_dropped(void)
 	n = build_frame(f, &s);
 	f[n - 1] ^= 0xff; /* one payload byte changed after the checksum */
 	harness_inject(EXT, f, n);
-	CU_ASSERT_EQUAL(harness.w->counters.drop_tcp_bad_checksum, 1);
+	CU_ASSERT_EQUAL(counter(harness.w, drop_tcp_bad_checksum), 1);
 	s = peer_seg(&p, F_SYN | F_FIN);
 	inject(&s);
-	CU_ASSERT_EQUAL(harness.w->counters.drop_tcp_bad_flags, 1);
+	CU_ASSERT_EQUAL(counter(harness.w, drop_tcp_bad_flags), 1);
 	CU_ASSERT_EQUAL(tcp_readable_bytes(conn_of(&p)), 0);
 	CU_ASSERT_EQUAL(harness_pending(EXT), 0);
 }
@@ -1076,7 +1077,7 @@ static void test_zero_window_probe_and_back_off(void)
 	CU_ASSERT(c->t_persist - harness.w->now_ms > first); /* backed off */
 	clock_advance_ms(c->t_persist - harness.w->now_ms);
 	CU_ASSERT_EQUAL_FATAL(expect(&out, F_ACK, p.rcv_nxt, p.snd_nxt), 0);
-	CU_ASSERT_EQUAL(harness.w->counters.tcp_persist_probes, 2);
+	CU_ASSERT_EQUAL(counter(harness.w, tcp_persist_probes), 2);
 	/* The window opens: the rest goes. */
 	p.win = 100;
 	peer_send(&p, F_ACK, NULL, 0);
@@ -1103,7 +1104,7 @@ static void test_tiny_out_of_order_segments_collapse(void)
 		inject(&s);
 	}
 	CU_ASSERT(tcp_worker_of(harness.w)->queued_mbufs <= 2);
-	CU_ASSERT_EQUAL(harness.w->counters.drop_tcp_ooo_full, 0);
+	CU_ASSERT_EQUAL(counter(harness.w, drop_tcp_ooo_full), 0);
 	peer_send(&p, F_ACK, "A", 1);
 	CU_ASSERT_EQUAL_FATAL(tcp_read(harness.w, conn_of(&p), buf, sizeof(buf)), 257);
 	CU_ASSERT_EQUAL(buf[0], 'A');
@@ -1257,8 +1258,8 @@ static void test_pool_pressure_refuses_and_prunes(void)
 	s.seq = p.snd_nxt + 1000;
 	s.len = 100;
 	inject(&s);
-	CU_ASSERT_EQUAL(harness.w->counters.drop_tcp_ooo_pressure, 1);
-	CU_ASSERT_EQUAL(harness.w->counters.tcp_ooo_pruned, 1);
+	CU_ASSERT_EQUAL(counter(harness.w, drop_tcp_ooo_pressure), 1);
+	CU_ASSERT_EQUAL(counter(harness.w, tcp_ooo_pruned), 1);
 	CU_ASSERT_EQUAL(conn_of(&p)->ooo_count, 0);
 	CU_ASSERT_EQUAL(t->queued_mbufs, 0);
 	peer_send(&p, F_ACK, "in order", 8); /* below the budget: taken */
@@ -1269,7 +1270,7 @@ static void test_pool_pressure_refuses_and_prunes(void)
 	s.len = 7;
 	inject(&s);
 	CU_ASSERT_EQUAL(tcp_readable_bytes(conn_of(&p)), 8);
-	CU_ASSERT_EQUAL(harness.w->counters.drop_tcp_rcv_pressure, 1);
+	CU_ASSERT_EQUAL(counter(harness.w, drop_tcp_rcv_pressure), 1);
 	t->mbuf_high_water = high_water;
 	t->mbuf_budget = budget;
 	peer_send(&p, F_ACK, "refused", 7); /* memory back: the retransmission is taken */
@@ -1311,8 +1312,8 @@ static void test_closing_connection_probe_limit(void)
 	CU_ASSERT(harness.w->now_ms - start < TCP_CLOSE_TIMEOUT_MS);
 	CU_ASSERT_EQUAL(probes, TCP_ORPHAN_PROBES);
 	CU_ASSERT_EQUAL(tcp_flow_count(harness.w), 0);
-	CU_ASSERT_EQUAL(harness.w->counters.tcp_close_timeouts, 1);
-	CU_ASSERT_EQUAL(harness.w->counters.tcp_fast_retransmits, 0);
+	CU_ASSERT_EQUAL(counter(harness.w, tcp_close_timeouts), 1);
+	CU_ASSERT_EQUAL(counter(harness.w, tcp_fast_retransmits), 0);
 }
 
 /* After our shutdown, a peer that never acknowledges our FIN (nor anything)
@@ -1334,7 +1335,7 @@ static void test_closing_connection_has_a_deadline(void)
 	CU_ASSERT_EQUAL(app.timed_out, 1);
 	CU_ASSERT(harness.w->now_ms - start >= TCP_CLOSE_TIMEOUT_MS);
 	CU_ASSERT(harness.w->now_ms - start <= TCP_CLOSE_TIMEOUT_MS + 200);
-	CU_ASSERT_EQUAL(harness.w->counters.tcp_close_timeouts, 1);
+	CU_ASSERT_EQUAL(counter(harness.w, tcp_close_timeouts), 1);
 	CU_ASSERT_EQUAL(tcp_flow_count(harness.w), 0);
 }
 
@@ -1385,7 +1386,7 @@ static void test_send_queue_grows_with_cwnd_to_its_max(void)
 	struct tcp_worker *t = tcp_worker_of(harness.w);
 	struct config_limits saved = harness.config.limits;
 	uint32_t high_water = t->mbuf_high_water, most_queued = 0;
-	uint64_t grown_before = harness.w->counters.tcp_send_queue_grown;
+	uint64_t grown_before = counter(harness.w, tcp_send_queue_grown);
 	static const uint8_t data[1024];
 	struct seg out;
 
@@ -1407,7 +1408,7 @@ static void test_send_queue_grows_with_cwnd_to_its_max(void)
 	CU_ASSERT_EQUAL(tcp_memory_snd_cap(harness.w, c), 65536);
 	CU_ASSERT(most_queued > 16384);
 	CU_ASSERT(most_queued <= 65536);
-	CU_ASSERT_EQUAL(harness.w->counters.tcp_send_queue_grown - grown_before, 1); /* once per connection */
+	CU_ASSERT_EQUAL(counter(harness.w, tcp_send_queue_grown) - grown_before, 1); /* once per connection */
 	/* A loss halves cwnd; the queue keeps what it grew to. */
 	c->cwnd /= 2;
 	CU_ASSERT_EQUAL(tcp_memory_snd_cap(harness.w, c), 65536);
@@ -1453,7 +1454,7 @@ static void test_out_of_order_window_beyond_the_walk_limit(void)
 			last = out;
 	}
 	CU_ASSERT_EQUAL(c->ooo_count, SEGMENTS);
-	CU_ASSERT_EQUAL(harness.w->counters.drop_tcp_ooo_full, 0);
+	CU_ASSERT_EQUAL(counter(harness.w, drop_tcp_ooo_full), 0);
 	CU_ASSERT_TRUE(ooo_consistent(c));
 	CU_ASSERT_EQUAL(last.ack, base); /* a duplicate ACK */
 	CU_ASSERT_TRUE(last.opts.sack_count >= 1);
@@ -1484,7 +1485,7 @@ static void test_out_of_order_window_beyond_the_walk_limit(void)
 	}
 	/* Kept: the far one, and those whose place is at most TCP_OOO_WALK_MAX_SEGMENTS in. */
 	CU_ASSERT_EQUAL(c->ooo_count, 1 + TCP_OOO_WALK_MAX_SEGMENTS + 1);
-	CU_ASSERT_EQUAL(harness.w->counters.drop_tcp_ooo_full, SEGMENTS - 2 - TCP_OOO_WALK_MAX_SEGMENTS);
+	CU_ASSERT_EQUAL(counter(harness.w, drop_tcp_ooo_full), SEGMENTS - 2 - TCP_OOO_WALK_MAX_SEGMENTS);
 	CU_ASSERT_TRUE(ooo_consistent(c));
 	/* The hole fills; the peer sends again what was dropped, in order, and the stream completes. */
 	total = 0;
@@ -1577,7 +1578,7 @@ static void test_receive_window_grows_while_the_peer_fills_it(void)
 	CU_ASSERT_EQUAL(tcp_memory_rcv_cap(harness.w, c), 131072);
 	CU_ASSERT(edge - p.snd_nxt >= 131072 - grain);
 	CU_ASSERT(edge - p.snd_nxt <= 131072);
-	CU_ASSERT_EQUAL(harness.w->counters.tcp_recv_window_grown, 1); /* once per connection */
+	CU_ASSERT_EQUAL(counter(harness.w, tcp_recv_window_grown), 1); /* once per connection */
 	CU_ASSERT(c->rcv_rtt_us >= 9000 && c->rcv_rtt_us <= 11000); /* the receiver's RTT, from the echoes */
 
 	/* Memory pressure: the cap is back at the start; the edge advertised stays. */
@@ -1590,7 +1591,7 @@ static void test_receive_window_grows_while_the_peer_fills_it(void)
 	t->mbuf_high_water = high_water;
 
 	/* A peer bound by its own cwnd (a quarter of the window per RTT): no growth. */
-	harness.w->counters.tcp_recv_window_grown = 0;
+	counter(harness.w, tcp_recv_window_grown) = 0;
 	p = window_peer(true, true, &edge);
 	c = conn_of(&p);
 	window_rounds(&p, &edge, 8, 4);
@@ -1603,7 +1604,7 @@ static void test_receive_window_grows_while_the_peer_fills_it(void)
 	window_rounds(&p, &edge, 8, 16);
 	CU_ASSERT_EQUAL(c->rcv_rtt_us, 0);
 	CU_ASSERT_EQUAL(tcp_memory_rcv_cap(harness.w, c), 131072);
-	harness.w->counters.tcp_recv_window_grown = 0;
+	counter(harness.w, tcp_recv_window_grown) = 0;
 
 	/* A reader that stops: the peer fills the window, which closes, and does not grow. */
 	p = window_peer(true, false, &edge);
@@ -1612,7 +1613,7 @@ static void test_receive_window_grows_while_the_peer_fills_it(void)
 	CU_ASSERT_EQUAL(tcp_memory_rcv_cap(harness.w, c), 16384);
 	CU_ASSERT(tcp_readable_bytes(c) >= 16384 - 1400);
 	CU_ASSERT(edge - p.snd_nxt < 1400 + grain);
-	CU_ASSERT_EQUAL(harness.w->counters.tcp_recv_window_grown, 0);
+	CU_ASSERT_EQUAL(counter(harness.w, tcp_recv_window_grown), 0);
 	harness.config.limits = saved;
 }
 
@@ -1795,11 +1796,11 @@ static void test_segment_for_another_worker_is_handed_over(void)
 	memcpy(rte_pktmbuf_append(m, (uint16_t)build_frame(frame, &s)), frame, build_frame(frame, &s));
 	m->port = ifaces[EXT].port_id;
 	eth_input(other, &ifaces[EXT], m);
-	CU_ASSERT_EQUAL(other->counters.tcp_segments_handed_over, 1);
+	CU_ASSERT_EQUAL(counter(other, tcp_segments_handed_over), 1);
 	CU_ASSERT_EQUAL_FATAL(rte_ring_dequeue(harness.w->inbox, &handed), 0);
 	m = handed;
 	tcp_input_handed_over(harness.w, iface_of_port(m->port), m, m->hash.usr >> WORKER_INBOX_HOPS_SHIFT);
-	CU_ASSERT_EQUAL(harness.w->counters.tcp_segments_received_from_worker, 1);
+	CU_ASSERT_EQUAL(counter(harness.w, tcp_segments_received_from_worker), 1);
 	CU_ASSERT_EQUAL(tcp_readable_bytes(conn_of(&p)), 9); /* the owner took it */
 	p.snd_nxt += 9;
 	/* A segment for no connection at all: handed over once, then the RST. */
@@ -1816,7 +1817,7 @@ static void test_segment_for_another_worker_is_handed_over(void)
 	tcp_input_handed_over(harness.w, iface_of_port(m->port), m, m->hash.usr >> WORKER_INBOX_HOPS_SHIFT);
 	CU_ASSERT_EQUAL_FATAL(take(&out), 0);
 	CU_ASSERT_TRUE(out.flags & F_RST);
-	CU_ASSERT_EQUAL(harness.w->counters.drop_tcp_no_connection, 1);
+	CU_ASSERT_EQUAL(counter(harness.w, drop_tcp_no_connection), 1);
 	worker_count = 1;
 	tcp_worker_free(other);
 	worker_free(other);
@@ -1926,7 +1927,7 @@ static void test_wrong_ack_in_syn_received_gets_rst(void)
 	inject(&ack);
 	CU_ASSERT_EQUAL_FATAL(expect(&out, F_RST, p.rcv_nxt, 0), 0);
 	CU_ASSERT_EQUAL(app.accepted, 0);
-	CU_ASSERT_EQUAL(harness.w->counters.drop_tcp_bad_syn_ack_ack, 1);
+	CU_ASSERT_EQUAL(counter(harness.w, drop_tcp_bad_syn_ack_ack), 1);
 }
 
 static void test_time_wait_taken_over_by_new_syn(void)
@@ -1948,7 +1949,7 @@ static void test_time_wait_taken_over_by_new_syn(void)
 	CU_ASSERT_EQUAL_FATAL(take(&out), 0);
 	CU_ASSERT_EQUAL(out.flags, F_SYN | F_ACK);
 	CU_ASSERT_EQUAL(out.ack, p.snd_nxt + 1);
-	CU_ASSERT_EQUAL(harness.w->counters.tcp_time_wait_reused, 1);
+	CU_ASSERT_EQUAL(counter(harness.w, tcp_time_wait_reused), 1);
 }
 
 /* ---- SYN cookies ---- */
@@ -1970,7 +1971,7 @@ static void test_syncookie_round_trip(void)
 	inject(&syn);
 	CU_ASSERT_EQUAL_FATAL(take(&out), 0);
 	CU_ASSERT_EQUAL(out.flags, F_SYN | F_ACK);
-	CU_ASSERT_EQUAL(harness.w->counters.tcp_syncookies_sent, 1);
+	CU_ASSERT_EQUAL(counter(harness.w, tcp_syncookies_sent), 1);
 	CU_ASSERT_EQUAL(tcp_flow_count(harness.w), 1); /* no state for the second */
 	CU_ASSERT_TRUE(out.opts.sack_permitted);
 	CU_ASSERT_TRUE(out.opts.has_wscale);
@@ -1978,7 +1979,7 @@ static void test_syncookie_round_trip(void)
 	p2.rcv_nxt = out.seq + 1;
 	p2.last_tsval_seen = out.opts.tsval;
 	peer_send(&p2, F_ACK, "hi", 2);
-	CU_ASSERT_EQUAL(harness.w->counters.tcp_syncookies_accepted, 1);
+	CU_ASSERT_EQUAL(counter(harness.w, tcp_syncookies_accepted), 1);
 	CU_ASSERT_EQUAL_FATAL(app.accepted, 1);
 	CU_ASSERT_EQUAL(app.conn->state, TCP_ESTABLISHED);
 	CU_ASSERT_EQUAL(app.conn->snd_wscale, 6);        /* recovered from our TSval */
@@ -2008,7 +2009,7 @@ static void test_bad_syncookie_gets_rst(void)
 	peer_send(&p2, F_ACK, NULL, 0);
 	CU_ASSERT_EQUAL_FATAL(expect(&out, F_RST, p2.rcv_nxt, 0), 0);
 	CU_ASSERT_EQUAL(app.accepted, 0);
-	CU_ASSERT_EQUAL(harness.w->counters.drop_tcp_bad_syncookie, 1);
+	CU_ASSERT_EQUAL(counter(harness.w, drop_tcp_bad_syncookie), 1);
 }
 
 /* Puts one connection half-open (the cookie threshold is 1) and sends p's SYN:
@@ -2068,7 +2069,7 @@ static void test_syncookie_mss_bits_are_authenticated(void)
 	peer_send(&p, F_ACK, NULL, 0);
 	CU_ASSERT_EQUAL_FATAL(expect(&out, F_RST, p.rcv_nxt, 0), 0);
 	CU_ASSERT_EQUAL(app.accepted, 0);
-	CU_ASSERT_EQUAL(harness.w->counters.drop_tcp_bad_syncookie, 1);
+	CU_ASSERT_EQUAL(counter(harness.w, drop_tcp_bad_syncookie), 1);
 }
 
 /* Cookies are checked only while ones sent lately can be valid: long after the
@@ -2085,8 +2086,8 @@ static void test_syncookie_checking_ends(void)
 		; /* the half-open connection's retransmissions and reset */
 	peer_send(&p, F_ACK, NULL, 0);
 	CU_ASSERT_EQUAL_FATAL(expect(&out, F_RST, p.rcv_nxt, 0), 0);
-	CU_ASSERT_EQUAL(harness.w->counters.drop_tcp_bad_syncookie, 0);
-	CU_ASSERT_EQUAL(harness.w->counters.drop_tcp_no_connection, 1);
+	CU_ASSERT_EQUAL(counter(harness.w, drop_tcp_bad_syncookie), 0);
+	CU_ASSERT_EQUAL(counter(harness.w, drop_tcp_no_connection), 1);
 }
 
 /* A valid cookie refused by a limit is counted under that limit, not as a bad
@@ -2102,8 +2103,8 @@ static void test_valid_syncookie_refused_by_a_limit(void)
 	peer_send(&p, F_ACK, NULL, 0);
 	CU_ASSERT_EQUAL_FATAL(expect(&out, F_RST, p.rcv_nxt, 0), 0);
 	CU_ASSERT_NOT_EQUAL(take(&out), 0); /* one RST, not two */
-	CU_ASSERT_EQUAL(harness.w->counters.drop_tcp_source_limit, 1);
-	CU_ASSERT_EQUAL(harness.w->counters.drop_tcp_bad_syncookie, 0);
+	CU_ASSERT_EQUAL(counter(harness.w, drop_tcp_source_limit), 1);
+	CU_ASSERT_EQUAL(counter(harness.w, drop_tcp_bad_syncookie), 0);
 	CU_ASSERT_EQUAL(app.accepted, 0);
 }
 
@@ -2137,7 +2138,7 @@ static void test_three_dupacks_fast_retransmit_without_sack(void)
 	CU_ASSERT_EQUAL_FATAL(take(&out), 0);
 	CU_ASSERT_EQUAL(out.seq, p.rcv_nxt);
 	CU_ASSERT_EQUAL(out.len, 1460);
-	CU_ASSERT_EQUAL(harness.w->counters.tcp_fast_retransmits, 1);
+	CU_ASSERT_EQUAL(counter(harness.w, tcp_fast_retransmits), 1);
 }
 
 static void test_early_retransmit_with_small_flight(void)
@@ -2154,7 +2155,7 @@ static void test_early_retransmit_with_small_flight(void)
 	peer_send(&p, F_ACK, NULL, 0);
 	CU_ASSERT_EQUAL_FATAL(take(&out), 0);
 	CU_ASSERT_EQUAL(out.seq, p.rcv_nxt);
-	CU_ASSERT_EQUAL(harness.w->counters.tcp_fast_retransmits, 1);
+	CU_ASSERT_EQUAL(counter(harness.w, tcp_fast_retransmits), 1);
 }
 
 static void test_sack_with_changing_window_enters_recovery(void)
@@ -2176,7 +2177,7 @@ static void test_sack_with_changing_window_enters_recovery(void)
 	}
 	CU_ASSERT_EQUAL_FATAL(take(&out), 0);
 	CU_ASSERT_EQUAL(out.seq, base);
-	CU_ASSERT_EQUAL(harness.w->counters.tcp_fast_retransmits, 1);
+	CU_ASSERT_EQUAL(counter(harness.w, tcp_fast_retransmits), 1);
 }
 
 static void test_fin_in_flight_after_recovery_is_retransmitted(void)
@@ -2221,7 +2222,7 @@ static void test_tso_sends_whole_segments_in_one_chain(void)
 	struct peer p = established(true);
 	uint64_t saved = ifaces[EXT].tx_offloads;
 	static uint8_t data[30000], back[20000];
-	uint64_t segments_before = harness.w->counters.tcp_tx_segments;
+	uint64_t segments_before = counter(harness.w, tcp_tx_segments);
 	struct rte_mbuf *m;
 	uint32_t payload;
 
@@ -2244,7 +2245,7 @@ static void test_tso_sends_whole_segments_in_one_chain(void)
 	CU_ASSERT_EQUAL(payload, 10 * 1448);
 	CU_ASSERT_FATAL(payload <= sizeof(back));
 	CU_ASSERT(memcmp(rte_pktmbuf_read(m, 66, payload, back), data, payload) == 0);
-	CU_ASSERT_EQUAL(harness.w->counters.tcp_tx_segments - segments_before, 10);
+	CU_ASSERT_EQUAL(counter(harness.w, tcp_tx_segments) - segments_before, 10);
 	rte_pktmbuf_free(m);
 	CU_ASSERT_EQUAL(harness_pending(EXT), 0);
 }
@@ -2277,7 +2278,7 @@ static void test_sack_recovery_repairs_two_holes(void)
 	}
 	CU_ASSERT_TRUE(resent1);
 	CU_ASSERT_TRUE(resent4); /* both holes in one round trip, no RTO */
-	CU_ASSERT_EQUAL(harness.w->counters.tcp_rto_expired, 0);
+	CU_ASSERT_EQUAL(counter(harness.w, tcp_rto_expired), 0);
 	CU_ASSERT_TRUE(c->flags & TCPF_IN_RECOVERY);
 	/* Everything acknowledged: recovery ends. */
 	p.rcv_nxt = base + 10 * seg;
@@ -2361,7 +2362,7 @@ static void test_syn_to_multicast_is_dropped(void)
 		inject(&syn);
 		CU_ASSERT_NOT_EQUAL(take(&out), 0); /* nothing sent */
 	}
-	CU_ASSERT_EQUAL(harness.w->counters.drop_tcp_multicast_destination, 2);
+	CU_ASSERT_EQUAL(counter(harness.w, drop_tcp_multicast_destination), 2);
 	CU_ASSERT_EQUAL(tcp_flow_count(harness.w), 0);
 }
 
@@ -2381,7 +2382,7 @@ static void test_connections_per_source_capped(void)
 	CU_ASSERT_EQUAL(take(&out), 0);
 	CU_ASSERT_EQUAL(take(&out), 0);
 	CU_ASSERT_EQUAL(harness_pending(EXT), 0); /* the third is refused */
-	CU_ASSERT_EQUAL(harness.w->counters.drop_tcp_source_limit, 1);
+	CU_ASSERT_EQUAL(counter(harness.w, drop_tcp_source_limit), 1);
 	CU_ASSERT_EQUAL(tcp_flow_count(harness.w), 2);
 	/* Another address is not affected. */
 	{
