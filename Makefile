@@ -119,71 +119,82 @@ $(BUILD)/iphttps-client: $(CLIENT_SRC) $(VERSION_SRC) $(wildcard client/*.h prot
 config/pki/server.crt: tests/lib/make-pki.sh
 	tests/lib/make-pki.sh config/pki
 
-# Unit tests (CUnit): one binary per module.
-UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/%,$(wildcard tests/unit/test_*.c))
+# Unit tests (CUnit): one binary per module, build/test_NAME. Their sources
+# mirror the source tree (tests/unit/proto/ tests proto/, and so on); the
+# helpers they share (harness.h, unit_runner.h, tcp_script.h) are in tests/unit/.
+UNIT_SRC   := $(wildcard tests/unit/*/test_*.c tests/unit/*/*/test_*.c)
+UNIT_TESTS := $(addprefix $(BUILD)/,$(basename $(notdir $(UNIT_SRC))))
+UNIT_CFLAGS := -Itests/unit
 
-$(BUILD)/test_config: tests/unit/test_config.c $(CONFIG_SRC) $(wildcard include/*.h conf/*.h) | $(BUILD)
-	$(CC) $(CFLAGS_BASE) $(INC_ctl) $(CFLAGS) -o $@ tests/unit/test_config.c $(CONFIG_SRC) $(YAML_LIBS) $(JSON_LIBS) $(CUNIT_LIBS)
+$(BUILD)/test_config: tests/unit/conf/test_config.c $(CONFIG_SRC) $(wildcard include/*.h conf/*.h) | $(BUILD)
+	$(CC) $(CFLAGS_BASE) $(UNIT_CFLAGS) $(INC_ctl) $(CFLAGS) -o $@ tests/unit/conf/test_config.c $(CONFIG_SRC) $(YAML_LIBS) $(JSON_LIBS) $(CUNIT_LIBS)
 
 # The control plane's pure parts: the protocol, and the reload diff with the config loader.
-$(BUILD)/test_control_protocol: tests/unit/test_control_protocol.c control/control_protocol.c include/control_protocol.h tests/unit/unit_runner.h | $(BUILD)
-	$(CC) $(CFLAGS_BASE) $(INC_ctl) $(CFLAGS) -o $@ $(filter %.c,$^) $(JSON_LIBS) $(CUNIT_LIBS)
+$(BUILD)/test_control_protocol: tests/unit/control/test_control_protocol.c control/control_protocol.c include/control_protocol.h tests/unit/unit_runner.h | $(BUILD)
+	$(CC) $(CFLAGS_BASE) $(UNIT_CFLAGS) $(INC_ctl) $(CFLAGS) -o $@ $(filter %.c,$^) $(JSON_LIBS) $(CUNIT_LIBS)
 
-$(BUILD)/test_config_diff: tests/unit/test_config_diff.c control/config_diff.c $(CONFIG_SRC) $(wildcard include/*.h conf/*.h control/*.h) tests/unit/unit_runner.h | $(BUILD)
-	$(CC) $(CFLAGS_BASE) $(INC_ctl) -Icontrol $(CFLAGS) -o $@ $(filter %.c,$^) $(YAML_LIBS) $(JSON_LIBS) $(CUNIT_LIBS)
+$(BUILD)/test_config_diff: tests/unit/control/test_config_diff.c control/config_diff.c $(CONFIG_SRC) $(wildcard include/*.h conf/*.h control/*.h) tests/unit/unit_runner.h | $(BUILD)
+	$(CC) $(CFLAGS_BASE) $(UNIT_CFLAGS) $(INC_ctl) -Icontrol $(CFLAGS) -o $@ $(filter %.c,$^) $(YAML_LIBS) $(JSON_LIBS) $(CUNIT_LIBS)
 
 # Tests of the pure parsers link only the module they test.
 PURE_CFLAGS = $(CFLAGS_BASE) $(INC_proto) $(CFLAGS)
-$(BUILD)/test_http_request: tests/unit/test_http_request.c proto/http_request.c proto/http_response.c proto/http_request.h proto/http_response.h tests/unit/unit_runner.h | $(BUILD)
-	$(CC) $(PURE_CFLAGS) -o $@ $(filter %.c,$^) $(CUNIT_LIBS)
+$(BUILD)/test_http_request: tests/unit/proto/test_http_request.c proto/http_request.c proto/http_response.c proto/http_request.h proto/http_response.h tests/unit/unit_runner.h | $(BUILD)
+	$(CC) $(PURE_CFLAGS) $(UNIT_CFLAGS) -o $@ $(filter %.c,$^) $(CUNIT_LIBS)
 
-$(BUILD)/test_framer: tests/unit/test_framer.c proto/framer.c proto/framer.h tests/unit/unit_runner.h | $(BUILD)
-	$(CC) $(PURE_CFLAGS) -o $@ $(filter %.c,$^) $(CUNIT_LIBS)
+$(BUILD)/test_framer: tests/unit/proto/test_framer.c proto/framer.c proto/framer.h tests/unit/unit_runner.h | $(BUILD)
+	$(CC) $(PURE_CFLAGS) $(UNIT_CFLAGS) -o $@ $(filter %.c,$^) $(CUNIT_LIBS)
 
-$(BUILD)/test_internet_checksum: tests/unit/test_internet_checksum.c proto/internet_checksum.h tests/unit/unit_runner.h | $(BUILD)
-	$(CC) $(PURE_CFLAGS) -o $@ $(filter %.c,$^) $(CUNIT_LIBS)
+$(BUILD)/test_internet_checksum: tests/unit/proto/test_internet_checksum.c proto/internet_checksum.h tests/unit/unit_runner.h | $(BUILD)
+	$(CC) $(PURE_CFLAGS) $(UNIT_CFLAGS) -o $@ $(filter %.c,$^) $(CUNIT_LIBS)
 
-$(BUILD)/test_client_request: tests/unit/test_client_request.c proto/client_request.c proto/client_request.h tests/unit/unit_runner.h | $(BUILD)
-	$(CC) $(PURE_CFLAGS) -o $@ $(filter %.c,$^) $(CUNIT_LIBS)
+$(BUILD)/test_client_request: tests/unit/proto/test_client_request.c proto/client_request.c proto/client_request.h tests/unit/unit_runner.h | $(BUILD)
+	$(CC) $(PURE_CFLAGS) $(UNIT_CFLAGS) -o $@ $(filter %.c,$^) $(CUNIT_LIBS)
 
-$(BUILD)/test_http_status: tests/unit/test_http_status.c proto/http_status.c proto/http_status.h tests/unit/unit_runner.h | $(BUILD)
-	$(CC) $(PURE_CFLAGS) -o $@ $(filter %.c,$^) $(CUNIT_LIBS)
+$(BUILD)/test_http_status: tests/unit/proto/test_http_status.c proto/http_status.c proto/http_status.h tests/unit/unit_runner.h | $(BUILD)
+	$(CC) $(PURE_CFLAGS) $(UNIT_CFLAGS) -o $@ $(filter %.c,$^) $(CUNIT_LIBS)
 
-$(BUILD)/test_proxy_protocol: tests/unit/test_proxy_protocol.c proto/proxy_protocol.c proto/proxy_protocol.h tests/unit/unit_runner.h | $(BUILD)
-	$(CC) $(PURE_CFLAGS) -o $@ $(filter %.c,$^) $(CUNIT_LIBS)
+$(BUILD)/test_proxy_protocol: tests/unit/proto/test_proxy_protocol.c proto/proxy_protocol.c proto/proxy_protocol.h tests/unit/unit_runner.h | $(BUILD)
+	$(CC) $(PURE_CFLAGS) $(UNIT_CFLAGS) -o $@ $(filter %.c,$^) $(CUNIT_LIBS)
 
 # The client's pure modules (client/): no DPDK, no network.
-$(BUILD)/test_reconnect_timer: tests/unit/test_reconnect_timer.c client/reconnect_timer.c client/reconnect_timer.h tests/unit/unit_runner.h | $(BUILD)
-	$(CC) $(CFLAGS_BASE) -Iinclude -Iproto -Iclient $(CFLAGS) -o $@ $(filter %.c,$^) $(CUNIT_LIBS)
+$(BUILD)/test_reconnect_timer: tests/unit/client/test_reconnect_timer.c client/reconnect_timer.c client/reconnect_timer.h tests/unit/unit_runner.h | $(BUILD)
+	$(CC) $(CFLAGS_BASE) $(UNIT_CFLAGS) -Iinclude -Iproto -Iclient $(CFLAGS) -o $@ $(filter %.c,$^) $(CUNIT_LIBS)
 
-$(BUILD)/test_link_liveness: tests/unit/test_link_liveness.c client/link_liveness.c client/link_liveness.h tests/unit/unit_runner.h | $(BUILD)
-	$(CC) $(CFLAGS_BASE) -Iinclude -Iproto -Iclient $(CFLAGS) -o $@ $(filter %.c,$^) $(CUNIT_LIBS)
+$(BUILD)/test_link_liveness: tests/unit/client/test_link_liveness.c client/link_liveness.c client/link_liveness.h tests/unit/unit_runner.h | $(BUILD)
+	$(CC) $(CFLAGS_BASE) $(UNIT_CFLAGS) -Iinclude -Iproto -Iclient $(CFLAGS) -o $@ $(filter %.c,$^) $(CUNIT_LIBS)
 
-$(BUILD)/test_proxy_auth: tests/unit/test_proxy_auth.c client/proxy_auth.c client/proxy_auth.h tests/unit/unit_runner.h | $(BUILD)
-	$(CC) $(CFLAGS_BASE) -Iinclude -Iproto -Iclient $(CFLAGS) -o $@ $(filter %.c,$^) $(SSL_LIBS) $(CUNIT_LIBS)
+$(BUILD)/test_proxy_auth: tests/unit/client/test_proxy_auth.c client/proxy_auth.c client/proxy_auth.h tests/unit/unit_runner.h | $(BUILD)
+	$(CC) $(CFLAGS_BASE) $(UNIT_CFLAGS) -Iinclude -Iproto -Iclient $(CFLAGS) -o $@ $(filter %.c,$^) $(SSL_LIBS) $(CUNIT_LIBS)
 
-$(BUILD)/test_socks5: tests/unit/test_socks5.c client/socks5.c client/socks5.h tests/unit/unit_runner.h | $(BUILD)
-	$(CC) $(CFLAGS_BASE) -Iinclude -Iproto -Iclient $(CFLAGS) -o $@ $(filter %.c,$^) $(CUNIT_LIBS)
+$(BUILD)/test_socks5: tests/unit/client/test_socks5.c client/socks5.c client/socks5.h tests/unit/unit_runner.h | $(BUILD)
+	$(CC) $(CFLAGS_BASE) $(UNIT_CFLAGS) -Iinclude -Iproto -Iclient $(CFLAGS) -o $@ $(filter %.c,$^) $(CUNIT_LIBS)
 
-$(BUILD)/test_client_status: tests/unit/test_client_status.c client/client_status.c client/client_status.h tests/unit/unit_runner.h | $(BUILD)
-	$(CC) $(CFLAGS_BASE) -Iinclude -Iproto -Iclient $(CFLAGS) -o $@ $(filter %.c,$^) $(JSON_LIBS) $(CUNIT_LIBS)
+$(BUILD)/test_client_status: tests/unit/client/test_client_status.c client/client_status.c client/client_status.h tests/unit/unit_runner.h | $(BUILD)
+	$(CC) $(CFLAGS_BASE) $(UNIT_CFLAGS) -Iinclude -Iproto -Iclient $(CFLAGS) -o $@ $(filter %.c,$^) $(JSON_LIBS) $(CUNIT_LIBS)
 
-$(BUILD)/test_client_config: tests/unit/test_client_config.c client/client_config.c client/client_config.h client/link_liveness.h client/proxy_url.c conf/config_yaml.c conf/config_yaml.h tests/unit/unit_runner.h | $(BUILD)
-	$(CC) $(CFLAGS_BASE) -Iinclude -Iproto -Iclient -Iconf $(CFLAGS) -o $@ $(filter %.c,$^) $(YAML_LIBS) $(CUNIT_LIBS)
+$(BUILD)/test_client_config: tests/unit/client/test_client_config.c client/client_config.c client/client_config.h client/link_liveness.h client/proxy_url.c conf/config_yaml.c conf/config_yaml.h tests/unit/unit_runner.h | $(BUILD)
+	$(CC) $(CFLAGS_BASE) $(UNIT_CFLAGS) -Iinclude -Iproto -Iclient -Iconf $(CFLAGS) -o $@ $(filter %.c,$^) $(YAML_LIBS) $(CUNIT_LIBS)
 
-$(BUILD)/test_nd_packets: tests/unit/test_nd_packets.c client/nd_packets.c client/nd_packets.h client/ra_policy.c client/ra_policy.h tests/unit/unit_runner.h | $(BUILD)
-	$(CC) $(CFLAGS_BASE) -Iinclude -Iproto -Iclient $(CFLAGS) -o $@ $(filter %.c,$^) $(CUNIT_LIBS)
+$(BUILD)/test_nd_packets: tests/unit/client/test_nd_packets.c client/nd_packets.c client/nd_packets.h client/ra_policy.c client/ra_policy.h tests/unit/unit_runner.h | $(BUILD)
+	$(CC) $(CFLAGS_BASE) $(UNIT_CFLAGS) -Iinclude -Iproto -Iclient $(CFLAGS) -o $@ $(filter %.c,$^) $(CUNIT_LIBS)
 
-$(BUILD)/test_tun_offload: tests/unit/test_tun_offload.c client/tun_offload.c client/tun_offload.h tests/unit/unit_runner.h | $(BUILD)
-	$(CC) $(CFLAGS_BASE) -Iinclude -Iproto -Iclient $(CFLAGS) -o $@ $(filter %.c,$^) $(CUNIT_LIBS)
+$(BUILD)/test_tun_offload: tests/unit/client/test_tun_offload.c client/tun_offload.c client/tun_offload.h tests/unit/unit_runner.h | $(BUILD)
+	$(CC) $(CFLAGS_BASE) $(UNIT_CFLAGS) -Iinclude -Iproto -Iclient $(CFLAGS) -o $@ $(filter %.c,$^) $(CUNIT_LIBS)
 
-$(BUILD)/test_proxy_url: tests/unit/test_proxy_url.c client/proxy_url.c client/proxy_url.h tests/unit/unit_runner.h | $(BUILD)
-	$(CC) $(CFLAGS_BASE) -Iinclude -Iproto -Iclient $(CFLAGS) -o $@ $(filter %.c,$^) $(CUNIT_LIBS)
+$(BUILD)/test_proxy_url: tests/unit/client/test_proxy_url.c client/proxy_url.c client/proxy_url.h tests/unit/unit_runner.h | $(BUILD)
+	$(CC) $(CFLAGS_BASE) $(UNIT_CFLAGS) -Iinclude -Iproto -Iclient $(CFLAGS) -o $@ $(filter %.c,$^) $(CUNIT_LIBS)
 
 # Datapath tests link the whole datapath and the config loader (tests/unit/harness.h);
-# they may look into any layer.
-$(BUILD)/test_%: tests/unit/test_%.c $(wildcard tests/unit/*.h) $(DATAPLANE_OBJ) $(CONFIG_OBJ) $(HEADERS) | $(BUILD)
-	$(CC) $(CFLAGS_BASE) $(INC_dataplane) $(DPDK_CFLAGS) $(CFLAGS) -o $@ $< $(DATAPLANE_OBJ) $(CONFIG_OBJ) $(DPDK_LIBS) -lrte_net_ring $(SSL_LIBS) $(YAML_LIBS) $(JSON_LIBS) $(CUNIT_LIBS)
+# they may look into any layer. One rule per folder of tests/unit/dataplane/.
+DATAPATH_TEST = $(CC) $(CFLAGS_BASE) $(INC_dataplane) $(UNIT_CFLAGS) -I$(dir $<) $(DPDK_CFLAGS) $(CFLAGS) -o $@ $< \
+	$(DATAPLANE_OBJ) $(CONFIG_OBJ) $(DPDK_LIBS) -lrte_net_ring $(SSL_LIBS) $(YAML_LIBS) $(JSON_LIBS) $(CUNIT_LIBS)
+DATAPATH_TEST_DEPS = $(wildcard tests/unit/*.h tests/unit/dataplane/*/*.h) $(DATAPLANE_OBJ) $(CONFIG_OBJ) $(HEADERS)
+$(BUILD)/test_%: tests/unit/dataplane/test_%.c $(DATAPATH_TEST_DEPS) | $(BUILD)
+	$(DATAPATH_TEST)
+$(BUILD)/test_%: tests/unit/dataplane/tcp/test_%.c $(DATAPATH_TEST_DEPS) | $(BUILD)
+	$(DATAPATH_TEST)
+$(BUILD)/test_%: tests/unit/dataplane/session/test_%.c $(DATAPATH_TEST_DEPS) | $(BUILD)
+	$(DATAPATH_TEST)
 
 unit: $(UNIT_TESTS)
 

@@ -5,7 +5,7 @@
 /*
  * Which Router Advertisements the client believes, and what a believed one
  * may change. Pure, so each rule is tested from real packet bytes
- * (tests/unit/test_nd_packets.c); client/slaac.c applies the answers.
+ * (tests/unit/client/test_nd_packets.c); client/slaac.c applies the answers.
  *
  *   The router: the first RA after LinkUp (the answer to the client's RS)
  *   names it, by its link-local source; RAs from any other source on the

@@ -60,7 +60,7 @@ static const struct rte_ether_addr harness_peer_mac = { .addr_bytes = { 0x02, 0x
 #define HARNESS_EAL_LCORES "0"
 #endif
 
-static int harness_start(void)
+static inline int harness_start(void)
 {
 	static char *eal_argv[] = { "test", "--lcores", HARNESS_EAL_LCORES, "--no-huge", "-m", "256", "--no-pci", "--no-shconf",
 				    "--no-telemetry", "--file-prefix", "iphttps-unit", "--log-level", "4", NULL };
@@ -115,7 +115,7 @@ static int harness_start(void)
 	return 0;
 }
 
-static size_t put_eth(uint8_t *f, const struct rte_ether_addr *dst, const struct rte_ether_addr *src, uint16_t type)
+static inline size_t put_eth(uint8_t *f, const struct rte_ether_addr *dst, const struct rte_ether_addr *src, uint16_t type)
 {
 	memcpy(f, dst->addr_bytes, 6);
 	memcpy(f + 6, src->addr_bytes, 6);
@@ -153,7 +153,7 @@ static inline void harness_end_iteration(void)
 }
 
 /* Drain and free anything still queued, and zero the counters. */
-static void harness_reset(void)
+static inline void harness_reset(void)
 {
 	struct rte_mbuf *m;
 
@@ -166,7 +166,7 @@ static void harness_reset(void)
 }
 
 /* Hand a frame to the datapath as if it had arrived on the port of role. */
-static void harness_inject(enum config_port_role role, const void *frame, size_t len)
+static inline void harness_inject(enum config_port_role role, const void *frame, size_t len)
 {
 	struct rte_mbuf *m = rte_pktmbuf_alloc(harness.pool);
 	void *data = rte_pktmbuf_append(m, (uint16_t)len);
@@ -177,7 +177,7 @@ static void harness_inject(enum config_port_role role, const void *frame, size_t
 }
 
 /* Copy the next frame the datapath sent on the port of role into buf; its length, or -1 if none. */
-static int harness_take(enum config_port_role role, uint8_t *buf, size_t size)
+static inline int harness_take(enum config_port_role role, uint8_t *buf, size_t size)
 {
 	struct rte_mbuf *m;
 	int len;
@@ -205,7 +205,7 @@ static inline struct rte_mbuf *harness_take_mbuf(enum config_port_role role)
 }
 
 /* Frames waiting on the port of role. */
-static unsigned int harness_pending(enum config_port_role role)
+static inline unsigned int harness_pending(enum config_port_role role)
 {
 	harness_end_iteration();
 	rte_eth_tx_buffer_flush(ifaces[role].port_id, 0, harness.w->tx_buffer[role]);
@@ -213,7 +213,7 @@ static unsigned int harness_pending(enum config_port_role role)
 }
 
 /* RFC 1071 over a buffer, written independently of dataplane/net/checksum.h. */
-static uint16_t reference_checksum(const uint8_t *data, size_t len, uint32_t sum)
+static inline uint16_t reference_checksum(const uint8_t *data, size_t len, uint32_t sum)
 {
 	for (size_t i = 0; i + 1 < len; i += 2)
 		sum += (uint32_t)(data[i] << 8 | data[i + 1]);
@@ -252,7 +252,7 @@ static inline int harness_run(const char *suite_name, const struct harness_test 
 }
 
 /* The IPv6 pseudo-header sum (RFC 8200 8.1) of an IPv6 packet at ip. */
-static uint32_t reference_pseudo_sum(const uint8_t *ip)
+static inline uint32_t reference_pseudo_sum(const uint8_t *ip)
 {
 	uint32_t len = (uint32_t)(ip[4] << 8 | ip[5]);
 
