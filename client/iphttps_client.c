@@ -1,27 +1,20 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * iphttps-client, first cut: one IP-HTTPS link over a direct TLS connection
- * ([MS-IPHTTPS] 3.1), bridged to a kernel TUN device. It verifies the server's
- * certificate and its name (4.2.3: a rogue server is refused), sends the POST
- * with the 2^64-1 Content-Length, waits for 200 (LinkUp), then carries IPv6
- * packets both ways, delimited in the response body by their Payload Length
- * with the appliance's own framer (proto/framer.c). A failed attempt waits
- * for the reconnect timer (3.1.2.1); a LinkUp connection lost is tried again
- * at once, after a random delay (3.1.5.4: client/reconnect_timer.c). A quiet
- * link probes its router (client/link_liveness.c), so a dead path is found.
+ * iphttps-client: one IP-HTTPS link ([MS-IPHTTPS] 3.1) bridged to a kernel
+ * TUN device. The state machine of 3.1.1 (Enabled, LinkDown, Established,
+ * LinkUp, Disabled) lives here: connect (directly, through a web proxy or
+ * SOCKS5: server_connect.c), TLS with the server's certificate and name
+ * verified (4.2.3: a rogue server is refused; client_tls.c), the POST with the
+ * 2^64-1 Content-Length, 200 for LinkUp, then the packets both ways
+ * (tunnel_io.c) while the link's router is probed when quiet
+ * (link_liveness.c) and SLAAC keeps the address (slaac.c). A failed attempt
+ * waits for the reconnect timer (3.1.2.1); a LinkUp connection lost is tried
+ * again at once, after a random delay (3.1.5.4: reconnect_timer.c).
  *
- * The TCP connection is made directly, through a web proxy (CONNECT, a 407
- * answered with Basic or Digest credentials) or through SOCKS5, in that
- * order, whichever of them works (client/server_connect.c); --proxy or
- * https_proxy names the proxies.
- *
- * The kernel does the rest for now, as it does behind tests/lib/tun_bridge.py:
- * with accept_ra=2 on the TUN device it takes the server's Router
- * Advertisement, forms its address and routes. SLAAC through netlink, a
- * config file and `status` are issue #15's remaining steps.
- *
- * Prints one JSON line when the link is up ({"up": true, ...}), as
- * tun_bridge.py does, so the tests and benchmarks can run either.
+ * The state is logged and saved for `iphttps-client status`
+ * (client_status.c). One JSON line is printed when the link is up
+ * ({"up": true, ...}), as tests/lib/tun_bridge.py does, so the tests and
+ * benchmarks can run either.
  */
 #include "version.h"
 #include "client_config.h"
@@ -39,6 +32,7 @@
 #include "tls_null_suites.h"
 #include "tun_device.h"
 #include "tun_offload.h"
+#include "tunnel_io.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -64,31 +58,8 @@
 #include <unistd.h>
 
 enum {
-	/* The largest IPv6 packet without a jumbogram: what one TUN read can hold. */
-	PACKET_MAX_BYTES = 65535 + FRAMER_IPV6_HEADER_BYTES,
-	/* Packets from TUN are gathered into one TLS write of up to this many bytes. */
-	UPLINK_BATCH_BYTES = 256 * 1024,
 	TLS_READ_BYTES = 64 * 1024,
 	CONNECT_TIMEOUT_MS = 10000,
-};
-
-
-struct link_stats {
-	uint64_t up_packets, up_bytes, up_dropped, down_packets, down_bytes, down_dropped;
-};
-
-/* The framer hands over one packet at a time: a single buffer is its sink. */
-struct downlink {
-	int tun;
-	uint8_t packet[PACKET_MAX_BYTES];
-	uint32_t have, want;
-	struct link_stats *stats;
-	struct slaac *slaac; /* NULL with --kernel-slaac */
-	int offload;         /* the device takes virtio-net headers: segments are joined (tun_offload.h) */
-	struct tun_coalescer joiner;
-	unsigned int joined_packets;
-	uint64_t joined_bytes;
-	uint8_t frame[TUN_VNET_HDR_BYTES + PACKET_MAX_BYTES]; /* a lone packet with its header */
 };
 
 static volatile sig_atomic_t stop_requested;
@@ -99,108 +70,6 @@ static void on_signal(int sig)
 	stop_requested = 1;
 }
 
-static double now_seconds(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static void *sink_begin(void *ctx, uint32_t packet_bytes)
-{
-	struct downlink *d = ctx;
-
-	d->have = 0;
-	d->want = packet_bytes;
-	return d->packet;
-}
-
-static void sink_append(void *ctx, void *packet, const uint8_t *data, uint32_t len)
-{
-	struct downlink *d = ctx;
-
-	(void)packet;
-	if (d->have + len <= sizeof(d->packet)) {
-		memcpy(d->packet + d->have, data, len);
-		d->have += len;
-	}
-}
-
-/* What the joiner holds, written as one frame: a GSO super-packet, or one segment with a zero header. */
-static void downlink_flush(struct downlink *d)
-{
-	const uint8_t *frame;
-	size_t len = d->offload ? tun_coalesce_take(&d->joiner, &frame) : 0;
-
-	if (len == 0)
-		return;
-	if (write(d->tun, frame, len) == (ssize_t)len) {
-		d->stats->down_packets += d->joined_packets;
-		d->stats->down_bytes += d->joined_bytes;
-	} else {
-		d->stats->down_dropped += d->joined_packets;
-	}
-	d->joined_packets = 0;
-	d->joined_bytes = 0;
-}
-
-/* A packet for the kernel through an offloading device: joined to the segments before it when it can be. */
-static void deliver_offloaded(struct downlink *d)
-{
-	size_t len;
-
-	if (tun_coalesce_offer(&d->joiner, d->packet, d->have) ||
-	    (downlink_flush(d), tun_coalesce_offer(&d->joiner, d->packet, d->have))) {
-		d->joined_packets++;
-		d->joined_bytes += d->have;
-		return;
-	}
-	len = tun_plain_frame(d->frame, d->packet, d->have);
-	if (write(d->tun, d->frame, len) == (ssize_t)len) {
-		d->stats->down_packets++;
-		d->stats->down_bytes += d->have;
-	} else {
-		d->stats->down_dropped++;
-	}
-}
-
-static void sink_end(void *ctx, void *packet)
-{
-	struct downlink *d = ctx;
-
-	(void)packet;
-	if (d->have == d->want && d->slaac && slaac_downlink(d->slaac, d->packet, d->have, now_seconds())) {
-		d->stats->down_packets++; /* an RA, or the NA that ends a DAD: SLAAC's */
-		d->stats->down_bytes += d->have;
-		return;
-	}
-	if (d->have != d->want) {
-		d->stats->down_dropped++;
-		return;
-	}
-	if (d->offload) {
-		deliver_offloaded(d);
-		return;
-	}
-	/* A full TUN queue drops the packet, as a full NIC ring would: IP copes. */
-	if (write(d->tun, d->packet, d->have) == (ssize_t)d->have) {
-		d->stats->down_packets++;
-		d->stats->down_bytes += d->have;
-	} else {
-		d->stats->down_dropped++;
-	}
-}
-
-static void sink_abandon(void *ctx, void *packet)
-{
-	(void)ctx;
-	(void)packet;
-}
-
-static const struct framer_sink downlink_sink = {
-	.begin = sink_begin, .append = sink_append, .end = sink_end, .abandon = sink_abandon,
-};
 
 /* ---- what a person sees: the state, in the log and in the status file ---- */
 
@@ -313,73 +182,6 @@ static int open_link(struct link_stream *stream, const struct options *o, struct
 struct link_stats;
 static void status_refresh(const struct options *o, const struct downlink *down);
 
-/* Reads TUN packets into `out` while a whole packet still fits. */
-struct uplink_batch {
-	uint8_t *out;
-	size_t used;
-	struct link_stats *stats;
-};
-
-/* One link packet from a split super-packet, into the batch (3.1.5.3: only IPv6 crosses the link). */
-static void uplink_emit(void *ctx, const uint8_t *packet, size_t len)
-{
-	struct uplink_batch *b = ctx;
-
-	if ((packet[0] >> 4) != 6 || b->used + len > UPLINK_BATCH_BYTES)
-		return;
-	memcpy(b->out + b->used, packet, len);
-	b->used += len;
-	b->stats->up_packets++;
-	b->stats->up_bytes += len;
-}
-
-/* With offload: reads of up to 64 KiB, split into link packets of at most mtu bytes. */
-static size_t gather_offloaded(int tun, unsigned int mtu, uint8_t *out, size_t used, struct link_stats *stats)
-{
-	static uint8_t frame[TUN_VNET_HDR_BYTES + PACKET_MAX_BYTES];
-	struct uplink_batch b = {.out = out, .used = used, .stats = stats};
-
-	/* Room for the worst split: every segment repeats the headers. */
-	while (b.used + 2 * PACKET_MAX_BYTES <= UPLINK_BATCH_BYTES) {
-		ssize_t n = read(tun, frame, sizeof(frame));
-
-		if (n <= 0)
-			break;
-		if (tun_offload_split(frame, (size_t)n, mtu, uplink_emit, &b) < 0)
-			stats->up_dropped++;
-	}
-	return b.used;
-}
-
-static size_t gather_uplink(int tun, struct downlink *down, unsigned int mtu, uint8_t *out, size_t used,
-			    struct link_stats *stats)
-{
-	struct slaac *slaac = down->slaac;
-	size_t n_slaac;
-
-	/* SLAAC's own packets for the server (RS, DAD NS) first. */
-	while (slaac && used + ND_PACKET_MAX_BYTES <= UPLINK_BATCH_BYTES &&
-	       (n_slaac = slaac_next_uplink(slaac, out + used)) > 0) {
-		used += n_slaac;
-		stats->up_packets++;
-		stats->up_bytes += n_slaac;
-	}
-	if (down->offload)
-		return gather_offloaded(tun, slaac ? slaac->mtu : mtu, out, used, stats);
-	while (used + PACKET_MAX_BYTES <= UPLINK_BATCH_BYTES) {
-		ssize_t n = read(tun, out + used, PACKET_MAX_BYTES);
-
-		if (n <= 0)
-			break;
-		if ((out[used] >> 4) != 6) /* 3.1.5.3: only IPv6 crosses the link */
-			continue;
-		used += (size_t)n;
-		stats->up_packets++;
-		stats->up_bytes += (uint64_t)n;
-	}
-	return used;
-}
-
 /* The bridge. Returns why it ended, in words. */
 static const char *carry_packets(const struct options *o, struct link_stream *stream, int tun, double end,
 				 struct framer *framer, struct downlink *down, struct link_stats *stats)
@@ -391,7 +193,7 @@ static const char *carry_packets(const struct options *o, struct link_stream *st
 	struct link_liveness alive;
 
 	/* Liveness needs the client's own SLAAC: its link-local address is the probe's source. */
-	link_liveness_start(&alive, &o->liveness, now_seconds());
+	link_liveness_start(&alive, &o->liveness, monotonic_seconds());
 	if (!down->slaac)
 		alive.config.idle_s = 0;
 
@@ -401,19 +203,19 @@ static const char *carry_packets(const struct options *o, struct link_stream *st
 			{.fd = tun, .events = out_used == 0 ? POLLIN : 0},
 		};
 
-		if (now_seconds() >= next_refresh) {
+		if (monotonic_seconds() >= next_refresh) {
 			status_refresh(o, down);
-			next_refresh = now_seconds() + 1;
+			next_refresh = monotonic_seconds() + 1;
 		}
-		if (end > 0 && now_seconds() >= end)
+		if (end > 0 && monotonic_seconds() >= end)
 			return "the time given with --seconds passed";
 		/* No wait while SLAAC has a packet for the server (the RS at LinkUp, a DAD NS). */
 		if (!link_stream_pending(stream) &&
 		    poll(fds, 2, down->slaac && down->slaac->pending_count ? 0 : 200) < 0 && errno != EINTR)
 			return "poll failed";
 		if (down->slaac)
-			slaac_poll(down->slaac, now_seconds());
-		switch (link_liveness_poll(&alive, now_seconds())) {
+			slaac_poll(down->slaac, monotonic_seconds());
+		switch (link_liveness_poll(&alive, monotonic_seconds())) {
 		case LIVENESS_PROBE:
 			slaac_probe_router(down->slaac);
 			status.probes_sent++;
@@ -450,7 +252,7 @@ static const char *carry_packets(const struct options *o, struct link_stream *st
 			if (n < 0)
 				return n == LINK_STREAM_CLOSED ? "the server closed the link"
 							       : "the connection failed while receiving";
-			link_liveness_heard(&alive, now_seconds());
+			link_liveness_heard(&alive, monotonic_seconds());
 			/* The link's MTU is the router's word (its RA's MTU option, which
 			 * SLAAC set on the TUN device): packets up to it are the link's. */
 			if (down->slaac)
@@ -538,7 +340,7 @@ static uint64_t reconnect_jitter_ms(void)
 /* The reconnect timer's clock: monotonic milliseconds, sped up by --schedule-scale for tests. */
 static uint64_t schedule_now_ms(const struct options *o)
 {
-	return (uint64_t)(now_seconds() * 1000.0 * o->schedule_scale);
+	return (uint64_t)(monotonic_seconds() * 1000.0 * o->schedule_scale);
 }
 
 /* The counters and the address into the status, saved: each second while LinkUp, and at every change. */
@@ -699,7 +501,7 @@ int main(int argc, char **argv)
 	}
 	down.tun = tun;
 	down.stats = &stats;
-	end = o.seconds > 0 ? now_seconds() + o.seconds : 0;
+	end = o.seconds > 0 ? monotonic_seconds() + o.seconds : 0;
 	reconnect_timer_init(&timer);
 	set_state(CLIENT_LINK_DOWN, "");
 
@@ -708,7 +510,7 @@ int main(int argc, char **argv)
 	while (!stop_requested) {
 		struct link_stream stream;
 
-		if (end > 0 && now_seconds() >= end) {
+		if (end > 0 && monotonic_seconds() >= end) {
 			ended = "the time given with --seconds passed";
 			break;
 		}
@@ -732,7 +534,7 @@ int main(int argc, char **argv)
 		status.link_ups = (unsigned int)link_ups;
 		set_state(CLIENT_LINK_UP, NULL);
 		if (down.slaac)
-			slaac_link_up(down.slaac, now_seconds());
+			slaac_link_up(down.slaac, monotonic_seconds());
 		printf("{\"up\": true, \"tun\": \"%s\", \"version\": \"%s\", \"cipher\": \"%s\", \"via\": \"%s\", "
 		       "\"link_ups\": %d}\n",
 		       o.tun_name, stream.ssl ? SSL_get_version(stream.ssl) : "plain HTTP",
