@@ -27,6 +27,7 @@
 	X(busy_tsc_cycles, "TSC cycles spent on loop iterations that had frames to handle") \
 	X(tx_packets, "frames handed to a port") \
 	X(tx_dropped_queue_full, "frames the port's TX queue could not take") \
+	X(drop_port_offload_refused, "frames the port refused an offload for (rte_eth_tx_prepare); the worker stops asking for it") \
 	X(mbuf_alloc_failed, "packets not sent because the mbuf pool was empty") \
 	X(log_peer_suppressed, "log lines about a peer's failure not written: over the per-second limit")
 

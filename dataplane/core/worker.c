@@ -111,3 +111,25 @@ void worker_flush_tx(struct worker *w)
 	for (int role = 0; role < CONFIG_PORT_COUNT; role++)
 		rte_eth_tx_buffer_flush(w->port_id[role], (uint16_t)w->id, w->tx_buffer[role]);
 }
+
+void worker_tx_refused(struct worker *w, unsigned int role, struct rte_mbuf *m)
+{
+	uint64_t asked = 0, news;
+
+	if (m->ol_flags & RTE_MBUF_F_TX_TCP_SEG)
+		asked |= RTE_ETH_TX_OFFLOAD_TCP_TSO;
+	else if ((m->ol_flags & RTE_MBUF_F_TX_L4_MASK) == RTE_MBUF_F_TX_TCP_CKSUM)
+		asked |= RTE_ETH_TX_OFFLOAD_TCP_CKSUM | RTE_ETH_TX_OFFLOAD_TCP_TSO; /* TSO needs it */
+	else if (m->ol_flags & RTE_MBUF_F_TX_IP_CKSUM)
+		asked |= RTE_ETH_TX_OFFLOAD_IPV4_CKSUM;
+	news = asked & ~w->tx_offloads_refused[role];
+	if (news)
+		log_warn("worker %u: port %u refused a frame's %s%s%s offload (%s): dropped; this worker does it "
+			 "in software from now on",
+			 w->id, w->port_id[role], news & RTE_ETH_TX_OFFLOAD_TCP_TSO ? "TSO " : "",
+			 news & RTE_ETH_TX_OFFLOAD_TCP_CKSUM ? "TCP checksum " : "",
+			 news & RTE_ETH_TX_OFFLOAD_IPV4_CKSUM ? "IPv4 checksum " : "", rte_strerror(rte_errno));
+	w->tx_offloads_refused[role] |= asked;
+	counter(w, drop_port_offload_refused)++;
+	rte_pktmbuf_free(m);
+}

@@ -75,6 +75,9 @@ struct worker {
 	struct rate_budget peer_log; /* log lines about peers this second (log_peer.h) */
 	struct rate_budget peer_log_by_address[WORKER_LOG_PEER_SLOTS]; /* the same per address (two may share one) */
 	struct rate_budget refusal_events; /* refused clients told to the control plane (session_events.h) */
+	/* TX offloads (RTE_ETH_TX_OFFLOAD_*) a port offered and then refused on
+	 * this worker (worker_tx_refused): the layers stop asking for them. */
+	uint64_t tx_offloads_refused[CONFIG_PORT_COUNT];
 	struct worker_counters counters;
 } __rte_cache_aligned;
 
@@ -127,8 +130,24 @@ enum worker_inbox_kind {
 int worker_inbox_post(struct worker *to, struct rte_mbuf *m, uint32_t kind);
 
 /** Queue a frame for transmission on the port of `role`; the worker owns m no more. */
+/**
+ * The port refused m's offload request (rte_eth_tx_prepare): m is dropped and
+ * counted (drop_port_offload_refused), the offloads it asked for are added to
+ * w->tx_offloads_refused[role], and the first refusal of each is logged.
+ */
+void worker_tx_refused(struct worker *w, unsigned int role, struct rte_mbuf *m);
+
 static inline void worker_tx(struct worker *w, unsigned int role, struct rte_mbuf *m)
 {
+	/* A port that offered an offload may still refuse it for one mbuf (a
+	 * segment size, header layout or chain its hardware cannot do). Asked
+	 * only of mbufs that request an offload: for a PMD without a prepare
+	 * step (net_tap, af_xdp) it is one test of a function pointer. */
+	if ((m->ol_flags & RTE_MBUF_F_TX_OFFLOAD_MASK) &&
+	    unlikely(rte_eth_tx_prepare(w->port_id[role], (uint16_t)w->id, &m, 1) != 1)) {
+		worker_tx_refused(w, role, m);
+		return;
+	}
 	counter(w, tx_packets)++;
 	rte_eth_tx_buffer(w->port_id[role], (uint16_t)w->id, w->tx_buffer[role], m);
 }

@@ -16,6 +16,7 @@
 
 #include "appliance_config.h"
 #include "ipv6_addr.h"
+#include "worker.h"
 
 /* The net layer's fixed sizes and timeouts, all in this one enum, with units
  * in the names. Configurable limits are in include/appliance_limits.h. */
@@ -41,6 +42,11 @@ struct iface {
 	uint16_t mtu;
 	uint64_t rx_offloads;
 	uint64_t tx_offloads;
+	/* What the device's TSO cannot do although it reports TSO (port.c's
+	 * quirks): whether it cuts IPv6 too, and the largest frame, Ethernet
+	 * header included, a cut segment may be (0: no limit beyond the MTU). */
+	bool tso_ipv6;
+	uint16_t tso_frame_max;
 };
 
 extern struct iface ifaces[CONFIG_PORT_COUNT];
@@ -57,6 +63,12 @@ void iface_init(struct iface *ifc, enum config_port_role role, uint16_t port_id,
 		const struct rte_ether_addr *mac, const struct config_port *config);
 
 /** The MSS the appliance advertises on this port: the MTU less the IP and TCP headers. */
+/** The TX offloads worker w may ask of ifc's port: those it offered, less any it refused since (worker_tx_refused). */
+static inline uint64_t iface_tx_offloads(const struct worker *w, const struct iface *ifc)
+{
+	return ifc->tx_offloads & ~w->tx_offloads_refused[ifc->role];
+}
+
 static inline uint16_t iface_tcp_mss(const struct iface *ifc, uint8_t family)
 {
 	return (uint16_t)(ifc->mtu - (family == 4 ? 40 : 60));

@@ -47,6 +47,8 @@ void ipv4_input(struct worker *w, const struct iface *ifc, struct rte_mbuf *m)
 		worker_drop(w, m, drop_ipv4_bad_total_length);
 		return;
 	}
+	if ((m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK) == RTE_MBUF_F_RX_IP_CKSUM_GOOD)
+		counter(w, ipv4_rx_checksum_verified_by_port)++;
 	if (unlikely((m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK) == RTE_MBUF_F_RX_IP_CKSUM_BAD ||
 		     ((m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK) != RTE_MBUF_F_RX_IP_CKSUM_GOOD &&
 		      rte_ipv4_cksum(ip) != 0))) {

@@ -17,6 +17,22 @@ static const uint64_t wanted_rss = RTE_ETH_RSS_IP | RTE_ETH_RSS_TCP;
 
 static bool started[CONFIG_PORT_COUNT];
 
+/*
+ * Devices whose TSO is narrower than RTE_ETH_TX_OFFLOAD_TCP_TSO says. DPDK
+ * 22.11's net_tap segments in software with librte_gso, which cuts TCP over
+ * IPv4 only (an IPv6 frame asking for it is silently not sent), and refuses
+ * (in its TX burst, counted as an error) a segment size whose frame,
+ * Ethernet header included, exceeds the MTU. Found on this lab's net_tap:
+ * tests/netns/test_offloads.sh.
+ */
+static const struct port_quirk {
+	const char *driver;
+	bool tso_ipv4_only;
+	bool tso_frame_within_mtu;
+} port_quirks[] = {
+	{ "net_tap", true, true },
+};
+
 void port_name_of_device(const char *device, char *name, size_t size)
 {
 	size_t len = strcspn(device, ",");
@@ -118,6 +134,17 @@ void port_start(enum config_port_role role, const struct config_port *config, un
 	iface_init(&ifaces[role], role, port_id, &mac, config);
 	ifaces[role].rx_offloads = conf.rxmode.offloads;
 	ifaces[role].tx_offloads = conf.txmode.offloads;
+	ifaces[role].tso_ipv6 = true;
+	for (size_t i = 0; i < RTE_DIM(port_quirks); i++) {
+		if (strcmp(info.driver_name, port_quirks[i].driver) != 0 ||
+		    !(conf.txmode.offloads & RTE_ETH_TX_OFFLOAD_TCP_TSO))
+			continue;
+		ifaces[role].tso_ipv6 = !port_quirks[i].tso_ipv4_only;
+		ifaces[role].tso_frame_max = port_quirks[i].tso_frame_within_mtu ? (uint16_t)config->mtu : 0;
+		log_info("%s port %s: %s's TSO: %s, segments cut to frames of at most %u bytes", role_name, name,
+			 info.driver_name, ifaces[role].tso_ipv6 ? "IPv4 and IPv6" : "IPv4 only (IPv6 segmented here)",
+			 ifaces[role].tso_frame_max ? ifaces[role].tso_frame_max : config->mtu + RTE_ETHER_HDR_LEN);
+	}
 	{
 		char mac_text[RTE_ETHER_ADDR_FMT_SIZE];
 

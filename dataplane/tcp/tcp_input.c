@@ -786,11 +786,20 @@ static bool parse(struct worker *w, struct rte_mbuf *m, struct tcp_key *key, str
 		worker_drop(w, m, drop_tcp_bad_header_length);
 		return false;
 	}
-	if ((m->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK) != RTE_MBUF_F_RX_L4_CKSUM_GOOD &&
-	    ((m->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK) == RTE_MBUF_F_RX_L4_CKSUM_BAD ||
-	     !checksum_tcp_ok(l3, th, l4_len))) {
+	/* The port's verdict when it gives one (RX checksum offload), our own otherwise. */
+	switch (m->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK) {
+	case RTE_MBUF_F_RX_L4_CKSUM_GOOD:
+		counter(w, tcp_rx_checksum_verified_by_port)++;
+		break;
+	case RTE_MBUF_F_RX_L4_CKSUM_BAD:
+		counter(w, tcp_rx_checksum_bad_by_port)++;
 		worker_drop(w, m, drop_tcp_bad_checksum);
 		return false;
+	default:
+		if (!checksum_tcp_ok(l3, th, l4_len)) {
+			worker_drop(w, m, drop_tcp_bad_checksum);
+			return false;
+		}
 	}
 	/* TCP is unicast: a segment to a group the appliance listens on (all-nodes,
 	 * its solicited-node group; IPv4 broadcast and multicast never get past

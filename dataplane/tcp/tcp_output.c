@@ -210,6 +210,8 @@ static void emit(struct worker *w, uint8_t role, const struct tcp_key *key, cons
 
 	m->l3_len = (uint16_t)l3_len;
 	m->l4_len = (uint16_t)l4_len;
+	if (tso_segment && ifc->tso_frame_max && tso_segment + m->l2_len + l3_len + l4_len > ifc->tso_frame_max)
+		tso_segment = (uint16_t)(ifc->tso_frame_max - m->l2_len - l3_len - l4_len);
 	if (tso_segment) {
 		/* The port cuts it into tso_segment-byte segments, each with these headers. */
 		m->ol_flags |= RTE_MBUF_F_TX_TCP_SEG | (v4 ? RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM
@@ -219,18 +221,19 @@ static void emit(struct worker *w, uint8_t role, const struct tcp_key *key, cons
 		if (v4)
 			((struct rte_ipv4_hdr *)ip)->hdr_checksum = 0;
 		counter(w, tcp_tx_segments) += (payload_len + tso_segment - 1) / tso_segment;
+		counter(w, tcp_tso_frames)++;
 		counter(w, tcp_tx_bytes) += payload_len;
 		worker_tx(w, ifc->role, m);
 		return;
 	}
-	if (ifc->tx_offloads & RTE_ETH_TX_OFFLOAD_TCP_CKSUM) {
+	if (iface_tx_offloads(w, ifc) & RTE_ETH_TX_OFFLOAD_TCP_CKSUM) {
 		m->ol_flags |= RTE_MBUF_F_TX_TCP_CKSUM | (v4 ? RTE_MBUF_F_TX_IPV4 : RTE_MBUF_F_TX_IPV6);
 		th->cksum = v4 ? rte_ipv4_phdr_cksum(ip, m->ol_flags) : rte_ipv6_phdr_cksum(ip, m->ol_flags);
 	} else {
 		th->cksum = checksum_tcp(ip, th, l4_len + payload_len);
 	}
 	if (v4) {
-		if (ifc->tx_offloads & RTE_ETH_TX_OFFLOAD_IPV4_CKSUM)
+		if (iface_tx_offloads(w, ifc) & RTE_ETH_TX_OFFLOAD_IPV4_CKSUM)
 			m->ol_flags |= RTE_MBUF_F_TX_IP_CKSUM;
 		else
 			((struct rte_ipv4_hdr *)ip)->hdr_checksum = rte_ipv4_cksum(ip);
@@ -281,9 +284,11 @@ static void send_segment(struct worker *w, struct tcp_conn *c, uint32_t seq, uin
 }
 
 /* How much one send may carry: one segment, or with the port's TSO, many. */
-static uint32_t send_limit(const struct tcp_conn *c, uint32_t room)
+static uint32_t send_limit(const struct worker *w, const struct tcp_conn *c, uint32_t room)
 {
-	if (!(ifaces[c->role].tx_offloads & RTE_ETH_TX_OFFLOAD_TCP_TSO))
+	const struct iface *ifc = &ifaces[c->role];
+
+	if (!(iface_tx_offloads(w, ifc) & RTE_ETH_TX_OFFLOAD_TCP_TSO) || (c->key.family == 6 && !ifc->tso_ipv6))
 		return room;
 	return (TCP_TSO_MAX_BYTES / room) * room;
 }
@@ -411,7 +416,7 @@ void tcp_output(struct worker *w, struct tcp_conn *c)
 		window = tcp_sack_recovery(c) ? c->snd_wnd : RTE_MIN(c->snd_wnd, c->cwnd);
 		usable = window > off ? window - off : 0;
 		room = payload_room(c);
-		len = RTE_MIN(RTE_MIN(avail, usable), send_limit(c, room));
+		len = RTE_MIN(RTE_MIN(avail, usable), send_limit(w, c, room));
 		if (len > room && len < avail)
 			len -= len % room; /* whole segments: the last runt waits for more data */
 		fin = can_send_fin(c) && len == avail;

@@ -13,8 +13,10 @@
 # State (pid, log, generated config, hugepages taken) lives in $TOPO_STATE.
 #
 # Variables: TOPO_PREFIX, TOPO_STATE (required); TOPO_QUEUES (queues per veth, default 1;
-# more needs af_packet); TOPO_DEVICE af_xdp|af_packet (default
-# af_xdp, the steadier one here: docs/LAB.md); TOPO_HUGEPAGES yes|no (default yes, falls
+# more needs af_packet); TOPO_DEVICE af_xdp|af_packet|tap (default
+# af_xdp, the steadier one here: docs/LAB.md; tap: the ports are net_tap
+# devices dtap0/dtap1 in gw, each joined to its veth by a Linux bridge, the
+# one PMD here that really does checksum and TSO offloads); TOPO_HUGEPAGES yes|no (default yes, falls
 # back to --no-huge when pages cannot be reserved); TOPO_DEVARGS (options appended to
 # every port's device string, e.g. ",busy_budget=0" or ",qdisc_bypass=1": the
 # PMDs' knobs, for the benchmarks that compare them); TOPO_APPLIANCE (the iphttpsd
@@ -71,11 +73,15 @@ topo_up() {
 		numtxqueues "$q" numrxqueues "$q" || return 1
 	ip link add int0 netns "$g" numtxqueues "$q" numrxqueues "$q" type veth peer name int1 netns "$k" \
 		numtxqueues "$q" numrxqueues "$q" || return 1
-	# The gw kernel must neither answer nor send on the appliance's ports.
+	# The gw kernel must neither answer nor send on the appliance's ports
+	# (nor on the bridges and tap devices of TOPO_DEVICE=tap: "default" covers
+	# those made later).
+	topo_in gw sysctl -qw net.ipv6.conf.default.disable_ipv6=1
 	for ifname in ext0 int0; do
 		topo_in gw sysctl -qw "net.ipv6.conf.$ifname.disable_ipv6=1"
 		topo_veth_quiet gw "$ifname"
 	done
+	[ "$TOPO_DEVICE" = tap ] && { topo_tap_bridges_up || return 1; }
 	topo_in client sysctl -qw net.ipv6.conf.ext1.accept_dad=0
 	topo_veth_quiet client ext1
 	topo_in client ip addr add 192.0.2.2/24 dev ext1
@@ -84,6 +90,41 @@ topo_up() {
 	topo_veth_quiet corp int1
 	topo_in corp ip -6 addr add fd00:c0::2/64 dev int1 nodad
 	topo_in corp ip -6 route add 2001:db8:c1::/64 via fd00:c0::1 dev int1
+}
+
+# TOPO_DEVICE=tap: the wire between each veth in gw and the net_tap device
+# the appliance makes there (dtap0 for ext0, dtap1 for int0) is a Linux
+# bridge: brext, brint. No STP, no multicast snooping (ND and RS are
+# multicast), no addresses: the bridge forwards frames and nothing else.
+TOPO_TAP_PAIRS="ext0:dtap0:brext int0:dtap1:brint"
+topo_tap_bridges_up() {
+	local pair veth tap br
+	for pair in $TOPO_TAP_PAIRS; do
+		IFS=: read -r veth tap br <<<"$pair"
+		topo_in gw ip link add "$br" type bridge stp_state 0 mcast_snooping 0 forward_delay 0 || return 1
+		topo_in gw sysctl -qw "net.ipv6.conf.$br.disable_ipv6=1"
+		topo_in gw ip link set "$veth" master "$br" || return 1
+		topo_in gw ip link set "$br" up
+	done
+}
+# The tap devices exist from the appliance's EAL probe on: join each to its
+# bridge (again after every start: they go with the process). Bounded: 10 s.
+topo_tap_join() {
+	local pair veth tap br i
+	for pair in $TOPO_TAP_PAIRS; do
+		IFS=: read -r veth tap br <<<"$pair"
+		for i in $(seq 1 100); do
+			topo_in gw ip link show "$tap" >/dev/null 2>&1 && break
+			sleep 0.1
+		done
+		topo_in gw ethtool -K "$tap" tso off gso off gro off tx off rx off >/dev/null 2>&1 || true
+		# net_tap gives the kernel's side the port's own MAC; a bridge delivers
+		# frames for a member's MAC to itself instead of forwarding them, so the
+		# kernel's side takes another (locally administered) one.
+		topo_in gw ip link set "$tap" address "02:00:00:00:00:0${tap#dtap}" || return 1
+		topo_in gw ip link set "$tap" master "$br" || return 1
+		topo_in gw ip link set "$tap" up || return 1
+	done
 }
 
 # Reserve hugepages on top of what is already reserved (a running lab keeps its own).
@@ -117,6 +158,7 @@ topo_config() {
 	local qpairs=
 	[ "${TOPO_QUEUES:-1}" -gt 1 ] && qpairs=",qpairs=$TOPO_QUEUES"
 	sed -e "s#net_af_xdp#net_$TOPO_DEVICE#" -e "s#: pki/#: $TOPO_REPO/config/pki/#" \
+	    -e "s#\(device: net_tap\([0-9]\)\),iface=[a-z]*[0-9]*#\1,iface=dtap\2#" \
 	    -e "s#\(device: net_af_packet[0-9]*,iface=[a-z0-9]*\)#\1$qpairs#" \
 	    -e "s#\(device: net_[a-z_]*[0-9]*,iface=[a-z0-9]*[^ ]*\)#\1${TOPO_DEVARGS:-}#" \
 	    "${1:-$TOPO_REPO/config/lab.yaml}" > "$TOPO_STATE/iphttpsd.yaml"
@@ -139,6 +181,11 @@ topo_start_appliance() {
 	ip netns exec "$(topo_ns gw)" "${TOPO_APPLIANCE:-$TOPO_REPO/build/iphttpsd}" -c "$config" --file-prefix "$(topo_file_prefix)" \
 		--control-socket "$TOPO_STATE/control.sock" "${args[@]}" "$@" > "$TOPO_STATE/iphttpsd.log" 2>&1 &
 	echo $! > "$TOPO_STATE/iphttpsd.pid"
+	if [ "$TOPO_DEVICE" = tap ] && ! topo_tap_join; then
+		echo "the tap devices did not appear in gw; the log:" >&2
+		cat "$TOPO_STATE/iphttpsd.log" >&2
+		return 1
+	fi
 	for i in $(seq 1 200); do
 		grep -q "iphttpsd running" "$TOPO_STATE/iphttpsd.log" && return 0
 		kill -0 "$(cat "$TOPO_STATE/iphttpsd.pid")" 2>/dev/null || break
