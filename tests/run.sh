@@ -7,7 +7,8 @@
 #   static: each tests/static/test_*.sh (the layers: includes, compiler, link)
 #   package: tests/package/test_*.sh: the Debian packages built, installed, purged
 #   netns: each tests/netns/test_*.sh, on af_xdp, and the appliance test on
-#          af_packet too, stopped with SIGINT (each PASS/FAIL line is counted)
+#          af_packet too, stopped with SIGINT, and on tap (net_tap: the port
+#          checks checksums); each PASS/FAIL line is counted
 # usage: tests/run.sh [--unit-only] BUILD_DIR
 set -u
 cd "$(dirname "$0")/.."
@@ -118,6 +119,7 @@ if [ "$unit_only" -eq 0 ]; then
 			run_script "$script"
 		done
 		run_script tests/netns/test_appliance_answers.sh af_packet INT
+		run_script tests/netns/test_appliance_answers.sh tap
 	fi
 	# Namespaces of a run that was killed before this one began are not this
 	# run's: run_script names any test of this run that leaves its own.

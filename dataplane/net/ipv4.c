@@ -47,13 +47,20 @@ void ipv4_input(struct worker *w, const struct iface *ifc, struct rte_mbuf *m)
 		worker_drop(w, m, drop_ipv4_bad_total_length);
 		return;
 	}
-	if ((m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK) == RTE_MBUF_F_RX_IP_CKSUM_GOOD)
+	/* The port's verdict when it gives one (RX checksum offload), our own otherwise. */
+	switch (m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK) {
+	case RTE_MBUF_F_RX_IP_CKSUM_GOOD:
 		counter(w, ipv4_rx_checksum_verified_by_port)++;
-	if (unlikely((m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK) == RTE_MBUF_F_RX_IP_CKSUM_BAD ||
-		     ((m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK) != RTE_MBUF_F_RX_IP_CKSUM_GOOD &&
-		      rte_ipv4_cksum(ip) != 0))) {
+		break;
+	case RTE_MBUF_F_RX_IP_CKSUM_BAD:
+		counter(w, ipv4_rx_checksum_bad_by_port)++;
 		worker_drop(w, m, drop_ipv4_bad_checksum);
 		return;
+	default:
+		if (unlikely(rte_ipv4_cksum(ip) != 0)) {
+			worker_drop(w, m, drop_ipv4_bad_checksum);
+			return;
+		}
 	}
 	/* Ethernet pads short frames to 60 bytes: what follows total_length is not ours. */
 	rte_pktmbuf_trim(m, (uint16_t)(l3_avail - total_len));

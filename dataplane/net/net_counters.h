@@ -29,6 +29,7 @@
 	X(drop_ipv4_bad_total_length, "IPv4 total length beyond the frame or under the header") \
 	X(drop_ipv4_bad_checksum, "IPv4 header checksum wrong") \
 	X(ipv4_rx_checksum_verified_by_port, "IPv4 header checksums the port verified (RX offload): not summed again here") \
+	X(ipv4_rx_checksum_bad_by_port, "IPv4 header checksums the port found wrong (RX offload); counted in drop_ipv4_bad_checksum too") \
 	X(drop_ipv4_bad_source, "IPv4 source is multicast, broadcast or ours") \
 	X(drop_ipv4_fragment, "IPv4 fragment (the appliance does not reassemble)") \
 	X(drop_ipv4_not_for_us, "IPv4 to an address that is not ours") \

@@ -41,6 +41,15 @@ def icmp_echo(good_checksum=True):
     return body[:2] + struct.pack("!H", c) + body[4:]
 
 
+def tcp_syn(src, dst, pseudo_tail, good_checksum=True):
+    """A SYN to port 443; pseudo_tail: the pseudo-header's protocol and length part."""
+    seg = struct.pack("!HHIIBBHHH", 40000, 443, 1, 0, 5 << 4, 0x02, 65535, 0, 0)
+    c = csum(src + dst + pseudo_tail + seg)
+    if not good_checksum:
+        c ^= 0x3333
+    return seg[:16] + struct.pack("!H", c) + seg[18:]
+
+
 def ipv6(payload, nh=58, hop=64, src=SRC6, dst=DST6, plen=None, version=6):
     plen = len(payload) if plen is None else plen
     return struct.pack("!IHBB16s16s", version << 28, plen, nh, hop, src, dst) + payload
@@ -83,6 +92,10 @@ def classes(gw, me):
         ("drop_ipv4_bad_header_length", eth(gw, me, 0x0800, ipv4(icmp_echo(), ihl=3))),
         ("drop_ipv4_bad_total_length", eth(gw, me, 0x0800, ipv4(icmp_echo(), total=1400))),
         ("drop_ipv4_bad_checksum", eth(gw, me, 0x0800, ipv4(icmp_echo(), good_checksum=False))),
+        ("drop_tcp_bad_checksum", eth(gw, me, 0x0800, ipv4(tcp_syn(SRC4, DST4, struct.pack("!xBH", 6, 20),
+                                                                   good_checksum=False), proto=6))),
+        ("drop_tcp_bad_checksum", eth(gw, me, 0x86DD, ipv6(tcp_syn(SRC6, DST6, struct.pack("!I3xB", 20, 6),
+                                                                   good_checksum=False), nh=6))),
         ("drop_ipv4_fragment", eth(gw, me, 0x0800, ipv4(icmp_echo(), frag=0x2000))),
         ("drop_icmp_truncated", eth(gw, me, 0x0800, ipv4(b"\x08\x00\xf7"))),
         ("drop_icmp_bad_checksum", eth(gw, me, 0x0800, ipv4(icmp_echo(good_checksum=False)))),

@@ -95,10 +95,16 @@ topo_up() {
 # TOPO_DEVICE=tap: the wire between each veth in gw and the net_tap device
 # the appliance makes there (dtap0 for ext0, dtap1 for int0) is a Linux
 # bridge: brext, brint. No STP, no multicast snooping (ND and RS are
-# multicast), no addresses: the bridge forwards frames and nothing else.
+# multicast), no addresses, no netfilter (where br_netfilter is loaded it
+# would check IP headers and drop the malformed frames tests send on purpose):
+# the bridge forwards frames and nothing else.
 TOPO_TAP_PAIRS="ext0:dtap0:brext int0:dtap1:brint"
 topo_tap_bridges_up() {
-	local pair veth tap br
+	local pair veth tap br family
+	# The namespace's switch wins over the bridge's own (either turns it on).
+	for family in iptables ip6tables arptables; do
+		topo_in gw sysctl -qw "net.bridge.bridge-nf-call-$family=0" 2>/dev/null || true
+	done
 	for pair in $TOPO_TAP_PAIRS; do
 		IFS=: read -r veth tap br <<<"$pair"
 		topo_in gw ip link add "$br" type bridge stp_state 0 mcast_snooping 0 forward_delay 0 || return 1

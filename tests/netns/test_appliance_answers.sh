@@ -5,7 +5,10 @@
 #   client (kernel) ── ext0 [iphttpsd in gw, DPDK $TOPO_DEVICE] int0 ── corp (kernel)
 #   (full diagram: tests/lib/topology.sh, docs/LAB.md)
 #
-# usage: test_appliance_answers.sh [af_xdp|af_packet [TERM|INT]]   (default af_xdp TERM)
+# On tap (net_tap, which verifies checksums for the appliance: RX offload)
+# each wrong IPv4 and TCP checksum must also be the port's verdict.
+#
+# usage: test_appliance_answers.sh [af_xdp|af_packet|tap [TERM|INT]]   (default af_xdp TERM)
 TOPO_DEVICE=${1:-af_xdp}
 STOP_SIGNAL=${2:-TERM}
 . "$(dirname "$0")/../lib/netns_test.sh"
@@ -20,7 +23,14 @@ echo "PASS: appliance starts on $TOPO_DEVICE ports"
 check "client pings the external IPv4 address" topo_in client ping -c 3 -i 0.2 -W 2 192.0.2.1
 check "client pings the external IPv6 address" topo_in client ping -6 -c 3 -i 0.2 -W 2 2001:db8:e::1
 check "corp pings the internal IPv6 address" topo_in corp ping -6 -c 3 -i 0.2 -W 2 fd00:c0::1
-gw_ll=$(topo_in gw cat /sys/class/net/ext0/address | python3 -c '
+# The appliance's MAC: ext0's own on af_xdp and af_packet (the port is that
+# veth); on tap the DPDK port has its own, as the client's ARP learned it.
+if [ "$TOPO_DEVICE" = tap ]; then
+	gw_mac=$(topo_in client ip neigh show 192.0.2.1 dev ext1 | awk '{for (i = 1; i < NF; i++) if ($i == "lladdr") print $(i + 1)}')
+else
+	gw_mac=$(topo_in gw cat /sys/class/net/ext0/address)
+fi
+gw_ll=$(echo "$gw_mac" | python3 -c '
 import sys, ipaddress
 m = bytes.fromhex(sys.stdin.read().strip().replace(":", ""))
 eui = bytes([m[0] ^ 2]) + m[1:3] + b"\xff\xfe" + m[3:]
@@ -41,7 +51,6 @@ check "external IPv6 gateway resolved by ND" grep -q "external 2001:db8:e::2 mac
 check "internal IPv6 gateway resolved by ND" grep -q "internal fd00:c0::2 mac $corp_mac" <<<"$nexthops"
 
 # 10,000+ malformed frames: each class lands in its own drop counter, exactly.
-gw_mac=$(topo_in gw cat /sys/class/net/ext0/address)
 topo_telemetry /iphttps/stats > "$TOPO_STATE/before.json"
 topo_in client python3 tests/lib/malformed_frames.py ext1 "$gw_mac" 417 > "$TOPO_STATE/expected.json"
 sleep 0.5
@@ -62,6 +71,13 @@ for counter, count in sorted(expected.items()):
     got = after[counter] - before[counter]
     failed |= got != count
     print(("PASS" if got == count else "FAIL") + f": {count} malformed frames counted in {counter} (got {got})")
+if device == "tap":
+    for by_port, dropped in (("ipv4_rx_checksum_bad_by_port", "drop_ipv4_bad_checksum"),
+                             ("tcp_rx_checksum_bad_by_port", "drop_tcp_bad_checksum")):
+        got = after[by_port] - before[by_port]
+        failed |= got != expected[dropped]
+        print(("PASS" if got == expected[dropped] else "FAIL") +
+              f": the port found each of the {expected[dropped]} wrong checksums of {dropped} ({by_port}: {got})")
 sys.exit(1 if failed else 0)
 PY
 
