@@ -15,12 +15,17 @@
 # instead (ROUNDS, RUN_SECONDS to change the run).
 #
 # The PMDs' own knobs, applied alike to the ceiling and the appliance (the
-# issue asks for both): DEVICE af_xdp|af_packet, DEVARGS appended to every
+# issue asks for both): DEVICE af_xdp|af_packet|tap, DEVARGS appended to every
 # port's device string (",busy_budget=0", ",qdisc_bypass=1,framesz=4096"),
 # TESTPMD_BURST (testpmd's --burst), APPLIANCE_BURST (the appliance's
 # WORKER_RX_BURST, 32: another value builds its own binary in build/burstN).
 # CEILING_ONLY=1 stops after the ceiling, AES_ONLY=1 skips NULL-SHA256.
 # bench/bench_pmd_options.sh sweeps them.
+#
+# DEVICE=tap (net_tap, which does the checksums and TSO for the appliance)
+# runs af_xdp first and then tap, AES-128-GCM only, and prints the two side
+# by side with the worker's TSC cycles per tunnel byte: what the offloads
+# take off the worker's core.
 set -u
 cd "$(dirname "$0")/.."
 TOPO_PREFIX="b$$-"
@@ -30,6 +35,30 @@ if [ -n "${APPLIANCE_BURST:-}" ] && [ "$APPLIANCE_BURST" != 32 ]; then
 	make --no-print-directory BUILD="build/burst$APPLIANCE_BURST" CFLAGS="-DIPHTTPS_WORKER_BURST=$APPLIANCE_BURST" \
 		"build/burst$APPLIANCE_BURST/iphttpsd" > /dev/null || exit 1
 	TOPO_APPLIANCE=$PWD/build/burst$APPLIANCE_BURST/iphttpsd
+fi
+if [ "$TOPO_DEVICE" = tap ] && [ -z "${BENCH_TUNNEL_ONE_DEVICE:-}" ]; then
+	figures=$(mktemp -d)
+	for device in af_xdp tap; do
+		echo "== bench-tunnel on $device" >&2
+		DEVICE=$device AES_ONLY=1 BENCH_TUNNEL_ONE_DEVICE=1 bench/bench_tunnel.sh > "$figures/$device" || exit 1
+		cat "$figures/$device"
+	done
+	python3 - "$figures/af_xdp" "$figures/tap" <<'PY'
+import sys
+def figures(path):
+    line = next(l for l in open(path) if l.startswith("figures "))
+    return dict(kv.split("=") for kv in line.split()[1:])
+x, t = figures(sys.argv[1]), figures(sys.argv[2])
+print("bench-tunnel, af_xdp beside tap in this run (AES-128-GCM; cycles: the worker's busy TSC cycles per tunnel byte)")
+print(f"  {'':8s} {'ceiling up':>11s} {'down':>7s} {'tunnel up':>10s} {'down':>7s} {'ratio up':>9s} {'down':>6s} {'cycles/B up':>12s} {'down':>6s}")
+for name, f in (("af_xdp", x), ("tap", t)):
+    cu, cd, tu, td = (float(f[k]) for k in ("ceil_up", "ceil_down", "up", "down"))
+    print(f"  {name:8s} {cu:11.3f} {cd:7.3f} {tu:10.3f} {td:7.3f} {tu / cu:9.2f} {td / cd:6.2f} {float(f['cycles_up']):12.2f} {float(f['cycles_down']):6.2f}")
+for way in ("up", "down"):
+    print(f"  {way}: tap's worker spends {float(t['cycles_' + way]) / float(x['cycles_' + way]):.2f}x af_xdp's cycles per byte")
+PY
+	rm -rf "$figures"
+	exit 0
 fi
 . bench/lib.sh
 ROUNDS=${ROUNDS:-3}
@@ -103,10 +132,14 @@ topo_hugepages_take || echo "bench-tunnel: no hugepages; testpmd runs with --no-
 huge=(-m 512)
 [ -f "$TOPO_STATE/hugepages" ] || huge=(--no-huge -m 512)
 topo_in client ip -6 addr add fd00:c0::9/64 dev ext1 nodad
+# On tap, testpmd's ports are net_tap devices bridged to the veths, as the appliance's are.
+ceil_ext=ext0 ceil_int=int0
+[ "$TOPO_DEVICE" = tap ] && ceil_ext=dtap0 ceil_int=dtap1
 ip netns exec "$(topo_ns gw)" taskset -c 1 dpdk-testpmd -l 0,1 --no-pci --file-prefix "b$$-testpmd" "${huge[@]}" \
-	--vdev "net_${TOPO_DEVICE}0,iface=ext0$TOPO_DEVARGS" --vdev "net_${TOPO_DEVICE}1,iface=int0$TOPO_DEVARGS" -- \
+	--vdev "net_${TOPO_DEVICE}0,iface=$ceil_ext$TOPO_DEVARGS" --vdev "net_${TOPO_DEVICE}1,iface=$ceil_int$TOPO_DEVARGS" -- \
 	--forward-mode=io --auto-start --burst="${TESTPMD_BURST:-32}" --stats-period 60 > "$TOPO_STATE/testpmd.log" 2>&1 &
 testpmd_pid=$!
+[ "$TOPO_DEVICE" = tap ] && { topo_tap_join || exit 1; }
 for _ in $(seq 1 100); do topo_in client ping -6 -c 1 -W 1 -q fd00:c0::2 >/dev/null 2>&1 && break; sleep 0.2; done
 CEIL_RTT=$(rtt_ms)
 CEIL_UP=$(measure)
@@ -121,7 +154,20 @@ if [ "${CEILING_ONLY:-0}" = 1 ]; then
 	exit 0
 fi
 
-tunnel() { # config bridge-args... -> sets UP DOWN RTT LOADED_RTT SUITE
+# The worker's busy TSC cycles per TCP payload byte the appliance moved (in
+# and out: the tunnel's TLS stream), over a measurement.
+cycles_per_byte_begin() {
+	CPB0=($(topo_telemetry /iphttps/stats busy_tsc_cycles) $(topo_telemetry /iphttps/stats tcp_rx_bytes) \
+		$(topo_telemetry /iphttps/stats tcp_tx_bytes))
+}
+cycles_per_byte_end() {
+	local now=($(topo_telemetry /iphttps/stats busy_tsc_cycles) $(topo_telemetry /iphttps/stats tcp_rx_bytes) \
+		$(topo_telemetry /iphttps/stats tcp_tx_bytes))
+	python3 -c 'import sys; c, r, t = (int(b) - int(a) for a, b in zip(sys.argv[1:4], sys.argv[4:7])); print(f"{c / max(r + t, 1):.2f}")' \
+		"${CPB0[@]}" "${now[@]}"
+}
+
+tunnel() { # config bridge-args... -> sets UP DOWN RTT LOADED_RTT SUITE CYCLES_UP CYCLES_DOWN
 	local config=$1 addr
 	shift
 	TOPO_CONFIG=$config topo_start_appliance || return 1
@@ -136,8 +182,12 @@ tunnel() { # config bridge-args... -> sets UP DOWN RTT LOADED_RTT SUITE
 	SUITE=$(python3 -c 'import json,sys; r=json.loads(next(l for l in open(sys.argv[1]) if l.startswith("{"))); print(r["version"], r["cipher"])' \
 		"$TOPO_STATE/bridge.log")
 	RTT=$(rtt_ms)
+	cycles_per_byte_begin
 	UP=$(measure)
+	CYCLES_UP=$(cycles_per_byte_end)
+	cycles_per_byte_begin
 	DOWN=$(measure -R)
+	CYCLES_DOWN=$(cycles_per_byte_end)
 	PROFILED=("$(core1_kernel_share)" "$(core1_kernel_share -R)")
 	topo_in client iperf3 -6 -c fd00:c0::2 -t 4 -C "$CC" >/dev/null 2>&1 &
 	sleep 1
@@ -145,12 +195,14 @@ tunnel() { # config bridge-args... -> sets UP DOWN RTT LOADED_RTT SUITE
 	wait $! 2>/dev/null
 	kill "$bridge_pid"; wait "$bridge_pid" 2>/dev/null; bridge_pid=""
 	topo_stop_appliance
-	echo "    $SUITE: up $UP Gbit/s, down $DOWN Gbit/s, rtt $RTT ms idle, $LOADED_RTT ms under the stream" >&2
+	echo "    $SUITE: up $UP Gbit/s, down $DOWN Gbit/s, rtt $RTT ms idle, $LOADED_RTT ms under the stream;" \
+		"worker cycles per byte up $CYCLES_UP, down $CYCLES_DOWN" >&2
 }
 
 echo "tunnel, AES-128-GCM over TLS 1.3 (iphttpsd, $TOPO_DEVICE$TOPO_DEVARGS, one worker on lcore 1):" >&2
 tunnel tests/netns/configs/sessions-none.yaml || exit 1
 AES=("$SUITE" "$UP" "$DOWN" "$RTT" "$LOADED_RTT")
+AES_CYCLES="cycles_up=$CYCLES_UP cycles_down=$CYCLES_DOWN"
 AES_PROFILE=("${PROFILED[@]}")
 NUL=()
 if [ "${AES_ONLY:-0}" != 1 ]; then
@@ -186,3 +238,5 @@ if all(rate > 0 and share > 0 for rate, share in profiles):
         print(f"       the device's work alone caps the tunnel at {t_rate / t_k:.2f} Gbit/s: ratio {t_rate / t_k / ceil:.2f}"
               f" even if the appliance cost nothing")
 PY
+# One line for a reader that compares runs (DEVICE=tap prints two side by side).
+echo "figures device=$TOPO_DEVICE$TOPO_DEVARGS ceil_up=$CEIL_UP ceil_down=$CEIL_DOWN up=${AES[1]} down=${AES[2]} $AES_CYCLES"

@@ -45,7 +45,8 @@
 	X(tcp_segments_received_from_worker, "segments another worker handed over to this one") \
 	X(drop_tcp_handover_full, "segments not handed over: the next worker's inbox was full") \
 	X(tcp_tx_segments, "TCP segments sent") \
-	X(tcp_tso_frames, "frames of several segments handed to a port to cut (TSO); tcp_tx_segments counts their segments") \
+	X(tcp_tso_frames, "frames of several segments handed to a port to cut (TSO)") \
+	X(tcp_tso_segments, "segments in those frames, cut by the port (counted in tcp_tx_segments too)") \
 	X(tcp_rx_checksum_verified_by_port, "TCP checksums the port verified (RX offload): not summed again here") \
 	X(tcp_rx_checksum_bad_by_port, "TCP checksums the port found wrong (RX offload); counted in drop_tcp_bad_checksum too") \
 	X(tcp_tx_bytes, "TCP payload bytes sent, retransmissions included") \

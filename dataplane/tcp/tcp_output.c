@@ -220,7 +220,12 @@ static void emit(struct worker *w, uint8_t role, const struct tcp_key *key, cons
 		th->cksum = v4 ? rte_ipv4_phdr_cksum(ip, m->ol_flags) : rte_ipv6_phdr_cksum(ip, m->ol_flags);
 		if (v4)
 			((struct rte_ipv4_hdr *)ip)->hdr_checksum = 0;
-		counter(w, tcp_tx_segments) += (payload_len + tso_segment - 1) / tso_segment;
+		{
+			uint32_t segments = (payload_len + tso_segment - 1) / tso_segment;
+
+			counter(w, tcp_tx_segments) += segments;
+			counter(w, tcp_tso_segments) += segments;
+		}
 		counter(w, tcp_tso_frames)++;
 		counter(w, tcp_tx_bytes) += payload_len;
 		worker_tx(w, ifc->role, m);

@@ -197,6 +197,8 @@ static void test_tso_sends_whole_segments_in_one_chain(void)
 	uint64_t saved = ifaces[EXT].tx_offloads;
 	static uint8_t data[30000], back[20000];
 	uint64_t segments_before = counter(harness.w, tcp_tx_segments);
+	uint64_t frames_before = counter(harness.w, tcp_tso_frames);
+	uint64_t tso_segments_before = counter(harness.w, tcp_tso_segments);
 	struct rte_mbuf *m;
 	uint32_t payload;
 
@@ -220,6 +222,8 @@ static void test_tso_sends_whole_segments_in_one_chain(void)
 	CU_ASSERT_FATAL(payload <= sizeof(back));
 	CU_ASSERT(memcmp(rte_pktmbuf_read(m, 66, payload, back), data, payload) == 0);
 	CU_ASSERT_EQUAL(counter(harness.w, tcp_tx_segments) - segments_before, 10);
+	CU_ASSERT_EQUAL(counter(harness.w, tcp_tso_frames) - frames_before, 1);
+	CU_ASSERT_EQUAL(counter(harness.w, tcp_tso_segments) - tso_segments_before, 10);
 	rte_pktmbuf_free(m);
 	CU_ASSERT_EQUAL(harness_pending(EXT), 0);
 }
