@@ -138,18 +138,7 @@ kill "$IPERF_PID" 2>/dev/null; IPERF_PID=
 # Every byte intact both ways through the tunnel (TUN offload: the kernel's TSO
 # super-packets split upward, segments joined into GSO writes downward): an
 # echo server in corp, 32 MiB each way, SHA-256 compared.
-topo_in corp python3 -c '
-import socket
-srv = socket.create_server(("fd00:c0::2", 7007), family=socket.AF_INET6)
-srv.settimeout(60)
-conn, _ = srv.accept()
-while True:
-    data = conn.recv(262144)
-    if not data:
-        break
-    conn.sendall(data)
-conn.close()
-' > "$TOPO_STATE/echo-server.log" 2>&1 &
+topo_in corp timeout 150 python3 "$TOPO_REPO/tests/lib/tcp_echo_server.py" fd00:c0::2 7007 > "$TOPO_STATE/echo-server.log" 2>&1 &
 IPERF_PID=$!
 sleep 0.5
 out=$(topo_in client timeout 120 python3 "$TOPO_REPO/tests/lib/tcp_echo_client.py" fd00:c0::2 7007 32 --timeout 100)

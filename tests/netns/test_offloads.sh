@@ -97,18 +97,7 @@ check "the port verified RX IPv4 header checksums" test "$(counter ipv4_rx_check
 
 # --- the tunnel: TLS records through TSO, an IPv4 and an IPv6 outer ---
 corp_echo() { # port: an echo server in corp for one connection, bounded to 300 s
-	topo_in corp timeout 300 python3 -c '
-import socket, sys
-srv = socket.create_server(("fd00:c0::2", int(sys.argv[1])), family=socket.AF_INET6)
-srv.settimeout(60)
-conn, _ = srv.accept()
-while True:
-    data = conn.recv(262144)
-    if not data:
-        break
-    conn.sendall(data)
-conn.close()
-' "$1" > "$TOPO_STATE/echo-server-$1.log" 2>&1 &
+	topo_in corp timeout 300 python3 "$TOPO_REPO/tests/lib/tcp_echo_server.py" fd00:c0::2 "$1" > "$TOPO_STATE/echo-server-$1.log" 2>&1 &
 	HELPER_PIDS="$HELPER_PIDS $!"
 	sleep 0.5
 }
