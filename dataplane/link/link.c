@@ -329,7 +329,8 @@ static int age_addresses(struct worker *w, struct session *s)
 void link_poll(struct worker *w)
 {
 	link_nd_poll(w);
-	if (w->now_ms >= next_address_sweep_ms[w->id]) {
+	/* Due, or due more than a sweep ahead: the clock was set back (tests do). */
+	if (w->now_ms >= next_address_sweep_ms[w->id] || next_address_sweep_ms[w->id] > w->now_ms + LINK_ADDRESS_SWEEP_MS) {
 		/* The Neighbor Cache's aging: a whole sweep of the worker's
 		 * sessions at most once a second (16 compares a session). */
 		session_foreach_link_up(w, age_addresses);

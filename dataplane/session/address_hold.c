@@ -109,6 +109,7 @@ enum address_hold_verdict address_hold_claim(const struct in6_addr *addr, uint64
 unsigned int address_hold_sweep(uint64_t now_ms, unsigned int budget)
 {
 	unsigned int dropped = 0;
+	bool wrapped = false;
 	const void *key;
 	void *data;
 	int32_t pos;
@@ -119,8 +120,15 @@ unsigned int address_hold_sweep(uint64_t now_ms, unsigned int budget)
 	for (unsigned int seen = 0; seen < budget && holds_count > 0; seen++) {
 		pos = rte_hash_iterate(holds_hash, &key, &data, &sweep_next);
 		if (pos < 0) {
-			sweep_next = 0; /* the end: the next call starts over */
-			break;
+			/* The end: go on from the start, once, within the same budget
+			 * (stopping here made an expired hold wait a sweep for nothing). */
+			sweep_next = 0;
+			if (wrapped)
+				break;
+			wrapped = true;
+			pos = rte_hash_iterate(holds_hash, &key, &data, &sweep_next);
+			if (pos < 0)
+				break;
 		}
 		if (now_ms >= holds[pos].until_ms) {
 			struct in6_addr a;

@@ -450,6 +450,29 @@ void session_foreach_link_up(struct worker *w, int (*fn)(struct worker *w, struc
 	}
 }
 
+uint32_t session_rotate_link_up(struct worker *w, uint32_t most, int (*fn)(struct worker *w, struct session *s))
+{
+	struct session_worker *sw = session_worker_of(w);
+	uint32_t done = 0;
+	struct session *s;
+
+	if (most > sw->link_up_count)
+		most = sw->link_up_count;
+	/* done < link_up_count too: a session fn ended was one of those done. */
+	for (; done < most && done < sw->link_up_count && (s = TAILQ_FIRST(&sw->rotation)) != NULL; done++) {
+		/* To the back first: fn may end the session, which takes it off the list. */
+		TAILQ_REMOVE(&sw->rotation, s, rotation_link);
+		TAILQ_INSERT_TAIL(&sw->rotation, s, rotation_link);
+		fn(w, s);
+	}
+	return done;
+}
+
+uint32_t session_link_up_count(const struct worker *w)
+{
+	return session_worker_of(w)->link_up_count;
+}
+
 void session_foreach_link_up_arg(struct worker *w, void (*fn)(struct worker *w, struct session *s, void *arg),
 				 void *arg)
 {

@@ -116,6 +116,7 @@ struct session {
 	TAILQ_ENTRY(session) deadline_link;
 	TAILQ_ENTRY(session) async_link;
 	TAILQ_ENTRY(session) idle_link; /* LinkUp sessions, least recently active first */
+	TAILQ_ENTRY(session) rotation_link; /* LinkUp sessions, whose turn for periodic work is next first */
 	uint64_t last_active_ms;
 	char *request;        /* PROXY header and HTTP request bytes, only while they are awaited */
 	uint32_t request_len;
@@ -147,6 +148,8 @@ struct session_worker {
 	struct session_list request_deadlines;
 	struct session_list async_paused;
 	struct session_list idle;                /* LinkUp sessions by last activity */
+	struct session_list rotation;            /* LinkUp sessions by turn: session_rotate_link_up */
+	uint32_t link_up_count;                  /* how many are on those lists */
 	uint8_t scratch[SESSION_RECORD_PLAINTEXT_MAX_BYTES];  /* one TLS record's plaintext at a time */
 	/* Packets for one LinkUp session, gathered during a loop iteration and
 	 * written as one TLS write (one record of up to 16 KiB instead of one per
@@ -205,6 +208,12 @@ void session_flush_sends(struct worker *w);
 
 /** Call fn for every LinkUp session of the worker (fn may close the one it is given). */
 void session_foreach_link_up(struct worker *w, int (*fn)(struct worker *w, struct session *s));
+/** Periodic work spread over time: fn for the next `most` of the worker's
+ *  LinkUp sessions in turn (each then goes to the back of the line), never
+ *  one twice in a call. Returns how many it took. */
+uint32_t session_rotate_link_up(struct worker *w, uint32_t most, int (*fn)(struct worker *w, struct session *s));
+/** How many LinkUp sessions this worker has. */
+uint32_t session_link_up_count(const struct worker *w);
 
 /** The same, with an argument for fn. */
 void session_foreach_link_up_arg(struct worker *w, void (*fn)(struct worker *w, struct session *s, void *arg),

@@ -81,6 +81,8 @@ void session_timers_link_up(struct worker *w, struct session *s)
 	session_timers_deadline_met(w, s);
 	s->last_active_ms = w->now_ms;
 	TAILQ_INSERT_TAIL(&session_worker_of(w)->idle, s, idle_link);
+	TAILQ_INSERT_TAIL(&session_worker_of(w)->rotation, s, rotation_link);
+	session_worker_of(w)->link_up_count++;
 	s->on_idle_list = true;
 }
 
@@ -108,6 +110,8 @@ void session_timers_closing(struct worker *w, struct session *s)
 	session_timers_deadline_met(w, s);
 	if (s->on_idle_list) {
 		TAILQ_REMOVE(&session_worker_of(w)->idle, s, idle_link);
+		TAILQ_REMOVE(&session_worker_of(w)->rotation, s, rotation_link);
+		session_worker_of(w)->link_up_count--;
 		s->on_idle_list = false;
 	}
 }
@@ -178,4 +182,6 @@ void session_timers_init(struct worker *w)
 	TAILQ_INIT(&sw->request_deadlines);
 	TAILQ_INIT(&sw->async_paused);
 	TAILQ_INIT(&sw->idle);
+	TAILQ_INIT(&sw->rotation);
+	sw->link_up_count = 0;
 }

@@ -20,6 +20,7 @@
 #include "client_table.h"
 #include "link.h"
 #include "link_multicast.h"
+#include "link_nd.h"
 #include "nexthop.h"
 #include "session.h"
 #include "session_admin.h"
@@ -29,7 +30,7 @@
 #include "tcp_script.h"
 #include "worker_counters.h"
 
-enum { T0_MS = 5000000, MAX_PEERS = 4 };
+enum { T0_MS = 5000000, MAX_PEERS = 8 };
 
 /* A TLS client: its TCP as scripted segments, its TLS as an OpenSSL SSL on a BIO pair. */
 struct tls_peer {
@@ -141,10 +142,12 @@ static void pump(void)
 /* A TCP connection to 443 and a ClientHello, offering to resume a session (or NULL). */
 static struct tls_peer *tls_connect_resuming(SSL_SESSION *resume)
 {
-	struct tls_peer *tp = &peers[peer_count++];
+	struct tls_peer *tp;
 	struct seg syn, out;
 	BIO *inner;
 
+	CU_ASSERT_FATAL(peer_count < MAX_PEERS);
+	tp = &peers[peer_count++];
 	memset(tp, 0, sizeof(*tp));
 	tp->tcp = (struct peer){ .family = 4, .sport = ++peer_port, .dport = 443, .iss = 7000000, .win = 65535 };
 	tp->tcp.snd_nxt = tp->tcp.iss;
@@ -386,6 +389,47 @@ static void test_router_solicitation_gets_advertisement(void)
 	pump();
 	CU_ASSERT_EQUAL(tp->plain_len, 0);
 	CU_ASSERT_EQUAL(counter(harness.w, drop_link_bad_nd), 1);
+}
+
+/* Unsolicited RAs (RFC 4861 6.2.4: a router "MUST" keep advertising; 6.2.1
+ * MaxRtrAdvInterval) reach every LinkUp session once an interval, and are
+ * spread over it: never all in one loop iteration (at 100,000 sessions that
+ * held the worker for the whole of one). Eight sessions: one RA each 25 s. */
+static void test_unsolicited_ras_are_spread_over_the_interval(void)
+{
+	enum { N = 8 };
+	struct tls_peer *tp[N];
+	unsigned int got[N] = { 0 }, most_in_a_tick = 0, ticks = (2 * LINK_RA_INTERVAL_S + 1) * 10;
+	uint64_t sent_before, last_ra_ms = 0, shortest_gap_ms = UINT64_MAX;
+
+	fresh();
+	for (int i = 0; i < N; i++)
+		tp[i] = link_up_peer();
+	link_poll(harness.w); /* the first poll starts the ticks */
+	for (unsigned int tick = 0; tick < ticks; tick++) {
+		clock_advance_ms(LINK_RA_TICK_MS);
+		sent_before = counter(harness.w, link_ra_sent);
+		link_poll(harness.w);
+		pump();
+		if (counter(harness.w, link_ra_sent) - sent_before > most_in_a_tick)
+			most_in_a_tick = (unsigned int)(counter(harness.w, link_ra_sent) - sent_before);
+		for (int i = 0; i < N; i++) {
+			if (tp[i]->plain_len == 0)
+				continue;
+			CU_ASSERT_EQUAL(tp[i]->plain_len, 40 + 16 + 32 + 8);
+			CU_ASSERT_EQUAL(tp[i]->plain[40], 134);
+			tp[i]->plain_len = 0;
+			got[i]++;
+			if (last_ra_ms && harness.w->now_ms - last_ra_ms < shortest_gap_ms)
+				shortest_gap_ms = harness.w->now_ms - last_ra_ms;
+			last_ra_ms = harness.w->now_ms;
+		}
+	}
+	for (int i = 0; i < N; i++)
+		CU_ASSERT_EQUAL(got[i], 2); /* each, once an interval */
+	CU_ASSERT_EQUAL(most_in_a_tick, 1);
+	CU_ASSERT(shortest_gap_ms >= 24 * 1000 && shortest_gap_ms != UINT64_MAX); /* 200 s / 8, less a tick */
+	fresh();
 }
 
 /* DAD: a free target becomes the client's (the Neighbor Cache); a second
@@ -1661,6 +1705,8 @@ int main(void)
 		{ "a handshake paused past its deadline is not freed under the job; it goes when the job ends",
 		  test_async_paused_past_deadline_is_aborted_on_resume },
 		{ "a Router Solicitation gets the link's Router Advertisement", test_router_solicitation_gets_advertisement },
+		{ "unsolicited RAs reach each session once an interval, spread over it (RFC 4861 6.2.4)",
+		  test_unsolicited_ras_are_spread_over_the_interval },
 		{ "DAD: a free target is claimed, a taken one defended with its holder's NA", test_dad_claims_and_defends },
 		{ "mode none: link-local, multicast and source rules", test_mode_none_rules },
 		{ "mode certificates: multicast to the other clients, DAD to the holder", test_certificates_mode_multicast },
