@@ -36,10 +36,8 @@ enum {
 static const uint8_t server_link_local[16] = { 0xfe, 0x80, [15] = 1 };
 static const uint8_t all_nodes[16] = { 0xff, 0x02, [15] = 1 };
 
-/* Per worker: the last tick of unsolicited RAs, and the turns owed and not
- * yet taken (in session-milliseconds: LinkUp sessions x elapsed time). */
+/* Per worker: the last tick of unsolicited RAs. */
 static uint64_t last_ra_tick_ms[CONFIG_MAX_WORKERS];
-static uint64_t ra_turns_owed[CONFIG_MAX_WORKERS];
 
 static void put16(uint8_t *p, uint16_t v)
 {
@@ -211,30 +209,25 @@ void link_nd_claim(struct worker *w, struct session *s, const uint8_t target[16]
 		link_nd_defend(w, s, target); /* held for the client that had it: nobody else speaks for it */
 }
 
-/* Unsolicited RAs (RFC 4861 6.2.4), each session's every LINK_RA_INTERVAL_S,
- * spread over the interval: each tick the sessions next in turn get theirs,
- * as many as the interval's share of a tick. At 100,000 sessions that is 50
- * TLS writes a tick, where one sweep of all of them every 200 s held the
- * worker for the whole of one loop iteration. A session's first comes about
- * an interval after its LinkUp (it answered the client's RS then). */
+/* Unsolicited RAs (RFC 4861 6.2.4): each session's LINK_RA_INTERVAL_S after
+ * its last (or its LinkUp, when it had one in answer to its RS). Checked every
+ * tick, with a budget of twice the steady rate (sessions x tick / interval):
+ * sessions that came up together (a reconnect storm) come due together, and
+ * go out over the next half interval or less, never all in one loop
+ * iteration; at 100,000 sessions the steady rate is 50 TLS writes a tick. */
 void link_nd_poll(struct worker *w)
 {
 	const uint64_t interval_ms = (uint64_t)LINK_RA_INTERVAL_S * 1000;
-	uint64_t elapsed, owed;
+	uint64_t budget;
 
 	/* The first poll starts the ticks; so does a clock set back (tests do). */
 	if (last_ra_tick_ms[w->id] == 0 || w->now_ms < last_ra_tick_ms[w->id]) {
 		last_ra_tick_ms[w->id] = w->now_ms ? w->now_ms : 1;
 		return;
 	}
-	elapsed = w->now_ms - last_ra_tick_ms[w->id];
-	if (elapsed < LINK_RA_TICK_MS)
+	if (w->now_ms - last_ra_tick_ms[w->id] < LINK_RA_TICK_MS || w->now_ms < interval_ms)
 		return;
-	/* Charged by the time that really passed (a busy loop polls late), but a
-	 * stalled worker does not make up more than a second in one tick. */
-	owed = ra_turns_owed[w->id] + (uint64_t)session_link_up_count(w) * RTE_MIN(elapsed, (uint64_t)1000);
-	session_rotate_link_up(w, (uint32_t)(owed / interval_ms), link_nd_send_ra);
-	/* A worker with no sessions owes none: the remainder never outgrows a turn. */
-	ra_turns_owed[w->id] = session_link_up_count(w) ? owed % interval_ms : 0;
+	budget = ((uint64_t)session_link_up_count(w) * LINK_RA_TICK_MS * 2 + interval_ms - 1) / interval_ms;
+	session_rotate_link_up(w, (uint32_t)budget, w->now_ms - interval_ms, link_nd_send_ra);
 	last_ra_tick_ms[w->id] = w->now_ms;
 }

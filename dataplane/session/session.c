@@ -450,17 +450,17 @@ void session_foreach_link_up(struct worker *w, int (*fn)(struct worker *w, struc
 	}
 }
 
-uint32_t session_rotate_link_up(struct worker *w, uint32_t most, int (*fn)(struct worker *w, struct session *s))
+uint32_t session_rotate_link_up(struct worker *w, uint32_t most, uint64_t due_ms,
+				int (*fn)(struct worker *w, struct session *s))
 {
 	struct session_worker *sw = session_worker_of(w);
 	uint32_t done = 0;
 	struct session *s;
 
-	if (most > sw->link_up_count)
-		most = sw->link_up_count;
-	/* done < link_up_count too: a session fn ended was one of those done. */
-	for (; done < most && done < sw->link_up_count && (s = TAILQ_FIRST(&sw->rotation)) != NULL; done++) {
+	/* In order of last turn: the head is the one most overdue. */
+	for (; done < most && (s = TAILQ_FIRST(&sw->rotation)) != NULL && s->rotation_ms <= due_ms; done++) {
 		/* To the back first: fn may end the session, which takes it off the list. */
+		s->rotation_ms = w->now_ms;
 		TAILQ_REMOVE(&sw->rotation, s, rotation_link);
 		TAILQ_INSERT_TAIL(&sw->rotation, s, rotation_link);
 		fn(w, s);

@@ -117,6 +117,7 @@ struct session {
 	TAILQ_ENTRY(session) async_link;
 	TAILQ_ENTRY(session) idle_link; /* LinkUp sessions, least recently active first */
 	TAILQ_ENTRY(session) rotation_link; /* LinkUp sessions, whose turn for periodic work is next first */
+	uint64_t rotation_ms;                /* its last turn (LinkUp at first): the rotation is in this order */
 	uint64_t last_active_ms;
 	char *request;        /* PROXY header and HTTP request bytes, only while they are awaited */
 	uint32_t request_len;
@@ -208,10 +209,12 @@ void session_flush_sends(struct worker *w);
 
 /** Call fn for every LinkUp session of the worker (fn may close the one it is given). */
 void session_foreach_link_up(struct worker *w, int (*fn)(struct worker *w, struct session *s));
-/** Periodic work spread over time: fn for the next `most` of the worker's
- *  LinkUp sessions in turn (each then goes to the back of the line), never
- *  one twice in a call. Returns how many it took. */
-uint32_t session_rotate_link_up(struct worker *w, uint32_t most, int (*fn)(struct worker *w, struct session *s));
+/** Periodic work spread over time: fn for at most `most` of the worker's
+ *  LinkUp sessions whose last turn (or LinkUp) was at or before due_ms,
+ *  oldest first; each then goes to the back of the line, its turn now.
+ *  Returns how many it took. */
+uint32_t session_rotate_link_up(struct worker *w, uint32_t most, uint64_t due_ms,
+				int (*fn)(struct worker *w, struct session *s));
 /** How many LinkUp sessions this worker has. */
 uint32_t session_link_up_count(const struct worker *w);
 

@@ -81,6 +81,7 @@ void session_timers_link_up(struct worker *w, struct session *s)
 	session_timers_deadline_met(w, s);
 	s->last_active_ms = w->now_ms;
 	TAILQ_INSERT_TAIL(&session_worker_of(w)->idle, s, idle_link);
+	s->rotation_ms = w->now_ms;
 	TAILQ_INSERT_TAIL(&session_worker_of(w)->rotation, s, rotation_link);
 	session_worker_of(w)->link_up_count++;
 	s->on_idle_list = true;

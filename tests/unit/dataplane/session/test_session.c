@@ -391,20 +391,22 @@ static void test_router_solicitation_gets_advertisement(void)
 	CU_ASSERT_EQUAL(counter(harness.w, drop_link_bad_nd), 1);
 }
 
-/* Unsolicited RAs (RFC 4861 6.2.4: a router "MUST" keep advertising; 6.2.1
- * MaxRtrAdvInterval) reach every LinkUp session once an interval, and are
- * spread over it: never all in one loop iteration (at 100,000 sessions that
- * held the worker for the whole of one). Eight sessions: one RA each 25 s. */
+/* Unsolicited RAs (RFC 4861 6.2.4; 6.2.1 MaxRtrAdvInterval) reach every
+ * LinkUp session once an interval, the first an interval after its LinkUp
+ * (it had one in answer to its RS then); sessions that came up together (a
+ * reconnect storm) are not all advertised in one loop iteration, which at
+ * 100,000 sessions held the worker for the whole of one. */
 static void test_unsolicited_ras_are_spread_over_the_interval(void)
 {
 	enum { N = 8 };
 	struct tls_peer *tp[N];
-	unsigned int got[N] = { 0 }, most_in_a_tick = 0, ticks = (2 * LINK_RA_INTERVAL_S + 1) * 10;
-	uint64_t sent_before, last_ra_ms = 0, shortest_gap_ms = UINT64_MAX;
+	unsigned int got[N] = { 0 }, most_in_a_tick = 0, ticks = (2 * LINK_RA_INTERVAL_S + 2) * 10;
+	uint64_t sent_before, up_ms, first_ra_ms = 0;
 
 	fresh();
 	for (int i = 0; i < N; i++)
-		tp[i] = link_up_peer();
+		tp[i] = link_up_peer(); /* all in the same millisecond, as a storm */
+	up_ms = harness.w->now_ms;
 	link_poll(harness.w); /* the first poll starts the ticks */
 	for (unsigned int tick = 0; tick < ticks; tick++) {
 		clock_advance_ms(LINK_RA_TICK_MS);
@@ -420,15 +422,14 @@ static void test_unsolicited_ras_are_spread_over_the_interval(void)
 			CU_ASSERT_EQUAL(tp[i]->plain[40], 134);
 			tp[i]->plain_len = 0;
 			got[i]++;
-			if (last_ra_ms && harness.w->now_ms - last_ra_ms < shortest_gap_ms)
-				shortest_gap_ms = harness.w->now_ms - last_ra_ms;
-			last_ra_ms = harness.w->now_ms;
+			if (!first_ra_ms)
+				first_ra_ms = harness.w->now_ms;
 		}
 	}
 	for (int i = 0; i < N; i++)
 		CU_ASSERT_EQUAL(got[i], 2); /* each, once an interval */
-	CU_ASSERT_EQUAL(most_in_a_tick, 1);
-	CU_ASSERT(shortest_gap_ms >= 24 * 1000 && shortest_gap_ms != UINT64_MAX); /* 200 s / 8, less a tick */
+	CU_ASSERT_EQUAL(most_in_a_tick, 1); /* 8 came due together: one a tick */
+	CU_ASSERT(first_ra_ms >= up_ms + LINK_RA_INTERVAL_S * 1000);
 	fresh();
 }
 
