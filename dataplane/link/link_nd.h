@@ -40,7 +40,7 @@ struct rte_mbuf;
 
 enum link_nd_limits {
 	LINK_RA_INTERVAL_S = 200,        /* unsolicited RAs (RFC 4861 6.2.1: MinRtrAdvInterval of 600 s max) */
-	LINK_RA_TICK_MS = 100,           /* how often the sessions next in turn get theirs */
+	LINK_RA_TICK_MS = 100,           /* how often the worker looks for sessions due their RA */
 	LINK_ROUTER_LIFETIME_S = 1800,   /* 3 x MaxRtrAdvInterval */
 	LINK_PREFIX_VALID_S = 2592000,   /* RFC 4861 6.2.1 defaults: 30 days */
 	LINK_PREFIX_PREFERRED_S = 604800,/* 7 days */
