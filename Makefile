@@ -235,7 +235,7 @@ fuzz: fuzz-build
 	tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 test: deps
-	$(MAKE) all unit unit-asan fuzz-build
+	$(MAKE) all unit unit-asan fuzz-build $(BUILD)/iphttps_load
 	tests/run.sh $(BUILD)
 
 deps:
@@ -265,6 +265,10 @@ bench-tls: all $(BUILD)/tls_bench $(BUILD)/tls_memory_handshake
 
 bench-tunnel: all
 	bench/bench_tunnel.sh
+
+# Many IP-HTTPS clients in one process (make bench-scale, tests/netns/test_load_generator.sh).
+$(BUILD)/iphttps_load: bench/iphttps_load.c | $(BUILD)
+	$(CC) -O2 -Wall -Wextra $(WERROR) -o $@ $< $(SSL_LIBS)
 
 # The PMDs' knobs on the ceiling and the tunnel alike (~12 minutes; not part of `make bench`).
 bench-pmd-options: all

@@ -1,0 +1,890 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * iphttps_load: many IP-HTTPS clients in one process, for `make bench-scale`
+ * and tests/netns/test_load_generator.sh. One thread, epoll, OpenSSL on the
+ * kernel's TCP, every socket non-blocking.
+ *
+ *   iphttps_load [options] SERVER
+ *     --port P            the server's port (443)
+ *     --host NAME         SNI and Host header (gw.iphttps.test)
+ *     --sessions N        how many clients (1000)
+ *     --sources A/COUNT   client i connects from A + (i mod COUNT): many outer
+ *                         addresses, so the appliance's per-source cap stays on
+ *     --in-flight K       at most K clients between connect and LinkUp (200)
+ *     --tls tls13|tls12-null
+ *                         TLS 1.3 with AES-128-GCM and X25519 (the server's
+ *                         certificate decides RSA or ECDSA), or TLS 1.2 with
+ *                         NULL-SHA256 (RSA key transport: Windows 8 and later)
+ *     --keepalive T       an echo request on each client every T s (30), as a
+ *                         client's liveness check keeps its link
+ *     --hold S            how long to hold them all up (10); SIGUSR1 (or SIGINT,
+ *                         SIGTERM) ends the hold early, with its figures
+ *     --again             after the hold, every client closes and comes back,
+ *                         resuming its own session ticket (a storm)
+ *     --timeout S         a client not at LinkUp S after its connect fails (30)
+ *     --up-timeout S      stop bringing clients up after S (900)
+ *
+ * A client comes up as a Windows client does: TCP, TLS, the POST and its 200,
+ * a Router Solicitation from its link-local address, the Router Advertisement's
+ * prefix, DAD for its address (answered by a defending NA: it picks another
+ * interface identifier), then an echo request to the router (fe80::1); it is
+ * at LinkUp when the first echo reply arrives. The client verifies no
+ * certificate: it measures the appliance, and a chain check would only slow
+ * the load down.
+ *
+ * Prints JSON lines: {"event": "up", ...} once every client is up or has
+ * failed (time to bring them up, handshakes per second, failures by phase),
+ * {"event": "hold", ...} at the hold's end (echo round trips p50/p99, losses,
+ * clients the server closed), and with --again {"event": "again", ...} as for
+ * "up", with how many resumed. Exits 0 when every client came up every time.
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <getopt.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <openssl/err.h>
+#include <openssl/rand.h>
+#include <openssl/ssl.h>
+
+enum {
+	PACKET_MAX = 1280 + 40, /* the link MTU, and a header beyond it: nothing larger is framed */
+	ECHO_IDENT = 0x10ad,
+};
+
+enum phase { IDLE, CONNECTING, HANDSHAKE, REQUEST, SOLICITING, CLAIMING, UP, FAILED };
+static const char *const phase_name[] = {"idle", "connect", "tls", "http", "router_solicitation",
+					 "address", "up", "failed"};
+
+struct client {
+	int fd;
+	uint8_t phase;
+	bool pinged;       /* an echo request outstanding */
+	uint8_t solicitations; /* Router Solicitations sent on this connection */
+	uint16_t ping_seq;
+	uint32_t index;
+	double started, ping_sent, solicited;
+	SSL *ssl;
+	SSL_SESSION *ticket;   /* the last the server sent: the next connection resumes it */
+	uint8_t iid[8];        /* the interface identifier: fe80::IID, PREFIX:IID */
+	uint8_t prefix[8];
+	uint16_t head_len;     /* bytes of the response head read so far */
+	uint32_t head_tail;    /* its last four bytes: "\r\n\r\n" ends it */
+	uint16_t partial_len;  /* bytes of a packet cut by a read */
+	uint8_t *partial;      /* PACKET_MAX bytes, only while a packet is cut */
+};
+
+static struct {
+	const char *host;
+	int sessions, in_flight, source_count;
+	double keepalive, hold, timeout, up_timeout;
+	bool again, tls12_null;
+	int family;
+	struct sockaddr_storage server, source;
+	socklen_t server_len;
+} opt = {.host = "gw.iphttps.test", .sessions = 1000, .in_flight = 200, .keepalive = 30, .hold = 10,
+	 .timeout = 30, .up_timeout = 900};
+
+static struct client *clients;
+static SSL_CTX *ctx;
+static int ep;
+static volatile sig_atomic_t stop_hold;
+static unsigned long tickets_received;
+static uint16_t run_salt; /* in the interface identifiers, so two runs never claim each other's addresses */
+
+/* One wave's figures: bringing every client up (or again). */
+static struct {
+	double start, first_handshake, last_handshake, last_up;
+	int started, up, failed, handshakes, resumed, dad_conflicts, rs_retransmitted;
+	int failed_in[FAILED];
+	char failure[160]; /* the first failure's words */
+} wave;
+
+/* The hold's figures. */
+static struct {
+	double *rtt_ms;
+	size_t rtt_count, rtt_cap;
+	unsigned long pings, replies, lost, closed_by_server, unexpected_packets, ras;
+} hold;
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* ---- packets ---- */
+
+static uint16_t checksum_icmp6(const uint8_t *ip)
+{
+	uint32_t plen = (uint32_t)(ip[4] << 8 | ip[5]), sum = plen + 58;
+
+	for (int i = 8; i < 40; i += 2)
+		sum += (uint32_t)(ip[i] << 8 | ip[i + 1]);
+	for (uint32_t i = 0; i < plen; i += 2)
+		sum += (uint32_t)(ip[40 + i] << 8 | (i + 1 < plen ? ip[40 + i + 1] : 0));
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)~sum;
+}
+
+/* An ICMPv6 message of body_len bytes (type, code, checksum and the rest) from src to dst. */
+static size_t icmp6(uint8_t *p, const uint8_t src[16], const uint8_t dst[16], uint8_t hop, uint8_t type,
+		    size_t body_len)
+{
+	memset(p, 0, 40 + body_len);
+	p[0] = 0x60;
+	p[4] = (uint8_t)(body_len >> 8), p[5] = (uint8_t)body_len;
+	p[6] = 58, p[7] = hop;
+	memcpy(p + 8, src, 16);
+	memcpy(p + 24, dst, 16);
+	p[40] = type;
+	return 40 + body_len;
+}
+
+static void seal(uint8_t *p)
+{
+	uint16_t c = checksum_icmp6(p);
+
+	p[42] = (uint8_t)(c >> 8), p[43] = (uint8_t)c;
+}
+
+static const uint8_t all_routers[16] = {0xff, 0x02, [15] = 2};
+static const uint8_t router[16] = {0xfe, 0x80, [15] = 1};
+
+static void link_local(const struct client *c, uint8_t a[16])
+{
+	memset(a, 0, 16);
+	a[0] = 0xfe, a[1] = 0x80;
+	memcpy(a + 8, c->iid, 8);
+}
+
+static void global(const struct client *c, uint8_t a[16])
+{
+	memcpy(a, c->prefix, 8);
+	memcpy(a + 8, c->iid, 8);
+}
+
+static void new_iid(struct client *c, uint16_t attempt)
+{
+	/* A unique local interface identifier (u bit clear): salt, attempt, index. */
+	c->iid[0] = 0x00, c->iid[1] = 0x1a;
+	c->iid[2] = (uint8_t)(run_salt >> 8), c->iid[3] = (uint8_t)run_salt;
+	c->iid[4] = (uint8_t)(attempt ^ (c->index >> 24)), c->iid[5] = (uint8_t)(c->index >> 16);
+	c->iid[6] = (uint8_t)(c->index >> 8), c->iid[7] = (uint8_t)c->index;
+}
+
+/* ---- a client's life ---- */
+
+static void fail(struct client *c, const char *why);
+
+static bool send_packet(struct client *c, const uint8_t *p, size_t n)
+{
+	int rc = SSL_write(c->ssl, p, (int)n);
+
+	if (rc == (int)n)
+		return true;
+	/* The packets are a few dozen bytes on an idle socket: a full send
+	 * buffer here is a failure worth seeing, not a state to wait in. */
+	fail(c, SSL_get_error(c->ssl, rc) == SSL_ERROR_WANT_WRITE ? "send buffer full" : "write failed");
+	return false;
+}
+
+static bool send_rs(struct client *c)
+{
+	uint8_t p[48], src[16];
+
+	link_local(c, src);
+	icmp6(p, src, all_routers, 255, 133, 8);
+	seal(p);
+	c->solicitations++;
+	c->solicited = now_s();
+	if (c->solicitations > 1)
+		wave.rs_retransmitted++;
+	return send_packet(c, p, sizeof(p));
+}
+
+static bool send_dad_and_ping(struct client *c)
+{
+	uint8_t p[64 + 56], unspecified[16] = {0}, dst[16] = {0xff, 0x02, [11] = 1, [12] = 0xff}, target[16], *e;
+	size_t n;
+
+	global(c, target);
+	memcpy(dst + 13, target + 13, 3);
+	n = icmp6(p, unspecified, dst, 255, 135, 24);
+	memcpy(p + 48, target, 16);
+	seal(p);
+	/* The echo request right behind it: the appliance takes the stream in
+	 * order, so the address is bound (or defended) before the echo arrives. */
+	e = p + n;
+	n += icmp6(e, target, router, 64, 128, 16);
+	e[44] = ECHO_IDENT >> 8, e[45] = ECHO_IDENT & 0xff;
+	e[46] = (uint8_t)(++c->ping_seq >> 8), e[47] = (uint8_t)c->ping_seq;
+	memcpy(e + 48, &c->index, 4);
+	seal(e);
+	c->pinged = true;
+	c->ping_sent = now_s();
+	return send_packet(c, p, n);
+}
+
+static bool send_ping(struct client *c)
+{
+	uint8_t p[56], src[16];
+
+	global(c, src);
+	icmp6(p, src, router, 64, 128, 16);
+	p[44] = ECHO_IDENT >> 8, p[45] = ECHO_IDENT & 0xff;
+	p[46] = (uint8_t)(++c->ping_seq >> 8), p[47] = (uint8_t)c->ping_seq;
+	memcpy(p + 48, &c->index, 4);
+	seal(p);
+	c->pinged = true;
+	c->ping_sent = now_s();
+	hold.pings++;
+	return send_packet(c, p, sizeof(p));
+}
+
+/* ---- keep-alive: a FIFO of clients by when their next echo is due ---- */
+
+static struct {
+	uint32_t *index;
+	double *due;
+	uint32_t head, count;
+} keepalive;
+
+static void keepalive_push(uint32_t i, double due)
+{
+	uint32_t slot = (keepalive.head + keepalive.count) % (uint32_t)opt.sessions;
+
+	keepalive.index[slot] = i;
+	keepalive.due[slot] = due;
+	keepalive.count++;
+}
+
+static void rtt_sample(double ms)
+{
+	if (hold.rtt_count == hold.rtt_cap) {
+		hold.rtt_cap = hold.rtt_cap ? hold.rtt_cap * 2 : 65536;
+		hold.rtt_ms = realloc(hold.rtt_ms, hold.rtt_cap * sizeof(double));
+		if (!hold.rtt_ms)
+			abort();
+	}
+	hold.rtt_ms[hold.rtt_count++] = ms;
+}
+
+static void came_up(struct client *c)
+{
+	c->phase = UP;
+	wave.up++;
+	wave.last_up = now_s();
+	keepalive_push(c->index, wave.last_up + opt.keepalive);
+}
+
+static void on_packet(struct client *c, const uint8_t *p, size_t n)
+{
+	uint8_t type = n >= 48 && p[6] == 58 ? p[40] : 0;
+
+	if (type == 134 && n >= 56) { /* a Router Advertisement: its /64 prefix */
+		hold.ras++;
+		for (size_t o = 56; o + 8 <= n && p[o + 1] != 0; o += (size_t)p[o + 1] * 8)
+			if (p[o] == 3 && p[o + 1] == 4 && o + 32 <= n && p[o + 2] == 64 && c->phase == SOLICITING) {
+				memcpy(c->prefix, p + o + 16, 8);
+				c->phase = CLAIMING;
+				send_dad_and_ping(c);
+				return;
+			}
+		return;
+	}
+	if (type == 136 && n >= 64 && c->phase == CLAIMING) { /* an NA: someone defends our tentative address */
+		uint8_t target[16];
+
+		global(c, target);
+		if (memcmp(p + 48, target, 16) == 0) {
+			wave.dad_conflicts++;
+			new_iid(c, (uint16_t)(wave.dad_conflicts & 0xff));
+			send_dad_and_ping(c);
+		}
+		return;
+	}
+	if (type == 129 && n >= 56 && (p[44] << 8 | p[45]) == ECHO_IDENT &&
+	    (uint16_t)(p[46] << 8 | p[47]) == c->ping_seq && c->pinged) {
+		c->pinged = false;
+		if (c->phase == CLAIMING) {
+			came_up(c);
+		} else {
+			hold.replies++;
+			rtt_sample((now_s() - c->ping_sent) * 1000);
+		}
+		return;
+	}
+	hold.unexpected_packets++;
+}
+
+/* Cut the stream into IPv6 packets by their Payload Length. */
+static void on_stream(struct client *c, const uint8_t *d, size_t n)
+{
+	while (n > 0 && c->phase != FAILED) {
+		if (c->partial_len || n < 40 || n < 40 + (size_t)(d[4] << 8 | d[5])) {
+			size_t want, take;
+
+			if (!c->partial && !(c->partial = malloc(PACKET_MAX)))
+				abort();
+			want = c->partial_len < 40 ? 40 : 40 + (size_t)(c->partial[4] << 8 | c->partial[5]);
+			if (want > PACKET_MAX) {
+				fail(c, "a packet larger than the link MTU");
+				return;
+			}
+			take = want - c->partial_len < n ? want - c->partial_len : n;
+			memcpy(c->partial + c->partial_len, d, take);
+			c->partial_len = (uint16_t)(c->partial_len + take), d += take, n -= take;
+			if (c->partial_len == 40 && (c->partial[0] >> 4) != 6) {
+				fail(c, "the stream holds something other than IPv6");
+				return;
+			}
+			if (c->partial_len >= 40 && c->partial_len == 40 + (c->partial[4] << 8 | c->partial[5])) {
+				on_packet(c, c->partial, c->partial_len);
+				c->partial_len = 0;
+				free(c->partial);
+				c->partial = NULL;
+			}
+			continue;
+		}
+		size_t len = 40 + (size_t)(d[4] << 8 | d[5]);
+
+		if ((d[0] >> 4) != 6) {
+			fail(c, "the stream holds something other than IPv6");
+			return;
+		}
+		on_packet(c, d, len);
+		d += len, n -= len;
+	}
+}
+
+static void watch(struct client *c, uint32_t events, int op)
+{
+	struct epoll_event ev = {.events = events, .data.u32 = c->index};
+
+	epoll_ctl(ep, op, c->fd, &ev);
+}
+
+static void close_client(struct client *c)
+{
+	if (c->ssl) {
+		/* A link that goes without a close_notify is no bad session: as a
+		 * client whose network went, keep the ticket resumable (SSL_free
+		 * would mark it not resumable otherwise). */
+		SSL_set_shutdown(c->ssl, SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN);
+		SSL_free(c->ssl);
+	}
+	if (c->fd >= 0)
+		close(c->fd); /* removes it from epoll */
+	c->ssl = NULL;
+	c->fd = -1;
+	free(c->partial);
+	c->partial = NULL;
+	c->partial_len = 0;
+	c->head_len = 0;
+	c->head_tail = 0;
+	c->solicitations = 0;
+	c->pinged = false;
+}
+
+static void fail(struct client *c, const char *why)
+{
+	if (c->phase == FAILED)
+		return;
+	if (c->phase == UP) { /* after LinkUp: the hold counts it, not the wave */
+		hold.closed_by_server++;
+	} else {
+		wave.failed++;
+		wave.failed_in[c->phase]++;
+		if (!wave.failure[0])
+			snprintf(wave.failure, sizeof(wave.failure), "client %u in %s: %s", c->index,
+				 phase_name[c->phase], why);
+	}
+	c->phase = FAILED;
+	close_client(c);
+	ERR_clear_error();
+}
+
+static int new_session_cb(SSL *ssl, SSL_SESSION *sess)
+{
+	struct client *c = SSL_get_app_data(ssl);
+
+	tickets_received++;
+	if (c->ticket)
+		SSL_SESSION_free(c->ticket);
+	c->ticket = sess;
+	return 1; /* we keep the reference */
+}
+
+static void start(struct client *c)
+{
+	int one = 1;
+	struct sockaddr_storage src = opt.source;
+
+	c->fd = socket(opt.family, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	c->phase = CONNECTING;
+	c->started = now_s();
+	wave.started++;
+	if (c->fd < 0) {
+		fail(c, strerror(errno));
+		return;
+	}
+	setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	if (opt.source_count) {
+		/* The kernel picks the port at connect (IP_BIND_ADDRESS_NO_PORT), per
+		 * source and destination: far more than 64k connections in all. */
+		uint32_t k = c->index % (uint32_t)opt.source_count;
+
+		setsockopt(c->fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one, sizeof(one));
+		if (opt.family == AF_INET) {
+			struct sockaddr_in *s = (struct sockaddr_in *)&src;
+
+			s->sin_addr.s_addr = htonl(ntohl(s->sin_addr.s_addr) + k);
+		} else {
+			struct sockaddr_in6 *s = (struct sockaddr_in6 *)&src;
+			uint32_t low;
+
+			memcpy(&low, &s->sin6_addr.s6_addr[12], 4);
+			low = htonl(ntohl(low) + k);
+			memcpy(&s->sin6_addr.s6_addr[12], &low, 4);
+		}
+		if (bind(c->fd, (struct sockaddr *)&src, opt.server_len) != 0) {
+			fail(c, strerror(errno));
+			return;
+		}
+	}
+	if (connect(c->fd, (struct sockaddr *)&opt.server, opt.server_len) != 0 && errno != EINPROGRESS) {
+		fail(c, strerror(errno));
+		return;
+	}
+	watch(c, EPOLLOUT, EPOLL_CTL_ADD);
+}
+
+static void handshake(struct client *c)
+{
+	int rc = SSL_do_handshake(c->ssl), err;
+	char req[256];
+
+	if (rc == 1) {
+		double t = now_s();
+
+		if (!wave.first_handshake)
+			wave.first_handshake = t;
+		wave.last_handshake = t;
+		wave.handshakes++;
+		if (SSL_session_reused(c->ssl))
+			wave.resumed++;
+		c->phase = REQUEST;
+		snprintf(req, sizeof(req),
+			 "POST /IPHTTPS HTTP/1.1\r\nHost: %s\r\nContent-Length: 18446744073709551615\r\n\r\n", opt.host);
+		if (SSL_write(c->ssl, req, (int)strlen(req)) <= 0) {
+			fail(c, "writing the request");
+			return;
+		}
+		watch(c, EPOLLIN, EPOLL_CTL_MOD);
+		return;
+	}
+	err = SSL_get_error(c->ssl, rc);
+	if (err == SSL_ERROR_WANT_READ || err == SSL_ERROR_WANT_WRITE) {
+		watch(c, err == SSL_ERROR_WANT_READ ? EPOLLIN : EPOLLOUT, EPOLL_CTL_MOD);
+		return;
+	}
+	fail(c, err == SSL_ERROR_SYSCALL || err == SSL_ERROR_ZERO_RETURN ? "the server closed during the handshake"
+									  : "the handshake failed");
+}
+
+/* The response head, then the link: everything after the head is packets. */
+static void readable(struct client *c)
+{
+	static uint8_t buf[65536];
+
+	for (int rounds = 0; rounds < 16 && c->phase != FAILED; rounds++) {
+		int n = SSL_read(c->ssl, buf, sizeof(buf)), err;
+		size_t off = 0;
+
+		if (n <= 0) {
+			err = SSL_get_error(c->ssl, n);
+			if (err == SSL_ERROR_WANT_READ || err == SSL_ERROR_WANT_WRITE)
+				return;
+			fail(c, "the server closed");
+			return;
+		}
+		if (c->phase == REQUEST) {
+			/* The head may come in pieces: its status line is checked byte by
+			 * byte, its end found by the last four bytes read. */
+			static const char status[] = "HTTP/1.1 200 ";
+
+			while (off < (size_t)n && c->phase == REQUEST) {
+				if (c->head_len < sizeof(status) - 1 && buf[off] != (uint8_t)status[c->head_len]) {
+					fail(c, "the server did not answer 200");
+					return;
+				}
+				c->head_len++;
+				c->head_tail = c->head_tail << 8 | buf[off++];
+				if (c->head_tail == 0x0d0a0d0a)
+					c->phase = SOLICITING;
+				else if (c->head_len > 1024) {
+					fail(c, "a response head over 1 KiB");
+					return;
+				}
+			}
+			if (c->phase == SOLICITING && !send_rs(c))
+				return;
+		}
+		if (off < (size_t)n)
+			on_stream(c, buf + off, (size_t)n - off);
+	}
+}
+
+static void on_event(struct client *c, uint32_t events)
+{
+	if (c->phase == CONNECTING) {
+		int err = 0;
+		socklen_t len = sizeof(err);
+
+		getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &len);
+		if (err || (events & (EPOLLERR | EPOLLHUP))) {
+			fail(c, strerror(err ? err : ECONNRESET));
+			return;
+		}
+		c->ssl = SSL_new(ctx);
+		SSL_set_app_data(c->ssl, c);
+		SSL_set_fd(c->ssl, c->fd);
+		SSL_set_tlsext_host_name(c->ssl, opt.host);
+		if (c->ticket)
+			SSL_set_session(c->ssl, c->ticket);
+		SSL_set_connect_state(c->ssl);
+		c->phase = HANDSHAKE;
+	}
+	if (c->phase == HANDSHAKE) {
+		handshake(c);
+		return;
+	}
+	if (c->phase >= REQUEST && c->phase <= UP)
+		readable(c);
+}
+
+static void poll_events(int timeout_ms)
+{
+	struct epoll_event events[512];
+	int n = epoll_wait(ep, events, 512, timeout_ms);
+
+	for (int i = 0; i < n; i++)
+		on_event(&clients[events[i].data.u32], events[i].events);
+}
+
+static void keepalive_poll(double now)
+{
+	/* A bounded number each call: the loop goes back to its sockets. */
+	for (int k = 0; k < 4096 && keepalive.count && keepalive.due[keepalive.head] <= now; k++) {
+		struct client *c = &clients[keepalive.index[keepalive.head]];
+
+		keepalive.head = (keepalive.head + 1) % (uint32_t)opt.sessions;
+		keepalive.count--;
+		if (c->phase != UP)
+			continue;
+		if (c->pinged)
+			hold.lost++; /* the last one had no answer in a whole interval */
+		if (send_ping(c))
+			keepalive_push(c->index, now + opt.keepalive);
+	}
+}
+
+/* ---- the waves ---- */
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static void print_wave(const char *event)
+{
+	double hs_span = wave.last_handshake - wave.first_handshake;
+
+	printf("{\"event\": \"%s\", \"sessions\": %d, \"up\": %d, \"failed\": %d, \"seconds_to_up\": %.3f, "
+	       "\"handshakes\": %d, \"resumed\": %d, \"handshakes_per_s\": %.1f, \"dad_conflicts\": %d, \"rs_retransmitted\": %d, \"tickets\": %lu, \"failed_in\": {",
+	       event, opt.sessions, wave.up, wave.failed, wave.last_up ? wave.last_up - wave.start : 0.0,
+	       wave.handshakes, wave.resumed, hs_span > 0 ? (wave.handshakes - 1) / hs_span : 0.0,
+	       wave.dad_conflicts, wave.rs_retransmitted, tickets_received);
+	for (int p = CONNECTING, first = 1; p < UP; p++)
+		if (wave.failed_in[p]) {
+			printf("%s\"%s\": %d", first ? "" : ", ", phase_name[p], wave.failed_in[p]);
+			first = 0;
+		}
+	printf("}, \"first_failure\": \"%s\"}\n", wave.failure);
+	fflush(stdout);
+}
+
+/* Bring every client up (or back), at most in_flight at a time. */
+static void run_wave(const char *event)
+{
+	int next = 0, oldest = 0;
+	double last_rs_check = 0;
+
+	memset(&wave, 0, sizeof(wave));
+	wave.start = now_s();
+	while (wave.up + wave.failed < opt.sessions) {
+		double now = now_s();
+
+		while (next < opt.sessions && wave.started - wave.up - wave.failed < opt.in_flight)
+			start(&clients[next++]);
+		/* Clients start in index order: the oldest still on its way is the first to time out. */
+		while (oldest < next && (clients[oldest].phase == UP || clients[oldest].phase == FAILED))
+			oldest++;
+		/* RFC 4861 6.3.7: a host that hears no RA solicits again after
+		 * RTR_SOLICITATION_INTERVAL (4 s), MAX_RTR_SOLICITATIONS (3) in all. */
+		if (now - last_rs_check >= 0.5) {
+			last_rs_check = now;
+			for (int i = oldest; i < next; i++)
+				if (clients[i].phase == SOLICITING && clients[i].solicitations < 3 &&
+				    now - clients[i].solicited >= 4)
+					send_rs(&clients[i]);
+		}
+		while (oldest < next && now - clients[oldest].started > opt.timeout) {
+			if (clients[oldest].phase != UP && clients[oldest].phase != FAILED)
+				fail(&clients[oldest], "timed out");
+			oldest++;
+		}
+		if (now - wave.start > opt.up_timeout) {
+			for (int i = next; i < opt.sessions; i++)
+				clients[i].phase = FAILED, wave.failed++, wave.failed_in[IDLE]++;
+			for (int i = oldest; i < next; i++)
+				fail(&clients[i], "the wave's time ran out");
+			break;
+		}
+		poll_events(10);
+		keepalive_poll(now_s());
+	}
+	print_wave(event);
+}
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop_hold = 1;
+}
+
+static int outstanding_pings(void)
+{
+	int n = 0;
+
+	for (int i = 0; i < opt.sessions; i++)
+		n += clients[i].phase == UP && clients[i].pinged;
+	return n;
+}
+
+static void run_hold(void)
+{
+	double start = now_s(), end = start + opt.hold;
+	int still_up = 0;
+
+	memset(&hold, 0, sizeof(hold));
+	while (!stop_hold && now_s() < end) {
+		poll_events(10);
+		keepalive_poll(now_s());
+	}
+	/* The replies still on their way get 3 s (no new requests): what
+	 * has none then is lost. */
+	for (double grace_end = now_s() + 3; now_s() < grace_end && outstanding_pings(); )
+		poll_events(10);
+	for (int i = 0; i < opt.sessions; i++) {
+		still_up += clients[i].phase == UP;
+		hold.lost += clients[i].phase == UP && clients[i].pinged;
+	}
+	qsort(hold.rtt_ms, hold.rtt_count, sizeof(double), cmp_double);
+	printf("{\"event\": \"hold\", \"seconds\": %.3f, \"still_up\": %d, \"pings\": %lu, \"replies\": %lu, "
+	       "\"lost\": %lu, \"closed_by_server\": %lu, \"router_advertisements\": %lu, \"unexpected_packets\": %lu, "
+	       "\"rtt_ms_p50\": %.3f, \"rtt_ms_p99\": %.3f, \"rtt_ms_max\": %.3f}\n",
+	       now_s() - start, still_up, hold.pings, hold.replies, hold.lost, hold.closed_by_server, hold.ras,
+	       hold.unexpected_packets, hold.rtt_count ? hold.rtt_ms[hold.rtt_count / 2] : 0.0,
+	       hold.rtt_count ? hold.rtt_ms[hold.rtt_count * 99 / 100] : 0.0,
+	       hold.rtt_count ? hold.rtt_ms[hold.rtt_count - 1] : 0.0);
+	fflush(stdout);
+	free(hold.rtt_ms);
+	hold.rtt_ms = NULL;
+	hold.rtt_count = hold.rtt_cap = 0;
+}
+
+/* ---- set-up ---- */
+
+static int parse_address(const char *s, uint16_t port, struct sockaddr_storage *out, int *family)
+{
+	struct sockaddr_in *v4 = (struct sockaddr_in *)out;
+	struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)out;
+
+	memset(out, 0, sizeof(*out));
+	if (inet_pton(AF_INET, s, &v4->sin_addr) == 1) {
+		v4->sin_family = AF_INET;
+		v4->sin_port = htons(port);
+		*family = AF_INET;
+		return 0;
+	}
+	if (inet_pton(AF_INET6, s, &v6->sin6_addr) == 1) {
+		v6->sin6_family = AF_INET6;
+		v6->sin6_port = htons(port);
+		*family = AF_INET6;
+		return 0;
+	}
+	return -1;
+}
+
+static SSL_CTX *client_ctx(void)
+{
+	SSL_CTX *c = SSL_CTX_new(TLS_client_method());
+
+	SSL_CTX_set_verify(c, SSL_VERIFY_NONE, NULL);
+	/* Keep each connection's ticket (a client's own cache is its own). */
+	SSL_CTX_set_session_cache_mode(c, SSL_SESS_CACHE_CLIENT | SSL_SESS_CACHE_NO_INTERNAL_STORE);
+	SSL_CTX_sess_set_new_cb(c, new_session_cb);
+	SSL_CTX_set_mode(c, SSL_MODE_RELEASE_BUFFERS); /* 100,000 idle clients hold no record buffers */
+	if (opt.tls12_null) {
+		SSL_CTX_set_max_proto_version(c, TLS1_2_VERSION);
+		SSL_CTX_set_security_level(c, 0);
+		if (SSL_CTX_set_cipher_list(c, "NULL-SHA256") != 1)
+			return NULL;
+	} else {
+		SSL_CTX_set_min_proto_version(c, TLS1_3_VERSION);
+		SSL_CTX_set_ciphersuites(c, "TLS_AES_128_GCM_SHA256");
+		SSL_CTX_set1_groups_list(c, "X25519");
+	}
+	return c;
+}
+
+static void usage(void)
+{
+	fprintf(stderr, "usage: iphttps_load [--port P] [--host NAME] [--sessions N] [--sources ADDR/COUNT] "
+			"[--in-flight K] [--tls tls13|tls12-null] [--keepalive S] [--hold S] [--again] "
+			"[--timeout S] [--up-timeout S] SERVER\n");
+	exit(2);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longs[] = {
+		{"port", 1, 0, 'p'},     {"host", 1, 0, 'H'},    {"sessions", 1, 0, 'n'},  {"sources", 1, 0, 's'},
+		{"in-flight", 1, 0, 'k'}, {"tls", 1, 0, 't'},     {"keepalive", 1, 0, 'K'}, {"hold", 1, 0, 'h'},
+		{"again", 0, 0, 'a'},     {"timeout", 1, 0, 'T'}, {"up-timeout", 1, 0, 'U'}, {0, 0, 0, 0},
+	};
+	const char *sources = NULL;
+	int port = 443, o, source_family = 0;
+	struct rlimit nofile;
+
+	while ((o = getopt_long(argc, argv, "", longs, NULL)) != -1) {
+		switch (o) {
+		case 'p': port = atoi(optarg); break;
+		case 'H': opt.host = optarg; break;
+		case 'n': opt.sessions = atoi(optarg); break;
+		case 's': sources = optarg; break;
+		case 'k': opt.in_flight = atoi(optarg); break;
+		case 't':
+			if (strcmp(optarg, "tls12-null") == 0)
+				opt.tls12_null = true;
+			else if (strcmp(optarg, "tls13") != 0)
+				usage();
+			break;
+		case 'K': opt.keepalive = atof(optarg); break;
+		case 'h': opt.hold = atof(optarg); break;
+		case 'a': opt.again = true; break;
+		case 'T': opt.timeout = atof(optarg); break;
+		case 'U': opt.up_timeout = atof(optarg); break;
+		default: usage();
+		}
+	}
+	if (optind != argc - 1 || opt.sessions < 1 || opt.in_flight < 1 || opt.keepalive <= 0 || port < 1 ||
+	    port > 65535)
+		usage();
+	if (parse_address(argv[optind], (uint16_t)port, &opt.server, &opt.family) != 0) {
+		fprintf(stderr, "iphttps_load: %s is no IPv4 or IPv6 address\n", argv[optind]);
+		return 2;
+	}
+	opt.server_len = opt.family == AF_INET ? sizeof(struct sockaddr_in) : sizeof(struct sockaddr_in6);
+	if (sources) {
+		char first[64];
+		const char *slash = strchr(sources, '/');
+
+		if (!slash || (size_t)(slash - sources) >= sizeof(first) || (opt.source_count = atoi(slash + 1)) < 1) {
+			fprintf(stderr, "iphttps_load: --sources wants ADDRESS/COUNT, not %s\n", sources);
+			return 2;
+		}
+		memcpy(first, sources, (size_t)(slash - sources));
+		first[slash - sources] = '\0';
+		if (parse_address(first, 0, &opt.source, &source_family) != 0 || source_family != opt.family) {
+			fprintf(stderr, "iphttps_load: the sources %s are not of the server's family\n", first);
+			return 2;
+		}
+	}
+	/* A descriptor per client, and a few. */
+	getrlimit(RLIMIT_NOFILE, &nofile);
+	if (nofile.rlim_cur < (rlim_t)opt.sessions + 64) {
+		nofile.rlim_cur = (rlim_t)opt.sessions + 64;
+		if (nofile.rlim_max < nofile.rlim_cur)
+			nofile.rlim_max = nofile.rlim_cur;
+		if (setrlimit(RLIMIT_NOFILE, &nofile) != 0) {
+			fprintf(stderr, "iphttps_load: %d clients need %d open files: %s\n", opt.sessions,
+				opt.sessions + 64, strerror(errno));
+			return 2;
+		}
+	}
+	if (!(ctx = client_ctx())) {
+		fprintf(stderr, "iphttps_load: OpenSSL refused the client settings\n");
+		return 2;
+	}
+	signal(SIGPIPE, SIG_IGN);
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	signal(SIGUSR1, on_signal);
+	RAND_bytes((unsigned char *)&run_salt, sizeof(run_salt));
+	ep = epoll_create1(0);
+	clients = calloc((size_t)opt.sessions, sizeof(*clients));
+	keepalive.index = calloc((size_t)opt.sessions, sizeof(uint32_t));
+	keepalive.due = calloc((size_t)opt.sessions, sizeof(double));
+	if (!clients || !keepalive.index || !keepalive.due || ep < 0)
+		return 2;
+	for (int i = 0; i < opt.sessions; i++) {
+		clients[i].index = (uint32_t)i;
+		clients[i].fd = -1;
+		new_iid(&clients[i], 0);
+	}
+
+	run_wave("up");
+	int all_up = wave.up == opt.sessions;
+
+	run_hold();
+	if (opt.again) {
+		/* Every client goes (a cut link: the connections simply close), and comes back with its ticket. */
+		keepalive.head = keepalive.count = 0;
+		for (int i = 0; i < opt.sessions; i++) {
+			close_client(&clients[i]);
+			clients[i].phase = IDLE;
+		}
+		stop_hold = 0;
+		run_wave("again");
+		all_up = all_up && wave.up == opt.sessions;
+		run_hold();
+	}
+	for (int i = 0; i < opt.sessions; i++) {
+		close_client(&clients[i]);
+		if (clients[i].ticket)
+			SSL_SESSION_free(clients[i].ticket);
+	}
+	SSL_CTX_free(ctx);
+	return all_up ? 0 : 1;
+}
