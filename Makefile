@@ -268,7 +268,7 @@ bench-tunnel: all
 
 # Many IP-HTTPS clients in one process (make bench-scale, tests/netns/test_load_generator.sh).
 $(BUILD)/iphttps_load: bench/iphttps_load.c | $(BUILD)
-	$(CC) -O2 -Wall -Wextra $(WERROR) -o $@ $< $(SSL_LIBS)
+	$(CC) -O2 -Wall -Wextra $(WERROR) -o $@ $< $(SSL_LIBS) -lm
 
 # The PMDs' knobs on the ceiling and the tunnel alike (~12 minutes; not part of `make bench`).
 bench-pmd-options: all

@@ -23,6 +23,10 @@
  *                         resuming its own session ticket (a storm)
  *     --timeout S         a client not at LinkUp S after its connect fails (30)
  *     --up-timeout S      stop bringing clients up after S (900)
+ *     --processes P       share the clients among P processes (default: as
+ *                         few as the open-file limit allows, since a process
+ *                         needs a descriptor per client); their figures are
+ *                         merged, and SIGUSR1 to this one reaches them all
  *
  * A client comes up as a Windows client does: TCP, TLS, the POST and its 200,
  * a Router Solicitation from its link-local address, the Router Advertisement's
@@ -43,7 +47,9 @@
 #include <errno.h>
 #include <getopt.h>
 #include <netinet/in.h>
+#include <math.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -53,6 +59,7 @@
 #include <sys/epoll.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -75,7 +82,8 @@ struct client {
 	bool pinged;       /* an echo request outstanding */
 	uint8_t solicitations; /* Router Solicitations sent on this connection */
 	uint16_t ping_seq;
-	uint32_t index;
+	uint32_t index;        /* in this process's table */
+	uint32_t id;           /* across the processes: the IID, the source, the words */
 	double started, ping_sent, solicited;
 	SSL *ssl;
 	SSL_SESSION *ticket;   /* the last the server sent: the next connection resumes it */
@@ -102,23 +110,31 @@ static struct client *clients;
 static SSL_CTX *ctx;
 static int ep;
 static volatile sig_atomic_t stop_hold;
-static unsigned long tickets_received;
 static uint16_t run_salt; /* in the interface identifiers, so two runs never claim each other's addresses */
 
-/* One wave's figures: bringing every client up (or again). */
-static struct {
-	double start, first_handshake, last_handshake, last_up;
-	int started, up, failed, handshakes, resumed, dad_conflicts, rs_retransmitted;
-	int failed_in[FAILED];
-	char failure[160]; /* the first failure's words */
-} wave;
+/* The round trips of a hold, in buckets 1% wide from 1 us (a process's
+ * figures merge by adding them): RTT_BUCKETS reach past 100 s. */
+enum { RTT_BUCKETS = 1900 };
 
-/* The hold's figures. */
-static struct {
-	double *rtt_ms;
-	size_t rtt_count, rtt_cap;
+/* What a process reports of a wave (bringing every client up, or back) and
+ * of the hold after it, to the parent that merges them (one, or many: a
+ * process holds at most as many clients as it may open descriptors). */
+struct report {
+	char event[8]; /* "up", "again" or "hold" */
+	/* the wave */
+	double start, first_handshake, last_handshake, last_up; /* CLOCK_MONOTONIC: the same in every process */
+	int sessions, started, up, failed, handshakes, resumed, dad_conflicts, rs_retransmitted;
+	int failed_in[FAILED];
+	unsigned long tickets;
+	char failure[160]; /* the first failure's words */
+	/* the hold */
+	double hold_seconds, rtt_ms_max;
+	int still_up;
 	unsigned long pings, replies, lost, closed_by_server, unexpected_packets, ras;
-} hold;
+	uint32_t rtt[RTT_BUCKETS];
+};
+
+static struct report wave, hold; /* this process's: the current wave, the current hold */
 
 static double now_s(void)
 {
@@ -185,8 +201,8 @@ static void new_iid(struct client *c, uint16_t attempt)
 	/* A unique local interface identifier (u bit clear): salt, attempt, index. */
 	c->iid[0] = 0x00, c->iid[1] = 0x1a;
 	c->iid[2] = (uint8_t)(run_salt >> 8), c->iid[3] = (uint8_t)run_salt;
-	c->iid[4] = (uint8_t)(attempt ^ (c->index >> 24)), c->iid[5] = (uint8_t)(c->index >> 16);
-	c->iid[6] = (uint8_t)(c->index >> 8), c->iid[7] = (uint8_t)c->index;
+	c->iid[4] = (uint8_t)(attempt ^ (c->id >> 24)), c->iid[5] = (uint8_t)(c->id >> 16);
+	c->iid[6] = (uint8_t)(c->id >> 8), c->iid[7] = (uint8_t)c->id;
 }
 
 /* ---- a client's life ---- */
@@ -235,7 +251,7 @@ static bool send_dad_and_ping(struct client *c)
 	n += icmp6(e, target, router, 64, 128, 16);
 	e[44] = ECHO_IDENT >> 8, e[45] = ECHO_IDENT & 0xff;
 	e[46] = (uint8_t)(++c->ping_seq >> 8), e[47] = (uint8_t)c->ping_seq;
-	memcpy(e + 48, &c->index, 4);
+	memcpy(e + 48, &c->id, 4);
 	seal(e);
 	c->pinged = true;
 	c->ping_sent = now_s();
@@ -250,7 +266,7 @@ static bool send_ping(struct client *c)
 	icmp6(p, src, router, 64, 128, 16);
 	p[44] = ECHO_IDENT >> 8, p[45] = ECHO_IDENT & 0xff;
 	p[46] = (uint8_t)(++c->ping_seq >> 8), p[47] = (uint8_t)c->ping_seq;
-	memcpy(p + 48, &c->index, 4);
+	memcpy(p + 48, &c->id, 4);
 	seal(p);
 	c->pinged = true;
 	c->ping_sent = now_s();
@@ -275,15 +291,24 @@ static void keepalive_push(uint32_t i, double due)
 	keepalive.count++;
 }
 
+static int rtt_bucket(double ms)
+{
+	double us = ms * 1000;
+	int b = us <= 1 ? 0 : (int)(log(us) / log(1.01));
+
+	return b < RTT_BUCKETS ? b : RTT_BUCKETS - 1;
+}
+
+static double rtt_of_bucket(int b)
+{
+	return pow(1.01, b + 0.5) / 1000;
+}
+
 static void rtt_sample(double ms)
 {
-	if (hold.rtt_count == hold.rtt_cap) {
-		hold.rtt_cap = hold.rtt_cap ? hold.rtt_cap * 2 : 65536;
-		hold.rtt_ms = realloc(hold.rtt_ms, hold.rtt_cap * sizeof(double));
-		if (!hold.rtt_ms)
-			abort();
-	}
-	hold.rtt_ms[hold.rtt_count++] = ms;
+	hold.rtt[rtt_bucket(ms)]++;
+	if (ms > hold.rtt_ms_max)
+		hold.rtt_ms_max = ms;
 }
 
 static void came_up(struct client *c)
@@ -413,7 +438,7 @@ static void fail(struct client *c, const char *why)
 		wave.failed++;
 		wave.failed_in[c->phase]++;
 		if (!wave.failure[0])
-			snprintf(wave.failure, sizeof(wave.failure), "client %u in %s: %s", c->index,
+			snprintf(wave.failure, sizeof(wave.failure), "client %u in %s: %s", c->id,
 				 phase_name[c->phase], why);
 	}
 	c->phase = FAILED;
@@ -425,7 +450,7 @@ static int new_session_cb(SSL *ssl, SSL_SESSION *sess)
 {
 	struct client *c = SSL_get_app_data(ssl);
 
-	tickets_received++;
+	wave.tickets++;
 	if (c->ticket)
 		SSL_SESSION_free(c->ticket);
 	c->ticket = sess;
@@ -449,7 +474,7 @@ static void start(struct client *c)
 	if (opt.source_count) {
 		/* The kernel picks the port at connect (IP_BIND_ADDRESS_NO_PORT), per
 		 * source and destination: far more than 64k connections in all. */
-		uint32_t k = c->index % (uint32_t)opt.source_count;
+		uint32_t k = c->id % (uint32_t)opt.source_count;
 
 		setsockopt(c->fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one, sizeof(one));
 		if (opt.family == AF_INET) {
@@ -606,41 +631,56 @@ static void keepalive_poll(double now)
 	}
 }
 
-/* ---- the waves ---- */
-
-static int cmp_double(const void *a, const void *b)
+static SSL_CTX *client_ctx(void)
 {
-	double x = *(const double *)a, y = *(const double *)b;
+	SSL_CTX *c = SSL_CTX_new(TLS_client_method());
 
-	return x < y ? -1 : x > y;
+	SSL_CTX_set_verify(c, SSL_VERIFY_NONE, NULL);
+	/* Keep each connection's ticket (a client's own cache is its own). */
+	SSL_CTX_set_session_cache_mode(c, SSL_SESS_CACHE_CLIENT | SSL_SESS_CACHE_NO_INTERNAL_STORE);
+	SSL_CTX_sess_set_new_cb(c, new_session_cb);
+	SSL_CTX_set_mode(c, SSL_MODE_RELEASE_BUFFERS); /* 100,000 idle clients hold no record buffers */
+	if (opt.tls12_null) {
+		SSL_CTX_set_max_proto_version(c, TLS1_2_VERSION);
+		SSL_CTX_set_security_level(c, 0);
+		if (SSL_CTX_set_cipher_list(c, "NULL-SHA256") != 1)
+			return NULL;
+	} else {
+		SSL_CTX_set_min_proto_version(c, TLS1_3_VERSION);
+		SSL_CTX_set_ciphersuites(c, "TLS_AES_128_GCM_SHA256");
+		SSL_CTX_set1_groups_list(c, "X25519");
+	}
+	return c;
 }
 
-static void print_wave(const char *event)
-{
-	double hs_span = wave.last_handshake - wave.first_handshake;
+/* ---- the waves (in each process) ---- */
 
-	printf("{\"event\": \"%s\", \"sessions\": %d, \"up\": %d, \"failed\": %d, \"seconds_to_up\": %.3f, "
-	       "\"handshakes\": %d, \"resumed\": %d, \"handshakes_per_s\": %.1f, \"dad_conflicts\": %d, \"rs_retransmitted\": %d, \"tickets\": %lu, \"failed_in\": {",
-	       event, opt.sessions, wave.up, wave.failed, wave.last_up ? wave.last_up - wave.start : 0.0,
-	       wave.handshakes, wave.resumed, hs_span > 0 ? (wave.handshakes - 1) / hs_span : 0.0,
-	       wave.dad_conflicts, wave.rs_retransmitted, tickets_received);
-	for (int p = CONNECTING, first = 1; p < UP; p++)
-		if (wave.failed_in[p]) {
-			printf("%s\"%s\": %d", first ? "" : ", ", phase_name[p], wave.failed_in[p]);
-			first = 0;
-		}
-	printf("}, \"first_failure\": \"%s\"}\n", wave.failure);
-	fflush(stdout);
+static void send_report(int fd, struct report *r, const char *event)
+{
+	const char *p = (const char *)r;
+	size_t left = sizeof(*r);
+
+	snprintf(r->event, sizeof(r->event), "%s", event);
+	while (left > 0) {
+		ssize_t n = write(fd, p, left);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			exit(3); /* the parent is gone */
+		p += n, left -= (size_t)n;
+	}
 }
 
 /* Bring every client up (or back), at most in_flight at a time. */
-static void run_wave(const char *event)
+static void run_wave(int out, const char *event)
 {
 	int next = 0, oldest = 0;
 	double last_rs_check = 0;
 
 	memset(&wave, 0, sizeof(wave));
 	wave.start = now_s();
+	wave.sessions = opt.sessions;
 	while (wave.up + wave.failed < opt.sessions) {
 		double now = now_s();
 
@@ -673,7 +713,7 @@ static void run_wave(const char *event)
 		poll_events(10);
 		keepalive_poll(now_s());
 	}
-	print_wave(event);
+	send_report(out, &wave, event);
 }
 
 static void on_signal(int sig)
@@ -691,36 +731,245 @@ static int outstanding_pings(void)
 	return n;
 }
 
-static void run_hold(void)
+static void run_hold(int out)
 {
 	double start = now_s(), end = start + opt.hold;
-	int still_up = 0;
 
 	memset(&hold, 0, sizeof(hold));
+	hold.pings = (unsigned long)outstanding_pings(); /* sent during the wave: their answers count here */
 	while (!stop_hold && now_s() < end) {
 		poll_events(10);
 		keepalive_poll(now_s());
 	}
 	/* The replies still on their way get 3 s (no new requests): what
 	 * has none then is lost. */
-	for (double grace_end = now_s() + 3; now_s() < grace_end && outstanding_pings(); )
+	for (double grace_end = now_s() + 3; now_s() < grace_end && outstanding_pings();)
 		poll_events(10);
 	for (int i = 0; i < opt.sessions; i++) {
-		still_up += clients[i].phase == UP;
+		hold.still_up += clients[i].phase == UP;
 		hold.lost += clients[i].phase == UP && clients[i].pinged;
 	}
-	qsort(hold.rtt_ms, hold.rtt_count, sizeof(double), cmp_double);
-	printf("{\"event\": \"hold\", \"seconds\": %.3f, \"still_up\": %d, \"pings\": %lu, \"replies\": %lu, "
-	       "\"lost\": %lu, \"closed_by_server\": %lu, \"router_advertisements\": %lu, \"unexpected_packets\": %lu, "
-	       "\"rtt_ms_p50\": %.3f, \"rtt_ms_p99\": %.3f, \"rtt_ms_max\": %.3f}\n",
-	       now_s() - start, still_up, hold.pings, hold.replies, hold.lost, hold.closed_by_server, hold.ras,
-	       hold.unexpected_packets, hold.rtt_count ? hold.rtt_ms[hold.rtt_count / 2] : 0.0,
-	       hold.rtt_count ? hold.rtt_ms[hold.rtt_count * 99 / 100] : 0.0,
-	       hold.rtt_count ? hold.rtt_ms[hold.rtt_count - 1] : 0.0);
+	hold.hold_seconds = now_s() - start;
+	send_report(out, &hold, "hold");
+}
+
+/* One process's share: clients first, first + stride, ... (count of them). */
+static int run_share(int out, uint32_t first, uint32_t stride, int count)
+{
+	struct rlimit nofile;
+	int all_up;
+
+	/* A descriptor per client, and a few: as many as this process may have. */
+	getrlimit(RLIMIT_NOFILE, &nofile);
+	nofile.rlim_cur = nofile.rlim_max;
+	setrlimit(RLIMIT_NOFILE, &nofile);
+	if (nofile.rlim_cur < (rlim_t)count + 64) {
+		fprintf(stderr, "iphttps_load: %d clients in one process need %d open files, not %lu\n", count,
+			count + 64, (unsigned long)nofile.rlim_cur);
+		return 2;
+	}
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	signal(SIGUSR1, on_signal);
+	opt.sessions = count;
+	ep = epoll_create1(0);
+	clients = calloc((size_t)count, sizeof(*clients));
+	keepalive.index = calloc((size_t)count, sizeof(uint32_t));
+	keepalive.due = calloc((size_t)count, sizeof(double));
+	if (!clients || !keepalive.index || !keepalive.due || ep < 0 || !(ctx = client_ctx()))
+		return 2;
+	for (int i = 0; i < count; i++) {
+		clients[i].index = (uint32_t)i;
+		clients[i].id = first + (uint32_t)i * stride;
+		clients[i].fd = -1;
+		new_iid(&clients[i], 0);
+	}
+	run_wave(out, "up");
+	all_up = wave.up == count;
+	run_hold(out);
+	if (opt.again) {
+		/* Every client goes (a cut link: the connections simply close), and comes back with its ticket. */
+		keepalive.head = keepalive.count = 0;
+		for (int i = 0; i < count; i++) {
+			close_client(&clients[i]);
+			clients[i].phase = IDLE;
+		}
+		stop_hold = 0;
+		run_wave(out, "again");
+		all_up = all_up && wave.up == count;
+		run_hold(out);
+	}
+	for (int i = 0; i < count; i++) {
+		close_client(&clients[i]);
+		if (clients[i].ticket)
+			SSL_SESSION_free(clients[i].ticket);
+	}
+	SSL_CTX_free(ctx);
+	return all_up ? 0 : 1;
+}
+
+/* ---- the parent: the processes' reports merged, one JSON line each ---- */
+
+static void merge(struct report *m, const struct report *r, bool first)
+{
+	if (first) {
+		*m = *r;
+		return;
+	}
+	m->start = r->start < m->start ? r->start : m->start;
+	if (r->first_handshake && (!m->first_handshake || r->first_handshake < m->first_handshake))
+		m->first_handshake = r->first_handshake;
+	m->last_handshake = r->last_handshake > m->last_handshake ? r->last_handshake : m->last_handshake;
+	m->last_up = r->last_up > m->last_up ? r->last_up : m->last_up;
+	m->sessions += r->sessions, m->started += r->started, m->up += r->up, m->failed += r->failed;
+	m->handshakes += r->handshakes, m->resumed += r->resumed, m->dad_conflicts += r->dad_conflicts;
+	m->rs_retransmitted += r->rs_retransmitted, m->tickets += r->tickets;
+	for (int p = 0; p < FAILED; p++)
+		m->failed_in[p] += r->failed_in[p];
+	if (!m->failure[0])
+		memcpy(m->failure, r->failure, sizeof(m->failure));
+	m->hold_seconds = r->hold_seconds > m->hold_seconds ? r->hold_seconds : m->hold_seconds;
+	m->rtt_ms_max = r->rtt_ms_max > m->rtt_ms_max ? r->rtt_ms_max : m->rtt_ms_max;
+	m->still_up += r->still_up, m->pings += r->pings, m->replies += r->replies, m->lost += r->lost;
+	m->closed_by_server += r->closed_by_server, m->unexpected_packets += r->unexpected_packets, m->ras += r->ras;
+	for (int b = 0; b < RTT_BUCKETS; b++)
+		m->rtt[b] += r->rtt[b];
+}
+
+static double rtt_percentile(const struct report *r, double q)
+{
+	unsigned long total = 0, seen = 0;
+
+	for (int b = 0; b < RTT_BUCKETS; b++)
+		total += r->rtt[b];
+	if (!total)
+		return 0;
+	for (int b = 0; b < RTT_BUCKETS; b++) {
+		seen += r->rtt[b];
+		if ((double)seen >= q * (double)total)
+			return rtt_of_bucket(b);
+	}
+	return rtt_of_bucket(RTT_BUCKETS - 1);
+}
+
+static void print_report(const struct report *r, int processes)
+{
+	if (strcmp(r->event, "hold") == 0) {
+		printf("{\"event\": \"hold\", \"seconds\": %.3f, \"still_up\": %d, \"pings\": %lu, \"replies\": %lu, "
+		       "\"lost\": %lu, \"closed_by_server\": %lu, \"router_advertisements\": %lu, "
+		       "\"unexpected_packets\": %lu, \"rtt_ms_p50\": %.3f, \"rtt_ms_p99\": %.3f, \"rtt_ms_max\": %.3f}\n",
+		       r->hold_seconds, r->still_up, r->pings, r->replies, r->lost, r->closed_by_server, r->ras,
+		       r->unexpected_packets, rtt_percentile(r, 0.5), rtt_percentile(r, 0.99), r->rtt_ms_max);
+	} else {
+		double span = r->last_handshake - r->first_handshake;
+
+		printf("{\"event\": \"%s\", \"sessions\": %d, \"processes\": %d, \"up\": %d, \"failed\": %d, "
+		       "\"seconds_to_up\": %.3f, \"handshakes\": %d, \"resumed\": %d, \"handshakes_per_s\": %.1f, "
+		       "\"dad_conflicts\": %d, \"rs_retransmitted\": %d, \"tickets\": %lu, \"failed_in\": {",
+		       r->event, r->sessions, processes, r->up, r->failed, r->last_up ? r->last_up - r->start : 0.0,
+		       r->handshakes, r->resumed, span > 0 ? (r->handshakes - 1) / span : 0.0, r->dad_conflicts,
+		       r->rs_retransmitted, r->tickets);
+		for (int p = IDLE, first = 1; p < UP; p++)
+			if (r->failed_in[p]) {
+				printf("%s\"%s\": %d", first ? "" : ", ", phase_name[p], r->failed_in[p]);
+				first = 0;
+			}
+		printf("}, \"first_failure\": \"%s\"}\n", r->failure);
+	}
 	fflush(stdout);
-	free(hold.rtt_ms);
-	hold.rtt_ms = NULL;
-	hold.rtt_count = hold.rtt_cap = 0;
+}
+
+static volatile sig_atomic_t forward_signal;
+
+static void on_parent_signal(int sig)
+{
+	(void)sig;
+	forward_signal = 1;
+}
+
+/* Fork the processes, merge their reports event by event, forward SIGUSR1. */
+static int run_processes(int processes)
+{
+	pid_t *pid = calloc((size_t)processes, sizeof(pid_t));
+	struct pollfd *fds = calloc((size_t)processes, sizeof(struct pollfd));
+	struct report *got = calloc((size_t)processes, sizeof(struct report)), merged;
+	size_t *have = calloc((size_t)processes, sizeof(size_t));
+	int events = opt.again ? 4 : 2, rc = 0;
+
+	if (!pid || !fds || !got || !have)
+		return 2;
+	for (int k = 0; k < processes; k++) {
+		int pipefd[2];
+		int count = opt.sessions / processes + (k < opt.sessions % processes);
+
+		if (pipe(pipefd) != 0)
+			return 2;
+		fflush(stdout);
+		pid[k] = fork();
+		if (pid[k] < 0)
+			return 2;
+		if (pid[k] == 0) {
+			close(pipefd[0]);
+			_exit(run_share(pipefd[1], (uint32_t)k, (uint32_t)processes, count));
+		}
+		close(pipefd[1]);
+		fds[k].fd = pipefd[0];
+		fds[k].events = POLLIN;
+	}
+	signal(SIGINT, on_parent_signal);
+	signal(SIGTERM, on_parent_signal);
+	signal(SIGUSR1, on_parent_signal);
+	for (int e = 0; e < events; e++) {
+		int complete = 0;
+
+		memset(have, 0, (size_t)processes * sizeof(size_t));
+		while (complete < processes) {
+			if (forward_signal) {
+				forward_signal = 0;
+				for (int k = 0; k < processes; k++)
+					kill(pid[k], SIGUSR1);
+			}
+			if (poll(fds, (nfds_t)processes, 200) < 0 && errno != EINTR)
+				return 2;
+			for (int k = 0; k < processes; k++) {
+				ssize_t n;
+
+				if (!(fds[k].revents & (POLLIN | POLLHUP)) || have[k] == sizeof(struct report))
+					continue;
+				n = read(fds[k].fd, (char *)&got[k] + have[k], sizeof(struct report) - have[k]);
+				if (n <= 0) { /* a process ended early: its exit status says why */
+					fds[k].fd = -1;
+					have[k] = sizeof(struct report);
+					got[k].event[0] = '\0';
+					complete++;
+					rc = 1;
+					continue;
+				}
+				have[k] += (size_t)n;
+				if (have[k] == sizeof(struct report))
+					complete++;
+			}
+		}
+		bool first = true;
+
+		for (int k = 0; k < processes; k++)
+			if (got[k].event[0]) {
+				merge(&merged, &got[k], first);
+				first = false;
+			}
+		if (first)
+			break; /* every process ended */
+		print_report(&merged, processes);
+	}
+	for (int k = 0; k < processes; k++) {
+		int status;
+
+		while (waitpid(pid[k], &status, 0) < 0 && errno == EINTR)
+			;
+		if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+			rc = WIFEXITED(status) && WEXITSTATUS(status) == 1 && rc == 0 ? 1 : (rc ? rc : 2);
+	}
+	return rc;
 }
 
 /* ---- set-up ---- */
@@ -746,33 +995,11 @@ static int parse_address(const char *s, uint16_t port, struct sockaddr_storage *
 	return -1;
 }
 
-static SSL_CTX *client_ctx(void)
-{
-	SSL_CTX *c = SSL_CTX_new(TLS_client_method());
-
-	SSL_CTX_set_verify(c, SSL_VERIFY_NONE, NULL);
-	/* Keep each connection's ticket (a client's own cache is its own). */
-	SSL_CTX_set_session_cache_mode(c, SSL_SESS_CACHE_CLIENT | SSL_SESS_CACHE_NO_INTERNAL_STORE);
-	SSL_CTX_sess_set_new_cb(c, new_session_cb);
-	SSL_CTX_set_mode(c, SSL_MODE_RELEASE_BUFFERS); /* 100,000 idle clients hold no record buffers */
-	if (opt.tls12_null) {
-		SSL_CTX_set_max_proto_version(c, TLS1_2_VERSION);
-		SSL_CTX_set_security_level(c, 0);
-		if (SSL_CTX_set_cipher_list(c, "NULL-SHA256") != 1)
-			return NULL;
-	} else {
-		SSL_CTX_set_min_proto_version(c, TLS1_3_VERSION);
-		SSL_CTX_set_ciphersuites(c, "TLS_AES_128_GCM_SHA256");
-		SSL_CTX_set1_groups_list(c, "X25519");
-	}
-	return c;
-}
-
 static void usage(void)
 {
 	fprintf(stderr, "usage: iphttps_load [--port P] [--host NAME] [--sessions N] [--sources ADDR/COUNT] "
 			"[--in-flight K] [--tls tls13|tls12-null] [--keepalive S] [--hold S] [--again] "
-			"[--timeout S] [--up-timeout S] SERVER\n");
+			"[--timeout S] [--up-timeout S] [--processes P] SERVER\n");
 	exit(2);
 }
 
@@ -781,11 +1008,11 @@ int main(int argc, char **argv)
 	static const struct option longs[] = {
 		{"port", 1, 0, 'p'},     {"host", 1, 0, 'H'},    {"sessions", 1, 0, 'n'},  {"sources", 1, 0, 's'},
 		{"in-flight", 1, 0, 'k'}, {"tls", 1, 0, 't'},     {"keepalive", 1, 0, 'K'}, {"hold", 1, 0, 'h'},
-		{"again", 0, 0, 'a'},     {"timeout", 1, 0, 'T'}, {"up-timeout", 1, 0, 'U'}, {0, 0, 0, 0},
+		{"again", 0, 0, 'a'},     {"timeout", 1, 0, 'T'}, {"up-timeout", 1, 0, 'U'},
+		{"processes", 1, 0, 'P'}, {0, 0, 0, 0},
 	};
 	const char *sources = NULL;
-	int port = 443, o, source_family = 0;
-	struct rlimit nofile;
+	int port = 443, o, source_family = 0, processes = 0;
 
 	while ((o = getopt_long(argc, argv, "", longs, NULL)) != -1) {
 		switch (o) {
@@ -805,6 +1032,7 @@ int main(int argc, char **argv)
 		case 'a': opt.again = true; break;
 		case 'T': opt.timeout = atof(optarg); break;
 		case 'U': opt.up_timeout = atof(optarg); break;
+		case 'P': processes = atoi(optarg); break;
 		default: usage();
 		}
 	}
@@ -831,60 +1059,21 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	/* A descriptor per client, and a few. */
-	getrlimit(RLIMIT_NOFILE, &nofile);
-	if (nofile.rlim_cur < (rlim_t)opt.sessions + 64) {
-		nofile.rlim_cur = (rlim_t)opt.sessions + 64;
-		if (nofile.rlim_max < nofile.rlim_cur)
-			nofile.rlim_max = nofile.rlim_cur;
-		if (setrlimit(RLIMIT_NOFILE, &nofile) != 0) {
-			fprintf(stderr, "iphttps_load: %d clients need %d open files: %s\n", opt.sessions,
-				opt.sessions + 64, strerror(errno));
+	if (processes == 0) {
+		/* As many processes as the descriptors each may open ask for. */
+		struct rlimit nofile;
+		long per;
+
+		getrlimit(RLIMIT_NOFILE, &nofile);
+		per = (long)(nofile.rlim_max == RLIM_INFINITY ? 1000000 : nofile.rlim_max) - 64;
+		if (per < 1)
 			return 2;
-		}
+		processes = (int)((opt.sessions + per - 1) / per);
 	}
-	if (!(ctx = client_ctx())) {
-		fprintf(stderr, "iphttps_load: OpenSSL refused the client settings\n");
-		return 2;
-	}
+	if (processes > opt.sessions)
+		processes = opt.sessions;
+	opt.in_flight = opt.in_flight / processes > 0 ? opt.in_flight / processes : 1;
 	signal(SIGPIPE, SIG_IGN);
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
-	signal(SIGUSR1, on_signal);
 	RAND_bytes((unsigned char *)&run_salt, sizeof(run_salt));
-	ep = epoll_create1(0);
-	clients = calloc((size_t)opt.sessions, sizeof(*clients));
-	keepalive.index = calloc((size_t)opt.sessions, sizeof(uint32_t));
-	keepalive.due = calloc((size_t)opt.sessions, sizeof(double));
-	if (!clients || !keepalive.index || !keepalive.due || ep < 0)
-		return 2;
-	for (int i = 0; i < opt.sessions; i++) {
-		clients[i].index = (uint32_t)i;
-		clients[i].fd = -1;
-		new_iid(&clients[i], 0);
-	}
-
-	run_wave("up");
-	int all_up = wave.up == opt.sessions;
-
-	run_hold();
-	if (opt.again) {
-		/* Every client goes (a cut link: the connections simply close), and comes back with its ticket. */
-		keepalive.head = keepalive.count = 0;
-		for (int i = 0; i < opt.sessions; i++) {
-			close_client(&clients[i]);
-			clients[i].phase = IDLE;
-		}
-		stop_hold = 0;
-		run_wave("again");
-		all_up = all_up && wave.up == opt.sessions;
-		run_hold();
-	}
-	for (int i = 0; i < opt.sessions; i++) {
-		close_client(&clients[i]);
-		if (clients[i].ticket)
-			SSL_SESSION_free(clients[i].ticket);
-	}
-	SSL_CTX_free(ctx);
-	return all_up ? 0 : 1;
+	return run_processes(processes);
 }

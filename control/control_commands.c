@@ -13,6 +13,7 @@
 
 #include "appliance_state.h"
 #include "certificate_dates.h"
+#include "clients_table.h"
 #include "config_json.h"
 #include "config_reload.h"
 #include "event_feed.h"
@@ -143,6 +144,16 @@ static json_t *clients(const struct control_request *req, char *err, size_t err_
 	if (session_admin_list(&filter, req->limit, &views, &count) != 0) {
 		snprintf(err, err_len, "a worker did not answer within %d ms", WORKER_COMMAND_TIMEOUT_MS);
 		return NULL;
+	}
+	if (req->table) {
+		char *text = clients_table_render(views, count);
+		json_t *r = text ? json_pack("{sssI}", "table", text, "count", (json_int_t)count) : NULL;
+
+		free(views);
+		free(text);
+		if (!r)
+			snprintf(err, err_len, "out of memory rendering %u sessions", count);
+		return r;
 	}
 	list = json_array();
 	for (uint32_t i = 0; i < count; i++) {

@@ -19,9 +19,9 @@ static const char *const command_names[CONTROL_COMMAND_COUNT] = {
 };
 
 /* The keys each command takes besides "command" (NULL-terminated). */
-static const char *const command_keys[CONTROL_COMMAND_COUNT][5] = {
+static const char *const command_keys[CONTROL_COMMAND_COUNT][6] = {
 	[CONTROL_SHOW] = { "section", NULL },
-	[CONTROL_CLIENTS] = { "address", "subject", "state", "limit", NULL },
+	[CONTROL_CLIENTS] = { "address", "subject", "state", "limit", "format", NULL },
 	[CONTROL_DISCONNECT] = { "target", "subject", NULL },
 	[CONTROL_LOG_LEVEL] = { "level", NULL },
 	[CONTROL_RELOAD] = { "file", NULL },
@@ -109,6 +109,13 @@ static int parse_arguments(json_t *obj, struct control_request *req, char *err, 
 			return -1;
 		}
 		req->limit = v ? (uint32_t)json_integer_value(v) : 0;
+		v = json_object_get(obj, "format");
+		if (v && (!json_is_string(v) || (strcmp(json_string_value(v), "table") != 0 &&
+						 strcmp(json_string_value(v), "json") != 0))) {
+			snprintf(err, err_len, "\"format\" must be \"json\" or \"table\"");
+			return -1;
+		}
+		req->table = v && strcmp(json_string_value(v), "table") == 0;
 		return 0;
 	case CONTROL_DISCONNECT:
 		if (string_arg(obj, "target", false, req->target, sizeof(req->target), err, err_len) != 0 ||
@@ -235,6 +242,8 @@ char *control_request_format(const struct control_request *req)
 			json_object_set_new(obj, "state", json_string(req->state));
 		if (req->limit)
 			json_object_set_new(obj, "limit", json_integer(req->limit));
+		if (req->table)
+			json_object_set_new(obj, "format", json_string("table"));
 		break;
 	case CONTROL_DISCONNECT:
 		if (req->target[0])

@@ -11,6 +11,9 @@
 
 #include <rte_cycles.h>
 #include <rte_ethdev.h>
+#include <rte_lcore.h>
+#include <rte_malloc.h>
+#include <rte_mempool.h>
 #include <rte_telemetry.h>
 
 #include "log_peer.h"
@@ -209,8 +212,23 @@ static int cmd_runtime(const char *cmd, const char *params, struct rte_tel_data 
 	rte_tel_data_add_dict_u64(d, "heap_in_use_bytes", heap.uordblks + heap.hblkhd);
 	rte_tel_data_add_dict_u64(d, "session_slot_bytes", session_admin_slot_bytes());
 	rte_tel_data_add_dict_u64(d, "tcp_connection_slot_bytes", tcp_admin_conn_slot_bytes());
-	if (worker_count)
-		rte_tel_data_add_dict_u64(d, "mbufs_in_use", rte_mempool_in_use_count(workers[0].pool));
+	/* DPDK's own heap (rte_malloc): the tables sized at start-up live here,
+	 * so growth in it with the sessions would be per-session state. */
+	uint64_t dpdk_heap = 0;
+
+	for (unsigned int i = 0; i < rte_socket_count(); i++) {
+		struct rte_malloc_socket_stats st;
+
+		if (rte_malloc_get_socket_stats(rte_socket_id_by_idx(i), &st) == 0)
+			dpdk_heap += st.heap_allocsz_bytes;
+	}
+	rte_tel_data_add_dict_u64(d, "dpdk_heap_in_use_bytes", dpdk_heap);
+	if (worker_count) {
+		const struct rte_mempool *pool = workers[0].pool;
+
+		rte_tel_data_add_dict_u64(d, "mbufs_in_use", rte_mempool_in_use_count(pool));
+		rte_tel_data_add_dict_u64(d, "mbuf_bytes", pool->header_size + pool->elt_size + pool->trailer_size);
+	}
 	return 0;
 }
 

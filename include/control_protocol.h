@@ -12,6 +12,7 @@
  *               {"command": "clients"}           (each optional, all that are given must hold:)
  *               {"command": "clients", "address": "2001:db8:c1::5", "subject": "CN=pc1", "state": "link_up",
  *                "limit": 100}
+ *               {"command": "clients", "format": "table"}  (the rows as one text: iphttpsctl's table)
  *               {"command": "disconnect", "target": "2001:db8:c1::5" | "12345"}
  *               {"command": "disconnect", "subject": "CN=stolen-laptop.corp.example"}
  *               {"command": "log-level"}         {"command": "log-level", "level": "debug"}
@@ -79,6 +80,7 @@ struct control_request {
 	char subject[256];                     /* clients, disconnect: a certificate subject, exactly */
 	char state[16];                        /* clients: a session state ("link_up") */
 	uint32_t limit;                        /* clients: at most this many (0: all) */
+	bool table;                            /* clients: {"table": TEXT, "count": N} instead of objects */
 	char level[16];                        /* log-level: empty = only say it */
 	bool show_config;                      /* show: the configuration in force instead */
 	char file[CONFIG_PATH_MAX_BYTES];      /* reload: empty = the file the daemon runs from */

@@ -33,7 +33,7 @@ for i in $(seq 16 $((16 + SOURCES - 1))) 40; do topo_in client ip addr add "192.
 
 out=$TOPO_STATE/load.jsonl
 # ip netns exec execs the generator: $! is its pid, for the SIGUSR1 that ends a hold.
-ip netns exec "$(topo_ns client)" "$LOAD" --sessions "$CLIENTS" --sources "192.0.2.16/$SOURCES" --keepalive 1 \
+ip netns exec "$(topo_ns client)" "$LOAD" --sessions "$CLIENTS" --sources "192.0.2.16/$SOURCES" --keepalive 1 --processes 2 \
 	--hold 120 --again 192.0.2.1 > "$out" 2> "$TOPO_STATE/load.err" &
 LOAD_PID=$!
 wait_line "$out" up 1 120

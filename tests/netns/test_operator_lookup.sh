@@ -31,6 +31,11 @@ TWO=$!
 for _ in $(seq 1 100); do [ "$(clients_count --state link_up)" = 3 ] && break; sleep 0.1; done
 topo_ctl clients | sed 's/^/    /'
 check "three sessions reach LinkUp (client1 once, client2 twice)" test "$(clients_count --state link_up)" -eq 3
+# The table is the daemon's rendering (control/clients_table.c), --json the fields: the same sessions.
+table_ids=$(topo_ctl clients | awk 'NR > 1 && $1 ~ /^[0-9]+$/ {print $1}' | sort | xargs)
+json_ids=$(topo_ctl clients --json | python3 -c 'import json,sys; print(" ".join(sorted(str(c["id"]) for c in json.load(sys.stdin)["clients"])))')
+check "the table lists the sessions --json lists ($table_ids)" test -n "$table_ids" -a "$table_ids" = "$json_ids"
+check "and each certificate under its row" test "$(topo_ctl clients | grep -c ' certificate CN=client[12].iphttps.test$')" -eq 3
 check "clients --subject CN=client2.iphttps.test lists the two of client2" \
 	test "$(clients_count --subject CN=client2.iphttps.test)" -eq 2
 check "clients --subject CN=client1.iphttps.test lists the one of client1" \

@@ -54,6 +54,11 @@ static void test_every_command_parses(void)
 	CU_ASSERT_STRING_EQUAL(req.subject, "CN=pc1");
 	CU_ASSERT_STRING_EQUAL(req.state, "link_up");
 	CU_ASSERT_EQUAL(req.limit, 5);
+	CU_ASSERT_FALSE(req.table);
+	CU_ASSERT_EQUAL(parse("{\"command\": \"clients\", \"format\": \"table\"}"), 0);
+	CU_ASSERT_TRUE(req.table);
+	CU_ASSERT_EQUAL(parse("{\"command\": \"clients\", \"format\": \"json\"}"), 0);
+	CU_ASSERT_FALSE(req.table);
 	CU_ASSERT_EQUAL(parse("{\"command\": \"disconnect\", \"subject\": \"CN=stolen, O=Corp\"}"), 0);
 	CU_ASSERT_STRING_EQUAL(req.subject, "CN=stolen, O=Corp");
 	CU_ASSERT_STRING_EQUAL(req.target, "");
@@ -76,6 +81,7 @@ static void test_format_then_parse_round_trips(void)
 		{ .command = CONTROL_MONITOR },
 		{ .command = CONTROL_SHOW, .show_config = true },
 		{ .command = CONTROL_CLIENTS, .address = "2001:db8::1", .subject = "CN=a", .state = "link_up", .limit = 9 },
+		{ .command = CONTROL_CLIENTS, .table = true },
 		{ .command = CONTROL_DISCONNECT, .subject = "CN=stolen-laptop" },
 		{ .command = CONTROL_LOG_LEVEL, .level = "warning" },
 	};
@@ -125,6 +131,7 @@ static void test_bad_requests_are_refused_with_the_reason(void)
 		{ "{\"command\": \"clients\", \"limit\": 0}", "limit" },
 		{ "{\"command\": \"clients\", \"limit\": \"ten\"}", "limit" },
 		{ "{\"command\": \"clients\", \"state\": 3}", "state" },
+		{ "{\"command\": \"clients\", \"format\": \"csv\"}", "\"json\" or \"table\"" },
 		{ "{\"command\": \"disconnect\", \"target\": \"1\", \"subject\": \"CN=a\"}", "one of them" },
 		{ "{\"command\": \"log-level\", \"level\": \"verbose\"}", "verbose" },
 	};
