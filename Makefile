@@ -284,6 +284,10 @@ bench-setup: all
 bench-control: all
 	bench/bench_control.sh
 
+# 10,000, 50,000 and 100,000 sessions on one worker (~20 minutes; not part of `make bench`).
+bench-scale: all $(BUILD)/iphttps_load $(BUILD)/tls_memory_handshake
+	bench/bench_scale.sh
+
 # Every benchmark, then each ratio beside its record in bench/ratios.tsv:
 # one more than a third worse is flagged and fails the target.
 BENCH_ALL := tcp tls tunnel far-client setup control
@@ -356,4 +360,4 @@ lab-down:
 clean:
 	rm -rf $(BUILD) config/pki
 
-.PHONY: FORCE programs install install-appliance install-client uninstall deb deps print-layer-flags all unit unit-asan fuzz fuzz-build test test-unit lab lab-down clean bench bench-tcp bench-tls bench-tunnel bench-pmd-options bench-far-client bench-setup bench-control
+.PHONY: FORCE programs install install-appliance install-client uninstall deb deps print-layer-flags all unit unit-asan fuzz fuzz-build test test-unit lab lab-down clean bench bench-tcp bench-tls bench-tunnel bench-pmd-options bench-far-client bench-setup bench-control bench-scale

@@ -317,8 +317,10 @@ void link_input(struct worker *w, struct session *s, struct rte_mbuf *m)
 	link_forward_from_client(w, s, (struct rte_mbuf *)m);
 }
 
-/* Per worker: when its clients' unused addresses are next swept out. */
-static uint64_t next_address_sweep_ms[CONFIG_MAX_WORKERS];
+/* Per worker: when the next slice of its clients' addresses is aged, and
+ * when the holds are next swept (worker 0). */
+static uint64_t next_aging_tick_ms[CONFIG_MAX_WORKERS];
+static uint64_t next_hold_sweep_ms[CONFIG_MAX_WORKERS];
 
 static int age_addresses(struct worker *w, struct session *s)
 {
@@ -326,18 +328,28 @@ static int age_addresses(struct worker *w, struct session *s)
 	return 0;
 }
 
+/* Due, or due more than a period ahead: the clock was set back (tests do). */
+static bool due(uint64_t *next_ms, uint64_t now_ms, uint64_t period_ms)
+{
+	if (now_ms < *next_ms && *next_ms <= now_ms + period_ms)
+		return false;
+	*next_ms = now_ms + period_ms;
+	return true;
+}
+
 void link_poll(struct worker *w)
 {
 	link_nd_poll(w);
-	/* Due, or due more than a sweep ahead: the clock was set back (tests do). */
-	if (w->now_ms >= next_address_sweep_ms[w->id] || next_address_sweep_ms[w->id] > w->now_ms + LINK_ADDRESS_SWEEP_MS) {
-		/* The Neighbor Cache's aging: a whole sweep of the worker's
-		 * sessions at most once a second (16 compares a session). */
-		session_foreach_link_up(w, age_addresses);
-		next_address_sweep_ms[w->id] = w->now_ms + LINK_ADDRESS_SWEEP_MS;
-		/* The holds are everybody's: one worker sweeps them, a chunk a second. */
-		if (w->id == 0)
-			counter(w, link_address_hold_expired) +=
-				address_hold_sweep(w->now_ms, LINK_ADDRESS_HOLD_SWEEP_BUDGET);
+	if (due(&next_aging_tick_ms[w->id], w->now_ms, LINK_ADDRESS_AGING_TICK_MS)) {
+		/* The Neighbor Cache's aging (16 compares a session): a slice of the
+		 * sessions each tick, so that at 100,000 no loop iteration holds
+		 * them all, and every session once a LINK_ADDRESS_SWEEP_MS. */
+		uint32_t n = session_link_up_count(w);
+
+		session_walk_link_up(w, (uint32_t)(((uint64_t)n * LINK_ADDRESS_AGING_TICK_MS + LINK_ADDRESS_SWEEP_MS - 1) /
+						   LINK_ADDRESS_SWEEP_MS), age_addresses);
 	}
+	/* The holds are everybody's: one worker sweeps them, a chunk a second. */
+	if (w->id == 0 && due(&next_hold_sweep_ms[w->id], w->now_ms, LINK_ADDRESS_SWEEP_MS))
+		counter(w, link_address_hold_expired) += address_hold_sweep(w->now_ms, LINK_ADDRESS_HOLD_SWEEP_BUDGET);
 }

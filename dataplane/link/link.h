@@ -33,7 +33,8 @@ void link_start(void);
 bool link_is_server_address(const struct worker *w, const struct in6_addr *addr);
 
 enum link_limits {
-	LINK_ADDRESS_SWEEP_MS = 1000, /* how often unused client addresses are looked for */
+	LINK_ADDRESS_SWEEP_MS = 1000, /* how often each client's unused addresses are looked for */
+	LINK_ADDRESS_AGING_TICK_MS = 100, /* a slice of the sessions each tick: a whole sweep a LINK_ADDRESS_SWEEP_MS */
 	/* Certificates mode: multicast packets one client may have copied to
 	 * all the others, a second (one in, N TLS records out). A host's own
 	 * needs are a few: MLD reports, DAD and address resolution NS, LLMNR

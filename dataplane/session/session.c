@@ -461,8 +461,27 @@ uint32_t session_rotate_link_up(struct worker *w, uint32_t most, uint64_t due_ms
 	for (; done < most && (s = TAILQ_FIRST(&sw->rotation)) != NULL && s->rotation_ms <= due_ms; done++) {
 		/* To the back first: fn may end the session, which takes it off the list. */
 		s->rotation_ms = w->now_ms;
+		session_walk_passes(sw, s);
 		TAILQ_REMOVE(&sw->rotation, s, rotation_link);
 		TAILQ_INSERT_TAIL(&sw->rotation, s, rotation_link);
+		fn(w, s);
+	}
+	return done;
+}
+
+uint32_t session_walk_link_up(struct worker *w, uint32_t most, int (*fn)(struct worker *w, struct session *s))
+{
+	struct session_worker *sw = session_worker_of(w);
+	uint32_t done = 0;
+
+	if (most > sw->link_up_count)
+		most = sw->link_up_count; /* one lap at most */
+	for (; done < most; done++) {
+		struct session *s = sw->walk_next ? sw->walk_next : TAILQ_FIRST(&sw->rotation);
+
+		if (!s)
+			break;
+		sw->walk_next = TAILQ_NEXT(s, rotation_link); /* first: fn may end s */
 		fn(w, s);
 	}
 	return done;

@@ -151,6 +151,7 @@ struct session_worker {
 	struct session_list idle;                /* LinkUp sessions by last activity */
 	struct session_list rotation;            /* LinkUp sessions by turn: session_rotate_link_up */
 	uint32_t link_up_count;                  /* how many are on those lists */
+	struct session *walk_next;               /* session_walk_link_up's place in the rotation (NULL: its head) */
 	uint8_t scratch[SESSION_RECORD_PLAINTEXT_MAX_BYTES];  /* one TLS record's plaintext at a time */
 	/* Packets for one LinkUp session, gathered during a loop iteration and
 	 * written as one TLS write (one record of up to 16 KiB instead of one per
@@ -168,6 +169,14 @@ extern struct session_worker session_workers[CONFIG_MAX_WORKERS];
 static inline struct session_worker *session_worker_of(const struct worker *w)
 {
 	return &session_workers[w->id];
+}
+
+/* s leaves its place in the rotation (moved or removed): a walk that was to
+ * take it next takes the one after it. */
+static inline void session_walk_passes(struct session_worker *sw, struct session *s)
+{
+	if (sw->walk_next == s)
+		sw->walk_next = TAILQ_NEXT(s, rotation_link);
 }
 
 /* Where a LinkUp session hands each complete IPv6 packet from its client (consumed). */
@@ -215,6 +224,11 @@ void session_foreach_link_up(struct worker *w, int (*fn)(struct worker *w, struc
  *  Returns how many it took. */
 uint32_t session_rotate_link_up(struct worker *w, uint32_t most, uint64_t due_ms,
 				int (*fn)(struct worker *w, struct session *s));
+/** Periodic work that must reach every session in turn, a slice at a
+ *  time: fn for at most `most` LinkUp sessions, going on in the rotation
+ *  from where the last call stopped, and from its head after its end (fn may
+ *  close the one it is given). Returns how many it took. */
+uint32_t session_walk_link_up(struct worker *w, uint32_t most, int (*fn)(struct worker *w, struct session *s));
 /** How many LinkUp sessions this worker has. */
 uint32_t session_link_up_count(const struct worker *w);
 

@@ -111,6 +111,7 @@ void session_timers_closing(struct worker *w, struct session *s)
 	session_timers_deadline_met(w, s);
 	if (s->on_idle_list) {
 		TAILQ_REMOVE(&session_worker_of(w)->idle, s, idle_link);
+		session_walk_passes(session_worker_of(w), s);
 		TAILQ_REMOVE(&session_worker_of(w)->rotation, s, rotation_link);
 		session_worker_of(w)->link_up_count--;
 		s->on_idle_list = false;

@@ -1039,6 +1039,59 @@ static void test_address_holds_are_bounded(void)
 }
 
 /*
+ * The Neighbor Cache's aging takes a slice of the sessions each tick
+ * (LINK_ADDRESS_AGING_TICK_MS), not all of them in one loop iteration: at
+ * 100,000 sessions that would be 1.6 million compares in one go, every
+ * second. Eight sessions, each with an address unused for longer than the
+ * timeout: one ages a tick (ceil(8 x 100 / 1000)), all within a sweep; a
+ * session that ends mid-walk leaves the walk on the next one. The old
+ * once-a-second sweep aged all eight in one tick.
+ */
+static void test_address_aging_takes_a_slice_each_tick(void)
+{
+	enum { N = 8 };
+	uint8_t body[8] = { 0 }, pkt[128];
+	uint32_t idle = harness.config.iphttps.address_idle_timeout_s;
+	struct tls_peer *tp[N];
+	uint64_t before, most_in_a_tick = 0;
+	unsigned int ticks = 0;
+	char addr[64];
+
+	fresh();
+	harness.config.iphttps.address_idle_timeout_s = 60;
+	for (int i = 0; i < N; i++) {
+		tp[i] = link_up_peer();
+		snprintf(addr, sizeof(addr), "2001:db8:c1::%x", 0x200 + i);
+		tls_send(tp[i], pkt, (int)icmp6_packet(pkt, addr, "fe80::1", 64, 128, body, sizeof(body)));
+		pump();
+		tp[i]->plain_len = 0;
+	}
+	CU_ASSERT_EQUAL_FATAL(client_index_count(), N);
+	link_poll(harness.w);
+	clock_advance_ms(61 * 1000);
+	before = counter(harness.w, link_address_aged_out);
+	/* The third session goes before its turn: the walk must not lose its place. */
+	session_close(harness.w, session_of(tp[2]));
+	pump();
+	CU_ASSERT_EQUAL(client_index_count(), N - 1);
+	while (client_index_count() > 0 && ticks < 2 * LINK_ADDRESS_SWEEP_MS / LINK_ADDRESS_AGING_TICK_MS) {
+		uint64_t tick_before = counter(harness.w, link_address_aged_out);
+
+		link_poll(harness.w);
+		if (counter(harness.w, link_address_aged_out) - tick_before > most_in_a_tick)
+			most_in_a_tick = counter(harness.w, link_address_aged_out) - tick_before;
+		clock_advance_ms(LINK_ADDRESS_AGING_TICK_MS);
+		ticks++;
+	}
+	CU_ASSERT_EQUAL(client_index_count(), 0);
+	CU_ASSERT_EQUAL(counter(harness.w, link_address_aged_out) - before, N - 1);
+	CU_ASSERT_EQUAL(most_in_a_tick, 1);
+	CU_ASSERT(ticks <= LINK_ADDRESS_SWEEP_MS / LINK_ADDRESS_AGING_TICK_MS); /* all within one sweep */
+	harness.config.iphttps.address_idle_timeout_s = idle;
+	fresh();
+}
+
+/*
  * The Neighbor Cache holds what real hosts use: a Windows client keeps a
  * link-local, a stable address and a new temporary address every day, each
  * valid for a week (RFC 8981). 16 addresses on one session are all bound;
@@ -1720,6 +1773,8 @@ int main(void)
 		{ "mode certificates: the same", test_router_answers_for_itself_mode_certificates },
 		{ "a gone client's addresses are held for it: another's DAD fails, it gets them back, then they expire",
 		  test_a_gone_clients_addresses_are_held_for_it },
+		{ "the Neighbor Cache's aging takes a slice of the sessions each tick, all within a sweep",
+		  test_address_aging_takes_a_slice_each_tick },
 		{ "address holds are bounded by their table: 1,000 hostile clients fill it and nothing else",
 		  test_address_holds_are_bounded },
 		{ "the Neighbor Cache: 16 addresses a client, the least recently used gives way, unused ones age out",
