@@ -57,6 +57,8 @@ print-layer-flags:
 	@echo $(CFLAGS_BASE) $(INC_$(LAYER)) $(DPDK_CFLAGS)
 
 CONFIG_SRC    := conf/config.c conf/config_yaml.c conf/config_json.c
+# The session-ticket key file (tls.ticket_keys_file): iphttpsd reads it, iphttpsctl makes and rotates it.
+KEYFILE_SRC   := conf/ticket_key_file.c
 PROTO_SRC     := $(wildcard proto/*.c)
 DATAPLANE_SRC := $(PROTO_SRC) $(wildcard dataplane/*/*.c dataplane/*.c)
 HEADERS       := $(wildcard include/*.h proto/*.h dataplane/*.h dataplane/*/*.h conf/*.h control/*.h)
@@ -67,7 +69,7 @@ DATAPLANE_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(DATAPLANE_SRC))
 CONFIG_OBJ    := $(patsubst %.c,$(BUILD)/obj/%.o,$(CONFIG_SRC))
 # The control plane: every control/ file but the two other programs' mains.
 CONTROL_SRC   := $(wildcard control/*.c)
-DAEMON_OBJ    := $(DATAPLANE_OBJ) $(CONFIG_OBJ) $(patsubst %.c,$(BUILD)/obj/%.o,$(CONTROL_SRC))
+DAEMON_OBJ    := $(DATAPLANE_OBJ) $(CONFIG_OBJ) $(patsubst %.c,$(BUILD)/obj/%.o,$(KEYFILE_SRC) $(CONTROL_SRC))
 
 # The version all three programs print (include/version.h): the release, and
 # the commit when built from git. version.c is rewritten only when the text
@@ -105,9 +107,9 @@ $(BUILD)/iphttpsd: $(DAEMON_OBJ) $(VERSION_SRC) | $(BUILD)
 	$(CC) $(CFLAGS_BASE) $(CFLAGS) -o $@ $(DAEMON_OBJ) $(VERSION_SRC) $(DPDK_LIBS) $(SSL_LIBS) $(YAML_LIBS) $(JSON_LIBS) $(MHD_LIBS) $(SYSTEMD_LIBS) $(LDFLAGS)
 
 # iphttpsctl: the config loader (check) and the control protocol, never the datapath.
-CTL_SRC := iphttpsctl/iphttpsctl.c control/control_protocol.c $(CONFIG_SRC)
+CTL_SRC := iphttpsctl/iphttpsctl.c control/control_protocol.c $(CONFIG_SRC) $(KEYFILE_SRC)
 $(BUILD)/iphttpsctl: $(CTL_SRC) $(VERSION_SRC) $(wildcard include/*.h conf/*.h) | $(BUILD)
-	$(CC) $(CFLAGS_BASE) $(INC_ctl) $(CFLAGS) -o $@ $(CTL_SRC) $(VERSION_SRC) $(YAML_LIBS) $(JSON_LIBS) $(LDFLAGS)
+	$(CC) $(CFLAGS_BASE) $(INC_ctl) $(CFLAGS) -o $@ $(CTL_SRC) $(VERSION_SRC) $(YAML_LIBS) $(JSON_LIBS) $(SSL_LIBS) $(LDFLAGS)
 
 # iphttps-client links the pure proto/ code the appliance links, never the datapath.
 # It also links the appliance's YAML schema walker, so its config errors read the same.
@@ -128,6 +130,9 @@ UNIT_CFLAGS := -Itests/unit
 
 $(BUILD)/test_config: tests/unit/conf/test_config.c $(CONFIG_SRC) $(wildcard include/*.h conf/*.h) | $(BUILD)
 	$(CC) $(CFLAGS_BASE) $(UNIT_CFLAGS) $(INC_ctl) $(CFLAGS) -o $@ tests/unit/conf/test_config.c $(CONFIG_SRC) $(YAML_LIBS) $(JSON_LIBS) $(CUNIT_LIBS)
+
+$(BUILD)/test_ticket_key_file: tests/unit/conf/test_ticket_key_file.c $(KEYFILE_SRC) conf/ticket_key_file.h tests/unit/unit_runner.h | $(BUILD)
+	$(CC) $(CFLAGS_BASE) $(UNIT_CFLAGS) $(INC_ctl) $(CFLAGS) -o $@ $(filter %.c,$^) $(SSL_LIBS) $(CUNIT_LIBS)
 
 # The control plane's pure parts: the protocol, and the reload diff with the config loader.
 $(BUILD)/test_control_protocol: tests/unit/control/test_control_protocol.c control/control_protocol.c include/control_protocol.h tests/unit/unit_runner.h | $(BUILD)
@@ -317,6 +322,9 @@ install-appliance: $(BUILD)/iphttpsd $(BUILD)/iphttpsctl
 	$(INSTALL) -m 0644 man/man5/iphttpsd.yaml.5 $(DESTDIR)$(MANDIR)/man5/
 	sed 's#/usr/sbin/#$(SBINDIR)/#g' deploy/iphttpsd.service > $(DESTDIR)$(UNITDIR)/iphttpsd.service
 	chmod 0644 $(DESTDIR)$(UNITDIR)/iphttpsd.service
+	sed 's#/usr/sbin/#$(SBINDIR)/#g' deploy/iphttpsd-ticket-keys.service > $(DESTDIR)$(UNITDIR)/iphttpsd-ticket-keys.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/iphttpsd-ticket-keys.service
+	$(INSTALL) -m 0644 deploy/iphttpsd-ticket-keys.timer $(DESTDIR)$(UNITDIR)/
 	$(INSTALL) -m 0644 deploy/iphttpsd.sysusers $(DESTDIR)$(SYSUSERSDIR)/iphttpsd.conf
 	$(INSTALL) -m 0644 deploy/iphttpsd.logrotate $(DESTDIR)$(SYSCONFDIR)/logrotate.d/iphttpsd
 	$(INSTALL) -m 0644 deploy/grafana-iphttps.json $(DESTDIR)$(DOCDIR)/

@@ -21,6 +21,8 @@
  *                         SIGTERM) ends the hold early, with its figures
  *     --again             after the hold, every client closes and comes back,
  *                         resuming its own session ticket (a storm)
+ *     --mark M            SO_MARK M on the first wave's sockets: a firewall
+ *                         rule can then lose their FINs, as a cut link does
  *     --timeout S         a client not at LinkUp S after its connect fails (30)
  *     --up-timeout S      stop bringing clients up after S (900)
  *     --processes P       share the clients among P processes (default: as
@@ -101,6 +103,8 @@ static struct {
 	double keepalive, hold, timeout, up_timeout;
 	bool again, tls12_null;
 	int family;
+	int mark;      /* SO_MARK of the first wave's sockets (0: none) */
+	bool marking;  /* this wave's */
 	struct sockaddr_storage server, source;
 	socklen_t server_len;
 } opt = {.host = "gw.iphttps.test", .sessions = 1000, .in_flight = 200, .keepalive = 30, .hold = 10,
@@ -471,6 +475,10 @@ static void start(struct client *c)
 		return;
 	}
 	setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	if (opt.marking && setsockopt(c->fd, SOL_SOCKET, SO_MARK, &opt.mark, sizeof(opt.mark)) != 0) {
+		fail(c, strerror(errno));
+		return;
+	}
 	if (opt.source_count) {
 		/* The kernel picks the port at connect (IP_BIND_ADDRESS_NO_PORT), per
 		 * source and destination: far more than 64k connections in all. */
@@ -784,7 +792,9 @@ static int run_share(int out, uint32_t first, uint32_t stride, int count)
 		clients[i].fd = -1;
 		new_iid(&clients[i], 0);
 	}
+	opt.marking = opt.mark != 0;
 	run_wave(out, "up");
+	opt.marking = false;
 	all_up = wave.up == count;
 	run_hold(out);
 	if (opt.again) {
@@ -999,7 +1009,7 @@ static void usage(void)
 {
 	fprintf(stderr, "usage: iphttps_load [--port P] [--host NAME] [--sessions N] [--sources ADDR/COUNT] "
 			"[--in-flight K] [--tls tls13|tls12-null] [--keepalive S] [--hold S] [--again] "
-			"[--timeout S] [--up-timeout S] [--processes P] SERVER\n");
+			"[--timeout S] [--up-timeout S] [--processes P] [--mark M] SERVER\n");
 	exit(2);
 }
 
@@ -1009,7 +1019,7 @@ int main(int argc, char **argv)
 		{"port", 1, 0, 'p'},     {"host", 1, 0, 'H'},    {"sessions", 1, 0, 'n'},  {"sources", 1, 0, 's'},
 		{"in-flight", 1, 0, 'k'}, {"tls", 1, 0, 't'},     {"keepalive", 1, 0, 'K'}, {"hold", 1, 0, 'h'},
 		{"again", 0, 0, 'a'},     {"timeout", 1, 0, 'T'}, {"up-timeout", 1, 0, 'U'},
-		{"processes", 1, 0, 'P'}, {0, 0, 0, 0},
+		{"processes", 1, 0, 'P'}, {"mark", 1, 0, 'M'}, {0, 0, 0, 0},
 	};
 	const char *sources = NULL;
 	int port = 443, o, source_family = 0, processes = 0;
@@ -1033,6 +1043,7 @@ int main(int argc, char **argv)
 		case 'T': opt.timeout = atof(optarg); break;
 		case 'U': opt.up_timeout = atof(optarg); break;
 		case 'P': processes = atoi(optarg); break;
+		case 'M': opt.mark = atoi(optarg); break;
 		default: usage();
 		}
 	}

@@ -151,6 +151,7 @@ static const struct field tls_fields[] = {
 	{ .key = "client_ca", .kind = FIELD_READABLE_FILE, FIELD_OF(struct config_tls, client_ca) },
 	{ .key = "client_crl", .kind = FIELD_READABLE_FILE, FIELD_OF(struct config_tls, client_crl) },
 	{ .key = "ocsp_response", .kind = FIELD_READABLE_FILE, FIELD_OF(struct config_tls, ocsp_response) },
+	{ .key = "ticket_keys_file", .kind = FIELD_READABLE_FILE, FIELD_OF(struct config_tls, ticket_keys_file) },
 	{ .key = "min_version", .kind = FIELD_ENUM, FIELD_OF(struct config_tls, min_version),
 	  .enum_values = tls_versions },
 	{ .key = "max_version", .kind = FIELD_ENUM, FIELD_OF(struct config_tls, max_version),

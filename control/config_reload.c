@@ -15,7 +15,7 @@
 #include "service_notify.h"
 #include "session_admin.h"
 #include "tls_context.h"
-#include "tls_ticket_keys.h"
+#include "ticket_key_source.h"
 #include "tls_watch.h"
 
 void config_apply_log_level(enum config_log_level level)
@@ -58,13 +58,24 @@ static int apply(struct iphttps_config *next, const char *why, json_t **result, 
 			return -1;
 		}
 	}
+	/* The ticket key file read before anything is applied: one that does not read refuses the reload. */
+	if (strcmp(old->tls.ticket_keys_file, next->tls.ticket_keys_file) != 0 || next->tls.ticket_keys_file[0]) {
+		char key_err[512];
+
+		if (ticket_key_source_start(next, key_err, sizeof(key_err)) != 0) {
+			snprintf(err, err_len, "%s: nothing applied: %s", next->source_file, key_err);
+			tls_context_free(ctx);
+			free(next);
+			return -1;
+		}
+	}
 	if (diff.auth_mode)
 		session_admission_set(false); /* no one connects under the old mode in between */
 	published_config_set(next);
 	if (ctx)
 		old_ctx = tls_context_swap(ctx);
 	if (diff.client_trust)
-		tls_ticket_keys_forget();
+		ticket_key_source_trust_changed(next);
 	/* No worker holds the old config or context past here (sessions hold their own reference to the context). */
 	datapath_wait_quiescent();
 	tls_context_free(old_ctx);

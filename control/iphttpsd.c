@@ -43,6 +43,7 @@
 #include "session_admin.h"
 #include "stats_sampler.h"
 #include "telemetry.h"
+#include "ticket_key_source.h"
 #include "tls_watch.h"
 #include "worker.h"
 
@@ -202,6 +203,13 @@ int main(int argc, char **argv)
 	datapath_start(config);
 	if (control_server_open(&config->control, err, sizeof(err)) != 0 ||
 	    management_http_start(config->control.http_listen, err, sizeof(err)) != 0) {
+		log_error("%s; not starting", err);
+		control_server_close();
+		datapath_stop();
+		rte_eal_cleanup();
+		return 1;
+	}
+	if (ticket_key_source_start(config, err, sizeof(err)) != 0) {
 		log_error("%s; not starting", err);
 		control_server_close();
 		datapath_stop();

@@ -11,7 +11,7 @@
 #include "datapath.h"
 #include "log.h"
 #include "tls_context.h"
-#include "tls_ticket_keys.h"
+#include "ticket_key_source.h"
 
 enum { WATCHED_FILES = 5, EXPIRY_CHECK_INTERVAL_MS = 3600 * 1000 };
 
@@ -23,7 +23,7 @@ struct file_seen {
 };
 
 static struct file_seen files[WATCHED_FILES];
-static uint64_t next_check_ms, last_rotation_ms, next_expiry_check_ms;
+static uint64_t next_check_ms, next_expiry_check_ms;
 /* Read from the files when they change, not per scrape: parsing PEM at 10 Hz is a cost the tunnel would pay. */
 static struct certificate_dates dates;
 
@@ -58,7 +58,7 @@ void tls_watch_start(const struct iphttps_config *config)
 		files[i].path = paths[i];
 		look(&files[i]);
 	}
-	next_check_ms = last_rotation_ms = next_expiry_check_ms = 0; /* and warned of at the first tick */
+	next_check_ms = next_expiry_check_ms = 0; /* and warned of at the first tick */
 	certificate_dates_read(&config->tls, &dates);
 }
 
@@ -76,7 +76,7 @@ static void reload(const struct iphttps_config *config, const char *why, bool cl
 	old = tls_context_swap(ctx);
 	/* A new CA or CRL: tickets sealed under the old ones must not resume (a revoked client would). */
 	if (client_trust)
-		tls_ticket_keys_forget();
+		ticket_key_source_trust_changed(config);
 	datapath_wait_quiescent();
 	tls_context_free(old);
 	log_info("TLS: %s changed: new handshakes use it; established sessions keep theirs", why);
@@ -90,13 +90,7 @@ void tls_watch_tick(const struct iphttps_config *config, uint64_t now_ms)
 	if (!tls_context_current() || now_ms < next_check_ms)
 		return;
 	next_check_ms = now_ms + TLS_WATCH_INTERVAL_MS;
-	if (last_rotation_ms == 0)
-		last_rotation_ms = now_ms;
-	if (now_ms - last_rotation_ms >= (uint64_t)TLS_TICKET_KEY_ROTATE_S * 1000) {
-		if (tls_ticket_keys_rotate() == 0)
-			log_info("TLS: session ticket keys rotated");
-		last_rotation_ms = now_ms;
-	}
+	ticket_key_source_tick(config, now_ms);
 	for (unsigned int i = 0; i < WATCHED_FILES; i++)
 		if (changed(&files[i])) {
 			why = files[i].path;

@@ -10,8 +10,8 @@
  * sessions on the old one keep it until they end; a file that no longer
  * loads changes nothing and is logged. So a CRL re-issued before its
  * next-update is taken without a restart (on its next-update an old CRL
- * would refuse every client); so is a refreshed OCSP response. Every
- * TLS_TICKET_KEY_ROTATE_S the ticket keys rotate (tls_ticket_keys.h). Every
+ * would refuse every client); so is a refreshed OCSP response. The ticket
+ * keys rotate, or are read again from their file (ticket_key_source.h). Every
  * hour (and after each change) it warns in the log of each certificate, CRL
  * or OCSP response within CERTIFICATE_WARN_DAYS of running out.
  */

@@ -84,6 +84,7 @@ struct config_tls {
 	char client_ca[CONFIG_PATH_MAX_BYTES]; /* required in certificates mode */
 	char client_crl[CONFIG_PATH_MAX_BYTES]; /* optional */
 	char ocsp_response[CONFIG_PATH_MAX_BYTES]; /* optional: DER, stapled (tls_ocsp_staple.h) */
+	char ticket_keys_file[CONFIG_PATH_MAX_BYTES]; /* optional: the operator's ticket keys (conf/ticket_key_file.h) */
 	enum config_tls_version min_version;
 	enum config_tls_version max_version;
 	char ciphers[CONFIG_CIPHERS_MAX_BYTES];      /* TLS <= 1.2, OpenSSL syntax */

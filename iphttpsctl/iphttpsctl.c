@@ -8,6 +8,7 @@
  * daemon's JSON with --json; errors echo the bad input and exit non-zero.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <limits.h>
@@ -25,6 +26,7 @@
 #include "appliance_config.h"
 #include "control_protocol.h"
 #include "human_units.h"
+#include "ticket_key_file.h"
 
 enum { CTL_REPLY_TIMEOUT_S = 60 }; /* an auth-mode change of 10,000 sessions answers well within it */
 
@@ -49,6 +51,7 @@ static int cmd_link(const struct options *o, int argc, char **argv);
 static int cmd_shutdown(const struct options *o, int argc, char **argv);
 static int cmd_monitor(const struct options *o, int argc, char **argv);
 static int cmd_check(const struct options *o, int argc, char **argv);
+static int cmd_ticket_keys(const struct options *o, int argc, char **argv);
 static int cmd_log_level(const struct options *o, int argc, char **argv);
 static int cmd_help(const struct options *o, int argc, char **argv);
 
@@ -66,6 +69,8 @@ static const struct command commands[] = {
 	{ "shutdown", "[--drain SECONDS]", cmd_shutdown, "disconnect everyone and stop (after a drain if asked)" },
 	{ "monitor", "", cmd_monitor, "print events as they happen: connect, disconnect (and why), refused (and why), reload, ..." },
 	{ "check", "FILE", cmd_check, "validate a config file; print every error as file:line:col: message" },
+	{ "ticket-keys", "new|rotate FILE", cmd_ticket_keys, "make a session-ticket key file (tls.ticket_keys_file), "
+							  "or rotate one: previous <- current <- next <- a new key" },
 	{ "help", "", cmd_help, "show this help" },
 };
 
@@ -617,6 +622,56 @@ static int cmd_monitor(const struct options *o, int argc, char **argv)
 	fclose(in);
 	free(line);
 	return 0;
+}
+
+/*
+ * The ticket key file, offline (no daemon needed): `new` writes three fresh
+ * keys (refusing to replace a file, whose keys a cluster may be using);
+ * `rotate` reads the file, drops its oldest key and appends a new one, and
+ * writes it back in one rename. Each iphttpsd given the file reads it again
+ * within a second: the key that was next now seals. In a cluster, rotate
+ * one copy and give it to every node (or share the file).
+ */
+static int cmd_ticket_keys(const struct options *o, int argc, char **argv)
+{
+	struct ticket_key_bytes keys[TICKET_KEY_FILE_KEYS + 1];
+	char err[1024];
+	bool rotate;
+
+	(void)o;
+	if (argc != 3 || (strcmp(argv[1], "new") != 0 && strcmp(argv[1], "rotate") != 0)) {
+		fprintf(stderr, "iphttpsctl: ticket-keys takes new FILE or rotate FILE\n");
+		return 2;
+	}
+	rotate = strcmp(argv[1], "rotate") == 0;
+	if (rotate) {
+		if (ticket_key_file_read(argv[2], keys, err, sizeof(err)) != 0) {
+			fprintf(stderr, "iphttpsctl: ticket-keys rotate: %s\n", err);
+			return 1;
+		}
+		memmove(&keys[0], &keys[1], sizeof(keys[0]) * (TICKET_KEY_FILE_KEYS - 1));
+		if (ticket_key_new(&keys[TICKET_KEY_FILE_KEYS - 1]) != 0)
+			goto no_random;
+	} else {
+		if (access(argv[2], F_OK) == 0) {
+			fprintf(stderr, "iphttpsctl: ticket-keys new: %s exists: its keys may be in use "
+					"(rotate it, or remove it first)\n", argv[2]);
+			return 1;
+		}
+		for (unsigned int i = 0; i < TICKET_KEY_FILE_KEYS; i++)
+			if (ticket_key_new(&keys[i]) != 0)
+				goto no_random;
+	}
+	if (ticket_key_file_write(argv[2], keys, TICKET_KEY_FILE_KEYS, err, sizeof(err)) != 0) {
+		fprintf(stderr, "iphttpsctl: ticket-keys %s: %s\n", argv[1], err);
+		return 1;
+	}
+	printf("%s: %s\n", argv[2], rotate ? "rotated: the key that was next seals new tickets once iphttpsd reads it"
+					     : "three new keys (previous, current, next), mode 0600");
+	return 0;
+no_random:
+	fprintf(stderr, "iphttpsctl: ticket-keys: the random generator failed\n");
+	return 1;
 }
 
 static int cmd_check(const struct options *o, int argc, char **argv)

@@ -24,6 +24,7 @@
 	X(link_dad_defended, "DAD probes for another client's address answered with its NA") \
 	X(link_neighbor_solicitations_answered, "Neighbor Solicitations for the router's own addresses answered (NUD, resolution)") \
 	X(link_router_address_defended, "DAD probes for the router's addresses answered: no client takes one") \
+	X(link_holder_probed, "sessions sent an RA because another claimed their address: a stale one's client answers with a reset") \
 	X(drop_link_reserved_source, "client packet from the router's addresses or the subnet-router anycast") \
 	X(drop_link_ra_guard, "Router Advertisement or Redirect from a client: never forwarded (RFC 6105)") \
 	X(drop_link_nd_not_own_target, "client NA for an address that is not its own (mode certificates)") \

@@ -191,6 +191,8 @@ void link_nd_dad(struct worker *w, struct session *s, struct rte_mbuf *m)
 	} else if (rc == -EEXIST || rc == -EADDRINUSE) {
 		/* Another client has it, or had it and may come back for it: this one's DAD must fail. */
 		link_nd_defend(w, s, target.s6_addr);
+		if (rc == -EEXIST)
+			link_probe_holder(w, s, &target); /* unless the one that has it is stale */
 	} else {
 		counter(w, drop_link_address_limit)++;
 	}

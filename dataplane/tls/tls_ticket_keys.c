@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include <openssl/core_names.h>
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
@@ -15,40 +16,83 @@ struct ticket_key {
 	unsigned char hmac[32]; /* HMAC-SHA256 */
 };
 
-static struct ticket_key keys[3];
-static uint32_t current;        /* __atomic: index of the sealing key */
-static bool have_previous;      /* __atomic: keys[(current + 2) % 3] still opens tickets */
+/* keys[0] seals and opens; the others only open. */
+struct ticket_key_set {
+	struct ticket_key keys[TLS_TICKET_KEYS_MAX];
+	unsigned int count;
+};
+
+static struct ticket_key_set sets[2];
+static uint32_t active; /* __atomic: the set in use */
 
 static int draw(struct ticket_key *k)
 {
-	return RAND_bytes(k->name, sizeof(k->name)) == 1 && RAND_bytes(k->aes, sizeof(k->aes)) == 1 &&
-			       RAND_bytes(k->hmac, sizeof(k->hmac)) == 1
-		       ? 0
-		       : -1;
+	return RAND_bytes((unsigned char *)k, sizeof(*k)) == 1 ? 0 : -1;
+}
+
+/* The set not in use, to be filled and then published. */
+static struct ticket_key_set *spare(void)
+{
+	return &sets[!__atomic_load_n(&active, __ATOMIC_ACQUIRE)];
+}
+
+static void publish(struct ticket_key_set *s)
+{
+	__atomic_store_n(&active, (uint32_t)(s - sets), __ATOMIC_RELEASE);
 }
 
 int tls_ticket_keys_init(void)
 {
-	__atomic_store_n(&have_previous, false, __ATOMIC_RELEASE);
-	__atomic_store_n(&current, 0, __ATOMIC_RELEASE);
-	return draw(&keys[0]);
+	struct ticket_key_set *s = spare();
+
+	s->count = 1;
+	if (draw(&s->keys[0]) != 0)
+		return -1;
+	publish(s);
+	return 0;
 }
 
 int tls_ticket_keys_rotate(void)
 {
-	uint32_t next = (__atomic_load_n(&current, __ATOMIC_ACQUIRE) + 1) % 3;
+	const struct ticket_key_set *now = &sets[__atomic_load_n(&active, __ATOMIC_ACQUIRE)];
+	struct ticket_key_set *s = spare();
 
-	if (draw(&keys[next]) != 0)
+	if (draw(&s->keys[0]) != 0)
 		return -1;
-	__atomic_store_n(&current, next, __ATOMIC_RELEASE);
-	__atomic_store_n(&have_previous, true, __ATOMIC_RELEASE);
+	s->keys[1] = now->keys[0]; /* the sealing key of a moment ago still opens what it sealed */
+	s->count = 2;
+	publish(s);
 	return 0;
 }
 
 int tls_ticket_keys_forget(void)
 {
-	/* Two new keys: the one in use until now is neither current nor previous. */
-	return tls_ticket_keys_rotate() == 0 && tls_ticket_keys_rotate() == 0 ? 0 : -1;
+	struct ticket_key_set *s = spare();
+
+	if (draw(&s->keys[0]) != 0)
+		return -1;
+	s->count = 1;
+	publish(s);
+	return 0;
+}
+
+int tls_ticket_keys_set(const unsigned char previous[TLS_TICKET_KEY_BYTES],
+			const unsigned char current[TLS_TICKET_KEY_BYTES], const unsigned char next[TLS_TICKET_KEY_BYTES])
+{
+	struct ticket_key_set *s = spare();
+
+	_Static_assert(sizeof(struct ticket_key) == TLS_TICKET_KEY_BYTES, "a key is 80 bytes");
+	memcpy(&s->keys[0], current, TLS_TICKET_KEY_BYTES);
+	memcpy(&s->keys[1], previous, TLS_TICKET_KEY_BYTES);
+	memcpy(&s->keys[2], next, TLS_TICKET_KEY_BYTES);
+	s->count = 3;
+	publish(s);
+	return 0;
+}
+
+void tls_ticket_keys_current_name(unsigned char name[16])
+{
+	memcpy(name, sets[__atomic_load_n(&active, __ATOMIC_ACQUIRE)].keys[0].name, 16);
 }
 
 static int set_hmac_key(EVP_MAC_CTX *hctx, unsigned char *key)
@@ -62,14 +106,14 @@ static int set_hmac_key(EVP_MAC_CTX *hctx, unsigned char *key)
 	return EVP_MAC_CTX_set_params(hctx, params);
 }
 
-/* OpenSSL's ticket callback: 1 = sealed or opened with the current key,
- * 2 = opened with the previous one (issue a fresh ticket), 0 = unknown key
- * (a full handshake), -1 = error. */
+/* OpenSSL's ticket callback: 1 = sealed or opened with the sealing key,
+ * 2 = opened with another (issue a fresh ticket), 0 = unknown key (a full
+ * handshake), -1 = error. */
 static int ticket_cb(SSL *ssl, unsigned char name[16], unsigned char iv[EVP_MAX_IV_LENGTH], EVP_CIPHER_CTX *cctx,
 		     EVP_MAC_CTX *hctx, int enc)
 {
-	uint32_t now = __atomic_load_n(&current, __ATOMIC_ACQUIRE);
-	struct ticket_key *k = &keys[now];
+	struct ticket_key_set *s = &sets[__atomic_load_n(&active, __ATOMIC_ACQUIRE)];
+	struct ticket_key *k = &s->keys[0];
 
 	(void)ssl;
 	if (enc) {
@@ -80,14 +124,16 @@ static int ticket_cb(SSL *ssl, unsigned char name[16], unsigned char iv[EVP_MAX_
 			return -1;
 		return 1;
 	}
-	if (memcmp(name, k->name, 16) != 0) {
-		k = &keys[(now + 2) % 3];
-		if (!__atomic_load_n(&have_previous, __ATOMIC_ACQUIRE) || memcmp(name, k->name, 16) != 0)
-			return 0;
+	for (unsigned int i = 0; i < s->count; i++) {
+		k = &s->keys[i];
+		if (CRYPTO_memcmp(name, k->name, 16) != 0)
+			continue;
+		if (set_hmac_key(hctx, k->hmac) != 1 ||
+		    EVP_DecryptInit_ex(cctx, EVP_aes_256_cbc(), NULL, k->aes, iv) != 1)
+			return -1;
+		return i == 0 ? 1 : 2;
 	}
-	if (set_hmac_key(hctx, k->hmac) != 1 || EVP_DecryptInit_ex(cctx, EVP_aes_256_cbc(), NULL, k->aes, iv) != 1)
-		return -1;
-	return k == &keys[now] ? 1 : 2;
+	return 0;
 }
 
 int tls_ticket_keys_attach(SSL_CTX *ctx)

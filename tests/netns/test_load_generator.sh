@@ -33,8 +33,8 @@ for i in $(seq 16 $((16 + SOURCES - 1))) 40; do topo_in client ip addr add "192.
 
 out=$TOPO_STATE/load.jsonl
 # ip netns exec execs the generator: $! is its pid, for the SIGUSR1 that ends a hold.
-ip netns exec "$(topo_ns client)" "$LOAD" --sessions "$CLIENTS" --sources "192.0.2.16/$SOURCES" --keepalive 1 --processes 2 \
-	--hold 120 --again 192.0.2.1 > "$out" 2> "$TOPO_STATE/load.err" &
+ip netns exec "$(topo_ns client)" "$LOAD" --sessions "$CLIENTS" --sources "192.0.2.16/$SOURCES" --keepalive 1 --processes 2 --in-flight 2000 \
+	--mark 7 --hold 120 --again 192.0.2.1 > "$out" 2> "$TOPO_STATE/load.err" &
 LOAD_PID=$!
 wait_line "$out" up 1 120
 up=$(line_of "$out" up)
@@ -57,6 +57,16 @@ check "the other 100 are refused at connect, and the appliance counts the refuse
 	test "$(json "$over" failed)" = 100 -a "$(counter drop_tcp_source_limit)" -ge $((refused0 + 100))
 
 sleep 2
+# The cut: the first connections' FINs are lost (their resets, which the probes draw, are not).
+topo_in client nft -f - <<'NFT'
+table inet cut {
+	chain out {
+		type filter hook output priority 0;
+		meta mark 7 tcp flags & (fin | rst) == fin drop
+	}
+}
+NFT
+probed0=$(counter link_holder_probed)
 kill -USR1 "$LOAD_PID" # the first hold ends: its figures, then every link is cut and comes back
 wait_line "$out" hold 1 20
 hold=$(line_of "$out" hold)
@@ -70,6 +80,10 @@ wait_line "$out" again 1 120
 again=$(line_of "$out" again)
 echo "    $again"
 check "after the cut, all $CLIENTS are back at LinkUp" test "$(json "$again" up)" = "$CLIENTS" -a "$(json "$again" failed)" = 0
+check "their old sessions, which no FIN ended, were probed as stale holders (RS and DAD met them)" \
+	test "$(counter link_holder_probed)" -ge $((probed0 + CLIENTS))
+check "and the clients needed their RS again (RFC 4861's retransmission) while those went" \
+	test "$(json "$again" rs_retransmitted)" -gt 0
 check "each resumed its own session ticket (no full handshake)" test "$(json "$again" resumed)" = "$CLIENTS"
 sleep 1
 check "the Client Table holds the $CLIENTS again, the cut links' entries gone" test "$(table entries)" -eq "$CLIENTS"

@@ -38,6 +38,16 @@ rc=$?
 [ -n "$out" ] && echo "$out" | sed 's/^/    /'
 check "systemd-analyze verify accepts deploy/iphttpsd.service, without a warning" \
 	bash -c '[ "$1" -eq 0 ] && [ -z "$2" ]' _ "$rc" "$out"
+# The ticket-key rotation, with this build's iphttpsctl.
+sed "s#/usr/sbin/#$PWD/$build/#g" deploy/iphttpsd-ticket-keys.service > "$tmp/iphttpsd-ticket-keys.service"
+cp deploy/iphttpsd-ticket-keys.timer "$tmp/"
+out=$(MANPATH=$PWD/man: systemd-analyze verify "$tmp/iphttpsd-ticket-keys.service" "$tmp/iphttpsd-ticket-keys.timer" 2>&1)
+rc=$?
+[ -n "$out" ] && echo "$out" | sed 's/^/    /'
+check "systemd-analyze verify accepts the ticket-key rotation's service and timer, without a warning" \
+	bash -c '[ "$1" -eq 0 ] && [ -z "$2" ]' _ "$rc" "$out"
+check "the timer's calendar is hourly (systemd-analyze calendar reads it)" \
+	bash -c 'systemd-analyze calendar "$(sed -n "s/^OnCalendar=//p" deploy/iphttpsd-ticket-keys.timer)" | grep -q "Normalized form: \*-\*-\* \*:00:00"'
 check "its ExecStartPre (iphttpsctl check) passes on the shipped example config" \
 	"$PWD/$build/iphttpsctl" check config/iphttpsd.yaml
 check "the Grafana dashboard is JSON with panels and queries" \

@@ -309,6 +309,53 @@ static void test_ticket_keys_rotate(void)
 	fresh();
 }
 
+/* Three keys as an operator's file gives them (previous, current, next), each
+ * all `fill` but for its name's first byte. */
+static void set_file_keys(unsigned char previous, unsigned char current, unsigned char next)
+{
+	unsigned char k[3][TLS_TICKET_KEY_BYTES];
+	const unsigned char fill[3] = { previous, current, next };
+
+	for (int i = 0; i < 3; i++)
+		memset(k[i], fill[i], sizeof(k[i]));
+	tls_ticket_keys_set(k[0], k[1], k[2]);
+}
+
+/*
+ * The operator's key file (tls.ticket_keys_file): the current key seals,
+ * previous and next open. A rotation (previous <- current <- next <- new)
+ * keeps a ticket resuming once more; a node that already rotated seals with
+ * what is still "next" here, which opens; three rotations on, nothing does.
+ * The keys drawn by the process before the file took over open nothing.
+ */
+static void test_ticket_keys_from_a_file(void)
+{
+	SSL_SESSION *drawn, *sess, *ahead;
+	unsigned char name[16];
+
+	fresh();
+	drawn = session_with_ticket();
+	set_file_keys(1, 2, 3);
+	tls_ticket_keys_current_name(name);
+	CU_ASSERT_EQUAL(name[0], 2); /* the middle of the three seals */
+	CU_ASSERT_FALSE(resumes(drawn));
+	sess = session_with_ticket(); /* sealed with 2 */
+	CU_ASSERT_TRUE(resumes(sess));
+	set_file_keys(2, 3, 4); /* rotated */
+	CU_ASSERT_TRUE(resumes(sess)); /* 2 is the previous now */
+	ahead = session_with_ticket(); /* sealed with 3, as by a node that rotated first */
+	set_file_keys(1, 2, 3); /* a node that has not rotated yet */
+	CU_ASSERT_TRUE(resumes(ahead)); /* 3 is its next */
+	set_file_keys(3, 4, 5);
+	set_file_keys(4, 5, 6);
+	CU_ASSERT_FALSE(resumes(sess)); /* three rotations on: a full handshake */
+	SSL_SESSION_free(drawn);
+	SSL_SESSION_free(sess);
+	SSL_SESSION_free(ahead);
+	CU_ASSERT_EQUAL(tls_ticket_keys_init(), 0); /* the next test's keys are drawn again */
+	fresh();
+}
+
 /* ---- the link: neighbor discovery and mode-none rules ([MS-IPHTTPS] 3.2.5.2.2) ---- */
 
 /* An IPv6 packet carrying one ICMPv6 message, checksum computed here (not by the datapath). */
@@ -430,6 +477,62 @@ static void test_unsolicited_ras_are_spread_over_the_interval(void)
 		CU_ASSERT_EQUAL(got[i], 2); /* each, once an interval */
 	CU_ASSERT_EQUAL(most_in_a_tick, 1); /* 8 came due together: one a tick */
 	CU_ASSERT(first_ra_ms >= up_ms + LINK_RA_INTERVAL_S * 1000);
+	fresh();
+}
+
+/*
+ * A client whose link was cut comes back on a new connection while its old
+ * one, which no FIN or RST ended, still holds its addresses: its RS is
+ * dropped (the source is another session's) and its DAD defended. The
+ * holder then gets an unsolicited RA, once per LINK_HOLDER_PROBE_INTERVAL_MS:
+ * a live client takes it, a client kernel without the connection resets it
+ * (and the stale session goes with its addresses).
+ */
+static void test_a_stale_holder_is_probed_when_its_address_is_claimed(void)
+{
+	uint8_t rs[4] = { 0 }, echo[8] = { 0 }, ns[4 + 20] = { 0 }, pkt[128];
+	struct tls_peer *old, *fresh_conn;
+	uint64_t dropped;
+
+	fresh();
+	old = link_up_peer();
+	fresh_conn = link_up_peer();
+	tls_send(old, pkt, (int)icmp6_packet(pkt, "fe80::abc", "fe80::1", 64, 128, echo, sizeof(echo)));
+	pump();
+	tls_send(old, pkt, (int)icmp6_packet(pkt, "2001:db8:c1::abc", "fe80::1", 64, 128, echo, sizeof(echo)));
+	pump();
+	old->plain_len = 0;
+	dropped = counter(harness.w, drop_link_spoofed_source);
+	/* The client, on its new connection: an RS from its link-local address. */
+	tls_send(fresh_conn, pkt, (int)icmp6_packet(pkt, "fe80::abc", "ff02::2", 255, 133, rs, sizeof(rs)));
+	pump();
+	CU_ASSERT_EQUAL(counter(harness.w, drop_link_spoofed_source), dropped + 1);
+	CU_ASSERT_EQUAL(fresh_conn->plain_len, 0); /* no RA for a source another session has */
+	CU_ASSERT_EQUAL(counter(harness.w, link_holder_probed), 1);
+	CU_ASSERT_EQUAL_FATAL(old->plain_len, 40 + 16 + 32 + 8); /* the holder's probe: an RA */
+	CU_ASSERT_EQUAL(old->plain[40], 134);
+	old->plain_len = 0;
+	/* Its DAD for the global address a moment later: defended, and no second probe yet. */
+	inet_pton(AF_INET6, "2001:db8:c1::abc", ns + 4);
+	tls_send(fresh_conn, pkt, (int)icmp6_packet(pkt, "::", "ff02::1:ff00:abc", 255, 135, ns, sizeof(ns)));
+	pump();
+	CU_ASSERT_EQUAL(counter(harness.w, link_dad_defended), 1);
+	CU_ASSERT_EQUAL(counter(harness.w, link_holder_probed), 1);
+	CU_ASSERT_EQUAL(old->plain_len, 0);
+	/* The RS again after RFC 4861's 4 s: probed again. */
+	clock_advance_ms(4000);
+	tls_send(fresh_conn, pkt, (int)icmp6_packet(pkt, "fe80::abc", "ff02::2", 255, 133, rs, sizeof(rs)));
+	pump();
+	CU_ASSERT_EQUAL(counter(harness.w, link_holder_probed), 2);
+	CU_ASSERT_EQUAL(old->plain_len, 40 + 16 + 32 + 8);
+	/* The stale one goes (its client's kernel reset it): the next RS is answered. */
+	session_close(harness.w, session_of(old));
+	pump();
+	fresh_conn->plain_len = 0;
+	tls_send(fresh_conn, pkt, (int)icmp6_packet(pkt, "fe80::abc", "ff02::2", 255, 133, rs, sizeof(rs)));
+	pump();
+	CU_ASSERT_EQUAL(fresh_conn->plain_len, 40 + 16 + 32 + 8);
+	CU_ASSERT_EQUAL(fresh_conn->plain[40], 134);
 	fresh();
 }
 
@@ -1773,6 +1876,10 @@ int main(void)
 		{ "mode certificates: the same", test_router_answers_for_itself_mode_certificates },
 		{ "a gone client's addresses are held for it: another's DAD fails, it gets them back, then they expire",
 		  test_a_gone_clients_addresses_are_held_for_it },
+		{ "a stale holder of a claimed address is probed with an RA, at most once per interval",
+		  test_a_stale_holder_is_probed_when_its_address_is_claimed },
+		{ "ticket keys from the operator's file: current seals, previous and next open, a rotation keeps one",
+		  test_ticket_keys_from_a_file },
 		{ "the Neighbor Cache's aging takes a slice of the sessions each tick, all within a sweep",
 		  test_address_aging_takes_a_slice_each_tick },
 		{ "address holds are bounded by their table: 1,000 hostile clients fill it and nothing else",
