@@ -239,9 +239,27 @@ static bool send_rs(struct client *c)
 	return send_packet(c, p, sizeof(p));
 }
 
+/* An echo request from the client's global address to the router, its
+ * sequence the client's next; the reply is awaited from now. @return its length. */
+static size_t echo_request(struct client *c, uint8_t *p)
+{
+	uint8_t src[16];
+	size_t n;
+
+	global(c, src);
+	n = icmp6(p, src, router, 64, 128, 16);
+	p[44] = ECHO_IDENT >> 8, p[45] = ECHO_IDENT & 0xff;
+	p[46] = (uint8_t)(++c->ping_seq >> 8), p[47] = (uint8_t)c->ping_seq;
+	memcpy(p + 48, &c->id, 4);
+	seal(p);
+	c->pinged = true;
+	c->ping_sent = now_s();
+	return n;
+}
+
 static bool send_dad_and_ping(struct client *c)
 {
-	uint8_t p[64 + 56], unspecified[16] = {0}, dst[16] = {0xff, 0x02, [11] = 1, [12] = 0xff}, target[16], *e;
+	uint8_t p[64 + 56], unspecified[16] = {0}, dst[16] = {0xff, 0x02, [11] = 1, [12] = 0xff}, target[16];
 	size_t n;
 
 	global(c, target);
@@ -251,31 +269,17 @@ static bool send_dad_and_ping(struct client *c)
 	seal(p);
 	/* The echo request right behind it: the appliance takes the stream in
 	 * order, so the address is bound (or defended) before the echo arrives. */
-	e = p + n;
-	n += icmp6(e, target, router, 64, 128, 16);
-	e[44] = ECHO_IDENT >> 8, e[45] = ECHO_IDENT & 0xff;
-	e[46] = (uint8_t)(++c->ping_seq >> 8), e[47] = (uint8_t)c->ping_seq;
-	memcpy(e + 48, &c->id, 4);
-	seal(e);
-	c->pinged = true;
-	c->ping_sent = now_s();
+	n += echo_request(c, p + n);
 	return send_packet(c, p, n);
 }
 
 static bool send_ping(struct client *c)
 {
-	uint8_t p[56], src[16];
+	uint8_t p[56];
+	size_t n = echo_request(c, p);
 
-	global(c, src);
-	icmp6(p, src, router, 64, 128, 16);
-	p[44] = ECHO_IDENT >> 8, p[45] = ECHO_IDENT & 0xff;
-	p[46] = (uint8_t)(++c->ping_seq >> 8), p[47] = (uint8_t)c->ping_seq;
-	memcpy(p + 48, &c->id, 4);
-	seal(p);
-	c->pinged = true;
-	c->ping_sent = now_s();
 	hold.pings++;
-	return send_packet(c, p, sizeof(p));
+	return send_packet(c, p, n);
 }
 
 /* ---- keep-alive: a FIFO of clients by when their next echo is due ---- */

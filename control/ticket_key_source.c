@@ -1,44 +1,31 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include "ticket_key_source.h"
 
-#include <stdbool.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include <openssl/crypto.h>
 
 #include "appliance_config.h"
 #include "datapath.h"
+#include "file_seen.h"
 #include "log.h"
 #include "ticket_key_file.h"
 #include "tls_ticket_keys.h"
 
-/* The file as last read: a change in any of these means it was rewritten. */
-static struct stat seen;
-static bool seen_exists;
+static struct file_seen seen; /* the file as last read */
 static uint64_t last_rotation_ms;
-
-static bool file_changed(const char *path)
-{
-	struct stat now;
-	bool exists = stat(path, &now) == 0;
-
-	if (exists != seen_exists)
-		return true;
-	return exists && (now.st_mtim.tv_sec != seen.st_mtim.tv_sec || now.st_mtim.tv_nsec != seen.st_mtim.tv_nsec ||
-			  now.st_size != seen.st_size || now.st_ino != seen.st_ino);
-}
 
 static int load(const char *path, char *err, size_t err_len)
 {
 	struct ticket_key_bytes keys[TICKET_KEY_FILE_KEYS];
 
-	seen_exists = stat(path, &seen) == 0;
+	seen.path = path;
+	file_seen_look(&seen);
 	if (ticket_key_file_read(path, keys, err, err_len) != 0)
 		return -1;
-	if (seen_exists && (seen.st_mode & 0077))
+	if (seen.exists && (seen.st.st_mode & 0077))
 		log_warn("TLS: %s can be read by others than its owner (mode %03o): anyone who reads it can open "
-			 "the sessions' tickets", path, (unsigned int)(seen.st_mode & 0777));
+			 "the sessions' tickets", path, (unsigned int)(seen.st.st_mode & 0777));
 	tls_ticket_keys_set(keys[TICKET_KEY_PREVIOUS].bytes, keys[TICKET_KEY_CURRENT].bytes,
 			    keys[TICKET_KEY_NEXT].bytes);
 	OPENSSL_cleanse(keys, sizeof(keys));
@@ -66,7 +53,8 @@ void ticket_key_source_tick(const struct iphttps_config *config, uint64_t now_ms
 	char err[512];
 
 	if (path[0]) {
-		if (!file_changed(path))
+		seen.path = path;
+		if (!file_seen_changed(&seen))
 			return;
 		if (load(path, err, sizeof(err)) != 0)
 			log_warn("TLS: %s changed but does not read (%s); the ticket keys in use stay", path, err);

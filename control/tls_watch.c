@@ -9,18 +9,12 @@
 #include "appliance_config.h"
 #include "certificate_dates.h"
 #include "datapath.h"
+#include "file_seen.h"
 #include "log.h"
 #include "tls_context.h"
 #include "ticket_key_source.h"
 
 enum { WATCHED_FILES = 5, EXPIRY_CHECK_INTERVAL_MS = 3600 * 1000 };
-
-/* What a file looked like: a change in any of these means it was replaced or rewritten. */
-struct file_seen {
-	const char *path;
-	struct stat st;
-	bool exists;
-};
 
 static struct file_seen files[WATCHED_FILES];
 static uint64_t next_check_ms, next_expiry_check_ms;
@@ -32,23 +26,6 @@ const struct certificate_dates *tls_watch_dates(void)
 	return &dates;
 }
 
-static void look(struct file_seen *f)
-{
-	f->exists = f->path[0] && stat(f->path, &f->st) == 0;
-}
-
-static bool changed(const struct file_seen *f)
-{
-	struct file_seen now = { .path = f->path };
-
-	look(&now);
-	if (now.exists != f->exists)
-		return true;
-	return now.exists && (now.st.st_mtim.tv_sec != f->st.st_mtim.tv_sec ||
-			      now.st.st_mtim.tv_nsec != f->st.st_mtim.tv_nsec || now.st.st_size != f->st.st_size ||
-			      now.st.st_ino != f->st.st_ino);
-}
-
 void tls_watch_start(const struct iphttps_config *config)
 {
 	const char *paths[WATCHED_FILES] = { config->tls.certificate, config->tls.private_key, config->tls.client_ca,
@@ -56,7 +33,7 @@ void tls_watch_start(const struct iphttps_config *config)
 
 	for (unsigned int i = 0; i < WATCHED_FILES; i++) {
 		files[i].path = paths[i];
-		look(&files[i]);
+		file_seen_look(&files[i]);
 	}
 	next_check_ms = next_expiry_check_ms = 0; /* and warned of at the first tick */
 	certificate_dates_read(&config->tls, &dates);
@@ -92,10 +69,10 @@ void tls_watch_tick(const struct iphttps_config *config, uint64_t now_ms)
 	next_check_ms = now_ms + TLS_WATCH_INTERVAL_MS;
 	ticket_key_source_tick(config, now_ms);
 	for (unsigned int i = 0; i < WATCHED_FILES; i++)
-		if (changed(&files[i])) {
+		if (file_seen_changed(&files[i])) {
 			why = files[i].path;
 			client_trust |= i == 2 || i == 3; /* client_ca, client_crl */
-			look(&files[i]);
+			file_seen_look(&files[i]);
 		}
 	if (why) {
 		reload(config, why, client_trust);
