@@ -348,6 +348,7 @@ uninstall:
 		$(DESTDIR)$(MANDIR)/man8/iphttpsd.8 $(DESTDIR)$(MANDIR)/man8/iphttpsctl.8 \
 		$(DESTDIR)$(MANDIR)/man8/iphttps-client.8 $(DESTDIR)$(MANDIR)/man5/iphttpsd.yaml.5 \
 		$(DESTDIR)$(UNITDIR)/iphttpsd.service $(DESTDIR)$(UNITDIR)/iphttps-client.service \
+		$(DESTDIR)$(UNITDIR)/iphttpsd-ticket-keys.service $(DESTDIR)$(UNITDIR)/iphttpsd-ticket-keys.timer \
 		$(DESTDIR)$(SYSUSERSDIR)/iphttpsd.conf $(DESTDIR)$(SYSUSERSDIR)/iphttps-client.conf \
 		$(DESTDIR)$(SYSCONFDIR)/logrotate.d/iphttpsd $(DESTDIR)$(DOCDIR)/grafana-iphttps.json
 	-rmdir $(DESTDIR)$(DOCDIR)
