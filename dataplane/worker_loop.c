@@ -6,8 +6,13 @@
  * timers, session deadlines), the control plane's requests, an RCU
  * quiescent report, TX buffers drained on a TSC deadline. No locks, no
  * allocation, no logging per packet. An idle worker sleeps a little
- * (workers.idle_sleep_us) after a run of empty polls so that, in the lab
- * and in CI, kernel peers on the same two cores still get CPU.
+ * (workers.idle_sleep_us) once WORKER_IDLE_SPIN_US have passed without a
+ * packet, so that, in the lab and in CI, kernel peers on the same two cores
+ * still get CPU. The spin is measured in time, not in polls: an empty poll
+ * costs two system calls on AF_XDP (the fill ring's wake-ups), so a count
+ * of polls made every lone packet (a client's keep-alive) cost a
+ * millisecond of spinning after it; a burst's next packet comes within
+ * microseconds, and a lone one pays one sleep.
  */
 #include "worker_loop.h"
 
@@ -63,7 +68,8 @@ int worker_loop(void *arg)
 	const uint64_t drain_tsc = hz / 1000000 * WORKER_TX_DRAIN_US;
 	const uint64_t housekeeping_tsc = hz / 1000 * WORKER_HOUSEKEEPING_MS;
 	uint64_t last_drain = rte_rdtsc();
-	unsigned int idle_polls = 0;
+	const uint64_t idle_spin_tsc = hz / 1000000 * WORKER_IDLE_SPIN_US;
+	uint64_t last_received = rte_rdtsc();
 	struct rte_mbuf *burst[WORKER_RX_BURST];
 
 	log_info("worker %u polling on lcore %u (queue %u)", w->id, w->lcore, w->id);
@@ -106,8 +112,8 @@ int worker_loop(void *arg)
 		if (received) {
 			/* CPU time spent working, for benchmarks: cycles per handshake or per byte. */
 			counter(w, busy_tsc_cycles) += rte_rdtsc() - now;
-			idle_polls = 0;
-		} else if (++idle_polls > WORKER_IDLE_POLLS_BEFORE_SLEEP && w->config->workers.idle_sleep_us) {
+			last_received = now;
+		} else if (now - last_received > idle_spin_tsc && w->config->workers.idle_sleep_us) {
 			worker_flush_tx(w);
 			rte_delay_us_sleep(w->config->workers.idle_sleep_us);
 		}

@@ -39,9 +39,10 @@ enum worker_limits {
 	/* The loop's pace (DPDK l3fwd's figures). */
 	WORKER_RX_BURST = IPHTTPS_WORKER_BURST,
 	WORKER_TX_DRAIN_US = 100,
-	/* Empty polls in a row before a worker starts sleeping: a busy worker
-	 * never sleeps, an idle one yields the core to kernel peers. */
-	WORKER_IDLE_POLLS_BEFORE_SLEEP = 1000,
+	/* Time without a packet before a worker starts sleeping: a busy worker
+	 * never sleeps, an idle one yields the core to kernel peers. 20 and 100
+	 * cost the same in bench/bench_scale.sh's keep-alive load. */
+	WORKER_IDLE_SPIN_US = 50,
 	WORKER_HOUSEKEEPING_MS = 100,
 	WORKER_COMMAND_RING_SIZE = 64,     /* control-plane requests waiting per worker (worker_command.h) */
 	WORKER_COMMAND_TIMEOUT_MS = 1000,  /* a polling worker answers within one loop iteration */

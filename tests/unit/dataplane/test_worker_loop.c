@@ -44,7 +44,7 @@ static struct iphttps_config *config_copy(void)
 
 	if (c) {
 		*c = harness.config;
-		c->workers.idle_sleep_us = 10; /* idle at once: the loop sleeps every iteration after 1,000 polls */
+		c->workers.idle_sleep_us = 10; /* idle at once: the loop sleeps every iteration after 50 us without a packet */
 	}
 	return c;
 }
