@@ -51,26 +51,20 @@ wait_line() { # file event nth seconds
 	for _ in $(seq 1 $(($4 * 10))); do [ -n "$(line_of "$1" "$2" "$3")" ] && return 0; sleep 0.1; done
 	return 1
 }
-# The worker thread's run time in ns (DPDK names it rte-worker-N).
-worker_ns() {
+# The worker thread's /proc task directory (DPDK names it rte-worker-N).
+worker_task() {
 	local pid t
 	pid=$(cat "$TOPO_STATE/iphttpsd.pid")
 	for t in /proc/"$pid"/task/*; do
-		if grep -q '^rte-worker' "$t/comm" 2>/dev/null; then cut -d' ' -f1 "$t/schedstat"; return; fi
+		if grep -q '^rte-worker' "$t/comm" 2>/dev/null; then echo "$t"; return; fi
 	done
-	echo 0
 }
+# Its run time in ns; 0 when there is no worker thread.
+worker_ns() { local t; t=$(worker_task); if [ -n "$t" ]; then cut -d' ' -f1 "$t/schedstat"; else echo 0; fi; }
 # Its user time in clock ticks: the appliance's own work, apart from the
 # kernel's (the sleeps, and AF_XDP's kicks, which on a veth run the peer
 # namespace's receive path on the worker's core: a cost no NIC has).
-worker_user_ticks() {
-	local pid t
-	pid=$(cat "$TOPO_STATE/iphttpsd.pid")
-	for t in /proc/"$pid"/task/*; do
-		if grep -q '^rte-worker' "$t/comm" 2>/dev/null; then awk '{print $14}' "$t/stat"; return; fi
-	done
-	echo 0
-}
+worker_user_ticks() { local t; t=$(worker_task); if [ -n "$t" ]; then awk '{print $14}' "$t/stat"; else echo 0; fi; }
 TICK=$(getconf CLK_TCK)
 memory_now() { # heap + DPDK heap + buffers in use, bytes
 	echo $(( $(rt heap_in_use_bytes) + $(rt dpdk_heap_in_use_bytes) + $(rt mbufs_in_use) * $(rt mbuf_bytes) ))

@@ -41,7 +41,8 @@ enum worker_limits {
 	WORKER_TX_DRAIN_US = 100,
 	/* Time without a packet before a worker starts sleeping: a busy worker
 	 * never sleeps, an idle one yields the core to kernel peers. 20 and 100
-	 * cost the same in bench/bench_scale.sh's keep-alive load. */
+	 * cost the same under keep-alives (10,000 clients pinging every 3 s,
+	 * bench/README.md's make bench-scale section). */
 	WORKER_IDLE_SPIN_US = 50,
 	WORKER_HOUSEKEEPING_MS = 100,
 	WORKER_COMMAND_RING_SIZE = 64,     /* control-plane requests waiting per worker (worker_command.h) */
