@@ -44,8 +44,9 @@ MEM_HS_US=$(printf '%s' "$mem_hs" | median)
 echo "    OpenSSL's own server handshake in memory (no network): $MEM_HS_US us" >&2
 
 # --- an appliance with the ECDSA certificate ---
+# No admission budget (limits.full_handshakes_per_second): the figure is what the worker can do.
 sed -e 's#pki/server.crt#pki/server-ecdsa.crt#' -e 's#pki/server.key#pki/server-ecdsa.key#' \
-	config/lab.yaml > "$TOPO_STATE/bench-ecdsa.yaml"
+	-e 's/^limits:/limits:\n  full_handshakes_per_second: 0/' config/lab.yaml > "$TOPO_STATE/bench-ecdsa.yaml"
 topo_up || exit 1
 TOPO_CONFIG=$TOPO_STATE/bench-ecdsa.yaml topo_start_appliance || exit 1
 [ -f "$TOPO_STATE/hugepages" ] || { echo "bench-tls: hugepages are needed (docs/LAB.md)"; exit 1; }

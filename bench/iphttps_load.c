@@ -86,7 +86,7 @@ struct client {
 	uint16_t ping_seq;
 	uint32_t index;        /* in this process's table */
 	uint32_t id;           /* across the processes: the IID, the source, the words */
-	double started, ping_sent, solicited;
+	double started, ping_sent, solicited, first_solicited;
 	SSL *ssl;
 	SSL_SESSION *ticket;   /* the last the server sent: the next connection resumes it */
 	uint8_t iid[8];        /* the interface identifier: fe80::IID, PREFIX:IID */
@@ -127,6 +127,7 @@ struct report {
 	char event[8]; /* "up", "again" or "hold" */
 	/* the wave */
 	double start, first_handshake, last_handshake, last_up; /* CLOCK_MONOTONIC: the same in every process */
+	double ra_wait_max; /* the longest from a client's first RS to its RA, seconds */
 	int sessions, started, up, failed, handshakes, resumed, dad_conflicts, rs_retransmitted;
 	int failed_in[FAILED];
 	unsigned long tickets;
@@ -234,6 +235,8 @@ static bool send_rs(struct client *c)
 	seal(p);
 	c->solicitations++;
 	c->solicited = now_s();
+	if (c->solicitations == 1)
+		c->first_solicited = c->solicited;
 	if (c->solicitations > 1)
 		wave.rs_retransmitted++;
 	return send_packet(c, p, sizeof(p));
@@ -335,6 +338,10 @@ static void on_packet(struct client *c, const uint8_t *p, size_t n)
 		hold.ras++;
 		for (size_t o = 56; o + 8 <= n && p[o + 1] != 0; o += (size_t)p[o + 1] * 8)
 			if (p[o] == 3 && p[o + 1] == 4 && o + 32 <= n && p[o + 2] == 64 && c->phase == SOLICITING) {
+				double waited = now_s() - c->first_solicited;
+
+				if (waited > wave.ra_wait_max)
+					wave.ra_wait_max = waited;
 				memcpy(c->prefix, p + o + 16, 8);
 				c->phase = CLAIMING;
 				send_dad_and_ping(c);
@@ -835,6 +842,7 @@ static void merge(struct report *m, const struct report *r, bool first)
 		m->first_handshake = r->first_handshake;
 	m->last_handshake = r->last_handshake > m->last_handshake ? r->last_handshake : m->last_handshake;
 	m->last_up = r->last_up > m->last_up ? r->last_up : m->last_up;
+	m->ra_wait_max = r->ra_wait_max > m->ra_wait_max ? r->ra_wait_max : m->ra_wait_max;
 	m->sessions += r->sessions, m->started += r->started, m->up += r->up, m->failed += r->failed;
 	m->handshakes += r->handshakes, m->resumed += r->resumed, m->dad_conflicts += r->dad_conflicts;
 	m->rs_retransmitted += r->rs_retransmitted, m->tickets += r->tickets;
@@ -879,10 +887,11 @@ static void print_report(const struct report *r, int processes)
 
 		printf("{\"event\": \"%s\", \"sessions\": %d, \"processes\": %d, \"up\": %d, \"failed\": %d, "
 		       "\"seconds_to_up\": %.3f, \"handshakes\": %d, \"resumed\": %d, \"handshakes_per_s\": %.1f, "
-		       "\"dad_conflicts\": %d, \"rs_retransmitted\": %d, \"tickets\": %lu, \"failed_in\": {",
+		       "\"dad_conflicts\": %d, \"rs_retransmitted\": %d, \"ra_wait_ms_max\": %.1f, \"tickets\": %lu, "
+		       "\"failed_in\": {",
 		       r->event, r->sessions, processes, r->up, r->failed, r->last_up ? r->last_up - r->start : 0.0,
 		       r->handshakes, r->resumed, span > 0 ? (r->handshakes - 1) / span : 0.0, r->dad_conflicts,
-		       r->rs_retransmitted, r->tickets);
+		       r->rs_retransmitted, r->ra_wait_max * 1000, r->tickets);
 		for (int p = IDLE, first = 1; p < UP; p++)
 			if (r->failed_in[p]) {
 				printf("%s\"%s\": %d", first ? "" : ", ", phase_name[p], r->failed_in[p]);

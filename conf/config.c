@@ -177,6 +177,8 @@ static const struct field limits_fields[] = {
 	UINT_FIELD("tcp_recv_queue_max_bytes", struct config_limits, tcp_recv_queue_max_bytes, LIMIT_QUEUE_BYTES_MIN,
 		   LIMIT_QUEUE_BYTES_MAX),
 	UINT_FIELD("syn_cookie_threshold", struct config_limits, syn_cookie_threshold, 0, 16 * 1024 * 1024),
+	UINT_FIELD("full_handshakes_per_second", struct config_limits, full_handshakes_per_second, 0,
+		   LIMIT_FULL_HANDSHAKES_PER_SECOND_MAX),
 	UINT_FIELD("tls_handshake_timeout_ms", struct config_limits, tls_handshake_timeout_ms, TIMEOUT_MIN_MS,
 		   TIMEOUT_MAX_MS),
 	UINT_FIELD("http_request_timeout_ms", struct config_limits, http_request_timeout_ms, TIMEOUT_MIN_MS,
@@ -268,6 +270,7 @@ void config_set_defaults(struct iphttps_config *c)
 	c->limits.tcp_recv_queue_bytes = LIMIT_RECV_QUEUE_DEFAULT_BYTES;
 	c->limits.tcp_recv_queue_max_bytes = LIMIT_RECV_QUEUE_MAX_DEFAULT_BYTES;
 	c->limits.syn_cookie_threshold = LIMIT_SYN_COOKIE_THRESHOLD_DEFAULT;
+	c->limits.full_handshakes_per_second = LIMIT_FULL_HANDSHAKES_PER_SECOND_DEFAULT;
 	c->limits.tls_handshake_timeout_ms = TIMEOUT_TLS_HANDSHAKE_DEFAULT_MS;
 	c->limits.http_request_timeout_ms = TIMEOUT_HTTP_REQUEST_DEFAULT_MS;
 	c->limits.idle_session_timeout_s = TIMEOUT_IDLE_SESSION_DEFAULT_S;

@@ -114,6 +114,7 @@ struct config_limits {
 	uint32_t tcp_recv_queue_bytes;     /* the receive window's cap to start with */
 	uint32_t tcp_recv_queue_max_bytes; /* what it may grow to while the peer fills it */
 	uint32_t syn_cookie_threshold; /* half-open connections per worker */
+	uint32_t full_handshakes_per_second; /* per worker; 0 = unbounded (tls_admission.h) */
 	uint32_t tls_handshake_timeout_ms;
 	uint32_t http_request_timeout_ms;
 	uint32_t idle_session_timeout_s;

@@ -161,6 +161,9 @@ static void handshake_step(struct worker *w, struct session *s)
 	case TLS_SESSION_PAUSED:
 		session_timers_async_paused(w, s);
 		return;
+	case TLS_SESSION_DEFERRED:
+		session_timers_admission_wait(w, s);
+		return;
 	case TLS_SESSION_FAILED: {
 		struct tls_refusal r;
 
@@ -273,8 +276,8 @@ static void session_pump(struct worker *w, struct session *s)
 	struct session_worker *sw = session_worker_of(w);
 
 	if (s->state == SESSION_TLS_HANDSHAKE) {
-		if (s->on_async_list)
-			return; /* the paused job resumes from session_poll */
+		if (s->on_async_list || s->on_admission_list)
+			return; /* the paused job resumes, or the held handshake gets its turn, from session_poll */
 		handshake_step(w, s);
 		if (s->state == SESSION_TLS_HANDSHAKE)
 			return;
@@ -316,6 +319,11 @@ void session_on_async_resume(struct worker *w, struct session *s)
 		session_on_handshake_expired(w, s);
 		return;
 	}
+	session_pump(w, s);
+}
+
+void session_on_admission_turn(struct worker *w, struct session *s)
+{
 	session_pump(w, s);
 }
 

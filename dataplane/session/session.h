@@ -106,6 +106,7 @@ struct session {
 	uint32_t generation; /* bumped on every reuse of the slot: stale handles miss */
 	bool in_client_table;
 	bool on_async_list;
+	bool on_admission_list; /* a full handshake waiting for the worker's budget (tls_admission.h) */
 	bool on_deadline_list;
 	bool on_idle_list;
 	bool orphaned; /* its connection went while an async job was paused: freed when the job ends */
@@ -115,6 +116,7 @@ struct session {
 	uint64_t deadline_ms;
 	TAILQ_ENTRY(session) deadline_link;
 	TAILQ_ENTRY(session) async_link;
+	TAILQ_ENTRY(session) admission_link;
 	TAILQ_ENTRY(session) idle_link; /* LinkUp sessions, least recently active first */
 	TAILQ_ENTRY(session) rotation_link; /* LinkUp sessions, whose turn for periodic work is next first */
 	uint64_t rotation_ms;                /* its last turn (LinkUp at first): the rotation is in this order */
@@ -149,6 +151,7 @@ struct session_worker {
 	struct session_list handshake_deadlines; /* FIFO: one timeout for all, so ordered by deadline */
 	struct session_list request_deadlines;
 	struct session_list async_paused;
+	struct session_list admission_waiting;   /* FIFO: full handshakes over the budget, oldest first */
 	struct session_list idle;                /* LinkUp sessions by last activity */
 	struct session_list rotation;            /* LinkUp sessions by turn: session_rotate_link_up */
 	uint32_t link_up_count;                  /* how many are on those lists */

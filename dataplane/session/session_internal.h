@@ -23,6 +23,8 @@ void session_free(struct worker *w, struct session *s);
 void session_abort(struct worker *w, struct session *s);
 void session_on_handshake_expired(struct worker *w, struct session *s);
 void session_on_async_resume(struct worker *w, struct session *s);
+/* A held full handshake's turn has come (session_timers.c): take it a step further. */
+void session_on_admission_turn(struct worker *w, struct session *s);
 
 /* session_request.c */
 int session_request_begin(struct worker *w, struct session *s, enum session_state state);

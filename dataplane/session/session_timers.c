@@ -20,8 +20,10 @@
  *                       connection is gone (FIN handshake, RST, or its
  *                       retransmission timeouts).
  *
- * And one list that is not a timer: sessions whose TLS job paused, resumed
- * once per loop iteration.
+ * And two lists that are not timers: sessions whose TLS job paused, resumed
+ * once per loop iteration; and full handshakes over the worker's budget
+ * (tls_admission.h), a FIFO given turns as the budget refills, each loop
+ * iteration. A held handshake keeps its deadline: the wait is bounded.
  *
  * Each deadline list is a FIFO: every entry got the same timeout, so the
  * list is ordered by deadline and the run stops at the first not yet due.
@@ -29,6 +31,8 @@
  * older ones by at most the old timeout.)
  */
 #include "session_timers.h"
+
+#include "tls_admission.h"
 
 #include "session_counters.h"
 #include "session_internal.h"
@@ -106,8 +110,27 @@ void session_timers_async_paused(struct worker *w, struct session *s)
 	s->on_async_list = true;
 }
 
+void session_timers_admission_wait(struct worker *w, struct session *s)
+{
+	if (s->on_admission_list)
+		return;
+	TAILQ_INSERT_TAIL(&session_worker_of(w)->admission_waiting, s, admission_link);
+	s->on_admission_list = true;
+	tls_admission_waiting(w, +1);
+}
+
+static void admission_leave(struct worker *w, struct session *s)
+{
+	if (!s->on_admission_list)
+		return;
+	TAILQ_REMOVE(&session_worker_of(w)->admission_waiting, s, admission_link);
+	s->on_admission_list = false;
+	tls_admission_waiting(w, -1);
+}
+
 void session_timers_closing(struct worker *w, struct session *s)
 {
+	admission_leave(w, s);
 	session_timers_deadline_met(w, s);
 	if (s->on_idle_list) {
 		TAILQ_REMOVE(&session_worker_of(w)->idle, s, idle_link);
@@ -147,6 +170,20 @@ static void resume_paused(struct worker *w)
 	}
 }
 
+/* Held handshakes, oldest first, while the budget has one to give: each
+ * takes it in its next step (the session's pump reads what the client sent). */
+static void admit_waiting(struct worker *w)
+{
+	struct session_worker *sw = session_worker_of(w);
+	struct session *s;
+
+	while ((s = TAILQ_FIRST(&sw->admission_waiting)) != NULL && tls_admission_ready(w)) {
+		admission_leave(w, s);
+		tls_admission_give_turn(&s->tls);
+		session_on_admission_turn(w, s);
+	}
+}
+
 /* Whether the handshake deadline passed while its job was paused (checked when it resumes). */
 bool session_timers_handshake_overdue(const struct worker *w, const struct session *s)
 {
@@ -160,6 +197,7 @@ void session_timers_run(struct worker *w)
 	struct session *s;
 
 	resume_paused(w);
+	admit_waiting(w);
 	while ((s = TAILQ_FIRST(&sw->handshake_deadlines)) != NULL && s->deadline_ms <= now) {
 		session_timers_deadline_met(w, s);
 		if (s->on_async_list)
@@ -183,6 +221,7 @@ void session_timers_init(struct worker *w)
 	TAILQ_INIT(&sw->handshake_deadlines);
 	TAILQ_INIT(&sw->request_deadlines);
 	TAILQ_INIT(&sw->async_paused);
+	TAILQ_INIT(&sw->admission_waiting);
 	TAILQ_INIT(&sw->idle);
 	TAILQ_INIT(&sw->rotation);
 	sw->link_up_count = 0;

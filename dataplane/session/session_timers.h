@@ -18,6 +18,8 @@ void session_timers_request_started(struct worker *w, struct session *s);
 void session_timers_link_up(struct worker *w, struct session *s);
 void session_timers_input(struct worker *w, struct session *s);
 void session_timers_async_paused(struct worker *w, struct session *s);
+/** A full handshake over the worker's budget waits its turn (tls_admission.h). */
+void session_timers_admission_wait(struct worker *w, struct session *s);
 
 /** The handshake or request deadline is met (or no longer applies). */
 void session_timers_deadline_met(struct worker *w, struct session *s);
@@ -31,7 +33,7 @@ void session_timers_free(struct worker *w, struct session *s);
 /** Whether the handshake deadline passed while a job was paused (checked when it resumes). */
 bool session_timers_handshake_overdue(const struct worker *w, const struct session *s);
 
-/** Fire what is due and resume paused jobs (the worker's loop, through session_poll). */
+/** Fire what is due, resume paused jobs, admit held handshakes (the worker's loop, through session_poll). */
 void session_timers_run(struct worker *w);
 
 /** Empty a worker's lists (start-up). */

@@ -12,6 +12,7 @@
 #include <openssl/x509_vfy.h>
 
 #include "appliance_config.h"
+#include "tls_admission.h"
 #include "tls_null_suites.h"
 #include "tls_ocsp_staple.h"
 #include "tls_error.h"
@@ -212,6 +213,7 @@ SSL_CTX *tls_context_create(const struct iphttps_config *config, char *err, size
 	    SSL_CTX_set_session_id_context(ctx, sid_ctx, sizeof(sid_ctx)) != 1)
 		return fail(ctx, err, err_len, "cannot set the session-id context");
 	SSL_CTX_set_num_tickets(ctx, 1);
+	tls_admission_attach(ctx);
 	/* Tickets sealed with the rotated keys every context shares, so they
 	 * survive a context swap (tls_ticket_keys.h). */
 	if (tls_ticket_keys_attach(ctx) != 0)

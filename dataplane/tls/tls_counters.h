@@ -37,6 +37,9 @@
 #define TLS_COUNTERS(X) \
 	X(tls_handshake_cycles, "TSC cycles spent inside SSL_do_handshake (crypto and TLS state machine)") \
 	X(tls_handshakes, "TLS handshakes completed") \
+	X(tls_handshakes_resumed, "of them, resumed from a session ticket (no private-key operation)") \
+	X(tls_full_handshakes_admitted, "full TLS handshakes admitted within the worker's limits.full_handshakes_per_second") \
+	X(tls_full_handshakes_deferred, "full TLS handshakes that waited for the budget (each once): a storm, held back") \
 	TLS_FAILURE_COUNTERS(X) \
 	X(tls_async_paused, "TLS operations paused by an asynchronous job (SSL_ERROR_WANT_ASYNC)") \
 	X(tls_errors, "TLS errors on established sessions (bad record, MAC)")

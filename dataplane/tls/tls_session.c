@@ -99,6 +99,7 @@ int tls_session_open(struct tls_session *t, struct worker *w, struct tcp_conn *c
 
 	t->transport.w = w;
 	t->transport.conn = c;
+	t->admission = TLS_ADMISSION_NONE;
 	t->ssl = SSL_new(tls_context_current());
 	bio = t->ssl ? tls_bio_new(&t->transport) : NULL;
 	if (!bio) {
@@ -108,6 +109,7 @@ int tls_session_open(struct tls_session *t, struct worker *w, struct tcp_conn *c
 		return -1;
 	}
 	SSL_set_bio(t->ssl, bio, bio);
+	SSL_set_app_data(t->ssl, t); /* for the admission callback (tls_admission.c) */
 	SSL_set_accept_state(t->ssl);
 	return 0;
 }
@@ -121,6 +123,8 @@ enum tls_session_status tls_session_handshake(struct tls_session *t)
 	counter(w, tls_handshake_cycles) += rte_rdtsc() - start;
 	if (rc == 1) {
 		counter(w, tls_handshakes)++;
+		if (SSL_session_reused(t->ssl))
+			counter(w, tls_handshakes_resumed)++;
 		if (rte_log_can_log(RTE_LOGTYPE_IPHTTPS, RTE_LOG_DEBUG) && t->transport.conn)
 			log_handshake_done(t);
 		/* Asynchronous engines pay off for the private-key operation; records
@@ -143,6 +147,9 @@ enum tls_session_status tls_session_handshake(struct tls_session *t)
 		 * serves others meanwhile and resumes this one from its poll. */
 		counter(w, tls_async_paused)++;
 		return TLS_SESSION_PAUSED;
+	case SSL_ERROR_WANT_X509_LOOKUP:
+		/* The certificate callback held a full handshake over the budget. */
+		return TLS_SESSION_DEFERRED;
 	default:
 		handshake_failed(t, false);
 		return TLS_SESSION_FAILED;

@@ -24,15 +24,25 @@
 struct worker;
 struct tcp_conn;
 
+/* Where a handshake stands with the worker's budget of full handshakes (tls_admission.h). */
+enum tls_admission_state {
+	TLS_ADMISSION_NONE,     /* not asked yet (or a resumption, which never asks) */
+	TLS_ADMISSION_WAITING,  /* over the budget: in the session layer's FIFO */
+	TLS_ADMISSION_TURN,     /* first in the FIFO, the budget ready: its next step is admitted */
+	TLS_ADMISSION_ADMITTED, /* a full handshake within the budget */
+};
+
 struct tls_session {
 	SSL *ssl;                       /* NULL when not open */
 	struct tls_transport transport; /* what its BIO reads and writes */
+	uint8_t admission;              /* enum tls_admission_state */
 };
 
 enum tls_session_status {
 	TLS_SESSION_DONE,    /* the handshake is complete */
 	TLS_SESSION_WAIT,    /* waiting for the peer (more input, or send space) */
 	TLS_SESSION_PAUSED,  /* an asynchronous job paused: call again from the worker's poll */
+	TLS_SESSION_DEFERRED, /* a full handshake over the worker's budget: call again at its turn (tls_admission.h) */
 	TLS_SESSION_FAILED,  /* the handshake failed (an alert is queued when there is one) */
 };
 

@@ -25,6 +25,7 @@
 #include "session.h"
 #include "session_admin.h"
 #include "session_events.h"
+#include "tls_admission.h"
 #include "tls_context.h"
 #include "tls_ticket_keys.h"
 #include "tcp_script.h"
@@ -53,21 +54,21 @@ static struct {
 	unsigned int pauses;
 } async_gate;
 
+/* Wraps the appliance's own certificate callback (the admission of full handshakes, tls_admission.h). */
 static int pausing_cert_cb(SSL *ssl, void *arg)
 {
-	(void)arg;
 	if (!async_gate.armed)
-		return 1;
+		return tls_admission_cert_cb(ssl, arg);
 	if (!async_gate.target)
 		async_gate.target = ssl;
 	if (ssl != async_gate.target)
-		return 1;
+		return tls_admission_cert_cb(ssl, arg);
 	while (async_gate.hold) {
 		CU_ASSERT_PTR_NOT_NULL_FATAL(ASYNC_get_current_job()); /* SSL_MODE_ASYNC runs us in a job */
 		async_gate.pauses++;
 		ASYNC_pause_job();
 	}
-	return 1;
+	return tls_admission_cert_cb(ssl, arg);
 }
 
 static struct session *session_of(const struct tls_peer *tp)
@@ -1845,6 +1846,109 @@ static void test_reset_during_paused_job_frees_after_the_job(void)
 	peer_count = 0;
 }
 
+/*
+ * Admission control: a worker admits limits.full_handshakes_per_second full
+ * handshakes (a bucket of a tenth of a second's worth); the rest wait in a
+ * FIFO, holding nothing but their connection, and get their turns as the
+ * budget refills. A resumption is never held, however many wait.
+ */
+static void test_full_handshakes_over_the_budget_wait_their_turn(void)
+{
+	uint32_t rate = harness.config.limits.full_handshakes_per_second;
+	struct tls_peer *tp[4], *resumer;
+	struct session *held[2];
+	SSL_SESSION *ticket;
+
+	fresh();
+	harness.config.limits.full_handshakes_per_second = 10; /* a bucket of 10 / 10 + 1 = 2 */
+	clock_advance_ms(2000);                                /* the bucket full */
+	for (int i = 0; i < 4; i++)
+		tp[i] = tls_connect();
+	pump();
+	CU_ASSERT_TRUE(SSL_is_init_finished(tp[0]->ssl) && SSL_is_init_finished(tp[1]->ssl));
+	CU_ASSERT_FALSE(SSL_is_init_finished(tp[2]->ssl) || SSL_is_init_finished(tp[3]->ssl));
+	CU_ASSERT_EQUAL(counter(harness.w, tls_full_handshakes_admitted), 2);
+	CU_ASSERT_EQUAL(counter(harness.w, tls_full_handshakes_deferred), 2);
+	held[0] = session_of(tp[2]), held[1] = session_of(tp[3]);
+	CU_ASSERT_FATAL(held[0] && held[1] && held[0]->on_admission_list && held[1]->on_admission_list);
+	CU_ASSERT_EQUAL(TAILQ_FIRST(&session_worker_of(harness.w)->admission_waiting), held[0]); /* FIFO */
+
+	/* A client resuming its ticket goes ahead of them: it costs no signature. */
+	tls_send(tp[0], request, (int)strlen(request));
+	pump();
+	CU_ASSERT_FATAL(got_200(tp[0]));
+	ticket = SSL_get1_session(tp[0]->ssl);
+	resumer = tls_connect_resuming(ticket);
+	pump();
+	CU_ASSERT_TRUE(SSL_is_init_finished(resumer->ssl) && SSL_session_reused(resumer->ssl));
+	CU_ASSERT_EQUAL(counter(harness.w, tls_handshakes_resumed), 1);
+	CU_ASSERT_EQUAL(counter(harness.w, tls_full_handshakes_admitted), 2);
+
+	/* Nothing moves until the budget refills; then one turn per 100 ms, in order. */
+	session_poll(harness.w);
+	pump();
+	CU_ASSERT_FALSE(SSL_is_init_finished(tp[2]->ssl));
+	clock_advance_ms(100);
+	session_poll(harness.w);
+	pump();
+	CU_ASSERT_TRUE(SSL_is_init_finished(tp[2]->ssl));
+	CU_ASSERT_FALSE(SSL_is_init_finished(tp[3]->ssl));
+	CU_ASSERT_FALSE(held[0]->on_admission_list);
+	clock_advance_ms(100);
+	session_poll(harness.w);
+	pump();
+	CU_ASSERT_TRUE(SSL_is_init_finished(tp[3]->ssl));
+	CU_ASSERT_TRUE(TAILQ_EMPTY(&session_worker_of(harness.w)->admission_waiting));
+	CU_ASSERT_EQUAL(counter(harness.w, tls_full_handshakes_admitted), 4);
+	CU_ASSERT_EQUAL(counter(harness.w, tls_full_handshakes_deferred), 2); /* each once */
+	tls_send(tp[3], request, (int)strlen(request));
+	pump();
+	CU_ASSERT_TRUE(got_200(tp[3]));
+	SSL_SESSION_free(ticket);
+	harness.config.limits.full_handshakes_per_second = rate;
+}
+
+/* A held handshake keeps its deadline (every state has an upper lifetime):
+ * past it, the client is reset and leaves the queue, and the next one is
+ * admitted as soon as the budget allows (the queue's count stays true). */
+static void test_a_held_handshake_times_out_and_leaves_the_queue(void)
+{
+	uint32_t rate = harness.config.limits.full_handshakes_per_second;
+	uint64_t timeouts = counter(harness.w, tls_handshake_timeouts);
+	struct tls_peer *first, *held[3], *later;
+	struct seg out;
+	int rsts = 0;
+
+	fresh();
+	harness.config.limits.full_handshakes_per_second = 1; /* a bucket of one */
+	clock_advance_ms(2000);
+	first = tls_connect();
+	for (int i = 0; i < 3; i++)
+		held[i] = tls_connect();
+	pump();
+	CU_ASSERT_TRUE(SSL_is_init_finished(first->ssl));
+	for (int i = 0; i < 3; i++)
+		CU_ASSERT_FATAL(session_of(held[i]) && session_of(held[i])->on_admission_list);
+	/* The deadline passes: the refill (one) gives the oldest its turn, but it
+	 * cannot finish in time either; all three are reset. */
+	clock_set_ms(harness.w->now_ms + harness.config.limits.tls_handshake_timeout_ms + 1);
+	session_poll(harness.w);
+	for (int i = 0; i < 3; i++)
+		CU_ASSERT_PTR_NULL(session_of(held[i]));
+	CU_ASSERT_EQUAL(counter(harness.w, tls_handshake_timeouts), timeouts + 3);
+	while (take(&out) == 0)
+		rsts += (out.flags & F_RST) != 0;
+	CU_ASSERT_EQUAL(rsts, 3);
+	CU_ASSERT_TRUE(TAILQ_EMPTY(&session_worker_of(harness.w)->admission_waiting));
+	clock_advance_ms(1000);
+	while (take(&out) == 0) /* first, which sent no request, has had its 408 and FIN */
+		CU_ASSERT_EQUAL(out.dport, first->tcp.sport);
+	later = tls_connect();
+	pump();
+	CU_ASSERT_TRUE(SSL_is_init_finished(later->ssl)); /* not queued behind the gone */
+	harness.config.limits.full_handshakes_per_second = rate;
+}
+
 int main(void)
 {
 	static const struct harness_test tests[] = {
@@ -1905,6 +2009,11 @@ int main(void)
 		  test_ticket_keys_rotate },
 		{ "a Content-Length below 2^64-1 ends the client's half of the link where it says",
 		  test_content_length_ends_the_body },
+		{ "admission: full handshakes over the worker's budget wait in order; a resumption goes ahead",
+		  test_full_handshakes_over_the_budget_wait_their_turn },
+		{ "admission: a held handshake keeps its deadline; reset, it leaves the queue",
+		  test_a_held_handshake_times_out_and_leaves_the_queue },
+		/* Last: it frees its own peers, the others' are freed by the next test's fresh(). */
 		{ "a reset during a paused job: the session waits for the job, then is freed",
 		  test_reset_during_paused_job_frees_after_the_job },
 	};
