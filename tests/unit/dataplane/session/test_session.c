@@ -1855,7 +1855,7 @@ static void test_reset_during_paused_job_frees_after_the_job(void)
 static void test_full_handshakes_over_the_budget_wait_their_turn(void)
 {
 	uint32_t rate = harness.config.limits.full_handshakes_per_second;
-	struct tls_peer *tp[4], *resumer;
+	struct tls_peer *tp[4], *resumer, *stale;
 	struct session *held[2];
 	SSL_SESSION *ticket;
 
@@ -1884,6 +1884,16 @@ static void test_full_handshakes_over_the_budget_wait_their_turn(void)
 	CU_ASSERT_EQUAL(counter(harness.w, tls_handshakes_resumed), 1);
 	CU_ASSERT_EQUAL(counter(harness.w, tls_full_handshakes_admitted), 2);
 
+	/* A ticket the appliance can no longer open (two rotations on: a hostile
+	 * client's made-up one is the same) is a full handshake, and queues. */
+	CU_ASSERT_EQUAL_FATAL(tls_ticket_keys_rotate(), 0);
+	CU_ASSERT_EQUAL_FATAL(tls_ticket_keys_rotate(), 0);
+	stale = tls_connect_resuming(ticket);
+	pump();
+	CU_ASSERT_FALSE(SSL_is_init_finished(stale->ssl));
+	CU_ASSERT_EQUAL(counter(harness.w, tls_full_handshakes_deferred), 3);
+	CU_ASSERT_PTR_EQUAL(TAILQ_LAST(&session_worker_of(harness.w)->admission_waiting, session_list), session_of(stale));
+
 	/* Nothing moves until the budget refills; then one turn per 100 ms, in order. */
 	session_poll(harness.w);
 	pump();
@@ -1898,9 +1908,14 @@ static void test_full_handshakes_over_the_budget_wait_their_turn(void)
 	session_poll(harness.w);
 	pump();
 	CU_ASSERT_TRUE(SSL_is_init_finished(tp[3]->ssl));
+	CU_ASSERT_FALSE(SSL_is_init_finished(stale->ssl));
+	clock_advance_ms(100);
+	session_poll(harness.w);
+	pump();
+	CU_ASSERT_TRUE(SSL_is_init_finished(stale->ssl) && !SSL_session_reused(stale->ssl));
 	CU_ASSERT_TRUE(TAILQ_EMPTY(&session_worker_of(harness.w)->admission_waiting));
-	CU_ASSERT_EQUAL(counter(harness.w, tls_full_handshakes_admitted), 4);
-	CU_ASSERT_EQUAL(counter(harness.w, tls_full_handshakes_deferred), 2); /* each once */
+	CU_ASSERT_EQUAL(counter(harness.w, tls_full_handshakes_admitted), 5);
+	CU_ASSERT_EQUAL(counter(harness.w, tls_full_handshakes_deferred), 3); /* each once */
 	tls_send(tp[3], request, (int)strlen(request));
 	pump();
 	CU_ASSERT_TRUE(got_200(tp[3]));
