@@ -115,6 +115,8 @@ struct config_limits {
 	uint32_t tcp_recv_queue_max_bytes; /* what it may grow to while the peer fills it */
 	uint32_t syn_cookie_threshold; /* half-open connections per worker */
 	uint32_t full_handshakes_per_second; /* per worker; 0 = unbounded (tls_admission.h) */
+	uint32_t session_up_kbit_per_second;   /* each session's packets from the client; 0 = unlimited (link_rate.h) */
+	uint32_t session_down_kbit_per_second; /* and forwarded to it */
 	uint32_t tls_handshake_timeout_ms;
 	uint32_t http_request_timeout_ms;
 	uint32_t idle_session_timeout_s;

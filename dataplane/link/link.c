@@ -16,6 +16,7 @@
 #include "client_table.h"
 #include "ipv6_addr.h"
 #include "link_counters.h"
+#include "link_rate.h"
 #include "link_forward.h"
 #include "link_multicast.h"
 #include "link_nd.h"
@@ -225,6 +226,10 @@ void link_input(struct worker *w, struct session *s, struct rte_mbuf *m)
 	counter(w, link_rx_bytes) += m->pkt_len;
 	s->rx_packets++;
 	s->rx_bytes += m->pkt_len;
+	if (!link_rate_allows(w, &s->up_rate, w->config->limits.session_up_kbit_per_second, m->pkt_len)) {
+		worker_drop(w, m, drop_link_session_rate_up);
+		return;
+	}
 	/* The framer builds each packet in mbufs of the full data room: the IPv6
 	 * header and an ICMPv6 header are in the first one. */
 	if (m->data_len < sizeof(*ip) + 8) {

@@ -29,6 +29,8 @@
 	X(drop_link_ra_guard, "Router Advertisement or Redirect from a client: never forwarded (RFC 6105)") \
 	X(drop_link_nd_not_own_target, "client NA for an address that is not its own (mode certificates)") \
 	X(drop_link_spoofed_source, "client packet from an address another client has, or off the link (mode none)") \
+	X(drop_link_session_rate_up, "client packet over its session's limits.session_up_kbit_per_second") \
+	X(drop_link_session_rate_down, "packet for a client over its session's limits.session_down_kbit_per_second") \
 	X(drop_link_address_limit, "client packet from a new address: the index is full, or the client replaces addresses too fast") \
 	X(link_address_hold_expired, "holds that ran out unclaimed") \
 	X(drop_link_link_local, "client link-local unicast not to the server (mode none)") \

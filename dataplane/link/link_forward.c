@@ -12,6 +12,7 @@
 #include "iface.h"
 #include "ipv6_route.h"
 #include "link_counters.h"
+#include "link_rate.h"
 #include "link_icmp_error.h"
 #include "session.h"
 #include "worker.h"
@@ -110,6 +111,10 @@ static void deliver_to_client(struct worker *w, struct session *s, struct rte_mb
 {
 	struct rte_ipv6_hdr *ip = rte_pktmbuf_mtod(m, struct rte_ipv6_hdr *);
 
+	if (!link_rate_allows(w, &s->down_rate, w->config->limits.session_down_kbit_per_second, m->pkt_len)) {
+		worker_drop(w, m, drop_link_session_rate_down);
+		return;
+	}
 	ip->hop_limits--;
 	counter(w, link_forwarded_to_client)++;
 	session_send_packet(w, s, m);

@@ -376,6 +376,8 @@ static void *session_accepted(struct worker *w, struct tcp_conn *c, void *listen
 	s->conn = c;
 	s->id = ++session_worker_of(w)->sessions_accepted * CONFIG_MAX_WORKERS + w->id;
 	s->accepted_ms = w->now_ms;
+	token_bucket_start(&s->up_rate, w->now_us);
+	token_bucket_start(&s->down_rate, w->now_us);
 	s->listener = l;
 	s->tls.transport.w = w;
 	s->tls.transport.conn = c;

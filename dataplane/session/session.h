@@ -41,6 +41,7 @@
 #include "framer.h"
 #include "http_request.h"
 #include "proxy_protocol.h"
+#include "token_bucket.h"
 #include "rate_budget.h"
 #include "tls_session.h"
 #include "worker.h"
@@ -142,6 +143,9 @@ struct session {
 	uint64_t link_up_ms;
 	uint64_t rx_packets, tx_packets;
 	uint64_t rx_bytes, tx_bytes; /* inner IPv6 packets, as framed */
+	/* limits.session_up/down_kbit_per_second: the client's packets and those
+	 * forwarded to it are policed each way (link_rate.h) */
+	struct token_bucket up_rate, down_rate;
 };
 
 TAILQ_HEAD(session_list, session);

@@ -1484,6 +1484,51 @@ static void test_internal_to_client(void)
 	CU_ASSERT_EQUAL(reference_checksum(out + 40, (size_t)len - 14 - 40, reference_pseudo_sum(out)), 0xffff);
 }
 
+/*
+ * limits.session_up/down_kbit_per_second: each session is policed each way
+ * by a token bucket (a tenth of a second at the rate, at least two packets of
+ * the link MTU: 2,560 bytes here); what is over is dropped and counted, the
+ * session stays, and the bucket refills at the rate.
+ */
+static void test_session_rate_limits_each_way(void)
+{
+	uint32_t up = harness.config.limits.session_up_kbit_per_second;
+	uint32_t down = harness.config.limits.session_down_kbit_per_second;
+	uint8_t body[8] = { 0, 7, 0, 3 }, burst[60 * 52], pkt[128];
+	uint64_t answered;
+	struct tls_peer *tp;
+	size_t n = 0;
+
+	fresh();
+	corp_resolved();
+	harness.config.limits.session_up_kbit_per_second = 8;   /* 1,000 bytes a second */
+	harness.config.limits.session_down_kbit_per_second = 8;
+	tp = link_up_peer();
+	for (int i = 0; i < 60; i++) /* 60 echo requests of 52 bytes to the router: 3,120 bytes at once */
+		n += icmp6_packet(burst + n, "2001:db8:c1::77", "2001:db8:c1::1", 64, 128, body, sizeof(body));
+	tls_send(tp, burst, (int)n);
+	pump();
+	CU_ASSERT_EQUAL(counter(harness.w, link_echo_answered), 49); /* 49 x 52 = 2,548 of the 2,560 */
+	CU_ASSERT_EQUAL(counter(harness.w, drop_link_session_rate_up), 11);
+	clock_advance_ms(1000); /* 1,000 bytes more, and the 12 left: 19 packets */
+	answered = counter(harness.w, link_echo_answered);
+	tls_send(tp, burst, (int)n);
+	pump();
+	CU_ASSERT_EQUAL(counter(harness.w, link_echo_answered) - answered, 19);
+	CU_ASSERT_EQUAL(counter(harness.w, drop_link_session_rate_up), 11 + 41);
+
+	/* Down: what the intranet sends the client, in its own bucket. */
+	for (int i = 0; i < 60; i++)
+		from_corp(pkt, icmp6_packet(pkt, "fd00:c0::2", "2001:db8:c1::77", 64, 128, body, sizeof(body)));
+	pump();
+	CU_ASSERT_EQUAL(counter(harness.w, link_forwarded_to_client), 49);
+	CU_ASSERT_EQUAL(counter(harness.w, drop_link_session_rate_down), 11);
+	CU_ASSERT_PTR_NOT_NULL(session_of(tp)); /* policed, not closed */
+	CU_ASSERT_EQUAL(session_of(tp)->state, SESSION_LINK_UP);
+	harness.config.limits.session_up_kbit_per_second = up;
+	harness.config.limits.session_down_kbit_per_second = down;
+}
+
 /* Client -> client inside the prefix, through the router. */
 static void test_client_to_client(void)
 {
@@ -2020,6 +2065,8 @@ int main(void)
 		  test_link_local_source_is_not_routed },
 		{ "internal to client: the client's session; Unreachable; Packet Too Big", test_internal_to_client },
 		{ "client to client through the router", test_client_to_client },
+		{ "a session's rate is limited each way (token buckets): the excess dropped and counted, the session stays",
+		  test_session_rate_limits_each_way },
 		{ "session ticket keys rotate: the previous key still opens, the one before does not",
 		  test_ticket_keys_rotate },
 		{ "a Content-Length below 2^64-1 ends the client's half of the link where it says",
