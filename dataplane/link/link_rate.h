@@ -22,10 +22,11 @@
 /** Whether a packet of bytes may pass b at kbit/s now (taken when it may). */
 static inline bool link_rate_allows(const struct worker *w, struct token_bucket *b, uint32_t kbit, uint32_t bytes)
 {
-	uint64_t rate = (uint64_t)kbit * 1000 / 8, burst = rate / 10, least = 2 * (uint64_t)w->config->iphttps.link_mtu;
+	uint64_t rate = (uint64_t)kbit * 1000 / 8, burst = rate / 10, least;
 
 	if (kbit == 0)
-		return true;
+		return true; /* the default: nothing but this test on the packet's path */
+	least = 2 * (uint64_t)w->config->iphttps.link_mtu;
 	return token_bucket_take(b, w->now_us, rate, burst > least ? burst : least, bytes);
 }
 

@@ -3,52 +3,42 @@
 
 #include "tls_counters.h"
 #include "tls_session.h"
+#include "token_bucket.h"
 #include "worker.h"
 
-enum {
-	/* The bucket holds this fraction of a second's budget: a burst after a
-	 * quiet spell is admitted at once, a storm at the configured rate. */
-	BUCKET_DIVISOR = 10,
-	MILLI = 1000, /* tokens are counted in thousandths, refilled each millisecond */
-};
+/* The bucket holds a tenth of a second's budget (and one at least): a burst
+ * after a quiet spell is admitted at once, a storm at the configured rate. */
+enum { BURST_DIVISOR = 10 };
 
-/* Per worker, by id: touched by that worker only. */
+/* Per worker, by id: touched by that worker only. The bucket starts empty
+ * at clock 0, which the first refill (10 s counted at most) fills. */
 static struct {
-	uint64_t milli_tokens; /* thousandths of a full handshake */
-	uint64_t refilled_ms;  /* the worker clock at the last refill */
-	uint32_t waiting;      /* handshakes in the session layer's FIFO */
-} buckets[CONFIG_MAX_WORKERS];
+	struct token_bucket bucket; /* of full handshakes */
+	uint32_t waiting;           /* handshakes in the session layer's FIFO */
+} admission[CONFIG_MAX_WORKERS];
 
 static uint32_t rate_of(const struct worker *w)
 {
 	return w->config->limits.full_handshakes_per_second;
 }
 
-static void refill(struct worker *w)
+/* Refill w's bucket; take one handshake from it when take is set. @return whether one was there. */
+static bool budget(struct worker *w, bool take)
 {
-	uint64_t per_second = rate_of(w), cap = (per_second / BUCKET_DIVISOR + 1) * MILLI;
-	uint64_t elapsed = w->now_ms - buckets[w->id].refilled_ms;
+	uint64_t rate = rate_of(w), burst = rate / BURST_DIVISOR + 1;
+	struct token_bucket *b = &admission[w->id].bucket;
 
-	/* rate x elapsed ms = thousandths of handshakes; capped before it can wrap. */
-	if (elapsed > 1000)
-		elapsed = 1000;
-	buckets[w->id].milli_tokens += per_second * elapsed;
-	if (buckets[w->id].milli_tokens > cap)
-		buckets[w->id].milli_tokens = cap;
-	buckets[w->id].refilled_ms = w->now_ms;
+	return take ? token_bucket_take(b, w->now_us, rate, burst, 1) : token_bucket_holds(b, w->now_us, rate, burst, 1);
 }
 
 bool tls_admission_ready(struct worker *w)
 {
-	if (rate_of(w) == 0)
-		return true;
-	refill(w);
-	return buckets[w->id].milli_tokens >= MILLI;
+	return rate_of(w) == 0 || budget(w, false);
 }
 
 void tls_admission_waiting(struct worker *w, int change)
 {
-	buckets[w->id].waiting = (uint32_t)((int64_t)buckets[w->id].waiting + change);
+	admission[w->id].waiting = (uint32_t)((int64_t)admission[w->id].waiting + change);
 }
 
 void tls_admission_give_turn(struct tls_session *t)
@@ -67,15 +57,14 @@ int tls_admission_cert_cb(SSL *ssl, void *arg)
 		return 1; /* a second ClientHello (after a HelloRetryRequest) */
 	if (rate_of(w) != 0) {
 		/* First come, first served: a newcomer waits while others do. */
-		bool turn = t->admission == TLS_ADMISSION_TURN || buckets[w->id].waiting == 0;
+		bool turn = t->admission == TLS_ADMISSION_TURN || admission[w->id].waiting == 0;
 
-		if (!turn || !tls_admission_ready(w)) {
+		if (!turn || !budget(w, true)) {
 			if (t->admission == TLS_ADMISSION_NONE)
 				counter(w, tls_full_handshakes_deferred)++;
 			t->admission = TLS_ADMISSION_WAITING;
 			return -1;
 		}
-		buckets[w->id].milli_tokens -= MILLI;
 	}
 	t->admission = TLS_ADMISSION_ADMITTED;
 	counter(w, tls_full_handshakes_admitted)++;
