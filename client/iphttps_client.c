@@ -166,6 +166,12 @@ static int open_link(struct link_stream *stream, const struct options *o, struct
 		snprintf(why, why_len, "the server's answer is malformed: %s", http_status_error_text(st.error));
 		return -1;
 	}
+	if (st.code == 503) {
+		/* An iphttps appliance's refusal of a session beyond limits.sessions_per_subject. */
+		snprintf(why, why_len, "the server answered 503 Service Unavailable: it has as many sessions of this "
+			 "client certificate as it allows (is the certificate in use on another host?)");
+		return -1;
+	}
 	if (st.code != 200) {
 		snprintf(why, why_len, "the server answered %u, not 200 (is the URI %s right?)", st.code, o->uri);
 		return -1;

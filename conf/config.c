@@ -27,6 +27,12 @@ static const struct enum_value auth_modes[] = {
 	{ NULL, 0 },
 };
 
+static const struct enum_value subject_actions[] = {
+	{ "replace_oldest", CONFIG_SUBJECT_REPLACE_OLDEST },
+	{ "refuse", CONFIG_SUBJECT_REFUSE },
+	{ NULL, 0 },
+};
+
 static const struct enum_value tls_versions[] = {
 	{ "1.0", CONFIG_TLS_1_0 },
 	{ "1.1", CONFIG_TLS_1_1 },
@@ -183,6 +189,10 @@ static const struct field limits_fields[] = {
 		   LIMIT_SESSION_KBIT_PER_SECOND_MAX),
 	UINT_FIELD("session_down_kbit_per_second", struct config_limits, session_down_kbit_per_second, 0,
 		   LIMIT_SESSION_KBIT_PER_SECOND_MAX),
+	UINT_FIELD("sessions_per_subject", struct config_limits, sessions_per_subject, 0,
+		   LIMIT_SESSIONS_PER_SUBJECT_MAX),
+	{ .key = "sessions_per_subject_action", .kind = FIELD_ENUM,
+	  FIELD_OF(struct config_limits, sessions_per_subject_action), .enum_values = subject_actions },
 	UINT_FIELD("tls_handshake_timeout_ms", struct config_limits, tls_handshake_timeout_ms, TIMEOUT_MIN_MS,
 		   TIMEOUT_MAX_MS),
 	UINT_FIELD("http_request_timeout_ms", struct config_limits, http_request_timeout_ms, TIMEOUT_MIN_MS,

@@ -28,6 +28,7 @@
 #include "port_stats.h"
 #include "published_config.h"
 #include "session.h"
+#include "subject_sessions.h"
 #include "tcp.h"
 #include "tcp_conn.h"
 #include "worker.h"
@@ -80,6 +81,9 @@ void datapath_start(const struct iphttps_config *config)
 	if (address_hold_create(RTE_MAX((uint32_t)IPHTTPS_ADDRESS_HOLDS_MIN,
 					config->limits.max_clients * IPHTTPS_ADDRESS_HOLDS_PER_CLIENT)) != 0)
 		rte_exit(EXIT_FAILURE, "cannot create the address holds for %u clients: %s (eal.memory_mb)\n",
+			 config->limits.max_clients, rte_strerror(rte_errno));
+	if (subject_sessions_create(config->limits.max_clients) != 0)
+		rte_exit(EXIT_FAILURE, "cannot create the sessions per subject for %u clients: %s (eal.memory_mb)\n",
 			 config->limits.max_clients, rte_strerror(rte_errno));
 	worker_count = eal->worker_count;
 	for (unsigned int i = 0; i < worker_count; i++) {
@@ -167,6 +171,7 @@ void datapath_stop(void)
 	session_listeners_stop();
 	client_index_destroy();
 	address_hold_destroy();
+	subject_sessions_destroy();
 	rte_pdump_uninit();
 	port_stop_all();
 	if (pool) {

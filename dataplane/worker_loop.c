@@ -51,6 +51,9 @@ static void drain_inbox(struct worker *w)
 		case WORKER_INBOX_MULTICAST:
 			link_multicast_handed_over(w, burst[i]);
 			break;
+		case WORKER_INBOX_END_SESSION:
+			session_end_handed_over(w, burst[i]);
+			break;
 		case WORKER_INBOX_TCP_SEGMENT:
 			tcp_input_handed_over(w, iface_of_port(burst[i]->port), burst[i], tag >> WORKER_INBOX_HOPS_SHIFT);
 			break;

@@ -105,6 +105,12 @@ struct config_iphttps {
 	char server_header[CONFIG_NAME_MAX_BYTES];
 };
 
+/* limits.sessions_per_subject_action: a subject's session beyond its limit. */
+enum config_subject_action {
+	CONFIG_SUBJECT_REPLACE_OLDEST, /* ends the subject's oldest session (the default) */
+	CONFIG_SUBJECT_REFUSE,         /* is refused (503) */
+};
+
 struct config_limits {
 	uint32_t max_clients;
 	uint32_t max_connections_per_worker;
@@ -117,6 +123,8 @@ struct config_limits {
 	uint32_t full_handshakes_per_second; /* per worker; 0 = unbounded (tls_admission.h) */
 	uint32_t session_up_kbit_per_second;   /* each session's packets from the client; 0 = unlimited (link_rate.h) */
 	uint32_t session_down_kbit_per_second; /* and forwarded to it */
+	uint32_t sessions_per_subject; /* a client certificate subject's sessions at once; 0 = no limit (subject_sessions.h) */
+	enum config_subject_action sessions_per_subject_action; /* what a session beyond it does */
 	uint32_t tls_handshake_timeout_ms;
 	uint32_t http_request_timeout_ms;
 	uint32_t idle_session_timeout_s;

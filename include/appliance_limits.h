@@ -86,6 +86,9 @@ enum iphttps_limits {
 	LIMIT_FULL_HANDSHAKES_PER_SECOND_DEFAULT = 500,
 	LIMIT_FULL_HANDSHAKES_PER_SECOND_MAX = 1000000,
 	LIMIT_SESSION_KBIT_PER_SECOND_MAX = 100 * 1000 * 1000, /* 100 Gbit/s */
+	/* A machine certificate is one machine: more than a few sessions of one
+	 * subject at once is a copied certificate, not a use to size for. */
+	LIMIT_SESSIONS_PER_SUBJECT_MAX = 8,
 	TIMEOUT_TLS_HANDSHAKE_DEFAULT_MS = 10000,
 	TIMEOUT_HTTP_REQUEST_DEFAULT_MS = 10000,
 	TIMEOUT_IDLE_SESSION_DEFAULT_S = 3600,

@@ -120,6 +120,7 @@ enum worker_inbox_kind {
 	WORKER_INBOX_TO_CLIENT = 1,   /* an IPv6 packet (no Ethernet header) for a client of that worker */
 	WORKER_INBOX_TCP_SEGMENT = 2, /* a received frame (l2_len, l3_len set) for a connection it may own */
 	WORKER_INBOX_MULTICAST = 3,   /* a client's multicast IPv6 packet, for that worker's clients (certificates mode) */
+	WORKER_INBOX_END_SESSION = 4, /* an order to end one of its sessions (session_end_by_ref) */
 	WORKER_INBOX_KIND_MASK = 0xff,
 	WORKER_INBOX_HOPS_SHIFT = 8,  /* above the kind: how many workers a TCP segment has been to */
 };

@@ -11,6 +11,7 @@
 #include "appliance_config.h"
 #include "ipv6_addr.h"
 #include "session_counters.h"
+#include "subject_sessions.h"
 #include "worker.h"
 
 struct client_table_shard client_table_shards[CONFIG_MAX_WORKERS];
@@ -81,6 +82,50 @@ void client_table_session_release(struct worker *w, struct session *s)
 	t->free_slots[t->free_count++] = s->slot;
 }
 
+static struct client_ref ref_of(const struct worker *w, const struct session *s)
+{
+	return (struct client_ref){.worker = w->id, .slot = s->slot, .generation = s->generation};
+}
+
+/* Whether s's client has a verified certificate subject: certificates mode, verified here or by a TLS offloader. */
+static bool has_subject(const struct worker *w, struct session *s)
+{
+	struct tls_session_description d;
+
+	if (w->config->iphttps.authentication != CONFIG_AUTH_CERTIFICATES)
+		return false;
+	session_tls_describe(s, &d);
+	return d.peer_subject[0] != '\0';
+}
+
+/* Count s under its subject (limits.sessions_per_subject). @return 0, or -1 when refused. */
+static int subject_join(struct worker *w, struct session *s)
+{
+	const struct config_limits *l = &w->config->limits;
+	struct client_ref ref = ref_of(w, s), oldest;
+
+	if (!has_subject(w, s))
+		return 0;
+	switch (subject_sessions_join(session_owner_key(s), &ref, l->sessions_per_subject,
+				      l->sessions_per_subject_action == CONFIG_SUBJECT_REPLACE_OLDEST, &oldest)) {
+	case SUBJECT_SESSIONS_REFUSED:
+		counter(w, session_subject_refused)++;
+		return -1;
+	case SUBJECT_SESSIONS_REPLACED:
+		counter(w, session_subject_replaced)++;
+		session_end_by_ref(w, &oldest, SESSION_END_REPLACED);
+		s->subject_counted = true;
+		break;
+	case SUBJECT_SESSIONS_JOINED:
+		s->subject_counted = true;
+		break;
+	case SUBJECT_SESSIONS_UNTRACKED:
+		counter(w, session_subject_untracked)++;
+		break;
+	}
+	return 0;
+}
+
 int client_table_add(struct worker *w, struct session *s)
 {
 	uint32_t limit = w->config->limits.max_clients;
@@ -89,9 +134,13 @@ int client_table_add(struct worker *w, struct session *s)
 	/* Compare-and-swap so that workers racing for the last entries never overshoot. */
 	do {
 		if (now >= limit)
-			return -1;
+			return -ENOSPC;
 	} while (!__atomic_compare_exchange_n(&entries_total, &now, now + 1, true, __ATOMIC_RELAXED,
 					      __ATOMIC_RELAXED));
+	if (subject_join(w, s) != 0) {
+		__atomic_fetch_sub(&entries_total, 1, __ATOMIC_RELAXED);
+		return -EDQUOT;
+	}
 	s->in_client_table = true;
 	client_table_shard_of(w)->entries++;
 	return 0;
@@ -108,10 +157,6 @@ static bool holds_apply(const struct worker *w)
 	return w->config->iphttps.authentication == CONFIG_AUTH_CERTIFICATES && w->config->iphttps.address_grace_s > 0;
 }
 
-static struct client_ref ref_of(const struct worker *w, const struct session *s)
-{
-	return (struct client_ref){.worker = w->id, .slot = s->slot, .generation = s->generation};
-}
 
 /* Drop s's address i from the index and the session (the last one takes its place). */
 static void forget_address(struct session *s, unsigned int i, const struct client_ref *ref)
@@ -204,6 +249,10 @@ void client_table_remove(struct worker *w, struct session *s)
 			counter(w, link_address_hold_full)++;
 	}
 	s->address_count = 0;
+	if (s->subject_counted) {
+		subject_sessions_leave(session_owner_key(s), &ref);
+		s->subject_counted = false;
+	}
 	if (!s->in_client_table)
 		return;
 	s->in_client_table = false;

@@ -54,7 +54,12 @@ struct session *client_table_session_alloc(struct worker *w);
 /** Return a session's slot (its entry, if any, must have been removed). */
 void client_table_session_release(struct worker *w, struct session *s);
 
-/** Make s a Client Table entry. @return 0, or -1 when limits.max_clients entries exist. */
+/**
+ * Make s a Client Table entry, counted under its certificate subject
+ * (subject_sessions.h: which may end the subject's oldest session).
+ * @return 0, -ENOSPC when limits.max_clients entries exist, -EDQUOT when
+ * its subject has limits.sessions_per_subject and the action is refuse.
+ */
 int client_table_add(struct worker *w, struct session *s);
 
 /** Remove s's entry (and its addresses from the index). */

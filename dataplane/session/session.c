@@ -101,6 +101,44 @@ uint64_t session_owner_key(struct session *s)
 	return key;
 }
 
+/* What session_end_by_ref posts: the mbuf's data. */
+struct session_end_order {
+	struct client_ref ref;
+	uint8_t reason; /* enum session_end_reason */
+};
+
+void session_end_by_ref(struct worker *w, const struct client_ref *ref, enum session_end_reason reason)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(w->pool);
+	struct session_end_order *o = m ? (struct session_end_order *)rte_pktmbuf_append(m, sizeof(*o)) : NULL;
+
+	if (!o) {
+		rte_pktmbuf_free(m);
+		counter(w, session_end_order_lost)++;
+		return;
+	}
+	o->ref = *ref;
+	o->reason = (uint8_t)reason;
+	if (worker_inbox_post(&workers[ref->worker], m, WORKER_INBOX_END_SESSION) != 0)
+		counter(w, session_end_order_lost)++;
+}
+
+void session_end_handed_over(struct worker *w, struct rte_mbuf *m)
+{
+	const struct session_end_order *o = rte_pktmbuf_mtod(m, const struct session_end_order *);
+	struct session *s = m->data_len == sizeof(*o) ? client_table_find(w, o->ref.slot, o->ref.generation) : NULL;
+
+	if (s && s->state != SESSION_CLOSING && !s->close_requested) {
+		if (s->on_async_list) {
+			s->end_reason = o->reason;
+			s->close_requested = true; /* ended when its job resumes (session_on_async_resume) */
+		} else {
+			session_end(w, s, (enum session_end_reason)o->reason);
+		}
+	}
+	rte_pktmbuf_free(m);
+}
+
 void session_end(struct worker *w, struct session *s, enum session_end_reason reason)
 {
 	if (s->state != SESSION_CLOSING)

@@ -72,7 +72,8 @@ enum session_state {
 	X(SESSION_END_DISCONNECTED, "disconnected")         /* iphttpsctl disconnect */ \
 	X(SESSION_END_AUTH_MODE_CHANGE, "auth_mode_change") /* §3.2.7.1 */ \
 	X(SESSION_END_LINK_DISABLED, "link_disabled")       /* §3.2.4.2 */ \
-	X(SESSION_END_SHUTDOWN, "shutdown")                 /* §3.2.7.3 */
+	X(SESSION_END_SHUTDOWN, "shutdown")                 /* §3.2.7.3 */ \
+	X(SESSION_END_REPLACED, "replaced")                 /* its subject's newer session, limits.sessions_per_subject */
 
 enum session_end_reason {
 #define SESSION_END_ENUM(id, name) id,
@@ -106,6 +107,7 @@ struct session {
 	uint32_t slot;       /* index in the worker's shard (client_table.c) */
 	uint32_t generation; /* bumped on every reuse of the slot: stale handles miss */
 	bool in_client_table;
+	bool subject_counted; /* in its certificate subject's sessions (subject_sessions.h) */
 	bool on_async_list;
 	bool on_admission_list; /* a full handshake waiting for the worker's budget (tls_admission.h) */
 	bool on_deadline_list;
@@ -261,5 +263,18 @@ const char *session_end_reason_name(enum session_end_reason reason);
  * (address_hold.h). Computed once a session.
  */
 uint64_t session_owner_key(struct session *s);
+
+/**
+ * End the session ref names, on its own worker: an order through that
+ * worker's inbox, carried out between its bursts (when ref is already gone,
+ * nothing). From any worker, including ref's own (the order then waits for
+ * the next loop iteration, so the caller's session work is never
+ * interrupted). An order that cannot be posted is counted
+ * (session_end_order_lost): that session ends by its own timeouts.
+ */
+void session_end_by_ref(struct worker *w, const struct client_ref *ref, enum session_end_reason reason);
+
+/** Carry out an order of session_end_by_ref (the inbox's WORKER_INBOX_END_SESSION); consumes m. */
+void session_end_handed_over(struct worker *w, struct rte_mbuf *m);
 
 #endif

@@ -37,7 +37,12 @@
 	X(http_status_431, "requests answered 431 Request Header Fields Too Large") \
 	X(http_status_501, "requests answered 501 (Transfer-Encoding)") \
 	X(http_status_505, "requests answered 505 HTTP Version Not Supported") \
+	X(http_status_503, "requests answered 503: the certificate subject has limits.sessions_per_subject sessions") \
 	X(client_table_full, "clients disconnected: the Client Table is full (limits.max_clients)") \
+	X(session_subject_replaced, "sessions ended for a newer one of their certificate subject (limits.sessions_per_subject)") \
+	X(session_subject_refused, "sessions refused: their certificate subject had limits.sessions_per_subject (action refuse)") \
+	X(session_subject_untracked, "sessions admitted without counting them under their subject (more than it tracks, or its table full)") \
+	X(session_end_order_lost, "sessions to end on their worker not ended: no mbuf, or that worker's inbox full (it times out)") \
 	X(session_link_up, "sessions that reached LinkUp (Client Table entries added)") \
 	X(session_idle_timeouts, "LinkUp sessions closed after limits.idle_session_timeout_s without input") \
 	X(session_refusal_events_limited, "refused clients not told to the monitor: over the per-second budget (still counted by reason)") \

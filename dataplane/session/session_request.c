@@ -7,6 +7,7 @@
  * accepted request makes the Client Table entry and answers 200 OK; a
  * refused one gets its HTTP status and the session closes.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -42,7 +43,7 @@ int session_request_begin(struct worker *w, struct session *s, enum session_stat
 }
 
 /* The statuses a request is refused with, each with its http_status_<code> counter (session_counters.h). */
-#define HTTP_REFUSAL_STATUSES(X) X(400) X(404) X(405) X(408) X(411) X(414) X(431) X(501) X(505)
+#define HTTP_REFUSAL_STATUSES(X) X(400) X(404) X(405) X(408) X(411) X(414) X(431) X(501) X(503) X(505)
 
 /* The refusal event's reason for an HTTP status: "http_404". */
 static const char *http_refusal_name(unsigned int status)
@@ -150,7 +151,24 @@ static void link_up(struct worker *w, struct session *s, const struct http_reque
 
 	session_timers_deadline_met(w, s);
 	/* §3.2.5.1: add the Client Table entry; if that fails, disconnect. */
-	if (client_table_add(w, s) != 0) {
+	switch (client_table_add(w, s)) {
+	case 0:
+		break;
+	case -EDQUOT: {
+		/* Told, not only dropped: the person behind a copied certificate
+		 * sees why (the client prints the status). */
+		struct tls_session_description d;
+
+		session_tls_describe(s, &d);
+		log_peer(w, INFO, &s->client, s->client_port,
+			 "refused with 503: %s has %u sessions already (limits.sessions_per_subject)", d.peer_subject,
+			 w->config->limits.sessions_per_subject);
+		session_events_refused(w, s, "sessions_per_subject",
+				       "its certificate subject has limits.sessions_per_subject sessions", d.peer_subject);
+		session_refuse(w, s, 503);
+		return;
+	}
+	default:
 		counter(w, client_table_full)++;
 		session_close(w, s);
 		return;

@@ -120,6 +120,7 @@ int main(void)
 	session_worker_free(harness.w);
 	client_index_destroy();
 	address_hold_destroy();
+	subject_sessions_destroy();
 	session_listeners_stop();
 	return rc;
 }

@@ -16,14 +16,19 @@
 #include <rte_eal.h>
 #include <rte_launch.h>
 #include <rte_lcore.h>
+#include <rte_mbuf.h>
+#include <rte_ring.h>
 
 #include "appliance_config.h"
 #include "client_index.h"
 #include "client_table.h"
+#include "session_counters.h"
+#include "subject_sessions.h"
 #include "unit_runner.h"
 #include "worker.h"
 
 static struct iphttps_config config;
+static struct rte_mempool *pool; /* the workers' (the subject limit's orders to end a session) */
 
 static struct in6_addr addr_of(uint32_t i)
 {
@@ -70,7 +75,7 @@ static void test_max_clients_across_workers(void)
 	config.limits.max_clients = 2;
 	CU_ASSERT_EQUAL(client_table_add(&workers[0], a), 0);
 	CU_ASSERT_EQUAL(client_table_add(&workers[1], b), 0);
-	CU_ASSERT_EQUAL(client_table_add(&workers[1], c), -1); /* the table is full, whichever worker asks */
+	CU_ASSERT_EQUAL(client_table_add(&workers[1], c), -ENOSPC); /* the table is full, whichever worker asks */
 	CU_ASSERT_EQUAL(client_table_entries(), 2);
 	CU_ASSERT_EQUAL(client_table_shard_of(&workers[1])->entries, 1);
 	client_table_remove(&workers[0], a);
@@ -168,6 +173,122 @@ enum { CHURN_KEYS = 1024, CHURN_SECONDS = 1 };
 static volatile int churn_stop;
 static uint64_t reader_lookups, reader_misses, reader_wrong;
 
+/* The sessions a subject holds, oldest first: each verdict of the table itself. */
+static void test_sessions_per_subject_table(void)
+{
+	struct client_ref r[SUBJECT_SESSIONS_TRACKED + 2], oldest = { 0 };
+	const uint64_t laptop = 0x1234, other = 0x5678;
+
+	for (uint32_t i = 0; i < SUBJECT_SESSIONS_TRACKED + 2; i++)
+		r[i] = (struct client_ref){ .worker = i % 2, .slot = i, .generation = 100 + i };
+	/* A limit of 2 that replaces: the third session takes the first's place, then the fourth the second's. */
+	CU_ASSERT_EQUAL(subject_sessions_join(laptop, &r[0], 2, true, &oldest), SUBJECT_SESSIONS_JOINED);
+	CU_ASSERT_EQUAL(subject_sessions_join(laptop, &r[1], 2, true, &oldest), SUBJECT_SESSIONS_JOINED);
+	CU_ASSERT_EQUAL(subject_sessions_join(other, &r[9], 2, true, &oldest), SUBJECT_SESSIONS_JOINED);
+	CU_ASSERT_EQUAL(subject_sessions_join(laptop, &r[2], 2, true, &oldest), SUBJECT_SESSIONS_REPLACED);
+	CU_ASSERT_EQUAL(memcmp(&oldest, &r[0], sizeof(oldest)), 0);
+	CU_ASSERT_EQUAL(subject_sessions_join(laptop, &r[3], 2, true, &oldest), SUBJECT_SESSIONS_REPLACED);
+	CU_ASSERT_EQUAL(memcmp(&oldest, &r[1], sizeof(oldest)), 0);
+	CU_ASSERT_EQUAL(subject_sessions_of(laptop), 2);
+	CU_ASSERT_EQUAL(subject_sessions_of(other), 1); /* another subject's are its own */
+	/* A replaced session that ends later changes nothing: it is no longer counted. */
+	subject_sessions_leave(laptop, &r[0]);
+	CU_ASSERT_EQUAL(subject_sessions_of(laptop), 2);
+	/* Refuse: at the limit, nothing changes. */
+	CU_ASSERT_EQUAL(subject_sessions_join(laptop, &r[4], 2, false, &oldest), SUBJECT_SESSIONS_REFUSED);
+	CU_ASSERT_EQUAL(subject_sessions_of(laptop), 2);
+	subject_sessions_leave(laptop, &r[2]);
+	CU_ASSERT_EQUAL(subject_sessions_join(laptop, &r[4], 2, false, &oldest), SUBJECT_SESSIONS_JOINED);
+	/* A limit lowered to 1 under 2 sessions: the next one replaces the oldest (r[3]); one went, one came. */
+	CU_ASSERT_EQUAL(subject_sessions_join(laptop, &r[5], 1, true, &oldest), SUBJECT_SESSIONS_REPLACED);
+	CU_ASSERT_EQUAL(memcmp(&oldest, &r[3], sizeof(oldest)), 0);
+	CU_ASSERT_EQUAL(subject_sessions_of(laptop), 2);
+	subject_sessions_leave(laptop, &r[4]);
+	subject_sessions_leave(laptop, &r[5]);
+	CU_ASSERT_EQUAL(subject_sessions_of(laptop), 0);
+	CU_ASSERT_EQUAL(subject_sessions_subjects(), 1); /* a subject with no session leaves the table */
+	/* No limit: counted up to what a subject tracks, admitted untracked beyond. */
+	for (uint32_t i = 0; i < SUBJECT_SESSIONS_TRACKED; i++)
+		CU_ASSERT_EQUAL(subject_sessions_join(laptop, &r[i], 0, true, &oldest), SUBJECT_SESSIONS_JOINED);
+	CU_ASSERT_EQUAL(subject_sessions_join(laptop, &r[SUBJECT_SESSIONS_TRACKED], 0, true, &oldest),
+			SUBJECT_SESSIONS_UNTRACKED);
+	CU_ASSERT_EQUAL(subject_sessions_of(laptop), SUBJECT_SESSIONS_TRACKED);
+	subject_sessions_clear();
+	CU_ASSERT_EQUAL(subject_sessions_subjects(), 0);
+}
+
+/* What the subject-limit ordered worker w to do: the ref of the session to end, from its inbox. */
+static bool end_order_for(struct worker *w, struct client_ref *ref)
+{
+	struct rte_mbuf *m;
+
+	if (rte_ring_dequeue(w->inbox, (void **)&m) != 0)
+		return false;
+	CU_ASSERT_EQUAL(m->hash.usr, WORKER_INBOX_END_SESSION);
+	memcpy(ref, rte_pktmbuf_mtod(m, const void *), sizeof(*ref));
+	rte_pktmbuf_free(m);
+	return true;
+}
+
+/*
+ * The Client Table counts a session under its verified subject (here one a
+ * TLS offloader verified, PROXY v2 PP2_TYPE_SSL) in certificates mode only.
+ * limits.sessions_per_subject 1: a second session of the subject, on
+ * another worker, orders the first one's worker to end it; with the action
+ * refuse, a third is refused (-EDQUOT) and leaves the Client Table as it was.
+ */
+static void test_sessions_per_subject_in_the_client_table(void)
+{
+	struct session *a = client_table_session_alloc(&workers[0]);
+	struct session *b = client_table_session_alloc(&workers[1]);
+	struct session *c = client_table_session_alloc(&workers[1]);
+	struct session *n = client_table_session_alloc(&workers[0]);
+	struct client_ref order;
+
+	config.limits.max_clients = 10;
+	config.limits.sessions_per_subject = 1;
+	config.iphttps.authentication = CONFIG_AUTH_CERTIFICATES;
+	a->offload_subject = strdup("CN=laptop-42.corp.example");
+	b->offload_subject = strdup("CN=laptop-42.corp.example");
+	c->offload_subject = strdup("CN=laptop-42.corp.example");
+	CU_ASSERT_EQUAL(client_table_add(&workers[0], a), 0);
+	CU_ASSERT_EQUAL(client_table_add(&workers[1], b), 0);
+	CU_ASSERT_TRUE_FATAL(end_order_for(&workers[0], &order)); /* a's worker is told */
+	CU_ASSERT_EQUAL(order.worker, 0);
+	CU_ASSERT_EQUAL(order.slot, a->slot);
+	CU_ASSERT_EQUAL(order.generation, a->generation);
+	CU_ASSERT_FALSE(end_order_for(&workers[1], &order));
+	CU_ASSERT_EQUAL(counter(&workers[1], session_subject_replaced), 1);
+	CU_ASSERT_EQUAL(subject_sessions_of(session_owner_key(b)), 1);
+	/* Refuse: c is not added, and b stays. */
+	config.limits.sessions_per_subject_action = CONFIG_SUBJECT_REFUSE;
+	CU_ASSERT_EQUAL(client_table_add(&workers[1], c), -EDQUOT);
+	CU_ASSERT_FALSE(c->in_client_table);
+	CU_ASSERT_EQUAL(client_table_entries(), 2);
+	CU_ASSERT_EQUAL(counter(&workers[1], session_subject_refused), 1);
+	CU_ASSERT_FALSE(end_order_for(&workers[0], &order));
+	/* a ends (its order carried out): b is still its subject's one session. */
+	client_table_remove(&workers[0], a);
+	CU_ASSERT_EQUAL(subject_sessions_of(session_owner_key(b)), 1);
+	client_table_remove(&workers[1], b);
+	CU_ASSERT_EQUAL(subject_sessions_of(session_owner_key(b)), 0);
+	CU_ASSERT_EQUAL(client_table_add(&workers[1], c), 0); /* room again */
+	client_table_remove(&workers[1], c);
+	/* Mode none: nothing names a client across connections, nothing is counted. */
+	config.iphttps.authentication = CONFIG_AUTH_NONE;
+	CU_ASSERT_EQUAL(client_table_add(&workers[0], n), 0);
+	CU_ASSERT_FALSE(n->subject_counted);
+	CU_ASSERT_EQUAL(subject_sessions_subjects(), 0);
+	client_table_remove(&workers[0], n);
+	config.limits.sessions_per_subject = 0;
+	config.limits.sessions_per_subject_action = CONFIG_SUBJECT_REPLACE_OLDEST;
+	for (struct session **s = (struct session *[]){ a, b, c, n, NULL }; *s; s++) {
+		free((*s)->offload_subject);
+		(*s)->offload_subject = NULL;
+		client_table_session_release(&workers[(*s == a || *s == n) ? 0 : 1], *s);
+	}
+}
+
 static int reader_main(void *arg)
 {
 	unsigned int id = (unsigned int)(uintptr_t)arg;
@@ -258,6 +379,10 @@ int main(void)
 		{ "max_clients caps entries across workers", test_max_clients_across_workers },
 		{ "addresses are indexed with their session and removed with it", test_addresses_follow_their_session },
 		{ "a client at its cap replaces a few addresses a second, no more", test_address_replacements_are_rate_limited },
+		{ "sessions per subject: replaced oldest first, refused, untracked past what a subject tracks",
+		  test_sessions_per_subject_table },
+		{ "sessions per subject in the Client Table: the oldest's worker is told to end it; refuse leaves it",
+		  test_sessions_per_subject_in_the_client_table },
 		{ "lock-free lookups on another lcore never see a value under the wrong key during churn",
 		  test_lockfree_readers_under_churn },
 	};
@@ -274,10 +399,23 @@ int main(void)
 		if (client_table_shard_init(&workers[i], &config) != 0)
 			return 1;
 	}
-	if (client_index_create(CHURN_KEYS, 4, 1) != 0)
+	pool = rte_pktmbuf_pool_create("ct_pool", 64, 0, 0, RTE_MBUF_DEFAULT_BUF_SIZE, 0);
+	if (!pool)
+		return 1;
+	for (unsigned int i = 0; i < 2; i++) {
+		char name[32];
+
+		snprintf(name, sizeof(name), "ct_inbox_%u", i);
+		workers[i].pool = pool;
+		workers[i].inbox = rte_ring_create(name, 64, 0, RING_F_SC_DEQ);
+		if (!workers[i].inbox)
+			return 1;
+	}
+	if (client_index_create(CHURN_KEYS, 4, 1) != 0 || subject_sessions_create(16) != 0)
 		return 1;
 	rc = unit_run("client_table", tests, sizeof(tests) / sizeof(tests[0]));
 	client_index_destroy();
+	subject_sessions_destroy();
 	rte_eal_cleanup();
 	return rc;
 }
