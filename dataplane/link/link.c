@@ -18,6 +18,7 @@
 #include "link_counters.h"
 #include "link_rate.h"
 #include "link_forward.h"
+#include "link_holder.h"
 #include "link_multicast.h"
 #include "link_nd.h"
 #include "ipv6_route.h"
@@ -104,37 +105,6 @@ static bool nd_valid(const struct rte_mbuf *m, const struct rte_ipv6_hdr *ip, ui
 }
 
 /*
- * A session that holds an address another's client now uses may be stale: a
- * connection whose client went without a FIN or RST that reached us (a cut
- * link; a reset lost in a storm of them), which the client's new connection
- * replaces, still holding the client's link-local and global addresses, so
- * that its RS is dropped and its DAD defended until the stale one ends. An
- * unsolicited RA on the holder settles it: a live client takes it (RFC 4861
- * 6.2.4 allows one at any time), and a client kernel that no longer has the
- * connection answers with a reset, which ends the stale session and frees
- * its addresses for the client's next RS (RFC 4861 sends one every 4 s) or
- * DAD. At most one probe per holder every LINK_HOLDER_PROBE_INTERVAL_MS: a
- * hostile client claiming others' addresses makes them see an RA every few
- * seconds, no more. A holder on another worker is not probed here (its own
- * worker would have to send it): it ends when its TCP or idle timers do.
- */
-void link_probe_holder(struct worker *w, const struct session *s, const struct in6_addr *addr)
-{
-	struct client_ref ref;
-	struct session *holder;
-
-	if (!client_index_lookup(addr, &ref) || ref.worker != w->id)
-		return;
-	holder = client_table_find(w, ref.slot, ref.generation);
-	if (!holder || holder == s || holder->state != SESSION_LINK_UP ||
-	    (holder->holder_probe_ms && w->now_ms - holder->holder_probe_ms < LINK_HOLDER_PROBE_INTERVAL_MS))
-		return;
-	holder->holder_probe_ms = w->now_ms;
-	if (link_nd_send_ra(w, holder) == 0)
-		counter(w, link_holder_probed)++;
-}
-
-/*
  * Whether s's client may send from src: an address it owns, or one no other
  * client owns, which it then owns (the Neighbor Cache learns from traffic).
  * An address another client has, or one that is neither link-local nor in
@@ -166,7 +136,7 @@ static bool source_allowed(struct worker *w, struct session *s, const uint8_t sr
 	if (rc == -EEXIST || rc == -EADDRINUSE) {
 		counter(w, drop_link_spoofed_source)++;
 		if (rc == -EEXIST)
-			link_probe_holder(w, s, &addr);
+			link_holder_met(w, s, &addr, true); /* its RA comes once the holder goes */
 		return false;
 	}
 	counter(w, drop_link_address_limit)++;
@@ -378,6 +348,7 @@ static bool due(uint64_t *next_ms, uint64_t now_ms, uint64_t period_ms)
 void link_poll(struct worker *w)
 {
 	link_nd_poll(w);
+	link_holder_poll(w);
 	if (due(&next_aging_tick_ms[w->id], w->now_ms, LINK_ADDRESS_AGING_TICK_MS)) {
 		/* The Neighbor Cache's aging (16 compares a session): a slice of the
 		 * sessions each tick, so that at 100,000 no loop iteration holds

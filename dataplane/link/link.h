@@ -29,20 +29,12 @@ struct rte_mbuf;
 /** Start the link: register its packet handler with the session layer (start-up). */
 void link_start(void);
 
-/**
- * Another session than s holds addr, which s's client uses: probe the holder
- * (an RA), so that a stale one, whose client went without a FIN or RST that
- * reached us, is reset by the client's kernel and frees the address.
- */
-void link_probe_holder(struct worker *w, const struct session *s, const struct in6_addr *addr);
-
 /** Whether addr is one of the server's addresses on the link (fe80::1, <client prefix>::1). */
 bool link_is_server_address(const struct worker *w, const struct in6_addr *addr);
 
 enum link_limits {
 	LINK_ADDRESS_SWEEP_MS = 1000, /* how often each client's unused addresses are looked for */
 	LINK_ADDRESS_AGING_TICK_MS = 100, /* a slice of the sessions each tick: a whole sweep a LINK_ADDRESS_SWEEP_MS */
-	LINK_HOLDER_PROBE_INTERVAL_MS = 3000, /* a holder probed at most this often (RFC 4861's MIN_DELAY_BETWEEN_RAS) */
 	/* Certificates mode: multicast packets one client may have copied to
 	 * all the others, a second (one in, N TLS records out). A host's own
 	 * needs are a few: MLD reports, DAD and address resolution NS, LLMNR

@@ -25,6 +25,9 @@
 	X(link_neighbor_solicitations_answered, "Neighbor Solicitations for the router's own addresses answered (NUD, resolution)") \
 	X(link_router_address_defended, "DAD probes for the router's addresses answered: no client takes one") \
 	X(link_holder_probed, "sessions sent an RA because another claimed their address: a stale one's client answers with a reset") \
+	X(link_holder_gone_ra_sent, "RAs sent to a client whose packet from a held source was dropped, once the holder went") \
+	X(link_holder_wait_expired, "clients that waited LINK_HOLDER_WAIT_MS for a holder of their source that stayed") \
+	X(link_holder_wait_full, "clients not remembered for the RA a holder's going owes them: the worker's waiters were full") \
 	X(drop_link_reserved_source, "client packet from the router's addresses or the subnet-router anycast") \
 	X(drop_link_ra_guard, "Router Advertisement or Redirect from a client: never forwarded (RFC 6105)") \
 	X(drop_link_nd_not_own_target, "client NA for an address that is not its own (mode certificates)") \

@@ -14,6 +14,7 @@
 #include "ipv6_addr.h"
 #include "link.h"
 #include "link_counters.h"
+#include "link_holder.h"
 #include "session.h"
 #include "worker.h"
 
@@ -192,7 +193,7 @@ void link_nd_dad(struct worker *w, struct session *s, struct rte_mbuf *m)
 		/* Another client has it, or had it and may come back for it: this one's DAD must fail. */
 		link_nd_defend(w, s, target.s6_addr);
 		if (rc == -EEXIST)
-			link_probe_holder(w, s, &target); /* unless the one that has it is stale */
+			link_holder_met(w, s, &target, false); /* unless the one that has it is stale */
 	} else {
 		counter(w, drop_link_address_limit)++;
 	}

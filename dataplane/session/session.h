@@ -123,7 +123,8 @@ struct session {
 	TAILQ_ENTRY(session) idle_link; /* LinkUp sessions, least recently active first */
 	TAILQ_ENTRY(session) rotation_link; /* LinkUp sessions, whose turn for periodic work is next first */
 	uint64_t rotation_ms;                /* its last turn (LinkUp at first): the rotation is in this order */
-	uint64_t holder_probe_ms;            /* the link's last probe of it as a stale holder (link_probe_holder) */
+	uint64_t holder_probe_ms;            /* the link's last probe of it as a stale holder (link_holder.h) */
+	bool awaiting_holder;                /* owed an RA once a holder of its source goes (link_holder.h) */
 	uint64_t last_active_ms;
 	char *request;        /* PROXY header and HTTP request bytes, only while they are awaited */
 	uint32_t request_len;

@@ -19,6 +19,7 @@
 #include "address_hold.h"
 #include "client_table.h"
 #include "link.h"
+#include "link_holder.h"
 #include "link_multicast.h"
 #include "link_nd.h"
 #include "nexthop.h"
@@ -487,7 +488,9 @@ static void test_unsolicited_ras_are_spread_over_the_interval(void)
  * dropped (the source is another session's) and its DAD defended. The
  * holder then gets an unsolicited RA, once per LINK_HOLDER_PROBE_INTERVAL_MS:
  * a live client takes it, a client kernel without the connection resets it
- * (and the stale session goes with its addresses).
+ * (and the stale session goes with its addresses). The client is owed the
+ * RA its dropped RS asked for: it gets it once the holder is gone, without
+ * waiting 4 s to solicit again (link_holder.h).
  */
 static void test_a_stale_holder_is_probed_when_its_address_is_claimed(void)
 {
@@ -526,14 +529,83 @@ static void test_a_stale_holder_is_probed_when_its_address_is_claimed(void)
 	pump();
 	CU_ASSERT_EQUAL(counter(harness.w, link_holder_probed), 2);
 	CU_ASSERT_EQUAL(old->plain_len, 40 + 16 + 32 + 8);
-	/* The stale one goes (its client's kernel reset it): the next RS is answered. */
+	/* While the holder stays, the waiting client hears nothing (past the NA that defended its DAD). */
+	fresh_conn->plain_len = 0;
+	clock_advance_ms(LINK_HOLDER_WAIT_TICK_MS);
+	link_poll(harness.w);
+	pump();
+	CU_ASSERT_EQUAL(fresh_conn->plain_len, 0);
+	/* The stale one goes (its client's kernel reset it): the RA its RS asked for comes at the next tick. */
 	session_close(harness.w, session_of(old));
 	pump();
+	clock_advance_ms(LINK_HOLDER_WAIT_TICK_MS);
+	link_poll(harness.w);
+	pump();
+	CU_ASSERT_EQUAL(counter(harness.w, link_holder_gone_ra_sent), 1);
+	CU_ASSERT_EQUAL_FATAL(fresh_conn->plain_len, 40 + 16 + 32 + 8);
+	CU_ASSERT_EQUAL(fresh_conn->plain[40], 134);
+	/* Once: the next tick sends nothing more; and a later RS is answered as any. */
 	fresh_conn->plain_len = 0;
+	clock_advance_ms(LINK_HOLDER_WAIT_TICK_MS);
+	link_poll(harness.w);
+	pump();
+	CU_ASSERT_EQUAL(fresh_conn->plain_len, 0);
+	CU_ASSERT_EQUAL(counter(harness.w, link_holder_gone_ra_sent), 1);
 	tls_send(fresh_conn, pkt, (int)icmp6_packet(pkt, "fe80::abc", "ff02::2", 255, 133, rs, sizeof(rs)));
 	pump();
 	CU_ASSERT_EQUAL(fresh_conn->plain_len, 40 + 16 + 32 + 8);
 	CU_ASSERT_EQUAL(fresh_conn->plain[40], 134);
+	fresh();
+}
+
+/*
+ * Hostile clients that claim a live client's address (mode none: anyone is
+ * an authenticated client) cannot make it a target: 6 of them, 10 packets
+ * each from the victim's address, draw one RA to the victim in a probe
+ * interval; each attacker waits once (one wait a session) and is owed
+ * nothing while the victim lives: their waits run out after
+ * LINK_HOLDER_WAIT_MS, counted, and the victim's session and address stay.
+ */
+static void test_hostile_claims_of_a_live_address_are_bounded(void)
+{
+	enum { ATTACKERS = 6, PACKETS = 10 };
+	uint8_t echo[8] = { 0 }, pkt[128];
+	struct tls_peer *victim, *attackers[ATTACKERS];
+	uint32_t ras = 0;
+
+	fresh();
+	victim = link_up_peer();
+	for (int i = 0; i < ATTACKERS; i++)
+		attackers[i] = link_up_peer();
+	tls_send(victim, pkt, (int)icmp6_packet(pkt, "2001:db8:c1::77", "fe80::1", 64, 128, echo, sizeof(echo)));
+	pump();
+	victim->plain_len = 0;
+	for (int round = 0; round < 2; round++) {
+		for (int p = 0; p < PACKETS; p++)
+			for (int i = 0; i < ATTACKERS; i++) {
+				tls_send(attackers[i], pkt,
+					 (int)icmp6_packet(pkt, "2001:db8:c1::77", "fe80::1", 64, 128, echo, sizeof(echo)));
+				pump();
+			}
+		for (uint32_t at = 0; at + 52 + 44 <= victim->plain_len; at += 40 + 16 + 32 + 8)
+			ras += victim->plain[at + 40] == 134;
+		victim->plain_len = 0;
+		CU_ASSERT_EQUAL(ras, (uint32_t)round + 1); /* one probe an interval, whatever the attackers send */
+		clock_advance_ms(LINK_HOLDER_PROBE_INTERVAL_MS);
+	}
+	CU_ASSERT_EQUAL(counter(harness.w, link_holder_probed), 2);
+	CU_ASSERT_EQUAL(counter(harness.w, drop_link_spoofed_source), 2 * PACKETS * ATTACKERS);
+	/* Their waits: polled until they run out, none owed an RA. */
+	for (uint64_t t = 0; t <= LINK_HOLDER_WAIT_MS; t += 1000) {
+		clock_advance_ms(1000);
+		link_poll(harness.w);
+		pump();
+	}
+	CU_ASSERT_EQUAL(counter(harness.w, link_holder_wait_expired), ATTACKERS);
+	CU_ASSERT_EQUAL(counter(harness.w, link_holder_gone_ra_sent), 0);
+	CU_ASSERT_EQUAL(counter(harness.w, link_holder_wait_full), 0);
+	CU_ASSERT_PTR_NOT_NULL(session_of(victim));
+	CU_ASSERT_EQUAL(session_of(victim)->state, SESSION_LINK_UP);
 	fresh();
 }
 
@@ -2042,6 +2114,8 @@ int main(void)
 		  test_a_gone_clients_addresses_are_held_for_it },
 		{ "a stale holder of a claimed address is probed with an RA, at most once per interval",
 		  test_a_stale_holder_is_probed_when_its_address_is_claimed },
+		{ "hostile claims of a live client's address: one RA to it an interval, their waits run out, counted",
+		  test_hostile_claims_of_a_live_address_are_bounded },
 		{ "ticket keys from the operator's file: current seals, previous and next open, a rotation keeps one",
 		  test_ticket_keys_from_a_file },
 		{ "the Neighbor Cache's aging takes a slice of the sessions each tick, all within a sweep",
