@@ -105,6 +105,10 @@ static const struct field port_fields[] = {
 	  .count_offset = offsetof(struct config_port, ipv6_count) },
 	{ .key = "ipv6_gateway", .kind = FIELD_IPV6, FIELD_OF(struct config_port, ipv6_gateway),
 	  .present_offset = offsetof(struct config_port, has_ipv6_gateway) },
+	{ .key = "service_addresses", .kind = FIELD_IP_NETWORK_LIST,
+	  .offset = offsetof(struct config_port, service_addresses), .size = sizeof(struct config_ipv6_prefix),
+	  .max_items = CONFIG_MAX_SERVICE_ADDRESSES_PER_PORT,
+	  .count_offset = offsetof(struct config_port, service_address_count) },
 	{ .key = "routes", .kind = FIELD_SECTION_LIST, .offset = offsetof(struct config_port, routes),
 	  .size = sizeof(struct config_route6), .children = route_fields, .max_items = CONFIG_MAX_ROUTES_PER_PORT,
 	  .count_offset = offsetof(struct config_port, route_count) },
@@ -392,6 +396,11 @@ static void validate_port(struct config_yaml_ctx *ctx, const struct config_port 
 					     inet_ntop(AF_INET6, &port->routes[i].via, text, sizeof(text)));
 	if (!port->has_ipv4 && port->ipv6_count == 0)
 		config_yaml_error_at(ctx, port, "'ports.%s' needs an 'ipv4' or 'ipv6' address", name);
+	for (unsigned int i = 0; i < port->service_address_count; i++)
+		if (port->service_addresses[i].len != 128)
+			config_yaml_error_at(ctx, &port->service_addresses[i],
+					     "'ports.%s.service_addresses[%u]' must be one address (/32 or /128): a "
+					     "router routes it here, the appliance serves it", name, i);
 	if (port->mtu > PORT_MTU_ONE_MBUF_BYTES)
 		config_yaml_error_at(ctx, &port->mtu,
 				     "'ports.%s.mtu' %u is more than one %u-byte mbuf holds: at most %u (jumbo frames "

@@ -48,6 +48,12 @@ struct config_port {
 	struct in6_addr ipv6_gateway;
 	unsigned int route_count;
 	struct config_route6 routes[CONFIG_MAX_ROUTES_PER_PORT];
+	/* Addresses served here that routers route to the port (an anycast
+	 * service address announced by BGP from several appliances): accepted
+	 * as a destination, never claimed on the segment by ARP or ND. Each a
+	 * whole address, IPv4 held v4-mapped (/128). */
+	unsigned int service_address_count;
+	struct config_ipv6_prefix service_addresses[CONFIG_MAX_SERVICE_ADDRESSES_PER_PORT];
 };
 
 enum config_listener_protocol { CONFIG_LISTENER_HTTPS, CONFIG_LISTENER_HTTP };

@@ -20,6 +20,7 @@ enum iphttps_limits {
 	CONFIG_MAX_LISTENERS = 8,
 	CONFIG_MAX_TRUSTED_PROXIES = 16,   /* prefixes per listener */
 	CONFIG_MAX_ADDRESSES_PER_PORT = 4,
+	CONFIG_MAX_SERVICE_ADDRESSES_PER_PORT = 4, /* anycast addresses routed to the port (ports.*.service_addresses) */
 	CONFIG_MAX_ROUTES_PER_PORT = 16,
 	CONFIG_MAX_EAL_ARGS = 16,
 	CONFIG_MAX_WORKERS = 64,

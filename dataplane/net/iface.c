@@ -39,6 +39,14 @@ void iface_init(struct iface *ifc, enum config_port_role role, uint16_t port_id,
 		ifc->ipv4 = config->ipv4.addr.s_addr;
 		ifc->ipv4_mask = config->ipv4.len ? rte_cpu_to_be_32(~0u << (32 - config->ipv4.len)) : 0;
 	}
+	for (unsigned int i = 0; i < config->service_address_count; i++) {
+		const uint8_t *a = config->service_addresses[i].addr.s6_addr;
+
+		if (IN6_IS_ADDR_V4MAPPED(&config->service_addresses[i].addr))
+			memcpy(&ifc->service_ipv4[ifc->service_ipv4_count++], a + 12, 4);
+		else
+			memcpy(ifc->service_ipv6[ifc->service_ipv6_count++], a, 16);
+	}
 	link_local_from_mac(mac, ifc->ipv6[0]);
 	ifc->ipv6_count = 1;
 	for (unsigned int i = 0; i < config->ipv6_count && ifc->ipv6_count < IFACE_MAX_IPV6; i++)
@@ -65,10 +73,28 @@ bool iface_is_solicited_node_of_ours(const struct iface *ifc, const uint8_t addr
 	return false;
 }
 
+bool iface_serves_ipv4(const struct iface *ifc, uint32_t addr)
+{
+	if (ifc->has_ipv4 && addr == ifc->ipv4)
+		return true;
+	for (unsigned int i = 0; i < ifc->service_ipv4_count; i++)
+		if (addr == ifc->service_ipv4[i])
+			return true;
+	return false;
+}
+
+static bool serves_ipv6(const struct iface *ifc, const uint8_t addr[16])
+{
+	for (unsigned int i = 0; i < ifc->service_ipv6_count; i++)
+		if (memcmp(ifc->service_ipv6[i], addr, 16) == 0)
+			return true;
+	return false;
+}
+
 bool iface_accepts_ipv6_dst(const struct iface *ifc, const uint8_t addr[16])
 {
 	if (!ipv6_addr_is_multicast(addr))
-		return iface_owns_ipv6(ifc, addr);
+		return iface_owns_ipv6(ifc, addr) || serves_ipv6(ifc, addr);
 	return memcmp(addr, all_nodes, 16) == 0 || iface_is_solicited_node_of_ours(ifc, addr);
 }
 

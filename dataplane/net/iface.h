@@ -39,6 +39,11 @@ struct iface {
 	uint8_t ipv6[IFACE_MAX_IPV6][16]; /* [0] is the link-local address */
 	/* The internal port routes the client prefix: its NAs carry the Router flag. */
 	bool is_router;
+	/* Service addresses (ports.*.service_addresses): accepted as a
+	 * destination, never answered for by ARP or ND. */
+	unsigned int service_ipv4_count, service_ipv6_count;
+	uint32_t service_ipv4[CONFIG_MAX_SERVICE_ADDRESSES_PER_PORT]; /* network order */
+	uint8_t service_ipv6[CONFIG_MAX_SERVICE_ADDRESSES_PER_PORT][16];
 	uint16_t mtu;
 	uint64_t rx_offloads;
 	uint64_t tx_offloads;
@@ -80,7 +85,10 @@ bool iface_owns_ipv6(const struct iface *ifc, const uint8_t addr[16]);
 /** Whether addr is the solicited-node group of one of the iface's addresses. */
 bool iface_is_solicited_node_of_ours(const struct iface *ifc, const uint8_t addr[16]);
 
-/** Whether an IPv6 packet to addr is for the appliance itself. */
+/** Whether an IPv4 packet to addr (network order) is for the appliance: its address, or a service address. */
+bool iface_serves_ipv4(const struct iface *ifc, uint32_t addr);
+
+/** Whether an IPv6 packet to addr is for the appliance itself (a service address included). */
 bool iface_accepts_ipv6_dst(const struct iface *ifc, const uint8_t addr[16]);
 
 /** Whether a frame to this MAC is for the appliance (its own, broadcast, IPv6 multicast). */

@@ -65,7 +65,7 @@ void ipv4_input(struct worker *w, const struct iface *ifc, struct rte_mbuf *m)
 	/* Ethernet pads short frames to 60 bytes: what follows total_length is not ours. */
 	rte_pktmbuf_trim(m, (uint16_t)(l3_avail - total_len));
 	m->l3_len = (uint16_t)header_len;
-	if (unlikely(!ifc->has_ipv4 || ip->dst_addr != ifc->ipv4)) {
+	if (unlikely(!iface_serves_ipv4(ifc, ip->dst_addr))) {
 		worker_drop(w, m, drop_ipv4_not_for_us);
 		return;
 	}

@@ -239,6 +239,50 @@ static void test_ipv4_to_other_address_dropped(void)
 	CU_ASSERT_EQUAL(counter(harness.w, drop_ipv4_not_for_us), 1);
 }
 
+/*
+ * A service address (ports.external.service_addresses: an anycast address
+ * BGP routes to several appliances) is served: an echo to it, either
+ * family, is answered from it. It is never claimed on the segment: an ARP
+ * request or an NS for it goes unanswered, as routers reach it by route.
+ */
+static void test_service_addresses_served_not_claimed(void)
+{
+	struct iface saved = ifaces[EXT];
+	uint8_t f[256], body[32], echo6[24] = { 128, 0, 0, 0, 0xab, 0xcd, 0, 7 };
+	size_t n;
+	int len;
+
+	inet_pton(AF_INET, "198.51.100.10", &ifaces[EXT].service_ipv4[0]);
+	inet_pton(AF_INET6, "2001:db8:5e::10", ifaces[EXT].service_ipv6[0]);
+	ifaces[EXT].service_ipv4_count = ifaces[EXT].service_ipv6_count = 1;
+	harness_reset();
+	n = icmp_echo_frame(f, "192.0.2.2", "198.51.100.10", 1);
+	harness_inject(EXT, f, n);
+	len = harness_take(EXT, out, sizeof(out));
+	CU_ASSERT_EQUAL_FATAL(len, (int)n);
+	CU_ASSERT(memcmp(out + 14 + 12, f + 14 + 16, 4) == 0); /* from the service address */
+	CU_ASSERT_EQUAL(out[34], 0);
+	n = put_eth(f, &ifaces[EXT].mac, &harness_peer_mac, 0x86dd);
+	n += put_ipv6_icmp6(f + n, "2001:db8:e::2", "2001:db8:5e::10", 64, echo6, sizeof(echo6));
+	harness_inject(EXT, f, n);
+	len = harness_take(EXT, out, sizeof(out));
+	CU_ASSERT_EQUAL_FATAL(len, (int)n);
+	CU_ASSERT_EQUAL(out[54], 129);
+	CU_ASSERT(memcmp(out + 22, f + 38, 16) == 0);
+	/* Not claimed on the segment. */
+	n = arp_frame(f, 1, "192.0.2.2", "198.51.100.10");
+	harness_inject(EXT, f, n);
+	CU_ASSERT_EQUAL(harness_pending(EXT), 0);
+	CU_ASSERT_EQUAL(counter(harness.w, drop_arp_not_for_us), 1);
+	n = put_eth(f, &ifaces[EXT].mac, &harness_peer_mac, 0x86dd);
+	n += put_ipv6_icmp6(f + n, "2001:db8:e::2", "2001:db8:e::1", 255, body,
+			    ns_body(body, "2001:db8:5e::10", &harness_peer_mac));
+	harness_inject(EXT, f, n);
+	CU_ASSERT_EQUAL(harness_pending(EXT), 0);
+	CU_ASSERT_EQUAL(counter(harness.w, drop_nd_target_not_ours), 1);
+	ifaces[EXT] = saved;
+}
+
 /* ---- IPv6: ND and ICMPv6 ---- */
 
 static void test_ns_answered_with_na(void)
@@ -475,6 +519,7 @@ int main(void)
 		{ "IPv4 from our subnet's broadcast address is dropped", test_ipv4_broadcast_source_dropped },
 		{ "IPv4 from a remote .255 address is answered", test_ipv4_remote_x255_source_answered },
 		{ "IPv4 to another address is dropped", test_ipv4_to_other_address_dropped },
+		{ "service addresses (anycast) are served, never claimed by ARP or ND", test_service_addresses_served_not_claimed },
 		{ "NS for our address gets a solicited NA", test_ns_answered_with_na },
 		{ "NA on the internal port carries the Router flag", test_ns_on_internal_port_sets_router_flag },
 		{ "DAD NS is answered to all-nodes", test_dad_ns_answered_to_all_nodes },
