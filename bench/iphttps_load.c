@@ -21,6 +21,12 @@
  *                         SIGTERM) ends the hold early, with its figures
  *     --again             after the hold, every client closes and comes back,
  *                         resuming its own session ticket (a storm)
+ *     --reconnect         during a hold, a client the server closes (or resets)
+ *                         comes back at once, resuming its ticket, and again a
+ *                         second after each failed try, as a Windows client
+ *                         retries a lost link (a cluster's node going)
+ *     --ping ADDR         the echo requests go to ADDR (an intranet host, through
+ *                         the appliance's router) instead of the router fe80::1
  *     --mark M            SO_MARK M on the first wave's sockets: a firewall
  *                         rule can then lose their FINs, as a cut link does
  *     --timeout S         a client not at LinkUp S after its connect fails (30)
@@ -41,8 +47,10 @@
  * Prints JSON lines: {"event": "up", ...} once every client is up or has
  * failed (time to bring them up, handshakes per second, failures by phase),
  * {"event": "hold", ...} at the hold's end (echo round trips p50/p99, losses,
- * clients the server closed), and with --again {"event": "again", ...} as for
- * "up", with how many resumed. Exits 0 when every client came up every time.
+ * clients the server closed, with --reconnect how many came back, resumed,
+ * and the longest from a loss to LinkUp again; the clients up by their /64),
+ * and with --again {"event": "again", ...} as for "up", with how many
+ * resumed. Exits 0 when every client came up every time.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -87,6 +95,10 @@ struct client {
 	uint32_t index;        /* in this process's table */
 	uint32_t id;           /* across the processes: the IID, the source, the words */
 	double started, ping_sent, solicited, first_solicited;
+	bool reconnecting;     /* lost during a hold, coming back (--reconnect) */
+	bool resumed;          /* this connection's handshake resumed a ticket */
+	bool in_keepalive;     /* in the keep-alive FIFO (once at most: it holds a slot per client) */
+	double lost_at, retry_at;
 	SSL *ssl;
 	SSL_SESSION *ticket;   /* the last the server sent: the next connection resumes it */
 	uint8_t iid[8];        /* the interface identifier: fe80::IID, PREFIX:IID */
@@ -101,7 +113,9 @@ static struct {
 	const char *host;
 	int sessions, in_flight, source_count;
 	double keepalive, hold, timeout, up_timeout;
-	bool again, tls12_null;
+	bool again, tls12_null, reconnect;
+	bool ping_set;
+	uint8_t ping_target[16]; /* --ping: where the echo requests go (the router, fe80::1, by default) */
 	int family;
 	int mark;      /* SO_MARK of the first wave's sockets (0: none) */
 	bool marking;  /* this wave's */
@@ -114,6 +128,7 @@ static struct client *clients;
 static SSL_CTX *ctx;
 static int ep;
 static volatile sig_atomic_t stop_hold;
+static bool in_hold; /* a client lost now is the hold's (and comes back with --reconnect) */
 static uint16_t run_salt; /* in the interface identifiers, so two runs never claim each other's addresses */
 
 /* The round trips of a hold, in buckets 1% wide from 1 us (a process's
@@ -133,8 +148,10 @@ struct report {
 	unsigned long tickets;
 	char failure[160]; /* the first failure's words */
 	/* the hold */
-	double hold_seconds, rtt_ms_max;
-	int still_up;
+	double hold_seconds, rtt_ms_max, reconnect_max;
+	int still_up, reconnected, reconnected_resumed, reconnect_failed;
+	uint8_t prefix[4][8]; /* the /64s of the clients up at the hold's end, and how many each */
+	int prefix_clients[4];
 	unsigned long pings, replies, lost, closed_by_server, unexpected_packets, ras;
 	uint32_t rtt[RTT_BUCKETS];
 };
@@ -250,7 +267,7 @@ static size_t echo_request(struct client *c, uint8_t *p)
 	size_t n;
 
 	global(c, src);
-	n = icmp6(p, src, router, 64, 128, 16);
+	n = icmp6(p, src, opt.ping_set ? opt.ping_target : router, 64, 128, 16);
 	p[44] = ECHO_IDENT >> 8, p[45] = ECHO_IDENT & 0xff;
 	p[46] = (uint8_t)(++c->ping_seq >> 8), p[47] = (uint8_t)c->ping_seq;
 	memcpy(p + 48, &c->id, 4);
@@ -297,6 +314,9 @@ static void keepalive_push(uint32_t i, double due)
 {
 	uint32_t slot = (keepalive.head + keepalive.count) % (uint32_t)opt.sessions;
 
+	if (clients[i].in_keepalive)
+		return; /* a client back from a loss keeps its place */
+	clients[i].in_keepalive = true;
 	keepalive.index[slot] = i;
 	keepalive.due[slot] = due;
 	keepalive.count++;
@@ -327,6 +347,15 @@ static void came_up(struct client *c)
 	c->phase = UP;
 	wave.up++;
 	wave.last_up = now_s();
+	if (c->reconnecting) {
+		double took = wave.last_up - c->lost_at;
+
+		c->reconnecting = false;
+		hold.reconnected++;
+		hold.reconnected_resumed += c->resumed;
+		if (took > hold.reconnect_max)
+			hold.reconnect_max = took;
+	}
 	keepalive_push(c->index, wave.last_up + opt.keepalive);
 }
 
@@ -449,6 +478,13 @@ static void fail(struct client *c, const char *why)
 		return;
 	if (c->phase == UP) { /* after LinkUp: the hold counts it, not the wave */
 		hold.closed_by_server++;
+		if (opt.reconnect && in_hold) {
+			c->reconnecting = true;
+			c->lost_at = c->retry_at = now_s();
+		}
+	} else if (c->reconnecting) {
+		hold.reconnect_failed++;
+		c->retry_at = now_s() + 1;
 	} else {
 		wave.failed++;
 		wave.failed_in[c->phase]++;
@@ -532,8 +568,8 @@ static void handshake(struct client *c)
 			wave.first_handshake = t;
 		wave.last_handshake = t;
 		wave.handshakes++;
-		if (SSL_session_reused(c->ssl))
-			wave.resumed++;
+		c->resumed = SSL_session_reused(c->ssl);
+		wave.resumed += c->resumed;
 		c->phase = REQUEST;
 		snprintf(req, sizeof(req),
 			 "POST /IPHTTPS HTTP/1.1\r\nHost: %s\r\nContent-Length: 18446744073709551615\r\n\r\n", opt.host);
@@ -641,6 +677,7 @@ static void keepalive_poll(double now)
 
 		keepalive.head = (keepalive.head + 1) % (uint32_t)opt.sessions;
 		keepalive.count--;
+		c->in_keepalive = false;
 		if (c->phase != UP)
 			continue;
 		if (c->pinged)
@@ -750,13 +787,56 @@ static int outstanding_pings(void)
 	return n;
 }
 
+/* --reconnect: the clients lost in this hold start again when due, and
+ * those on their way are held to the wave's rules (RS again after 4 s, a
+ * timeout). A scan of the table every 100 ms: a cluster test's thousand. */
+static void reconnect_poll(double now)
+{
+	static double last;
+
+	if (!opt.reconnect || now - last < 0.1)
+		return;
+	last = now;
+	for (int i = 0; i < opt.sessions; i++) {
+		struct client *c = &clients[i];
+
+		if (!c->reconnecting)
+			continue;
+		if (c->phase == FAILED && now >= c->retry_at)
+			start(c);
+		else if (c->phase == SOLICITING && c->solicitations < 3 && now - c->solicited >= 4)
+			send_rs(c);
+		else if (c->phase != FAILED && c->phase != UP && now - c->started > opt.timeout)
+			fail(c, "timed out coming back");
+	}
+}
+
+/* The clients up now by their /64 (the first four seen; a cluster has a prefix per node). */
+static void count_prefixes(void)
+{
+	for (int i = 0; i < opt.sessions; i++) {
+		int p;
+
+		if (clients[i].phase != UP)
+			continue;
+		for (p = 0; p < 4 && hold.prefix_clients[p] && memcmp(hold.prefix[p], clients[i].prefix, 8) != 0; p++)
+			;
+		if (p == 4)
+			continue;
+		memcpy(hold.prefix[p], clients[i].prefix, 8);
+		hold.prefix_clients[p]++;
+	}
+}
+
 static void run_hold(int out)
 {
 	double start = now_s(), end = start + opt.hold;
 
 	memset(&hold, 0, sizeof(hold));
 	hold.pings = (unsigned long)outstanding_pings(); /* sent during the wave: their answers count here */
+	in_hold = true;
 	while (!stop_hold && now_s() < end) {
+		reconnect_poll(now_s());
 		poll_events(10);
 		keepalive_poll(now_s());
 	}
@@ -764,10 +844,13 @@ static void run_hold(int out)
 	 * has none then is lost. */
 	for (double grace_end = now_s() + 3; now_s() < grace_end && outstanding_pings();)
 		poll_events(10);
+	in_hold = false;
 	for (int i = 0; i < opt.sessions; i++) {
 		hold.still_up += clients[i].phase == UP;
 		hold.lost += clients[i].phase == UP && clients[i].pinged;
+		clients[i].reconnecting = false;
 	}
+	count_prefixes();
 	hold.hold_seconds = now_s() - start;
 	send_report(out, &hold, "hold");
 }
@@ -812,6 +895,7 @@ static int run_share(int out, uint32_t first, uint32_t stride, int count)
 		/* Every client goes (a cut link: the connections simply close), and comes back with its ticket. */
 		keepalive.head = keepalive.count = 0;
 		for (int i = 0; i < count; i++) {
+			clients[i].in_keepalive = false;
 			close_client(&clients[i]);
 			clients[i].phase = IDLE;
 		}
@@ -854,6 +938,19 @@ static void merge(struct report *m, const struct report *r, bool first)
 	m->rtt_ms_max = r->rtt_ms_max > m->rtt_ms_max ? r->rtt_ms_max : m->rtt_ms_max;
 	m->still_up += r->still_up, m->pings += r->pings, m->replies += r->replies, m->lost += r->lost;
 	m->closed_by_server += r->closed_by_server, m->unexpected_packets += r->unexpected_packets, m->ras += r->ras;
+	m->reconnected += r->reconnected, m->reconnected_resumed += r->reconnected_resumed;
+	m->reconnect_failed += r->reconnect_failed;
+	m->reconnect_max = r->reconnect_max > m->reconnect_max ? r->reconnect_max : m->reconnect_max;
+	for (int q = 0; q < 4 && r->prefix_clients[q]; q++) {
+		int p;
+
+		for (p = 0; p < 4 && m->prefix_clients[p] && memcmp(m->prefix[p], r->prefix[q], 8) != 0; p++)
+			;
+		if (p < 4) {
+			memcpy(m->prefix[p], r->prefix[q], 8);
+			m->prefix_clients[p] += r->prefix_clients[q];
+		}
+	}
 	for (int b = 0; b < RTT_BUCKETS; b++)
 		m->rtt[b] += r->rtt[b];
 }
@@ -879,9 +976,21 @@ static void print_report(const struct report *r, int processes)
 	if (strcmp(r->event, "hold") == 0) {
 		printf("{\"event\": \"hold\", \"seconds\": %.3f, \"still_up\": %d, \"pings\": %lu, \"replies\": %lu, "
 		       "\"lost\": %lu, \"closed_by_server\": %lu, \"router_advertisements\": %lu, "
-		       "\"unexpected_packets\": %lu, \"rtt_ms_p50\": %.3f, \"rtt_ms_p99\": %.3f, \"rtt_ms_max\": %.3f}\n",
+		       "\"unexpected_packets\": %lu, \"rtt_ms_p50\": %.3f, \"rtt_ms_p99\": %.3f, \"rtt_ms_max\": %.3f, "
+		       "\"reconnected\": %d, \"reconnected_resumed\": %d, \"reconnect_failed\": %d, "
+		       "\"reconnect_ms_max\": %.1f, \"prefixes\": {",
 		       r->hold_seconds, r->still_up, r->pings, r->replies, r->lost, r->closed_by_server, r->ras,
-		       r->unexpected_packets, rtt_percentile(r, 0.5), rtt_percentile(r, 0.99), r->rtt_ms_max);
+		       r->unexpected_packets, rtt_percentile(r, 0.5), rtt_percentile(r, 0.99), r->rtt_ms_max,
+		       r->reconnected, r->reconnected_resumed, r->reconnect_failed, r->reconnect_max * 1000);
+		for (int p = 0; p < 4 && r->prefix_clients[p]; p++) {
+			uint8_t a[16] = {0};
+			char text[INET6_ADDRSTRLEN];
+
+			memcpy(a, r->prefix[p], 8);
+			inet_ntop(AF_INET6, a, text, sizeof(text));
+			printf("%s\"%s/64\": %d", p ? ", " : "", text, r->prefix_clients[p]);
+		}
+		printf("}}\n");
 	} else {
 		double span = r->last_handshake - r->first_handshake;
 
@@ -1022,7 +1131,7 @@ static void usage(void)
 {
 	fprintf(stderr, "usage: iphttps_load [--port P] [--host NAME] [--sessions N] [--sources ADDR/COUNT] "
 			"[--in-flight K] [--tls tls13|tls12-null] [--keepalive S] [--hold S] [--again] "
-			"[--timeout S] [--up-timeout S] [--processes P] [--mark M] SERVER\n");
+			"[--timeout S] [--up-timeout S] [--processes P] [--mark M] [--reconnect] [--ping ADDR] SERVER\n");
 	exit(2);
 }
 
@@ -1032,7 +1141,8 @@ int main(int argc, char **argv)
 		{"port", 1, 0, 'p'},     {"host", 1, 0, 'H'},    {"sessions", 1, 0, 'n'},  {"sources", 1, 0, 's'},
 		{"in-flight", 1, 0, 'k'}, {"tls", 1, 0, 't'},     {"keepalive", 1, 0, 'K'}, {"hold", 1, 0, 'h'},
 		{"again", 0, 0, 'a'},     {"timeout", 1, 0, 'T'}, {"up-timeout", 1, 0, 'U'},
-		{"processes", 1, 0, 'P'}, {"mark", 1, 0, 'M'}, {0, 0, 0, 0},
+		{"processes", 1, 0, 'P'}, {"mark", 1, 0, 'M'}, {"reconnect", 0, 0, 'r'}, {"ping", 1, 0, 'g'},
+		{0, 0, 0, 0},
 	};
 	const char *sources = NULL;
 	int port = 443, o, source_family = 0, processes = 0;
@@ -1057,6 +1167,14 @@ int main(int argc, char **argv)
 		case 'U': opt.up_timeout = atof(optarg); break;
 		case 'P': processes = atoi(optarg); break;
 		case 'M': opt.mark = atoi(optarg); break;
+		case 'r': opt.reconnect = true; break;
+		case 'g':
+			if (inet_pton(AF_INET6, optarg, opt.ping_target) != 1) {
+				fprintf(stderr, "iphttps_load: --ping wants an IPv6 address, not %s\n", optarg);
+				return 2;
+			}
+			opt.ping_set = true;
+			break;
 		default: usage();
 		}
 	}

@@ -18,6 +18,8 @@ packages=(
 	systemd                            # systemd-analyze verifies deploy/iphttps-client.service
 	libsystemd-dev                     # sd_notify: the appliance's Type=notify and watchdog
 	squid dante-server                 # the web proxy (Basic, Digest) and SOCKS5 server the client goes through
+	frr                                # BGP on both sides of the cluster (tests/lib/cluster.sh, make lab-cluster)
+	shellcheck                         # deploy/bgp/iphttps-bgp-health is checked as shipped
 	libcunit1-dev                      # unit tests
 	dpkg-dev debhelper lintian         # the Debian packages (debian/), built and checked by tests/package/
 	iproute2 ethtool nftables iputils-ping tcpdump iperf3 python3 procps util-linux netcat-openbsd
