@@ -366,7 +366,16 @@ lab:
 lab-down:
 	tests/lab.sh down
 
+# Two appliances behind BGP (FRR), beside the lab: namespaces cl-*.
+lab-cluster:
+	tests/lib/install-deps.sh
+	$(MAKE) all
+	tests/lab_cluster.sh up
+
+lab-cluster-down:
+	tests/lab_cluster.sh down
+
 clean:
 	rm -rf $(BUILD) config/pki
 
-.PHONY: FORCE programs install install-appliance install-client uninstall deb deps print-layer-flags all unit unit-asan fuzz fuzz-build test test-unit lab lab-down clean bench bench-tcp bench-tls bench-tunnel bench-pmd-options bench-far-client bench-setup bench-control bench-scale
+.PHONY: FORCE programs install install-appliance install-client uninstall deb deps print-layer-flags all unit unit-asan fuzz fuzz-build test test-unit lab lab-down lab-cluster lab-cluster-down clean bench bench-tcp bench-tls bench-tunnel bench-pmd-options bench-far-client bench-setup bench-control bench-scale

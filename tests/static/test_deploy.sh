@@ -50,6 +50,17 @@ check "the timer's calendar is hourly (systemd-analyze calendar reads it)" \
 	bash -c 'systemd-analyze calendar "$(sed -n "s/^OnCalendar=//p" deploy/iphttpsd-ticket-keys.timer)" | grep -q "Normalized form: \*-\*-\* \*:00:00"'
 check "its ExecStartPre (iphttpsctl check) passes on the shipped example config" \
 	"$PWD/$build/iphttpsctl" check config/iphttpsd.yaml
+# The cluster's health glue: shellcheck on the script as shipped, systemd on its unit.
+check "shellcheck finds nothing in deploy/bgp/iphttps-bgp-health" shellcheck deploy/bgp/iphttps-bgp-health
+sed "s#/usr/sbin/iphttps-bgp-health#$PWD/deploy/bgp/iphttps-bgp-health#; s#/etc/iphttps/bgp-health.env#$PWD/deploy/bgp/bgp-health.env#g" \
+	deploy/bgp/iphttps-bgp-health.service > "$tmp/iphttps-bgp-health.service"
+out=$(systemd-analyze verify "$tmp/iphttps-bgp-health.service" 2>&1)
+rc=$?
+[ -n "$out" ] && echo "$out" | sed 's/^/    /'
+check "systemd-analyze verify accepts deploy/bgp/iphttps-bgp-health.service, without a warning" \
+	bash -c '[ "$1" -eq 0 ] && [ -z "$2" ]' _ "$rc" "$out"
+check "the glue refuses a call without its values, saying how to call it (exit 2)" \
+	bash -c 'deploy/bgp/iphttps-bgp-health --asn 65100 2>&1 >/dev/null | grep -q "^usage: iphttps-bgp-health"; [ "${PIPESTATUS[0]}" -eq 2 ]'
 check "the Grafana dashboard is JSON with panels and queries" \
 	python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(not (d["panels"] and all(t["expr"] for p in d["panels"] for t in p["targets"])))' \
 	deploy/grafana-iphttps.json
