@@ -328,6 +328,11 @@ install-appliance: $(BUILD)/iphttpsd $(BUILD)/iphttpsctl
 	$(INSTALL) -m 0644 deploy/iphttpsd.sysusers $(DESTDIR)$(SYSUSERSDIR)/iphttpsd.conf
 	$(INSTALL) -m 0644 deploy/iphttpsd.logrotate $(DESTDIR)$(SYSCONFDIR)/logrotate.d/iphttpsd
 	$(INSTALL) -m 0644 deploy/grafana-iphttps.json $(DESTDIR)$(DOCDIR)/
+	$(INSTALL) -m 0755 deploy/bgp/iphttps-bgp-health $(DESTDIR)$(SBINDIR)/
+	$(INSTALL) -m 0644 man/man8/iphttps-bgp-health.8 $(DESTDIR)$(MANDIR)/man8/
+	sed 's#/usr/sbin/#$(SBINDIR)/#g' deploy/bgp/iphttps-bgp-health.service > $(DESTDIR)$(UNITDIR)/iphttps-bgp-health.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/iphttps-bgp-health.service
+	$(INSTALL) -m 0644 deploy/bgp/bgp-health.env $(DESTDIR)$(DOCDIR)/
 	test -e $(DESTDIR)$(SYSCONFDIR)/iphttps/iphttpsd.yaml || \
 		$(INSTALL) -m 0640 config/iphttpsd.yaml $(DESTDIR)$(SYSCONFDIR)/iphttps/iphttpsd.yaml
 

@@ -243,6 +243,7 @@ cluster_appliance_start() { # a|b
 	ip netns exec "$(topo_ns "gw$n")" "$TOPO_REPO/build/iphttpsd" -c "$config" --file-prefix "$(cluster_file_prefix "$n")" \
 		--control-socket "$TOPO_STATE/control-$n.sock" --no-huge > "$TOPO_STATE/iphttpsd-$n.log" 2>&1 &
 	echo $! > "$TOPO_STATE/iphttpsd-$n.pid"
+	disown $! # a kill -9 of it is a test's doing, not news for the shell
 	for _ in $(seq 1 200); do
 		grep -q "iphttpsd running" "$TOPO_STATE/iphttpsd-$n.log" && return 0
 		kill -0 "$(cat "$TOPO_STATE/iphttpsd-$n.pid")" 2>/dev/null || break

@@ -84,12 +84,13 @@ rc=$?
 echo "$out" | sed 's/^/    /'
 check "and accepts it once they are" test "$rc" -eq 0
 rm -rf /etc/iphttps/pki
-out=$(systemd-analyze verify /lib/systemd/system/iphttpsd.service /lib/systemd/system/iphttps-client.service 2>&1)
+out=$(systemd-analyze verify /lib/systemd/system/iphttpsd.service /lib/systemd/system/iphttps-client.service \
+	/lib/systemd/system/iphttps-bgp-health.service 2>&1)
 rc=$?
 [ -n "$out" ] && echo "$out" | sed 's/^/    /'
-check "systemd-analyze verify accepts both installed units, without a warning" \
+check "systemd-analyze verify accepts the installed units (the cluster glue's too), without a warning" \
 	bash -c '[ "$1" -eq 0 ] && [ -z "$2" ]' _ "$rc" "$out"
-for page in iphttpsd iphttpsctl iphttps-client iphttpsd.yaml; do
+for page in iphttpsd iphttpsctl iphttps-client iphttpsd.yaml iphttps-bgp-health; do
 	check "man finds $page" man -w "$page"
 done
 check "the installed client's example passes its --check once its CA exists" \
