@@ -147,7 +147,11 @@ static json_t *clients(const struct control_request *req, char *err, size_t err_
 	}
 	if (req->table) {
 		char *text = clients_table_render(views, count);
-		json_t *r = text ? json_pack("{sssI}", "table", text, "count", (json_int_t)count) : NULL;
+		/* The server sends the text raw after the reply line (control_protocol.h):
+		 * held here as a string it neither checks nor escapes. */
+		json_t *r = text ? json_pack("{sosI}", "table", json_stringn_nocheck(text, strlen(text)), "count",
+					     (json_int_t)count)
+				 : NULL;
 
 		free(views);
 		free(text);

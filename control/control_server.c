@@ -184,11 +184,9 @@ static bool pending(const struct control_connection *c)
 	return c->out_sent < c->out_len;
 }
 
-/* Queue text (and a newline) for the client. @return 0, or -1 when memory ran out. */
-static int append(struct control_connection *c, const char *text)
+/* Queue len bytes of text, and a newline when newline is set, for the client. @return 0, or -1 when memory ran out. */
+static int append_bytes(struct control_connection *c, const char *text, size_t len, bool newline)
 {
-	size_t len = strlen(text);
-
 	if (c->out_sent == c->out_len)
 		c->out_sent = c->out_len = 0;
 	if (c->out_len + len + 1 > c->out_cap) {
@@ -201,9 +199,16 @@ static int append(struct control_connection *c, const char *text)
 		c->out_cap = cap;
 	}
 	memcpy(c->out + c->out_len, text, len);
-	c->out[c->out_len + len] = '\n';
-	c->out_len += len + 1;
+	c->out_len += len;
+	if (newline)
+		c->out[c->out_len++] = '\n';
 	return 0;
+}
+
+/* Queue text and a newline (a JSON line) for the client. @return 0, or -1 when memory ran out. */
+static int append(struct control_connection *c, const char *text)
+{
+	return append_bytes(c, text, strlen(text), true);
 }
 
 static void respond(struct control_connection *c, json_t *reply)
@@ -219,6 +224,25 @@ static void respond(struct control_connection *c, json_t *reply)
 static void respond_error(struct control_connection *c, const char *message)
 {
 	respond(c, json_pack("{sbss}", "ok", 0, "error", message));
+}
+
+/* clients as a table: the reply line names the text's length, the text follows raw (control_protocol.h). */
+static void respond_with_table(struct control_connection *c, json_t *result)
+{
+	json_t *table = json_incref(json_object_get(result, "table"));
+	size_t len = json_string_length(table);
+
+	if (!json_is_string(table)) {
+		json_decref(result);
+		respond_error(c, "the clients table was not rendered");
+		return;
+	}
+	json_object_del(result, "table");
+	json_object_set_new(result, "table_bytes", json_integer((json_int_t)len));
+	respond(c, json_pack("{sbso}", "ok", 1, "result", result));
+	if (c->fd >= 0 && append_bytes(c, json_string_value(table), len, false) != 0)
+		drop(c);
+	json_decref(table);
 }
 
 void control_server_publish(const char *line)
@@ -280,6 +304,10 @@ static void serve(struct control_connection *c)
 	result = control_commands_run(&req, c->peer.uid, err, sizeof(err));
 	if (!result) {
 		respond_error(c, err);
+		return;
+	}
+	if (req.command == CONTROL_CLIENTS && req.table) {
+		respond_with_table(c, result);
 		return;
 	}
 	respond(c, json_pack("{sbso}", "ok", 1, "result", result));

@@ -26,7 +26,11 @@
  *               {"ok": false, "error": "what was wrong, naming the bad input"}
  *             except `monitor`: after {"ok": true, ...} one JSON event per line
  *             ({"event": "connect"|"disconnect"|"reload"|..., "time": ...})
- *             until the client closes.
+ *             until the client closes;
+ *             and `clients` with "format": "table": {"ok": true, "result":
+ *             {"count": N, "table_bytes": B}} and its newline, then exactly B
+ *             bytes of the table's text, raw (100,000 rows are 16 MB: as a
+ *             JSON string their escaping and parsing took 0.7 s of the 1.3).
  *
  * A request that is not JSON, is too long, names an unknown command, lacks
  * an argument or carries one the command does not take, is answered with
@@ -80,7 +84,7 @@ struct control_request {
 	char subject[256];                     /* clients, disconnect: a certificate subject, exactly */
 	char state[16];                        /* clients: a session state ("link_up") */
 	uint32_t limit;                        /* clients: at most this many (0: all) */
-	bool table;                            /* clients: {"table": TEXT, "count": N} instead of objects */
+	bool table;                            /* clients: the table's text after the reply, instead of objects */
 	char level[16];                        /* log-level: empty = only say it */
 	bool show_config;                      /* show: the configuration in force instead */
 	char file[CONFIG_PATH_MAX_BYTES];      /* reload: empty = the file the daemon runs from */

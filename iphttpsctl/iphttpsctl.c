@@ -127,6 +127,21 @@ fail:
 	return -1;
 }
 
+/* A reply naming table_bytes: the bytes after its line are the table; kept as result.table (unchecked, unparsed). */
+static int attach_table(json_t *reply, const char *rest, size_t rest_len)
+{
+	json_t *result = json_object_get(reply, "result");
+	json_t *bytes = json_object_get(result, "table_bytes");
+
+	if (!bytes)
+		return 0;
+	if (rest_len && rest[0] == '\n')
+		rest++, rest_len--;
+	if (!json_is_integer(bytes) || (json_int_t)rest_len != json_integer_value(bytes))
+		return -1;
+	return json_object_set_new(result, "table", json_stringn_nocheck(rest, rest_len));
+}
+
 /* Send one request, read the whole answer. @return the reply object, or NULL (said why on stderr). */
 static json_t *exchange(const struct options *o, const struct control_request *req)
 {
@@ -162,9 +177,14 @@ static json_t *exchange(const struct options *o, const struct control_request *r
 			break;
 		len += (size_t)n;
 	}
-	reply = json_loadb(buf, len, 0, &jerr);
+	/* One JSON object; for a table, its text follows raw (control_protocol.h). */
+	reply = json_loadb(buf, len, JSON_DISABLE_EOF_CHECK, &jerr);
 	if (!json_is_object(reply)) {
 		fprintf(stderr, "iphttpsctl: %s: the answer is not a JSON object: %s\n", o->socket, jerr.text);
+		json_decref(reply);
+		reply = NULL;
+	} else if (attach_table(reply, buf + jerr.position, len - jerr.position) != 0) {
+		fprintf(stderr, "iphttpsctl: %s: the table after the answer is not as long as it says\n", o->socket);
 		json_decref(reply);
 		reply = NULL;
 	}

@@ -4,12 +4,14 @@
 usage: control_raw.py SOCKET KIND
        control_raw.py SOCKET hold COUNT SECONDS
        control_raw.py tcp-hold SOURCE HOST PORT COUNT SECONDS
-KIND: garbage | oversize | unknown | not-object | extra-key | silent
+KIND: garbage | oversize | unknown | not-object | extra-key | silent | table
 Prints the answer as received (one JSON line), or "closed" when the daemon
 closed without answering, or "timeout". hold: open COUNT connections that
 say nothing, print "held N" and keep them SECONDS (a local peer trying to
 keep the operator out); tcp-hold: the same with TCP from SOURCE (the
-management HTTP endpoint).
+management HTTP endpoint). table: the clients table, whose text follows the
+reply line raw; prints the reply's result with what came after it measured
+(received bytes, rows).
 """
 import time
 import json
@@ -23,6 +25,7 @@ REQUESTS = {
     "not-object": b'["show"]\n',
     "extra-key": b'{"command": "show", "verbose": true}\n',
     "silent": b"",
+    "table": b'{"command": "clients", "format": "table"}\n',
 }
 
 
@@ -81,6 +84,12 @@ def main():
         return
     if not data:
         print("closed")
+        return
+    if kind == "table":
+        line, _, rest = data.partition(b"\n")
+        result = json.loads(line)["result"]
+        result.update(received=len(rest), rows=rest.count(b"\n"))
+        print(json.dumps(result))
         return
     print(json.dumps(json.loads(data)))
 

@@ -90,6 +90,11 @@ for kind in garbage oversize unknown not-object extra-key; do
 	check "a $kind request gets ok=false with a reason" \
 		python3 -c 'import json,sys; a=json.loads(sys.argv[1]); sys.exit(not (a["ok"] is False and a["error"]))' "$answer"
 done
+# The clients table comes raw after its reply line, exactly as long as the line says.
+answer=$(python3 tests/lib/control_raw.py "$SOCK" table)
+echo "    table -> $answer"
+check "the clients table follows its reply line raw: table_bytes bytes, a header and a row per session" \
+	python3 -c 'import json,sys; a=json.loads(sys.argv[1]); sys.exit(not (a["received"] == a["table_bytes"] > 0 and a["rows"] >= a["count"] + 1 and "table" not in a))' "$answer"
 check "a client that sends nothing is closed after the exchange timeout" \
 	test "$(python3 tests/lib/control_raw.py "$SOCK" silent)" = closed
 check "an unknown command on the command line is refused, exit 2" \
