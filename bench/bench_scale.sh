@@ -17,6 +17,9 @@
 #   - at the smallest N, every link then cut and every client back, resuming
 #     its own ticket: the storm's time and handshakes per second resumed,
 #     beside the same clients' first (full) wave
+# Then the smallest N again with a ticket key file, and the appliance
+# restarted under them: the time from the stop until every client is back at
+# LinkUp (they retry at once, and resume), beside the new process's own start.
 # Then an appliance with the RSA-2048 certificate and NULL-SHA256 (TLS 1.2, the
 # Windows 8 and later path: RSA key transport): RSA_SESSIONS full handshakes,
 # beside `openssl speed rsa2048` (the private-key operations per second on the
@@ -179,6 +182,42 @@ PY
 done
 topo_stop_appliance
 
+# The appliance restarted under the smallest N (issue #24: every client back
+# in 5 s, resuming): a ticket key file, so the new process opens the old
+# tickets; the clients retry a lost link at once (--reconnect), and the storm
+# is timed from the stop to the last client at LinkUp, beside the new
+# process's own start.
+echo "$smallest sessions, the appliance restarted (TLS 1.3 ECDSA, tls.ticket_keys_file):" >&2
+build/iphttpsctl ticket-keys new "$TOPO_STATE/ticket-keys" > /dev/null
+scale_config pki/server-ecdsa.crt pki/server-ecdsa.key "s#^tls:#tls:\n  ticket_keys_file: $TOPO_STATE/ticket-keys#" \
+	> "$TOPO_STATE/scale-restart.yaml"
+TOPO_CONFIG=$TOPO_STATE/scale-restart.yaml topo_start_appliance || exit 1
+out=$TOPO_STATE/load-restart.jsonl
+ip netns exec "$(topo_ns client)" taskset -c 0 "$LOAD" --sessions "$smallest" --sources "198.18.0.0/$SOURCES" \
+	--in-flight 400 --keepalive "$KEEPALIVE_S" --hold 3600 --reconnect 192.0.2.1 > "$out" 2> "$TOPO_STATE/load-restart.err" &
+load_pid=$!
+wait_line "$out" up 1 600 || { echo "bench-scale: the restart run never came up" >&2; exit 1; }
+echo "    $(line_of "$out" up)" >&2
+sleep 5
+stopped=$(now)
+topo_stop_appliance
+started=$(now)
+TOPO_CONFIG=$TOPO_STATE/scale-restart.yaml topo_start_appliance || exit 1
+running=$(now)
+for _ in $(seq 1 1200); do
+	[ "$(topo_telemetry /iphttps/clients entries 2>/dev/null || echo 0)" -ge "$smallest" ] && break
+	sleep 0.1
+done
+back=$(now)
+kill -USR1 "$load_pid"
+wait_line "$out" hold 1 60
+RESTART_HOLD=$(line_of "$out" hold)
+echo "    $RESTART_HOLD" >&2
+wait "$load_pid"
+load_pid=""
+RESTART_TIMES=$(python3 -c "print(f'{$back - $stopped:.2f} {$running - $started:.2f} {$started - $stopped:.2f}')")
+topo_stop_appliance
+
 echo "$RSA_SESSIONS sessions (TLS 1.2 RSA-2048 NULL-SHA256):" >&2
 TOPO_CONFIG=$TOPO_STATE/scale-rsa.yaml topo_start_appliance || exit 1
 RSA_OUT=$(ip netns exec "$(topo_ns client)" taskset -c 0 "$LOAD" --sessions "$RSA_SESSIONS" --sources "198.18.0.0/$SOURCES" \
@@ -186,9 +225,12 @@ RSA_OUT=$(ip netns exec "$(topo_ns client)" taskset -c 0 "$LOAD" --sessions "$RS
 echo "    $RSA_OUT" >&2
 topo_stop_appliance
 
-python3 - "$results" "$RSA_OUT" "$RSA_SIGN_PER_S" "$MEM_HS_US" "$IDLE0" "$SLOT" "$TCP_SLOT" "$KEEPALIVE_S" "$USER0" <<'PY'
+python3 - "$results" "$RSA_OUT" "$RSA_SIGN_PER_S" "$MEM_HS_US" "$IDLE0" "$SLOT" "$TCP_SLOT" "$KEEPALIVE_S" "$USER0" \
+	"$RESTART_HOLD" "$RESTART_TIMES" "$smallest" <<'PY'
 import json, sys
 user0 = float(sys.argv[9])
+restart_hold, (restart_all, restart_start, restart_stop), restart_n = json.loads(sys.argv[10]), \
+    [float(x) for x in sys.argv[11].split()], int(sys.argv[12])
 rows = [json.loads(l) for l in open(sys.argv[1])]
 rsa = json.loads(sys.argv[2])
 rsa_bound, mem_hs_us, idle0 = float(sys.argv[3]), float(sys.argv[4]), float(sys.argv[5])
@@ -236,6 +278,11 @@ if storm:
           f"beside {s['up']['seconds_to_up']:.2f} s of full handshakes ({s['up']['handshakes_per_s']:.0f}/s): "
           f"ratio {s['storm']['seconds_to_up'] / s['up']['seconds_to_up']:.2f}")
     ok = ok and s["storm"]["up"] == s["n"]
+back = restart_hold["reconnected"]
+print(f"  the appliance restarted under {restart_n:,}: all back in {restart_all:.2f} s from the stop "
+      f"(the stop {restart_stop:.2f} s, the new process's start {restart_start:.2f} s), {back:,} came back, "
+      f"{restart_hold['reconnected_resumed']:,} resuming   target <= 5 s: {'met' if restart_all <= 5 else 'NOT met'}")
+ok = ok and back == restart_n and restart_hold["still_up"] == restart_n
 print(f"  full handshakes TLS 1.3 ECDSA P-256 + X25519: {top['up']['handshakes_per_s']:.0f}/s   "
       f"(OpenSSL's own server handshake in memory: {1e6 / mem_hs_us:.0f}/s on the core, ratio "
       f"{top['up']['handshakes_per_s'] * mem_hs_us / 1e6:.2f})")
