@@ -355,7 +355,9 @@ uninstall:
 		$(DESTDIR)$(UNITDIR)/iphttpsd.service $(DESTDIR)$(UNITDIR)/iphttps-client.service \
 		$(DESTDIR)$(UNITDIR)/iphttpsd-ticket-keys.service $(DESTDIR)$(UNITDIR)/iphttpsd-ticket-keys.timer \
 		$(DESTDIR)$(SYSUSERSDIR)/iphttpsd.conf $(DESTDIR)$(SYSUSERSDIR)/iphttps-client.conf \
-		$(DESTDIR)$(SYSCONFDIR)/logrotate.d/iphttpsd $(DESTDIR)$(DOCDIR)/grafana-iphttps.json
+		$(DESTDIR)$(SYSCONFDIR)/logrotate.d/iphttpsd $(DESTDIR)$(DOCDIR)/grafana-iphttps.json \
+		$(DESTDIR)$(SBINDIR)/iphttps-bgp-health $(DESTDIR)$(MANDIR)/man8/iphttps-bgp-health.8 \
+		$(DESTDIR)$(UNITDIR)/iphttps-bgp-health.service $(DESTDIR)$(DOCDIR)/bgp-health.env
 	-rmdir $(DESTDIR)$(DOCDIR)
 
 # The Debian packages iphttpsd and iphttps-client, into ..: see debian/.

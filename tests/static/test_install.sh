@@ -19,7 +19,9 @@ check "make install DESTDIR=... PREFIX=/opt/iphttps succeeds" test "$rc" -eq 0
 missing=""
 for f in sbin/iphttpsd sbin/iphttpsctl sbin/iphttps-client share/man/man8/iphttpsd.8 share/man/man8/iphttpsctl.8 \
 	share/man/man8/iphttps-client.8 share/man/man5/iphttpsd.yaml.5 lib/systemd/system/iphttpsd.service \
-	lib/systemd/system/iphttps-client.service lib/sysusers.d/iphttpsd.conf lib/sysusers.d/iphttps-client.conf; do
+	lib/systemd/system/iphttps-client.service lib/sysusers.d/iphttpsd.conf lib/sysusers.d/iphttps-client.conf \
+	sbin/iphttps-bgp-health share/man/man8/iphttps-bgp-health.8 lib/systemd/system/iphttps-bgp-health.service \
+	share/doc/iphttps/bgp-health.env; do
 	[ -e "$root/opt/iphttps/$f" ] || missing+=" $f"
 done
 for f in /etc/iphttps/iphttpsd.yaml /etc/iphttps-client/iphttps-client.yaml /etc/logrotate.d/iphttpsd; do
@@ -30,6 +32,7 @@ check "the installed programs run" "$root/opt/iphttps/sbin/iphttpsctl" --version
 check "the units name the programs under PREFIX, and no other" \
 	bash -c 'grep -q "^ExecStart=/opt/iphttps/sbin/iphttpsd " "$1/iphttpsd.service" &&
 		grep -q "^ExecStart=/opt/iphttps/sbin/iphttps-client " "$1/iphttps-client.service" &&
+		grep -q "^ExecStart=/opt/iphttps/sbin/iphttps-bgp-health " "$1/iphttps-bgp-health.service" &&
 		! grep -h "^Exec" "$1"/*.service | grep -v "=/opt/iphttps/sbin/"' _ "$root/opt/iphttps/lib/systemd/system"
 echo "# edited by the operator" >> "$root/etc/iphttps/iphttpsd.yaml"
 make --no-print-directory -s BUILD="$build" DESTDIR="$root" PREFIX=/opt/iphttps install >/dev/null 2>&1
