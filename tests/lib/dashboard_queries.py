@@ -30,7 +30,11 @@ def run(url, exprs):
         try:
             answer = query(url, expr)
         except urllib.error.HTTPError as e:  # a bad query is a 400 with the error in its body
-            answer = json.load(e)
+            body = e.read()
+            try:
+                answer = json.loads(body)
+            except ValueError:  # not JSON: Prometheus still starting ("Service Unavailable"); --wait tries again
+                answer = {"status": "error", "error": f"HTTP {e.code}: {body[:80].decode(errors='replace')}"}
         except OSError as e:
             answer = {"status": "error", "error": str(e)}
         ok = answer.get("status") == "success" and len(answer["data"]["result"]) > 0
