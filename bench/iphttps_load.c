@@ -90,6 +90,7 @@ struct client {
 	int fd;
 	uint8_t phase;
 	bool pinged;       /* an echo request outstanding */
+	uint16_t unanswered;   /* echo requests on this connection with no answer in a whole interval */
 	uint8_t solicitations; /* Router Solicitations sent on this connection */
 	uint16_t ping_seq;
 	uint32_t index;        /* in this process's table */
@@ -152,7 +153,9 @@ struct report {
 	int still_up, reconnected, reconnected_resumed, reconnect_failed;
 	uint8_t prefix[4][8]; /* the /64s of the clients up at the hold's end, and how many each */
 	int prefix_clients[4];
-	unsigned long pings, replies, lost, closed_by_server, unexpected_packets, ras;
+	/* lost: echoes unanswered on connections up to the hold's end; lost_on_closed: on
+	 * those that closed during it (sent to a node just killed, say) */
+	unsigned long pings, replies, lost, lost_on_closed, closed_by_server, unexpected_packets, ras;
 	uint32_t rtt[RTT_BUCKETS];
 };
 
@@ -478,6 +481,8 @@ static void fail(struct client *c, const char *why)
 		return;
 	if (c->phase == UP) { /* after LinkUp: the hold counts it, not the wave */
 		hold.closed_by_server++;
+		hold.lost_on_closed += c->unanswered + c->pinged;
+		c->unanswered = 0;
 		if (opt.reconnect && in_hold) {
 			c->reconnecting = true;
 			c->lost_at = c->retry_at = now_s();
@@ -681,7 +686,7 @@ static void keepalive_poll(double now)
 		if (c->phase != UP)
 			continue;
 		if (c->pinged)
-			hold.lost++; /* the last one had no answer in a whole interval */
+			c->unanswered++; /* the last one had no answer in a whole interval */
 		if (send_ping(c))
 			keepalive_push(c->index, now + opt.keepalive);
 	}
@@ -847,7 +852,9 @@ static void run_hold(int out)
 	in_hold = false;
 	for (int i = 0; i < opt.sessions; i++) {
 		hold.still_up += clients[i].phase == UP;
-		hold.lost += clients[i].phase == UP && clients[i].pinged;
+		if (clients[i].phase == UP)
+			hold.lost += clients[i].unanswered + clients[i].pinged;
+		clients[i].unanswered = 0;
 		clients[i].reconnecting = false;
 	}
 	count_prefixes();
@@ -937,6 +944,7 @@ static void merge(struct report *m, const struct report *r, bool first)
 	m->hold_seconds = r->hold_seconds > m->hold_seconds ? r->hold_seconds : m->hold_seconds;
 	m->rtt_ms_max = r->rtt_ms_max > m->rtt_ms_max ? r->rtt_ms_max : m->rtt_ms_max;
 	m->still_up += r->still_up, m->pings += r->pings, m->replies += r->replies, m->lost += r->lost;
+	m->lost_on_closed += r->lost_on_closed;
 	m->closed_by_server += r->closed_by_server, m->unexpected_packets += r->unexpected_packets, m->ras += r->ras;
 	m->reconnected += r->reconnected, m->reconnected_resumed += r->reconnected_resumed;
 	m->reconnect_failed += r->reconnect_failed;
@@ -975,11 +983,11 @@ static void print_report(const struct report *r, int processes)
 {
 	if (strcmp(r->event, "hold") == 0) {
 		printf("{\"event\": \"hold\", \"seconds\": %.3f, \"still_up\": %d, \"pings\": %lu, \"replies\": %lu, "
-		       "\"lost\": %lu, \"closed_by_server\": %lu, \"router_advertisements\": %lu, "
+		       "\"lost\": %lu, \"lost_on_closed\": %lu, \"closed_by_server\": %lu, \"router_advertisements\": %lu, "
 		       "\"unexpected_packets\": %lu, \"rtt_ms_p50\": %.3f, \"rtt_ms_p99\": %.3f, \"rtt_ms_max\": %.3f, "
 		       "\"reconnected\": %d, \"reconnected_resumed\": %d, \"reconnect_failed\": %d, "
 		       "\"reconnect_ms_max\": %.1f, \"prefixes\": {",
-		       r->hold_seconds, r->still_up, r->pings, r->replies, r->lost, r->closed_by_server, r->ras,
+		       r->hold_seconds, r->still_up, r->pings, r->replies, r->lost, r->lost_on_closed, r->closed_by_server, r->ras,
 		       r->unexpected_packets, rtt_percentile(r, 0.5), rtt_percentile(r, 0.99), r->rtt_ms_max,
 		       r->reconnected, r->reconnected_resumed, r->reconnect_failed, r->reconnect_max * 1000);
 		for (int p = 0; p < 4 && r->prefix_clients[p]; p++) {

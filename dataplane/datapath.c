@@ -99,6 +99,9 @@ void datapath_start(const struct iphttps_config *config)
 		if (session_worker_init(w, config) != 0)
 			rte_exit(EXIT_FAILURE, "worker %u: cannot allocate its sessions (limits.max_clients, "
 				 "eal.memory_mb)\n", i);
+		if (link_worker_init(w, config) != 0)
+			rte_exit(EXIT_FAILURE, "worker %u: cannot allocate its link state (limits.max_clients, "
+				 "eal.memory_mb)\n", i);
 	}
 	for (unsigned int i = 0; i < worker_count; i++) {
 		int rc;
@@ -163,6 +166,7 @@ void datapath_stop(void)
 	rte_eal_mp_wait_lcore();
 	for (unsigned int i = 0; i < worker_count; i++) {
 		__atomic_store_n(&workers[i].running, false, __ATOMIC_RELEASE);
+		link_worker_free(&workers[i]);
 		session_worker_free(&workers[i]);
 		tcp_worker_free(&workers[i]);
 		worker_free(&workers[i]);

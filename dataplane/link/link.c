@@ -40,6 +40,16 @@ void link_start(void)
 	ipv6_route_set_forward_handler(link_forward_from_internal);
 }
 
+int link_worker_init(struct worker *w, const struct iphttps_config *config)
+{
+	return link_holder_worker_init(w, config);
+}
+
+void link_worker_free(struct worker *w)
+{
+	link_holder_worker_free(w);
+}
+
 bool link_is_server_address(const struct worker *w, const struct in6_addr *addr)
 {
 	/* ::1 in either fe80::/64 or the client prefix (a /64) */

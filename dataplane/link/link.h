@@ -22,12 +22,22 @@
 #include <stdbool.h>
 #include <netinet/in.h>
 
+struct iphttps_config;
 struct worker;
 struct session;
 struct rte_mbuf;
 
 /** Start the link: register its packet handler with the session layer (start-up). */
 void link_start(void);
+
+/**
+ * Allocate worker w's link state (start-up, before its loop runs).
+ * @return 0, or -1 when memory runs out.
+ */
+int link_worker_init(struct worker *w, const struct iphttps_config *config);
+
+/** Free it (the worker has stopped). */
+void link_worker_free(struct worker *w);
 
 /** Whether addr is one of the server's addresses on the link (fe80::1, <client prefix>::1). */
 bool link_is_server_address(const struct worker *w, const struct in6_addr *addr);

@@ -3,6 +3,9 @@
 
 #include <string.h>
 
+#include <rte_lcore.h>
+#include <rte_malloc.h>
+
 #include "appliance_config.h"
 #include "client_index.h"
 #include "client_table.h"
@@ -17,13 +20,41 @@ struct waiter {
 	uint64_t since_ms;
 };
 
-/* Per worker, by id: touched by that worker only. */
-static struct {
-	struct waiter waiters[LINK_HOLDER_WAITERS];
+/* A worker's waiters, touched by that worker only. */
+struct holder_waits {
+	uint32_t capacity;     /* one per session the worker can have, at most LINK_HOLDER_WAITERS */
 	uint32_t count;
 	uint32_t cursor;       /* where the next tick's slice starts */
 	uint64_t next_tick_ms;
-} holder_waits[CONFIG_MAX_WORKERS];
+	struct waiter waiters[];
+};
+
+static struct holder_waits *holder_waits[CONFIG_MAX_WORKERS]; /* by worker id */
+
+int link_holder_worker_init(struct worker *w, const struct iphttps_config *config)
+{
+	uint32_t capacity = LINK_HOLDER_WAITERS;
+
+	/* No more waiters than sessions: a session waits once at most. */
+	if (config->limits.max_clients < capacity)
+		capacity = config->limits.max_clients;
+	if (config->limits.max_connections_per_worker < capacity)
+		capacity = config->limits.max_connections_per_worker;
+	link_holder_worker_free(w);
+	holder_waits[w->id] = rte_zmalloc_socket("link_holder_waits", sizeof(struct holder_waits) +
+						 (size_t)capacity * sizeof(struct waiter), RTE_CACHE_LINE_SIZE,
+						 (int)rte_lcore_to_socket_id(w->lcore));
+	if (!holder_waits[w->id])
+		return -1;
+	holder_waits[w->id]->capacity = capacity;
+	return 0;
+}
+
+void link_holder_worker_free(struct worker *w)
+{
+	rte_free(holder_waits[w->id]);
+	holder_waits[w->id] = NULL;
+}
 
 static void probe(struct worker *w, const struct session *s, const struct in6_addr *addr)
 {
@@ -43,11 +74,11 @@ static void probe(struct worker *w, const struct session *s, const struct in6_ad
 
 static void wait_for(struct worker *w, struct session *s, const struct in6_addr *addr)
 {
-	typeof(holder_waits[0]) *h = &holder_waits[w->id];
+	struct holder_waits *h = holder_waits[w->id];
 
 	if (s->awaiting_holder)
 		return; /* one wait a session: its first held source is what its RS used */
-	if (h->count == LINK_HOLDER_WAITERS) {
+	if (!h || h->count == h->capacity) {
 		counter(w, link_holder_wait_full)++;
 		return;
 	}
@@ -88,9 +119,11 @@ static bool settle(struct worker *w, const struct waiter *v)
 
 void link_holder_poll(struct worker *w)
 {
-	typeof(holder_waits[0]) *h = &holder_waits[w->id];
+	struct holder_waits *h = holder_waits[w->id];
 	uint32_t checks, budget;
 
+	if (!h)
+		return;
 	/* Due when the tick came, or when the clock is behind it by more than a
 	 * tick (a test's clock set back: the worker's own never is). */
 	if (h->count == 0 || (w->now_ms < h->next_tick_ms && h->next_tick_ms <= w->now_ms + LINK_HOLDER_WAIT_TICK_MS))

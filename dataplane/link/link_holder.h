@@ -24,14 +24,15 @@
  * RS, mostly) is owed the RA it asked for. Rather than leave it to RFC
  * 4861's next solicitation, 4 s later, the worker remembers it and sends
  * it an RA as soon as the address is free: a few checks of the client
- * index a tick, bounded in number per worker (LINK_HOLDER_WAITERS, one per
- * session at most) and in time (LINK_HOLDER_WAIT_MS); a waiter that does
+ * index a tick, bounded in number per worker (one per session at most, no
+ * more than the worker can have sessions nor LINK_HOLDER_WAITERS) and in time (LINK_HOLDER_WAIT_MS); a waiter that does
  * not fit is counted and solicits again as before.
  */
 
 #include <stdbool.h>
 #include <netinet/in.h>
 
+struct iphttps_config;
 struct worker;
 struct session;
 
@@ -42,6 +43,15 @@ enum link_holder_limits {
 	LINK_HOLDER_WAIT_TICK_MS = 10,        /* how often the waiters are looked at */
 	LINK_HOLDER_WAIT_CHECKS_PER_TICK = 1024,
 };
+
+/**
+ * Allocate worker w's waiters (start-up, before its loop runs).
+ * @return 0, or -1 when memory runs out.
+ */
+int link_holder_worker_init(struct worker *w, const struct iphttps_config *config);
+
+/** Free them (the worker has stopped). */
+void link_holder_worker_free(struct worker *w);
 
 /**
  * Another session than s holds addr, which s's client uses: probe the holder

@@ -87,15 +87,10 @@ static struct client_ref ref_of(const struct worker *w, const struct session *s)
 	return (struct client_ref){.worker = w->id, .slot = s->slot, .generation = s->generation};
 }
 
-/* Whether s's client has a verified certificate subject: certificates mode, verified here or by a TLS offloader. */
-static bool has_subject(const struct worker *w, struct session *s)
+/* Whether s's client has a verified certificate subject (*key): certificates mode, verified here or by a TLS offloader. */
+static bool has_subject(const struct worker *w, struct session *s, uint64_t *key)
 {
-	struct tls_session_description d;
-
-	if (w->config->iphttps.authentication != CONFIG_AUTH_CERTIFICATES)
-		return false;
-	session_tls_describe(s, &d);
-	return d.peer_subject[0] != '\0';
+	return w->config->iphttps.authentication == CONFIG_AUTH_CERTIFICATES && session_subject(s, key);
 }
 
 /* Count s under its subject (limits.sessions_per_subject). @return 0, or -1 when refused. */
@@ -103,10 +98,11 @@ static int subject_join(struct worker *w, struct session *s)
 {
 	const struct config_limits *l = &w->config->limits;
 	struct client_ref ref = ref_of(w, s), oldest;
+	uint64_t subject;
 
-	if (!has_subject(w, s))
+	if (!has_subject(w, s, &subject))
 		return 0;
-	switch (subject_sessions_join(session_owner_key(s), &ref, l->sessions_per_subject,
+	switch (subject_sessions_join(subject, &ref, l->sessions_per_subject,
 				      l->sessions_per_subject_action == CONFIG_SUBJECT_REPLACE_OLDEST, &oldest)) {
 	case SUBJECT_SESSIONS_REFUSED:
 		counter(w, session_subject_refused)++;

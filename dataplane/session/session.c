@@ -97,8 +97,15 @@ uint64_t session_owner_key(struct session *s)
 	SHA256((const unsigned char *)d.peer_subject, strlen(d.peer_subject), digest);
 	memcpy(&key, digest, sizeof(key));
 	s->owner_key = key;
+	s->owner_has_subject = d.peer_subject[0] != '\0';
 	s->owner_key_known = true;
 	return key;
+}
+
+bool session_subject(struct session *s, uint64_t *key)
+{
+	*key = session_owner_key(s);
+	return s->owner_has_subject;
 }
 
 /* What session_end_by_ref posts: the mbuf's data. */

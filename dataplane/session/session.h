@@ -134,6 +134,7 @@ struct session {
 	struct in6_addr client;  /* the TCP peer, or the real client named by a PROXY header (v4-mapped) */
 	char *offload_subject;   /* "CN=..." a TLS offloader verified (PROXY v2 PP2_TYPE_SSL), or NULL */
 	bool owner_key_known;
+	bool owner_has_subject;  /* a verified certificate subject was there when owner_key was computed */
 	uint64_t owner_key;      /* who the client is across connections (session_owner_key) */
 	uint16_t client_port;
 	struct in6_addr addresses[CLIENT_INDEX_ADDRESSES_PER_CLIENT]; /* in the client index */
@@ -264,6 +265,13 @@ const char *session_end_reason_name(enum session_end_reason reason);
  * (address_hold.h). Computed once a session.
  */
 uint64_t session_owner_key(struct session *s);
+
+/**
+ * Whether s's client has a verified certificate subject (here or by a TLS
+ * offloader), from the same one-time description as session_owner_key, whose
+ * value *key gets.
+ */
+bool session_subject(struct session *s, uint64_t *key);
 
 /**
  * End the session ref names, on its own worker: an order through that

@@ -24,29 +24,18 @@ CLUSTER_ASN=65100
 declare -A CLUSTER_EXT=([a]=10.1.1.1 [b]=10.1.2.1) CLUSTER_INT=([a]=fd00:a::1 [b]=fd00:b::1)
 declare -A CLUSTER_PREFIX=([a]=2001:db8:c1::/64 [b]=2001:db8:c2::/64) CLUSTER_MGMT=([a]=1 [b]=2)
 
-topo_ns() { echo "${TOPO_PREFIX}$1"; }
-topo_in() { local ns; ns=$(topo_ns "$1"); shift; ip netns exec "$ns" "$@"; }
+. "$TOPO_REPO/tests/lib/namespaces.sh"
 cluster_file_prefix() { echo "iphttps-${TOPO_PREFIX:-lab}$1" | tr -c 'a-zA-Z0-9_\n-' '-'; } # node
-
-quiet_veth() { # ns ifname
-	topo_in "$1" ethtool -K "$2" tso off gso off gro off tx off rx off >/dev/null 2>&1 || true
-	topo_in "$1" ip link set "$2" up
-}
 
 cluster_up() {
 	local ns n
 	mkdir -p "$TOPO_STATE"
 	chmod 755 "$TOPO_STATE" # FRR's daemons run as frr: their sockets and logs are under it
-	for n in client outer gwa gwb inner corp mgmt; do
-		ns=$(topo_ns "$n")
-		ip netns add "$ns" || return 1
-		echo "$ns" >> "$TOPO_STATE/namespaces"
-		ip netns exec "$ns" ip link set lo up
-	done
+	for n in client outer gwa gwb inner corp mgmt; do topo_namespace_add "$n" || return 1; done
 	# client ── outer
 	ip link add ext1 netns "$(topo_ns client)" type veth peer name oc0 netns "$(topo_ns outer)" || return 1
-	quiet_veth client ext1
-	quiet_veth outer oc0
+	topo_veth_quiet client ext1
+	topo_veth_quiet outer oc0
 	topo_in client ip addr add 192.0.2.2/24 dev ext1
 	topo_in client ip route add default via 192.0.2.254
 	topo_in outer ip addr add 192.0.2.254/24 dev oc0
@@ -57,18 +46,18 @@ cluster_up() {
 		topo_in "gw$n" sysctl -qw net.ipv6.conf.default.disable_ipv6=1
 		for ifname in ext0 int0; do
 			topo_in "gw$n" sysctl -qw "net.ipv6.conf.$ifname.disable_ipv6=1"
-			quiet_veth "gw$n" "$ifname"
+			topo_veth_quiet "gw$n" "$ifname"
 		done
-		quiet_veth outer "o${n}0"
+		topo_veth_quiet outer "o${n}0"
 		topo_in outer ip addr add "${CLUSTER_EXT[$n]%.1}.254/24" dev "o${n}0"
-		quiet_veth inner "i${n}0"
+		topo_veth_quiet inner "i${n}0"
 		topo_in inner sysctl -qw "net.ipv6.conf.i${n}0.accept_dad=0"
 		topo_in inner ip -6 addr add "${CLUSTER_INT[$n]%1}2/64" dev "i${n}0" nodad
 	done
 	# inner ── corp
 	ip link add ic0 netns "$(topo_ns inner)" type veth peer name int1 netns "$(topo_ns corp)" || return 1
-	quiet_veth inner ic0
-	quiet_veth corp int1
+	topo_veth_quiet inner ic0
+	topo_veth_quiet corp int1
 	topo_in inner sysctl -qw net.ipv6.conf.ic0.accept_dad=0
 	topo_in corp sysctl -qw net.ipv6.conf.int1.accept_dad=0
 	topo_in inner ip -6 addr add fd00:c0::1/64 dev ic0 nodad
@@ -301,11 +290,5 @@ cluster_down() {
 	for f in "$TOPO_STATE"/frr-*/*.pid; do
 		[ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null
 	done
-	if [ -f "$TOPO_STATE/namespaces" ]; then
-		while read -r ns; do
-			ip netns pids "$ns" 2>/dev/null | xargs -r kill 2>/dev/null || true
-			ip netns del "$ns" 2>/dev/null || true
-		done < "$TOPO_STATE/namespaces"
-		rm -f "$TOPO_STATE/namespaces"
-	fi
+	topo_namespaces_remove
 }

@@ -27,8 +27,7 @@ TOPO_DEVICE=${TOPO_DEVICE:-af_xdp}
 TOPO_HUGEPAGES=${TOPO_HUGEPAGES:-yes}
 TOPO_HUGEPAGE_COUNT=320   # 2 MiB pages: eal.memory_mb (512) + headroom
 
-topo_ns() { echo "${TOPO_PREFIX}$1"; }
-topo_in() { local ns; ns=$(topo_ns "$1"); shift; ip netns exec "$ns" "$@"; }
+. "$TOPO_REPO/tests/lib/namespaces.sh"
 # The client end of a tunnel, once an IP-HTTPS client has opened its TUN
 # device `iphttps0` in 'client'. iphttps-client configures it itself (its own
 # SLAAC, through netlink): this only waits. With `kernel` (tun_bridge.py, or
@@ -54,20 +53,11 @@ topo_tunnel_address() { # [kernel]
 }
 topo_file_prefix() { echo "iphttps-${TOPO_PREFIX:-lab}" | tr -c 'a-zA-Z0-9_\n-' '-'; }
 
-topo_veth_quiet() { # ns ifname: no offloads (whole frames, full checksums), link up
-	topo_in "$1" ethtool -K "$2" tso off gso off gro off tx off rx off >/dev/null 2>&1 || true
-	topo_in "$1" ip link set "$2" up
-}
-
 topo_up() {
 	mkdir -p "$TOPO_STATE"
-	local c g k
+	local c g k ns
 	c=$(topo_ns client) g=$(topo_ns gw) k=$(topo_ns corp)
-	for ns in "$c" "$g" "$k"; do
-		ip netns add "$ns" || return 1
-		echo "$ns" >> "$TOPO_STATE/namespaces"
-		ip netns exec "$ns" ip link set lo up
-	done
+	for ns in client gw corp; do topo_namespace_add "$ns" || return 1; done
 	local q=${TOPO_QUEUES:-1}
 	ip link add ext0 netns "$g" numtxqueues "$q" numrxqueues "$q" type veth peer name ext1 netns "$c" \
 		numtxqueues "$q" numrxqueues "$q" || return 1
@@ -237,15 +227,7 @@ topo_telemetry() { python3 "$TOPO_REPO/tests/lib/telemetry.py" "$(topo_file_pref
 # Remove everything this run made, whatever state it is in.
 topo_down() {
 	topo_stop_appliance || true
-	if [ -f "$TOPO_STATE/namespaces" ]; then
-		# A process left in a namespace (an iperf3 server, a client whose test
-		# failed) would keep it alive unnamed after the delete: end them first.
-		while read -r ns; do
-			ip netns pids "$ns" 2>/dev/null | xargs -r kill 2>/dev/null || true
-			ip netns del "$ns" 2>/dev/null || true
-		done < "$TOPO_STATE/namespaces"
-		rm -f "$TOPO_STATE/namespaces"
-	fi
+	topo_namespaces_remove
 	topo_hugepages_release
 	local fp
 	fp=$(topo_file_prefix)

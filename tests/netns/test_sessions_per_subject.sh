@@ -16,35 +16,11 @@
 #   client ns: iphttps0/1/2/9 (TUN) ── iphttps-client x 4 ══ TLS ══ [ext0] gw: iphttpsd, workers 1 and 2
 . "$(dirname "$0")/../lib/netns_test.sh"
 
-PKI=$TOPO_REPO/config/pki
-CLIENT=$TOPO_REPO/build/iphttps-client
+. "$(dirname "$0")/../lib/cert_clients.sh"
 export TOPO_DEVICE=af_packet TOPO_QUEUES=2
-declare -A PID
-cleanup_subject() {
-	for p in "${PID[@]}"; do kill -CONT "$p" 2>/dev/null; kill "$p" 2>/dev/null; done
-	netns_test_cleanup
-}
-trap cleanup_subject EXIT
+trap 'cert_clients_stop_all; netns_test_cleanup' EXIT
 counter() { topo_telemetry /iphttps/stats "$1"; }
-address_of() { # tun: its global address, after up to 15 s
-	local a= _
-	for _ in $(seq 1 150); do
-		a=$(topo_in client ip -6 -o addr show dev "$1" scope global 2>/dev/null | awk '{print $4}' | cut -d/ -f1 | head -1)
-		[ -n "$a" ] && break
-		sleep 0.1
-	done
-	echo "$a"
-}
 clients_json() { topo_ctl clients --json > "$TOPO_STATE/clients.json" 2>/dev/null; }
-worker_of() { # address: the worker whose session has it
-	clients_json
-	python3 -c '
-import ipaddress, json, sys
-want = ipaddress.IPv6Address(sys.argv[1])
-for c in json.load(open(sys.argv[2]))["clients"]:
-    if any(ipaddress.IPv6Address(a) == want for a in c["addresses"]):
-        print(c["worker"]); break' "$1" "$TOPO_STATE/clients.json"
-}
 sessions_of() { # subject-substring: the LinkUp sessions whose certificate subject has it (not those closing)
 	clients_json
 	python3 -c '
@@ -58,51 +34,37 @@ wait_sessions() { # subject-substring count: until that many, at most 10 s
 	for _ in $(seq 1 100); do [ "$(sessions_of "$1")" = "$2" ] && return 0; sleep 0.1; done
 	return 1
 }
-start() { # tun cert: a client, its log in $TOPO_STATE/tun.log
-	stop "$1"
-	ip netns exec "$(topo_ns client)" "$CLIENT" 192.0.2.1 --ca "$PKI/ca.crt" --server-name gw.iphttps.test \
-		--cert "$PKI/$2.crt" --key "$PKI/$2.key" --tun "$1" --seconds 120 \
-		--status-file "$TOPO_STATE/$1.json" > "$TOPO_STATE/$1.log" 2>&1 &
-	PID[$1]=$!
-}
-stop() { # tun
-	[ -n "${PID[$1]:-}" ] || return 0
-	kill -CONT "${PID[$1]}" 2>/dev/null
-	kill "${PID[$1]}" 2>/dev/null
-	wait "${PID[$1]}" 2>/dev/null
-	unset "PID[$1]"
-}
 
 echo "# sessions per certificate subject, two workers, namespaces ${TOPO_PREFIX}{client,gw,corp}"
 ACCOUNTING=$TOPO_STATE/accounting.jsonl
 sed -e 's/^limits:/limits:\n  sessions_per_subject: 1/' -e "s#^control:#control:\n  accounting_file: $ACCOUNTING#" \
 	tests/netns/configs/two-workers-certificates.yaml > "$TOPO_STATE/subject.yaml"
-if [ ! -x "$CLIENT" ] || ! topo_up || ! TOPO_CONFIG=$TOPO_STATE/subject.yaml topo_start_appliance; then
+if [ ! -x "$CERT_CLIENT" ] || ! topo_up || ! TOPO_CONFIG=$TOPO_STATE/subject.yaml topo_start_appliance; then
 	echo "FAIL: iphttps-client built, lab topology and appliance start"
 	exit 1
 fi
-start iphttps9 client2
-a9=$(address_of iphttps9)
+cert_client_start iphttps9 client2
+a9=$(tun_address iphttps9)
 check "client2's host is up" test -n "$a9"
 
 # ---- replace_oldest: the second host of client1 takes the first one's place.
 replaced_ok=0 crossed=0 tries=0 replaced_before=$(counter session_subject_replaced)
 for tries in $(seq 1 10); do
-	start iphttps0 client
-	a0=$(address_of iphttps0)
-	w0=$(worker_of "$a0")
-	kill -STOP "${PID[iphttps0]}"
-	start iphttps1 client
-	a1=$(address_of iphttps1)
-	w1=$(worker_of "$a1")
+	cert_client_start iphttps0 client
+	a0=$(tun_address iphttps0)
+	w0=$(worker_of_address "$a0")
+	kill -STOP "${CERT_CLIENT_PID[iphttps0]}"
+	cert_client_start iphttps1 client
+	a1=$(tun_address iphttps1)
+	w1=$(worker_of_address "$a1")
 	# The first host's session is gone, the second's is the subject's one.
-	if wait_sessions client1 1 && [ -n "$w0" ] && [ -n "$(worker_of "$a1")" ] &&
-	   { [ "$a0" = "$a1" ] || [ -z "$(worker_of "$a0")" ]; }; then
+	if wait_sessions client1 1 && [ -n "$w0" ] && [ -n "$(worker_of_address "$a1")" ] &&
+	   { [ "$a0" = "$a1" ] || [ -z "$(worker_of_address "$a0")" ]; }; then
 		replaced_ok=$((replaced_ok + 1))
 	fi
 	echo "    try $tries: first host $a0 on worker $w0, second $a1 on worker $w1; client1 sessions: $(sessions_of client1)"
-	stop iphttps0
-	stop iphttps1
+	cert_client_stop iphttps0
+	cert_client_stop iphttps1
 	wait_sessions client1 0
 	[ -n "$w0" ] && [ -n "$w1" ] && [ "$w0" != "$w1" ] && { crossed=1; break; }
 done
@@ -123,8 +85,8 @@ check "client2's session (another subject) is untouched, and pings corp" \
 	_ "$(sessions_of client2)" "$(topo_ns client)" "$a9"
 
 # ---- refuse, live: a third host of client1 is answered 503 and says why.
-start iphttps0 client
-a0=$(address_of iphttps0)
+cert_client_start iphttps0 client
+a0=$(tun_address iphttps0)
 check "a host of client1 is up again" test -n "$a0"
 # Several clients on one host: packets from iphttps0's address leave by iphttps0, by rule.
 topo_in client ip -6 rule add from "$a0" table 100
@@ -133,7 +95,7 @@ sed 's/^limits:/limits:\n  sessions_per_subject_action: refuse/' "$TOPO_STATE/ip
 topo_ctl reload "$TOPO_STATE/refuse.yaml" > "$TOPO_STATE/reload.out" 2>&1
 check "the action changes live (reload)" test $? -eq 0
 refused_before=$(counter session_subject_refused) status_before=$(counter http_status_503)
-start iphttps2 client
+cert_client_start iphttps2 client
 for _ in $(seq 1 100); do grep -q "503" "$TOPO_STATE/iphttps2.log" && break; sleep 0.1; done
 grep 503 "$TOPO_STATE/iphttps2.log" | head -1 | sed 's/^/    /'
 check "the third host is refused with 503, and its client says why" \
@@ -146,7 +108,7 @@ check "the appliance's log names the subject and the limit" \
 	"$TOPO_STATE/iphttpsd.log"
 check "the one up stays: client1 has one session, still at $a0, and it pings corp" \
 	bash -c '[ "$1" = 1 ] && [ -n "$2" ] && ip netns exec "$3" ping -6 -c 2 -W 2 -q -I "$4" fd00:c0::2 >/dev/null' \
-	_ "$(sessions_of client1)" "$(worker_of "$a0")" "$(topo_ns client)" "$a0"
-for tun in "${!PID[@]}"; do stop "$tun"; done
+	_ "$(sessions_of client1)" "$(worker_of_address "$a0")" "$(topo_ns client)" "$a0"
+cert_clients_stop_all
 topo_stop_appliance
 check_finish

@@ -18,60 +18,33 @@
 #   client ns: iphttps0/1/2 (TUN) ── 3 x iphttps-client ══ TLS ══ [ext0] gw: iphttpsd, workers 1 and 2
 . "$(dirname "$0")/../lib/netns_test.sh"
 
-PKI=$TOPO_REPO/config/pki
-CLIENT=$TOPO_REPO/build/iphttps-client
+. "$(dirname "$0")/../lib/cert_clients.sh"
 export TOPO_DEVICE=af_packet TOPO_QUEUES=2
-declare -A PID
-cleanup_certs() {
-	for p in "${PID[@]}"; do kill "$p" 2>/dev/null; done
-	netns_test_cleanup
-}
-trap cleanup_certs EXIT
+trap 'cert_clients_stop_all; netns_test_cleanup' EXIT
 counter() { topo_telemetry /iphttps/stats "$1"; }
-address_of() { # tun: its global address, after up to 15 s
-	local a= _
-	for _ in $(seq 1 150); do
-		a=$(topo_in client ip -6 -o addr show dev "$1" scope global 2>/dev/null | awk '{print $4}' | cut -d/ -f1 | head -1)
-		[ -n "$a" ] && break
-		sleep 0.1
-	done
-	echo "$a"
-}
-worker_of() { # address: the worker whose session has it
-	topo_ctl clients --json | python3 -c '
-import ipaddress, json, sys
-want = ipaddress.IPv6Address(sys.argv[1])
-for c in json.load(sys.stdin)["clients"]:
-    if any(ipaddress.IPv6Address(a) == want for a in c["addresses"]):
-        print(c["worker"]); break' "$1"
-}
 start() { # tun cert [first-interface-id]: a client, its log in $TOPO_STATE/tun.log
 	local extra=()
 	[ -n "${3:-}" ] && extra=(--first-interface-id "$3")
-	[ -n "${PID[$1]:-}" ] && { kill "${PID[$1]}" 2>/dev/null; wait "${PID[$1]}" 2>/dev/null; }
-	ip netns exec "$(topo_ns client)" "$CLIENT" 192.0.2.1 --ca "$PKI/ca.crt" --server-name gw.iphttps.test \
-		--cert "$PKI/$2.crt" --key "$PKI/$2.key" --tun "$1" --seconds 120 "${extra[@]}" \
-		--status-file "$TOPO_STATE/$1.json" > "$TOPO_STATE/$1.log" 2>&1 &
-	PID[$1]=$!
+	cert_client_start "$1" "$2" "${extra[@]}"
 }
 
 echo "# certificates mode, two workers, namespaces ${TOPO_PREFIX}{client,gw,corp}"
-if [ ! -x "$CLIENT" ] || ! topo_up ||
+if [ ! -x "$CERT_CLIENT" ] || ! topo_up ||
    ! TOPO_CONFIG=$TOPO_REPO/tests/netns/configs/two-workers-certificates.yaml topo_start_appliance; then
 	echo "FAIL: iphttps-client built, lab topology and appliance start"
 	exit 1
 fi
 start iphttps0 client
-a0=$(address_of iphttps0)
-w0=$(worker_of "$a0")
+a0=$(tun_address iphttps0)
+w0=$(worker_of_address "$a0")
 start iphttps1 client2
-a1=$(address_of iphttps1)
-w1=$(worker_of "$a1")
+a1=$(tun_address iphttps1)
+w1=$(worker_of_address "$a1")
 # iphttps2 on the worker iphttps1 is not on (each start is a new flow hash).
 for _ in $(seq 1 12); do
 	start iphttps2 client
-	a2=$(address_of iphttps2)
-	w2=$(worker_of "$a2")
+	a2=$(tun_address iphttps2)
+	w2=$(worker_of_address "$a2")
 	[ -n "$w2" ] && [ -n "$w1" ] && [ "$w2" != "$w1" ] && break
 done
 echo "    iphttps0 $a0 on worker $w0, iphttps1 $a1 on worker $w1, iphttps2 $a2 on worker $w2"
@@ -103,10 +76,10 @@ received_before=$(counter link_multicast_received)
 iid=$(python3 -c 'import ipaddress,sys; print(ipaddress.IPv6Address(int(ipaddress.IPv6Address(sys.argv[1])) & (2**64 - 1)))' "$a1")
 for _ in $(seq 1 12); do
 	start iphttps2 client "$iid"
-	a2=$(address_of iphttps2)
+	a2=$(tun_address iphttps2)
 	wait_for_dad() { local _; for _ in $(seq 1 50); do grep -q "passed DAD" "$TOPO_STATE/iphttps2.log" && return; sleep 0.1; done; }
 	wait_for_dad
-	w2=$(worker_of "$a2")
+	w2=$(worker_of_address "$a2")
 	[ -n "$w2" ] && [ "$w2" != "$w1" ] && break
 done
 grep SLAAC "$TOPO_STATE/iphttps2.log" | sed 's/^/    /'
@@ -166,7 +139,6 @@ wait "$DUMP_PID"
 check "a client's packets from its link-local address ($ll0) to corp are dropped" \
 	test "$(counter drop_link_link_local_source)" -ge $((ll_before + 3))
 check "and corp saw none of them" bash -c '! grep -q "fe80" "$1"' _ "$TOPO_STATE/corp-ll.txt"
-for p in "${PID[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
-PID=()
+cert_clients_stop_all
 topo_stop_appliance
 check_finish

@@ -12,15 +12,22 @@ source tests/lib/check.sh
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+# systemd-analyze verify on units, man pages found in this tree: passes
+# only with exit 0 and not a line of warning.
+check_units_verify() { # what unit-file...
+	local what=$1 out rc
+	shift
+	out=$(MANPATH=$PWD/man: systemd-analyze verify "$@" 2>&1)
+	rc=$?
+	[ -n "$out" ] && echo "$out" | sed 's/^/    /'
+	check "systemd-analyze verify accepts $what, without a warning" \
+		bash -c '[ "$1" -eq 0 ] && [ -z "$2" ]' _ "$rc" "$out"
+}
 client=$PWD/$build/iphttps-client
 
 sed "s#/usr/sbin/iphttps-client#$client#g; s#/etc/iphttps-client/iphttps-client.yaml#$tmp/client.yaml#g" \
 	deploy/iphttps-client.service > "$tmp/iphttps-client.service"
-out=$(systemd-analyze verify "$tmp/iphttps-client.service" 2>&1)
-rc=$?
-[ -n "$out" ] && echo "$out" | sed 's/^/    /'
-check "systemd-analyze verify accepts deploy/iphttps-client.service, without a warning" \
-	bash -c '[ "$1" -eq 0 ] && [ -z "$2" ]' _ "$rc" "$out"
+check_units_verify deploy/iphttps-client.service "$tmp/iphttps-client.service"
 
 # The sandbox systemd itself measures: the exposure deploy/README.md states.
 out=$(systemd-analyze security --offline=yes "$tmp/iphttps-client.service" 2>&1 | grep "Overall exposure level")
@@ -33,19 +40,12 @@ check "it runs as its own user with CAP_NET_ADMIN alone" \
 
 # The appliance's unit, with this build's binaries.
 sed "s#/usr/sbin/#$PWD/$build/#g" deploy/iphttpsd.service > "$tmp/iphttpsd.service"
-out=$(MANPATH=$PWD/man: systemd-analyze verify "$tmp/iphttpsd.service" 2>&1)
-rc=$?
-[ -n "$out" ] && echo "$out" | sed 's/^/    /'
-check "systemd-analyze verify accepts deploy/iphttpsd.service, without a warning" \
-	bash -c '[ "$1" -eq 0 ] && [ -z "$2" ]' _ "$rc" "$out"
+check_units_verify deploy/iphttpsd.service "$tmp/iphttpsd.service"
 # The ticket-key rotation, with this build's iphttpsctl.
 sed "s#/usr/sbin/#$PWD/$build/#g" deploy/iphttpsd-ticket-keys.service > "$tmp/iphttpsd-ticket-keys.service"
 cp deploy/iphttpsd-ticket-keys.timer "$tmp/"
-out=$(MANPATH=$PWD/man: systemd-analyze verify "$tmp/iphttpsd-ticket-keys.service" "$tmp/iphttpsd-ticket-keys.timer" 2>&1)
-rc=$?
-[ -n "$out" ] && echo "$out" | sed 's/^/    /'
-check "systemd-analyze verify accepts the ticket-key rotation's service and timer, without a warning" \
-	bash -c '[ "$1" -eq 0 ] && [ -z "$2" ]' _ "$rc" "$out"
+check_units_verify "the ticket-key rotation's service and timer" "$tmp/iphttpsd-ticket-keys.service" \
+	"$tmp/iphttpsd-ticket-keys.timer"
 check "the timer's calendar is hourly (systemd-analyze calendar reads it)" \
 	bash -c 'systemd-analyze calendar "$(sed -n "s/^OnCalendar=//p" deploy/iphttpsd-ticket-keys.timer)" | grep -q "Normalized form: \*-\*-\* \*:00:00"'
 check "its ExecStartPre (iphttpsctl check) passes on the shipped example config" \
@@ -54,11 +54,7 @@ check "its ExecStartPre (iphttpsctl check) passes on the shipped example config"
 check "shellcheck finds nothing in deploy/bgp/iphttps-bgp-health" shellcheck deploy/bgp/iphttps-bgp-health
 sed "s#/usr/sbin/iphttps-bgp-health#$PWD/deploy/bgp/iphttps-bgp-health#; s#/etc/iphttps/bgp-health.env#$PWD/deploy/bgp/bgp-health.env#g" \
 	deploy/bgp/iphttps-bgp-health.service > "$tmp/iphttps-bgp-health.service"
-out=$(systemd-analyze verify "$tmp/iphttps-bgp-health.service" 2>&1)
-rc=$?
-[ -n "$out" ] && echo "$out" | sed 's/^/    /'
-check "systemd-analyze verify accepts deploy/bgp/iphttps-bgp-health.service, without a warning" \
-	bash -c '[ "$1" -eq 0 ] && [ -z "$2" ]' _ "$rc" "$out"
+check_units_verify deploy/bgp/iphttps-bgp-health.service "$tmp/iphttps-bgp-health.service"
 check "the glue refuses a call without its values, saying how to call it (exit 2)" \
 	bash -c 'deploy/bgp/iphttps-bgp-health --asn 65100 2>&1 >/dev/null | grep -q "^usage: iphttps-bgp-health"; [ "${PIPESTATUS[0]}" -eq 2 ]'
 check "the Grafana dashboard is JSON with panels and queries" \

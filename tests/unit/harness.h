@@ -138,7 +138,7 @@ static inline int harness_start_sessions(const char *test)
 	if (session_listeners_start(&harness.config, err, sizeof(err)) != 0 ||
 	    client_index_create(64, CLIENT_INDEX_ADDRESSES_PER_CLIENT, 1) != 0 || address_hold_create(1024) != 0 ||
 	    subject_sessions_create(64) != 0 ||
-	    session_worker_init(harness.w, &harness.config) != 0) {
+	    session_worker_init(harness.w, &harness.config) != 0 || link_worker_init(harness.w, &harness.config) != 0) {
 		fprintf(stderr, "%s: the session layer did not start: %s\n", test, err);
 		return -1;
 	}

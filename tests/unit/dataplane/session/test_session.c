@@ -1089,6 +1089,7 @@ static void set_owner(struct tls_peer *tp, uint64_t key)
 {
 	session_of(tp)->owner_key = key;
 	session_of(tp)->owner_key_known = true;
+	session_of(tp)->owner_has_subject = true;
 }
 
 /*
