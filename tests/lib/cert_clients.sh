@@ -9,12 +9,13 @@ CERT_CLIENT=$TOPO_REPO/build/iphttps-client
 CERT_CLIENT_PKI=$TOPO_REPO/config/pki
 declare -A CERT_CLIENT_PID
 
-cert_client_start() { # tun cert [client-args...]: a client, its log in $TOPO_STATE/tun.log
-	local tun=$1 cert=$2
+cert_client_start() { # tun cert|none [client-args...]: a client, its log in $TOPO_STATE/tun.log
+	local tun=$1 cert=()
+	[ "$2" != none ] && cert=(--cert "$CERT_CLIENT_PKI/$2.crt" --key "$CERT_CLIENT_PKI/$2.key")
 	shift 2
 	cert_client_stop "$tun"
 	ip netns exec "$(topo_ns client)" "$CERT_CLIENT" 192.0.2.1 --ca "$CERT_CLIENT_PKI/ca.crt" \
-		--server-name gw.iphttps.test --cert "$CERT_CLIENT_PKI/$cert.crt" --key "$CERT_CLIENT_PKI/$cert.key" \
+		--server-name gw.iphttps.test "${cert[@]}" \
 		--tun "$tun" --seconds 120 --status-file "$TOPO_STATE/$tun.json" "$@" > "$TOPO_STATE/$tun.log" 2>&1 &
 	CERT_CLIENT_PID[$tun]=$!
 }

@@ -73,19 +73,25 @@ async def one(i, args, ctx, gate, out):
         writer.close()
         return
     out["link_up"] += 1
-    if args["claim_sources"]:
-        for a in args["claim_sources"]:
-            if ipaddress.IPv6Address(a).is_link_local:
-                writer.write(router_solicitation(a))
-            else:
-                writer.write(echo_request(a, "fe80::1", i & 0xFFFF, 0, b"mine"))
-    else:
-        addrs = [str(ipaddress.IPv6Address(prefix | (0x1000 + i) << 16 | k)) for k in range(args["claims"])]
-        for a in addrs:
-            writer.write(dad_ns(a))
-        for seq in range(20 if addrs else 0):
-            writer.write(echo_request(addrs[0], "fe80::1", i & 0xFFFF, seq, b"many"))
-    await writer.drain()
+    try:  # the server may close it at once (a session replaced by a newer one of its subject)
+        if args["claim_sources"]:
+            for a in args["claim_sources"]:
+                if ipaddress.IPv6Address(a).is_link_local:
+                    writer.write(router_solicitation(a))
+                else:
+                    writer.write(echo_request(a, "fe80::1", i & 0xFFFF, 0, b"mine"))
+        else:
+            addrs = [str(ipaddress.IPv6Address(prefix | (0x1000 + i) << 16 | k)) for k in range(args["claims"])]
+            for a in addrs:
+                writer.write(dad_ns(a))
+            for seq in range(20 if addrs else 0):
+                writer.write(echo_request(addrs[0], "fe80::1", i & 0xFFFF, seq, b"many"))
+        await writer.drain()
+    except ConnectionError:
+        out["closed_by_server"] += 1
+        out["last_closed_by_server_unix"] = max(out["last_closed_by_server_unix"], time.time())
+        writer.close()
+        return
     deframer, replies, end = Deframer(), 0, time.monotonic() + args["hold"]
     while time.monotonic() < end:
         try:
