@@ -24,7 +24,12 @@ uint64_t appliance_now_ms(void)
 
 void appliance_update_admission(void)
 {
-	session_admission_set(appliance.link_enabled && !appliance.draining && !appliance.stop);
+	if (!appliance.link_enabled)
+		session_admission_set(SESSION_ADMISSION_REFUSE);
+	else if (appliance.draining || appliance.stop)
+		session_admission_set(SESSION_ADMISSION_QUIET);
+	else
+		session_admission_set(SESSION_ADMISSION_OPEN);
 }
 
 const char *appliance_state_name(void)

@@ -70,7 +70,7 @@ static int apply(struct iphttps_config *next, const char *why, json_t **result, 
 		}
 	}
 	if (diff.auth_mode)
-		session_admission_set(false); /* no one connects under the old mode in between */
+		session_admission_set(SESSION_ADMISSION_QUIET); /* no one connects under the old mode in between */
 	published_config_set(next);
 	if (ctx)
 		old_ctx = tls_context_swap(ctx);

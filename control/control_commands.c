@@ -253,7 +253,7 @@ void control_disconnect_everyone(unsigned int wait_ms)
 	uint64_t until = appliance_now_ms() + wait_ms;
 	int n;
 
-	session_admission_set(false);
+	session_admission_set(SESSION_ADMISSION_QUIET); /* their reconnects wait for the next process */
 	n = session_admin_disconnect_all(SESSION_END_SHUTDOWN);
 	log_info("%d session(s) disconnected", n < 0 ? 0 : n);
 	/* Let close_notify and FIN reach the clients, so they reconnect at once, not on a timeout. */

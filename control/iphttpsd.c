@@ -10,7 +10,10 @@
  * only while every worker makes progress.
  *
  * Stopping (§3.2.7.3): SIGINT/SIGTERM first drain for control.stop_drain_s
- * (no new clients; /health says draining), then, like `iphttpsctl
+ * (no new clients: their SYNs go unanswered, so that their kernels' retry
+ * a second later reaches another node or the next process, where a reset
+ * would be a failed attempt and a 30 s wait to an IP-HTTPS client; /health
+ * says draining), then, like `iphttpsctl
  * shutdown`, disconnect every client (close_notify and FIN, so they
  * reconnect elsewhere at once, waiting at most STOP_DISCONNECT_WAIT_MS for
  * the closes), then stop the workers, the ports and EAL. A second signal

@@ -488,11 +488,18 @@ static void session_closed(struct worker *w, struct tcp_conn *c, void *ctx, enum
 	session_free(w, s);
 }
 
+static bool session_syn_answered(void *listener_ctx)
+{
+	(void)listener_ctx;
+	return session_admission_answers_syn();
+}
+
 static const struct tcp_upcalls session_upcalls = {
 	.accepted = session_accepted,
 	.readable = session_readable,
 	.writable = session_writable,
 	.closed = session_closed,
+	.syn_answered = session_syn_answered,
 };
 
 void session_foreach_link_up(struct worker *w, int (*fn)(struct worker *w, struct session *s))

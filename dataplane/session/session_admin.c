@@ -11,16 +11,21 @@
 #include "worker.h"
 #include "worker_command.h"
 
-static bool admission_closed;
+static int admission = SESSION_ADMISSION_OPEN; /* enum session_admission */
 
-void session_admission_set(bool open)
+void session_admission_set(enum session_admission a)
 {
-	__atomic_store_n(&admission_closed, !open, __ATOMIC_RELEASE);
+	__atomic_store_n(&admission, (int)a, __ATOMIC_RELEASE);
 }
 
 bool session_admission_open(void)
 {
-	return !__atomic_load_n(&admission_closed, __ATOMIC_RELAXED);
+	return __atomic_load_n(&admission, __ATOMIC_RELAXED) == SESSION_ADMISSION_OPEN;
+}
+
+bool session_admission_answers_syn(void)
+{
+	return __atomic_load_n(&admission, __ATOMIC_RELAXED) != SESSION_ADMISSION_QUIET;
 }
 
 static void count_sessions(struct worker *w, void *arg)

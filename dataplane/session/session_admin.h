@@ -27,11 +27,26 @@
 /* Sessions a worker lists or closes per command: it polls its ports between two chunks. */
 enum { SESSION_ADMIN_CHUNK = 1024 };
 
-/** Admit new connections or not; a refused one is reset (session_refused_not_accepting). */
-void session_admission_set(bool open);
+/* Whether new connections get in. */
+enum session_admission {
+	SESSION_ADMISSION_OPEN,
+	/* Stopping, draining, or switching authentication modes: SYNs go
+	 * unanswered, so the clients' kernels send them again a second later, to
+	 * the restarted process, another node, or the new mode (tcp.h
+	 * syn_answered); a connection already past its SYN is reset. */
+	SESSION_ADMISSION_QUIET,
+	/* The link is disabled (§3.2.4.2): every new connection is reset
+	 * (session_refused_not_accepting). */
+	SESSION_ADMISSION_REFUSE,
+};
+
+void session_admission_set(enum session_admission admission);
 
 /** Whether new connections are admitted (every accept reads it: one relaxed load). */
 bool session_admission_open(void);
+
+/** Whether a SYN to an IP-HTTPS listener is answered: not when QUIET. */
+bool session_admission_answers_syn(void);
 
 /* One session as the operator sees it, copied by its worker. */
 struct session_view {

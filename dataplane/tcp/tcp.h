@@ -49,6 +49,13 @@ struct tcp_upcalls {
 	void (*readable)(struct worker *w, struct tcp_conn *c, void *ctx);
 	void (*writable)(struct worker *w, struct tcp_conn *c, void *ctx);
 	void (*closed)(struct worker *w, struct tcp_conn *c, void *ctx, enum tcp_event event);
+	/* Optional: whether a SYN to the listener is answered at all. When it
+	 * says no, the SYN is dropped unanswered (drop_tcp_syn_unanswered): the
+	 * peer's kernel sends it again after its retransmission timeout (1 s
+	 * first, RFC 6298), by when a restarted appliance, or after a drain
+	 * another node, may take it; a reset would be a failed attempt to the
+	 * client, and IP-HTTPS clients wait 30 s after one ([MS-IPHTTPS] 3.1.2.1). */
+	bool (*syn_answered)(void *listener_ctx);
 };
 
 /**

@@ -21,6 +21,7 @@
 	X(drop_tcp_bad_flags, "TCP flag combination no stack sends (SYN+FIN, SYN+RST, none)") \
 	X(drop_tcp_multicast_destination, "TCP to a multicast or broadcast address (never answered)") \
 	X(drop_tcp_no_listener, "segment for no connection and no listener (RST sent)") \
+	X(drop_tcp_syn_unanswered, "SYNs to a listener not answering now (stopping or draining): left to the peer's retry") \
 	X(drop_tcp_no_connection, "non-SYN segment for no connection (RST sent unless RST)") \
 	X(drop_tcp_conn_limit, "SYN refused: the worker's connection table is full") \
 	X(drop_tcp_source_limit, "SYN refused: too many connections from this address") \

@@ -907,8 +907,12 @@ static void segment_input(struct worker *w, const struct iface *ifc, struct rte_
 		counter(w, drop_tcp_no_listener)++;
 		reset_for(w, ifc, &key, &s);
 	} else if ((s.flags & (RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG)) == RTE_TCP_SYN_FLAG) {
-		passive_open(w, ifc, &key, l, &s);
-		return;
+		if (l->up->syn_answered && !l->up->syn_answered(l->ctx)) {
+			counter(w, drop_tcp_syn_unanswered)++;
+		} else {
+			passive_open(w, ifc, &key, l, &s);
+			return;
+		}
 	} else if ((s.flags & RTE_TCP_ACK_FLAG) && !(s.flags & RTE_TCP_SYN_FLAG) && syncookies_recent(w)) {
 		switch (syncookie_open(w, ifc, &key, l, &s, &c)) {
 		case SYNCOOKIE_OPENED:

@@ -201,7 +201,7 @@ static void drain_events(void)
 
 static void fresh(void)
 {
-	session_admission_set(true); /* a test that failed half-way may have left it closed */
+	session_admission_set(SESSION_ADMISSION_OPEN); /* a test that failed half-way may have left it closed */
 	for (unsigned int i = 0; i < peer_count; i++) {
 		struct session *s = session_of(&peers[i]);
 
@@ -1662,7 +1662,7 @@ static void test_session_admin_list_disconnect_admission(void)
 	struct peer peer;
 	struct seg syn, out;
 	uint32_t count;
-	uint64_t refused;
+	uint64_t refused, unanswered;
 
 	fresh();
 	a = link_up_peer();
@@ -1722,12 +1722,12 @@ static void test_session_admin_list_disconnect_admission(void)
 	CU_ASSERT_EQUAL(sb->state, SESSION_CLOSING);
 	CU_ASSERT_EQUAL(counter(harness.w, session_disconnected_by_operator), 2);
 
-	/* Admission closed: a new connection is reset when it completes, counted. */
+	/* The link disabled (REFUSE): a new connection is reset when it completes, counted. */
 	pump(); /* the two closes go out first */
 	while (take(&out) == 0)
 		;
 	refused = counter(harness.w, session_refused_not_accepting);
-	session_admission_set(false);
+	session_admission_set(SESSION_ADMISSION_REFUSE);
 	peer = (struct peer){ .family = 4, .sport = ++peer_port, .dport = 443, .iss = 9000000, .win = 65535 };
 	peer.snd_nxt = peer.iss;
 	syn = peer_seg(&peer, F_SYN);
@@ -1741,7 +1741,24 @@ static void test_session_admin_list_disconnect_admission(void)
 	CU_ASSERT_EQUAL(take(&out), 0);
 	CU_ASSERT_TRUE((out.flags & F_RST) != 0);
 	CU_ASSERT_EQUAL(counter(harness.w, session_refused_not_accepting), refused + 1);
-	session_admission_set(true);
+
+	/* Stopping or draining (QUIET): a SYN gets no answer at all, counted, so
+	 * that the client's kernel sends it again a second later (to the next
+	 * process) instead of the client taking a reset as a failed attempt
+	 * ([MS-IPHTTPS] 3.1.2.1: its next try 30 s later). */
+	unanswered = counter(harness.w, drop_tcp_syn_unanswered);
+	session_admission_set(SESSION_ADMISSION_QUIET);
+	peer = (struct peer){ .family = 4, .sport = ++peer_port, .dport = 443, .iss = 9100000, .win = 65535 };
+	peer.snd_nxt = peer.iss;
+	syn = peer_seg(&peer, F_SYN);
+	syn.ack = 0;
+	inject(&syn);
+	CU_ASSERT_NOT_EQUAL(take(&out), 0); /* nothing sent: no SYN-ACK, no reset */
+	CU_ASSERT_EQUAL(counter(harness.w, drop_tcp_syn_unanswered), unanswered + 1);
+	session_admission_set(SESSION_ADMISSION_OPEN);
+	inject(&syn); /* its retransmission, once open: answered */
+	CU_ASSERT_EQUAL(take(&out), 0);
+	CU_ASSERT_EQUAL(out.flags, F_SYN | F_ACK);
 }
 
 /* The control plane hears of each session twice: at LinkUp, and when its entry ends, with the reason. */
