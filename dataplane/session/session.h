@@ -110,6 +110,7 @@ struct session {
 	bool subject_counted; /* in its certificate subject's sessions (subject_sessions.h) */
 	bool on_async_list;
 	bool on_admission_list; /* a full handshake waiting for the worker's budget (tls_admission.h) */
+	uint8_t admission_queue; /* which of the worker's per-source queues (session_timers.c) */
 	bool on_deadline_list;
 	bool on_idle_list;
 	bool orphaned; /* its connection went while an async job was paused: freed when the job ends */
@@ -152,6 +153,11 @@ struct session {
 	struct token_bucket up_rate, down_rate;
 };
 
+/* Per-source queues of the full handshakes a worker holds (a source: an IPv4
+ * address, an IPv6 /64): one source's thousand connections take turns with
+ * each other, not with everyone else's. A power of two. */
+enum { SESSION_ADMISSION_QUEUES = 256 };
+
 TAILQ_HEAD(session_list, session);
 
 /* The session layer's per-worker state: in session_workers[], by worker id. */
@@ -159,7 +165,11 @@ struct session_worker {
 	struct session_list handshake_deadlines; /* FIFO: one timeout for all, so ordered by deadline */
 	struct session_list request_deadlines;
 	struct session_list async_paused;
-	struct session_list admission_waiting;   /* FIFO: full handshakes over the budget, oldest first */
+	/* Full handshakes over the budget, by source: a FIFO each, the turns
+	 * going round the queues that have one (session_timers.c). */
+	struct session_list admission_waiting[SESSION_ADMISSION_QUEUES];
+	uint32_t admission_next_queue;           /* the one whose turn is next */
+	uint32_t admission_held;                 /* handshakes in them all */
 	struct session_list idle;                /* LinkUp sessions by last activity */
 	struct session_list rotation;            /* LinkUp sessions by turn: session_rotate_link_up */
 	uint32_t link_up_count;                  /* how many are on those lists */

@@ -22,8 +22,12 @@
  *
  * And two lists that are not timers: sessions whose TLS job paused, resumed
  * once per loop iteration; and full handshakes over the worker's budget
- * (tls_admission.h), a FIFO given turns as the budget refills, each loop
- * iteration. A held handshake keeps its deadline: the wait is bounded.
+ * (tls_admission.h), given turns as the budget refills, each loop
+ * iteration: a FIFO per source (SESSION_ADMISSION_QUEUES of them, by a
+ * hash of the client's IPv4 address or IPv6 /64), the turns going round the
+ * queues, so that one source holding a thousand handshakes delays another's
+ * by one turn, not by a thousand. A held handshake keeps its deadline: the
+ * wait is bounded.
  *
  * Each deadline list is a FIFO: every entry got the same timeout, so the
  * list is ordered by deadline and the run stops at the first not yet due.
@@ -31,6 +35,8 @@
  * older ones by at most the old timeout.)
  */
 #include "session_timers.h"
+
+#include <rte_jhash.h>
 
 #include "tls_admission.h"
 
@@ -110,12 +116,28 @@ void session_timers_async_paused(struct worker *w, struct session *s)
 	s->on_async_list = true;
 }
 
+/* The queue of s's source: its IPv4 address (v4-mapped) or its IPv6 /64, hashed. */
+static uint8_t admission_queue_of(const struct session *s)
+{
+	bool v4 = IN6_IS_ADDR_V4MAPPED(&s->client);
+	uint32_t hash = rte_jhash(v4 ? &s->client.s6_addr[12] : s->client.s6_addr, v4 ? 4 : 8, 0);
+
+	return (uint8_t)(hash & (SESSION_ADMISSION_QUEUES - 1));
+}
+
+uint8_t session_timers_admission_queue(const struct session *s)
+{
+	return admission_queue_of(s);
+}
+
 void session_timers_admission_wait(struct worker *w, struct session *s)
 {
 	if (s->on_admission_list)
 		return;
-	TAILQ_INSERT_TAIL(&session_worker_of(w)->admission_waiting, s, admission_link);
+	s->admission_queue = admission_queue_of(s);
+	TAILQ_INSERT_TAIL(&session_worker_of(w)->admission_waiting[s->admission_queue], s, admission_link);
 	s->on_admission_list = true;
+	session_worker_of(w)->admission_held++;
 	tls_admission_waiting(w, +1);
 }
 
@@ -123,8 +145,9 @@ static void admission_leave(struct worker *w, struct session *s)
 {
 	if (!s->on_admission_list)
 		return;
-	TAILQ_REMOVE(&session_worker_of(w)->admission_waiting, s, admission_link);
+	TAILQ_REMOVE(&session_worker_of(w)->admission_waiting[s->admission_queue], s, admission_link);
 	s->on_admission_list = false;
+	session_worker_of(w)->admission_held--;
 	tls_admission_waiting(w, -1);
 }
 
@@ -170,14 +193,31 @@ static void resume_paused(struct worker *w)
 	}
 }
 
-/* Held handshakes, oldest first, while the budget has one to give: each
- * takes it in its next step (the session's pump reads what the client sent). */
+/* The oldest held handshake of the next queue round that has one, or NULL. */
+static struct session *next_admission_turn(struct session_worker *sw)
+{
+	for (uint32_t i = 0; i < SESSION_ADMISSION_QUEUES; i++) {
+		uint32_t q = (sw->admission_next_queue + i) & (SESSION_ADMISSION_QUEUES - 1);
+		struct session *s = TAILQ_FIRST(&sw->admission_waiting[q]);
+
+		if (s) {
+			sw->admission_next_queue = q + 1; /* the next turn is the next queue's */
+			return s;
+		}
+	}
+	return NULL;
+}
+
+/* Held handshakes, a source at a time, while the budget has one to give:
+ * each takes it in its next step (the session's pump reads what the client
+ * sent). The queues are looked at only while the budget has a turn: at most
+ * its rate a second, each a scan of SESSION_ADMISSION_QUEUES heads at most. */
 static void admit_waiting(struct worker *w)
 {
 	struct session_worker *sw = session_worker_of(w);
 	struct session *s;
 
-	while ((s = TAILQ_FIRST(&sw->admission_waiting)) != NULL && tls_admission_ready(w)) {
+	while (sw->admission_held && tls_admission_ready(w) && (s = next_admission_turn(sw)) != NULL) {
 		admission_leave(w, s);
 		tls_admission_give_turn(&s->tls);
 		session_on_admission_turn(w, s);
@@ -221,7 +261,10 @@ void session_timers_init(struct worker *w)
 	TAILQ_INIT(&sw->handshake_deadlines);
 	TAILQ_INIT(&sw->request_deadlines);
 	TAILQ_INIT(&sw->async_paused);
-	TAILQ_INIT(&sw->admission_waiting);
+	for (unsigned int q = 0; q < SESSION_ADMISSION_QUEUES; q++)
+		TAILQ_INIT(&sw->admission_waiting[q]);
+	sw->admission_next_queue = 0;
+	sw->admission_held = 0;
 	TAILQ_INIT(&sw->idle);
 	TAILQ_INIT(&sw->rotation);
 	sw->link_up_count = 0;

@@ -8,6 +8,7 @@
  * disarm. session_timers.c lists every timer and what it does on expiry.
  */
 
+#include <stdint.h>
 #include <stdbool.h>
 
 struct worker;
@@ -18,8 +19,11 @@ void session_timers_request_started(struct worker *w, struct session *s);
 void session_timers_link_up(struct worker *w, struct session *s);
 void session_timers_input(struct worker *w, struct session *s);
 void session_timers_async_paused(struct worker *w, struct session *s);
-/** A full handshake over the worker's budget waits its turn (tls_admission.h). */
+/** A full handshake over the worker's budget waits its turn (tls_admission.h), in its source's queue. */
 void session_timers_admission_wait(struct worker *w, struct session *s);
+
+/** Which per-source queue s waits in (tests). */
+uint8_t session_timers_admission_queue(const struct session *s);
 
 /** The handshake or request deadline is met (or no longer applies). */
 void session_timers_deadline_met(struct worker *w, struct session *s);

@@ -17,9 +17,10 @@
  * it does not have (a bogus ticket makes it a full handshake, held like any
  * other). A handshake over the budget stops there (SSL_ERROR_WANT_X509_LOOKUP;
  * tls_session_handshake says TLS_SESSION_DEFERRED) and waits in the session
- * layer's FIFO (session_timers.c), which gives it its turn when the budget
- * allows; its handshake deadline still runs, so a wait is bounded
- * (limits.tls_handshake_timeout_ms). Newcomers queue behind those waiting.
+ * layer's queue for its source (session_timers.c), which gives it its turn
+ * when the budget allows, the turns going round the sources; its handshake
+ * deadline still runs, so a wait is bounded (limits.tls_handshake_timeout_ms).
+ * Newcomers queue behind those waiting.
  *
  * Counted: tls_full_handshakes_admitted, tls_full_handshakes_deferred (each
  * handshake once, when it first waits), tls_handshakes_resumed.

@@ -26,6 +26,7 @@
 #include "session.h"
 #include "session_admin.h"
 #include "session_events.h"
+#include "session_timers.h"
 #include "tls_admission.h"
 #include "tls_context.h"
 #include "tls_ticket_keys.h"
@@ -142,7 +143,8 @@ static void pump(void)
 }
 
 /* A TCP connection to 443 and a ClientHello, offering to resume a session (or NULL). */
-static struct tls_peer *tls_connect_resuming(SSL_SESSION *resume)
+/* A TLS client from the test's IPv4 (192.0.2.2) or IPv6 (2001:db8:e::2) address: two sources. */
+static struct tls_peer *tls_connect_from(int family, SSL_SESSION *resume)
 {
 	struct tls_peer *tp;
 	struct seg syn, out;
@@ -151,7 +153,7 @@ static struct tls_peer *tls_connect_resuming(SSL_SESSION *resume)
 	CU_ASSERT_FATAL(peer_count < MAX_PEERS);
 	tp = &peers[peer_count++];
 	memset(tp, 0, sizeof(*tp));
-	tp->tcp = (struct peer){ .family = 4, .sport = ++peer_port, .dport = 443, .iss = 7000000, .win = 65535 };
+	tp->tcp = (struct peer){ .family = family, .sport = ++peer_port, .dport = 443, .iss = 7000000, .win = 65535 };
 	tp->tcp.snd_nxt = tp->tcp.iss;
 	syn = peer_seg(&tp->tcp, F_SYN);
 	syn.ack = 0;
@@ -170,6 +172,11 @@ static struct tls_peer *tls_connect_resuming(SSL_SESSION *resume)
 		CU_ASSERT_FATAL(SSL_set_session(tp->ssl, resume) == 1);
 	SSL_do_handshake(tp->ssl);
 	return tp;
+}
+
+static struct tls_peer *tls_connect_resuming(SSL_SESSION *resume)
+{
+	return tls_connect_from(4, resume);
 }
 
 static struct tls_peer *tls_connect(void)
@@ -1992,6 +1999,7 @@ static void test_full_handshakes_over_the_budget_wait_their_turn(void)
 	uint32_t rate = harness.config.limits.full_handshakes_per_second;
 	struct tls_peer *tp[4], *resumer, *stale;
 	struct session *held[2];
+	struct session_list *queue;
 	SSL_SESSION *ticket;
 
 	fresh();
@@ -2006,7 +2014,8 @@ static void test_full_handshakes_over_the_budget_wait_their_turn(void)
 	CU_ASSERT_EQUAL(counter(harness.w, tls_full_handshakes_deferred), 2);
 	held[0] = session_of(tp[2]), held[1] = session_of(tp[3]);
 	CU_ASSERT_FATAL(held[0] && held[1] && held[0]->on_admission_list && held[1]->on_admission_list);
-	CU_ASSERT_EQUAL(TAILQ_FIRST(&session_worker_of(harness.w)->admission_waiting), held[0]); /* FIFO */
+	queue = &session_worker_of(harness.w)->admission_waiting[session_timers_admission_queue(held[0])];
+	CU_ASSERT_EQUAL(TAILQ_FIRST(queue), held[0]); /* one source: one FIFO */
 
 	/* A client resuming its ticket goes ahead of them: it costs no signature. */
 	tls_send(tp[0], request, (int)strlen(request));
@@ -2027,7 +2036,7 @@ static void test_full_handshakes_over_the_budget_wait_their_turn(void)
 	pump();
 	CU_ASSERT_FALSE(SSL_is_init_finished(stale->ssl));
 	CU_ASSERT_EQUAL(counter(harness.w, tls_full_handshakes_deferred), 3);
-	CU_ASSERT_PTR_EQUAL(TAILQ_LAST(&session_worker_of(harness.w)->admission_waiting, session_list), session_of(stale));
+	CU_ASSERT_PTR_EQUAL(TAILQ_LAST(queue, session_list), session_of(stale));
 
 	/* Nothing moves until the budget refills; then one turn per 100 ms, in order. */
 	session_poll(harness.w);
@@ -2048,13 +2057,64 @@ static void test_full_handshakes_over_the_budget_wait_their_turn(void)
 	session_poll(harness.w);
 	pump();
 	CU_ASSERT_TRUE(SSL_is_init_finished(stale->ssl) && !SSL_session_reused(stale->ssl));
-	CU_ASSERT_TRUE(TAILQ_EMPTY(&session_worker_of(harness.w)->admission_waiting));
+	CU_ASSERT_TRUE(TAILQ_EMPTY(queue));
+	CU_ASSERT_EQUAL(session_worker_of(harness.w)->admission_held, 0);
 	CU_ASSERT_EQUAL(counter(harness.w, tls_full_handshakes_admitted), 5);
 	CU_ASSERT_EQUAL(counter(harness.w, tls_full_handshakes_deferred), 3); /* each once */
 	tls_send(tp[3], request, (int)strlen(request));
 	pump();
 	CU_ASSERT_TRUE(got_200(tp[3]));
 	SSL_SESSION_free(ticket);
+	harness.config.limits.full_handshakes_per_second = rate;
+}
+
+/*
+ * Fairness between sources: one source (a hostile host's thousand
+ * connections, here 6) holding the queue delays another source's handshake
+ * by one turn, not by all of them: the turns go round the per-source
+ * queues. Within a source, first come first served still.
+ */
+static void test_held_handshakes_take_turns_by_source(void)
+{
+	uint32_t rate = harness.config.limits.full_handshakes_per_second;
+	struct tls_peer *first, *flood[6], *other;
+	int flood_done = 0;
+
+	fresh();
+	harness.config.limits.full_handshakes_per_second = 1; /* a bucket of one: a turn a second */
+	clock_advance_ms(2000);
+	first = tls_connect();
+	for (int i = 0; i < 6; i++)
+		flood[i] = tls_connect(); /* all from 192.0.2.2 */
+	pump();
+	CU_ASSERT_TRUE(SSL_is_init_finished(first->ssl));
+	other = tls_connect_from(6, NULL); /* from 2001:db8:e::2, after the six */
+	pump();
+	CU_ASSERT_FATAL(session_of(other) && session_of(other)->on_admission_list);
+	CU_ASSERT_NOT_EQUAL(session_timers_admission_queue(session_of(other)),
+			    session_timers_admission_queue(session_of(flood[0])));
+	CU_ASSERT_EQUAL(session_worker_of(harness.w)->admission_held, 7);
+	/* Two turns: one is the flood's oldest, the other is the other source's. */
+	for (int turn = 0; turn < 2; turn++) {
+		clock_advance_ms(1000);
+		session_poll(harness.w);
+		pump();
+	}
+	CU_ASSERT_TRUE(SSL_is_init_finished(other->ssl));
+	for (int i = 0; i < 6; i++)
+		flood_done += SSL_is_init_finished(flood[i]->ssl);
+	CU_ASSERT_EQUAL(flood_done, 1);
+	CU_ASSERT_TRUE(SSL_is_init_finished(flood[0]->ssl)); /* in order within the source */
+	/* The rest of the flood, one a turn, in order. */
+	for (int turn = 0; turn < 5; turn++) {
+		clock_advance_ms(1000);
+		session_poll(harness.w);
+		pump();
+		CU_ASSERT_TRUE(SSL_is_init_finished(flood[turn + 1]->ssl));
+		if (turn + 2 < 6)
+			CU_ASSERT_FALSE(SSL_is_init_finished(flood[turn + 2]->ssl));
+	}
+	CU_ASSERT_EQUAL(session_worker_of(harness.w)->admission_held, 0);
 	harness.config.limits.full_handshakes_per_second = rate;
 }
 
@@ -2089,7 +2149,7 @@ static void test_a_held_handshake_times_out_and_leaves_the_queue(void)
 	while (take(&out) == 0)
 		rsts += (out.flags & F_RST) != 0;
 	CU_ASSERT_EQUAL(rsts, 3);
-	CU_ASSERT_TRUE(TAILQ_EMPTY(&session_worker_of(harness.w)->admission_waiting));
+	CU_ASSERT_EQUAL(session_worker_of(harness.w)->admission_held, 0);
 	clock_advance_ms(1000);
 	while (take(&out) == 0) /* first, which sent no request, has had its 408 and FIN */
 		CU_ASSERT_EQUAL(out.dport, first->tcp.sport);
@@ -2167,6 +2227,8 @@ int main(void)
 		  test_full_handshakes_over_the_budget_wait_their_turn },
 		{ "admission: a held handshake keeps its deadline; reset, it leaves the queue",
 		  test_a_held_handshake_times_out_and_leaves_the_queue },
+		{ "admission: held handshakes take turns by source; one source's flood delays another by one turn",
+		  test_held_handshakes_take_turns_by_source },
 		/* Last: it frees its own peers, the others' are freed by the next test's fresh(). */
 		{ "a reset during a paused job: the session waits for the job, then is freed",
 		  test_reset_during_paused_job_frees_after_the_job },
