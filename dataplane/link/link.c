@@ -355,6 +355,13 @@ static bool due(uint64_t *next_ms, uint64_t now_ms, uint64_t period_ms)
 	return true;
 }
 
+uint32_t link_address_sweep_ms(uint32_t address_idle_timeout_s)
+{
+	uint64_t ms = (uint64_t)address_idle_timeout_s * 1000 / LINK_ADDRESS_SWEEP_DIVISOR;
+
+	return (uint32_t)RTE_MIN(RTE_MAX(ms, (uint64_t)LINK_ADDRESS_SWEEP_MS), (uint64_t)LINK_ADDRESS_SWEEP_MAX_MS);
+}
+
 void link_poll(struct worker *w)
 {
 	link_nd_poll(w);
@@ -362,11 +369,12 @@ void link_poll(struct worker *w)
 	if (due(&next_aging_tick_ms[w->id], w->now_ms, LINK_ADDRESS_AGING_TICK_MS)) {
 		/* The Neighbor Cache's aging (16 compares a session): a slice of the
 		 * sessions each tick, so that at 100,000 no loop iteration holds
-		 * them all, and every session once a LINK_ADDRESS_SWEEP_MS. */
+		 * them all, and every session once a sweep. */
 		uint32_t n = session_link_up_count(w);
+		uint32_t sweep_ms = link_address_sweep_ms(w->config->iphttps.address_idle_timeout_s);
 
-		session_walk_link_up(w, (uint32_t)(((uint64_t)n * LINK_ADDRESS_AGING_TICK_MS + LINK_ADDRESS_SWEEP_MS - 1) /
-						   LINK_ADDRESS_SWEEP_MS), age_addresses);
+		session_walk_link_up(w, (uint32_t)(((uint64_t)n * LINK_ADDRESS_AGING_TICK_MS + sweep_ms - 1) / sweep_ms),
+				     age_addresses);
 	}
 	/* The holds are everybody's: one worker sweeps them, a chunk a second. */
 	if (w->id == 0 && due(&next_hold_sweep_ms[w->id], w->now_ms, LINK_ADDRESS_SWEEP_MS))

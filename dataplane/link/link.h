@@ -39,12 +39,22 @@ int link_worker_init(struct worker *w, const struct iphttps_config *config);
 /** Free it (the worker has stopped). */
 void link_worker_free(struct worker *w);
 
+/** The period of the sweep for unused addresses, for an iphttps.address_idle_timeout_s (LINK_ADDRESS_SWEEP_*). */
+uint32_t link_address_sweep_ms(uint32_t address_idle_timeout_s);
+
 /** Whether addr is one of the server's addresses on the link (fe80::1, <client prefix>::1). */
 bool link_is_server_address(const struct worker *w, const struct in6_addr *addr);
 
 enum link_limits {
-	LINK_ADDRESS_SWEEP_MS = 1000, /* how often each client's unused addresses are looked for */
-	LINK_ADDRESS_AGING_TICK_MS = 100, /* a slice of the sessions each tick: a whole sweep a LINK_ADDRESS_SWEEP_MS */
+	/* How often each client's unused addresses are looked for: a sixteenth of
+	 * iphttps.address_idle_timeout_s (an address goes at most that much
+	 * late), between these two. A sweep touches every session: at 100,000
+	 * and the default timeout of a day, once a minute costs the worker
+	 * nothing measurable, where once a second was 100,000 visits a second. */
+	LINK_ADDRESS_SWEEP_MS = 1000,
+	LINK_ADDRESS_SWEEP_MAX_MS = 60000,
+	LINK_ADDRESS_SWEEP_DIVISOR = 16,
+	LINK_ADDRESS_AGING_TICK_MS = 100, /* a slice of the sessions each tick: a whole sweep a link_address_sweep_ms */
 	/* Certificates mode: multicast packets one client may have copied to
 	 * all the others, a second (one in, N TLS records out). A host's own
 	 * needs are a few: MLD reports, DAD and address resolution NS, LLMNR
