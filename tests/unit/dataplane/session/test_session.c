@@ -1664,6 +1664,18 @@ static void test_handshake_request_and_echo(void)
 	CU_ASSERT_EQUAL(tp->plain[39], 2); /* to fe80::2 */
 }
 
+/* A new IPv4 peer to port 443 with its ISS, and the SYN it opens with. */
+static struct seg new_peer_syn(struct peer *peer, uint32_t iss)
+{
+	struct seg syn;
+
+	*peer = (struct peer){ .family = 4, .sport = ++peer_port, .dport = 443, .iss = iss, .win = 65535 };
+	peer->snd_nxt = peer->iss;
+	syn = peer_seg(peer, F_SYN);
+	syn.ack = 0;
+	return syn;
+}
+
 /* The control plane's view and actions: the listing, disconnect by id and by address, admission. */
 static void test_session_admin_list_disconnect_admission(void)
 {
@@ -1740,10 +1752,7 @@ static void test_session_admin_list_disconnect_admission(void)
 		;
 	refused = counter(harness.w, session_refused_not_accepting);
 	session_admission_set(SESSION_ADMISSION_REFUSE);
-	peer = (struct peer){ .family = 4, .sport = ++peer_port, .dport = 443, .iss = 9000000, .win = 65535 };
-	peer.snd_nxt = peer.iss;
-	syn = peer_seg(&peer, F_SYN);
-	syn.ack = 0;
+	syn = new_peer_syn(&peer, 9000000);
 	inject(&syn);
 	peer.snd_nxt++;
 	CU_ASSERT_EQUAL(take(&out), 0);
@@ -1760,10 +1769,7 @@ static void test_session_admin_list_disconnect_admission(void)
 	 * ([MS-IPHTTPS] 3.1.2.1: its next try 30 s later). */
 	unanswered = counter(harness.w, drop_tcp_syn_unanswered);
 	session_admission_set(SESSION_ADMISSION_QUIET);
-	peer = (struct peer){ .family = 4, .sport = ++peer_port, .dport = 443, .iss = 9100000, .win = 65535 };
-	peer.snd_nxt = peer.iss;
-	syn = peer_seg(&peer, F_SYN);
-	syn.ack = 0;
+	syn = new_peer_syn(&peer, 9100000);
 	inject(&syn);
 	CU_ASSERT_NOT_EQUAL(take(&out), 0); /* nothing sent: no SYN-ACK, no reset */
 	CU_ASSERT_EQUAL(counter(harness.w, drop_tcp_syn_unanswered), unanswered + 1);
