@@ -17,7 +17,8 @@
 
 #define SESSION_COUNTERS(X) \
 	X(session_accepted, "connections taken by an IP-HTTPS listener") \
-	X(session_refused_not_accepting, "connections reset: the link is disabled or the appliance drains") \
+	X(session_held_handshake_abandoned, "full handshakes waiting for their turn whose client closed: their places freed at once") \
+	X(session_refused_not_accepting, "connections reset: the link is disabled, or they were past their SYN when it stopped or drained") \
 	X(session_events_dropped, "session up/down events lost: the control plane's ring was full (accounting records missing)") \
 	X(session_disconnected_by_operator, "sessions ended by the control plane (disconnect, auth-mode, link disable, shutdown)") \
 	X(drop_session_pool_full, "connection refused: the worker's session pool is full") \
