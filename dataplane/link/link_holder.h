@@ -25,8 +25,9 @@
  * 4861's next solicitation, 4 s later, the worker remembers it and sends
  * it an RA as soon as the address is free: a few checks of the client
  * index a tick, bounded in number per worker (one per session at most, no
- * more than the worker can have sessions nor LINK_HOLDER_WAITERS) and in time (LINK_HOLDER_WAIT_MS); a waiter that does
- * not fit is counted and solicits again as before.
+ * more than the worker can have sessions nor LINK_HOLDER_WAITERS) and in
+ * time (LINK_HOLDER_WAIT_MS); a waiter that does not fit is counted and
+ * solicits again as before.
  */
 
 #include <stdbool.h>

@@ -466,16 +466,16 @@ static void session_closed(struct worker *w, struct tcp_conn *c, void *ctx, enum
 	struct session *s = ctx;
 
 	(void)c;
-	if (event == TCP_EVENT_PEER_FIN && s->on_admission_list) {
-		/* A client that closes while its handshake waits for its turn has
-		 * given up (TLS has no half-closed handshake): its place goes now,
-		 * not at its turn or deadline, so that a flood's abandoned
-		 * handshakes do not hold its source's queue (session_timers.c). */
-		counter(w, session_held_handshake_abandoned)++;
-		session_close(w, s);
-		return;
-	}
 	if (event == TCP_EVENT_PEER_FIN) {
+		if (s->on_admission_list) {
+			/* A client that closes while its handshake waits for its turn
+			 * has given up (TLS has no half-closed handshake): its place
+			 * goes now, not at its turn or deadline, so that a flood's
+			 * abandoned handshakes do not hold its source's queue. */
+			counter(w, session_held_handshake_abandoned)++;
+			session_close(w, s);
+			return;
+		}
 		/* Read what is left; the end of the stream then closes our side. */
 		if (s->state == SESSION_CLOSING)
 			discard_input(w, s);

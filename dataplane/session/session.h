@@ -168,8 +168,7 @@ struct session_worker {
 	/* Full handshakes over the budget, by source: a FIFO each, the turns
 	 * going round the queues that have one (session_timers.c). */
 	struct session_list admission_waiting[SESSION_ADMISSION_QUEUES];
-	uint32_t admission_next_queue;           /* the one whose turn is next */
-	uint32_t admission_held;                 /* handshakes in them all */
+	uint32_t admission_next_queue;           /* the one whose turn is next (their count: tls_admission_held) */
 	struct session_list idle;                /* LinkUp sessions by last activity */
 	struct session_list rotation;            /* LinkUp sessions by turn: session_rotate_link_up */
 	uint32_t link_up_count;                  /* how many are on those lists */

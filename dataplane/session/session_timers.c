@@ -125,11 +125,6 @@ static uint8_t admission_queue_of(const struct session *s)
 	return (uint8_t)(hash & (SESSION_ADMISSION_QUEUES - 1));
 }
 
-uint8_t session_timers_admission_queue(const struct session *s)
-{
-	return admission_queue_of(s);
-}
-
 void session_timers_admission_wait(struct worker *w, struct session *s)
 {
 	if (s->on_admission_list)
@@ -137,7 +132,6 @@ void session_timers_admission_wait(struct worker *w, struct session *s)
 	s->admission_queue = admission_queue_of(s);
 	TAILQ_INSERT_TAIL(&session_worker_of(w)->admission_waiting[s->admission_queue], s, admission_link);
 	s->on_admission_list = true;
-	session_worker_of(w)->admission_held++;
 	tls_admission_waiting(w, +1);
 }
 
@@ -147,7 +141,6 @@ static void admission_leave(struct worker *w, struct session *s)
 		return;
 	TAILQ_REMOVE(&session_worker_of(w)->admission_waiting[s->admission_queue], s, admission_link);
 	s->on_admission_list = false;
-	session_worker_of(w)->admission_held--;
 	tls_admission_waiting(w, -1);
 }
 
@@ -217,7 +210,7 @@ static void admit_waiting(struct worker *w)
 	struct session_worker *sw = session_worker_of(w);
 	struct session *s;
 
-	while (sw->admission_held && tls_admission_ready(w) && (s = next_admission_turn(sw)) != NULL) {
+	while (tls_admission_held(w) && tls_admission_ready(w) && (s = next_admission_turn(sw)) != NULL) {
 		admission_leave(w, s);
 		tls_admission_give_turn(&s->tls);
 		session_on_admission_turn(w, s);
@@ -264,7 +257,6 @@ void session_timers_init(struct worker *w)
 	for (unsigned int q = 0; q < SESSION_ADMISSION_QUEUES; q++)
 		TAILQ_INIT(&sw->admission_waiting[q]);
 	sw->admission_next_queue = 0;
-	sw->admission_held = 0;
 	TAILQ_INIT(&sw->idle);
 	TAILQ_INIT(&sw->rotation);
 	sw->link_up_count = 0;

@@ -8,7 +8,6 @@
  * disarm. session_timers.c lists every timer and what it does on expiry.
  */
 
-#include <stdint.h>
 #include <stdbool.h>
 
 struct worker;
@@ -21,9 +20,6 @@ void session_timers_input(struct worker *w, struct session *s);
 void session_timers_async_paused(struct worker *w, struct session *s);
 /** A full handshake over the worker's budget waits its turn (tls_admission.h), in its source's queue. */
 void session_timers_admission_wait(struct worker *w, struct session *s);
-
-/** Which per-source queue s waits in (tests). */
-uint8_t session_timers_admission_queue(const struct session *s);
 
 /** The handshake or request deadline is met (or no longer applies). */
 void session_timers_deadline_met(struct worker *w, struct session *s);

@@ -41,6 +41,11 @@ void tls_admission_waiting(struct worker *w, int change)
 	admission[w->id].waiting = (uint32_t)((int64_t)admission[w->id].waiting + change);
 }
 
+uint32_t tls_admission_held(const struct worker *w)
+{
+	return admission[w->id].waiting;
+}
+
 void tls_admission_give_turn(struct tls_session *t)
 {
 	t->admission = TLS_ADMISSION_TURN;

@@ -46,8 +46,11 @@ int tls_admission_cert_cb(SSL *ssl, void *arg);
 /** Whether w's budget has a full handshake to give now (refilled from w's clock). */
 bool tls_admission_ready(struct worker *w);
 
-/** The session layer's FIFO of handshakes waiting on w grew (+1) or shrank (-1). */
+/** The session layer's queues of handshakes waiting on w grew (+1) or shrank (-1). */
 void tls_admission_waiting(struct worker *w, int change);
+
+/** How many handshakes wait on w (the sum of tls_admission_waiting's changes). */
+uint32_t tls_admission_held(const struct worker *w);
 
 /** It is t's turn: its next handshake step takes the budget (ready) before anyone new. */
 void tls_admission_give_turn(struct tls_session *t);

@@ -2,7 +2,8 @@
 # Sourced by netns tests that run several iphttps-client processes with
 # client certificates, one per TUN device, against the appliance at
 # 192.0.2.1 (tests/lib/topology.sh): starting and stopping them by TUN name,
-# the address each got, and the worker whose session holds an address.
+# and the worker whose session holds an address (the address each got:
+# topo_tun_address).
 # The caller sources tests/lib/netns_test.sh first and calls
 # cert_clients_stop_all from its EXIT trap.
 CERT_CLIENT=$TOPO_REPO/build/iphttps-client
@@ -31,16 +32,6 @@ cert_client_stop() { # tun: stopped (woken first if a test froze it) and waited 
 cert_clients_stop_all() {
 	local tun
 	for tun in "${!CERT_CLIENT_PID[@]}"; do cert_client_stop "$tun"; done
-}
-
-tun_address() { # tun: its global address, after up to 15 s (empty if none came)
-	local a='' _
-	for _ in $(seq 1 150); do
-		a=$(topo_in client ip -6 -o addr show dev "$1" scope global 2>/dev/null | awk '{print $4}' | cut -d/ -f1 | head -1)
-		[ -n "$a" ] && break
-		sleep 0.1
-	done
-	echo "$a"
 }
 
 worker_of_address() { # address: the worker whose session has it (empty if none)

@@ -28,7 +28,7 @@ declare -A CLUSTER_PREFIX=([a]=2001:db8:c1::/64 [b]=2001:db8:c2::/64) CLUSTER_MG
 cluster_file_prefix() { echo "iphttps-${TOPO_PREFIX:-lab}$1" | tr -c 'a-zA-Z0-9_\n-' '-'; } # node
 
 cluster_up() {
-	local ns n
+	local n
 	mkdir -p "$TOPO_STATE"
 	chmod 755 "$TOPO_STATE" # FRR's daemons run as frr: their sockets and logs are under it
 	for n in client outer gwa gwb inner corp mgmt; do topo_namespace_add "$n" || return 1; done

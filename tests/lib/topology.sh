@@ -28,6 +28,18 @@ TOPO_HUGEPAGES=${TOPO_HUGEPAGES:-yes}
 TOPO_HUGEPAGE_COUNT=320   # 2 MiB pages: eal.memory_mb (512) + headroom
 
 . "$TOPO_REPO/tests/lib/namespaces.sh"
+
+topo_tun_address() { # tun: its global address in 'client', after up to 15 s (empty if none came)
+	local addr='' _
+	for _ in $(seq 1 150); do
+		addr=$(topo_in client ip -6 -o addr show dev "$1" scope global 2>/dev/null |
+			awk '{print $4}' | cut -d/ -f1 | head -1)
+		[ -n "$addr" ] && break
+		sleep 0.1
+	done
+	echo "$addr"
+}
+
 # The client end of a tunnel, once an IP-HTTPS client has opened its TUN
 # device `iphttps0` in 'client'. iphttps-client configures it itself (its own
 # SLAAC, through netlink): this only waits. With `kernel` (tun_bridge.py, or
@@ -36,20 +48,14 @@ TOPO_HUGEPAGE_COUNT=320   # 2 MiB pages: eal.memory_mb (512) + headroom
 # addr_gen_mode=3) at the link MTU of 1280. Prints the global address, or
 # nothing after 15 s.
 topo_tunnel_address() { # [kernel]
-	local addr= _
+	local _
 	for _ in $(seq 1 50); do topo_in client ip link show iphttps0 >/dev/null 2>&1 && break; sleep 0.1; done
 	if [ "${1:-}" = kernel ]; then
 		topo_in client sysctl -qw net.ipv6.conf.iphttps0.addr_gen_mode=3
 		topo_in client sysctl -qw net.ipv6.conf.iphttps0.accept_ra=2
 		topo_in client ip link set iphttps0 mtu 1280 up
 	fi
-	for _ in $(seq 1 150); do
-		addr=$(topo_in client ip -6 -o addr show dev iphttps0 scope global 2>/dev/null |
-			awk '{print $4}' | cut -d/ -f1 | head -1)
-		[ -n "$addr" ] && break
-		sleep 0.1
-	done
-	echo "$addr"
+	topo_tun_address iphttps0
 }
 topo_file_prefix() { echo "iphttps-${TOPO_PREFIX:-lab}" | tr -c 'a-zA-Z0-9_\n-' '-'; }
 

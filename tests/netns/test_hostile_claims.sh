@@ -61,7 +61,7 @@ fi
 
 # ---- none mode: 1,000 sessions claim a live client's addresses.
 cert_client_start iphttps0 none
-victim=$(tun_address iphttps0)
+victim=$(topo_tun_address iphttps0)
 topo_in client ping -6 -c 2 -W 2 -I iphttps0 fd00:c0::2 | grep "packets transmitted" | sed 's/^/    before: /' 
 victim_ll=$(topo_in client ip -6 -o addr show dev iphttps0 scope link | awk '{print $4}' | cut -d/ -f1 | head -1)
 check "the victim is up: $victim, $victim_ll" bash -c '[[ "$1" == 2001:db8:c1:* && "$2" == fe80:* ]]' _ "$victim" "$victim_ll"
@@ -110,7 +110,7 @@ if ! TOPO_CONFIG=$TOPO_STATE/subject.yaml topo_start_appliance; then
 	exit 1
 fi
 cert_client_start iphttps1 client2
-other=$(tun_address iphttps1)
+other=$(topo_tun_address iphttps1)
 check "another certificate's client is up: $other" test -n "$other"
 replaced_before=$(counter session_subject_replaced)
 many_links "$TOPO_STATE/subject.json" "$MANY" 0 2 --cert "$PKI/client.crt" --key "$PKI/client.key"

@@ -44,18 +44,18 @@ if [ ! -x "$CERT_CLIENT" ] || ! topo_up || ! TOPO_CONFIG=$TOPO_STATE/subject.yam
 	exit 1
 fi
 cert_client_start iphttps9 client2
-a9=$(tun_address iphttps9)
+a9=$(topo_tun_address iphttps9)
 check "client2's host is up" test -n "$a9"
 
 # ---- replace_oldest: the second host of client1 takes the first one's place.
 replaced_ok=0 crossed=0 tries=0 replaced_before=$(counter session_subject_replaced)
 for tries in $(seq 1 10); do
 	cert_client_start iphttps0 client
-	a0=$(tun_address iphttps0)
+	a0=$(topo_tun_address iphttps0)
 	w0=$(worker_of_address "$a0")
 	kill -STOP "${CERT_CLIENT_PID[iphttps0]}"
 	cert_client_start iphttps1 client
-	a1=$(tun_address iphttps1)
+	a1=$(topo_tun_address iphttps1)
 	w1=$(worker_of_address "$a1")
 	# The first host's session is gone, the second's is the subject's one.
 	if wait_sessions client1 1 && [ -n "$w0" ] && [ -n "$(worker_of_address "$a1")" ] &&
@@ -86,7 +86,7 @@ check "client2's session (another subject) is untouched, and pings corp" \
 
 # ---- refuse, live: a third host of client1 is answered 503 and says why.
 cert_client_start iphttps0 client
-a0=$(tun_address iphttps0)
+a0=$(topo_tun_address iphttps0)
 check "a host of client1 is up again" test -n "$a0"
 # Several clients on one host: packets from iphttps0's address leave by iphttps0, by rule.
 topo_in client ip -6 rule add from "$a0" table 100

@@ -35,15 +35,15 @@ if [ ! -x "$CERT_CLIENT" ] || ! topo_up ||
 	exit 1
 fi
 start iphttps0 client
-a0=$(tun_address iphttps0)
+a0=$(topo_tun_address iphttps0)
 w0=$(worker_of_address "$a0")
 start iphttps1 client2
-a1=$(tun_address iphttps1)
+a1=$(topo_tun_address iphttps1)
 w1=$(worker_of_address "$a1")
 # iphttps2 on the worker iphttps1 is not on (each start is a new flow hash).
 for _ in $(seq 1 12); do
 	start iphttps2 client
-	a2=$(tun_address iphttps2)
+	a2=$(topo_tun_address iphttps2)
 	w2=$(worker_of_address "$a2")
 	[ -n "$w2" ] && [ -n "$w1" ] && [ "$w2" != "$w1" ] && break
 done
@@ -76,7 +76,7 @@ received_before=$(counter link_multicast_received)
 iid=$(python3 -c 'import ipaddress,sys; print(ipaddress.IPv6Address(int(ipaddress.IPv6Address(sys.argv[1])) & (2**64 - 1)))' "$a1")
 for _ in $(seq 1 12); do
 	start iphttps2 client "$iid"
-	a2=$(tun_address iphttps2)
+	a2=$(topo_tun_address iphttps2)
 	wait_for_dad() { local _; for _ in $(seq 1 50); do grep -q "passed DAD" "$TOPO_STATE/iphttps2.log" && return; sleep 0.1; done; }
 	wait_for_dad
 	w2=$(worker_of_address "$a2")

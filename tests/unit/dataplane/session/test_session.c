@@ -26,7 +26,6 @@
 #include "session.h"
 #include "session_admin.h"
 #include "session_events.h"
-#include "session_timers.h"
 #include "tls_admission.h"
 #include "tls_context.h"
 #include "tls_ticket_keys.h"
@@ -2025,7 +2024,7 @@ static void test_full_handshakes_over_the_budget_wait_their_turn(void)
 	CU_ASSERT_EQUAL(counter(harness.w, tls_full_handshakes_deferred), 2);
 	held[0] = session_of(tp[2]), held[1] = session_of(tp[3]);
 	CU_ASSERT_FATAL(held[0] && held[1] && held[0]->on_admission_list && held[1]->on_admission_list);
-	queue = &session_worker_of(harness.w)->admission_waiting[session_timers_admission_queue(held[0])];
+	queue = &session_worker_of(harness.w)->admission_waiting[held[0]->admission_queue];
 	CU_ASSERT_EQUAL(TAILQ_FIRST(queue), held[0]); /* one source: one FIFO */
 
 	/* A client resuming its ticket goes ahead of them: it costs no signature. */
@@ -2069,7 +2068,7 @@ static void test_full_handshakes_over_the_budget_wait_their_turn(void)
 	pump();
 	CU_ASSERT_TRUE(SSL_is_init_finished(stale->ssl) && !SSL_session_reused(stale->ssl));
 	CU_ASSERT_TRUE(TAILQ_EMPTY(queue));
-	CU_ASSERT_EQUAL(session_worker_of(harness.w)->admission_held, 0);
+	CU_ASSERT_EQUAL(tls_admission_held(harness.w), 0);
 	CU_ASSERT_EQUAL(counter(harness.w, tls_full_handshakes_admitted), 5);
 	CU_ASSERT_EQUAL(counter(harness.w, tls_full_handshakes_deferred), 3); /* each once */
 	tls_send(tp[3], request, (int)strlen(request));
@@ -2103,14 +2102,13 @@ static void test_held_handshakes_take_turns_by_source(void)
 	other = tls_connect_from(6, NULL); /* from 2001:db8:e::2, after the six */
 	pump();
 	CU_ASSERT_FATAL(session_of(other) && session_of(other)->on_admission_list);
-	CU_ASSERT_NOT_EQUAL(session_timers_admission_queue(session_of(other)),
-			    session_timers_admission_queue(session_of(flood[0])));
-	CU_ASSERT_EQUAL(session_worker_of(harness.w)->admission_held, 7);
+	CU_ASSERT_NOT_EQUAL(session_of(other)->admission_queue, session_of(flood[0])->admission_queue);
+	CU_ASSERT_EQUAL(tls_admission_held(harness.w), 7);
 	/* The flood's last gives up (a FIN while it waits): its place goes at once, counted. */
 	abandoned = counter(harness.w, session_held_handshake_abandoned);
 	peer_send(&flood[5]->tcp, F_FIN | F_ACK, NULL, 0);
 	pump();
-	CU_ASSERT_EQUAL(session_worker_of(harness.w)->admission_held, 6);
+	CU_ASSERT_EQUAL(tls_admission_held(harness.w), 6);
 	CU_ASSERT_EQUAL(counter(harness.w, session_held_handshake_abandoned), abandoned + 1);
 	/* Two turns: one is the flood's oldest, the other is the other source's. */
 	for (int turn = 0; turn < 2; turn++) {
@@ -2132,7 +2130,7 @@ static void test_held_handshakes_take_turns_by_source(void)
 		if (turn + 2 < 5)
 			CU_ASSERT_FALSE(SSL_is_init_finished(flood[turn + 2]->ssl));
 	}
-	CU_ASSERT_EQUAL(session_worker_of(harness.w)->admission_held, 0);
+	CU_ASSERT_EQUAL(tls_admission_held(harness.w), 0);
 	harness.config.limits.full_handshakes_per_second = rate;
 }
 
@@ -2167,7 +2165,7 @@ static void test_a_held_handshake_times_out_and_leaves_the_queue(void)
 	while (take(&out) == 0)
 		rsts += (out.flags & F_RST) != 0;
 	CU_ASSERT_EQUAL(rsts, 3);
-	CU_ASSERT_EQUAL(session_worker_of(harness.w)->admission_held, 0);
+	CU_ASSERT_EQUAL(tls_admission_held(harness.w), 0);
 	clock_advance_ms(1000);
 	while (take(&out) == 0) /* first, which sent no request, has had its 408 and FIN */
 		CU_ASSERT_EQUAL(out.dport, first->tcp.sport);
