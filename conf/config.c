@@ -152,6 +152,15 @@ static const struct field iphttps_fields[] = {
 		   IPHTTPS_ADDRESS_IDLE_MAX_S),
 	UINT_FIELD("address_grace_s", struct config_iphttps, address_grace_s, 0, IPHTTPS_ADDRESS_GRACE_MAX_S),
 	{ .key = "server_header", .kind = FIELD_STRING, FIELD_OF(struct config_iphttps, server_header) },
+	{ .key = "dns_servers", .kind = FIELD_IPV6_LIST, .offset = offsetof(struct config_iphttps, dns_servers),
+	  .size = sizeof(struct in6_addr), .max_items = IPHTTPS_MAX_DNS_SERVERS,
+	  .count_offset = offsetof(struct config_iphttps, dns_server_count) },
+	{ .key = "dns_search", .kind = FIELD_STRING_LIST, .offset = offsetof(struct config_iphttps, dns_search),
+	  .size = IPHTTPS_DNS_NAME_MAX_BYTES, .max_items = IPHTTPS_MAX_DNS_SEARCH,
+	  .count_offset = offsetof(struct config_iphttps, dns_search_count) },
+	{ .key = "client_routes", .kind = FIELD_IPV6_NETWORK_LIST,
+	  .offset = offsetof(struct config_iphttps, client_routes), .size = sizeof(struct config_ipv6_prefix),
+	  .max_items = IPHTTPS_MAX_CLIENT_ROUTES, .count_offset = offsetof(struct config_iphttps, client_route_count) },
 	{ 0 },
 };
 
@@ -471,6 +480,63 @@ static void check_grows_from(struct config_yaml_ctx *ctx, const uint32_t *max, u
 				     key, *max, key, start, what);
 }
 
+/* A search domain as a DNS name: dot-separated labels of 1 to 63 letters,
+ * digits, hyphens or underscores, not starting or ending with a hyphen. */
+static const char *dns_name_problem(const char *name)
+{
+	size_t label = 0;
+
+	if (name[strlen(name) - 1] == '.')
+		return "is written without the trailing dot";
+	for (const char *p = name;; p++) {
+		if (*p == '.' || *p == '\0') {
+			if (label == 0)
+				return "has an empty label";
+			if (label > 63)
+				return "has a label longer than 63 characters";
+			if (p[-1] == '-' || p[-(ptrdiff_t)label] == '-')
+				return "has a label that starts or ends with '-'";
+			if (*p == '\0')
+				return NULL;
+			label = 0;
+		} else if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+			   *p == '-' || *p == '_') {
+			label++;
+		} else {
+			return "may hold only letters, digits, '-', '_' and dots";
+		}
+	}
+}
+
+static void validate_link_options(struct config_yaml_ctx *ctx, const struct config_iphttps *link)
+{
+	unsigned int ra_bytes = config_ra_bytes(link);
+
+	for (unsigned int i = 0; i < link->dns_search_count; i++) {
+		const char *problem = dns_name_problem(link->dns_search[i]);
+
+		if (problem)
+			config_yaml_error_at(ctx, link->dns_search[i], "'iphttps.dns_search[%u]' %s: '%s'", i, problem,
+					     link->dns_search[i]);
+		else if (strlen(link->dns_search[i]) > 253)
+			config_yaml_error_at(ctx, link->dns_search[i],
+					     "'iphttps.dns_search[%u]' is longer than a DNS name's 253 characters", i);
+	}
+	for (unsigned int i = 0; i < link->dns_server_count; i++) {
+		const struct in6_addr *a = &link->dns_servers[i];
+
+		if (IN6_IS_ADDR_UNSPECIFIED(a) || IN6_IS_ADDR_MULTICAST(a) || IN6_IS_ADDR_LOOPBACK(a))
+			config_yaml_error_at(ctx, a, "'iphttps.dns_servers[%u]' must be a unicast address the clients "
+					     "reach through the tunnel", i);
+	}
+	if (ra_bytes > IPHTTPS_RA_MAX_BYTES)
+		config_yaml_error_at(ctx, link->client_route_count ? (const void *)link->client_routes
+								   : (const void *)link->dns_search,
+				     "the Router Advertisement of 'iphttps' would be %u bytes, more than the %u an "
+				     "IPv6 packet of 1280 carries: fewer or shorter 'dns_search' or 'client_routes'",
+				     ra_bytes, IPHTTPS_RA_MAX_BYTES);
+}
+
 static void validate(struct config_yaml_ctx *ctx, const struct iphttps_config *c)
 {
 	struct sockaddr_storage listen;
@@ -483,6 +549,7 @@ static void validate(struct config_yaml_ctx *ctx, const struct iphttps_config *c
 		config_yaml_error_at(ctx, &c->iphttps.client_prefix,
 				     "'iphttps.client_prefix' must be a /64 (clients form addresses by SLAAC), got /%u",
 				     c->iphttps.client_prefix.len);
+	validate_link_options(ctx, &c->iphttps);
 	if (config_yaml_was_set(ctx, c->iphttps.uri) && c->iphttps.uri[0] != '/')
 		config_yaml_error_at(ctx, c->iphttps.uri, "'iphttps.uri' must start with '/', got '%s'",
 				     c->iphttps.uri);

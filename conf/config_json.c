@@ -32,6 +32,7 @@ static json_t *address_json(const struct field *f, const void *p)
 		return json_string(text);
 	}
 	case FIELD_IPV6:
+	case FIELD_IPV6_LIST:
 		inet_ntop(AF_INET6, p, addr, sizeof(addr));
 		return json_string(addr);
 	default: {
@@ -84,7 +85,8 @@ static json_t *item_json(const struct field *f, const void *p)
 static bool is_list(enum field_kind kind)
 {
 	return kind == FIELD_SECTION_LIST || kind == FIELD_STRING_LIST || kind == FIELD_UINT_LIST ||
-	       kind == FIELD_IPV6_PREFIX_LIST || kind == FIELD_IP_NETWORK_LIST;
+	       kind == FIELD_IPV6_PREFIX_LIST || kind == FIELD_IPV6_LIST || kind == FIELD_IPV6_NETWORK_LIST ||
+	       kind == FIELD_IP_NETWORK_LIST;
 }
 
 json_t *config_json_from_schema(const struct field *schema, const void *base)

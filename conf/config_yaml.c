@@ -266,7 +266,8 @@ static int host_bits_zero(const struct in6_addr *a, unsigned int len)
 static int read_address(struct walk *w, const struct field *f, const yaml_node_t *node, void *dst)
 {
 	int v4 = f->kind == FIELD_IPV4 || f->kind == FIELD_IPV4_PREFIX;
-	int prefix = f->kind != FIELD_IPV4 && f->kind != FIELD_IPV6;
+	int prefix = f->kind != FIELD_IPV4 && f->kind != FIELD_IPV6 && f->kind != FIELD_IPV6_LIST;
+	int network = f->kind == FIELD_IPV6_NETWORK || f->kind == FIELD_IPV6_NETWORK_LIST;
 	static const char *const expected[] = {
 		[FIELD_IPV4] = "an IPv4 address",
 		[FIELD_IPV4_PREFIX] = "an IPv4 address with prefix length",
@@ -274,6 +275,8 @@ static int read_address(struct walk *w, const struct field *f, const yaml_node_t
 		[FIELD_IPV6_PREFIX] = "an IPv6 address with prefix length",
 		[FIELD_IPV6_NETWORK] = "an IPv6 prefix",
 		[FIELD_IPV6_PREFIX_LIST] = "an IPv6 address with prefix length",
+		[FIELD_IPV6_LIST] = "an IPv6 address",
+		[FIELD_IPV6_NETWORK_LIST] = "an IPv6 prefix",
 		[FIELD_IP_NETWORK_LIST] = "an IPv4 or IPv6 prefix",
 	};
 	uint8_t len = 0;
@@ -310,7 +313,7 @@ static int read_address(struct walk *w, const struct field *f, const yaml_node_t
 		rc = parse_address(scalar_text(node), AF_INET6, prefix, prefix ? (void *)&p->addr : dst, &len);
 		if (rc == 0 && prefix)
 			p->len = len;
-		if (rc == 0 && f->kind == FIELD_IPV6_NETWORK && !host_bits_zero(&p->addr, len)) {
+		if (rc == 0 && network && !host_bits_zero(&p->addr, len)) {
 			node_error(w, node, "'%s' has host bits set after /%u: '%s'", w->path, len,
 				   scalar_text(node));
 			return -1;
@@ -402,6 +405,8 @@ static void read_list(struct walk *w, const struct field *f, const yaml_node_t *
 			break;
 		}
 		case FIELD_IPV6_PREFIX_LIST:
+		case FIELD_IPV6_LIST:
+		case FIELD_IPV6_NETWORK_LIST:
 		case FIELD_IP_NETWORK_LIST:
 			rc = read_address(w, f, item, dst);
 			break;
@@ -431,6 +436,8 @@ static void read_field(struct walk *w, const struct field *f, const yaml_node_t 
 	case FIELD_STRING_LIST:
 	case FIELD_UINT_LIST:
 	case FIELD_IPV6_PREFIX_LIST:
+	case FIELD_IPV6_LIST:
+	case FIELD_IPV6_NETWORK_LIST:
 	case FIELD_IP_NETWORK_LIST:
 		read_list(w, f, node, base);
 		rc = 0;

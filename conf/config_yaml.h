@@ -31,6 +31,8 @@ enum field_kind {
 	FIELD_IPV6_PREFIX,  /* address/len; host bits allowed (an interface address) */
 	FIELD_IPV6_NETWORK, /* address/len; host bits must be zero */
 	FIELD_IPV6_PREFIX_LIST,
+	FIELD_IPV6_LIST,         /* struct in6_addr[.max_items] */
+	FIELD_IPV6_NETWORK_LIST, /* struct config_ipv6_prefix[.max_items], host bits zero */
 	FIELD_IP_NETWORK_LIST, /* IPv4 or IPv6 prefixes, host bits zero; IPv4 held v4-mapped (::ffff:a.b.c.d/96+n) */
 };
 

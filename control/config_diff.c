@@ -77,6 +77,13 @@ void config_diff(const struct iphttps_config *now, const struct iphttps_config *
 	LIVE(iphttps.link_mtu, "iphttps.link_mtu");
 	LIVE(iphttps.address_idle_timeout_s, "iphttps.address_idle_timeout_s");
 	LIVE(iphttps.address_grace_s, "iphttps.address_grace_s");
+	/* The RAs' options: the workers see the change and send every client a fresh RA (link_nd.h). */
+	if (DIFFERS(iphttps.dns_server_count) || DIFFERS(iphttps.dns_servers))
+		note(diff->changed, &diff->changed_count, "iphttps.dns_servers");
+	if (DIFFERS(iphttps.dns_search_count) || DIFFERS(iphttps.dns_search))
+		note(diff->changed, &diff->changed_count, "iphttps.dns_search");
+	if (DIFFERS(iphttps.client_route_count) || DIFFERS(iphttps.client_routes))
+		note(diff->changed, &diff->changed_count, "iphttps.client_routes");
 	LIVE(workers, "workers");
 	LIVE(log_level, "log_level");
 #undef LIVE

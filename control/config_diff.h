@@ -22,7 +22,7 @@
 
 #include "appliance_config.h"
 
-enum { CONFIG_DIFF_MAX_NAMES = 16 };
+enum { CONFIG_DIFF_MAX_NAMES = 32 };
 
 struct config_diff {
 	unsigned int changed_count;

@@ -109,6 +109,15 @@ struct config_iphttps {
 	uint32_t address_idle_timeout_s; /* a client address unused this long leaves the Neighbor Cache */
 	uint32_t address_grace_s; /* a gone client's addresses are held for it this long (0: not held) */
 	char server_header[CONFIG_NAME_MAX_BYTES];
+	/* What the RAs carry (link_ra_options.h); live on reload. */
+	unsigned int dns_server_count;
+	struct in6_addr dns_servers[IPHTTPS_MAX_DNS_SERVERS];
+	unsigned int dns_search_count;
+	char dns_search[IPHTTPS_MAX_DNS_SEARCH][IPHTTPS_DNS_NAME_MAX_BYTES]; /* no trailing dot */
+	/* A split tunnel: none (the default) makes the appliance the clients'
+	 * default router; any makes the router lifetime 0 and advertises each. */
+	unsigned int client_route_count;
+	struct config_ipv6_prefix client_routes[IPHTTPS_MAX_CLIENT_ROUTES];
 };
 
 /* limits.sessions_per_subject_action: a subject's session beyond its limit. */
@@ -249,6 +258,36 @@ static inline bool config_has_https_listener(const struct iphttps_config *config
 		if (config->listeners[i].protocol == CONFIG_LISTENER_HTTPS)
 			return true;
 	return false;
+}
+
+/* A search domain's length in DNS wire format (RFC 1035 3.1: a length byte
+ * before each label, a zero byte after the last), as the DNSSL carries it. */
+static inline unsigned int config_dns_name_wire_bytes(const char *name)
+{
+	unsigned int n = 0;
+
+	while (name[n])
+		n++;
+	return n + 2;
+}
+
+/* The bytes of the link's Router Advertisement (ICMPv6 header and options,
+ * without the IPv6 header): the RA header, Prefix Information, MTU, then an
+ * RDNSS, a DNSSL and a Route Information option per route when the config
+ * has them (dataplane/link/link_ra_options.c writes exactly this). */
+static inline unsigned int config_ra_bytes(const struct config_iphttps *link)
+{
+	unsigned int bytes = 16 + 32 + 8, dnssl = 0;
+
+	if (link->dns_server_count)
+		bytes += 8 + 16 * link->dns_server_count;
+	for (unsigned int i = 0; i < link->dns_search_count; i++)
+		dnssl += config_dns_name_wire_bytes(link->dns_search[i]);
+	if (dnssl)
+		bytes += 8 + (dnssl + 7) / 8 * 8;
+	for (unsigned int i = 0; i < link->client_route_count; i++)
+		bytes += 8 + (link->client_routes[i].len + 63u) / 64 * 8;
+	return bytes;
 }
 
 static inline const char *config_port_role_name(enum config_port_role role)

@@ -48,6 +48,18 @@ enum iphttps_limits {
 	IPHTTPS_ADDRESS_GRACE_DEFAULT_S = 120,
 	IPHTTPS_ADDRESS_GRACE_MAX_S = 3600,
 	IPHTTPS_ADDRESS_HOLDS_PER_CLIENT = 4,
+	/* What the link's Router Advertisement tells the clients besides their
+	 * prefix: DNS servers (RFC 8106 RDNSS: three, as a resolv.conf holds),
+	 * search domains (DNSSL) and, for a split tunnel, the routes through the
+	 * tunnel (RFC 4191 2.3: a router SHOULD NOT send more than 17 Route
+	 * Information options). The whole RA must fit the IPv6 minimum MTU
+	 * (IPHTTPS_RA_MAX_BYTES, checked when the file is loaded): every client
+	 * takes 1,280-byte packets. */
+	IPHTTPS_MAX_DNS_SERVERS = 3,
+	IPHTTPS_MAX_DNS_SEARCH = 6,
+	IPHTTPS_DNS_NAME_MAX_BYTES = 254, /* 253 characters and the NUL */
+	IPHTTPS_MAX_CLIENT_ROUTES = 16,
+	IPHTTPS_RA_MAX_BYTES = 1280 - 40, /* the ICMPv6 message: header and options */
 	IPHTTPS_ADDRESS_HOLDS_MIN = 1024,
 
 	PORT_MTU_MIN_BYTES = 1280,

@@ -37,6 +37,10 @@ except the two table sizes,
 .BR iphttps.uri ,
 .BR iphttps.server_header ,
 .BR iphttps.link_mtu ,
+.BR iphttps.dns_servers ,
+.BR iphttps.dns_search ,
+.B iphttps.client_routes
+(every client is sent a fresh Router Advertisement within 10 s),
 .BR workers ,
 .B log_level
 and

@@ -20,6 +20,7 @@
 	X(link_echo_answered, "ICMPv6 echo requests to the server's link address answered") \
 	X(link_rs_received, "Router Solicitations from clients") \
 	X(link_ra_sent, "Router Advertisements sent to clients (solicited and periodic)") \
+	X(link_ra_refreshes, "changes of the Router Advertisement's options (a reload) sent again to every client") \
 	X(link_dad_claimed, "DAD probes that claimed a free address for their client") \
 	X(link_dad_defended, "DAD probes for another client's address answered with its NA") \
 	X(link_neighbor_solicitations_answered, "Neighbor Solicitations for the router's own addresses answered (NUD, resolution)") \

@@ -15,6 +15,7 @@
 #include "link.h"
 #include "link_counters.h"
 #include "link_holder.h"
+#include "link_ra_options.h"
 #include "session.h"
 #include "worker.h"
 
@@ -23,14 +24,10 @@ enum {
 	ND_ROUTER_ADVERTISEMENT = 134,
 	ND_NEIGHBOR_SOLICITATION = 135,
 	ND_NEIGHBOR_ADVERTISEMENT = 136,
-	ND_OPT_PREFIX_INFORMATION = 3,
-	ND_OPT_MTU = 5,
-	RA_BYTES = 16 + 32 + 8,   /* RA header, Prefix Information, MTU */
 	NA_BYTES = 24,            /* NA header and target, no option */
 	NA_FLAG_ROUTER = 0x80,
 	NA_FLAG_SOLICITED = 0x40,
 	NA_FLAG_OVERRIDE = 0x20,
-	PREFIX_FLAG_AUTONOMOUS = 0x40,
 };
 
 /* The server's address on the link, fe80::1, and the all-nodes group. */
@@ -40,14 +37,51 @@ static const uint8_t all_nodes[16] = { 0xff, 0x02, [15] = 1 };
 /* Per worker: the last tick of unsolicited RAs. */
 static uint64_t last_ra_tick_ms[CONFIG_MAX_WORKERS];
 
-static void put16(uint8_t *p, uint16_t v)
+/*
+ * Per worker: the RA of the configuration in force, built when the worker
+ * first meets that configuration and copied into every RA it sends. The
+ * link's settings are kept beside it (against published_config.h's rule of
+ * no copies, and for this reason): a reload frees the old configuration,
+ * and a change is seen, and its withdrawals written (link_ra_options.h),
+ * only by comparing with what the old one said. Compared when an RA goes
+ * out and once a tick, not once a loop iteration.
+ */
+struct ra_template {
+	bool built;
+	struct config_iphttps link, before; /* the settings of bytes, and of those before the last change */
+	bool withdrawing;                   /* bytes carry before's withdrawals */
+	uint64_t changed_ms;                /* when this worker met the change: 0, no refresh under way */
+	uint16_t len;
+	uint8_t bytes[IPHTTPS_RA_MAX_BYTES];
+};
+static struct ra_template ra_templates[CONFIG_MAX_WORKERS];
+
+static struct ra_template *ra_template(struct worker *w)
 {
-	p[0] = (uint8_t)(v >> 8), p[1] = (uint8_t)v;
+	struct ra_template *t = &ra_templates[w->id];
+	const struct config_iphttps *link = &w->config->iphttps;
+	bool same_prefix = memcmp(&link->client_prefix, &t->link.client_prefix, sizeof(link->client_prefix)) == 0;
+
+	if (t->built && same_prefix && !link_ra_options_differ(link, &t->link))
+		return t;
+	if (t->built && same_prefix) { /* a reload (a new prefix is a restart: tests change it in place) */
+		t->before = t->link;
+		t->withdrawing = true;
+		t->changed_ms = w->now_ms ? w->now_ms : 1;
+		counter(w, link_ra_refreshes)++;
+	}
+	t->link = *link;
+	t->built = true;
+	t->len = (uint16_t)link_ra_build(&t->link, t->withdrawing ? &t->before : NULL, t->bytes);
+	return t;
 }
 
-static void put32(uint8_t *p, uint32_t v)
+/* Every client has had an RA since the change (or its old options have expired): no more withdrawals. */
+static void ra_template_refreshed(struct ra_template *t)
 {
-	p[0] = (uint8_t)(v >> 24), p[1] = (uint8_t)(v >> 16), p[2] = (uint8_t)(v >> 8), p[3] = (uint8_t)v;
+	t->changed_ms = 0;
+	t->withdrawing = false;
+	t->len = (uint16_t)link_ra_build(&t->link, NULL, t->bytes);
 }
 
 /* An ICMPv6 message of len bytes from src to dst in a fresh mbuf; body filled by the caller, then sealed. */
@@ -86,29 +120,13 @@ static void icmp6_seal(struct rte_ipv6_hdr *ip)
 
 int link_nd_send_ra(struct worker *w, struct session *s)
 {
-	const struct config_iphttps *link = &w->config->iphttps;
+	const struct ra_template *t = ra_template(w);
 	struct rte_mbuf *m;
-	struct rte_ipv6_hdr *ip = icmp6_new(w, &m, server_link_local, all_nodes, RA_BYTES);
-	uint8_t *ra, *pi, *mtu;
+	struct rte_ipv6_hdr *ip = icmp6_new(w, &m, server_link_local, all_nodes, t->len);
 
 	if (!ip)
 		return -1;
-	ra = (uint8_t *)(ip + 1);
-	ra[0] = ND_ROUTER_ADVERTISEMENT;
-	ra[4] = 64;                                   /* Cur Hop Limit for the clients */
-	put16(&ra[6], LINK_ROUTER_LIFETIME_S);        /* M and O flags clear: SLAAC only */
-	pi = ra + 16;
-	pi[0] = ND_OPT_PREFIX_INFORMATION;
-	pi[1] = 4;
-	pi[2] = 64;
-	pi[3] = PREFIX_FLAG_AUTONOMOUS;               /* on-link clear: every packet goes through the router */
-	put32(&pi[4], LINK_PREFIX_VALID_S);
-	put32(&pi[8], LINK_PREFIX_PREFERRED_S);
-	memcpy(&pi[16], link->client_prefix.addr.s6_addr, 8);
-	mtu = pi + 32;
-	mtu[0] = ND_OPT_MTU;
-	mtu[1] = 1;
-	put32(&mtu[4], link->link_mtu);
+	memcpy(ip + 1, t->bytes, t->len);
 	icmp6_seal(ip);
 	if (session_send_packet(w, s, m) != 0)
 		return -1;
@@ -217,20 +235,42 @@ void link_nd_claim(struct worker *w, struct session *s, const uint8_t target[16]
  * tick, with a budget of twice the steady rate (sessions x tick / interval):
  * sessions that came up together (a reconnect storm) come due together, and
  * go out over the next half interval or less, never all in one loop
- * iteration; at 100,000 sessions the steady rate is 50 TLS writes a tick. */
+ * iteration; at 100,000 sessions the steady rate is 50 TLS writes a tick.
+ * After a change of the RA's options (a reload), every session that had its
+ * last RA before the change is due, at a rate that reaches them all within
+ * LINK_RA_REFRESH_MS (1,000 TLS writes a tick at 100,000). */
 void link_nd_poll(struct worker *w)
 {
 	const uint64_t interval_ms = (uint64_t)LINK_RA_INTERVAL_S * 1000;
+	struct ra_template *t;
 	uint64_t budget;
 
 	/* The first poll starts the ticks; so does a clock set back (tests do). */
 	if (last_ra_tick_ms[w->id] == 0 || w->now_ms < last_ra_tick_ms[w->id]) {
 		last_ra_tick_ms[w->id] = w->now_ms ? w->now_ms : 1;
+		if (ra_templates[w->id].changed_ms)
+			ra_template_refreshed(&ra_templates[w->id]);
 		return;
 	}
 	if (w->now_ms - last_ra_tick_ms[w->id] < LINK_RA_TICK_MS || w->now_ms < interval_ms)
 		return;
+	last_ra_tick_ms[w->id] = w->now_ms;
+	t = ra_template(w);
+	if (t->changed_ms) {
+		/* Not in the millisecond the change was met: an RA with the old
+		 * options may have gone out in it, and the session's turn, stamped
+		 * with that millisecond, must count as before the change. */
+		if (w->now_ms == t->changed_ms)
+			return;
+		budget = ((uint64_t)session_link_up_count(w) * LINK_RA_TICK_MS + LINK_RA_REFRESH_MS - 1) /
+			 LINK_RA_REFRESH_MS;
+		budget = budget ? budget : 1;
+		/* Fewer due than the budget: every session has had an RA since the change. */
+		if (session_rotate_link_up(w, (uint32_t)budget, t->changed_ms, link_nd_send_ra) < budget ||
+		    w->now_ms - t->changed_ms > (uint64_t)LINK_RA_OPTIONS_LIFETIME_S * 1000)
+			ra_template_refreshed(t);
+		return;
+	}
 	budget = ((uint64_t)session_link_up_count(w) * LINK_RA_TICK_MS * 2 + interval_ms - 1) / interval_ms;
 	session_rotate_link_up(w, (uint32_t)budget, w->now_ms - interval_ms, link_nd_send_ra);
-	last_ra_tick_ms[w->id] = w->now_ms;
 }

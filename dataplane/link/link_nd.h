@@ -8,8 +8,11 @@
  *
  *   Router Advertisements from the server's link-local address fe80::1 to
  *   ff02::1: the client prefix (a /64, on-link off, autonomous on), the link
- *   MTU, a router lifetime. Sent in answer to a Router Solicitation, and
- *   every LINK_RA_INTERVAL_S to every client of the worker.
+ *   MTU, a router lifetime, and the DNS servers, search domains and split
+ *   tunnel routes of the configuration (link_ra_options.h). Sent in answer
+ *   to a Router Solicitation, every LINK_RA_INTERVAL_S to every client of
+ *   the worker, and to all of them within LINK_RA_REFRESH_MS of a reload
+ *   that changes what they carry.
  *
  *   The Neighbor Cache: client address -> session, in the Client Table's
  *   index (client_table_bind_address), learned from DAD and from traffic,
@@ -41,6 +44,7 @@ struct rte_mbuf;
 enum link_nd_limits {
 	LINK_RA_INTERVAL_S = 200,        /* unsolicited RAs (RFC 4861 6.2.1: MinRtrAdvInterval of 600 s max) */
 	LINK_RA_TICK_MS = 100,           /* how often the worker looks for sessions due their RA */
+	LINK_RA_REFRESH_MS = 10000,      /* a change of the RA's options reaches every client within this */
 	LINK_ROUTER_LIFETIME_S = 1800,   /* 3 x MaxRtrAdvInterval */
 	LINK_PREFIX_VALID_S = 2592000,   /* RFC 4861 6.2.1 defaults: 30 days */
 	LINK_PREFIX_PREFERRED_S = 604800,/* 7 days */

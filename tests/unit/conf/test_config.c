@@ -28,6 +28,14 @@ static char pki[PATH_MAX];
 /* Certificates mode behind an offloader: an http listener must take PROXY v2. */
 #define PROXY_V2_LISTENERS "listeners: [{protocol: http, port: 80, proxy_protocol: v2, trusted_proxies: [192.0.2.2/32]}]\n"
 
+/* The link's RA options: one iphttps line (line 5) with what follows it. */
+#define LINK_OPTIONS(rest) BASE_PORTS BASE_LISTENERS "iphttps: {authentication: none, client_prefix: 2001:db8:1::/64, " rest "}\n"
+/* A search domain of 251 characters; "a." before it makes the longest a DNS name may be
+ * (253), 255 bytes in the DNSSL: five of them pass an RA of 1,240 bytes. */
+#define LABEL_59 "abcdefghijabcdefghijabcdefghijabcdefghijabcdefghijabcdefghi"
+#define LABEL_63 LABEL_59 "jabc"
+#define NAME_251 LABEL_63 "." LABEL_63 "." LABEL_63 "." LABEL_59
+
 struct bad_case {
 	const char *name;
 	const char *yaml;
@@ -191,6 +199,22 @@ static const struct bad_case bad_cases[] = {
 	  "6:36: 'limits.tls_handshake_timeout_ms' must be between 100 and 3600000, got 5" },
 	{ "listener port also a TCP service", BASE "tcp_services: {echo_port: 80}\n",
 	  "4:36: 'listeners[0].port' 80 is also a tcp_services port" },
+	{ "search domain with an empty label", LINK_OPTIONS("dns_search: [corp..example]"),
+	  "5:78: 'iphttps.dns_search[0]' has an empty label: 'corp..example'" },
+	{ "search domain with a trailing dot", LINK_OPTIONS("dns_search: [corp.example, eng.example.]"),
+	  "5:92: 'iphttps.dns_search[1]' is written without the trailing dot: 'eng.example.'" },
+	{ "search domain with a space", LINK_OPTIONS("dns_search: [\"corp example\"]"),
+	  "5:78: 'iphttps.dns_search[0]' may hold only letters, digits, '-', '_' and dots: 'corp example'" },
+	{ "four DNS servers", LINK_OPTIONS("dns_servers: [2001:db8::1, 2001:db8::2, 2001:db8::3, 2001:db8::4]"),
+	  "5:78: 'iphttps.dns_servers' has 4 entries, at most 3 are allowed" },
+	{ "a multicast DNS server", LINK_OPTIONS("dns_servers: [ff02::1]"),
+	  "5:79: 'iphttps.dns_servers[0]' must be a unicast address the clients reach through the tunnel" },
+	{ "a DNS server given as a prefix", LINK_OPTIONS("dns_servers: [2001:db8::53/128]"),
+	  "5:79: 'iphttps.dns_servers[0]' is not an IPv6 address: '2001:db8::53/128'" },
+	{ "a client route with host bits", LINK_OPTIONS("client_routes: [2001:db8:100::1/48]"),
+	  "5:81: 'iphttps.client_routes[0]' has host bits set after /48: '2001:db8:100::1/48'" },
+	{ "an RA past 1280 bytes", LINK_OPTIONS("dns_search: [a." NAME_251 ", b." NAME_251 ", c." NAME_251 ", d." NAME_251 ", e." NAME_251 "]"),
+	  "5:78: the Router Advertisement of 'iphttps' would be 1344 bytes, more than the 1240 an IPv6 packet of 1280 carries: fewer or shorter 'dns_search' or 'client_routes'" },
 	{ "file is a list", "- a\n- b\n", "1:1: the file must be a mapping of sections, got a list" },
 	{ "empty file", "",
 	  "1:1: missing required key 'ports'\n1:1: missing required key 'listeners'\n1:1: missing required key 'iphttps'" },
@@ -291,7 +315,10 @@ static void test_defaults_and_values(void)
 
 	snprintf(path, sizeof(path), "%s/good.yaml", tmpdir);
 	snprintf(text, sizeof(text),
-		 BASE "tls: {certificate: %s/server.crt, private_key: %s/server.key, null_encryption: true,"
+		 BASE_PORTS BASE_LISTENERS
+		 "iphttps: {authentication: none, client_prefix: 2001:db8:1::/64, dns_servers: [2001:db8:53::1],"
+		 " dns_search: [corp.example, eng.corp.example], client_routes: [2001:db8:100::/48, 64:ff9b::/96]}\n"
+		 "tls: {certificate: %s/server.crt, private_key: %s/server.key, null_encryption: true,"
 		      " max_version: \"1.2\"}\n"
 		      "eal: {worker_lcores: [1, 2], hugepages: false}\n"
 		      "control: {socket_mode: 0600, stop_drain_s: 15}\n",
@@ -313,6 +340,12 @@ static void test_defaults_and_values(void)
 	CU_ASSERT_EQUAL(config.listeners[0].protocol, CONFIG_LISTENER_HTTP);
 	CU_ASSERT_EQUAL(config.iphttps.authentication, CONFIG_AUTH_NONE);
 	CU_ASSERT_EQUAL(config.iphttps.client_prefix.len, 64);
+	CU_ASSERT_EQUAL(config.iphttps.dns_server_count, 1);
+	CU_ASSERT_EQUAL(config.iphttps.dns_servers[0].s6_addr[15], 1);
+	CU_ASSERT_EQUAL(config.iphttps.dns_search_count, 2);
+	CU_ASSERT_STRING_EQUAL(config.iphttps.dns_search[1], "eng.corp.example");
+	CU_ASSERT_EQUAL(config.iphttps.client_route_count, 2);
+	CU_ASSERT_EQUAL(config.iphttps.client_routes[1].len, 96);
 	/* Defaults for what the file did not say. */
 	CU_ASSERT_STRING_EQUAL(config.iphttps.uri, "/IPHTTPS");
 	CU_ASSERT_EQUAL(config.iphttps.link_mtu, 1280);

@@ -49,6 +49,12 @@ static void test_live_changes(void)
 	next.iphttps.link_mtu = 1400;
 	next.workers.idle_sleep_us = 50;
 	next.control.stop_drain_s = 30; /* read when the stop comes */
+	next.iphttps.dns_server_count = 1; /* the RAs' options: every client gets a fresh RA */
+	next.iphttps.dns_servers[0].s6_addr[15] = 0x53;
+	next.iphttps.dns_search_count = 1;
+	snprintf(next.iphttps.dns_search[0], sizeof(next.iphttps.dns_search[0]), "corp.example");
+	next.iphttps.client_route_count = 1;
+	next.iphttps.client_routes[0].len = 48;
 	config_diff(&now, &next, &diff);
 	CU_ASSERT_EQUAL(diff.restart_count, 0);
 	CU_ASSERT_TRUE(named(diff.changed, diff.changed_count, "control.stop_drain_s"));
@@ -58,7 +64,10 @@ static void test_live_changes(void)
 	CU_ASSERT_TRUE(named(diff.changed, diff.changed_count, "log_level"));
 	CU_ASSERT_TRUE(named(diff.changed, diff.changed_count, "iphttps.link_mtu"));
 	CU_ASSERT_TRUE(named(diff.changed, diff.changed_count, "workers"));
-	CU_ASSERT_EQUAL(diff.changed_count, 7);
+	CU_ASSERT_TRUE(named(diff.changed, diff.changed_count, "iphttps.dns_servers"));
+	CU_ASSERT_TRUE(named(diff.changed, diff.changed_count, "iphttps.dns_search"));
+	CU_ASSERT_TRUE(named(diff.changed, diff.changed_count, "iphttps.client_routes"));
+	CU_ASSERT_EQUAL(diff.changed_count, 10);
 	CU_ASSERT_TRUE(diff.log_level);
 	CU_ASSERT_FALSE(diff.auth_mode);
 	CU_ASSERT_FALSE(diff.client_trust); /* the server's certificate is not the clients' trust */

@@ -488,6 +488,79 @@ static void test_unsolicited_ras_are_spread_over_the_interval(void)
 	fresh();
 }
 
+/* A reload that changes what the RA carries (here its DNS server) reaches
+ * every LinkUp client within LINK_RA_REFRESH_MS, not at its next interval
+ * 200 s on; what a later reload takes away goes out once more with lifetime
+ * 0 (RFC 8106 5.1: the address "MUST no longer be used"), and only while
+ * the refresh lasts. */
+static void test_a_reload_of_the_ra_options_reaches_every_client(void)
+{
+	enum { N = 4 };
+	const struct config_iphttps saved = harness.config.iphttps;
+	struct tls_peer *tp[N];
+	unsigned int got[N] = { 0 };
+	uint64_t refreshes;
+	const uint8_t *opt;
+
+	fresh();
+	for (int i = 0; i < N; i++)
+		tp[i] = link_up_peer();
+	link_poll(harness.w); /* the first poll starts the ticks */
+	refreshes = counter(harness.w, link_ra_refreshes);
+	harness.config.iphttps.dns_server_count = 1;
+	inet_pton(AF_INET6, "2001:db8:53::1", &harness.config.iphttps.dns_servers[0]);
+	for (unsigned int ms = 0; ms <= LINK_RA_REFRESH_MS; ms += LINK_RA_TICK_MS) {
+		clock_advance_ms(LINK_RA_TICK_MS);
+		link_poll(harness.w);
+		pump();
+		for (int i = 0; i < N; i++) {
+			if (tp[i]->plain_len == 0)
+				continue;
+			CU_ASSERT_EQUAL_FATAL(tp[i]->plain_len, 40 + 56 + 24);
+			opt = tp[i]->plain + 40 + 56;
+			CU_ASSERT_EQUAL(opt[0], 25);
+			CU_ASSERT_TRUE(addr_is(opt + 8, "2001:db8:53::1"));
+			tp[i]->plain_len = 0;
+			got[i]++;
+		}
+	}
+	for (int i = 0; i < N; i++)
+		CU_ASSERT_EQUAL(got[i], 1);
+	CU_ASSERT_EQUAL(counter(harness.w, link_ra_refreshes), refreshes + 1);
+	/* Taken away: the RDNSS once more, with lifetime 0, to each. */
+	harness.config.iphttps.dns_server_count = 0;
+	memset(&harness.config.iphttps.dns_servers[0], 0, sizeof(harness.config.iphttps.dns_servers[0]));
+	memset(got, 0, sizeof(got));
+	for (unsigned int ms = 0; ms <= LINK_RA_REFRESH_MS; ms += LINK_RA_TICK_MS) {
+		clock_advance_ms(LINK_RA_TICK_MS);
+		link_poll(harness.w);
+		pump();
+		for (int i = 0; i < N; i++) {
+			if (tp[i]->plain_len == 0)
+				continue;
+			CU_ASSERT_EQUAL_FATAL(tp[i]->plain_len, 40 + 56 + 24);
+			opt = tp[i]->plain + 40 + 56;
+			CU_ASSERT_EQUAL(opt[0], 25);
+			CU_ASSERT_EQUAL(opt[4] | opt[5] | opt[6] | opt[7], 0);
+			tp[i]->plain_len = 0;
+			got[i]++;
+		}
+	}
+	for (int i = 0; i < N; i++)
+		CU_ASSERT_EQUAL(got[i], 1);
+	/* The refresh over, an RS is answered with the plain RA: the withdrawal is not said forever. */
+	{
+		static const uint8_t rs_body[4];
+		uint8_t pkt[128];
+
+		tls_send(tp[0], pkt, (int)icmp6_packet(pkt, "::", "ff02::2", 255, 133, rs_body, sizeof(rs_body)));
+		pump();
+		CU_ASSERT_EQUAL(tp[0]->plain_len, 40 + 56);
+	}
+	harness.config.iphttps = saved;
+	fresh();
+}
+
 /*
  * A client whose link was cut comes back on a new connection while its old
  * one, which no FIN or RST ended, still holds its addresses: its RS is
@@ -2192,6 +2265,8 @@ int main(void)
 		{ "a handshake paused past its deadline is not freed under the job; it goes when the job ends",
 		  test_async_paused_past_deadline_is_aborted_on_resume },
 		{ "a Router Solicitation gets the link's Router Advertisement", test_router_solicitation_gets_advertisement },
+		{ "a reload of the RA's options reaches every client within LINK_RA_REFRESH_MS, removals with lifetime 0",
+		  test_a_reload_of_the_ra_options_reaches_every_client },
 		{ "unsolicited RAs reach each session once an interval, spread over it (RFC 4861 6.2.4)",
 		  test_unsolicited_ras_are_spread_over_the_interval },
 		{ "DAD: a free target is claimed, a taken one defended with its holder's NA", test_dad_claims_and_defends },
