@@ -27,7 +27,8 @@ MNL_LIBS    := $(shell pkg-config --libs libmnl 2>/dev/null)
 # libmicrohttpd: the appliance's management HTTP (/metrics, /health), polled by the main lcore.
 MHD_LIBS    := $(shell pkg-config --libs libmicrohttpd 2>/dev/null)
 YAML_LIBS   := $(shell pkg-config --libs yaml-0.1 2>/dev/null)
-# libsystemd: sd_notify for the unit's Type=notify and its watchdog (control/service_notify.c).
+# libsystemd: sd_notify for the unit's Type=notify and its watchdog (control/service_notify.c), and sd-bus
+# for the client's DNS through systemd-resolved (client/resolved_dns.c).
 SYSTEMD_LIBS := $(shell pkg-config --libs libsystemd 2>/dev/null)
 CUNIT_LIBS  := $(shell pkg-config --libs cunit 2>/dev/null)
 
@@ -115,7 +116,7 @@ $(BUILD)/iphttpsctl: $(CTL_SRC) $(VERSION_SRC) $(wildcard include/*.h conf/*.h) 
 # It also links the appliance's YAML schema walker, so its config errors read the same.
 CLIENT_SRC := $(wildcard client/*.c) proto/framer.c proto/http_status.c proto/client_request.c conf/config_yaml.c
 $(BUILD)/iphttps-client: $(CLIENT_SRC) $(VERSION_SRC) $(wildcard client/*.h proto/*.h include/*.h) conf/config_yaml.h | $(BUILD)
-	$(CC) $(CFLAGS_BASE) -Iclient $(INC_proto) -Iconf $(CFLAGS) -o $@ $(CLIENT_SRC) $(VERSION_SRC) $(SSL_LIBS) $(JSON_LIBS) $(YAML_LIBS) $(MNL_LIBS) $(LDFLAGS)
+	$(CC) $(CFLAGS_BASE) -Iclient $(INC_proto) -Iconf $(CFLAGS) -o $@ $(CLIENT_SRC) $(VERSION_SRC) $(SSL_LIBS) $(JSON_LIBS) $(YAML_LIBS) $(MNL_LIBS) $(SYSTEMD_LIBS) $(LDFLAGS)
 
 # The lab's certificates: generated, never committed (config/ examples refer to them).
 config/pki/server.crt: tests/lib/make-pki.sh
@@ -181,6 +182,9 @@ $(BUILD)/test_client_config: tests/unit/client/test_client_config.c client/clien
 	$(CC) $(CFLAGS_BASE) $(UNIT_CFLAGS) -Iinclude -Iproto -Iclient -Iconf $(CFLAGS) -o $@ $(filter %.c,$^) $(YAML_LIBS) $(CUNIT_LIBS)
 
 $(BUILD)/test_nd_packets: tests/unit/client/test_nd_packets.c client/nd_packets.c client/nd_packets.h client/ra_policy.c client/ra_policy.h tests/unit/unit_runner.h | $(BUILD)
+	$(CC) $(CFLAGS_BASE) $(UNIT_CFLAGS) -Iinclude -Iproto -Iclient $(CFLAGS) -o $@ $(filter %.c,$^) $(CUNIT_LIBS)
+
+$(BUILD)/test_link_options: tests/unit/client/test_link_options.c client/link_options.c client/link_options.h client/nd_packets.h tests/unit/unit_runner.h | $(BUILD)
 	$(CC) $(CFLAGS_BASE) $(UNIT_CFLAGS) -Iinclude -Iproto -Iclient $(CFLAGS) -o $@ $(filter %.c,$^) $(CUNIT_LIBS)
 
 $(BUILD)/test_tun_offload: tests/unit/client/test_tun_offload.c client/tun_offload.c client/tun_offload.h tests/unit/unit_runner.h | $(BUILD)

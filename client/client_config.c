@@ -54,6 +54,7 @@ static const struct field root_fields[] = {
 	{ .key = "connect_timeout_ms", .kind = FIELD_UINT, FIELD_OF(struct client_config, connect_timeout_ms),
 	  .min = 100, .max = 300000 },
 	{ .key = "status_file", .kind = FIELD_STRING, FIELD_OF(struct client_config, status_file) },
+	{ .key = "dns_routing_only", .kind = FIELD_BOOL, FIELD_OF(struct client_config, dns_routing_only) },
 	{ .key = "tls", .kind = FIELD_SECTION, .offset = 0, .children = tls_fields },
 	{ .key = "proxies", .kind = FIELD_SECTION, .offset = 0, .children = proxy_fields },
 	{ .key = "liveness", .kind = FIELD_SECTION, .offset = 0, .children = liveness_fields },

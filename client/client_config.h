@@ -29,6 +29,7 @@ struct client_config {
 	uint32_t mtu;
 	uint32_t connect_timeout_ms;
 	char status_file[CONFIG_PATH_MAX_BYTES];
+	bool dns_routing_only; /* the RA's domains only route names to its servers (client/resolved_dns.h) */
 	struct {
 		int max_version; /* enum client_tls_version */
 		char ciphers[512];

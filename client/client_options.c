@@ -39,6 +39,8 @@ static void usage(FILE *f)
 		"  --tun NAME            iphttps0;  --mtu N   1280\n"
 		"  --kernel-slaac        leave RAs to the kernel instead of configuring the address itself\n"
 		"  --no-tun-offload      one packet per TUN read and write (no TSO split, no GSO joining)\n"
+		"  --dns-routing-only    the RA's search domains only send names under them to its DNS\n"
+		"                        servers (systemd-resolved's ~domain), and are not searched\n"
 		"  --liveness IDLE:INTERVAL:PROBES | off   probe the router after IDLE s of silence, every\n"
 		"                        INTERVAL s; the link is lost after PROBES unanswered (10:5:3)\n"
 		"  --status-file PATH    /run/iphttps-client/TUN.json, what `status` reads\n"
@@ -85,7 +87,7 @@ int client_options_parse(int argc, char **argv, struct options *o)
 		{"liveness", required_argument, NULL, 'V'},  {"version", no_argument, NULL, 'v'},
 		{"config", required_argument, NULL, 'f'},  {"check", no_argument, NULL, 'K'},
 		{"kernel-slaac", no_argument, NULL, 'L'},  {"first-interface-id", required_argument, NULL, 'I'},
-		{"no-tun-offload", no_argument, NULL, 'G'},
+		{"no-tun-offload", no_argument, NULL, 'G'}, {"dns-routing-only", no_argument, NULL, 'R'},
 		{NULL, 0, NULL, 0},
 	};
 	static struct client_config file;
@@ -123,6 +125,7 @@ int client_options_parse(int argc, char **argv, struct options *o)
 		o->key_file = file.private_key[0] ? file.private_key : NULL;
 		o->tun_name = file.tun;
 		o->mtu = file.mtu;
+		o->dns_routing_only = file.dns_routing_only;
 		o->status_file = file.status_file[0] ? file.status_file : NULL;
 		o->tls_max_12 = file.tls.max_version == CLIENT_TLS_1_2;
 		o->ciphers = file.tls.ciphers[0] ? file.tls.ciphers : NULL;
@@ -200,6 +203,7 @@ int client_options_parse(int argc, char **argv, struct options *o)
 		case 'f': break; /* read above */
 		case 'K': o->check = 1; break;
 		case 'L': o->kernel_slaac = 1; break;
+		case 'R': o->dns_routing_only = 1; break;
 		case 'I': o->first_iid = optarg; break;
 		case 'G': o->no_tun_offload = 1; break;
 		case 'P':

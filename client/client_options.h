@@ -27,6 +27,7 @@ struct options {
 	int kernel_slaac;        /* leave RAs to the kernel (tests that set accept_ra themselves) */
 	const char *first_iid;   /* tests only: the first interface identifier SLAAC tries */
 	int no_tun_offload;      /* one packet per TUN read and write (no virtio-net header, no GSO) */
+	int dns_routing_only;    /* the RA's domains route names to its servers, are not searched */
 	int tls_max_12;
 	unsigned int mtu;
 	double seconds;          /* 0: until SIGTERM */

@@ -23,13 +23,14 @@ int client_status_save(const char *path, const struct client_status *s)
 	json_t *o;
 	int rc;
 
-	o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:i, s:i, s:s, s:I, s:I}", "state",
+	o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:i, s:i, s:s, s:I, s:I, s:s, s:s}", "state",
 		      client_state_name(s->state), "server", s->server, "via", s->via, "transport", s->transport,
 		      "address", s->address, "reason", s->reason, "up_bytes", (json_int_t)s->up_bytes, "up_packets",
 		      (json_int_t)s->up_packets, "down_bytes", (json_int_t)s->down_bytes, "down_packets",
 		      (json_int_t)s->down_packets, "since", (json_int_t)s->since, "next_attempt",
 		      (json_int_t)s->next_attempt, "link_ups", (int)s->link_ups, "pid", s->pid, "router", s->router,
-		      "ras_ignored", (json_int_t)s->ras_ignored, "probes_sent", (json_int_t)s->probes_sent);
+		      "ras_ignored", (json_int_t)s->ras_ignored, "probes_sent", (json_int_t)s->probes_sent, "dns", s->dns,
+		      "routes", s->routes);
 	if (o == NULL) {
 		errno = ENOMEM;
 		return -1;
@@ -54,7 +55,7 @@ static void copy_text(char *out, const char *in)
 int client_status_load(const char *path, struct client_status *s, char *why, size_t why_len)
 {
 	const char *state = NULL, *server = NULL, *via = NULL, *transport = NULL, *address = NULL, *reason = NULL;
-	const char *router = NULL;
+	const char *router = NULL, *dns = NULL, *routes = NULL;
 	json_int_t up_bytes = 0, up_packets = 0, down_bytes = 0, down_packets = 0, since = 0, next = 0;
 	json_int_t ras_ignored = 0, probes_sent = 0;
 	int link_ups = 0, pid = 0;
@@ -67,14 +68,14 @@ int client_status_load(const char *path, struct client_status *s, char *why, siz
 		snprintf(why, why_len, "%s:%d:%d: %s", path, err.line, err.column, err.text);
 		return -1;
 	}
-	/* The last three are optional: a status file written by an older client still reads. */
+	/* The last five are optional: a status file written by an older client still reads. */
 	if (json_unpack_ex(o, &err, 0,
-			   "{s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:i, s:i, s?s, s?I, s?I}",
+			   "{s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:i, s:i, s?s, s?I, s?I, s?s, s?s}",
 			   "state", &state, "server", &server, "via", &via, "transport", &transport, "address",
 			   &address, "reason", &reason, "up_bytes", &up_bytes, "up_packets", &up_packets,
 			   "down_bytes", &down_bytes, "down_packets", &down_packets, "since", &since, "next_attempt",
 			   &next, "link_ups", &link_ups, "pid", &pid, "router", &router, "ras_ignored", &ras_ignored,
-			   "probes_sent", &probes_sent) != 0) {
+			   "probes_sent", &probes_sent, "dns", &dns, "routes", &routes) != 0) {
 		snprintf(why, why_len, "%s: not a client status: %s", path, err.text);
 		json_decref(o);
 		return -1;
@@ -95,6 +96,8 @@ int client_status_load(const char *path, struct client_status *s, char *why, siz
 	copy_text(s->address, address);
 	copy_text(s->reason, reason);
 	copy_text(s->router, router);
+	copy_text(s->dns, dns);
+	copy_text(s->routes, routes);
 	s->ras_ignored = (uint64_t)ras_ignored;
 	s->probes_sent = (uint64_t)probes_sent;
 	s->up_bytes = (uint64_t)up_bytes;
@@ -144,6 +147,10 @@ void client_status_print(FILE *f, const struct client_status *s, time_t now, int
 	if (s->router[0] || s->ras_ignored)
 		fprintf(f, "router:     %s; %llu RAs from others ignored\n", s->router[0] ? s->router : "(none yet)",
 			(unsigned long long)s->ras_ignored);
+	if (s->dns[0])
+		fprintf(f, "dns:        %s\n", s->dns);
+	if (s->routes[0])
+		fprintf(f, "routes:     %s\n", s->routes);
 	if (s->probes_sent)
 		fprintf(f, "liveness:   %llu probes sent to the router while the link was quiet\n",
 			(unsigned long long)s->probes_sent);

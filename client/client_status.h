@@ -4,8 +4,8 @@
 
 /*
  * What the running client tells a person ([MS-IPHTTPS] 3.1.1 states): the
- * state, the server, the way and transport in use, the address, bytes each
- * way, and after a failure the reason in words and when the next attempt is
+ * state, the server, the way and transport in use, the address, the DNS
+ * servers and routes the link's RAs gave, bytes each way, and after a failure the reason in words and when the next attempt is
  * due. The client saves it as a small JSON file (jansson), replaced
  * atomically at every change and every second while LinkUp;
  * `iphttps-client status` loads and prints it. A file rather than a socket:
@@ -28,6 +28,8 @@ struct client_status {
 	char address[CLIENT_STATUS_TEXT_MAX_BYTES];   /* the link's global IPv6 address, when it has one */
 	char reason[CLIENT_STATUS_TEXT_MAX_BYTES];    /* why the last attempt failed or the link went down */
 	char router[CLIENT_STATUS_TEXT_MAX_BYTES];    /* the router the link believes (its RA's source) */
+	char dns[CLIENT_STATUS_TEXT_MAX_BYTES];       /* the RA's DNS servers and domains, and who took them */
+	char routes[CLIENT_STATUS_TEXT_MAX_BYTES];    /* "default (full tunnel)", or the split tunnel's prefixes */
 	uint64_t up_bytes, up_packets, down_bytes, down_packets;
 	uint64_t ras_ignored;     /* RAs from other sources than the router (client/ra_policy.h) */
 	uint64_t probes_sent;     /* liveness probes to the router (client/link_liveness.h) */

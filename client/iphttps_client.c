@@ -24,6 +24,7 @@
 #include "client_tls.h"
 #include "framer.h"
 #include "http_status.h"
+#include "link_apply.h"
 #include "link_liveness.h"
 #include "link_stream.h"
 #include "reconnect_timer.h"
@@ -74,6 +75,8 @@ static void on_signal(int sig)
 /* ---- what a person sees: the state, in the log and in the status file ---- */
 
 static struct client_status status;
+/* The routes and DNS of the link's RAs (NULL with --kernel-slaac: the kernel's then). */
+static struct link_apply *link_setup;
 static const char *status_path;
 
 static void status_save(void)
@@ -221,6 +224,8 @@ static const char *carry_packets(const struct options *o, struct link_stream *st
 			return "poll failed";
 		if (down->slaac)
 			slaac_poll(down->slaac, monotonic_seconds());
+		if (link_setup)
+			link_apply_poll(link_setup, monotonic_seconds());
 		switch (link_liveness_poll(&alive, monotonic_seconds())) {
 		case LIVENESS_PROBE:
 			slaac_probe_router(down->slaac);
@@ -364,6 +369,8 @@ static void status_refresh(const struct options *o, const struct downlink *down)
 		if (down->slaac->policy.has_router)
 			inet_ntop(AF_INET6, &down->slaac->policy.router, status.router, sizeof(status.router));
 		status.ras_ignored = down->slaac->policy.ignored;
+		snprintf(status.dns, sizeof(status.dns), "%s", link_setup->dns.applied);
+		snprintf(status.routes, sizeof(status.routes), "%s", link_setup->routes);
 	} else
 		read_link_address(o->tun_name, status.address, sizeof(status.address));
 	status_save();
@@ -499,6 +506,14 @@ int main(int argc, char **argv)
 			slaac.has_first_iid = true;
 		}
 		down.slaac = &slaac;
+		{
+			static struct link_apply setup;
+
+			link_apply_init(&setup, slaac.ifindex, o.tun_name, o.dns_routing_only);
+			slaac.on_advert = link_apply_advert;
+			slaac.on_advert_ctx = &setup;
+			link_setup = &setup;
+		}
 	}
 	ctx = o.plain_http ? NULL : client_tls_context(&o);
 	if (!o.plain_http && ctx == NULL) {
@@ -549,6 +564,8 @@ int main(int argc, char **argv)
 		ended = carry_packets(&o, &stream, tun, end, &framer, &down, &stats);
 		if (down.slaac)
 			slaac_link_down(down.slaac);
+		if (link_setup)
+			link_apply_link_down(link_setup);
 		framer_reset(&framer, &downlink_sink, &down);
 		link_stream_close(&stream);
 		status_refresh(&o, &down);

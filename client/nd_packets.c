@@ -9,7 +9,7 @@ enum {
 	IPV6_HEADER = 40,
 	PROTO_ICMPV6 = 58,
 	ND_RS = 133, ND_RA = 134, ND_NS = 135, ND_NA = 136,
-	OPT_PREFIX = 3, OPT_MTU = 5,
+	OPT_PREFIX = 3, OPT_MTU = 5, OPT_ROUTE_INFORMATION = 24, OPT_RDNSS = 25, OPT_DNSSL = 31,
 	PREFIX_AUTONOMOUS = 0x40,
 };
 
@@ -80,6 +80,105 @@ static const uint8_t *nd_message(const uint8_t *pkt, size_t len, uint8_t type, s
 	return pkt + IPV6_HEADER;
 }
 
+/* RFC 8106 5.1: Length 1 + 2 x addresses, 3 at least (5.3.1: else the option is ignored). */
+static void take_rdnss(const uint8_t *opt, struct nd_router_advert *ra)
+{
+	unsigned int n = (opt[1] - 1u) / 2;
+
+	if (opt[1] < 3 || opt[1] % 2 == 0)
+		return;
+	for (unsigned int i = 0; i < n && ra->dns_count < ND_RA_MAX_DNS; i++) {
+		memcpy(&ra->dns[ra->dns_count].addr, opt + 8 + 16 * i, 16);
+		ra->dns[ra->dns_count++].lifetime_s = ipv6_get32(opt + 4);
+	}
+}
+
+/*
+ * One name in DNS wire format from p (at most end), as text into out:
+ * labels of 1 to 63 letters, digits, '-' or '_' (anything else, and the
+ * compression RFC 8106 5.2 forbids, makes the option invalid). @return the
+ * bytes taken, 0 at the padding (a zero where a name would start), or -1.
+ */
+static int dns_name(const uint8_t *p, const uint8_t *end, char out[ND_DNS_NAME_MAX_BYTES])
+{
+	size_t n = 0, at = 0;
+
+	if (p < end && *p == 0)
+		return 0;
+	while (p + at < end && p[at] != 0) {
+		size_t label = p[at];
+
+		if (label > 63 || p + at + 1 + label > end || n + label + 1 >= ND_DNS_NAME_MAX_BYTES)
+			return -1;
+		for (size_t i = 0; i < label; i++) {
+			uint8_t c = p[at + 1 + i];
+
+			if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+			      c == '_'))
+				return -1;
+		}
+		if (n)
+			out[n++] = '.';
+		memcpy(out + n, p + at + 1, label);
+		n += label;
+		at += 1 + label;
+	}
+	if (p + at >= end) /* no terminating zero inside the option */
+		return -1;
+	out[n] = '\0';
+	return (int)(at + 1);
+}
+
+/* RFC 8106 5.2: Length 2 at least; names until the padding, which is zeros. */
+static void take_dnssl(const uint8_t *opt, struct nd_router_advert *ra)
+{
+	const uint8_t *p = opt + 8, *end = opt + (size_t)opt[1] * 8;
+	struct nd_ra_domain found[ND_RA_MAX_DOMAINS];
+	unsigned int n = 0;
+
+	if (opt[1] < 2)
+		return;
+	while (p < end) {
+		char name[ND_DNS_NAME_MAX_BYTES];
+		int used = dns_name(p, end, name);
+
+		if (used < 0)
+			return; /* the whole option is invalid: none of its names */
+		if (used == 0)
+			break;
+		if (n < ND_RA_MAX_DOMAINS) {
+			memcpy(found[n].name, name, sizeof(name));
+			found[n++].lifetime_s = ipv6_get32(opt + 4);
+		}
+		p += used;
+	}
+	for (; p < end; p++)
+		if (*p != 0)
+			return; /* padding that is not zeros */
+	for (unsigned int i = 0; i < n && ra->domain_count < ND_RA_MAX_DOMAINS; i++)
+		ra->domains[ra->domain_count++] = found[i];
+}
+
+/* RFC 4191 2.3: Length 1, 2 or 3, enough for the prefix length; preference 10 is reserved: ignored. */
+static void take_route(const uint8_t *opt, struct nd_router_advert *ra)
+{
+	static const int8_t preference[4] = { 0, 1, 2, -1 }; /* 00 medium, 01 high, 10 reserved, 11 low */
+	unsigned int plen = opt[2], prf = (opt[3] >> 3) & 3;
+	struct nd_ra_route *r;
+
+	if (opt[1] > 3 || plen > 128 || (plen > 64 && opt[1] < 3) || (plen > 0 && opt[1] < 2) || prf == 2 ||
+	    ra->route_count >= ND_RA_MAX_ROUTES)
+		return;
+	r = &ra->routes[ra->route_count++];
+	memset(&r->prefix, 0, sizeof(r->prefix));
+	memcpy(&r->prefix, opt + 8, (size_t)(opt[1] - 1) * 8);
+	for (unsigned int bit = plen; bit < 128; bit++) /* bits past the length are ignored: made zero */
+		r->prefix.s6_addr[bit / 8] &= (uint8_t)~(0x80 >> (bit % 8));
+	r->len = (uint8_t)plen;
+	r->preference = preference[prf];
+	r->lifetime_s = ipv6_get32(opt + 4);
+}
+
 bool nd_parse_router_advert(const uint8_t *pkt, size_t len, struct nd_router_advert *ra)
 {
 	size_t icmp_len, off;
@@ -106,6 +205,12 @@ bool nd_parse_router_advert(const uint8_t *pkt, size_t len, struct nd_router_adv
 			memcpy(&ra->prefix, opt + 16, 8);
 		} else if (opt[0] == OPT_MTU && opt[1] == 1) {
 			ra->mtu = ipv6_get32(opt + 4);
+		} else if (opt[0] == OPT_RDNSS) {
+			take_rdnss(opt, ra);
+		} else if (opt[0] == OPT_DNSSL) {
+			take_dnssl(opt, ra);
+		} else if (opt[0] == OPT_ROUTE_INFORMATION) {
+			take_route(opt, ra);
 		}
 	}
 	return off == icmp_len;

@@ -17,7 +17,33 @@
 #include <stddef.h>
 #include <stdint.h>
 
-enum { ND_PACKET_MAX_BYTES = 40 + 32 };
+enum {
+	ND_PACKET_MAX_BYTES = 40 + 32,
+	ND_RA_MAX_DNS = 8,        /* RDNSS addresses kept from one RA (RFC 8106 5.3.1: a host keeps at least 3) */
+	ND_RA_MAX_DOMAINS = 8,    /* DNSSL names kept from one RA */
+	ND_RA_MAX_ROUTES = 17,    /* Route Information options (RFC 4191 2.3: a router sends 17 at most) */
+	ND_DNS_NAME_MAX_BYTES = 254,
+};
+
+/* RFC 8106 5.1: a DNS server, and how long it may be used (0: no longer). */
+struct nd_ra_dns {
+	struct in6_addr addr;
+	uint32_t lifetime_s;
+};
+
+/* RFC 8106 5.2: a search domain, as text without the trailing dot. */
+struct nd_ra_domain {
+	char name[ND_DNS_NAME_MAX_BYTES];
+	uint32_t lifetime_s;
+};
+
+/* RFC 4191 2.3: a route through the router (0: no longer), its preference -1, 0 or 1. */
+struct nd_ra_route {
+	struct in6_addr prefix; /* bits past len zero */
+	uint8_t len;
+	int8_t preference;
+	uint32_t lifetime_s;
+};
 
 struct nd_router_advert {
 	struct in6_addr router;      /* its source: the server's link-local address */
@@ -26,6 +52,12 @@ struct nd_router_advert {
 	struct in6_addr prefix;
 	uint32_t valid_s, preferred_s;
 	uint32_t mtu;                /* 0: no MTU option */
+	/* What else the link is configured with. A malformed option of these
+	 * is skipped on its own (RFC 8106 5.3.1, RFC 4191 3.1), the rest kept. */
+	unsigned int dns_count, domain_count, route_count;
+	struct nd_ra_dns dns[ND_RA_MAX_DNS];
+	struct nd_ra_domain domains[ND_RA_MAX_DOMAINS];
+	struct nd_ra_route routes[ND_RA_MAX_ROUTES];
 };
 
 /** An RS from src (a link-local address, or :: without a source option) to ff02::2. @return bytes. */

@@ -152,9 +152,9 @@ int netlink_address_delete(int ifindex, const struct in6_addr *addr, unsigned in
 		    why_len);
 }
 
-/* RTM_NEWROUTE or RTM_DELROUTE for ::/0 via gateway on the device, metric 1024. */
-static struct nlmsghdr *default_route_message(char *buf, uint16_t type, uint16_t flags, int ifindex,
-					       const struct in6_addr *gateway)
+/* RTM_NEWROUTE or RTM_DELROUTE for dst/dst_len via gateway on the device, metric 1024. */
+static struct nlmsghdr *route_message(char *buf, uint16_t type, uint16_t flags, int ifindex,
+				      const struct in6_addr *dst, unsigned int dst_len, const struct in6_addr *gateway)
 {
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
 	struct rtmsg *rtm;
@@ -163,15 +163,53 @@ static struct nlmsghdr *default_route_message(char *buf, uint16_t type, uint16_t
 	nlh->nlmsg_flags = flags;
 	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
 	rtm->rtm_family = AF_INET6;
-	rtm->rtm_dst_len = 0;
+	rtm->rtm_dst_len = (unsigned char)dst_len;
 	rtm->rtm_table = RT_TABLE_MAIN;
 	rtm->rtm_protocol = RTPROT_RA;
 	rtm->rtm_scope = RT_SCOPE_UNIVERSE;
 	rtm->rtm_type = RTN_UNICAST;
+	if (dst_len)
+		mnl_attr_put(nlh, RTA_DST, sizeof(*dst), dst);
 	mnl_attr_put(nlh, RTA_GATEWAY, sizeof(*gateway), gateway);
 	mnl_attr_put_u32(nlh, RTA_OIF, (uint32_t)ifindex);
 	mnl_attr_put_u32(nlh, RTA_PRIORITY, 1024);
 	return nlh;
+}
+
+static struct nlmsghdr *default_route_message(char *buf, uint16_t type, uint16_t flags, int ifindex,
+					       const struct in6_addr *gateway)
+{
+	static const struct in6_addr any;
+
+	return route_message(buf, type, flags, ifindex, &any, 0, gateway);
+}
+
+int netlink_route(int ifindex, const struct in6_addr *dst, unsigned int dst_len, const struct in6_addr *gateway,
+		  char *why, size_t why_len)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	/* Appended (`ip route append`): never NLM_F_REPLACE, which in IPv6
+	 * replaces the first route of the prefix and metric whatever its device
+	 * (it may be the operator's own), nor NLM_F_EXCL, which refuses any route
+	 * of the prefix and metric; only the same route again is EEXIST. No
+	 * RTA_EXPIRES either: adding a route again does not refresh its expiry;
+	 * the client removes it when its lifetime ends (link_options.h). */
+	struct nlmsghdr *nlh = route_message(buf, RTM_NEWROUTE, NLM_F_CREATE, ifindex, dst, dst_len, gateway);
+
+	if (talk(nlh, "adding a route", why, why_len) != 0)
+		return errno == EEXIST ? 0 : -1; /* there from the last RA */
+	return 0;
+}
+
+int netlink_route_delete(int ifindex, const struct in6_addr *dst, unsigned int dst_len,
+			 const struct in6_addr *gateway, char *why, size_t why_len)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = route_message(buf, RTM_DELROUTE, 0, ifindex, dst, dst_len, gateway);
+
+	if (talk(nlh, "removing a route", why, why_len) != 0)
+		return errno == ESRCH ? 0 : -1; /* already gone (expired in the kernel) */
+	return 0;
 }
 
 int netlink_default_route(int ifindex, const struct in6_addr *gateway, char *why, size_t why_len)
@@ -179,7 +217,7 @@ int netlink_default_route(int ifindex, const struct in6_addr *gateway, char *why
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	/* Added beside any default route the machine has (never replacing one), at
 	 * the metric the kernel gives routes learned from RAs. */
-	struct nlmsghdr *nlh = default_route_message(buf, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, ifindex, gateway);
+	struct nlmsghdr *nlh = default_route_message(buf, RTM_NEWROUTE, NLM_F_CREATE, ifindex, gateway);
 
 	if (talk(nlh, "adding the default route", why, why_len) != 0)
 		return errno == EEXIST ? 0 : -1; /* there from the last RA */

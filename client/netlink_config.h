@@ -42,4 +42,16 @@ int netlink_default_route(int ifindex, const struct in6_addr *gateway, char *why
 /** Remove that route (an RA with router lifetime 0). Gone already is not an error. @return 0 or -1 with why. */
 int netlink_default_route_delete(int ifindex, const struct in6_addr *gateway, char *why, size_t why_len);
 
+/**
+ * The route dst/dst_len via gateway on the device (an RA's Route
+ * Information, RFC 4191), metric 1024, beside any other; there already is
+ * not an error. @return 0 or -1 with why.
+ */
+int netlink_route(int ifindex, const struct in6_addr *dst, unsigned int dst_len, const struct in6_addr *gateway,
+		  char *why, size_t why_len);
+
+/** Remove that route. Gone already is not an error. @return 0 or -1 with why. */
+int netlink_route_delete(int ifindex, const struct in6_addr *dst, unsigned int dst_len,
+			 const struct in6_addr *gateway, char *why, size_t why_len);
+
 #endif

@@ -200,6 +200,8 @@ bool slaac_downlink(struct slaac *s, const uint8_t *pkt, size_t len, double now)
 	if (nd_parse_router_advert(pkt, len, &ra)) {
 		if (ra_policy_accept(&s->policy, &ra)) {
 			router_advert(s, &ra, now);
+			if (s->on_advert)
+				s->on_advert(s->on_advert_ctx, &ra, now);
 		} else if (s->policy.ignored <= 3) { /* counted always, said a few times */
 			char from[INET6_ADDRSTRLEN], router[INET6_ADDRSTRLEN];
 
@@ -208,7 +210,9 @@ bool slaac_downlink(struct slaac *s, const uint8_t *pkt, size_t len, double now)
 			fprintf(stderr, "iphttps-client: SLAAC: an RA from %s ignored: the link's router is %s\n", from,
 				router);
 		}
-		return true;
+		/* Also the kernel's: with accept_ra 0 it learns nothing from it, and
+		 * tools on the device (rdisc6, tcpdump) see the link's RAs. */
+		return false;
 	}
 	if (s->dad_pending && nd_is_advert_for(pkt, len, &s->address)) {
 		/* RFC 4862 5.4.4: another holds it. Optimistic: it goes now. */

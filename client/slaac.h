@@ -18,8 +18,10 @@
  *              lifetime 0 removes the default route;
  *   NA         for the address during its DAD second: taken by another
  *              client; removed, and a new identifier tried (three at most).
- * Packets for the server go out through slaac_next_uplink; RAs and the NAs
- * it waits for are consumed, not written to TUN.
+ * Packets for the server go out through slaac_next_uplink; the NAs it waits
+ * for are consumed, not written to TUN; RAs are taken and written to TUN as
+ * well (the kernel, accept_ra 0, ignores them; rdisc6 on the device reads
+ * them).
  */
 
 #include <netinet/in.h>
@@ -55,6 +57,10 @@ struct slaac {
 	size_t pending_len[SLAAC_PENDING_MAX];
 	unsigned int pending_count;
 	char text[64];           /* the address, printed */
+	/* Told of every RA believed, after SLAAC took its part (set after slaac_start):
+	 * the DNS servers and routes are another's (client/link_options.h). */
+	void (*on_advert)(void *ctx, const struct nd_router_advert *ra, double now);
+	void *on_advert_ctx;
 	bool has_first_iid;      /* tests: the first identifier to try (two clients made to collide) */
 	uint8_t first_iid[8];
 };
@@ -69,8 +75,8 @@ void slaac_link_up(struct slaac *s, double now);
 void slaac_link_down(struct slaac *s);
 
 /**
- * A packet from the server. @return true when SLAAC took it (an RA, or an NA
- * for the address under DAD), false when it is for the kernel. What was done
+ * A packet from the server. @return true when SLAAC took it (an NA for the
+ * address under DAD), false when it is for the kernel (an RA too, once taken). What was done
  * is logged to stderr.
  */
 bool slaac_downlink(struct slaac *s, const uint8_t *pkt, size_t len, double now);

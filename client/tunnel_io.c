@@ -79,7 +79,7 @@ static void sink_end(void *ctx, void *packet)
 
 	(void)packet;
 	if (d->have == d->want && d->slaac && slaac_downlink(d->slaac, d->packet, d->have, monotonic_seconds())) {
-		d->stats->down_packets++; /* an RA, or the NA that ends a DAD: SLAAC's */
+		d->stats->down_packets++; /* the NA that ends a DAD: SLAAC's */
 		d->stats->down_bytes += d->have;
 		return;
 	}

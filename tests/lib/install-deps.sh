@@ -22,13 +22,35 @@ packages=(
 	shellcheck                         # deploy/bgp/iphttps-bgp-health is checked as shipped
 	libcunit1-dev                      # unit tests
 	dpkg-dev debhelper lintian         # the Debian packages (debian/), built and checked by tests/package/
+	ndisc6                             # rdisc6: a real reader of the RAs' RDNSS, DNSSL and Route Information
+	dbus-daemon                        # a private system bus for the tests' systemd-resolved (tests/lib/resolved.sh)
 	iproute2 ethtool nftables iputils-ping tcpdump iperf3 python3 procps util-linux netcat-openbsd
 )
+# systemd-resolved, the client's DNS consumer, is unpacked for the tests and not
+# installed: installing it points /etc/resolv.conf at its stub, which on a
+# machine without systemd as init (a container, CI) nobody serves, and on a
+# newcomer's machine changes how the whole host resolves names.
+RESOLVED_DIR=${RESOLVED_DIR:-/var/cache/iphttps-tests/systemd-resolved}
+unpack_resolved() {
+	local tmp
+	[ -x "$RESOLVED_DIR/lib/systemd/systemd-resolved" ] && return 0
+	tmp=$(mktemp -d)
+	(cd "$tmp" && apt-get download -q systemd-resolved >/dev/null 2>&1) ||
+		{ apt-get update -q && (cd "$tmp" && apt-get download -q systemd-resolved); }
+	mkdir -p "$RESOLVED_DIR"
+	dpkg-deb -x "$tmp"/systemd-resolved_*.deb "$RESOLVED_DIR"
+	rm -rf "$tmp"
+	# Its user, as the package's sysusers.d line would make it.
+	systemd-sysusers "$RESOLVED_DIR/usr/lib/sysusers.d/systemd-resolve.conf"
+}
 missing=()
 for p in "${packages[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
-[ "${#missing[@]}" -eq 0 ] && exit 0
+if [ "${#missing[@]}" -eq 0 ]; then
+	[ "$(id -u)" -eq 0 ] && unpack_resolved
+	exit 0
+fi
 if [ "$(id -u)" -ne 0 ]; then
 	echo "install-deps: missing packages (${missing[*]}); run as root to install them" >&2
 	exit 1
@@ -37,3 +59,4 @@ echo "install-deps: installing ${missing[*]}" >&2
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -q
 apt-get install -y -q --no-install-recommends "${missing[@]}"
+unpack_resolved

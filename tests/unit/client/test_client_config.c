@@ -87,6 +87,7 @@ static void test_every_field(void)
 		"mtu: 1400\n"
 		"connect_timeout_ms: 2500\n"
 		"status_file: /run/x.json\n"
+		"dns_routing_only: true\n"
 		"tls:\n  max_version: \"1.2\"\n  ciphers: ECDHE+AESGCM\n  offer_null: true\n  plain_http: false\n"
 		"proxies:\n  direct: false\n  http: http://a:b@proxy:3128\n  socks5: socks5://[2001:db8::1]\n"
 		"liveness:\n  idle_s: 20\n  interval_s: 2\n  probes: 4\n"),
@@ -98,6 +99,7 @@ static void test_every_field(void)
 	CU_ASSERT_STRING_EQUAL(c.tun, "tun7");
 	CU_ASSERT_EQUAL(c.mtu, 1400);
 	CU_ASSERT_EQUAL(c.connect_timeout_ms, 2500);
+	CU_ASSERT(c.dns_routing_only);
 	CU_ASSERT_EQUAL(c.tls.max_version, CLIENT_TLS_1_2);
 	CU_ASSERT(c.tls.offer_null);
 	CU_ASSERT(!c.proxies.direct);

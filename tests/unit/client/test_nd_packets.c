@@ -175,6 +175,96 @@ static void test_neighbor_advert_for_a_target(void)
 }
 
 /* The appliance's RA from another source, with another valid lifetime: what another "router" sends. */
+/* The appliance's RA with options appended as raw bytes (each a multiple of 8). */
+static size_t ra_with_options(uint8_t *p, const uint8_t *options, size_t options_len)
+{
+	size_t len = appliance_ra(p);
+
+	memcpy(p + len, options, options_len);
+	len += options_len;
+	p[4] = (uint8_t)((len - 40) >> 8);
+	p[5] = (uint8_t)(len - 40);
+	fix_checksum(p, len);
+	return len;
+}
+
+/* RFC 8106 5.1 and 5.2, RFC 4191 2.3, laid out by hand from the RFCs' figures. */
+static void test_dns_and_route_options_parsed(void)
+{
+	static const uint8_t options[] = {
+		/* RDNSS: type 25, length 5 (two servers), reserved, lifetime 1800 */
+		25, 5, 0, 0, 0, 0, 0x07, 0x08,
+		0x20, 0x01, 0x0d, 0xb8, 0, 0x53, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1,
+		0x20, 0x01, 0x0d, 0xb8, 0, 0x53, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2,
+		/* DNSSL: type 31, length 4, lifetime 600, "corp.example" and "lab", zero padding */
+		31, 4, 0, 0, 0, 0, 0x02, 0x58,
+		4, 'c', 'o', 'r', 'p', 7, 'e', 'x', 'a', 'm', 'p', 'l', 'e', 0,
+		3, 'l', 'a', 'b', 0, 0, 0, 0, 0, 0,
+		/* Route Information: type 24, length 2, /48, Prf 01 (high), lifetime 1800, 2001:db8:100:: */
+		24, 2, 48, 0x08, 0, 0, 0x07, 0x08, 0x20, 0x01, 0x0d, 0xb8, 0x01, 0x00, 0xff, 0xff,
+		/* length 3, /96, Prf 11 (low), lifetime 0: 64:ff9b::/96 withdrawn */
+		24, 3, 96, 0x18, 0, 0, 0, 0, 0, 0x64, 0xff, 0x9b, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+		/* length 1, ::/0, lifetime infinite */
+		24, 1, 0, 0, 0xff, 0xff, 0xff, 0xff,
+	};
+	uint8_t p[512];
+	struct nd_router_advert ra;
+	struct in6_addr want = addr("2001:db8:53::2");
+
+	CU_ASSERT_TRUE_FATAL(nd_parse_router_advert(p, ra_with_options(p, options, sizeof(options)), &ra));
+	CU_ASSERT_TRUE(ra.has_prefix);
+	CU_ASSERT_EQUAL(ra.mtu, 1280);
+	CU_ASSERT_EQUAL_FATAL(ra.dns_count, 2);
+	CU_ASSERT_EQUAL(ra.dns[1].lifetime_s, 1800);
+	CU_ASSERT(memcmp(&ra.dns[1].addr, &want, 16) == 0);
+	CU_ASSERT_EQUAL_FATAL(ra.domain_count, 2);
+	CU_ASSERT_STRING_EQUAL(ra.domains[0].name, "corp.example");
+	CU_ASSERT_STRING_EQUAL(ra.domains[1].name, "lab");
+	CU_ASSERT_EQUAL(ra.domains[1].lifetime_s, 600);
+	CU_ASSERT_EQUAL_FATAL(ra.route_count, 3);
+	want = addr("2001:db8:100::"); /* the bits past /48 sent (ffff) are made zero */
+	CU_ASSERT(memcmp(&ra.routes[0].prefix, &want, 16) == 0);
+	CU_ASSERT_EQUAL(ra.routes[0].len, 48);
+	CU_ASSERT_EQUAL(ra.routes[0].preference, 1);
+	CU_ASSERT_EQUAL(ra.routes[1].len, 96);
+	CU_ASSERT_EQUAL(ra.routes[1].preference, -1);
+	CU_ASSERT_EQUAL(ra.routes[1].lifetime_s, 0);
+	want = addr("64:ff9b::");
+	CU_ASSERT(memcmp(&ra.routes[1].prefix, &want, 16) == 0);
+	CU_ASSERT_EQUAL(ra.routes[2].len, 0);
+	CU_ASSERT_EQUAL(ra.routes[2].lifetime_s, 0xffffffffu);
+}
+
+/* A malformed option of these is ignored on its own; the RA and its other options stand. */
+static void test_malformed_dns_and_route_options_ignored(void)
+{
+	static const uint8_t options[] = {
+		/* RDNSS of length 2 (even: RFC 8106 5.1 "(1 + 2n)"; 5.3.1: ignored) */
+		25, 2, 0, 0, 0, 0, 0x07, 0x08, 0, 0, 0, 0, 0, 0, 0, 0,
+		/* DNSSL with a compression pointer (5.2: MUST NOT be compressed) */
+		31, 2, 0, 0, 0, 0, 0x07, 0x08, 4, 'c', 'o', 'r', 'p', 0xc0, 0x0c, 0,
+		/* DNSSL whose padding is not zeros */
+		31, 2, 0, 0, 0, 0, 0x07, 0x08, 3, 'l', 'a', 'b', 0, 0, 7, 0,
+		/* DNSSL with a label that runs past the option */
+		31, 2, 0, 0, 0, 0, 0x07, 0x08, 9, 'c', 'o', 'r', 'p', 'x', 'y', 'z',
+		/* Route Information with the reserved preference 10 (RFC 4191 2.3: MUST be ignored) */
+		24, 2, 48, 0x10, 0, 0, 0x07, 0x08, 0x20, 0x01, 0x0d, 0xb8, 0x01, 0x00, 0, 0,
+		/* a /96 in length 2 (too short for its prefix) */
+		24, 2, 96, 0, 0, 0, 0x07, 0x08, 0x20, 0x01, 0x0d, 0xb8, 0x01, 0x00, 0, 0,
+		/* and one good RDNSS after them */
+		25, 3, 0, 0, 0, 0, 0x07, 0x08,
+		0x20, 0x01, 0x0d, 0xb8, 0, 0x53, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1,
+	};
+	uint8_t p[512];
+	struct nd_router_advert ra;
+
+	CU_ASSERT_TRUE_FATAL(nd_parse_router_advert(p, ra_with_options(p, options, sizeof(options)), &ra));
+	CU_ASSERT_TRUE(ra.has_prefix);
+	CU_ASSERT_EQUAL(ra.dns_count, 1);
+	CU_ASSERT_EQUAL(ra.domain_count, 0);
+	CU_ASSERT_EQUAL(ra.route_count, 0);
+}
+
 static size_t ra_from(uint8_t *p, const char *src, uint32_t valid_s)
 {
 	struct in6_addr a = addr(src);
@@ -260,6 +350,8 @@ int main(void)
 		{ "the DAD Neighbor Solicitation: from ::, to the solicited-node group", test_dad_solicitation },
 		{ "an RA as the appliance sends it: prefix, lifetimes, MTU, router", test_router_advert_parsed },
 		{ "every RA RFC 4861 and 4862 say to ignore, ignored", test_what_rfc_4861_ignores },
+		{ "RDNSS, DNSSL and Route Information from the RFCs' layouts", test_dns_and_route_options_parsed },
+		{ "a malformed RDNSS, DNSSL or Route Information is ignored alone", test_malformed_dns_and_route_options_ignored },
 		{ "an NA for the target, and only from the link", test_neighbor_advert_for_a_target },
 	};
 
