@@ -488,6 +488,25 @@ static void test_unsolicited_ras_are_spread_over_the_interval(void)
 	fresh();
 }
 
+/* Ticks over one refresh: each peer's RAs counted, and the RDNSS option of its last kept. */
+static void ras_over_a_refresh(struct tls_peer **tp, int n, unsigned int *got, uint8_t (*rdnss)[24])
+{
+	memset(got, 0, sizeof(*got) * (size_t)n);
+	for (unsigned int ms = 0; ms <= LINK_RA_REFRESH_MS; ms += LINK_RA_TICK_MS) {
+		clock_advance_ms(LINK_RA_TICK_MS);
+		link_poll(harness.w);
+		pump();
+		for (int i = 0; i < n; i++) {
+			if (tp[i]->plain_len == 0)
+				continue;
+			CU_ASSERT_EQUAL_FATAL(tp[i]->plain_len, 40 + 56 + 24); /* the plain RA and one RDNSS */
+			memcpy(rdnss[i], tp[i]->plain + 40 + 56, 24);
+			tp[i]->plain_len = 0;
+			got[i]++;
+		}
+	}
+}
+
 /* A reload that changes what the RA carries (here its DNS server) reaches
  * every LinkUp client within LINK_RA_REFRESH_MS, not at its next interval
  * 200 s on; what a later reload takes away goes out once more with lifetime
@@ -498,9 +517,9 @@ static void test_a_reload_of_the_ra_options_reaches_every_client(void)
 	enum { N = 4 };
 	const struct config_iphttps saved = harness.config.iphttps;
 	struct tls_peer *tp[N];
-	unsigned int got[N] = { 0 };
+	unsigned int got[N];
+	uint8_t rdnss[N][24];
 	uint64_t refreshes;
-	const uint8_t *opt;
 
 	fresh();
 	for (int i = 0; i < N; i++)
@@ -509,45 +528,22 @@ static void test_a_reload_of_the_ra_options_reaches_every_client(void)
 	refreshes = counter(harness.w, link_ra_refreshes);
 	harness.config.iphttps.dns_server_count = 1;
 	inet_pton(AF_INET6, "2001:db8:53::1", &harness.config.iphttps.dns_servers[0]);
-	for (unsigned int ms = 0; ms <= LINK_RA_REFRESH_MS; ms += LINK_RA_TICK_MS) {
-		clock_advance_ms(LINK_RA_TICK_MS);
-		link_poll(harness.w);
-		pump();
-		for (int i = 0; i < N; i++) {
-			if (tp[i]->plain_len == 0)
-				continue;
-			CU_ASSERT_EQUAL_FATAL(tp[i]->plain_len, 40 + 56 + 24);
-			opt = tp[i]->plain + 40 + 56;
-			CU_ASSERT_EQUAL(opt[0], 25);
-			CU_ASSERT_TRUE(addr_is(opt + 8, "2001:db8:53::1"));
-			tp[i]->plain_len = 0;
-			got[i]++;
-		}
-	}
-	for (int i = 0; i < N; i++)
+	ras_over_a_refresh(tp, N, got, rdnss);
+	for (int i = 0; i < N; i++) {
 		CU_ASSERT_EQUAL(got[i], 1);
+		CU_ASSERT_EQUAL(rdnss[i][0], 25);
+		CU_ASSERT_TRUE(addr_is(rdnss[i] + 8, "2001:db8:53::1"));
+	}
 	CU_ASSERT_EQUAL(counter(harness.w, link_ra_refreshes), refreshes + 1);
 	/* Taken away: the RDNSS once more, with lifetime 0, to each. */
 	harness.config.iphttps.dns_server_count = 0;
 	memset(&harness.config.iphttps.dns_servers[0], 0, sizeof(harness.config.iphttps.dns_servers[0]));
-	memset(got, 0, sizeof(got));
-	for (unsigned int ms = 0; ms <= LINK_RA_REFRESH_MS; ms += LINK_RA_TICK_MS) {
-		clock_advance_ms(LINK_RA_TICK_MS);
-		link_poll(harness.w);
-		pump();
-		for (int i = 0; i < N; i++) {
-			if (tp[i]->plain_len == 0)
-				continue;
-			CU_ASSERT_EQUAL_FATAL(tp[i]->plain_len, 40 + 56 + 24);
-			opt = tp[i]->plain + 40 + 56;
-			CU_ASSERT_EQUAL(opt[0], 25);
-			CU_ASSERT_EQUAL(opt[4] | opt[5] | opt[6] | opt[7], 0);
-			tp[i]->plain_len = 0;
-			got[i]++;
-		}
-	}
-	for (int i = 0; i < N; i++)
+	ras_over_a_refresh(tp, N, got, rdnss);
+	for (int i = 0; i < N; i++) {
 		CU_ASSERT_EQUAL(got[i], 1);
+		CU_ASSERT_EQUAL(rdnss[i][0], 25);
+		CU_ASSERT_EQUAL(rdnss[i][4] | rdnss[i][5] | rdnss[i][6] | rdnss[i][7], 0);
+	}
 	/* The refresh over, an RS is answered with the plain RA: the withdrawal is not said forever. */
 	{
 		static const uint8_t rs_body[4];
