@@ -22,6 +22,7 @@ packages=(
 	shellcheck                         # deploy/bgp/iphttps-bgp-health is checked as shipped
 	libcunit1-dev                      # unit tests
 	dpkg-dev debhelper lintian         # the Debian packages (debian/), built and checked by tests/package/
+	unbound                            # the intranet's DNS server in the tests (tests/lib/unbound.sh); never started as the host's
 	ndisc6                             # rdisc6: a real reader of the RAs' RDNSS, DNSSL and Route Information
 	dbus-daemon                        # a private system bus for the tests' systemd-resolved (tests/lib/resolved.sh)
 	iproute2 ethtool nftables iputils-ping tcpdump iperf3 python3 procps util-linux netcat-openbsd
@@ -58,5 +59,15 @@ fi
 echo "install-deps: installing ${missing[*]}" >&2
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -q
-apt-get install -y -q --no-install-recommends "${missing[@]}"
+# No service the packages bring (unbound, squid, haproxy, frr) is started on the
+# host: the tests run their own, in namespaces. policy-rc.d is Debian's switch
+# for that (a container has one already; it is left as it is).
+made_policy=
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+	printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
+	chmod 755 /usr/sbin/policy-rc.d
+	made_policy=1
+fi
+apt-get install -y -q --no-install-recommends "${missing[@]}" || { [ -n "$made_policy" ] && rm -f /usr/sbin/policy-rc.d; exit 1; }
+[ -n "$made_policy" ] && rm -f /usr/sbin/policy-rc.d
 unpack_resolved

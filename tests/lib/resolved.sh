@@ -26,7 +26,7 @@ resolvectl_in() {
 }
 
 resolved_start() {
-	local ns=$1 dir=$TOPO_STATE/resolved i
+	local ns=$1 dir=$TOPO_STATE/resolved
 	if [ ! -x "$RESOLVED_DIR/lib/systemd/systemd-resolved" ]; then
 		echo "systemd-resolved is not unpacked in $RESOLVED_DIR: run tests/lib/install-deps.sh" >&2
 		return 1
@@ -54,7 +54,7 @@ resolved_start() {
 	ip netns exec "$(topo_ns "$ns")" dbus-daemon --config-file="$dir/bus.conf" --nofork --nopidfile \
 		> "$dir/dbus.log" 2>&1 &
 	RESOLVED_DBUS_PID=$!
-	for i in $(seq 1 50); do [ -S "$dir/bus" ] && break; sleep 0.1; done
+	for _ in $(seq 1 50); do [ -S "$dir/bus" ] && break; sleep 0.1; done
 	ip netns exec "$(topo_ns "$ns")" unshare --mount --propagation private sh -c '
 		mkdir -p /run/systemd && mount -t tmpfs tmpfs /run/systemd &&
 		mkdir -p /run/systemd/resolve /run/systemd/resolved.conf.d &&
@@ -63,7 +63,7 @@ resolved_start() {
 		exec env "$2" "$3"' _ "$dir/test.conf" "$(resolved_env)" "$RESOLVED_DIR/lib/systemd/systemd-resolved" \
 		> "$dir/resolved.log" 2>&1 &
 	RESOLVED_PID=$!
-	for i in $(seq 1 50); do
+	for _ in $(seq 1 50); do
 		resolvectl_in "$ns" status >/dev/null 2>&1 && return 0
 		kill -0 "$RESOLVED_PID" 2>/dev/null || break
 		sleep 0.1
@@ -76,6 +76,6 @@ resolved_start() {
 resolved_stop() {
 	[ -n "$RESOLVED_PID" ] && kill "$RESOLVED_PID" 2>/dev/null && wait "$RESOLVED_PID" 2>/dev/null
 	[ -n "$RESOLVED_DBUS_PID" ] && kill "$RESOLVED_DBUS_PID" 2>/dev/null && wait "$RESOLVED_DBUS_PID" 2>/dev/null
-	RESOLVED_PID= RESOLVED_DBUS_PID=
+	RESOLVED_PID='' RESOLVED_DBUS_PID=''
 	return 0
 }

@@ -13,6 +13,7 @@
 #   192.0.2.2 [ext1] ─── [ext0] gw: iphttpsd [int0] ─── [int1] corp fd00:c0::2
 . "$(dirname "$0")/../lib/netns_test.sh"
 . tests/lib/resolved.sh
+. tests/lib/unbound.sh
 
 PKI=$TOPO_REPO/config/pki
 CLIENT=$TOPO_REPO/build/iphttps-client
@@ -22,6 +23,7 @@ cleanup_link_options() {
 	[ -n "$CLIENT_PID" ] && kill "$CLIENT_PID" 2>/dev/null
 	[ -n "$BUSLESS_PID" ] && kill "$BUSLESS_PID" 2>/dev/null
 	resolved_stop
+	unbound_stop
 	netns_test_cleanup
 }
 trap cleanup_link_options EXIT
@@ -44,13 +46,15 @@ wait_for() { # SECONDS COMMAND...: until COMMAND succeeds
 }
 
 config_with "$TOPO_STATE/split.yaml" \
-	"  dns_servers: [fd00:c0::53]" "  dns_search: [corp.test]" "  client_routes: [fd00:c0::/64, 2001:db8:c1::/64]"
+	"  dns_servers: [fd00:c0::2]" "  dns_search: [corp.test]" "  client_routes: [fd00:c0::/64, 2001:db8:c1::/64]"
 echo "# the RAs' DNS and routes, namespaces ${TOPO_PREFIX}{client,gw,corp}"
 if [ ! -x "$CLIENT" ] || ! topo_up || ! TOPO_CONFIG=$TOPO_STATE/split.yaml topo_start_appliance; then
 	echo "FAIL: iphttps-client built, lab topology and appliance start"
 	exit 1
 fi
 check "a systemd-resolved of the test's own runs in the client namespace" resolved_start client
+check "corp's DNS server (Unbound) serves corp.test" unbound_start corp fd00:c0::2 \
+	'local-zone: "corp.test." static' 'local-data: "intranet.corp.test. AAAA fd00:c0::2"' 
 
 ip netns exec "$(topo_ns client)" env "$(resolved_env)" "$CLIENT" 192.0.2.1 --ca "$PKI/ca.crt" \
 	--server-name gw.iphttps.test --tun iphttps0 --seconds 170 --status-file "$TOPO_STATE/up.json" \
@@ -62,7 +66,7 @@ check "the link is up and the client has an address" bash -c '[[ "$1" == 2001:db
 # ---- rdisc6 reads the RA from the TUN device (the client passes RAs on to it)
 out=$(topo_in client timeout 10 rdisc6 -1 -r 3 -w 2000 iphttps0 2>&1)
 echo "$out" | sed 's/^/    /'
-check "rdisc6: the RA names the DNS server (RFC 8106 RDNSS)" grep -Eq "Recursive DNS server +: fd00:c0::53" <<<"$out"
+check "rdisc6: the RA names the DNS server (RFC 8106 RDNSS)" grep -Eq "Recursive DNS server +: fd00:c0::2$" <<<"$out"
 check "rdisc6: and the search domain (RFC 8106 DNSSL)" grep -Eq "DNS search list +: corp.test" <<<"$out"
 check "rdisc6: and both routes (RFC 4191 Route Information)" \
 	bash -c 'grep -Eq "Route +: fd00:c0::/64" <<<"$1" && grep -Eq "Route +: 2001:db8:c1::/64" <<<"$1"' _ "$out"
@@ -81,10 +85,10 @@ check "no default route through the tunnel (split tunnel)" \
 check "corp is reached through the split tunnel's route" topo_in client ping -6 -c 2 -W 2 -q fd00:c0::2
 
 # ---- DNS: systemd-resolved holds the server and the domain for the link
-wait_for 10 bash -c 'grep -q "DNS: fd00:c0::53" "$1"' _ "$TOPO_STATE/client.log"
+wait_for 10 bash -c 'grep -q "DNS: fd00:c0::2 " "$1"' _ "$TOPO_STATE/client.log"
 out=$(resolvectl_in client status iphttps0 2>&1)
 echo "$out" | sed 's/^/    /'
-check "resolved: iphttps0's DNS server is the RA's (SetLinkDNS)" grep -Eq "DNS Servers: fd00:c0::53" <<<"$out"
+check "resolved: iphttps0's DNS server is the RA's (SetLinkDNS)" grep -Eq "DNS Servers: fd00:c0::2$" <<<"$out"
 check "resolved: its domain is corp.test (SetLinkDomains): names under it go through the tunnel" \
 	grep -Eq "DNS Domain: corp.test" <<<"$out"
 check "resolved: not the default DNS route in a split tunnel (SetLinkDefaultRoute no)" \
@@ -92,8 +96,20 @@ check "resolved: not the default DNS route in a split tunnel (SetLinkDefaultRout
 sleep 1.2
 out=$(topo_in client "$CLIENT" status --status-file "$TOPO_STATE/up.json")
 echo "$out" | sed 's/^/    /'
-check "status shows the DNS settings and who took them" grep -q "dns: .*fd00:c0::53 corp.test (systemd-resolved)" <<<"$out"
+check "status shows the DNS settings and who took them" grep -q "dns: .*fd00:c0::2 corp.test (systemd-resolved)" <<<"$out"
 check "status shows the split tunnel's routes" grep -q "routes: .*fd00:c0::/64 2001:db8:c1::/64 (split tunnel)" <<<"$out"
+# Split DNS: a name under corp.test is resolved through the tunnel by corp's Unbound; another is not sent there.
+out=$(resolvectl_in client query --cache=no intranet.corp.test 2>&1)
+echo "$out" | sed 's/^/    /'
+check "resolved resolves intranet.corp.test through the tunnel: Unbound's answer (fd00:c0::2, via iphttps0)" \
+	bash -c 'grep -q "intranet.corp.test: fd00:c0::2" <<<"$1" && grep -q "link: iphttps0" <<<"$1"' _ "$out"
+check "Unbound saw the query come through the tunnel, from the client's address" \
+	grep -q "$client_addr intranet.corp.test. AAAA IN" "$TOPO_STATE/unbound/unbound.log"
+# A name elsewhere goes to the host's own DNS (unreachable here); it must not reach corp.
+ip netns exec "$(topo_ns client)" env "$(resolved_env)" timeout 8 "$RESOLVED_DIR/usr/bin/resolvectl" query --cache=no \
+	www.elsewhere.example > /dev/null 2>&1
+check "a name outside corp.test never reaches corp's DNS server (split DNS: the link is no default DNS route)" \
+	bash -c '! grep -q "elsewhere.example" "$1"' _ "$TOPO_STATE/unbound/unbound.log"
 # A second client that has no resolver to talk to: its bus does not exist. (Its
 # routes are the first one's again, on another device: the kernel makes them
 # ECMP siblings, so it runs only for this.)
@@ -130,7 +146,7 @@ wait_for 5 bash -c 'grep -q "DNS: fd00:c0::54 corp.test eng.corp.test" "$1"' _ "
 out=$(resolvectl_in client status iphttps0 2>&1)
 echo "$out" | sed 's/^/    /'
 check "resolved: the new DNS server, and not the withdrawn one (RFC 8106: lifetime 0, no longer used)" \
-	bash -c 'grep -Eq "DNS Servers: fd00:c0::54" <<<"$1" && ! grep -q "fd00:c0::53" <<<"$1"' _ "$out"
+	bash -c 'grep -Eq "DNS Servers: fd00:c0::54" <<<"$1" && ! grep -q "fd00:c0::2$" <<<"$1"' _ "$out"
 check "resolved: both domains" grep -Eq "DNS Domain: corp.test eng.corp.test" <<<"$out"
 
 # ---- back to a full tunnel: the default route returns, and resolved takes the link for every name
