@@ -188,13 +188,15 @@ int netlink_route(int ifindex, const struct in6_addr *dst, unsigned int dst_len,
 		  char *why, size_t why_len)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
-	/* Appended (`ip route append`): never NLM_F_REPLACE, which in IPv6
-	 * replaces the first route of the prefix and metric whatever its device
-	 * (it may be the operator's own), nor NLM_F_EXCL, which refuses any route
-	 * of the prefix and metric; only the same route again is EEXIST. No
-	 * RTA_EXPIRES either: adding a route again does not refresh its expiry;
-	 * the client removes it when its lifetime ends (link_options.h). */
-	struct nlmsghdr *nlh = route_message(buf, RTM_NEWROUTE, NLM_F_CREATE, ifindex, dst, dst_len, gateway);
+	/* NLM_F_EXCL: a route of the prefix and metric the host has already (its
+	 * own, another tunnel's) stays, and ours is not added. Never
+	 * NLM_F_REPLACE, which in IPv6 replaces the first route of the prefix and
+	 * metric whatever its device; nor a plain append, which joins two such
+	 * routes with gateways as ECMP siblings, and a client's packets would
+	 * leave by the other device. No RTA_EXPIRES: adding a route again does not
+	 * refresh its expiry; the client removes it when its lifetime ends. */
+	struct nlmsghdr *nlh = route_message(buf, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, ifindex, dst, dst_len,
+					     gateway);
 
 	if (talk(nlh, "adding a route", why, why_len) != 0)
 		return errno == EEXIST ? 0 : -1; /* there from the last RA */
@@ -217,7 +219,7 @@ int netlink_default_route(int ifindex, const struct in6_addr *gateway, char *why
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	/* Added beside any default route the machine has (never replacing one), at
 	 * the metric the kernel gives routes learned from RAs. */
-	struct nlmsghdr *nlh = default_route_message(buf, RTM_NEWROUTE, NLM_F_CREATE, ifindex, gateway);
+	struct nlmsghdr *nlh = default_route_message(buf, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, ifindex, gateway);
 
 	if (talk(nlh, "adding the default route", why, why_len) != 0)
 		return errno == EEXIST ? 0 : -1; /* there from the last RA */

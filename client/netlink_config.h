@@ -44,8 +44,9 @@ int netlink_default_route_delete(int ifindex, const struct in6_addr *gateway, ch
 
 /**
  * The route dst/dst_len via gateway on the device (an RA's Route
- * Information, RFC 4191), metric 1024, beside any other; there already is
- * not an error. @return 0 or -1 with why.
+ * Information, RFC 4191), metric 1024; a route of the prefix and metric
+ * there already (from the last RA, or the host's own) is left as it is, not
+ * an error. @return 0 or -1 with why.
  */
 int netlink_route(int ifindex, const struct in6_addr *dst, unsigned int dst_len, const struct in6_addr *gateway,
 		  char *why, size_t why_len);
