@@ -271,6 +271,12 @@ static inline unsigned int config_dns_name_wire_bytes(const char *name)
 	return n + 2;
 }
 
+/* A Route Information option's bytes (RFC 4191 2.3): 8, and the prefix in 0, 8 or 16 bytes as its length needs. */
+static inline unsigned int config_route_information_bytes(const struct config_ipv6_prefix *route)
+{
+	return 8 + (route->len + 63u) / 64 * 8;
+}
+
 /* The bytes of the link's Router Advertisement (ICMPv6 header and options,
  * without the IPv6 header): the RA header, Prefix Information, MTU, then an
  * RDNSS, a DNSSL and a Route Information option per route when the config
@@ -286,7 +292,7 @@ static inline unsigned int config_ra_bytes(const struct config_iphttps *link)
 	if (dnssl)
 		bytes += 8 + (dnssl + 7) / 8 * 8;
 	for (unsigned int i = 0; i < link->client_route_count; i++)
-		bytes += 8 + (link->client_routes[i].len + 63u) / 64 * 8;
+		bytes += config_route_information_bytes(&link->client_routes[i]);
 	return bytes;
 }
 

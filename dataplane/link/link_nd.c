@@ -49,8 +49,7 @@ static uint64_t last_ra_tick_ms[CONFIG_MAX_WORKERS];
 struct ra_template {
 	bool built;
 	struct config_iphttps link, before; /* the settings of bytes, and of those before the last change */
-	bool withdrawing;                   /* bytes carry before's withdrawals */
-	uint64_t changed_ms;                /* when this worker met the change: 0, no refresh under way */
+	uint64_t changed_ms; /* when this worker met the change: 0, no refresh under way (else bytes carry before's withdrawals) */
 	uint16_t len;
 	uint8_t bytes[IPHTTPS_RA_MAX_BYTES];
 };
@@ -66,13 +65,12 @@ static struct ra_template *ra_template(struct worker *w)
 		return t;
 	if (t->built && same_prefix) { /* a reload (a new prefix is a restart: tests change it in place) */
 		t->before = t->link;
-		t->withdrawing = true;
 		t->changed_ms = w->now_ms ? w->now_ms : 1;
 		counter(w, link_ra_refreshes)++;
 	}
 	t->link = *link;
 	t->built = true;
-	t->len = (uint16_t)link_ra_build(&t->link, t->withdrawing ? &t->before : NULL, t->bytes);
+	t->len = (uint16_t)link_ra_build(&t->link, t->changed_ms ? &t->before : NULL, t->bytes);
 	return t;
 }
 
@@ -80,7 +78,6 @@ static struct ra_template *ra_template(struct worker *w)
 static void ra_template_refreshed(struct ra_template *t)
 {
 	t->changed_ms = 0;
-	t->withdrawing = false;
 	t->len = (uint16_t)link_ra_build(&t->link, NULL, t->bytes);
 }
 

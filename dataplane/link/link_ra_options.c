@@ -79,15 +79,10 @@ static size_t put_dnssl(uint8_t *p, const char (*names)[IPHTTPS_DNS_NAME_MAX_BYT
 	return len;
 }
 
-static size_t route_bytes(const struct config_ipv6_prefix *route)
-{
-	return 8 + (route->len + 63u) / 64 * 8;
-}
-
 /* A Route Information option for route at p, preference medium (00); @return its bytes. */
 static size_t put_route(uint8_t *p, const struct config_ipv6_prefix *route, uint32_t lifetime_s)
 {
-	size_t len = route_bytes(route);
+	size_t len = config_route_information_bytes(route);
 
 	p[0] = LINK_RA_OPT_ROUTE_INFORMATION;
 	p[1] = (uint8_t)(len / 8);
@@ -146,7 +141,7 @@ static size_t put_withdrawals(const struct config_iphttps *link, const struct co
 		len += put_dnssl(&out[len], (const char (*)[IPHTTPS_DNS_NAME_MAX_BYTES])names, n, 0);
 	for (unsigned int i = 0; i < before->client_route_count; i++)
 		if (!has_route(link, &before->client_routes[i]) &&
-		    len + route_bytes(&before->client_routes[i]) <= IPHTTPS_RA_MAX_BYTES)
+		    len + config_route_information_bytes(&before->client_routes[i]) <= IPHTTPS_RA_MAX_BYTES)
 			len += put_route(&out[len], &before->client_routes[i], 0);
 	return len;
 }
