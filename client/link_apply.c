@@ -63,15 +63,11 @@ void link_apply_advert(void *apply_to, const struct nd_router_advert *ra, double
 	a->router = ra->router;
 	link_options_from_ra(&a->options, ra, now, &c);
 	for (unsigned int i = 0; i < c.install_count; i++) {
-		char prefix[INET6_ADDRSTRLEN + 8];
-		size_t n;
+		char prefix[INET6_ADDRSTRLEN];
 
-		inet_ntop(AF_INET6, &c.install[i].prefix, prefix, INET6_ADDRSTRLEN);
-		n = strlen(prefix);
-		snprintf(prefix + n, sizeof(prefix) - n, "/%u", c.install[i].len);
-		/* Said when new, not at every RA's refresh. */
-		if (!strstr(a->routes, prefix))
-			fprintf(stderr, "iphttps-client: route %s through the tunnel (%u s)\n", prefix,
+		if (c.install_new[i]) /* said when new, not at every RA's refresh */
+			fprintf(stderr, "iphttps-client: route %s/%u through the tunnel (%u s)\n",
+				inet_ntop(AF_INET6, &c.install[i].prefix, prefix, sizeof(prefix)), c.install[i].len,
 				c.install[i].lifetime_s);
 	}
 	/* Full to split tunnel or back (a reload on the server): the DNS default route follows. */

@@ -16,6 +16,15 @@ static bool expired(double until_s, double now)
 	return until_s != 0 && now >= until_s;
 }
 
+/* Entry i of an array of *count entries of size bytes taken out, the rest moved up. */
+static void remove_at(void *array, size_t size, unsigned int *count, unsigned int i)
+{
+	char *a = array;
+
+	memmove(a + i * size, a + (i + 1) * size, (*count - i - 1) * size);
+	(*count)--;
+}
+
 static void update_dns(struct link_options *lo, const struct nd_ra_dns *d, double now, struct link_options_change *c)
 {
 	unsigned int i;
@@ -24,8 +33,7 @@ static void update_dns(struct link_options *lo, const struct nd_ra_dns *d, doubl
 		;
 	if (d->lifetime_s == 0) {
 		if (i < lo->dns_count) {
-			memmove(&lo->dns[i], &lo->dns[i + 1], (lo->dns_count - i - 1) * sizeof(lo->dns[0]));
-			lo->dns_count--;
+			remove_at(lo->dns, sizeof(lo->dns[0]), &lo->dns_count, i);
 			c->dns_changed = true;
 		}
 		return;
@@ -48,9 +56,7 @@ static void update_domain(struct link_options *lo, const struct nd_ra_domain *d,
 		;
 	if (d->lifetime_s == 0) {
 		if (i < lo->domain_count) {
-			memmove(&lo->domains[i], &lo->domains[i + 1],
-				(lo->domain_count - i - 1) * sizeof(lo->domains[0]));
-			lo->domain_count--;
+			remove_at(lo->domains, sizeof(lo->domains[0]), &lo->domain_count, i);
 			c->dns_changed = true;
 		}
 		return;
@@ -71,14 +77,14 @@ static void remove_route_at(struct link_options *lo, unsigned int i, struct link
 	memset(r, 0, sizeof(*r));
 	r->prefix = lo->routes[i].prefix;
 	r->len = lo->routes[i].len;
-	memmove(&lo->routes[i], &lo->routes[i + 1], (lo->route_count - i - 1) * sizeof(lo->routes[0]));
-	lo->route_count--;
+	remove_at(lo->routes, sizeof(lo->routes[0]), &lo->route_count, i);
 }
 
 static void update_route(struct link_options *lo, const struct nd_ra_route *r, double now,
 			 struct link_options_change *c)
 {
 	unsigned int i;
+	bool new_route;
 
 	for (i = 0; i < lo->route_count; i++)
 		if (lo->routes[i].len == r->len && memcmp(&lo->routes[i].prefix, &r->prefix, 16) == 0)
@@ -88,7 +94,8 @@ static void update_route(struct link_options *lo, const struct nd_ra_route *r, d
 			remove_route_at(lo, i, c);
 		return;
 	}
-	if (i == lo->route_count) {
+	new_route = i == lo->route_count;
+	if (new_route) {
 		if (lo->route_count == LINK_OPTIONS_MAX_ROUTES) {
 			lo->routes_refused++;
 			return;
@@ -97,6 +104,7 @@ static void update_route(struct link_options *lo, const struct nd_ra_route *r, d
 		lo->routes[lo->route_count++].len = r->len;
 	}
 	lo->routes[i].until = until(r->lifetime_s, now);
+	c->install_new[c->install_count] = new_route;
 	c->install[c->install_count++] = *r;
 }
 
@@ -117,16 +125,14 @@ void link_options_expire(struct link_options *lo, double now, struct link_option
 {
 	for (unsigned int i = 0; i < lo->dns_count;)
 		if (expired(lo->dns[i].until, now)) {
-			memmove(&lo->dns[i], &lo->dns[i + 1], (lo->dns_count - i - 1) * sizeof(lo->dns[0]));
-			lo->dns_count--;
+			remove_at(lo->dns, sizeof(lo->dns[0]), &lo->dns_count, i);
 			c->dns_changed = true;
 		} else {
 			i++;
 		}
 	for (unsigned int i = 0; i < lo->domain_count;)
 		if (expired(lo->domains[i].until, now)) {
-			memmove(&lo->domains[i], &lo->domains[i + 1], (lo->domain_count - i - 1) * sizeof(lo->domains[0]));
-			lo->domain_count--;
+			remove_at(lo->domains, sizeof(lo->domains[0]), &lo->domain_count, i);
 			c->dns_changed = true;
 		} else {
 			i++;

@@ -59,7 +59,8 @@ struct link_options {
 struct link_options_change {
 	bool dns_changed; /* the servers or domains: give the whole set again */
 	unsigned int install_count, remove_count;
-	struct nd_ra_route install[ND_RA_MAX_ROUTES]; /* new or refreshed, with the lifetime left */
+	struct nd_ra_route install[ND_RA_MAX_ROUTES]; /* new or refreshed (added again if someone removed it) */
+	bool install_new[ND_RA_MAX_ROUTES];           /* install[i] is new, not a refresh */
 	struct nd_ra_route remove[LINK_OPTIONS_MAX_ROUTES];
 };
 

@@ -210,7 +210,7 @@ int netlink_route_delete(int ifindex, const struct in6_addr *dst, unsigned int d
 	struct nlmsghdr *nlh = route_message(buf, RTM_DELROUTE, 0, ifindex, dst, dst_len, gateway);
 
 	if (talk(nlh, "removing a route", why, why_len) != 0)
-		return errno == ESRCH ? 0 : -1; /* already gone (expired in the kernel) */
+		return errno == ESRCH ? 0 : -1; /* already gone (someone removed it, or its device went) */
 	return 0;
 }
 

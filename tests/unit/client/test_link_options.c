@@ -51,10 +51,12 @@ static void test_new_options_are_installed(void)
 	CU_ASSERT_EQUAL(lo.dns_count, 1);
 	CU_ASSERT_EQUAL(lo.domain_count, 1);
 	CU_ASSERT_EQUAL(lo.route_count, 1);
-	/* The same RA again: the route is refreshed (a new expiry in the kernel), DNS unchanged. */
+	CU_ASSERT_TRUE(c.install_new[0]);
+	/* The same RA again: the route is refreshed (added again if someone removed it), not new; DNS unchanged. */
 	link_options_from_ra(&lo, &ra, 300, &c);
 	CU_ASSERT_FALSE(c.dns_changed);
 	CU_ASSERT_EQUAL(c.install_count, 1);
+	CU_ASSERT_FALSE(c.install_new[0]);
 	CU_ASSERT_EQUAL(c.remove_count, 0);
 	CU_ASSERT_EQUAL(lo.route_count, 1);
 }
