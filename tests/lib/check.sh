@@ -26,6 +26,18 @@ check_equal() { # name expected actual
 	fi
 }
 
+wait_until() { # seconds command...: until the command holds; prints how long it took (s), or fails after seconds
+	local limit=$1 start end
+	shift
+	start=$(date +%s.%N)
+	end=$(python3 -c "print($start + $limit)")
+	while ! "$@" 2>/dev/null; do
+		python3 -c "import sys,time; sys.exit(time.time() < $end)" && return 1
+		sleep 0.1
+	done
+	python3 -c "import time; print(round(time.time() - $start, 2))"
+}
+
 check_finish() {
 	return "$CHECK_FAILED"
 }

@@ -36,17 +36,6 @@ entries() { cluster_telemetry "$1" /iphttps/clients entries 2>/dev/null || echo 
 counter() { cluster_telemetry "$1" /iphttps/stats "$2"; }
 json() { python3 -c 'import json,sys; print(json.loads(sys.argv[1])[sys.argv[2]])' "$1" "$2"; }
 line_of() { grep "\"event\": \"$2\"" "$1" | sed -n "${3:-1}p"; }
-wait_for() { # seconds command...: until it holds; prints how long it took
-	local limit=$1 start end
-	shift
-	start=$(date +%s.%N)
-	end=$(python3 -c "print($start + $limit)")
-	while ! "$@" 2>/dev/null; do
-		python3 -c "import sys,time; sys.exit(time.time() < $end)" && return 1
-		sleep 0.1
-	done
-	python3 -c "import time; print(round(time.time() - $start, 2))"
-}
 vip_via() { [ "$(cluster_vip_nexthops)" = "$1" ]; }
 no_inner_route() { ! cluster_inner_routes "$1"; }
 
@@ -55,11 +44,11 @@ if [ ! -x "$LOAD" ] || ! command -v vtysh >/dev/null || ! cluster_up_all; then
 	echo "FAIL: build/iphttps_load, FRR (Debian frr), the topology, both appliances and their BGP speakers start"
 	exit 1
 fi
-took=$(wait_for 30 vip_via "10.1.1.1 10.1.2.1 ")
+took=$(wait_until 30 vip_via "10.1.1.1 10.1.2.1 ")
 check "the outer router reaches $CLUSTER_VIP by ECMP through both appliances (announced ${took:-never} s after the start)" \
 	test -n "$took"
 inner_both() { cluster_inner_routes a && cluster_inner_routes b; }
-check "the inner router routes each appliance's client prefix to it" test -n "$(wait_for 30 inner_both)"
+check "the inner router routes each appliance's client prefix to it" test -n "$(wait_until 30 inner_both)"
 for i in $(seq 16 23); do topo_in client ip addr add "192.0.2.$i/24" dev ext1; done
 
 out=$TOPO_STATE/load.jsonl
@@ -81,14 +70,14 @@ sleep 2
 
 # ---- A is killed.
 cluster_appliance_stop a KILL
-withdrawn=$(wait_for 10 vip_via "10.1.2.1 ")
+withdrawn=$(wait_until 10 vip_via "10.1.2.1 ")
 check "A's health glue withdrew the service address: the outer router goes to B alone (${withdrawn:-never} s after the kill)" \
 	test -n "$withdrawn"
-gone=$(wait_for 10 no_inner_route a)
+gone=$(wait_until 10 no_inner_route a)
 check "and A's client prefix left the inner router (${gone:-never} s)" test -n "$gone"
 grep "iphttps-bgp-health" "$TOPO_STATE/health-a.log" | tail -1 | sed 's/^/    /'
 all_on_b() { [ "$(entries b)" -eq "$CLIENTS" ]; }
-back=$(wait_for 60 all_on_b)
+back=$(wait_until 60 all_on_b)
 check "all $CLIENTS are on B again (${back:-not} within 60 s of the kill)" test -n "$back"
 sleep 3
 # B's sessions that ended: none of its own, before the generator's end closes them all.
@@ -123,7 +112,7 @@ LOAD_PID=$!
 for _ in $(seq 1 300); do [ -n "$(line_of "$TOPO_STATE/load2.jsonl" up)" ] && break; sleep 0.1; done
 cluster_ctl b shutdown --drain 3 > "$TOPO_STATE/drain.out" 2>&1 &
 drain_pid=$!
-drained=$(wait_for 3 vip_via "")
+drained=$(wait_until 3 vip_via "")
 b_runs=no b_routed=no
 kill -0 "$(cat "$TOPO_STATE/iphttpsd-b.pid")" 2>/dev/null && b_runs=yes
 cluster_inner_routes b && b_routed=yes
@@ -131,7 +120,7 @@ check "B draining: its glue withdrew the service address (${drained:-never} s), 
 	test -n "$drained" -a "$b_runs" = yes -a "$b_routed" = yes
 wait "$drain_pid"
 sed 's/^/    /' "$TOPO_STATE/drain.out" | head -2
-stopped=$(wait_for 15 no_inner_route b)
+stopped=$(wait_until 15 no_inner_route b)
 check "B stopped: its client prefix is withdrawn too (${stopped:-never} s)" test -n "$stopped"
 kill "$LOAD_PID" 2>/dev/null
 wait "$LOAD_PID" 2>/dev/null
